@@ -1,0 +1,45 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+// electron-vite only discovers src/main-style folders on its own, so every entry is named here.
+const main = (name: string) => resolve(__dirname, name)
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          // Desktop shell (the only code that imports 'electron').
+          index: main('src-main/electron/main.ts'),
+          // Browser mode: the same handler table over HTTP on 127.0.0.1.
+          host: main('src-main/host/cli.ts'),
+          // Command-line tools: demo data, benchmark, crash-test child.
+          demo: main('src-main/tools/demo-cli.ts'),
+          bench: main('src-main/tools/bench.ts'),
+          'crash-child': main('src-main/tools/crash-child.ts')
+        },
+        external: ['electron', 'better-sqlite3']
+      }
+    }
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: main('src-main/electron/preload.ts') },
+        external: ['electron']
+      }
+    }
+  },
+  renderer: {
+    root: main('src-renderer'),
+    base: './',
+    plugins: [react()],
+    build: {
+      outDir: main('out/renderer'),
+      rollupOptions: { input: { index: main('src-renderer/index.html') } }
+    }
+  }
+})
