@@ -5,6 +5,11 @@ import react from '@vitejs/plugin-react'
 // electron-vite only discovers src/main-style folders on its own, so every entry is named here.
 const main = (name: string) => resolve(__dirname, name)
 
+// electron-vite reads Electron's version from node_modules/electron to pick its build target.
+// Electron is an optional dependency that npm skips where its binary cannot be had (offline
+// build machines, Node < 22), so name the major version we target.
+process.env.ELECTRON_MAJOR_VER ??= '45'
+
 export default defineConfig({
   main: {
     build: {

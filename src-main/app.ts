@@ -1,11 +1,31 @@
-// STUB: being written (core). Signature is stable.
-import type { Dispatcher } from './ipc/dispatch'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { SqlJsStatic } from 'sql.js'
+import type { AppPhase, AppStatus, BackupInfo, Operator, RecoveryInfo } from '../src-shared/domain'
+import { AppError } from '../src-shared/errors'
+import { Backups } from './db/backups'
+import { DataDirLock } from './db/lock'
+import { loadSqlJs } from './db/sqljs'
+import { CorruptDatabaseError, DurableStore, JOURNAL_FILE, SNAPSHOT_FILE } from './db/store'
+import { writeFileAtomic } from './db/files'
+import { countCustomers } from './engine/customers'
+import { actorOf, FIRST_ADMIN_ID, getOperator } from './engine/operators'
+import { getSettings } from './engine/settings'
+import { Engine } from './engine/unitOfWork'
+import { createDispatcher, type CallerContext, type Dispatcher } from './ipc/dispatch'
+import { handlers, type HandlerContext } from './ipc/handlers'
+
+export const APP_VERSION = '0.1.0'
 
 export interface BillingAppOptions {
   dataDir: string
   /** Milliseconds since epoch; tests pass a controllable clock. */
   now?: () => number
   log?: (line: string) => void
+  /** Journal size that triggers a background snapshot (tests make it small). */
+  snapshotAfterBytes?: number
+  /** Delay before the daily backup check after start-up (ms); default 5 s, off the start-up path. */
+  dailyBackupDelayMs?: number
 }
 
 export interface BillingApp extends Dispatcher {
@@ -13,5 +33,163 @@ export interface BillingApp extends Dispatcher {
   close(): Promise<void>
 }
 
+/**
+ * The running billing application over one data folder: it owns the lock, the database, the
+ * engine and the recovery state. Transports (Electron IPC, loopback host) only call `dispatch`.
+ */
+export class AppCore {
+  store: DurableStore | null
+  recovery: RecoveryInfo | null
+  readonly backups: Backups
+  private timers: NodeJS.Timeout[] = []
+
+  constructor(
+    readonly dataDir: string,
+    readonly sql: SqlJsStatic,
+    readonly now: () => number,
+    readonly log: (line: string) => void,
+    private readonly lock: DataDirLock,
+    private readonly storeOptions: { snapshotAfterBytes?: number }
+  ) {
+    this.backups = new Backups(dataDir, sql, now)
+    this.store = null
+    this.recovery = null
+  }
+
+  openStore(): void {
+    try {
+      this.store = DurableStore.open({ dataDir: this.dataDir, sql: this.sql, now: this.now, log: this.log, ...this.storeOptions })
+      this.recovery = null
+      for (const m of this.store.appliedMigrations) this.log(`database: applied migration ${m.version} ${m.name}`)
+    } catch (err) {
+      if (!(err instanceof CorruptDatabaseError)) throw err
+      this.log(`database: ${err.message}`)
+      this.store = null
+      this.recovery = { reason: err.message, corruptFileKeptAt: err.keptAt, backups: [] }
+    }
+  }
+
+  get engine(): Engine {
+    if (!this.store) throw new AppError('DB_CORRUPT', 'The database needs to be restored from a backup first.')
+    return new Engine(this.store, this.now)
+  }
+
+  phase(): AppPhase {
+    if (!this.store) return 'recovery'
+    return this.store.read((r) => getSettings(r)) ? 'ready' : 'setup'
+  }
+
+  operator(_caller: CallerContext): Operator {
+    // Until operators can log in, every change is made by the built-in first administrator.
+    if (!this.store) return { id: FIRST_ADMIN_ID, login: 'admin', name: 'Administrator', role: 'administrator' }
+    return this.store.read((r) => getOperator(r, FIRST_ADMIN_ID))
+  }
+
+  status(operator: Operator): AppStatus {
+    const phase = this.phase()
+    const store = this.store
+    return {
+      phase,
+      version: APP_VERSION,
+      dataDir: this.dataDir,
+      operator,
+      settings: store ? store.read(getSettings) : null,
+      recovery: this.recovery ? { ...this.recovery, backups: this.backups.list() } : null,
+      counts: store
+        ? store.read((r) => ({ customers: countCustomers(r), usageRecords: r.get<{ n: number }>("SELECT count(*) AS n FROM xdrs WHERE kind = 'usage'")!.n }))
+        : { customers: 0, usageRecords: 0 }
+    }
+  }
+
+  backupNow(kind: BackupInfo['kind'], toPath?: string): BackupInfo {
+    if (!this.store) throw new AppError('DB_CORRUPT', 'There is no healthy database to back up.')
+    const bytes = this.store.exportBytes()
+    if (toPath === undefined) return this.backups.write(kind, bytes)
+    const target = path.resolve(toPath)
+    if (!fs.existsSync(path.dirname(target))) throw new AppError('NOT_FOUND', `Folder ${path.dirname(target)} does not exist.`, 'path')
+    writeFileAtomic(target, bytes)
+    return { fileName: target, createdAt: new Date(this.now()).toISOString(), sizeBytes: bytes.length, kind }
+  }
+
+  /** Daily rotating backup: one per day, the newest 14 kept. */
+  dailyBackup(): BackupInfo | null {
+    if (!this.store || this.backups.hasDailyForToday()) return null
+    const info = this.backupNow('daily')
+    this.backups.prune()
+    return info
+  }
+
+  /** Replace the database with a verified backup or file; the current one is kept as a backup. */
+  restore(bytes: Uint8Array, label: string, operator: Operator): void {
+    if (this.store) {
+      this.backupNow('before-restore')
+      this.store.replaceWith(bytes)
+    } else {
+      // Recovery: the damaged file was already copied to corrupt/; the journal belongs to it.
+      const journal = path.join(this.dataDir, JOURNAL_FILE)
+      if (fs.existsSync(journal) && fs.statSync(journal).size > 0) {
+        fs.mkdirSync(path.join(this.dataDir, 'corrupt'), { recursive: true })
+        fs.copyFileSync(journal, path.join(this.dataDir, 'corrupt', `journal-${this.now()}.log`))
+        fs.truncateSync(journal, 0)
+      }
+      writeFileAtomic(path.join(this.dataDir, SNAPSHOT_FILE), bytes)
+      this.openStore()
+      if (!this.store) throw new AppError('DB_CORRUPT', 'The restored file could not be opened.')
+    }
+    this.engine.change(actorOf(operator), (w) => w.audit({ kind: 'backup.restore', description: `Database restored from ${label}.` }))
+  }
+
+  startSchedulers(dailyBackupDelayMs: number): void {
+    const tick = () => {
+      try {
+        const b = this.dailyBackup()
+        if (b) this.log(`backup: wrote ${b.fileName}`)
+      } catch (err) {
+        this.log(`backup: daily backup failed: ${(err as Error).message}`)
+      }
+    }
+    const first = setTimeout(tick, dailyBackupDelayMs)
+    const hourly = setInterval(tick, 60 * 60 * 1000)
+    first.unref()
+    hourly.unref()
+    this.timers.push(first, hourly)
+  }
+
+  close(): void {
+    for (const t of this.timers) clearTimeout(t)
+    this.timers = []
+    this.store?.close()
+    this.store = null
+    this.lock.release()
+  }
+}
+
 /** Open (or create) the data folder: lock it, load the database, replay the journal, migrate. */
-export declare function openBillingApp(opts: BillingAppOptions): Promise<BillingApp>
+export async function openBillingApp(opts: BillingAppOptions): Promise<BillingApp & { core: AppCore }> {
+  const now = opts.now ?? Date.now
+  const log = opts.log ?? ((line: string) => console.log(line))
+  fs.mkdirSync(opts.dataDir, { recursive: true })
+  const sql = await loadSqlJs()
+  const lock = DataDirLock.acquire(opts.dataDir)
+  const core = new AppCore(opts.dataDir, sql, now, log, lock, opts.snapshotAfterBytes === undefined ? {} : { snapshotAfterBytes: opts.snapshotAfterBytes })
+  try {
+    core.openStore()
+  } catch (err) {
+    lock.release()
+    throw err
+  }
+  core.startSchedulers(opts.dailyBackupDelayMs ?? 5000)
+  const dispatcher = createDispatcher<HandlerContext>({
+    handlers,
+    phase: () => core.phase(),
+    operator: (caller) => core.operator(caller),
+    context: (operator) => ({ core, operator, actor: actorOf(operator) }),
+    log
+  })
+  return {
+    core,
+    dataDir: opts.dataDir,
+    dispatch: dispatcher.dispatch,
+    close: async () => core.close()
+  }
+}

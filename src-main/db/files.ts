@@ -1,0 +1,28 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+/** Write a file so that readers see either the old or the new content, never a mix. */
+export function writeFileAtomic(target: string, data: Uint8Array): void {
+  const tmp = `${target}.tmp-${process.pid}`
+  const fd = fs.openSync(tmp, 'w')
+  try {
+    let written = 0
+    while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, written)
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+  fs.renameSync(tmp, target)
+  fsyncDir(path.dirname(target))
+}
+
+export function fsyncDir(dir: string): void {
+  // Directory fsync makes the rename itself durable; Windows cannot open directories for it.
+  if (process.platform === 'win32') return
+  const fd = fs.openSync(dir, 'r')
+  try {
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+}

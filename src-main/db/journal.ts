@@ -1,0 +1,130 @@
+import fs from 'node:fs'
+import { crc32 } from 'node:zlib'
+
+/**
+ * Append-only write-ahead journal of committed units of work.
+ *
+ * Record layout (little endian): magic u32 | payload length u32 | crc32(payload) u32 | payload.
+ * The payload is UTF-8 JSON `{ seq, stmts: [[sql, params], ...] }`. A record is acknowledged only
+ * after it is written and fdatasync'ed, so a record that is cut short or fails its checksum at the
+ * tail was never acknowledged and is dropped on open.
+ */
+export type SqlParam = number | string | null | Uint8Array
+export type Statement = [sql: string, params: SqlParam[]]
+
+export interface JournalEntry {
+  seq: number
+  stmts: Statement[]
+}
+
+const MAGIC = 0x314e4a43 // "CJN1"
+const HEADER = 12
+
+export interface JournalScan {
+  entries: JournalEntry[]
+  /** Bytes of valid records; anything after this was a torn or corrupt tail. */
+  validBytes: number
+  droppedBytes: number
+}
+
+function encodeParams(params: SqlParam[]): unknown[] {
+  // Blobs are rare (none yet); keep them exact through JSON as { b64 }.
+  return params.map((p) => (p instanceof Uint8Array ? { b64: Buffer.from(p).toString('base64') } : p))
+}
+
+function decodeParams(params: unknown[]): SqlParam[] {
+  return params.map((p) =>
+    p !== null && typeof p === 'object' && 'b64' in p ? new Uint8Array(Buffer.from(String((p as { b64: string }).b64), 'base64')) : (p as SqlParam)
+  )
+}
+
+export function encodeRecord(entry: JournalEntry): Buffer {
+  const payload = Buffer.from(JSON.stringify({ seq: entry.seq, stmts: entry.stmts.map(([s, p]) => [s, encodeParams(p)]) }), 'utf8')
+  const rec = Buffer.allocUnsafe(HEADER + payload.length)
+  rec.writeUInt32LE(MAGIC, 0)
+  rec.writeUInt32LE(payload.length, 4)
+  rec.writeUInt32LE(crc32(payload), 8)
+  payload.copy(rec, HEADER)
+  return rec
+}
+
+export function scanJournal(buf: Buffer): JournalScan {
+  const entries: JournalEntry[] = []
+  let off = 0
+  while (off + HEADER <= buf.length) {
+    if (buf.readUInt32LE(off) !== MAGIC) break
+    const len = buf.readUInt32LE(off + 4)
+    const crc = buf.readUInt32LE(off + 8)
+    if (off + HEADER + len > buf.length) break
+    const payload = buf.subarray(off + HEADER, off + HEADER + len)
+    if (crc32(payload) !== crc) break
+    let parsed: { seq: number; stmts: [string, unknown[]][] }
+    try {
+      parsed = JSON.parse(payload.toString('utf8')) as typeof parsed
+    } catch {
+      break
+    }
+    entries.push({ seq: parsed.seq, stmts: parsed.stmts.map(([s, p]) => [s, decodeParams(p)]) })
+    off += HEADER + len
+  }
+  return { entries, validBytes: off, droppedBytes: buf.length - off }
+}
+
+export class Journal {
+  private fd: number
+  private size: number
+  /** Set when a failed append could not be cut back; the store then refuses all writes. */
+  poisoned = false
+
+  private constructor(readonly path: string, fd: number, size: number) {
+    this.fd = fd
+    this.size = size
+  }
+
+  /** Open (creating if needed), drop any torn tail, and return the valid entries. */
+  static open(path: string): { journal: Journal; scan: JournalScan } {
+    const buf = fs.existsSync(path) ? fs.readFileSync(path) : Buffer.alloc(0)
+    const scan = scanJournal(buf)
+    const fd = fs.openSync(path, fs.existsSync(path) ? 'r+' : 'w+')
+    if (scan.droppedBytes > 0) {
+      fs.ftruncateSync(fd, scan.validBytes)
+      fs.fsyncSync(fd)
+    }
+    return { journal: new Journal(path, fd, scan.validBytes), scan }
+  }
+
+  get bytes(): number {
+    return this.size
+  }
+
+  /** Write and flush one record. Returns only when the record is on disk. */
+  append(entry: JournalEntry): void {
+    const rec = encodeRecord(entry)
+    try {
+      let written = 0
+      while (written < rec.length) written += fs.writeSync(this.fd, rec, written, rec.length - written, this.size + written)
+      fs.fdatasyncSync(this.fd)
+    } catch (err) {
+      // Never leave a partial record in front of later ones: cut back to the last good byte.
+      try {
+        fs.ftruncateSync(this.fd, this.size)
+        fs.fsyncSync(this.fd)
+      } catch {
+        this.poisoned = true // a partial record may remain: no further appends are safe
+      }
+      throw err
+    }
+    this.size += rec.length
+  }
+
+  /** After a snapshot holds everything, start the journal afresh. */
+  reset(): void {
+    fs.ftruncateSync(this.fd, 0)
+    fs.fsyncSync(this.fd)
+    this.size = 0
+  }
+
+  close(): void {
+    fs.closeSync(this.fd)
+  }
+}

@@ -1,0 +1,407 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { createHash } from 'node:crypto'
+import type { Database, SqlJsStatic, Statement as SqlStatement } from 'sql.js'
+import { AppError } from '../../src-shared/errors'
+import { writeFileAtomic } from './files'
+import { Journal, type SqlParam, type Statement } from './journal'
+import { migrate, MIGRATIONS, type Migration } from './migrate'
+
+export type Row = Record<string, number | string | null | Uint8Array>
+
+export interface DbReader {
+  get<T = Row>(sql: string, params?: SqlParam[]): T | undefined
+  all<T = Row>(sql: string, params?: SqlParam[]): T[]
+}
+
+export interface DbWriter extends DbReader {
+  /** Run a write; it is recorded in the journal entry of this transaction. */
+  run(sql: string, params?: SqlParam[]): number
+  /** Run an INSERT and return the new row id. */
+  insert(sql: string, params?: SqlParam[]): number
+}
+
+export const SNAPSHOT_FILE = 'billing.sqlite'
+export const JOURNAL_FILE = 'journal.log'
+
+export interface StoreOptions {
+  dataDir: string
+  sql: SqlJsStatic
+  now: () => number
+  log: (line: string) => void
+  /** Take a snapshot once the journal has grown past this many bytes (default 8 MiB). */
+  snapshotAfterBytes?: number
+  migrations?: readonly Migration[]
+}
+
+/** Why a database file could not be used; the app opens in recovery mode instead. */
+export class CorruptDatabaseError extends AppError {
+  constructor(
+    message: string,
+    readonly keptAt: string | null
+  ) {
+    super('DB_CORRUPT', message)
+  }
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
+
+/**
+ * Check bytes claimed to be a database: the header, that sql.js can read it, and SQLite's own
+ * quick_check. Returns the open database or throws a message naming the problem.
+ */
+export function openVerified(sql: SqlJsStatic, bytes: Uint8Array, what: string): Database {
+  if (bytes.length < 100 || !Buffer.from(bytes.subarray(0, 16)).equals(SQLITE_HEADER)) {
+    throw new Error(`${what} is not a SQLite database (its header is wrong or it is truncated, ${bytes.length} bytes).`)
+  }
+  let db: Database | null = null
+  try {
+    db = new sql.Database(bytes)
+    const res = db.exec('PRAGMA quick_check')
+    const verdict = res[0]?.values.map((v) => String(v[0])) ?? []
+    if (verdict.length !== 1 || verdict[0] !== 'ok') throw new Error(`integrity check failed: ${verdict.slice(0, 3).join('; ')}`)
+    return db
+  } catch (err) {
+    db?.close()
+    const msg = (err as Error).message
+    throw new Error(`${what} is damaged: ${msg.startsWith('integrity') ? msg : `SQLite cannot read it (${msg})`}.`)
+  }
+}
+
+/**
+ * The embedded database with durable commits.
+ *
+ * sql.js keeps the whole database in memory. Every committed transaction's write statements are
+ * appended to a journal and fsync'ed before the transaction commits in memory and before the
+ * caller is answered. When the journal grows, a snapshot (the whole database, written to a temp
+ * file, fsync'ed, renamed) replaces it. The database stores the sequence number of the last
+ * journal entry it contains, so start-up replays exactly the entries the snapshot lacks.
+ * See docs/durability.md.
+ */
+export class DurableStore {
+  private db: Database
+  private journal: Journal
+  private stmts = new Map<string, SqlStatement>()
+  private seq: number
+  private inTransaction = false
+  private snapshotScheduled = false
+  private closed = false
+  private writeFailure: Error | null = null
+  readonly snapshotPath: string
+  readonly appliedMigrations: Migration[]
+  readonly replayedEntries: number
+
+  private constructor(
+    private readonly opts: StoreOptions,
+    db: Database,
+    journal: Journal,
+    seq: number,
+    applied: Migration[],
+    replayed: number
+  ) {
+    this.db = db
+    this.journal = journal
+    this.seq = seq
+    this.snapshotPath = path.join(opts.dataDir, SNAPSHOT_FILE)
+    this.appliedMigrations = applied
+    this.replayedEntries = replayed
+  }
+
+  /**
+   * Open the data folder's database: verify the snapshot, replay the journal, run pending
+   * migrations. Throws CorruptDatabaseError (file kept aside) when the snapshot is damaged.
+   */
+  static open(opts: StoreOptions): DurableStore {
+    const snapshotPath = path.join(opts.dataDir, SNAPSHOT_FILE)
+    const journalPath = path.join(opts.dataDir, JOURNAL_FILE)
+    let db: Database
+    if (fs.existsSync(snapshotPath)) {
+      const bytes = fs.readFileSync(snapshotPath)
+      try {
+        db = openVerified(opts.sql, bytes, 'The database file')
+      } catch (err) {
+        const keptAt = keepCorruptCopy(opts.dataDir, snapshotPath, bytes)
+        throw new CorruptDatabaseError(`${(err as Error).message} A copy was kept at ${keptAt}.`, keptAt)
+      }
+    } else {
+      db = new opts.sql.Database()
+    }
+    applyPragmas(db)
+
+    const hasMeta = tableExists(db, 'meta')
+    let seq = hasMeta ? Number(db.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0) : 0
+
+    const { journal, scan } = Journal.open(journalPath)
+    if (scan.droppedBytes > 0) opts.log(`journal: dropped a torn tail of ${scan.droppedBytes} bytes (never acknowledged)`)
+    let replayed = 0
+    for (const entry of scan.entries) {
+      if (entry.seq <= seq) continue // already in the snapshot
+      if (entry.seq !== seq + 1) {
+        journal.close()
+        db.close()
+        throw new CorruptDatabaseError(
+          `The journal skips from change ${seq} to ${entry.seq}; it does not belong to this database file.`,
+          keepCorruptCopy(opts.dataDir, journalPath, fs.readFileSync(journalPath))
+        )
+      }
+      db.run('BEGIN')
+      try {
+        for (const [sql, params] of entry.stmts) db.run(sql, params as SqlParam[])
+        db.run('COMMIT')
+      } catch (err) {
+        db.run('ROLLBACK')
+        journal.close()
+        db.close()
+        throw new CorruptDatabaseError(`Journal entry ${entry.seq} cannot be replayed: ${(err as Error).message}.`, null)
+      }
+      seq = entry.seq
+      replayed++
+    }
+    if (replayed > 0) opts.log(`journal: replayed ${replayed} committed change(s) after the last snapshot`)
+
+    let applied: Migration[]
+    try {
+      applied = migrate(db, new Date(opts.now()).toISOString(), opts.migrations ?? MIGRATIONS).applied
+    } catch (err) {
+      journal.close()
+      db.close()
+      throw err
+    }
+    const store = new DurableStore(opts, db, journal, seq, applied, replayed)
+    // A new schema or a replayed journal is folded into a fresh snapshot before anything else.
+    if (applied.length > 0 || replayed > 0 || !fs.existsSync(snapshotPath)) store.snapshot()
+    return store
+  }
+
+  get lastSeq(): number {
+    return this.seq
+  }
+
+  get journalBytes(): number {
+    return this.journal.bytes
+  }
+
+  private statement(sql: string): SqlStatement {
+    let st = this.stmts.get(sql)
+    if (!st) {
+      st = this.db.prepare(sql)
+      this.stmts.set(sql, st)
+    }
+    return st
+  }
+
+  private reader(): DbReader {
+    return {
+      get: <T>(sql: string, params: SqlParam[] = []): T | undefined => {
+        const st = this.statement(sql)
+        try {
+          st.bind(params)
+          return st.step() ? (st.getAsObject() as T) : undefined
+        } finally {
+          st.reset()
+        }
+      },
+      all: <T>(sql: string, params: SqlParam[] = []): T[] => {
+        const st = this.statement(sql)
+        const rows: T[] = []
+        try {
+          st.bind(params)
+          while (st.step()) rows.push(st.getAsObject() as T)
+        } finally {
+          st.reset()
+        }
+        return rows
+      }
+    }
+  }
+
+  read<T>(fn: (r: DbReader) => T): T {
+    this.assertOpen()
+    return fn(this.reader())
+  }
+
+  /**
+   * Run `fn` as one transaction. When it returns, the change is committed and on disk; when it
+   * throws, nothing changed (in memory or on disk).
+   */
+  transaction<T>(fn: (w: DbWriter) => T): T {
+    this.assertOpen()
+    if (this.writeFailure) throw new AppError('IO', `Changes are refused since a disk write failed: ${this.writeFailure.message}`)
+    if (this.inTransaction) throw new Error('transactions do not nest')
+    const recorded: Statement[] = []
+    const r = this.reader()
+    const w: DbWriter = {
+      ...r,
+      run: (sql, params = []) => {
+        const st = this.statement(sql)
+        st.run(params)
+        recorded.push([sql, params])
+        return this.db.getRowsModified()
+      },
+      insert: (sql, params = []) => {
+        const st = this.statement(sql)
+        st.run(params)
+        recorded.push([sql, params])
+        return Number(r.get<{ id: number }>('SELECT last_insert_rowid() AS id')!.id)
+      }
+    }
+    this.inTransaction = true
+    this.db.run('BEGIN')
+    try {
+      const result = fn(w)
+      if (recorded.length > 0) {
+        const seq = this.seq + 1
+        const bump: Statement = ["UPDATE meta SET value = ? WHERE key = 'journal_seq'", [String(seq)]]
+        this.statement(bump[0]).run(bump[1])
+        recorded.push(bump)
+        try {
+          this.journal.append({ seq, stmts: recorded })
+        } catch (err) {
+          if (this.journal.poisoned) this.writeFailure = err as Error
+          throw new AppError('IO', `The change could not be written to disk (${(err as Error).message}); nothing was saved.`)
+        }
+        this.seq = seq
+      }
+      this.db.run('COMMIT')
+      this.inTransaction = false
+      this.maybeScheduleSnapshot()
+      return result
+    } catch (err) {
+      if (this.inTransaction) {
+        this.db.run('ROLLBACK')
+        this.inTransaction = false
+      }
+      throw err
+    }
+  }
+
+  /**
+   * A large load (demo data, imports of millions of rows) that would make an absurd journal entry:
+   * it commits in memory and then a full snapshot makes it durable before returning. If the
+   * process dies before the snapshot's rename, the load is simply absent (it was never
+   * acknowledged).
+   */
+  bulkTransaction<T>(fn: (w: DbWriter) => T): T {
+    this.assertOpen()
+    if (this.writeFailure) throw new AppError('IO', `Changes are refused since a disk write failed: ${this.writeFailure.message}`)
+    if (this.inTransaction) throw new Error('transactions do not nest')
+    const r = this.reader()
+    const w: DbWriter = {
+      ...r,
+      run: (sql, params = []) => {
+        this.statement(sql).run(params)
+        return this.db.getRowsModified()
+      },
+      insert: (sql, params = []) => {
+        this.statement(sql).run(params)
+        return Number(r.get<{ id: number }>('SELECT last_insert_rowid() AS id')!.id)
+      }
+    }
+    this.inTransaction = true
+    this.db.run('BEGIN')
+    let result: T
+    try {
+      result = fn(w)
+      this.db.run('COMMIT')
+    } catch (err) {
+      this.db.run('ROLLBACK')
+      throw err
+    } finally {
+      this.inTransaction = false
+    }
+    this.snapshot()
+    return result
+  }
+
+  private maybeScheduleSnapshot(): void {
+    const limit = this.opts.snapshotAfterBytes ?? 8 * 1024 * 1024
+    if (this.snapshotScheduled || this.journal.bytes < limit) return
+    this.snapshotScheduled = true
+    // Off the commit path: the reply to the caller goes out first.
+    setImmediate(() => {
+      this.snapshotScheduled = false
+      if (!this.closed && this.journal.bytes >= limit) {
+        try {
+          this.snapshot()
+        } catch (err) {
+          this.opts.log(`snapshot failed (journal kept, nothing lost): ${(err as Error).message}`)
+        }
+      }
+    })
+  }
+
+  /** The whole database as bytes (consistent: no transaction is ever open between calls). */
+  exportBytes(): Uint8Array {
+    this.assertOpen()
+    // export() frees every prepared statement and reopens the connection.
+    for (const st of this.stmts.values()) st.free()
+    this.stmts.clear()
+    const bytes = this.db.export()
+    applyPragmas(this.db)
+    return bytes
+  }
+
+  /** Write the whole database atomically, then start the journal afresh. */
+  snapshot(): void {
+    const bytes = this.exportBytes()
+    writeFileAtomic(this.snapshotPath, bytes)
+    // If we crash before this reset, start-up skips the entries the snapshot already holds.
+    this.journal.reset()
+  }
+
+  /**
+   * Replace the whole database with `bytes` (already verified by the caller): written as the new
+   * snapshot, journal emptied, migrations applied.
+   */
+  replaceWith(bytes: Uint8Array): Migration[] {
+    this.assertOpen()
+    const next = new this.opts.sql.Database(bytes)
+    applyPragmas(next)
+    const applied = migrate(next, new Date(this.opts.now()).toISOString(), this.opts.migrations ?? MIGRATIONS).applied
+    for (const st of this.stmts.values()) st.free()
+    this.stmts.clear()
+    this.db.close()
+    this.db = next
+    this.seq = Number(next.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0)
+    this.snapshot()
+    return applied
+  }
+
+  close(opts: { snapshot?: boolean } = {}): void {
+    if (this.closed) return
+    if ((opts.snapshot ?? true) && this.journal.bytes > 0 && !this.writeFailure) {
+      try {
+        this.snapshot()
+      } catch (err) {
+        this.opts.log(`snapshot on close failed (journal kept, nothing lost): ${(err as Error).message}`)
+      }
+    }
+    this.closed = true
+    for (const st of this.stmts.values()) st.free()
+    this.stmts.clear()
+    this.journal.close()
+    this.db.close()
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new AppError('INTERNAL', 'The database is closed.')
+  }
+}
+
+function applyPragmas(db: Database): void {
+  db.run('PRAGMA foreign_keys = ON')
+}
+
+function tableExists(db: Database, name: string): boolean {
+  return (db.exec('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?', ['table', name])[0]?.values.length ?? 0) > 0
+}
+
+/** Copy a damaged file into corrupt/ (once per distinct content) and return where it is. */
+function keepCorruptCopy(dataDir: string, file: string, bytes: Uint8Array): string {
+  const dir = path.join(dataDir, 'corrupt')
+  fs.mkdirSync(dir, { recursive: true })
+  const tag = createHash('sha256').update(bytes).digest('hex').slice(0, 12)
+  const target = path.join(dir, `${path.basename(file)}.${tag}`)
+  if (!fs.existsSync(target)) writeFileAtomic(target, bytes)
+  return target
+}

@@ -1,0 +1,17 @@
+import type { Operator, Role } from '../../src-shared/domain'
+import { AppError } from '../../src-shared/errors'
+import type { DbReader } from '../db/store'
+import type { Actor } from './audit'
+
+/** The built-in first administrator, who makes every change until operators can log in. */
+export const FIRST_ADMIN_ID = 1
+
+export function getOperator(r: DbReader, id: number): Operator {
+  const row = r.get<{ id: number; login: string; name: string; role: Role }>('SELECT id, login, name, role FROM operators WHERE id = ? AND disabled = 0', [id])
+  if (!row) throw new AppError('UNAUTHORIZED', `Operator ${id} does not exist or is disabled.`)
+  return row
+}
+
+export function actorOf(op: Operator): Actor {
+  return { operatorId: op.id, operatorName: op.name }
+}

@@ -1,0 +1,43 @@
+import type { CompanySettings } from '../../src-shared/domain'
+import { AppError } from '../../src-shared/errors'
+import type { DbReader } from '../db/store'
+import { describeValueChange } from './audit'
+import type { Work } from './unitOfWork'
+
+interface SettingsRow {
+  company_name: string
+  address: string
+  default_currency: string
+}
+
+export function getSettings(r: DbReader): CompanySettings | null {
+  const row = r.get<SettingsRow>('SELECT company_name, address, default_currency FROM settings WHERE id = 1')
+  return row ? { companyName: row.company_name, address: row.address, defaultCurrency: row.default_currency } : null
+}
+
+/** First run: the company's details. Done once; afterwards Settings edits them. */
+export function completeSetup(w: Work, s: CompanySettings): void {
+  if (getSettings(w)) throw new AppError('CONFLICT', 'First-run setup has already been completed.')
+  w.run('INSERT INTO settings (id, company_name, address, default_currency, setup_completed_at) VALUES (1, ?, ?, ?, ?)', [
+    s.companyName,
+    s.address,
+    s.defaultCurrency,
+    w.at
+  ])
+  w.audit({ kind: 'setup', description: `First-run setup completed for "${s.companyName}" (default currency ${s.defaultCurrency}).` })
+}
+
+export function updateSettings(w: Work, next: Pick<CompanySettings, 'companyName' | 'address'>): CompanySettings {
+  const cur = getSettings(w)
+  if (!cur) throw new AppError('SETUP_REQUIRED', 'Complete the first-run setup first.')
+  const changes: [field: string, label: string, from: string, to: string][] = [
+    ['company_name', 'Company name', cur.companyName, next.companyName],
+    ['address', 'Address', cur.address, next.address]
+  ]
+  for (const [field, label, from, to] of changes) {
+    if (from === to) continue
+    w.run(`UPDATE settings SET ${field} = ? WHERE id = 1`, [to])
+    w.audit({ kind: 'settings.change', field, from, to, description: describeValueChange(label, from, to) })
+  }
+  return { ...cur, ...next }
+}

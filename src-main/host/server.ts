@@ -1,0 +1,137 @@
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import type { IpcResponse } from '../../src-shared/errors'
+import type { Dispatcher } from '../ipc/dispatch'
+import { CONTENT_SECURITY_POLICY } from '../security'
+
+export interface HostOptions {
+  dispatcher: Dispatcher
+  /** Built renderer folder (out/renderer). */
+  rendererDir: string
+  port?: number
+  /** Fixed token for tests; a random one per start otherwise. */
+  token?: string
+}
+
+export interface RunningHost {
+  url: string
+  token: string
+  /** The page to open: the token travels in the fragment, which is never sent over HTTP. */
+  pageUrl: string
+  close(): Promise<void>
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.json': 'application/json'
+}
+
+const MAX_BODY = 1024 * 1024
+
+/**
+ * Browser mode: the same handler table as the desktop app, over HTTP on 127.0.0.1 only.
+ * Every IPC request must carry the per-start token; requests naming a foreign Host or Origin
+ * (DNS rebinding, other sites) are refused.
+ */
+export async function startHost(opts: HostOptions): Promise<RunningHost> {
+  const token = opts.token ?? randomBytes(32).toString('hex')
+  const tokenBuf = Buffer.from(token)
+  let port = 0
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`])
+
+  const send = (res: http.ServerResponse, status: number, body: IpcResponse<unknown>) => {
+    const json = JSON.stringify(body)
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+    res.end(json)
+  }
+
+  const server = http.createServer((req, res) => {
+    const host = req.headers.host ?? ''
+    const origin = req.headers.origin
+    if (!allowedHosts().has(host) || (origin !== undefined && origin !== `http://${host}`)) {
+      send(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: 'Requests from other sites are refused.' } })
+      return
+    }
+    const url = new URL(req.url ?? '/', `http://${host}`)
+    if (url.pathname.startsWith('/ipc/')) {
+      if (req.method !== 'POST') {
+        send(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST.' } })
+        return
+      }
+      const auth = req.headers.authorization ?? ''
+      const given = Buffer.from(auth.startsWith('Bearer ') ? auth.slice(7) : '')
+      if (given.length !== tokenBuf.length || !timingSafeEqual(given, tokenBuf)) {
+        send(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Missing or wrong access token. Open the address printed by npm start.' } })
+        return
+      }
+      const chunks: Buffer[] = []
+      let size = 0
+      req.on('data', (c: Buffer) => {
+        size += c.length
+        if (size > MAX_BODY) req.destroy()
+        else chunks.push(c)
+      })
+      req.on('end', () => {
+        let input: unknown
+        try {
+          input = chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'))
+        } catch {
+          send(res, 400, { ok: false, error: { code: 'VALIDATION', message: 'The request body is not valid JSON.' } })
+          return
+        }
+        const channel = decodeURIComponent(url.pathname.slice('/ipc/'.length))
+        void opts.dispatcher.dispatch(channel, input, { transport: 'loopback' }).then((r) => send(res, 200, r))
+      })
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end()
+      return
+    }
+    serveStatic(opts.rendererDir, url.pathname, res)
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  port = (server.address() as AddressInfo).port
+  const url = `http://127.0.0.1:${port}`
+  return {
+    url,
+    token,
+    pageUrl: `${url}/#token=${token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+  }
+}
+
+function serveStatic(root: string, pathname: string, res: http.ServerResponse): void {
+  const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+  const file = path.resolve(root, rel)
+  if (!file.startsWith(path.resolve(root) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found')
+    return
+  }
+  res.writeHead(200, {
+    'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-cache'
+  })
+  fs.createReadStream(file).pipe(res)
+}

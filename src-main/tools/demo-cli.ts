@@ -1,0 +1,55 @@
+/**
+ * Generate demo data into a data folder (used for first-run-style demos, tests and benchmarks):
+ *   npm run demo-data -- --size M --data-dir DIR [--seed N] [--company NAME]
+ * The folder must be new or not yet set up.
+ */
+import path from 'node:path'
+import { openBillingApp } from '../app'
+import { DEMO_SIZES, generateDemoData, type DemoSize } from '../demo/generate'
+import { completeSetup } from '../engine/settings'
+import { defaultDataDir } from '../paths'
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+async function main(): Promise<void> {
+  const size = (option('--size') ?? 'S').toUpperCase() as DemoSize
+  if (!(size in DEMO_SIZES)) throw new Error(`--size must be S, M or L (got ${size})`)
+  const dataDir = path.resolve(option('--data-dir') ?? defaultDataDir())
+  const seed = Number(option('--seed') ?? 1)
+  const app = await openBillingApp({ dataDir, dailyBackupDelayMs: 3_600_000 })
+  const core = app.core
+  if (core.phase() !== 'setup') throw new Error(`${dataDir} is already set up; demo data goes into a new data folder.`)
+  const started = Date.now()
+  const store = core.store!
+  const at = new Date().toISOString()
+  let lastShown = 0
+  const made = store.bulkTransaction((w) =>
+    generateDemoData(w, {
+      size,
+      seed,
+      at,
+      onProgress: (done, total) => {
+        if (Date.now() - lastShown > 1000 || done === total) {
+          lastShown = Date.now()
+          process.stdout.write(`\r  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} usage records`)
+        }
+      }
+    })
+  )
+  process.stdout.write('\n')
+  const actor = { operatorId: 1, operatorName: 'Administrator' }
+  core.engine.change(actor, (w) => {
+    completeSetup(w, { companyName: option('--company') ?? 'Demo Callshop', address: '1 Demo Street', defaultCurrency: 'USD' })
+    w.audit({ kind: 'demo.load', description: `Demo data (size ${size}) loaded: ${made.customers} customers, ${made.usageRecords} usage records.` })
+  })
+  await app.close()
+  console.log(`Demo data ${size} in ${dataDir}: ${made.customers} customers, ${made.usageRecords} usage records (${((Date.now() - started) / 1000).toFixed(1)} s).`)
+}
+
+void main().catch((err: unknown) => {
+  console.error((err as Error).message)
+  process.exit(1)
+})

@@ -1,0 +1,105 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadSqlJs } from '../../src-main/db/sqljs'
+import { DurableStore, JOURNAL_FILE, SNAPSHOT_FILE } from '../../src-main/db/store'
+import { tmpDataDir } from '../support/tmp'
+
+const T0 = Date.parse('2026-11-21T10:00:00Z')
+
+async function open(dataDir: string, snapshotAfterBytes?: number) {
+  const sql = await loadSqlJs()
+  return DurableStore.open({ dataDir, sql, now: () => T0, log: () => {}, ...(snapshotAfterBytes ? { snapshotAfterBytes } : {}) })
+}
+
+function addCustomer(store: DurableStore, name: string): number {
+  return store.transaction((w) =>
+    w.insert(
+      `INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`,
+      [name, name]
+    )
+  )
+}
+
+const names = (store: DurableStore) => store.read((r) => r.all<{ customer_id: string }>('SELECT customer_id FROM customers ORDER BY id').map((c) => c.customer_id))
+
+describe('durable store', () => {
+  it('keeps every acknowledged change when the process dies without a snapshot (journal replay)', async () => {
+    const dir = tmpDataDir()
+    const a = await open(dir)
+    addCustomer(a, 'Łódź Telecom')
+    addCustomer(a, 'Easy Call Ltd')
+    expect(fs.statSync(path.join(dir, JOURNAL_FILE)).size).toBeGreaterThan(0)
+    // Simulate a crash: the in-memory database is simply gone; no close, no snapshot.
+    const b = await open(dir)
+    expect(b.replayedEntries).toBe(2)
+    expect(names(b)).toEqual(['Łódź Telecom', 'Easy Call Ltd'])
+    b.close()
+  })
+
+  it('a failing unit of work changes nothing, in memory or on disk', async () => {
+    const dir = tmpDataDir()
+    const s = await open(dir)
+    addCustomer(s, 'first')
+    const journalBefore = fs.statSync(path.join(dir, JOURNAL_FILE)).size
+    expect(() =>
+      s.transaction((w) => {
+        w.run(`INSERT INTO customers (customer_id, balance_control, currency, created_at, updated_at) VALUES ('second', 'prepaid', 'USD', 'x', 'x')`)
+        throw new Error('declined')
+      })
+    ).toThrow('declined')
+    expect(names(s)).toEqual(['first'])
+    expect(fs.statSync(path.join(dir, JOURNAL_FILE)).size).toBe(journalBefore)
+  })
+
+  it('replays only what the snapshot lacks, even if a crash hit between snapshot and journal reset', async () => {
+    const dir = tmpDataDir()
+    const s = await open(dir)
+    addCustomer(s, 'a')
+    addCustomer(s, 'b')
+    const journal = fs.readFileSync(path.join(dir, JOURNAL_FILE))
+    s.snapshot() // holds a and b; journal emptied
+    addCustomer(s, 'c')
+    // Crash window: snapshot renamed but the old journal entries are still there, before c's.
+    const tail = fs.readFileSync(path.join(dir, JOURNAL_FILE))
+    fs.writeFileSync(path.join(dir, JOURNAL_FILE), Buffer.concat([journal, tail]))
+    const again = await open(dir)
+    expect(names(again)).toEqual(['a', 'b', 'c'])
+    expect(again.replayedEntries).toBe(1)
+  })
+
+  it('takes a snapshot in the background once the journal passes its limit', async () => {
+    const dir = tmpDataDir()
+    const s = await open(dir, 2048)
+    for (let i = 0; i < 30; i++) addCustomer(s, `c${i}`)
+    await new Promise((r) => setImmediate(r))
+    expect(s.journalBytes).toBeLessThan(2048)
+    const again = await open(dir)
+    expect(names(again)).toHaveLength(30)
+  })
+
+  it('detects a damaged database file, keeps a copy aside and does not touch the original', async () => {
+    const dir = tmpDataDir()
+    const s = await open(dir)
+    addCustomer(s, 'a')
+    s.close()
+    const file = path.join(dir, SNAPSHOT_FILE)
+    const bytes = fs.readFileSync(file)
+    bytes.fill(0x41, 4096, 8192) // scribble over a page
+    fs.writeFileSync(file, bytes)
+    const err = await open(dir).then(
+      () => null,
+      (e: unknown) => e as Error & { code: string; keptAt: string }
+    )
+    expect(err?.code).toBe('DB_CORRUPT')
+    expect(err?.message).toMatch(/damaged|not a SQLite/)
+    expect(fs.existsSync(err!.keptAt)).toBe(true)
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true)
+  })
+
+  it('refuses a file that is not a database at all', async () => {
+    const dir = tmpDataDir()
+    fs.writeFileSync(path.join(dir, SNAPSHOT_FILE), 'hello, I am a spreadsheet')
+    await expect(open(dir)).rejects.toMatchObject({ code: 'DB_CORRUPT' })
+  })
+})
