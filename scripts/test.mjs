@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// `npm test`: type check, build (the e2e tests and the crash test run the built output), then
+// every vitest project (unit + integration + crash, then end-to-end in Chromium).
+// Ends with one plain "N passed, N failed" line for CI.
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+const root = path.resolve(import.meta.dirname, '..')
+const outDir = path.join(root, '.test-output')
+fs.mkdirSync(outDir, { recursive: true })
+const bin = (name) => path.join(root, 'node_modules', '.bin', name)
+
+let passed = 0
+let failed = 0
+
+function step(label, cmd, args) {
+  console.log(`\n== ${label}`)
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env })
+  if (r.status === 0) return true
+  console.log(`!! ${label} failed (exit ${r.status ?? r.signal})`)
+  return false
+}
+
+function countVitest(file) {
+  try {
+    const report = JSON.parse(fs.readFileSync(file, 'utf8'))
+    passed += report.numPassedTests ?? 0
+    failed += (report.numFailedTests ?? 0) + (report.numTodoTests ?? 0)
+    // A test file that failed to load has no tests to count: count it as one failure.
+    for (const f of report.testResults ?? []) if (f.status === 'failed' && (f.assertionResults ?? []).length === 0) failed++
+    return true
+  } catch {
+    return false
+  }
+}
+
+const steps = [
+  ['Type check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
+  ['Build (electron-vite)', bin('electron-vite'), ['build']]
+]
+for (const [label, cmd, args] of steps) {
+  if (step(label, cmd, args)) passed++
+  else failed++
+}
+
+if (fs.existsSync(path.join(root, 'scripts', 'electronegativity.mjs'))) {
+  if (step('Electron security lint (Electronegativity)', process.execPath, ['scripts/electronegativity.mjs'])) passed++
+  else failed++
+}
+
+for (const project of ['unit', 'e2e']) {
+  const report = path.join(outDir, `vitest-${project}.json`)
+  fs.rmSync(report, { force: true })
+  const ok = step(`Tests: ${project}`, bin('vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
+  if (!countVitest(report) && !ok) failed++
+}
+
+console.log(`\n${passed} passed, ${failed} failed`)
+process.exit(failed === 0 ? 0 : 1)
