@@ -1,0 +1,64 @@
+import { useMemo } from 'react'
+import { Button, Center, Loader, MantineProvider, Paper, Stack, Text, Title } from '@mantine/core'
+import { Notifications } from '@mantine/notifications'
+import { useQuery } from '../api/query'
+import { RecoveryScreen } from '../recovery/RecoveryScreen'
+import { SetupScreen } from '../setup/SetupScreen'
+import { ErrorBoundary } from './ErrorBoundary'
+import { Shell } from './Shell'
+import { StatusContext, type StatusContextValue } from './status'
+import { theme } from './theme'
+import { useUi } from './ui-store'
+
+export function App() {
+  const colorScheme = useUi((s) => s.colorScheme)
+  return (
+    <MantineProvider theme={theme} forceColorScheme={colorScheme}>
+      <Notifications position="bottom-right" limit={4} />
+      <ErrorBoundary>
+        <Root />
+      </ErrorBoundary>
+    </MantineProvider>
+  )
+}
+
+/** Asks the main process which screen applies: first run, recovery, or the working shell. */
+function Root() {
+  const q = useQuery('app.status', {})
+  const ctx = useMemo<StatusContextValue | null>(
+    () => (q.data ? { status: q.data, replace: q.setData, refresh: q.reload } : null),
+    [q.data, q.setData, q.reload]
+  )
+
+  if (!ctx) {
+    if (q.error) {
+      return (
+        <Center mih="100vh" p="md">
+          <Paper withBorder p="xl" maw={560} role="alert">
+            <Stack>
+              <Title order={2}>The billing desk could not start</Title>
+              <Text>{q.error.message}</Text>
+              <Button onClick={q.reload} w="fit-content" loading={q.loading}>
+                Try again
+              </Button>
+            </Stack>
+          </Paper>
+        </Center>
+      )
+    }
+    return (
+      <Center mih="100vh">
+        <Stack align="center" gap="xs">
+          <Loader />
+          <Text c="dimmed">Opening the data folder…</Text>
+        </Stack>
+      </Center>
+    )
+  }
+
+  return (
+    <StatusContext.Provider value={ctx}>
+      {ctx.status.phase === 'setup' ? <SetupScreen /> : ctx.status.phase === 'recovery' ? <RecoveryScreen /> : <Shell />}
+    </StatusContext.Provider>
+  )
+}

@@ -1,0 +1,86 @@
+import { ActionIcon, AppShell, Badge, Box, Burger, Group, NavLink, Text, Tooltip } from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
+import { transportName } from '../api/invoke'
+import { MoonIcon, SunIcon } from '../lib/icons'
+import { ErrorBoundary } from './ErrorBoundary'
+import { PAGES } from './pages'
+import { useAppStatus } from './status'
+import { useUi } from './ui-store'
+
+export function Shell() {
+  const { status } = useAppStatus()
+  const { page, go, colorScheme, toggleColorScheme } = useUi()
+  const [navOpen, nav] = useDisclosure(false)
+  const current = PAGES.find((p) => p.id === page) ?? PAGES[0]!
+  const Page = current.component
+  const nextScheme = colorScheme === 'dark' ? 'light' : 'dark'
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
+      padding="lg"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" miw={0}>
+            <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label="Show navigation" />
+            <Text fw={700} size="lg" truncate data-testid="company-name">
+              {status.settings?.companyName ?? 'Callshop billing desk'}
+            </Text>
+            <Text c="dimmed" size="sm" visibleFrom="md">
+              Billing desk
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {status.operator.name.toLowerCase() !== status.operator.role && (
+              <Text size="sm" c="dimmed" visibleFrom="sm">
+                {status.operator.name}
+              </Text>
+            )}
+            <Badge variant="light" visibleFrom="sm" tt="none">
+              {status.operator.role}
+            </Badge>
+            <Tooltip label={`Switch to ${nextScheme} theme`}>
+              <ActionIcon variant="default" size="lg" onClick={toggleColorScheme} aria-label={`Switch to ${nextScheme} theme`}>
+                {colorScheme === 'dark' ? <SunIcon /> : <MoonIcon />}
+              </ActionIcon>
+            </Tooltip>
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="xs" aria-label="Main navigation">
+        <AppShell.Section grow>
+          {PAGES.map((p) => (
+            <NavLink
+              key={p.id}
+              component="button"
+              label={p.label}
+              leftSection={<p.icon />}
+              active={p.id === current.id}
+              aria-current={p.id === current.id ? 'page' : undefined}
+              onClick={() => {
+                go(p.id)
+                nav.close()
+              }}
+            />
+          ))}
+        </AppShell.Section>
+        <AppShell.Section>
+          <Box px="sm" py="xs">
+            <Text size="xs" c="dimmed">
+              Version {status.version} · {transportName() === 'desktop' ? 'desktop' : 'browser mode'}
+            </Text>
+          </Box>
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <ErrorBoundary resetKey={current.id}>
+          <Page />
+        </ErrorBoundary>
+      </AppShell.Main>
+    </AppShell>
+  )
+}

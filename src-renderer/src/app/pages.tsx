@@ -1,0 +1,25 @@
+import type { ComponentType, SVGProps } from 'react'
+import { AuditPage } from '../audit/AuditPage'
+import { CustomersPage } from '../customers/CustomersPage'
+import { InvoicesPage } from '../invoices/InvoicesPage'
+import { FileIcon, GearIcon, ListIcon, PhoneIcon, RepeatIcon, UsersIcon } from '../lib/icons'
+import { ReissuePage } from '../reissue/ReissuePage'
+import { SettingsPage } from '../settings/SettingsPage'
+import { UsagePage } from '../usage/UsagePage'
+import type { PageId } from './ui-store'
+
+export interface PageDef {
+  id: PageId
+  label: string
+  icon: ComponentType<SVGProps<SVGSVGElement>>
+  component: ComponentType
+}
+
+export const PAGES: readonly PageDef[] = [
+  { id: 'customers', label: 'Customers', icon: UsersIcon, component: CustomersPage },
+  { id: 'invoices', label: 'Invoices', icon: FileIcon, component: InvoicesPage },
+  { id: 'reissue', label: 'Re-issue', icon: RepeatIcon, component: ReissuePage },
+  { id: 'usage', label: 'Usage', icon: PhoneIcon, component: UsagePage },
+  { id: 'audit', label: 'Audit log', icon: ListIcon, component: AuditPage },
+  { id: 'settings', label: 'Settings', icon: GearIcon, component: SettingsPage }
+]

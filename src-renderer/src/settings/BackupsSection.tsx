@@ -1,0 +1,64 @@
+import { Button, Code, Divider, Group, LoadingOverlay, Paper, Stack, Text, Title } from '@mantine/core'
+import { invalidate, useMutation, useQuery } from '../api/query'
+import { useAppStatus } from '../app/status'
+import { BackupTable, useRestore } from '../lib/backups'
+import { notifyError, notifySuccess } from '../lib/notify'
+import { QueryError } from '../lib/QueryError'
+import { RestoreFromFile } from '../lib/RestoreFromFile'
+
+export function BackupsSection() {
+  const { status } = useAppStatus()
+  const list = useQuery('backup.list', {})
+  const create = useMutation('backup.create')
+  const restore = useRestore()
+
+  async function backUpNow() {
+    try {
+      const made = await create.run({})
+      notifySuccess('Backup made', `${made.fileName} is in the data folder.`)
+      invalidate('backup.list')
+    } catch (e) {
+      notifyError(e)
+    }
+  }
+
+  const busy = create.running || restore.running
+
+  return (
+    <Paper withBorder p="lg" radius="md">
+      <Group justify="space-between" align="flex-start" mb="xs">
+        <div>
+          <Title order={2} size="h4">
+            Backups
+          </Title>
+          <Text size="sm" c="dimmed">
+            Data folder: <Code>{status.dataDir}</Code>
+          </Text>
+        </div>
+        <Button onClick={backUpNow} loading={create.running} disabled={restore.running}>
+          Back up now
+        </Button>
+      </Group>
+
+      <Stack gap="md">
+        {list.error && !list.data ? (
+          <QueryError error={list.error} onRetry={list.reload} what="the backups" />
+        ) : (
+          <div style={{ position: 'relative' }}>
+            <LoadingOverlay visible={list.loading && !list.data} zIndex={1} />
+            {list.data && list.data.length === 0 ? (
+              <Text size="sm" py="md">
+                No backups yet. “Back up now” makes one in the data folder.
+              </Text>
+            ) : (
+              <BackupTable backups={list.data ?? []} onRestore={restore.askBackup} disabled={busy} />
+            )}
+          </div>
+        )}
+        <Divider />
+        <RestoreFromFile onRestore={restore.ask} disabled={busy} />
+      </Stack>
+      {restore.modal}
+    </Paper>
+  )
+}

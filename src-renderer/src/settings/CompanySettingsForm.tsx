@@ -1,0 +1,118 @@
+import { useEffect, useState, type FormEvent } from 'react'
+import { Button, Group, Paper, Skeleton, Stack, TextInput, Textarea, Title } from '@mantine/core'
+import { currency } from '../../../src-shared/money'
+import { invalidate, useMutation, useQuery } from '../api/query'
+import { useFieldErrors } from '../lib/field-errors'
+import { notifySuccess } from '../lib/notify'
+import { QueryError } from '../lib/QueryError'
+
+const FIELDS = ['companyName', 'address'] as const
+
+function currencyLabel(code: string): string {
+  try {
+    return `${code} — ${currency(code).name}`
+  } catch {
+    return code
+  }
+}
+
+export function CompanySettingsForm() {
+  const q = useQuery('settings.get', {})
+  const save = useMutation('settings.update')
+  const { errors, report, clear } = useFieldErrors(FIELDS)
+  const [companyName, setCompanyName] = useState('')
+  const [address, setAddress] = useState('')
+
+  useEffect(() => {
+    if (q.data) {
+      setCompanyName(q.data.companyName)
+      setAddress(q.data.address)
+    }
+  }, [q.data])
+
+  const dirty = q.data !== undefined && (companyName !== q.data.companyName || address !== q.data.address)
+
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    clear()
+    try {
+      const saved = await save.run({ companyName, address })
+      q.setData(saved)
+      invalidate('app.status') // the header shows the company name
+      notifySuccess('Settings saved', 'New invoices and receipts will use these details.')
+    } catch (err) {
+      report(err)
+    }
+  }
+
+  return (
+    <Paper withBorder p="lg" radius="md">
+      <Title order={2} size="h4" mb="xs">
+        Company
+      </Title>
+      {q.error && !q.data ? (
+        <QueryError error={q.error} onRetry={q.reload} what="the company settings" />
+      ) : !q.data ? (
+        <Stack>
+          <Skeleton h={36} />
+          <Skeleton h={80} />
+        </Stack>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack gap="md" maw={560}>
+            <TextInput
+              label="Company name"
+              withAsterisk
+              value={companyName}
+              onChange={(ev) => {
+                setCompanyName(ev.currentTarget.value)
+                clear('companyName')
+              }}
+              error={errors.companyName}
+              disabled={save.running}
+              name="companyName"
+            />
+            <Textarea
+              label="Address"
+              autosize
+              minRows={3}
+              value={address}
+              onChange={(ev) => {
+                setAddress(ev.currentTarget.value)
+                clear('address')
+              }}
+              error={errors.address}
+              disabled={save.running}
+              name="address"
+            />
+            <TextInput
+              label="Default currency"
+              description="Chosen at first run. Each customer keeps the currency it was created with."
+              value={currencyLabel(q.data.defaultCurrency)}
+              readOnly
+              variant="filled"
+            />
+            <Group>
+              <Button type="submit" loading={save.running} disabled={!dirty}>
+                Save
+              </Button>
+              {dirty && (
+                <Button
+                  variant="subtle"
+                  onClick={() => {
+                    setCompanyName(q.data?.companyName ?? '')
+                    setAddress(q.data?.address ?? '')
+                    clear()
+                  }}
+                  disabled={save.running}
+                >
+                  Discard changes
+                </Button>
+              )}
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Paper>
+  )
+}
