@@ -7,7 +7,7 @@
 // --data-dir: the data folder (default: the per-user app-data folder).
 // --port: browser mode only; the loopback port (default: chosen by the host).
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -56,26 +56,23 @@ function parseArgs(argv) {
 }
 
 /**
- * Path of a usable Electron binary, or null. This repeats the lookup of electron's own index.js
- * (path.txt, ELECTRON_OVERRIDE_DIST_PATH) instead of calling `require('electron')`, because in
- * Electron 45 that call tries to *download* a missing binary, which cannot work offline.
+ * Path of a usable Electron binary, or null. `require('electron')` returns the binary's path; in
+ * Electron 45 it first downloads a missing binary (the package has no install script), which
+ * fails without network, and then it throws.
  */
 function findElectron() {
   const require = createRequire(import.meta.url)
-  let pkgDir
   try {
-    pkgDir = dirname(require.resolve('electron/package.json'))
+    require.resolve('electron')
   } catch {
-    return null // the optional dependency was not installed (e.g. Node < 22.12, or no network)
+    return null // the optional dependency was not installed (e.g. Node < 22.12)
   }
-  const pathFile = join(pkgDir, 'path.txt')
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : ''
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH
-  let binary
-  if (override) binary = join(override, relative || 'electron')
-  else if (relative) binary = join(pkgDir, 'dist', relative)
-  else return null // package present, binary never downloaded
-  return existsSync(binary) ? binary : null
+  try {
+    const binary = require('electron')
+    return typeof binary === 'string' && existsSync(binary) ? binary : null
+  } catch {
+    return null
+  }
 }
 
 function run(command, args, env) {
