@@ -112,7 +112,7 @@ export function CustomersPage() {
                         {STATUS_LABEL[r.status] ?? r.status}
                       </Badge>
                     </Table.Td>
-                    <Table.Td className="nowrap">{r.className ?? <Text span c="dimmed">—</Text>}</Table.Td>
+                    <Table.Td>{r.className ?? <Text span c="dimmed">—</Text>}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core'
 import type { BackupInfo } from '../../../src-shared/domain'
 import { formatDateTime, formatSize } from '../../../src-shared/format'
+import { asAppError } from '../api/invoke'
 import { useMutation, invalidateAll } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { notifyError, notifySuccess } from './notify'
@@ -87,10 +88,13 @@ export function useRestore() {
   const { replace } = useAppStatus()
   const restore = useMutation('backup.restore')
   const [pending, setPending] = useState<RestoreSource | null>(null)
+  /** A problem with the typed file path, shown under that input. */
+  const [fileError, setFileError] = useState<string | null>(null)
 
   async function confirm() {
     if (!pending) return
     const source = pending
+    setFileError(null)
     try {
       const status = await restore.run({
         source: source.kind === 'backup' ? { kind: 'backup', fileName: source.fileName } : { kind: 'file', path: source.path }
@@ -101,7 +105,9 @@ export function useRestore() {
       invalidateAll()
     } catch (e) {
       setPending(null)
-      notifyError(e)
+      const err = asAppError(e)
+      if (source.kind === 'file' && (err.field === 'path' || err.field === 'source')) setFileError(err.message)
+      else notifyError(err)
     }
   }
 
@@ -143,6 +149,8 @@ export function useRestore() {
 
   return {
     ask: (source: RestoreSource) => setPending(source),
+    fileError,
+    clearFileError: () => setFileError(null),
     askBackup: (b: BackupInfo) => setPending({ kind: 'backup', fileName: b.fileName, createdAt: b.createdAt }),
     running: restore.running,
     modal

@@ -56,7 +56,7 @@ export function RecoveryScreen() {
           </div>
 
           <Divider />
-          <RestoreFromFile onRestore={restore.ask} disabled={restore.running} />
+          <RestoreFromFile onRestore={restore.ask} disabled={restore.running} error={restore.fileError} onEdit={restore.clearFileError} />
         </Stack>
       </Paper>
       {restore.modal}

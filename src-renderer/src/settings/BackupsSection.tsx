@@ -56,7 +56,7 @@ export function BackupsSection() {
           </div>
         )}
         <Divider />
-        <RestoreFromFile onRestore={restore.ask} disabled={busy} />
+        <RestoreFromFile onRestore={restore.ask} disabled={busy} error={restore.fileError} onEdit={restore.clearFileError} />
       </Stack>
       {restore.modal}
     </Paper>
