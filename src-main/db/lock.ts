@@ -8,7 +8,10 @@ import { AppError } from '../../src-shared/errors'
  */
 export class DataDirLock {
   private released = false
-  private constructor(readonly file: string) {}
+  private readonly onExit = () => this.release()
+  private constructor(readonly file: string) {
+    process.once('exit', this.onExit)
+  }
 
   static acquire(dataDir: string): DataDirLock {
     const file = path.join(dataDir, 'app.lock')
@@ -18,9 +21,7 @@ export class DataDirLock {
         fs.writeSync(fd, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }))
         fs.fsyncSync(fd)
         fs.closeSync(fd)
-        const lock = new DataDirLock(file)
-        process.once('exit', () => lock.release())
-        return lock
+        return new DataDirLock(file)
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       }
@@ -42,6 +43,7 @@ export class DataDirLock {
   release(): void {
     if (this.released) return
     this.released = true
+    process.removeListener('exit', this.onExit)
     try {
       if (readOwner(this.file) === process.pid) fs.rmSync(this.file, { force: true })
     } catch {

@@ -39,7 +39,7 @@ describe('journal', () => {
   it('stops at a record whose checksum fails, even when its length fits', () => {
     const a = encodeRecord(entry(1))
     const b = encodeRecord(entry(2))
-    b[b.length - 3] ^= 0xff // flip a payload byte
+    b.writeUInt8(b.readUInt8(b.length - 3) ^ 0xff, b.length - 3) // flip a payload byte
     const scan = scanJournal(Buffer.concat([a, b]))
     expect(scan.entries.map((e) => e.seq)).toEqual([1])
     expect(scan.validBytes).toBe(a.length)
