@@ -113,7 +113,8 @@ export class AppCore {
 
   /** Daily rotating backup: one per day, the newest 14 kept. */
   dailyBackup(): BackupInfo | null {
-    if (!this.store || this.backups.hasDailyForToday()) return null
+    // Nothing worth keeping before first-run setup (or while the database awaits a restore).
+    if (this.phase() !== 'ready' || this.backups.hasDailyForToday()) return null
     const info = this.backupNow('daily')
     this.backups.prune()
     return info

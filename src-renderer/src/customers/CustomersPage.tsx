@@ -73,7 +73,7 @@ export function CustomersPage() {
       ) : (
         <Paper withBorder radius="md" pos="relative">
           <LoadingOverlay visible={q.loading && !q.data} zIndex={1} overlayProps={{ blur: 1 }} />
-          <Table.ScrollContainer minWidth={980} type="native">
+          <Table.ScrollContainer minWidth={1100} type="native">
             <Table highlightOnHover tabularNums verticalSpacing="xs" horizontalSpacing="sm" aria-label="Customers" aria-busy={q.loading}>
               <Table.Thead>
                 <Table.Tr>
@@ -93,7 +93,7 @@ export function CustomersPage() {
                     <Table.Td className="nowrap" ff="monospace" fz="sm">
                       {r.customerId}
                     </Table.Td>
-                    <Table.Td>{r.companyName}</Table.Td>
+                    <Table.Td className="nowrap">{r.companyName}</Table.Td>
                     <Table.Td className="nowrap">{BALANCE_CONTROL_LABEL[r.balanceControl] ?? r.balanceControl}</Table.Td>
                     <Table.Td>{r.currency}</Table.Td>
                     <Table.Td>
@@ -112,7 +112,7 @@ export function CustomersPage() {
                         {STATUS_LABEL[r.status] ?? r.status}
                       </Badge>
                     </Table.Td>
-                    <Table.Td>{r.className ?? <Text span c="dimmed">—</Text>}</Table.Td>
+                    <Table.Td className="nowrap">{r.className ?? <Text span c="dimmed">—</Text>}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
