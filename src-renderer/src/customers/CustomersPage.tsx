@@ -73,8 +73,8 @@ export function CustomersPage() {
       ) : (
         <Paper withBorder radius="md" pos="relative">
           <LoadingOverlay visible={q.loading && !q.data} zIndex={1} overlayProps={{ blur: 1 }} />
-          <Table.ScrollContainer minWidth={1100} type="native">
-            <Table highlightOnHover tabularNums verticalSpacing="xs" horizontalSpacing="sm" aria-label="Customers" aria-busy={q.loading}>
+          <Table.ScrollContainer minWidth={900} type="native">
+            <Table highlightOnHover tabularNums verticalSpacing="xs" horizontalSpacing="xs" aria-label="Customers" aria-busy={q.loading}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th className="nowrap">Customer ID</Table.Th>
