@@ -1,0 +1,653 @@
+import type { Database, Statement as SqlJsStatement } from 'sql.js'
+import { AppError } from '../../src-shared/errors'
+import { currency as currencyInfo } from '../../src-shared/money'
+import type { SqlParam } from '../db/journal'
+import type { DbWriter } from '../db/store'
+import { DESTINATIONS, LOCALES, PER_US_CENT, type Locale } from './names'
+
+/**
+ * Deterministic demo data: customer classes, services, customers with their accounts (booths,
+ * lines, trunks) and rated usage records. The same seed and size give byte-identical rows: all
+ * randomness comes from one seeded PRNG and every timestamp derives from `opts.at`.
+ *
+ * The generator only writes rows. The caller wraps it in one transaction and records one audit
+ * entry for the whole load.
+ */
+
+export type DemoSize = 'S' | 'M' | 'L'
+
+export const DEMO_SIZES: Record<DemoSize, { customers: number; usageRecords: number }> = {
+  S: { customers: 100, usageRecords: 5_000 },
+  M: { customers: 10_000, usageRecords: 1_000_000 },
+  L: { customers: 50_000, usageRecords: 5_000_000 }
+}
+
+export const DEFAULT_DEMO_SEED = 20240601
+
+/** Usage records are spread over this many days before `opts.at`. */
+export const DEMO_USAGE_DAYS = 60
+
+const PROGRESS_EVERY = 10_000
+
+export interface DemoOptions {
+  size: DemoSize
+  seed?: number
+  /** ISO timestamp of the load: created_at of every row; usage ends before it. */
+  at: string
+  /**
+   * Progress in usage records (the bulk of the work): called with (0, total) once customers are
+   * written, every 10,000 records, and once at the end with done === total.
+   */
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface DemoResult {
+  customers: number
+  usageRecords: number
+  classes: number
+  services: number
+}
+
+/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+interface DemoClass {
+  name: string
+  currency: string | null
+  billingPeriod: 'monthly' | 'weekly'
+  /** Monthly: day of the month; weekly: ISO weekday (1 = Monday). */
+  billingDay: number
+  dueDays: number
+  suspendOnOverdue: 0 | 1
+  suspensionGraceDays: number
+  reactivationDays: number
+  taxRatePpm: number
+  invoicePrefix: string
+  /** Relative share of generated customers. */
+  weight: number
+  /** Chance that a generated customer of this class is prepaid. */
+  prepaidShare: number
+  /** What the class's accounts are called. */
+  line: 'BOOTH' | 'LINE' | 'TRUNK'
+}
+
+export const DEMO_CLASSES: readonly DemoClass[] = [
+  {
+    name: 'Callshop USD',
+    currency: 'USD',
+    billingPeriod: 'monthly',
+    billingDay: 1,
+    dueDays: 14,
+    suspendOnOverdue: 1,
+    suspensionGraceDays: 5,
+    reactivationDays: 30,
+    taxRatePpm: 0,
+    invoicePrefix: 'CS-',
+    weight: 25,
+    prepaidShare: 0.3,
+    line: 'BOOTH'
+  },
+  {
+    name: 'Reseller EUR',
+    currency: 'EUR',
+    billingPeriod: 'monthly',
+    billingDay: 1,
+    dueDays: 30,
+    suspendOnOverdue: 0,
+    suspensionGraceDays: 0,
+    reactivationDays: 30,
+    taxRatePpm: 0,
+    invoicePrefix: 'RS-',
+    weight: 15,
+    prepaidShare: 0.1,
+    line: 'TRUNK'
+  },
+  {
+    name: 'Retail PLN',
+    currency: 'PLN',
+    billingPeriod: 'monthly',
+    billingDay: 1,
+    dueDays: 14,
+    suspendOnOverdue: 1,
+    suspensionGraceDays: 7,
+    reactivationDays: 30,
+    taxRatePpm: 230_000,
+    invoicePrefix: 'FV/',
+    weight: 15,
+    prepaidShare: 0.6,
+    line: 'LINE'
+  },
+  {
+    name: 'Prepaid any currency',
+    currency: null,
+    billingPeriod: 'monthly',
+    billingDay: 1,
+    dueDays: 7,
+    suspendOnOverdue: 0,
+    suspensionGraceDays: 0,
+    reactivationDays: 30,
+    taxRatePpm: 0,
+    invoicePrefix: 'PP-',
+    weight: 20,
+    prepaidShare: 1,
+    line: 'LINE'
+  },
+  {
+    name: 'Weekly callshop GBP',
+    currency: 'GBP',
+    billingPeriod: 'weekly',
+    billingDay: 1,
+    dueDays: 7,
+    suspendOnOverdue: 1,
+    suspensionGraceDays: 3,
+    reactivationDays: 30,
+    taxRatePpm: 200_000,
+    invoicePrefix: 'WK-',
+    weight: 10,
+    prepaidShare: 0.2,
+    line: 'BOOTH'
+  },
+  {
+    name: 'Wholesale any currency',
+    currency: null,
+    billingPeriod: 'monthly',
+    billingDay: 1,
+    dueDays: 30,
+    suspendOnOverdue: 0,
+    suspensionGraceDays: 0,
+    reactivationDays: 60,
+    taxRatePpm: 0,
+    invoicePrefix: 'WH-',
+    weight: 15,
+    prepaidShare: 0,
+    line: 'TRUNK'
+  }
+]
+
+export const DEMO_SERVICES = [
+  { code: 'voice', name: 'Voice calls', kind: 'voice' },
+  { code: 'sms', name: 'Messaging (SMS)', kind: 'messaging' },
+  { code: 'subscription-monthly', name: 'Monthly subscription', kind: 'subscription' }
+] as const
+
+/** Currencies a customer of a class without a currency is billed in, with relative weights. */
+const ANY_CURRENCY: readonly (readonly [string, number])[] = [
+  ['USD', 3],
+  ['EUR', 3],
+  ['GBP', 2],
+  ['PLN', 2],
+  ['UAH', 3],
+  ['JPY', 2],
+  ['KWD', 2]
+]
+
+interface NamedCustomer {
+  customerId: string
+  companyName: string
+  balanceControl: 'prepaid' | 'postpaid'
+  currency: string
+  className: string
+  creditLimitMinor: number | null
+  balanceMinor: number
+  unallocatedMinor: number
+  phone: string
+  email: string
+  address: string
+  country: string
+  accounts: readonly string[]
+}
+
+/** The four customers the walkthroughs and tests refer to by name; always customers 1-4. */
+export const NAMED_CUSTOMERS: readonly NamedCustomer[] = [
+  {
+    customerId: 'easycall',
+    companyName: 'Easy Call Ltd',
+    balanceControl: 'postpaid',
+    currency: 'USD',
+    className: 'Callshop USD',
+    creditLimitMinor: 50_000, // 500.00
+    balanceMinor: 12_345, // owes 123.45
+    unallocatedMinor: 0,
+    phone: '+1 212 555 0142',
+    email: 'accounts@easycall.example',
+    address: '17 Broadway, New York, NY 10004',
+    country: 'US',
+    accounts: ['ECL-BOOTH-01', 'ECL-BOOTH-02', 'ECL-BOOTH-03', 'ECL-BOOTH-04']
+  },
+  {
+    customerId: 'smartcall',
+    companyName: 'SmartCall Ltd',
+    balanceControl: 'prepaid',
+    currency: 'USD',
+    className: 'Callshop USD',
+    creditLimitMinor: null,
+    balanceMinor: -7_500, // 75.00 available
+    unallocatedMinor: 7_500,
+    phone: '+1 718 555 0199',
+    email: 'office@smartcall.example',
+    address: '250 Atlantic Avenue, Brooklyn, NY 11201',
+    country: 'US',
+    accounts: ['SMC-BOOTH-01', 'SMC-BOOTH-02']
+  },
+  {
+    customerId: 'megatrunk',
+    companyName: 'MegaTrunk',
+    balanceControl: 'postpaid',
+    currency: 'EUR',
+    className: 'Reseller EUR',
+    creditLimitMinor: 200_000, // 2,000.00
+    balanceMinor: 86_420, // owes 864.20
+    unallocatedMinor: 0,
+    phone: '+49 69 5550 1234',
+    email: 'billing@megatrunk.example',
+    address: 'Mainzer Landstraße 50, 60325 Frankfurt am Main',
+    country: 'DE',
+    accounts: ['MGT-TRUNK-01', 'MGT-TRUNK-02', 'MGT-TRUNK-03']
+  },
+  {
+    customerId: 'johndoe',
+    companyName: 'John Doe',
+    balanceControl: 'prepaid',
+    currency: 'PLN',
+    className: 'Retail PLN',
+    creditLimitMinor: null,
+    balanceMinor: -4_500, // 45.00 available
+    unallocatedMinor: 0,
+    phone: '+48 601 555 321',
+    email: 'john.doe@mail.example',
+    address: 'ul. Piotrkowska 104, 90-001 Łódź',
+    country: 'PL',
+    accounts: ['JD-LINE-01']
+  }
+]
+
+const SQL_CLASS = `INSERT INTO customer_classes (name, currency, billing_period, billing_day, due_days, suspend_on_overdue,
+  suspension_grace_days, reactivation_days, tax_rate_ppm, invoice_prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const SQL_SERVICE = 'INSERT INTO services (code, name, kind, is_special) VALUES (?, ?, ?, 0)'
+const SQL_CUSTOMER = `INSERT INTO customers (customer_id, company_name, balance_control, currency, class_id, credit_limit_minor,
+  balance_minor, unallocated_minor, status, phone, email, address, country, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const SQL_ACCOUNT = "INSERT INTO accounts (customer_id, account_id, status, created_at) VALUES (?, ?, 'active', ?)"
+/**
+ * One SQL text for every usage row of a load (prepared once). Kept short, and constants are
+ * literals: in a DurableStore transaction every row's SQL and parameters are journaled.
+ */
+const sqlUsage = (at: string): string =>
+  `INSERT INTO xdrs(kind,customer_id,account_id,service_id,started_at,duration_s,destination,amount_minor,created_at)VALUES('usage',?,?,?,?,?,?,?,'${at.replace(/'/g, "''")}')`
+
+/** Exact ceil(n / d) for non-negative integers n and positive integers d. */
+function ceilDiv(n: number, d: number): number {
+  const r = n % d
+  return (n - r) / d + (r > 0 ? 1 : 0)
+}
+
+/** US cents -> minor units of `code`, rounded half up (demo balances only, never a rated charge rule). */
+function fromUsCents(usCents: number, code: string): number {
+  const [num, den] = PER_US_CENT[code]!
+  const n = usCents * num
+  const r = n % den
+  return (n - r) / den + (2 * r >= den ? 1 : 0)
+}
+
+function must<T>(x: T | undefined): T {
+  if (x === undefined) throw new Error('demo generator: index out of range')
+  return x
+}
+
+export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
+  const size = DEMO_SIZES[opts.size]
+  if (!size) throw new AppError('VALIDATION', `Unknown demo size "${String(opts.size)}"; use S, M or L.`, 'size')
+  const atMs = Date.parse(opts.at)
+  if (!Number.isFinite(atMs)) throw new AppError('VALIDATION', `"${opts.at}" is not a timestamp.`, 'at')
+  const at = opts.at
+  const seed = opts.seed ?? DEFAULT_DEMO_SEED
+  if (!Number.isInteger(seed)) throw new AppError('VALIDATION', 'The demo seed must be a whole number.', 'seed')
+  refuseIfNotEmpty(w)
+
+  const rand = mulberry32(seed)
+  const int = (n: number): number => Math.floor(rand() * n)
+  const pick = <T>(xs: readonly T[]): T => must(xs[int(xs.length)])
+  const weighted = <T>(xs: readonly T[], weight: (x: T) => number): T => {
+    let total = 0
+    for (const x of xs) total += weight(x)
+    let r = rand() * total
+    for (const x of xs) {
+      r -= weight(x)
+      if (r < 0) return x
+    }
+    return must(xs[xs.length - 1])
+  }
+
+
+  // Classes and services.
+  const classIds = new Map<string, number>()
+  for (const c of DEMO_CLASSES) {
+    classIds.set(
+      c.name,
+      w.insert(SQL_CLASS, [
+        c.name,
+        c.currency,
+        c.billingPeriod,
+        c.billingDay,
+        c.dueDays,
+        c.suspendOnOverdue,
+        c.suspensionGraceDays,
+        c.reactivationDays,
+        c.taxRatePpm,
+        c.invoicePrefix
+      ])
+    )
+  }
+  const serviceIds = new Map<string, number>()
+  for (const s of DEMO_SERVICES) serviceIds.set(s.code, w.insert(SQL_SERVICE, [s.code, s.name, s.kind]))
+  const voiceId = must(serviceIds.get('voice'))
+  const smsId = must(serviceIds.get('sms'))
+
+  // Usage goes to accounts of customers that still use services (or did recently).
+  const currencyCodes = Object.keys(PER_US_CENT)
+  const poolCustomer: number[] = [] // customers rows id
+  const poolCurrency: number[] = [] // index into currencyCodes
+  const poolFirstAccount: number[] = [] // index into poolAccounts
+  const poolAccountCount: number[] = []
+  const poolAccounts: number[] = [] // accounts rows id
+
+  const addCustomer = (
+    c: Omit<NamedCustomer, 'className' | 'accounts'> & { classId: number | null; status: string },
+    accounts: readonly string[]
+  ): void => {
+    const id = w.insert(SQL_CUSTOMER, [
+      c.customerId,
+      c.companyName,
+      c.balanceControl,
+      c.currency,
+      c.classId,
+      c.creditLimitMinor,
+      c.balanceMinor,
+      c.unallocatedMinor,
+      c.status,
+      c.phone,
+      c.email,
+      c.address,
+      c.country,
+      at,
+      at
+    ])
+    const accIds = accounts.map((accountId) => w.insert(SQL_ACCOUNT, [id, accountId, at]))
+    if (c.status !== 'exported' && c.status !== 'permanently-terminated') {
+      poolCustomer.push(id)
+      poolCurrency.push(currencyCodes.indexOf(c.currency))
+      poolFirstAccount.push(poolAccounts.length)
+      poolAccountCount.push(accIds.length)
+      poolAccounts.push(...accIds)
+    }
+  }
+
+  const named = NAMED_CUSTOMERS.slice(0, size.customers)
+  for (const n of named) {
+    addCustomer({ ...n, classId: must(classIds.get(n.className)), status: 'active' }, n.accounts)
+  }
+
+  // The first generated customers show every locale once (and Żółć too), so every script is
+  // present whatever the size; the rest are drawn freely.
+  const showcase: { locale: Locale; brand: number }[] = LOCALES.map((locale) => ({ locale, brand: 0 }))
+  const pl = LOCALES.find((l) => l.country === 'PL')
+  if (pl) showcase.push({ locale: pl, brand: 1 })
+  const localesByCurrency = new Map<string, Locale[]>()
+  for (const l of LOCALES) localesByCurrency.set(l.currency, [...(localesByCurrency.get(l.currency) ?? []), l])
+
+  const digits = (n: number): string => {
+    let s = String(1 + int(9))
+    for (let i = 1; i < n; i++) s += String(int(10))
+    return s
+  }
+
+  for (let i = named.length; i < size.customers; i++) {
+    const g = i - named.length
+    const no = String(i + 1).padStart(5, '0')
+    const forced = showcase[g]
+    let cls: DemoClass
+    let cur: string
+    let locale: Locale
+    if (forced) {
+      locale = forced.locale
+      cls = weighted(
+        DEMO_CLASSES.filter((c) => c.currency === null || c.currency === forced.locale.currency),
+        (c) => c.weight
+      )
+      cur = locale.currency
+    } else {
+      cls = weighted(DEMO_CLASSES, (c) => c.weight)
+      cur = cls.currency ?? weighted(ANY_CURRENCY, (x) => x[1])[0]
+      locale = pick(must(localesByCurrency.get(cur)))
+    }
+    const exponent = currencyInfo(cur).exponent
+    const prepaid = rand() < cls.prepaidShare
+    const person = !forced && prepaid && rand() < 0.5
+
+    let companyName: string
+    let slug: string
+    let email: string
+    if (person) {
+      const [name, s] = pick(locale.people)
+      companyName = name
+      slug = s
+      email = `${s}.${i + 1}@mail.example`
+    } else {
+      const [brand, s] = forced ? must(locale.brands[forced.brand]) : pick(locale.brands)
+      companyName = locale.company(brand, pick(locale.kinds), pick(locale.legal))
+      slug = s
+      email = `billing@${s}${i + 1}.example`
+    }
+    const customerId = `${slug}${no}`
+
+    // Money: what the customer owes (prepaid funds = -balance), unallocated payments.
+    let creditLimitMinor: number | null = null
+    let balanceMinor = 0
+    let unallocatedMinor = 0
+    if (prepaid) {
+      const funds = rand() < 0.15 ? 0 : fromUsCents(100 + int(30_000), cur)
+      balanceMinor = 0 - funds
+      if (rand() < 0.5) unallocatedMinor = funds
+    } else {
+      if (rand() < 0.75) creditLimitMinor = pick(locale.creditLimitsMajor) * 10 ** exponent
+      const r = rand()
+      if (r < 0.55) {
+        const cap = creditLimitMinor ?? fromUsCents(150_000, cur)
+        balanceMinor = 1 + int(Math.floor((cap * 21) / 20)) // a few are over their limit
+      } else if (r >= 0.85) {
+        const credit = fromUsCents(100 + int(20_000), cur)
+        balanceMinor = 0 - credit
+        unallocatedMinor = credit
+      }
+    }
+
+    // Mostly active; suspension only ever follows an overdue (owing, postpaid) account.
+    const s = rand()
+    let status: string
+    if (forced || s < 0.84) status = 'active'
+    else if (s < 0.89) status = 'blocked'
+    else if (s < 0.92) status = !prepaid && balanceMinor > 0 ? 'suspended' : 'blocked'
+    else if (s < 0.94) status = 'exported'
+    else if (s < 0.97) status = 'provisionally-terminated'
+    else status = 'permanently-terminated'
+
+    const phone = `+${locale.dial} ${digits(locale.nationalDigits)}`
+    const address = locale.address(pick(locale.streets), 1 + int(180), pick(locale.cities))
+    const accountCount = 1 + int(4)
+    const accPrefix = `${slug.slice(0, 4).toUpperCase()}${no}-${cls.line}-`
+    const accounts: string[] = []
+    for (let a = 1; a <= accountCount; a++) accounts.push(accPrefix + String(a).padStart(2, '0'))
+
+    addCustomer(
+      {
+        customerId,
+        companyName,
+        balanceControl: prepaid ? 'prepaid' : 'postpaid',
+        currency: cur,
+        classId: must(classIds.get(cls.name)),
+        creditLimitMinor,
+        balanceMinor,
+        unallocatedMinor,
+        status,
+        phone,
+        email,
+        address,
+        country: locale.country
+      },
+      accounts
+    )
+  }
+
+  // Usage records. Everything per row is precomputed or integer arithmetic; one SQL text.
+  const poolSize = poolCustomer.length
+  if (size.usageRecords > 0 && poolSize === 0) throw new AppError('INTERNAL', 'Demo data has no active accounts to give usage to.')
+  const curNum = currencyCodes.map((c) => must(PER_US_CENT[c])[0])
+  const curDen = currencyCodes.map((c) => must(PER_US_CENT[c])[1])
+  // A 1,000-slot table makes a weighted destination pick one array read.
+  const destTable: number[] = []
+  {
+    const totalWeight = DESTINATIONS.reduce((a, d) => a + d.weight, 0)
+    let acc = 0
+    DESTINATIONS.forEach((d, di) => {
+      acc += d.weight
+      const upto = Math.round((acc * 1000) / totalWeight)
+      while (destTable.length < upto) destTable.push(di)
+    })
+  }
+  const destPrefix = DESTINATIONS.map((d) => `+${d.prefix}`)
+  const destHiBase = DESTINATIONS.map((d) => 10 ** (d.digits - 7)) // national number = hi part + 6 digits
+  const destVoice = DESTINATIONS.map((d) => d.voiceMilliCentsPerMin)
+  const smsCharge = DESTINATIONS.map((d) => currencyCodes.map((_, ci) => ceilDiv(d.smsMilliCents * must(curNum[ci]), 1000 * must(curDen[ci]))))
+
+  // How many records each customer gets: skewed towards the first customers, so there are a few
+  // busy ones (the named customers first) and a long tail.
+  const n = size.usageRecords
+  let done = 0
+  opts.onProgress?.(0, n)
+  const perCustomer = new Int32Array(poolSize)
+  for (let k = 0; k < n; k++) {
+    const r = rand()
+    perCustomer[Math.floor(r * r * poolSize)]!++
+  }
+
+  // Written customer by customer, each in time order: the (customer_id, started_at) index then
+  // only ever appends, which keeps million-row loads fast.
+  const sql = sqlUsage(at)
+  const atS = Math.floor(atMs / 1000)
+  const windowS = DEMO_USAGE_DAYS * 86_400
+  const startS = atS - windowS
+  for (let p = 0; p < poolSize; p++) {
+    const count = perCustomer[p]!
+    if (count === 0) continue
+    const customerRowId = poolCustomer[p]!
+    const ci = poolCurrency[p]!
+    const num = curNum[ci]!
+    const den = curDen[ci]!
+    const firstAccount = poolFirstAccount[p]!
+    const accountCount = poolAccountCount[p]!
+    const slot = Math.max(1, Math.floor(windowS / count))
+    for (let j = 0; j < count; j++) {
+      const accountRowId = poolAccounts[firstAccount + Math.floor(rand() * accountCount)]!
+      const di = destTable[Math.floor(rand() * 1000)]!
+      const hiBase = destHiBase[di]!
+      const destination =
+        destPrefix[di]! + String(hiBase + Math.floor(rand() * 9 * hiBase)) + String(Math.floor(rand() * 1_000_000)).padStart(6, '0')
+      let service: number
+      let duration: number
+      let amount: number
+      if (rand() < 0.8) {
+        service = voiceId
+        const d = rand()
+        duration = 5 + Math.floor(d * d * d * 3596) // 5..3600 s, mostly short calls
+        amount = ceilDiv(duration * destVoice[di]! * num, 60_000 * den)
+      } else {
+        service = smsId
+        duration = 0
+        amount = smsCharge[di]![ci]!
+      }
+      // One record per time slot of the window, anywhere in its slot; it ends before `at`.
+      let t = startS + Math.floor((j * windowS) / count) + Math.floor(rand() * slot)
+      if (t + duration > atS) t = atS - duration
+      const params: SqlParam[] = [customerRowId, accountRowId, service, new Date(t * 1000).toISOString(), duration, destination, amount]
+      w.run(sql, params)
+      if (++done % PROGRESS_EVERY === 0 && done !== n) opts.onProgress?.(done, n)
+    }
+  }
+
+  opts.onProgress?.(n, n)
+  return { customers: size.customers, usageRecords: n, classes: DEMO_CLASSES.length, services: DEMO_SERVICES.length }
+}
+
+function refuseIfNotEmpty(w: DbWriter): void {
+  const customers = w.get<{ n: number }>('SELECT count(*) AS n FROM customers')?.n ?? 0
+  if (customers > 0) {
+    throw new AppError('CONFLICT', `Demo data can only be loaded into a database without customers; this one has ${customers}.`)
+  }
+  const clash = w.get<{ name: string }>(
+    `SELECT name FROM customer_classes WHERE name IN (${DEMO_CLASSES.map(() => '?').join(', ')})
+     UNION ALL SELECT code FROM services WHERE code IN (${DEMO_SERVICES.map(() => '?').join(', ')}) LIMIT 1`,
+    [...DEMO_CLASSES.map((c) => c.name), ...DEMO_SERVICES.map((s) => s.code)]
+  )
+  if (clash) throw new AppError('CONFLICT', `Demo data cannot be loaded: "${clash.name}" already exists.`)
+}
+
+/**
+ * A DbWriter over a bare sql.js database, without a journal: for tests, benchmarks, or building a
+ * demo database file that is then installed whole (e.g. DurableStore.replaceWith). Statements are
+ * cached by SQL text; call free() before closing the database.
+ */
+export function sqlJsWriter(db: Database): DbWriter & { free(): void } {
+  const cache = new Map<string, SqlJsStatement>()
+  const prepare = (sql: string): SqlJsStatement => {
+    let st = cache.get(sql)
+    if (!st) {
+      st = db.prepare(sql)
+      cache.set(sql, st)
+    }
+    return st
+  }
+  const get = <T>(sql: string, params: SqlParam[] = []): T | undefined => {
+    const st = prepare(sql)
+    try {
+      st.bind(params)
+      return st.step() ? (st.getAsObject() as T) : undefined
+    } finally {
+      st.reset()
+    }
+  }
+  return {
+    get,
+    all: <T>(sql: string, params: SqlParam[] = []): T[] => {
+      const st = prepare(sql)
+      const rows: T[] = []
+      try {
+        st.bind(params)
+        while (st.step()) rows.push(st.getAsObject() as T)
+      } finally {
+        st.reset()
+      }
+      return rows
+    },
+    run: (sql, params = []) => {
+      prepare(sql).run(params)
+      return db.getRowsModified()
+    },
+    insert: (sql, params = []) => {
+      prepare(sql).run(params)
+      return Number(get<{ id: number }>('SELECT last_insert_rowid() AS id')!.id)
+    },
+    free: () => {
+      for (const st of cache.values()) st.free()
+      cache.clear()
+    }
+  }
+}
