@@ -1,0 +1,673 @@
+/**
+ * Storage benchmark: durable commit latency, the naive "export the whole database" alternative,
+ * cold open, snapshots, and a native SQLite (better-sqlite3) reference, on demo data of size S/M/L.
+ *
+ *   npm run bench -- [--scales S,M] [--json FILE] [--dir PARENT]
+ *
+ * --scales  demo data sizes to measure (default S,M; L only when asked, it takes long to load)
+ * --json    also write the figures as a JSON array of { name, value, unit, scale }
+ * --dir     where the temporary data folders go (default: the OS temp folder). It must be a real
+ *           disk: on tmpfs an fsync costs nothing and the commit figures mean nothing.
+ *
+ * Internal: `node out/main/bench.js --child-open DIR` opens DIR in a fresh process and prints its
+ * own timings (from process start) as one JSON line; the parent uses it for open.cold_process_ms.
+ *
+ * To add a figure, write a small measurement function that calls `run.record(name, value, unit)`
+ * and list it in MEASUREMENTS. See docs/benchmarks.md for what every figure means.
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import type { SqlJsStatic } from 'sql.js'
+import { writeFileAtomic } from '../db/files'
+import type { SqlParam } from '../db/journal'
+import { loadSqlJs } from '../db/sqljs'
+import { DurableStore, SNAPSHOT_FILE, type DbReader, type DbWriter } from '../db/store'
+import { generateDemoData, sqlJsWriter } from '../demo/generate'
+import { appendAudit, describeAmountChange, type Actor, type AuditRecord } from '../engine/audit'
+import { countCustomers, listCustomers } from '../engine/customers'
+import { completeSetup } from '../engine/settings'
+import { Engine } from '../engine/unitOfWork'
+
+type Scale = 'S' | 'M' | 'L'
+const ALL_SCALES: readonly Scale[] = ['S', 'M', 'L']
+
+export interface Figure {
+  name: string
+  value: number
+  unit: string
+  scale: Scale
+}
+
+/** How many samples each measurement takes at each scale. */
+const PLAN: Record<Scale, { commits: number; exportCommits: number; queries: number; opens: number; snapshots: number }> = {
+  S: { commits: 2000, exportCommits: 50, queries: 500, opens: 5, snapshots: 5 },
+  M: { commits: 1000, exportCommits: 20, queries: 100, opens: 3, snapshots: 5 },
+  L: { commits: 1000, exportCommits: 5, queries: 30, opens: 1, snapshots: 3 }
+}
+const WARMUP_COMMITS = 20
+
+/** Targets from the issue, shown next to their rows. */
+const TARGETS: { name: string; scale: Scale; max: number; text: string }[] = [
+  { name: 'commit.durable.p99_ms', scale: 'M', max: 2, text: '≤ 2 ms' },
+  { name: 'open.cold_ms', scale: 'M', max: 1500, text: '≤ 1.5 s' },
+  { name: 'open.cold_process_ms', scale: 'M', max: 1500, text: '≤ 1.5 s' }
+]
+
+const ACTOR: Actor = { operatorId: 1, operatorName: 'Administrator' }
+/** The customers list page search used for the query figures (matches a share of company names). */
+const SEARCH = 'telecom'
+
+// ---------------------------------------------------------------------------------------------
+// The unit of work every commit figure measures, written once against DbWriter so that the
+// durable store, the naive export path and native SQLite run exactly the same SQL.
+
+/** A payment: read the balance, insert the payment xDR, update the balance, one audit entry. */
+function recordPayment(w: DbWriter, at: string, customerId: number, amountMinor: number, audit: (rec: AuditRecord) => void): void {
+  const c = w.get<{ balance_minor: number; currency: string }>('SELECT balance_minor, currency FROM customers WHERE id = ?', [customerId])
+  if (!c) throw new Error(`customer ${customerId} not found`)
+  const xdrId = w.insert(`INSERT INTO xdrs (kind, customer_id, started_at, amount_minor, created_at) VALUES ('payment', ?, ?, ?, ?)`, [
+    customerId,
+    at,
+    -amountMinor,
+    at
+  ])
+  const after = c.balance_minor - amountMinor
+  w.run('UPDATE customers SET balance_minor = ?, updated_at = ? WHERE id = ?', [after, at, customerId])
+  audit({
+    kind: 'customer.payment',
+    customerId,
+    field: 'balance',
+    from: String(c.balance_minor),
+    to: String(after),
+    description: describeAmountChange('Balance', c.balance_minor, after, c.currency),
+    source: { kind: 'payment', id: xdrId }
+  })
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so runs make the same changes. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A DbWriter over better-sqlite3 (the naive path uses the demo generator's sql.js one).
+
+/** The part of better-sqlite3's API used here (it has no type package in this project). */
+interface NativeStatement {
+  get(...params: unknown[]): unknown
+  all(...params: unknown[]): unknown[]
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint }
+}
+interface NativeDatabase {
+  prepare(sql: string): NativeStatement
+  pragma(source: string, opts?: { simple?: boolean }): unknown
+  transaction<F extends (...args: never[]) => unknown>(fn: F): F
+  close(): void
+}
+type NativeDatabaseClass = new (file: string) => NativeDatabase
+
+function loadBetterSqlite3(): NativeDatabaseClass {
+  // A devDependency used only here; external to the bundle, so load it at run time.
+  return createRequire(import.meta.url)('better-sqlite3') as NativeDatabaseClass
+}
+
+function nativeWriter(db: NativeDatabase): DbWriter {
+  const cache = new Map<string, NativeStatement>()
+  const prepared = (sql: string) => {
+    let st = cache.get(sql)
+    if (!st) cache.set(sql, (st = db.prepare(sql)))
+    return st
+  }
+  // better-sqlite3 binds numbered parameters (?1, ?2) by name: pass them as { 1: .., 2: .. }.
+  const bind = (sql: string, params: SqlParam[]): unknown[] =>
+    /\?\d/.test(sql) ? [Object.fromEntries(params.map((p, i) => [String(i + 1), p]))] : params
+  return {
+    get: <T>(sql: string, params: SqlParam[] = []) => prepared(sql).get(...bind(sql, params)) as T | undefined,
+    all: <T>(sql: string, params: SqlParam[] = []) => prepared(sql).all(...bind(sql, params)) as T[],
+    run: (sql, params = []) => prepared(sql).run(...bind(sql, params)).changes,
+    insert: (sql, params = []) => Number(prepared(sql).run(...bind(sql, params)).lastInsertRowid)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing helpers.
+
+function elapsedMs(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6
+}
+
+/** Nearest-rank percentile of already measured samples. */
+function percentile(samples: number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!
+}
+
+const median = (samples: number[]) => percentile(samples, 0.5)
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+const isTty = process.stderr.isTTY === true
+let progressShown = false
+function progress(line: string): void {
+  if (isTty) {
+    process.stderr.write(`\r\x1b[K${line}`)
+    progressShown = true
+  }
+}
+function status(line: string): void {
+  if (progressShown) process.stderr.write('\r\x1b[K')
+  progressShown = false
+  process.stderr.write(`${line}\n`)
+}
+
+// ---------------------------------------------------------------------------------------------
+// One scale: a temporary data folder loaded with demo data, and the state measurements share.
+
+class ScaleRun {
+  store: DurableStore | null = null
+  /** Customers a payment can be recorded for (not terminated or exported). */
+  customerIds: number[] = []
+  totalCustomers = 0
+  readonly rand = prng(20240601)
+  readonly notes: string[] = []
+
+  constructor(
+    readonly scale: Scale,
+    readonly sql: SqlJsStatic,
+    readonly dir: string,
+    private readonly figures: Figure[]
+  ) {}
+
+  get dataDir(): string {
+    return path.join(this.dir, 'data')
+  }
+
+  get snapshotPath(): string {
+    return path.join(this.dataDir, SNAPSHOT_FILE)
+  }
+
+  get plan() {
+    return PLAN[this.scale]
+  }
+
+  record(name: string, value: number, unit: string): void {
+    this.figures.push({ name, value: Math.round(value * 1000) / 1000, unit, scale: this.scale })
+  }
+
+  value(name: string): number {
+    const f = this.figures.find((x) => x.name === name && x.scale === this.scale)
+    if (!f) throw new Error(`${name} at ${this.scale} has not been measured yet`)
+    return f.value
+  }
+
+  note(line: string): void {
+    this.notes.push(`[${this.scale}] ${line}`)
+  }
+
+  openStore(): DurableStore {
+    this.store ??= DurableStore.open({ dataDir: this.dataDir, sql: this.sql, now: Date.now, log: (l) => this.note(l) })
+    return this.store
+  }
+
+  closeStore(): void {
+    this.store?.close()
+    this.store = null
+  }
+
+  nextCustomer(): number {
+    return this.customerIds[Math.floor(this.rand() * this.customerIds.length)]!
+  }
+
+  nextAmount(): number {
+    return 100 + Math.floor(this.rand() * 50_000)
+  }
+}
+
+async function loadDemo(run: ScaleRun): Promise<void> {
+  fs.mkdirSync(run.dataDir, { recursive: true })
+  const store = run.openStore()
+  const started = process.hrtime.bigint()
+  let lastShown = 0
+  let lastDecile = -1
+  const made = store.bulkTransaction((w) =>
+    generateDemoData(w, {
+      size: run.scale,
+      at: new Date().toISOString(),
+      onProgress: (done: number, total: number) => {
+        if (Date.now() - lastShown > 250 || done === total) {
+          lastShown = Date.now()
+          progress(`[${run.scale}] loading demo data: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} usage records`)
+          const decile = Math.floor((done / total) * 10)
+          if (!isTty && decile !== lastDecile) {
+            lastDecile = decile
+            status(`[${run.scale}] loading demo data: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} usage records`)
+          }
+        }
+      }
+    })
+  )
+  new Engine(store, Date.now).change(ACTOR, (w) => {
+    completeSetup(w, { companyName: 'Benchmark Callshop', address: '1 Bench Street', defaultCurrency: 'USD' })
+    w.audit({ kind: 'demo.load', description: `Demo data (size ${run.scale}) loaded for the benchmark.` })
+  })
+  run.customerIds = store.read((r) =>
+    r.all<{ id: number }>("SELECT id FROM customers WHERE status NOT IN ('permanently-terminated', 'exported') ORDER BY id").map((c) => c.id)
+  )
+  run.totalCustomers = store.read(countCustomers)
+  const seconds = elapsedMs(started) / 1000
+  run.record('load.demo_s', seconds, 's')
+  status(`[${run.scale}] demo data loaded in ${seconds.toFixed(1)} s: ${JSON.stringify(made)}`)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements, run in this order at each scale. Each records its own figures.
+
+interface Measurement {
+  title: string
+  run(run: ScaleRun): void | Promise<void>
+}
+
+function measureDbSize(run: ScaleRun): void {
+  run.openStore().snapshot()
+  run.record('db.size_mb', fs.statSync(run.snapshotPath).size / (1024 * 1024), 'MiB')
+}
+
+/**
+ * The floor under any durable commit on this disk: append a journal-sized record (1 KiB) to a
+ * file and fdatasync it, as Journal.append does, with no database work at all.
+ */
+function measureDiskFlush(run: ScaleRun): void {
+  const file = path.join(run.dir, 'flush-test.log')
+  const fd = fs.openSync(file, 'w')
+  const record = Buffer.alloc(1024, 0x61)
+  const samples: number[] = []
+  try {
+    let offset = 0
+    for (let i = 0; i < WARMUP_COMMITS + run.plan.commits; i++) {
+      const t0 = process.hrtime.bigint()
+      fs.writeSync(fd, record, 0, record.length, offset)
+      fs.fdatasyncSync(fd)
+      if (i >= WARMUP_COMMITS) samples.push(elapsedMs(t0))
+      offset += record.length
+    }
+  } finally {
+    fs.closeSync(fd)
+    fs.rmSync(file, { force: true })
+  }
+  run.record('disk.fdatasync.p50_ms', median(samples), 'ms')
+  run.record('disk.fdatasync.p99_ms', percentile(samples, 0.99), 'ms')
+}
+
+/** Realistic durable units of work through Engine.change, one event-loop turn apart (like IPC calls). */
+async function measureDurableCommit(run: ScaleRun): Promise<void> {
+  const store = run.openStore()
+  const engine = new Engine(store, Date.now)
+  // Split each sample: the unit of work itself (in-memory SQL, audit hash) and the rest of the
+  // commit path (BEGIN, journal record encode + write + fdatasync, COMMIT).
+  const work: number[] = []
+  const rest: number[] = []
+  const once = () => {
+    const customer = run.nextCustomer()
+    const amount = run.nextAmount()
+    let workMs = 0
+    const t0 = process.hrtime.bigint()
+    engine.change(ACTOR, (w) => {
+      const w0 = process.hrtime.bigint()
+      recordPayment(w, w.at, customer, amount, (rec) => w.audit(rec))
+      workMs = elapsedMs(w0)
+    })
+    const total = elapsedMs(t0)
+    work.push(workMs)
+    rest.push(total - workMs)
+    return total
+  }
+  for (let i = 0; i < WARMUP_COMMITS; i++) once()
+  work.length = 0
+  rest.length = 0
+  const samples: number[] = []
+  let journalGrowth = 0
+  let backgroundSnapshots = 0
+  for (let i = 0; i < run.plan.commits; i++) {
+    const before = store.journalBytes
+    samples.push(once())
+    journalGrowth += store.journalBytes - before
+    const afterCommit = store.journalBytes
+    // Background snapshots (journal past 8 MiB) run here, between requests, as in the app.
+    await yieldToEventLoop()
+    if (store.journalBytes < afterCommit) backgroundSnapshots++
+    if (i % 100 === 0) progress(`[${run.scale}] durable commits: ${i} / ${run.plan.commits}`)
+  }
+  run.record('commit.durable.p50_ms', median(samples), 'ms')
+  run.record('commit.durable.p99_ms', percentile(samples, 0.99), 'ms')
+  run.record('commit.durable.max_ms', Math.max(...samples), 'ms')
+  run.record('commit.durable.work_p99_ms', percentile(work, 0.99), 'ms')
+  run.record('commit.durable.journal_p99_ms', percentile(rest, 0.99), 'ms')
+  run.note(
+    `durable commits: ${samples.length} samples, ${Math.round(journalGrowth / samples.length)} journal bytes per commit, ` +
+      `${backgroundSnapshots} background snapshot(s) during the run`
+  )
+}
+
+/** The customers list page with a search term, on the sql.js database. */
+function measureQuery(run: ScaleRun): void {
+  const store = run.openStore()
+  const page = () => store.read((r) => listCustomers(r, { search: SEARCH, offset: 0, limit: 50 }))
+  const { total } = page()
+  const samples: number[] = []
+  for (let i = 0; i < run.plan.queries; i++) {
+    const t0 = process.hrtime.bigint()
+    page()
+    samples.push(elapsedMs(t0))
+  }
+  run.record('query.customers_search.p50_ms', median(samples), 'ms')
+  run.note(`customers search "${SEARCH}": ${total} matching customers, first page of 50`)
+}
+
+function measureSnapshot(run: ScaleRun): void {
+  const store = run.openStore()
+  const samples: number[] = []
+  for (let i = 0; i < run.plan.snapshots; i++) {
+    const t0 = process.hrtime.bigint()
+    store.snapshot()
+    samples.push(elapsedMs(t0))
+  }
+  run.record('snapshot_ms', median(samples), 'ms')
+}
+
+/** Close the store, then DurableStore.open (read file, quick_check, replay, migrations) + first query. */
+function measureColdOpen(run: ScaleRun): void {
+  run.closeStore()
+  const samples: number[] = []
+  for (let i = 0; i < run.plan.opens; i++) {
+    const t0 = process.hrtime.bigint()
+    const store = run.openStore()
+    const n = store.read(countCustomers)
+    samples.push(elapsedMs(t0))
+    if (n !== run.totalCustomers) throw new Error(`reopened database has ${n} customers, expected ${run.totalCustomers}`)
+    run.closeStore()
+  }
+  run.record('open.cold_ms', median(samples), 'ms')
+}
+
+interface ChildOpenReport {
+  totalMs: number
+  startupMs: number
+  sqljsLoadMs: number
+  openMs: number
+  customers: number
+}
+
+/** A new Node process opens the folder: includes module loading and the sql.js WASM compile. */
+function measureColdProcess(run: ScaleRun): void {
+  run.closeStore()
+  const script = process.argv[1]
+  if (!script) throw new Error('cannot tell which script to start as the child')
+  const reports: ChildOpenReport[] = []
+  for (let i = 0; i < run.plan.opens; i++) {
+    const child = spawnSync(process.execPath, [script, '--child-open', run.dataDir], { encoding: 'utf8' })
+    if (child.status !== 0) throw new Error(`child open failed: ${child.stderr || child.error?.message}`)
+    const line = child.stdout.trim().split('\n').pop() ?? ''
+    reports.push(JSON.parse(line) as ChildOpenReport)
+  }
+  run.record('open.cold_process_ms', median(reports.map((r) => r.totalMs)), 'ms')
+  run.record('open.sqljs_load_ms', median(reports.map((r) => r.sqljsLoadMs)), 'ms')
+  const mid = [...reports].sort((a, b) => a.totalMs - b.totalMs)[Math.floor(reports.length / 2)]!
+  run.note(
+    `new process open: ${mid.startupMs.toFixed(0)} ms Node start + modules, ${mid.sqljsLoadMs.toFixed(0)} ms sql.js WASM, ` +
+      `${mid.openMs.toFixed(0)} ms open + first query`
+  )
+}
+
+/** The same change made durable the naive way: commit in memory, export everything, write atomically. */
+function measureExportCommit(run: ScaleRun): void {
+  run.closeStore()
+  const db = new run.sql.Database(fs.readFileSync(run.snapshotPath))
+  const naiveDir = path.join(run.dir, 'naive')
+  fs.mkdirSync(naiveDir)
+  const target = path.join(naiveDir, SNAPSHOT_FILE)
+  try {
+    db.run('PRAGMA foreign_keys = ON')
+    const w = sqlJsWriter(db)
+    const samples: number[] = []
+    for (let i = 0; i < run.plan.exportCommits; i++) {
+      const customer = run.nextCustomer()
+      const amount = run.nextAmount()
+      const t0 = process.hrtime.bigint()
+      const at = new Date().toISOString()
+      db.run('BEGIN')
+      recordPayment(w, at, customer, amount, (rec) => appendAudit(w, at, ACTOR, rec))
+      db.run('COMMIT')
+      w.free()
+      const bytes = db.export()
+      db.run('PRAGMA foreign_keys = ON') // export() reopens the connection
+      writeFileAtomic(target, bytes)
+      samples.push(elapsedMs(t0))
+      progress(`[${run.scale}] export commits: ${i + 1} / ${run.plan.exportCommits}`)
+    }
+    w.free()
+    run.record('commit.export.p50_ms', median(samples), 'ms')
+    run.record('commit.export_vs_durable_ratio', median(samples) / run.value('commit.durable.p50_ms'), 'x')
+  } finally {
+    db.close()
+  }
+}
+
+/** The same commit and query on native SQLite (WAL, synchronous=FULL) over a copy of the same data. */
+function measureNative(run: ScaleRun): void {
+  run.closeStore()
+  const Database = loadBetterSqlite3()
+  const nativeDir = path.join(run.dir, 'native')
+  fs.mkdirSync(nativeDir)
+  const file = path.join(nativeDir, SNAPSHOT_FILE)
+  fs.copyFileSync(run.snapshotPath, file)
+
+  const t0 = process.hrtime.bigint()
+  const db = new Database(file)
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.pragma('foreign_keys = ON')
+    const w = nativeWriter(db)
+    const n = countCustomers(w)
+    run.record('open.native_ms', elapsedMs(t0), 'ms')
+    if (n !== run.totalCustomers) throw new Error(`native copy has ${n} customers, expected ${run.totalCustomers}`)
+
+    const commit = db.transaction((customer: number, amount: number) => {
+      const at = new Date().toISOString()
+      recordPayment(w, at, customer, amount, (rec) => appendAudit(w, at, ACTOR, rec))
+    })
+    const once = () => {
+      const customer = run.nextCustomer()
+      const amount = run.nextAmount()
+      const start = process.hrtime.bigint()
+      commit(customer, amount)
+      return elapsedMs(start)
+    }
+    for (let i = 0; i < WARMUP_COMMITS; i++) once()
+    const samples: number[] = []
+    for (let i = 0; i < run.plan.commits; i++) {
+      samples.push(once())
+      if (i % 100 === 0) progress(`[${run.scale}] native commits: ${i} / ${run.plan.commits}`)
+    }
+    run.record('commit.native.p50_ms', median(samples), 'ms')
+    run.record('commit.native.p99_ms', percentile(samples, 0.99), 'ms')
+    run.record('commit.vs_native_ratio', run.value('commit.durable.p99_ms') / percentile(samples, 0.99), 'x')
+
+    const querySamples: number[] = []
+    for (let i = 0; i <= run.plan.queries; i++) {
+      const start = process.hrtime.bigint()
+      listCustomers(w as DbReader, { search: SEARCH, offset: 0, limit: 50 })
+      if (i > 0) querySamples.push(elapsedMs(start)) // the first call prepares the statements
+    }
+    run.record('query.customers_search.native_p50_ms', median(querySamples), 'ms')
+    run.record('query.vs_native_ratio', run.value('query.customers_search.p50_ms') / median(querySamples), 'x')
+  } finally {
+    db.close()
+  }
+}
+
+const MEASUREMENTS: Measurement[] = [
+  { title: 'database size', run: measureDbSize },
+  { title: 'disk flush baseline', run: measureDiskFlush },
+  { title: 'durable commits', run: measureDurableCommit },
+  { title: 'customers search query', run: measureQuery },
+  { title: 'snapshots', run: measureSnapshot },
+  { title: 'cold open in process', run: measureColdOpen },
+  { title: 'cold open in a new process', run: measureColdProcess },
+  { title: 'naive export commits', run: measureExportCommit },
+  { title: 'native SQLite reference', run: measureNative }
+]
+
+// ---------------------------------------------------------------------------------------------
+// Output.
+
+function formatValue(v: number): string {
+  const abs = Math.abs(v)
+  return abs >= 1000 ? v.toFixed(0) : abs >= 100 ? v.toFixed(1) : abs >= 10 ? v.toFixed(2) : v.toFixed(3)
+}
+
+function printTable(figures: Figure[]): void {
+  const names: string[] = []
+  for (const f of figures) if (!names.includes(f.name)) names.push(f.name)
+  const rows: string[][] = [['name', 'scale', 'value', 'unit', 'target']]
+  for (const name of names) {
+    for (const scale of ALL_SCALES) {
+      const f = figures.find((x) => x.name === name && x.scale === scale)
+      if (!f) continue
+      const t = TARGETS.find((x) => x.name === name && x.scale === scale)
+      rows.push([f.name, f.scale, formatValue(f.value), f.unit, t ? `${t.text} ${f.value <= t.max ? '✓' : '✗'}` : ''])
+    }
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
+  const line = (r: string[]) => r.map((cell, c) => (c === 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ').trimEnd()
+  console.log(line(rows[0]!))
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'))
+  for (const r of rows.slice(1)) console.log(line(r))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points.
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+async function childOpen(dataDir: string): Promise<void> {
+  const startupMs = performance.now() // since this process started (performance.timeOrigin)
+  const sql = await loadSqlJs()
+  const loaded = performance.now()
+  const store = DurableStore.open({ dataDir, sql, now: Date.now, log: () => {} })
+  const customers = store.read(countCustomers)
+  const done = performance.now()
+  store.close({ snapshot: false })
+  const report: ChildOpenReport = { totalMs: done, startupMs, sqljsLoadMs: loaded - startupMs, openMs: done - loaded, customers }
+  process.stdout.write(`${JSON.stringify(report)}\n`)
+}
+
+function parseScales(text: string): Scale[] {
+  const scales = text
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s !== '')
+  for (const s of scales) if (!ALL_SCALES.includes(s as Scale)) throw new Error(`--scales takes S, M and/or L (got ${s})`)
+  return scales as Scale[]
+}
+
+function filesystemOf(dir: string): string {
+  if (process.platform !== 'linux') return 'unknown'
+  try {
+    // The longest mount point that contains dir.
+    let best = { mount: '', type: 'unknown' }
+    for (const line of fs.readFileSync('/proc/mounts', 'utf8').split('\n')) {
+      const [, mount, type] = line.split(' ')
+      if (mount && type && (dir === mount || dir.startsWith(mount.endsWith('/') ? mount : `${mount}/`)) && mount.length > best.mount.length) {
+        best = { mount, type }
+      }
+    }
+    return best.type
+  } catch {
+    return 'unknown'
+  }
+}
+
+async function main(): Promise<void> {
+  const childDir = option('--child-open')
+  if (childDir !== undefined) return childOpen(childDir)
+
+  const scales = parseScales(option('--scales') ?? 'S,M')
+  const jsonFile = option('--json')
+  const parent = fs.realpathSync(path.resolve(option('--dir') ?? os.tmpdir()))
+  const fsType = filesystemOf(parent)
+  const cpus = os.cpus()
+  console.log(`Callshop billing desk storage benchmark, ${new Date().toISOString()}`)
+  console.log(
+    `node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GiB RAM; temp data in ${parent} (${fsType})`
+  )
+  // Other work on the machine shows up in every figure, above all in p99s: say how busy it was.
+  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ')
+  console.log(`load average at start: ${load()}`)
+  if (fsType === 'tmpfs' || fsType === 'ramfs') {
+    console.log('WARNING: the temp folder is in memory; fsync costs nothing there. Use --dir on a real disk.')
+  }
+
+  const figures: Figure[] = []
+  const notes: string[] = []
+  const dirs: string[] = []
+  const cleanUp = () => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+    dirs.length = 0
+  }
+  process.once('SIGINT', () => {
+    cleanUp()
+    process.exit(130)
+  })
+  const sql = await loadSqlJs()
+  try {
+    for (const scale of scales) {
+      const dir = fs.mkdtempSync(path.join(parent, `callshop-bench-${scale}-`))
+      dirs.push(dir)
+      const run = new ScaleRun(scale, sql, dir, figures)
+      try {
+        await loadDemo(run)
+        for (const m of MEASUREMENTS) {
+          status(`[${scale}] ${m.title}...`)
+          await m.run(run)
+        }
+      } finally {
+        run.closeStore()
+        notes.push(...run.notes)
+        fs.rmSync(dir, { recursive: true, force: true })
+      }
+    }
+  } finally {
+    cleanUp()
+  }
+
+  console.log(`\nload average at end: ${load()}`)
+  printTable(figures)
+  if (notes.length > 0) {
+    console.log('')
+    for (const n of notes) console.log(n)
+  }
+  if (jsonFile !== undefined) {
+    fs.writeFileSync(jsonFile, `${JSON.stringify(figures, null, 2)}\n`)
+    console.log(`\nWrote ${figures.length} figures to ${path.resolve(jsonFile)}`)
+  }
+}
+
+void main().catch((err: unknown) => {
+  console.error((err as Error).stack ?? String(err))
+  process.exit(1)
+})
