@@ -9,51 +9,10 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-
-const USAGE = `Usage: npm start -- [--data-dir DIR] [--port N]
-
-  --data-dir DIR   folder that holds the database, journal and backups
-                   (default: the per-user app-data folder)
-  --port N         browser mode only: port on 127.0.0.1 to listen on (1-65535)`
-
-function usageError(message) {
-  console.error(`${message}\n\n${USAGE}`)
-  process.exit(2)
-}
-
-/** Same rules as parseCliArgs in src-main/security.ts, but strict: unknown options are errors. */
-function parseArgs(argv) {
-  const out = { dataDir: undefined, port: undefined, help: false }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
-    if (arg === '--help' || arg === '-h') {
-      out.help = true
-      continue
-    }
-    const eq = arg.indexOf('=')
-    const name = eq === -1 ? arg : arg.slice(0, eq)
-    if (name !== '--data-dir' && name !== '--port') usageError(`Unknown argument: ${arg}`)
-    let value
-    if (eq !== -1) value = arg.slice(eq + 1)
-    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) value = argv[++i]
-    if (name === '--data-dir') {
-      if (value === undefined || value.trim() === '') usageError('--data-dir needs a folder path, e.g. --data-dir /path/to/data.')
-      // npm runs scripts in the package folder; a relative path means relative to where the
-      // person typed `npm start` (npm passes that folder as INIT_CWD).
-      out.dataDir = isAbsolute(value) ? value : resolve(process.env.INIT_CWD || process.cwd(), value)
-    } else {
-      if (value === undefined || value === '') usageError('--port needs a number from 1 to 65535, e.g. --port 8080.')
-      const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN
-      if (!(port >= 1 && port <= 65535)) usageError(`--port must be a whole number from 1 to 65535 (got "${value}").`)
-      out.port = port
-    }
-  }
-  return out
-}
 
 /**
  * Path of a usable Electron binary, or null. `require('electron')` returns the binary's path; in
@@ -76,7 +35,7 @@ function findElectron() {
 }
 
 function run(command, args, env) {
-  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env })
+  const child = spawn(command, args, { cwd, stdio: 'inherit', env })
   const forward = (signal) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)
   }
@@ -92,20 +51,17 @@ function run(command, args, env) {
   })
 }
 
-const args = parseArgs(process.argv.slice(2))
-if (args.help) {
-  console.log(USAGE)
-  process.exit(0)
-}
-const forwarded = []
-if (args.dataDir !== undefined) forwarded.push('--data-dir', args.dataDir)
-if (args.port !== undefined) forwarded.push('--port', String(args.port))
+// Options are parsed (and checked) by the app itself: parseCliArgs in src-main/security.ts.
+// They are forwarded untouched, and the app runs in the folder where `npm start` was typed (npm
+// passes it as INIT_CWD), so a relative --data-dir means what the person meant.
+const forwarded = process.argv.slice(2)
+const cwd = process.env.INIT_CWD || process.cwd()
 
 const electron = findElectron()
 if (electron !== null) {
   const env = { ...process.env }
   delete env.ELECTRON_RUN_AS_NODE // would make the binary behave as plain Node
-  run(electron, ['.', ...forwarded], env)
+  run(electron, [root, ...forwarded], env)
 } else {
   const host = join(root, 'out', 'main', 'host.js')
   if (!existsSync(host)) {
