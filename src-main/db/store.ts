@@ -2,25 +2,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createHash } from 'node:crypto'
 import { crc32 } from 'node:zlib'
-import type { Database, SqlJsStatic, Statement as SqlStatement } from 'sql.js'
+import type { Database, SqlJsStatic } from 'sql.js'
 import { AppError } from '../../src-shared/errors'
 import { writeFileAtomic } from './files'
+import { dbAccess, type DbAccess, type DbReader, type DbWriter } from './access'
 import { Journal, type SqlParam, type Statement } from './journal'
 import { migrate, MIGRATIONS, type Migration } from './migrate'
 
-export type Row = Record<string, number | string | null | Uint8Array>
-
-export interface DbReader {
-  get<T = Row>(sql: string, params?: SqlParam[]): T | undefined
-  all<T = Row>(sql: string, params?: SqlParam[]): T[]
-}
-
-export interface DbWriter extends DbReader {
-  /** Run a write; it is recorded in the journal entry of this transaction. */
-  run(sql: string, params?: SqlParam[]): number
-  /** Run an INSERT and return the new row id. */
-  insert(sql: string, params?: SqlParam[]): number
-}
+export type { DbReader, DbWriter, Row } from './access'
 
 export const SNAPSHOT_FILE = 'billing.sqlite'
 export const JOURNAL_FILE = 'journal.log'
@@ -106,7 +95,9 @@ export function openVerified(sql: SqlJsStatic, bytes: Uint8Array, what: string, 
 export class DurableStore {
   private db: Database
   private journal: Journal
-  private stmts = new Map<string, SqlStatement>()
+  private access: DbAccess
+  /** Writes of the transaction in progress, for its journal entry (null: not journaled). */
+  private recording: Statement[] | null = null
   private seq: number
   private inTransaction = false
   private snapshotScheduled = false
@@ -125,6 +116,7 @@ export class DurableStore {
     replayed: number
   ) {
     this.db = db
+    this.access = this.accessFor(db)
     this.journal = journal
     this.seq = seq
     this.snapshotPath = path.join(opts.dataDir, SNAPSHOT_FILE)
@@ -214,43 +206,13 @@ export class DurableStore {
     return this.journal.bytes
   }
 
-  private statement(sql: string): SqlStatement {
-    let st = this.stmts.get(sql)
-    if (!st) {
-      st = this.db.prepare(sql)
-      this.stmts.set(sql, st)
-    }
-    return st
-  }
-
-  private reader(): DbReader {
-    return {
-      get: <T>(sql: string, params: SqlParam[] = []): T | undefined => {
-        const st = this.statement(sql)
-        try {
-          st.bind(params)
-          return st.step() ? (st.getAsObject() as T) : undefined
-        } finally {
-          st.reset()
-        }
-      },
-      all: <T>(sql: string, params: SqlParam[] = []): T[] => {
-        const st = this.statement(sql)
-        const rows: T[] = []
-        try {
-          st.bind(params)
-          while (st.step()) rows.push(st.getAsObject() as T)
-        } finally {
-          st.reset()
-        }
-        return rows
-      }
-    }
+  private accessFor(db: Database): DbAccess {
+    return dbAccess(db, (sql, params) => this.recording?.push([sql, params]))
   }
 
   read<T>(fn: (r: DbReader) => T): T {
     this.assertOpen()
-    return fn(this.reader())
+    return fn(this.access)
   }
 
   /**
@@ -262,31 +224,14 @@ export class DurableStore {
     if (this.writeFailure) throw new AppError('IO', `Changes are refused since a disk write failed: ${this.writeFailure.message}`)
     if (this.inTransaction) throw new Error('transactions do not nest')
     const recorded: Statement[] = []
-    const r = this.reader()
-    const w: DbWriter = {
-      ...r,
-      run: (sql, params = []) => {
-        const st = this.statement(sql)
-        st.run(params)
-        recorded.push([sql, params])
-        return this.db.getRowsModified()
-      },
-      insert: (sql, params = []) => {
-        const st = this.statement(sql)
-        st.run(params)
-        recorded.push([sql, params])
-        return Number(r.get<{ id: number }>('SELECT last_insert_rowid() AS id')!.id)
-      }
-    }
     this.inTransaction = true
+    this.recording = recorded
     this.db.run('BEGIN')
     try {
-      const result = fn(w)
+      const result = fn(this.access)
       if (recorded.length > 0) {
         const seq = this.seq + 1
-        const bump: Statement = ["UPDATE meta SET value = ? WHERE key = 'journal_seq'", [String(seq)]]
-        this.statement(bump[0]).run(bump[1])
-        recorded.push(bump)
+        this.access.run("UPDATE meta SET value = ? WHERE key = 'journal_seq'", [String(seq)]) // recorded too
         try {
           this.journal.append({ seq, stmts: recorded })
         } catch (err) {
@@ -297,6 +242,7 @@ export class DurableStore {
       }
       this.db.run('COMMIT')
       this.inTransaction = false
+      this.recording = null
       this.maybeScheduleSnapshot()
       return result
     } catch (err) {
@@ -304,6 +250,7 @@ export class DurableStore {
         this.db.run('ROLLBACK')
         this.inTransaction = false
       }
+      this.recording = null
       throw err
     }
   }
@@ -318,23 +265,11 @@ export class DurableStore {
     this.assertOpen()
     if (this.writeFailure) throw new AppError('IO', `Changes are refused since a disk write failed: ${this.writeFailure.message}`)
     if (this.inTransaction) throw new Error('transactions do not nest')
-    const r = this.reader()
-    const w: DbWriter = {
-      ...r,
-      run: (sql, params = []) => {
-        this.statement(sql).run(params)
-        return this.db.getRowsModified()
-      },
-      insert: (sql, params = []) => {
-        this.statement(sql).run(params)
-        return Number(r.get<{ id: number }>('SELECT last_insert_rowid() AS id')!.id)
-      }
-    }
     this.inTransaction = true
     this.db.run('BEGIN')
     let result: T
     try {
-      result = fn(w)
+      result = fn(this.access) // not recording: the snapshot below makes it durable
       this.db.run('COMMIT')
     } catch (err) {
       this.db.run('ROLLBACK')
@@ -367,8 +302,7 @@ export class DurableStore {
   exportBytes(): Uint8Array {
     this.assertOpen()
     // export() frees every prepared statement and reopens the connection.
-    for (const st of this.stmts.values()) st.free()
-    this.stmts.clear()
+    this.access.free()
     const bytes = this.db.export()
     applyPragmas(this.db)
     return bytes
@@ -393,10 +327,10 @@ export class DurableStore {
     const next = new this.opts.sql.Database(bytes)
     applyPragmas(next)
     const applied = migrate(next, new Date(this.opts.now()).toISOString(), this.opts.migrations ?? MIGRATIONS).applied
-    for (const st of this.stmts.values()) st.free()
-    this.stmts.clear()
+    this.access.free()
     this.db.close()
     this.db = next
+    this.access = this.accessFor(next)
     this.seq = Number(next.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0)
     this.snapshot()
     return applied
@@ -412,8 +346,7 @@ export class DurableStore {
       }
     }
     this.closed = true
-    for (const st of this.stmts.values()) st.free()
-    this.stmts.clear()
+    this.access.free()
     this.journal.close()
     this.db.close()
   }

@@ -1,9 +1,10 @@
-import type { Database, Statement as SqlJsStatement } from 'sql.js'
+import type { Database } from 'sql.js'
 import { AppError } from '../../src-shared/errors'
 import { currency as currencyInfo } from '../../src-shared/money'
+import { dbAccess, type DbAccess, type DbWriter } from '../db/access'
 import type { SqlParam } from '../db/journal'
-import type { DbWriter } from '../db/store'
 import { DESTINATIONS, LOCALES, PER_US_CENT, type Locale } from './names'
+import { mulberry32 } from './random'
 
 /**
  * Deterministic demo data: customer classes, services, customers with their accounts (booths,
@@ -46,18 +47,6 @@ export interface DemoResult {
   usageRecords: number
   classes: number
   services: number
-}
-
-/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 interface DemoClass {
@@ -602,52 +591,8 @@ function refuseIfNotEmpty(w: DbWriter): void {
 
 /**
  * A DbWriter over a bare sql.js database, without a journal: for tests, benchmarks, or building a
- * demo database file that is then installed whole (e.g. DurableStore.replaceWith). Statements are
- * cached by SQL text; call free() before closing the database.
+ * demo database file that is then installed whole. Call free() before closing the database.
  */
-export function sqlJsWriter(db: Database): DbWriter & { free(): void } {
-  const cache = new Map<string, SqlJsStatement>()
-  const prepare = (sql: string): SqlJsStatement => {
-    let st = cache.get(sql)
-    if (!st) {
-      st = db.prepare(sql)
-      cache.set(sql, st)
-    }
-    return st
-  }
-  const get = <T>(sql: string, params: SqlParam[] = []): T | undefined => {
-    const st = prepare(sql)
-    try {
-      st.bind(params)
-      return st.step() ? (st.getAsObject() as T) : undefined
-    } finally {
-      st.reset()
-    }
-  }
-  return {
-    get,
-    all: <T>(sql: string, params: SqlParam[] = []): T[] => {
-      const st = prepare(sql)
-      const rows: T[] = []
-      try {
-        st.bind(params)
-        while (st.step()) rows.push(st.getAsObject() as T)
-      } finally {
-        st.reset()
-      }
-      return rows
-    },
-    run: (sql, params = []) => {
-      prepare(sql).run(params)
-      return db.getRowsModified()
-    },
-    insert: (sql, params = []) => {
-      prepare(sql).run(params)
-      return Number(get<{ id: number }>('SELECT last_insert_rowid() AS id')!.id)
-    },
-    free: () => {
-      for (const st of cache.values()) st.free()
-      cache.clear()
-    }
-  }
+export function sqlJsWriter(db: Database): DbAccess {
+  return dbAccess(db)
 }

@@ -27,6 +27,7 @@ import type { SqlParam } from '../db/journal'
 import { loadSqlJs } from '../db/sqljs'
 import { DurableStore, SNAPSHOT_FILE, type DbReader, type DbWriter } from '../db/store'
 import { generateDemoData, sqlJsWriter } from '../demo/generate'
+import { mulberry32 } from '../demo/random'
 import { appendAudit, describeAmountChange, type Actor, type AuditRecord } from '../engine/audit'
 import { countCustomers, listCustomers } from '../engine/customers'
 import { completeSetup } from '../engine/settings'
@@ -88,17 +89,6 @@ function recordPayment(w: DbWriter, at: string, customerId: number, amountMinor:
   })
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so runs make the same changes. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // A DbWriter over better-sqlite3 (the naive path uses the demo generator's sql.js one).
@@ -178,7 +168,7 @@ class ScaleRun {
   /** Customers a payment can be recorded for (not terminated or exported). */
   customerIds: number[] = []
   totalCustomers = 0
-  readonly rand = prng(20240601)
+  readonly rand = mulberry32(20240601)
   readonly notes: string[] = []
 
   constructor(

@@ -9,6 +9,7 @@ import { DataDirLock } from '../db/lock'
 import { loadSqlJs } from '../db/sqljs'
 import { DurableStore } from '../db/store'
 import { Engine } from '../engine/unitOfWork'
+import { mulberry32 } from '../demo/random'
 
 function arg(name: string): string {
   const i = process.argv.indexOf(name)
@@ -22,14 +23,7 @@ const actor = { operatorId: 1, operatorName: 'Administrator' }
 
 async function main(): Promise<void> {
   const dataDir = arg('--data-dir')
-  let seed = Number(arg('--seed')) >>> 0
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0
-    let t = seed
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const rand = mulberry32(Number(arg('--seed')))
   const sql = await loadSqlJs()
   DataDirLock.acquire(dataDir)
   // A small snapshot threshold so that kills also land during snapshots and journal resets.

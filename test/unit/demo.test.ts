@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../src-main/db/migrate'
 import { loadSqlJs } from '../../src-main/db/sqljs'
 import { DurableStore } from '../../src-main/db/store'
-import { DEMO_SIZES, generateDemoData, mulberry32, sqlJsWriter, type DemoSize } from '../../src-main/demo/generate'
+import { DEMO_SIZES, generateDemoData, sqlJsWriter, type DemoSize } from '../../src-main/demo/generate'
+import { mulberry32 } from '../../src-main/demo/random'
 
 const AT = '2026-03-15T10:30:00.000Z'
 const DAY_MS = 86_400_000
