@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { Button, Group, Paper, Skeleton, Stack, TextInput, Textarea, Title } from '@mantine/core'
+import { Button, Group, Paper, Skeleton, Stack, TextInput, Title } from '@mantine/core'
 import { currency } from '../../../src-shared/money'
 import { invalidate, useMutation, useQuery } from '../api/query'
 import { useFieldErrors } from '../lib/field-errors'
 import { notifySuccess } from '../lib/notify'
 import { QueryError } from '../lib/QueryError'
+import { CompanyFields } from '../lib/CompanyFields'
 
 const FIELDS = ['companyName', 'address'] as const
 
@@ -60,30 +61,16 @@ export function CompanySettingsForm() {
       ) : (
         <form onSubmit={submit} noValidate>
           <Stack gap="md" maw={560}>
-            <TextInput
-              label="Company name"
-              withAsterisk
-              value={companyName}
-              onChange={(ev) => {
-                setCompanyName(ev.currentTarget.value)
-                clear('companyName')
+            <CompanyFields
+              companyName={companyName}
+              address={address}
+              onChange={(field, value) => {
+                if (field === 'companyName') setCompanyName(value)
+                else setAddress(value)
+                clear(field)
               }}
-              error={errors.companyName}
+              errors={errors}
               disabled={save.running}
-              name="companyName"
-            />
-            <Textarea
-              label="Address"
-              autosize
-              minRows={3}
-              value={address}
-              onChange={(ev) => {
-                setAddress(ev.currentTarget.value)
-                clear('address')
-              }}
-              error={errors.address}
-              disabled={save.running}
-              name="address"
             />
             <TextInput
               label="Default currency"

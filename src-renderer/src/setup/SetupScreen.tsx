@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react'
-import { Button, Center, Checkbox, Paper, Progress, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core'
+import { Button, Center, Checkbox, Paper, Progress, Select, Stack, Text, Title } from '@mantine/core'
 import { CURRENCIES } from '../../../src-shared/money'
 import { useMutation } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { useFieldErrors } from '../lib/field-errors'
 import { notifySuccess } from '../lib/notify'
+import { CompanyFields } from '../lib/CompanyFields'
 
 const FIELDS = ['companyName', 'address', 'defaultCurrency', 'loadDemoData'] as const
 const CURRENCY_OPTIONS = CURRENCIES.map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` }))
@@ -46,33 +47,16 @@ export function SetupScreen() {
               </Text>
             </div>
 
-            <TextInput
-              label="Company name"
-              description="Printed on every invoice and receipt."
-              withAsterisk
-              autoFocus
-              value={companyName}
-              onChange={(ev) => {
-                setCompanyName(ev.currentTarget.value)
-                clear('companyName')
+            <CompanyFields
+              companyName={companyName}
+              address={address}
+              onChange={(field, value) => {
+                if (field === 'companyName') setCompanyName(value)
+                else setAddress(value)
+                clear(field)
               }}
-              error={errors.companyName}
-              disabled={setup.running}
-              name="companyName"
-            />
-            <Textarea
-              label="Address"
-              description="Street, city, tax number — as it should appear on invoices."
-              autosize
-              minRows={3}
-              value={address}
-              onChange={(ev) => {
-                setAddress(ev.currentTarget.value)
-                clear('address')
-              }}
-              error={errors.address}
-              disabled={setup.running}
-              name="address"
+              errors={errors}
+              disabled={setup.running} autoFocus
             />
             <Select
               label="Default currency"
