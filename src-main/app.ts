@@ -39,7 +39,9 @@ export interface BillingApp extends Dispatcher {
  */
 export class AppCore {
   store: DurableStore | null
-  recovery: RecoveryInfo | null
+  recovery: Pick<RecoveryInfo, 'reason' | 'corruptFileKeptAt'> | null
+  /** Backups checked while in recovery, by file name (a full check at M takes a second each). */
+  private checkedBackups = new Map<string, boolean>()
   readonly backups: Backups
   private timers: NodeJS.Timeout[] = []
 
@@ -65,7 +67,7 @@ export class AppCore {
       if (!(err instanceof CorruptDatabaseError)) throw err
       this.log(`database: ${err.message}`)
       this.store = null
-      this.recovery = { reason: err.message, corruptFileKeptAt: err.keptAt, backups: [] }
+      this.recovery = { reason: err.message, corruptFileKeptAt: err.keptAt }
     }
   }
 
@@ -94,11 +96,35 @@ export class AppCore {
       dataDir: this.dataDir,
       operator,
       settings: store ? store.read(getSettings) : null,
-      recovery: this.recovery ? { ...this.recovery, backups: this.backups.list() } : null,
+      recovery: this.recovery ? { ...this.recovery, ...this.restorableBackups() } : null,
       counts: store
         ? store.read((r) => ({ customers: countCustomers(r), usageRecords: r.get<{ n: number }>("SELECT count(*) AS n FROM xdrs WHERE kind = 'usage'")!.n }))
         : { customers: 0, usageRecords: 0 }
     }
+  }
+
+  /** Newest first: check backups until the first good one, which is the one to offer. */
+  private restorableBackups(): Pick<RecoveryInfo, 'backups' | 'recommendedBackup' | 'unusableBackups'> {
+    const backups = this.backups.list()
+    let recommendedBackup: string | null = null
+    for (const b of backups) {
+      let good = this.checkedBackups.get(b.fileName)
+      if (good === undefined) {
+        try {
+          this.backups.readRestorable(this.backups.pathOf(b.fileName))
+          good = true
+        } catch {
+          good = false
+        }
+        this.checkedBackups.set(b.fileName, good)
+      }
+      if (good) {
+        recommendedBackup = b.fileName
+        break
+      }
+    }
+    const unusableBackups = backups.filter((b) => this.checkedBackups.get(b.fileName) === false).map((b) => b.fileName)
+    return { backups, recommendedBackup, unusableBackups }
   }
 
   backupNow(kind: BackupInfo['kind'], toPath?: string): BackupInfo {

@@ -30,6 +30,10 @@ export interface RecoveryInfo {
   reason: string
   corruptFileKeptAt: string | null
   backups: BackupInfo[]
+  /** The newest backup that passed the same checks as a restore; null if none did. */
+  recommendedBackup: string | null
+  /** Backups that failed those checks (they cannot be restored), by file name. */
+  unusableBackups: string[]
 }
 
 export interface AppStatus {

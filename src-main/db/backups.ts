@@ -10,10 +10,11 @@ import { openVerified } from './store'
 export const BACKUP_DIR = 'backups'
 export const DAILY_BACKUPS_KEPT = 14
 
-const NAME_RE = /^(daily|manual|before-restore)-(\d{8}T\d{6}Z|\d{4}-\d{2}-\d{2})\.sqlite$/
+const NAME_RE = /^(daily|manual|before-restore)-(\d{8}T\d{6}(?:\d{3})?Z|\d{4}-\d{2}-\d{2})(?:-\d+)?\.sqlite$/
 
+/** 2026-11-22T00:15:00.123Z -> 20261122T001500123Z */
 function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  return new Date(ms).toISOString().replace(/[-:.]/g, '')
 }
 
 export function dayOf(ms: number): string {
@@ -46,7 +47,11 @@ export class Backups {
 
   write(kind: BackupInfo['kind'], bytes: Uint8Array): BackupInfo {
     fs.mkdirSync(this.dir, { recursive: true })
-    const fileName = kind === 'daily' ? `daily-${dayOf(this.now())}.sqlite` : `${kind}-${stamp(this.now())}.sqlite`
+    let fileName = kind === 'daily' ? `daily-${dayOf(this.now())}.sqlite` : `${kind}-${stamp(this.now())}.sqlite`
+    // Two manual backups in the same millisecond (a double click) must not overwrite each other.
+    for (let n = 2; kind !== 'daily' && fs.existsSync(path.join(this.dir, fileName)); n++) {
+      fileName = `${kind}-${stamp(this.now())}-${n}.sqlite`
+    }
     writeFileAtomic(path.join(this.dir, fileName), bytes)
     const st = fs.statSync(path.join(this.dir, fileName))
     return { fileName, createdAt: st.mtime.toISOString(), sizeBytes: st.size, kind }

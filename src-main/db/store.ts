@@ -146,7 +146,7 @@ export class DurableStore {
         if (!unchanged) writeFileAtomic(checkPath, Buffer.from(JSON.stringify(actual)))
       } catch (err) {
         const keptAt = keepCorruptCopy(opts.dataDir, snapshotPath, bytes)
-        throw new CorruptDatabaseError(`${(err as Error).message} A copy was kept at ${keptAt}.`, keptAt)
+        throw new CorruptDatabaseError((err as Error).message, keptAt)
       }
     } else {
       db = new opts.sql.Database()

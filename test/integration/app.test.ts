@@ -112,6 +112,8 @@ describe('billing app over the handler table', () => {
     expect(status.value.phase).toBe('recovery')
     expect(status.value.recovery?.reason).toMatch(/not a SQLite database/)
     expect(status.value.recovery?.backups[0]?.fileName).toBe(made.value.fileName)
+    expect(status.value.recovery?.recommendedBackup).toBe(made.value.fileName)
+    expect(status.value.recovery?.unusableBackups).toEqual([])
     expect(fs.existsSync(status.value.recovery!.corruptFileKeptAt!)).toBe(true)
     expect(await broken.dispatch('settings.get', {}, { transport: 'test' })).toMatchObject({ ok: false, error: { code: 'DB_CORRUPT' } })
 
@@ -121,6 +123,17 @@ describe('billing app over the handler table', () => {
     const reopened = await openApp(dir)
     expect(await reopened.dispatch('app.status', {}, { transport: 'test' })).toMatchObject({ ok: true, value: { phase: 'ready' } })
     await reopened.close()
+  })
+
+  it('never lets two manual backups in the same instant overwrite each other', async () => {
+    const app = await openApp(tmpDataDir())
+    await app.dispatch('setup.complete', setup, { transport: 'test' })
+    const a = (await app.dispatch('backup.create', {}, { transport: 'test' })) as { ok: true; value: BackupInfo }
+    const b = (await app.dispatch('backup.create', {}, { transport: 'test' })) as { ok: true; value: BackupInfo }
+    expect(a.value.fileName).not.toBe(b.value.fileName)
+    const list = (await app.dispatch('backup.list', {}, { transport: 'test' })) as { ok: true; value: BackupInfo[] }
+    expect(list.value.filter((x) => x.kind === 'manual')).toHaveLength(2)
+    await app.close()
   })
 
   it('refuses to restore from a file that is not a healthy billing database, changing nothing', async () => {

@@ -19,11 +19,12 @@ export function newestFirst(backups: readonly BackupInfo[]): BackupInfo[] {
   return [...backups].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.fileName < b.fileName ? 1 : -1))
 }
 
-/** Backups, newest first; optionally the newest is marked as the recommended one. */
+/** Backups, newest first; in recovery the engine names the one to restore and the damaged ones. */
 export function BackupTable(props: {
   backups: readonly BackupInfo[]
   onRestore: (b: BackupInfo) => void
-  recommendNewest?: boolean
+  recommended?: string | null
+  unusable?: readonly string[]
   disabled?: boolean
 }) {
   const rows = newestFirst(props.backups)
@@ -40,18 +41,24 @@ export function BackupTable(props: {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {rows.map((b, i) => {
-            const recommended = props.recommendNewest === true && i === 0
+          {rows.map((b) => {
+            const recommended = props.recommended === b.fileName
+            const damaged = props.unusable?.includes(b.fileName) === true
             return (
               <Table.Tr key={b.fileName} bg={recommended ? 'var(--mantine-color-teal-light)' : undefined} data-recommended={recommended || undefined}>
                 <Table.Td>
                   <Group gap="xs" wrap="nowrap">
-                    <Text size="sm" ff="monospace">
+                    <Text size="sm" ff="monospace" className="nowrap">
                       {b.fileName}
                     </Text>
                     {recommended && (
-                      <Badge color="teal" variant="filled" size="sm">
+                      <Badge color="teal" variant="filled" size="sm" style={{ flexShrink: 0 }} styles={{ label: { overflow: 'visible' } }}>
                         Recommended
+                      </Badge>
+                    )}
+                    {damaged && (
+                      <Badge color="red" variant="light" size="sm" style={{ flexShrink: 0 }} styles={{ label: { overflow: 'visible' } }}>
+                        Damaged
                       </Badge>
                     )}
                   </Group>
@@ -65,7 +72,7 @@ export function BackupTable(props: {
                     variant={recommended ? 'filled' : 'default'}
                     color={recommended ? 'teal' : undefined}
                     onClick={() => props.onRestore(b)}
-                    disabled={props.disabled}
+                    disabled={props.disabled === true || damaged}
                     aria-label={`Restore ${b.fileName}`}
                   >
                     Restore

@@ -48,9 +48,17 @@ export function RecoveryScreen() {
             ) : (
               <>
                 <Text size="sm" mb="xs">
-                  The newest backup is usually the right one: it loses the least work.
+                  {recovery?.recommendedBackup
+                    ? 'The recommended backup is the newest one that passed its checks: restoring it loses the least work.'
+                    : 'None of these backups passed its checks. If you have a copy elsewhere, restore it from its file below.'}
                 </Text>
-                <BackupTable backups={backups} onRestore={restore.askBackup} recommendNewest disabled={restore.running} />
+                <BackupTable
+                  backups={backups}
+                  onRestore={restore.askBackup}
+                  recommended={recovery?.recommendedBackup ?? null}
+                  unusable={recovery?.unusableBackups ?? []}
+                  disabled={restore.running}
+                />
               </>
             )}
           </div>
