@@ -157,7 +157,7 @@ export class DurableStore {
     let seq = hasMeta ? Number(db.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0) : 0
 
     const { journal, scan } = Journal.open(journalPath)
-    if (scan.droppedBytes > 0) opts.log(`journal: dropped a torn tail of ${scan.droppedBytes} bytes (never acknowledged)`)
+    if (scan.tornBytes > 0) opts.log(`journal: dropped a torn tail of ${scan.tornBytes} bytes (never acknowledged)`)
     let replayed = 0
     for (const entry of scan.entries) {
       if (entry.seq <= seq) continue // already in the snapshot

@@ -15,7 +15,7 @@ describe('journal', () => {
     const { journal: again, scan } = Journal.open(file)
     again.close()
     expect(scan.entries).toEqual([1, 2, 3, 4, 5].map(entry))
-    expect(scan.droppedBytes).toBe(0)
+    expect(scan.tornBytes).toBe(0) // what follows the records is preallocated zeros
   })
 
   it('drops a record cut short at the tail (a torn write was never acknowledged) and truncates it away', () => {
@@ -25,11 +25,11 @@ describe('journal', () => {
     journal.append(entry(2))
     journal.close()
     const full = fs.readFileSync(file)
-    const cut = full.length - 7
+    const cut = scanJournal(full).validBytes - 7 // the second record loses its last bytes
     fs.writeFileSync(file, full.subarray(0, cut))
     const { journal: reopened, scan } = Journal.open(file)
     expect(scan.entries.map((e) => e.seq)).toEqual([1])
-    expect(scan.droppedBytes).toBeGreaterThan(0)
+    expect(scan.tornBytes).toBeGreaterThan(0)
     // The torn bytes are gone, so the next append follows the last good record.
     reopened.append(entry(2))
     reopened.close()
@@ -45,10 +45,26 @@ describe('journal', () => {
     expect(scan.validBytes).toBe(a.length)
   })
 
-  it('treats zero-filled garbage after the last record as a torn tail', () => {
+  it('treats zeros after the last record as preallocated space, and anything else there as torn', () => {
     const a = encodeRecord(entry(1))
-    const scan = scanJournal(Buffer.concat([a, Buffer.alloc(4096)]))
-    expect(scan.entries).toHaveLength(1)
-    expect(scan.droppedBytes).toBe(4096)
+    const zeros = scanJournal(Buffer.concat([a, Buffer.alloc(4096)]))
+    expect(zeros.entries).toHaveLength(1)
+    expect(zeros.tornBytes).toBe(0)
+    const junk = Buffer.alloc(4096)
+    junk[100] = 7
+    const torn = scanJournal(Buffer.concat([a, junk]))
+    expect(torn.entries).toHaveLength(1)
+    expect(torn.tornBytes).toBe(4096)
+  })
+
+  it('writes records into preallocated space, so the file does not grow on every commit', () => {
+    const file = path.join(tmpDataDir(), 'journal.log')
+    const { journal } = Journal.open(file)
+    const before = fs.statSync(file).size
+    expect(before).toBeGreaterThan(0)
+    for (let s = 1; s <= 50; s++) journal.append(entry(s))
+    expect(fs.statSync(file).size).toBe(before)
+    expect(journal.bytes).toBeGreaterThan(0)
+    journal.close()
   })
 })
