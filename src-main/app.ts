@@ -9,7 +9,9 @@ import { loadSqlJs } from './db/sqljs'
 import { CorruptDatabaseError, DurableStore, JOURNAL_FILE, SNAPSHOT_FILE } from './db/store'
 import { writeFileAtomic } from './db/files'
 import { countCustomers } from './engine/customers'
+import { CustomerIndex } from './engine/customerIndex'
 import { actorOf, FIRST_ADMIN_ID, getOperator } from './engine/operators'
+import { runDueTransitions } from './engine/lifecycle'
 import { getSettings } from './engine/settings'
 import { Engine } from './engine/unitOfWork'
 import { createDispatcher, type CallerContext, type Dispatcher } from './ipc/dispatch'
@@ -43,6 +45,8 @@ export class AppCore {
   /** Backups checked while in recovery, by file name (a full check at M takes a second each). */
   private checkedBackups = new Map<string, boolean>()
   readonly backups: Backups
+  /** The customer list in memory (search at 50k customers); rebuilt after a restore. */
+  readonly customerIndex = new CustomerIndex()
   private timers: NodeJS.Timeout[] = []
 
   constructor(
@@ -69,6 +73,10 @@ export class AppCore {
       this.store = null
       this.recovery = { reason: err.message, corruptFileKeptAt: err.keptAt }
     }
+  }
+
+  nowIso(): string {
+    return new Date(this.now()).toISOString()
   }
 
   get engine(): Engine {
@@ -163,10 +171,36 @@ export class AppCore {
       this.openStore()
       if (!this.store) throw new AppError('DB_CORRUPT', 'The restored file could not be opened.')
     }
+    this.customerIndex.reset()
     this.engine.change(actorOf(operator), (w) => w.audit({ kind: 'backup.restore', description: `Database restored from ${label}.` }))
   }
 
+  /**
+   * The life cycle's timed transitions (reactivation periods and suspension lifts that ended),
+   * in one unit of work. Returns how many customers changed; does nothing before first-run setup
+   * or while the database awaits a restore.
+   */
+  runLifecycleTasks(): number {
+    if (this.phase() !== 'ready') return 0
+    // Nobody is at the keyboard: the built-in administrator stands in, and each note says the
+    // change was automatic.
+    return this.engine.change({ operatorId: FIRST_ADMIN_ID, operatorName: 'Administrator' }, runDueTransitions)
+  }
+
   startSchedulers(dailyBackupDelayMs: number): void {
+    // A desktop app is not always running: catch up at start-up, then check every minute.
+    const lifecycleTick = () => {
+      try {
+        const n = this.runLifecycleTasks()
+        if (n > 0) this.log(`lifecycle: ${n} customer status change${n === 1 ? '' : 's'} applied`)
+      } catch (err) {
+        this.log(`lifecycle: timed status changes failed: ${(err as Error).message}`)
+      }
+    }
+    lifecycleTick()
+    const everyMinute = setInterval(lifecycleTick, 60 * 1000)
+    everyMinute.unref()
+    this.timers.push(everyMinute)
     const tick = () => {
       try {
         const b = this.dailyBackup()

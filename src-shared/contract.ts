@@ -5,7 +5,11 @@ import type {
   AuditVerifyResult,
   BackupInfo,
   CompanySettings,
+  CustomerClass,
+  CustomerDetail,
   CustomerRow,
+  CustomFieldDefinition,
+  ImportPreview,
   Role
 } from './domain'
 import { CURRENCY_CODES } from './money'
@@ -49,6 +53,106 @@ export const settingsInput = z
   })
   .strict()
 
+const CUSTOMER_STATUSES = ['active', 'blocked', 'suspended', 'provisionally-terminated', 'permanently-terminated', 'exported'] as const
+const id = z.number({ error: 'An ID is required.' }).int().positive()
+/** Money as the person typed it; the engine parses it exactly in the customer's currency. */
+const amountText = z.string().trim().max(40)
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.')
+
+export const customerFiltersInput = z
+  .object({
+    statuses: z.array(z.enum(CUSTOMER_STATUSES)).max(6).optional(),
+    balanceControl: z.enum(['prepaid', 'postpaid']).optional(),
+    currency: z.enum(CURRENCY_CODES).optional(),
+    classId: id.optional(),
+    overCreditLimit: z.boolean().optional(),
+    hasOverdueInvoice: z.boolean().optional()
+  })
+  .strict()
+
+const customerQuery = {
+  search: z.string().max(200).default(''),
+  filters: customerFiltersInput.default({}),
+  sort: z
+    .object({
+      key: z.enum(['customerId', 'companyName', 'balance', 'unallocated', 'creditLimit', 'status', 'currency', 'className']),
+      dir: z.enum(['asc', 'desc'])
+    })
+    .strict()
+    .default({ key: 'customerId', dir: 'asc' })
+}
+
+/** Fields of the form that can change after creation (currency and balance cannot). */
+const customerEditable = {
+  companyName: text('Company name', 200),
+  classId: id.nullable(),
+  creditLimit: amountText.nullable(),
+  firstName: text('First name', 100).default(''),
+  lastName: text('Last name', 100).default(''),
+  phone: text('Phone', 50).default(''),
+  email: z.union([z.literal(''), z.string().trim().max(200).email('Enter a valid e-mail address.')]).default(''),
+  address: text('Address', 1000).default(''),
+  city: text('City', 100).default(''),
+  zip: text('Postal code', 20).default(''),
+  country: text('Country', 100).default(''),
+  notes: text('Notes', 5000).default(''),
+  dueDaysOverride: z.number().int().min(0, 'Due days cannot be negative.').max(365).nullable().default(null),
+  taxRatePpmOverride: z.number().int().min(0).max(1_000_000, 'Tax rate is at most 100%.').nullable().default(null),
+  customFields: z.array(z.object({ fieldId: id, value: z.string().max(1000) }).strict()).max(100).default([])
+}
+
+export const customerCreateInput = z
+  .object({
+    customerId: text('Customer ID', 64).min(1, 'Customer ID is required.'),
+    blocked: z.boolean().default(false),
+    balanceControl: z.enum(['prepaid', 'postpaid'], { error: 'Choose prepaid or postpaid.' }),
+    currency: z.enum(CURRENCY_CODES, { error: 'Choose a currency from the list.' }),
+    /** Postpaid: opening balance owed; prepaid: opening available funds. Empty means zero. */
+    openingBalance: amountText.default(''),
+    ...customerEditable
+  })
+  .strict()
+
+export const customerUpdateInput = z
+  .object({
+    id,
+    ...customerEditable,
+    /** Set after the person confirmed a credit limit below the current balance. */
+    confirmCreditLimitBelowBalance: z.boolean().default(false)
+  })
+  .strict()
+
+export const statusChangeInput = z
+  .object({
+    id,
+    action: z.enum(['block', 'unblock', 'lift-suspension', 'provisionally-terminate', 'reactivate', 'permanently-terminate', 'export', 'clear-export']),
+    note: text('Note', 500).default(''),
+    /** lift-suspension: the last day the lift lasts. */
+    until: isoDate.optional(),
+    /** permanently-terminate: the termination date (default today). */
+    terminationDate: isoDate.optional(),
+    /** permanently-terminate: issue an invoice for the partial period (needs invoicing). */
+    issuePartialInvoice: z.boolean().default(false)
+  })
+  .strict()
+
+export const classInput = z
+  .object({
+    name: text('Name', 100).min(1, 'Name is required.'),
+    currency: z.enum(CURRENCY_CODES).nullable(),
+    billingPeriod: z.enum(['monthly', 'weekly']),
+    billingDay: z.number().int().min(1).max(28, 'Billing day is 1-28 (monthly) or 1-7 (weekly).'),
+    dueDays: z.number().int().min(0, 'Due days cannot be negative.').max(365),
+    suspendOnOverdue: z.boolean(),
+    suspensionGraceDays: z.number().int().min(0).max(365),
+    reactivationDays: z.number().int().min(1, 'At least one day.').max(3650),
+    taxRatePpm: z.number().int().min(0).max(1_000_000, 'Tax rate is at most 100%.'),
+    invoicePrefix: text('Invoice prefix', 20).regex(/^[A-Za-z0-9/_-]*$/, 'Letters, digits, "/", "-" and "_" only.')
+  })
+  .strict()
+
+const csvText = z.string().min(1, 'The file is empty.').max(50 * 1024 * 1024, 'The file is larger than 50 MB.')
+
 const backupFileName = z
   .string()
   .regex(/^[A-Za-z0-9._-]+\.sqlite$/, 'Not a backup file name.')
@@ -74,15 +178,42 @@ export const contract = {
       .strict(),
     roles: ADMIN
   }),
-  'customers.list': channel<{ total: number; rows: CustomerRow[] }>()({
+  'customers.list': channel<{ total: number; offset: number; rows: CustomerRow[] }>()({
     input: z
       .object({
-        search: z.string().max(200).default(''),
+        ...customerQuery,
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(500).default(100)
       })
       .strict(),
     roles: EVERYONE
+  }),
+  'customers.exportCsv': channel<{ fileName: string; csv: string; rows: number }>()({
+    input: z.object(customerQuery).strict(),
+    roles: EVERYONE
+  }),
+  'customers.get': channel<CustomerDetail>()({ input: z.object({ id }).strict(), roles: EVERYONE }),
+  'customers.create': channel<CustomerDetail>()({ input: customerCreateInput, roles: ADMIN }),
+  'customers.update': channel<CustomerDetail>()({ input: customerUpdateInput, roles: ADMIN }),
+  'customers.changeStatus': channel<CustomerDetail>()({ input: statusChangeInput, roles: ADMIN }),
+  'customers.addAccount': channel<CustomerDetail>()({
+    input: z
+      .object({ id, accountId: text('Account ID', 64).min(1, 'Account ID is required.').regex(/^[A-Za-z0-9._-]+$/, 'Letters, digits, ".", "-" and "_" only.') })
+      .strict(),
+    roles: ADMIN
+  }),
+  'customers.importPreview': channel<ImportPreview>()({ input: z.object({ csv: csvText }).strict(), roles: ADMIN }),
+  'customers.importCommit': channel<{ imported: number; skipped: number }>()({
+    input: z.object({ csv: csvText, onlyValidRows: z.boolean() }).strict(),
+    roles: ADMIN
+  }),
+  'classes.list': channel<CustomerClass[]>()({ input: nothing, roles: EVERYONE }),
+  'classes.create': channel<CustomerClass>()({ input: classInput, roles: ADMIN }),
+  'classes.update': channel<CustomerClass>()({ input: classInput.extend({ id }).strict(), roles: ADMIN }),
+  'customFields.list': channel<CustomFieldDefinition[]>()({ input: nothing, roles: EVERYONE }),
+  'customFields.create': channel<CustomFieldDefinition>()({
+    input: z.object({ name: text('Name', 60).min(1, 'Name is required.'), kind: z.enum(['text', 'number', 'date']) }).strict(),
+    roles: ADMIN
   }),
   'audit.list': channel<AuditEntry[]>()({
     input: z

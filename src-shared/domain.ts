@@ -85,3 +85,107 @@ export interface AuditVerifyResult {
   firstBrokenId: number | null
   message: string
 }
+
+/** Life-cycle actions an administrator can take (Suspended is set only by the overdue rule). */
+export type StatusAction =
+  | 'block'
+  | 'unblock'
+  | 'lift-suspension'
+  | 'provisionally-terminate'
+  | 'reactivate'
+  | 'permanently-terminate'
+  | 'export'
+  | 'clear-export'
+
+export type CustomerSortKey = 'customerId' | 'companyName' | 'balance' | 'unallocated' | 'creditLimit' | 'status' | 'currency' | 'className'
+
+export interface CustomerFilters {
+  statuses?: CustomerStatus[]
+  balanceControl?: BalanceControl
+  currency?: string
+  classId?: number
+  overCreditLimit?: boolean
+  hasOverdueInvoice?: boolean
+}
+
+export interface CustomerClass {
+  id: number
+  name: string
+  currency: string | null
+  billingPeriod: 'monthly' | 'weekly'
+  /** Monthly: day of the month (1-28); weekly: ISO weekday (1 = Monday). */
+  billingDay: number
+  dueDays: number
+  suspendOnOverdue: boolean
+  suspensionGraceDays: number
+  reactivationDays: number
+  /** Parts per million: 23% = 230000. */
+  taxRatePpm: number
+  invoicePrefix: string
+  customerCount: number
+}
+
+export interface CustomerAccount {
+  id: number
+  accountId: string
+  status: string
+  createdAt: string
+}
+
+export interface StatusHistoryEntry {
+  at: string
+  fromStatus: CustomerStatus | null
+  toStatus: CustomerStatus
+  note: string
+  operatorName: string
+}
+
+export interface CustomFieldDefinition {
+  id: number
+  name: string
+  kind: 'text' | 'number' | 'date'
+}
+
+export interface CustomerDetail extends CustomerRow {
+  classId: number | null
+  firstName: string
+  lastName: string
+  phone: string
+  email: string
+  address: string
+  city: string
+  zip: string
+  country: string
+  notes: string
+  dueDaysOverride: number | null
+  taxRatePpmOverride: number | null
+  /** What applies: the override, else the class's value, else the default. */
+  effective: { billingPeriod: 'monthly' | 'weekly'; billingDay: number; dueDays: number; taxRatePpm: number }
+  blocked: boolean
+  suspended: boolean
+  suspensionLiftedUntil: string | null
+  provisionallyTerminatedAt: string | null
+  reactivationDeadline: string | null
+  terminatedAt: string | null
+  createdAt: string
+  updatedAt: string
+  accounts: CustomerAccount[]
+  statusHistory: StatusHistoryEntry[]
+  customFields: { fieldId: number; name: string; kind: CustomFieldDefinition['kind']; value: string }[]
+  /** Actions the life-cycle rules allow from the current state. */
+  allowedActions: StatusAction[]
+}
+
+export interface ImportIssue {
+  line: number
+  field: string
+  message: string
+}
+
+export interface ImportPreview {
+  totalRows: number
+  validRows: number
+  issues: ImportIssue[]
+  /** The first rows as they would be created, for the preview table. */
+  sample: { line: number; customerId: string; companyName: string; balanceControl: BalanceControl; currency: string; className: string | null }[]
+}

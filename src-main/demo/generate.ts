@@ -40,6 +40,8 @@ export interface DemoOptions {
    * written, every 10,000 records, and once at the end with done === total.
    */
   onProgress?: (done: number, total: number) => void
+  /** Fewer usage records than the size has (the benchmark's 50k-customer list needs none). */
+  usageRecords?: number
 }
 
 export interface DemoResult {
@@ -519,7 +521,7 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
 
   // How many records each customer gets: skewed towards the first customers, so there are a few
   // busy ones (the named customers first) and a long tail.
-  const n = size.usageRecords
+  const n = opts.usageRecords ?? size.usageRecords
   let done = 0
   opts.onProgress?.(0, n)
   const perCustomer = new Int32Array(poolSize)
@@ -572,6 +574,16 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
     }
   }
 
+  // The life-cycle columns behind each status (migration 0002), as the status rules would set them.
+  w.run(
+    `UPDATE customers SET blocked = (status = 'blocked'), suspended = (status = 'suspended'),
+       lifecycle = CASE WHEN status IN ('provisionally-terminated', 'permanently-terminated', 'exported') THEN status ELSE 'active' END,
+       provisionally_terminated_at = CASE WHEN status = 'provisionally-terminated' THEN ?1 END,
+       reactivation_deadline = CASE WHEN status = 'provisionally-terminated' THEN strftime('%Y-%m-%dT%H:%M:%fZ', ?1,
+         '+' || coalesce((SELECT k.reactivation_days FROM customer_classes k WHERE k.id = customers.class_id), 30) || ' days') END,
+       terminated_at = CASE WHEN status = 'permanently-terminated' THEN substr(?1, 1, 10) END`,
+    [opts.at]
+  )
   opts.onProgress?.(n, n)
   return { customers: size.customers, usageRecords: n, classes: DEMO_CLASSES.length, services: DEMO_SERVICES.length }
 }

@@ -1,7 +1,10 @@
 import type { Operator } from '../../src-shared/domain'
 import type { AppCore } from '../app'
 import { listAudit, verifyAuditChain, type Actor } from '../engine/audit'
-import { listCustomers } from '../engine/customers'
+import { createClass, listClasses, updateClass } from '../engine/customerClasses'
+import { addAccount, createCustomer, createCustomField, exportCustomersCsv, getCustomerDetail, listCustomFields, listCustomers, updateCustomer } from '../engine/customers'
+import { changeStatus } from '../engine/lifecycle'
+import { commitImport, previewImport } from '../engine/customerImport'
 import { completeSetup, getSettings, updateSettings } from '../engine/settings'
 import { loadDemoData } from '../demo/load'
 import { AppError } from '../../src-shared/errors'
@@ -46,7 +49,54 @@ export const handlers: HandlerTable<HandlerContext> = {
     return core.status(operator)
   },
 
-  'customers.list': (input, { core }) => core.engine.read((r) => listCustomers(r, input)),
+  'customers.list': (input, { core }) => core.engine.read((r) => listCustomers(r, core.customerIndex, input)),
+
+  'customers.exportCsv': (input, { core }) => core.engine.read((r) => exportCustomersCsv(r, core.customerIndex, input, core.nowIso())),
+
+  'customers.get': (input, { core }) => core.engine.read((r) => getCustomerDetail(r, input.id, core.nowIso())),
+
+  'customers.create': (input, { core, actor }) => {
+    const engine = core.engine
+    const id = engine.change(actor, (w) => createCustomer(w, input))
+    return engine.read((r) => getCustomerDetail(r, id, core.nowIso()))
+  },
+
+  'customers.update': (input, { core, actor }) => {
+    const engine = core.engine
+    engine.change(actor, (w) => updateCustomer(w, input))
+    return engine.read((r) => getCustomerDetail(r, input.id, core.nowIso()))
+  },
+
+  'customers.changeStatus': (input, { core, actor }) => {
+    const engine = core.engine
+    engine.change(actor, (w) => changeStatus(w, input))
+    return engine.read((r) => getCustomerDetail(r, input.id, core.nowIso()))
+  },
+
+  'customers.addAccount': (input, { core, actor }) => {
+    const engine = core.engine
+    engine.change(actor, (w) => addAccount(w, input.id, input.accountId))
+    return engine.read((r) => getCustomerDetail(r, input.id, core.nowIso()))
+  },
+
+  'customers.importPreview': (input, { core }) => core.engine.read((r) => previewImport(r, input.csv)),
+
+  'customers.importCommit': (input, { core, actor }) => core.engine.change(actor, (w) => commitImport(w, input.csv, input.onlyValidRows)),
+
+  'classes.list': (_input, { core }) => core.engine.read(listClasses),
+
+  'classes.create': (input, { core, actor }) => core.engine.change(actor, (w) => createClass(w, input)),
+
+  'classes.update': (input, { core, actor }) => {
+    const { id, ...fields } = input
+    const updated = core.engine.change(actor, (w) => updateClass(w, id, fields))
+    core.customerIndex.reset() // class names are part of every listed row
+    return updated
+  },
+
+  'customFields.list': (_input, { core }) => core.engine.read(listCustomFields),
+
+  'customFields.create': (input, { core, actor }) => core.engine.change(actor, (w) => createCustomField(w, input.name, input.kind)),
 
   'audit.list': (input, { core }) => core.engine.read((r) => listAudit(r, input)),
 

@@ -3,14 +3,20 @@ import { createJSONStorage, persist } from 'zustand/middleware'
 
 /** UI state only (theme, navigation). Server data never lives here. */
 
-export type PageId = 'customers' | 'invoices' | 'reissue' | 'usage' | 'audit' | 'settings'
+export type PageId = 'customers' | 'classes' | 'invoices' | 'reissue' | 'usage' | 'audit' | 'settings'
 export type ColorScheme = 'light' | 'dark'
+
+/** Within the Customers page: the list, one customer's page, or the new-customer form. */
+export type CustomerView = { kind: 'list' } | { kind: 'customer'; id: number } | { kind: 'new' }
 
 interface UiState {
   colorScheme: ColorScheme
   page: PageId
+  customerView: CustomerView
   toggleColorScheme: () => void
   go: (page: PageId) => void
+  /** Go to the Customers page showing `view`. */
+  showCustomers: (view: CustomerView) => void
 }
 
 function systemScheme(): ColorScheme {
@@ -22,8 +28,10 @@ export const useUi = create<UiState>()(
     (set) => ({
       colorScheme: systemScheme(),
       page: 'customers',
+      customerView: { kind: 'list' },
       toggleColorScheme: () => set((s) => ({ colorScheme: s.colorScheme === 'dark' ? 'light' : 'dark' })),
-      go: (page) => set({ page })
+      go: (page) => set(page === 'customers' ? { page, customerView: { kind: 'list' } } : { page }),
+      showCustomers: (customerView) => set({ page: 'customers', customerView })
     }),
     {
       name: 'billing.ui',
