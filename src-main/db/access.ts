@@ -1,11 +1,15 @@
 import type { Database, Statement as SqlStatement } from 'sql.js'
 import type { SqlParam } from './journal'
 
-export type Row = Record<string, number | string | null | Uint8Array>
+export type Row = Record<string, Value>
+
+export type Value = number | string | null | Uint8Array
 
 export interface DbReader {
   get<T = Row>(sql: string, params?: SqlParam[]): T | undefined
   all<T = Row>(sql: string, params?: SqlParam[]): T[]
+  /** Rows as arrays in column order: several times faster than objects for large reads. */
+  values(sql: string, params?: SqlParam[]): Value[][]
 }
 
 export interface DbWriter extends DbReader {
@@ -56,6 +60,17 @@ export function dbAccess(db: Database, onWrite?: (sql: string, params: SqlParam[
       try {
         st.bind(params)
         while (st.step()) rows.push(st.getAsObject() as T)
+      } finally {
+        st.reset()
+      }
+      return rows
+    },
+    values: (sql: string, params: SqlParam[] = []): Value[][] => {
+      const st = prepare(sql)
+      const rows: Value[][] = []
+      try {
+        st.bind(params)
+        while (st.step()) rows.push(st.get() as Value[])
       } finally {
         st.reset()
       }

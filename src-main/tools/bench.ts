@@ -23,6 +23,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { SqlJsStatic } from 'sql.js'
 import { writeFileAtomic } from '../db/files'
+import type { Value } from '../db/access'
 import type { SqlParam } from '../db/journal'
 import { loadSqlJs } from '../db/sqljs'
 import { DurableStore, SNAPSHOT_FILE, type DbReader, type DbWriter } from '../db/store'
@@ -105,6 +106,7 @@ interface NativeStatement {
   get(...params: unknown[]): unknown
   all(...params: unknown[]): unknown[]
   run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint }
+  raw(on: boolean): NativeStatement
 }
 interface NativeDatabase {
   prepare(sql: string): NativeStatement
@@ -132,6 +134,7 @@ function nativeWriter(db: NativeDatabase): DbWriter {
   return {
     get: <T>(sql: string, params: SqlParam[] = []) => prepared(sql).get(...bind(sql, params)) as T | undefined,
     all: <T>(sql: string, params: SqlParam[] = []) => prepared(sql).all(...bind(sql, params)) as T[],
+    values: (sql, params = []) => db.prepare(sql).raw(true).all(...bind(sql, params)) as Value[][],
     run: (sql, params = []) => prepared(sql).run(...bind(sql, params)).changes,
     insert: (sql, params = []) => Number(prepared(sql).run(...bind(sql, params)).lastInsertRowid)
   }
