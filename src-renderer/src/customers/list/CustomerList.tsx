@@ -1,0 +1,264 @@
+import './customer-list.css'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { Button, Group, Kbd, Paper, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core'
+import { useDebouncedValue } from '@mantine/hooks'
+import type { CustomerRow } from '../../../../src-shared/domain'
+import { useMutation, useQuery } from '../../api/query'
+import { useAppStatus } from '../../app/status'
+import { useUi } from '../../app/ui-store'
+import { PageHeader } from '../../lib/PageHeader'
+import { QueryError } from '../../lib/QueryError'
+import { notifyError, notifySuccess } from '../../lib/notify'
+import { ImportCustomersButton } from '../import/ImportCustomersButton'
+import { CustomerFilterBar, OVERDUE_LATER } from './CustomerFilterBar'
+import { CustomerGrid } from './CustomerGrid'
+import { invalidateCustomerPages, useCustomerPages, type CustomerQuery } from './customer-pages'
+import { downloadText } from './download'
+import { DownloadIcon, PlusIcon, SearchIcon } from './icons'
+import { activeFilterCount, useCustomerList } from './list-store'
+
+const SEARCH_DEBOUNCE_MS = 150
+const SEARCH_PLACEHOLDER = 'Search by customer ID, company name, phone or account'
+
+/** 50000 -> "50,000" (fixed, locale-independent, like every other number on screen). */
+export function groupDigits(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
+function isEditable(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false
+  return el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT'
+}
+
+export function CustomerList() {
+  const { status } = useAppStatus()
+  const isAdmin = status.operator.role === 'administrator'
+  const showCustomers = useUi((s) => s.showCustomers)
+  const list = useCustomerList()
+  const { search, filters, sort, setSearch, clearFilters } = list
+
+  const [debounced] = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS)
+  const query = useMemo<CustomerQuery>(() => ({ search: debounced, filters, sort }), [debounced, filters, sort])
+  const queryKey = JSON.stringify(query)
+  const pages = useCustomerPages(query)
+
+  // How many customers the plain list has (for "no customers yet" versus "nothing matches"). It is
+  // also the list's ear for changes elsewhere: invalidate('customers.list') reloads it, and a new
+  // answer means the cached pages are out of date.
+  const everyone = useQuery('customers.list', { search: '', filters: {}, offset: 0, limit: 1 })
+  const seenEveryone = useRef<unknown>(undefined)
+  useEffect(() => {
+    if (everyone.data === undefined) return
+    if (seenEveryone.current !== undefined) invalidateCustomerPages()
+    seenEveryone.current = everyone.data
+  }, [everyone.data])
+
+  // "/" and Ctrl+F / Cmd+F put the cursor in search.
+  const searchRef = useRef<HTMLInputElement>(null)
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const findKey = (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'f'
+      const slash = e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !isEditable(e.target)
+      if (!findKey && !slash) return
+      if (document.querySelector('[role="dialog"]')) return // a dialog on top keeps its keys
+      e.preventDefault()
+      searchRef.current?.focus()
+      searchRef.current?.select()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+
+  // The grid fills the window below the controls.
+  const gridSlot = useRef<HTMLDivElement>(null)
+  const [gridHeight, setGridHeight] = useState(480)
+  useLayoutEffect(() => {
+    function measure() {
+      const el = gridSlot.current
+      if (!el) return
+      const top = el.getBoundingClientRect().top + window.scrollY
+      setGridHeight(Math.max(280, Math.floor(window.innerHeight - top - 20)))
+    }
+    measure()
+    window.addEventListener('resize', measure)
+    const ro = new ResizeObserver(measure)
+    if (gridSlot.current?.parentElement) ro.observe(gridSlot.current.parentElement)
+    return () => {
+      window.removeEventListener('resize', measure)
+      ro.disconnect()
+    }
+  }, [])
+
+  const onOpen = useCallback(
+    (row: CustomerRow, index: number) => {
+      useCustomerList.getState().setActiveIndex(index)
+      showCustomers({ kind: 'customer', id: row.id })
+    },
+    [showCustomers]
+  )
+
+  const exportCsv = useMutation('customers.exportCsv')
+  async function onExport() {
+    try {
+      const res = await exportCsv.run(query)
+      downloadText(res.fileName, res.csv, 'text/csv;charset=utf-8')
+      notifySuccess('Customers exported', `${groupDigits(res.rows)} ${res.rows === 1 ? 'customer' : 'customers'} in ${res.fileName}.`)
+    } catch (e) {
+      notifyError(e)
+    }
+  }
+
+  const filtering = debounced !== '' || activeFilterCount(filters) > 0
+  const total = pages.total
+  const everyoneTotal = everyone.data?.total ?? null
+
+  let summary = ''
+  if (total !== null && !pages.stale) {
+    if (!filtering) summary = `${groupDigits(total)} ${total === 1 ? 'customer' : 'customers'}`
+    else {
+      summary = `${groupDigits(total)} ${total === 1 ? 'matches' : 'match'}`
+      if (debounced) summary += ` “${debounced}”`
+      if (activeFilterCount(filters) > 0) summary += debounced ? ' and the filters' : ' the filters'
+    }
+  }
+
+  const newCustomer = (
+    <Tooltip label="Only an administrator can add customers" disabled={isAdmin}>
+      <Button leftSection={<PlusIcon />} onClick={() => showCustomers({ kind: 'new' })} disabled={!isAdmin}>
+        New customer
+      </Button>
+    </Tooltip>
+  )
+
+  let body
+  if (pages.error && (total === null || !pages.stale)) {
+    body = <QueryError error={pages.error} onRetry={pages.retry} what="customers" />
+  } else if (total === 0 && !pages.stale && !filtering && everyoneTotal === 0) {
+    body = (
+      <EmptyState title="No customers yet">
+        <Text c="dimmed" size="sm">
+          Add the first customer, or import your customers from another system's CSV file.
+        </Text>
+        <Group>
+          {newCustomer}
+          {isAdmin && <ImportCustomersButton />}
+        </Group>
+      </EmptyState>
+    )
+  } else if (total === 0 && !pages.stale) {
+    body = (
+      <EmptyState title={debounced ? `No customer matches “${debounced}”` : 'No customer matches the filters'}>
+        <Text c="dimmed" size="sm">
+          {filters.hasOverdueInvoice
+            ? `No customer has an overdue invoice yet: ${OVERDUE_LATER.toLowerCase()}.`
+            : filtering
+              ? 'Try a shorter search or fewer filters.'
+              : 'Permanently terminated customers are listed only when that status is chosen in the Status filter.'}
+        </Text>
+        {filtering && (
+          <Button variant="default" onClick={clearFilters}>
+            Clear filters
+          </Button>
+        )}
+      </EmptyState>
+    )
+  } else {
+    body = (
+      <CustomerGrid
+        pages={pages}
+        queryKey={queryKey}
+        height={gridHeight}
+        sort={sort}
+        onSort={list.sortBy}
+        activeIndex={list.activeIndex}
+        onActiveIndex={list.setActiveIndex}
+        onOpen={onOpen}
+        initialScrollTop={list.scroll.key === queryKey ? list.scroll.top : 0}
+        onLeave={list.setScroll}
+      />
+    )
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Customers"
+        actions={
+          <Group gap="sm">
+            {newCustomer}
+            {isAdmin && <ImportCustomersButton />}
+            <Button
+              variant="default"
+              leftSection={<DownloadIcon />}
+              onClick={onExport}
+              loading={exportCsv.running}
+              disabled={total === null || total === 0}
+            >
+              Export CSV
+            </Button>
+          </Group>
+        }
+      />
+
+      <Stack gap="sm">
+        <Group justify="space-between" align="center" wrap="wrap" gap="sm">
+          <TextInput
+            ref={searchRef}
+            type="search"
+            aria-label="Search customers"
+            aria-keyshortcuts="/ Control+F Meta+F"
+            placeholder={SEARCH_PLACEHOLDER}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              // Down from search goes into the list.
+              if (e.key === 'ArrowDown' && (pages.total ?? 0) > 0) {
+                e.preventDefault()
+                const row = gridSlot.current?.querySelector<HTMLElement>('tbody [tabindex="0"]')
+                row?.focus()
+              }
+            }}
+            leftSection={<SearchIcon />}
+            rightSection={
+              search === '' ? (
+                <Tooltip label="Press / or Ctrl+F to search">
+                  <Kbd size="xs">/</Kbd>
+                </Tooltip>
+              ) : null
+            }
+            rightSectionPointerEvents={search === '' ? 'all' : 'none'}
+            w={520}
+            maw="100%"
+          />
+          <Group gap="sm" wrap="nowrap">
+            <Text size="sm" c="dimmed" data-testid="customer-count" aria-live="polite" className="num">
+              {summary}
+            </Text>
+            {(search.trim() !== '' || activeFilterCount(filters) > 0) && (
+              <Button variant="subtle" size="compact-sm" onClick={clearFilters}>
+                Clear filters
+              </Button>
+            )}
+          </Group>
+        </Group>
+
+        <CustomerFilterBar />
+
+        <div ref={gridSlot}>{body}</div>
+      </Stack>
+    </>
+  )
+}
+
+function EmptyState(props: { title: string; children: ReactNode }) {
+  return (
+    <Paper withBorder radius="md" p="xl">
+      <Stack align="center" gap="sm" ta="center">
+        <Title order={2} size="h4">
+          {props.title}
+        </Title>
+        {props.children}
+      </Stack>
+    </Paper>
+  )
+}
