@@ -75,7 +75,7 @@ const customerQuery = {
   filters: customerFiltersInput.default({}),
   sort: z
     .object({
-      key: z.enum(['customerId', 'companyName', 'balance', 'unallocated', 'creditLimit', 'status', 'currency', 'className']),
+      key: z.enum(['customerId', 'companyName', 'balanceControl', 'balance', 'unallocated', 'creditLimit', 'status', 'currency', 'className']),
       dir: z.enum(['asc', 'desc'])
     })
     .strict()

@@ -43,7 +43,7 @@ export interface AppStatus {
   operator: Operator
   settings: CompanySettings | null
   recovery: RecoveryInfo | null
-  counts: { customers: number; usageRecords: number }
+  counts: { customers: number }
 }
 
 export type BalanceControl = 'prepaid' | 'postpaid'
@@ -97,7 +97,7 @@ export type StatusAction =
   | 'export'
   | 'clear-export'
 
-export type CustomerSortKey = 'customerId' | 'companyName' | 'balance' | 'unallocated' | 'creditLimit' | 'status' | 'currency' | 'className'
+export type CustomerSortKey = 'customerId' | 'companyName' | 'balanceControl' | 'balance' | 'unallocated' | 'creditLimit' | 'status' | 'currency' | 'className'
 
 export interface CustomerFilters {
   statuses?: CustomerStatus[]

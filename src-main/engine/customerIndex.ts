@@ -65,6 +65,7 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 const KEY: Record<CustomerSortKey, (a: Entry, b: Entry) => number> = {
   customerId: (a, b) => cmp(a.customerIdKey, b.customerIdKey),
   companyName: (a, b) => cmp(a.companyKey, b.companyKey),
+  balanceControl: (a, b) => cmp(a.balanceControl, b.balanceControl),
   // What the customer owes, so "largest first" means the biggest debts (prepaid funds are negative).
   balance: (a, b) => a.balanceMinor - b.balanceMinor,
   unallocated: (a, b) => a.unallocatedPaymentsMinor - b.unallocatedPaymentsMinor,

@@ -71,6 +71,7 @@ export const COLUMNS: readonly Column[] = [
   },
   {
     id: 'balanceControl',
+    sortKey: 'balanceControl',
     label: 'Balance control',
     track: '72px',
     render: (r) => BALANCE_CONTROL_LABEL[r.balanceControl] ?? r.balanceControl

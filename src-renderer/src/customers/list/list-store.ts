@@ -19,6 +19,7 @@ export const DEFAULT_SORT: CustomerSort = { key: 'customerId', dir: 'asc' }
 const FIRST_DIR: Record<CustomerSortKey, SortDir> = {
   customerId: 'asc',
   companyName: 'asc',
+  balanceControl: 'asc',
   currency: 'asc',
   status: 'asc',
   className: 'asc',
