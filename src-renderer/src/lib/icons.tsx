@@ -68,3 +68,44 @@ export const GearIcon = (p: SVGProps<SVGSVGElement>) => (
     <path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
   </svg>
 )
+
+/** 16 px icons for dense places (the customer list toolbar and rows). */
+const small = (p: SVGProps<SVGSVGElement>) => base({ width: 16, height: 16, ...p })
+
+export const SearchIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...small(p)}>
+    <circle cx="11" cy="11" r="7" />
+    <path d="M21 21l-4.3-4.3" />
+  </svg>
+)
+
+export const PlusIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...small(p)}>
+    <path d="M12 5v14M5 12h14" />
+  </svg>
+)
+
+export const DownloadIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...small(p)}>
+    <path d="M12 3v12M7 10l5 5 5-5M5 21h14" />
+  </svg>
+)
+
+/** Balance adjustment: a plus/minus. */
+export const AdjustIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...small(p)}>
+    <path d="M12 3v8M8 7h8M8 17h8" />
+    <rect x="3" y="2" width="18" height="20" rx="2" />
+  </svg>
+)
+
+export const SortIcon = (p: SVGProps<SVGSVGElement> & { dir: 'asc' | 'desc' | null }) => {
+  const { dir, ...rest } = p
+  return (
+    <svg {...base({ width: 12, height: 12, strokeWidth: 2.5, ...rest })}>
+      {dir === 'asc' && <path d="M6 15l6-6 6 6" />}
+      {dir === 'desc' && <path d="M6 9l6 6 6-6" />}
+      {dir === null && <path d="M8 9l4-4 4 4M8 15l4 4 4-4" opacity={0.45} />}
+    </svg>
+  )
+}

@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import type { CustomerRow, CustomerSortKey } from '../../../../src-shared/domain'
 import { COLUMNS, GRID_TEMPLATE, MIN_TABLE_WIDTH } from './columns'
 import type { CustomerPages } from './customer-pages'
-import { AdjustIcon, SortIcon } from './icons'
+import { AdjustIcon, SortIcon } from '../../lib/icons'
 import type { CustomerSort } from './list-store'
 
 export const ROW_HEIGHT = 40

@@ -14,7 +14,7 @@ import { CustomerFilterBar, OVERDUE_LATER } from './CustomerFilterBar'
 import { CustomerGrid } from './CustomerGrid'
 import { invalidateCustomerPages, useCustomerPages, type CustomerQuery } from './customer-pages'
 import { downloadText } from './download'
-import { DownloadIcon, PlusIcon, SearchIcon } from './icons'
+import { DownloadIcon, PlusIcon, SearchIcon } from '../../lib/icons'
 import { activeFilterCount, useCustomerList } from './list-store'
 
 const SEARCH_DEBOUNCE_MS = 150
