@@ -4,58 +4,32 @@
  * run in order in one tab, like one cashier working through the list.
  */
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import type { CustomerRow } from '../../src-shared/domain'
-import { openBillingApp } from '../../src-main/app'
-import { startHost, type RunningHost } from '../../src-main/host/server'
-
-const ROOT = path.resolve(__dirname, '../..')
-const RENDERER_DIR = path.join(ROOT, 'out/renderer')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
 
 let dataDir: string
-let app: Awaited<ReturnType<typeof openBillingApp>>
-let host: RunningHost
+let desk: Desk
 let browser: Browser
 let page: Page
 const pageErrors: string[] = []
 
-async function call<T>(channel: string, input: unknown): Promise<T> {
-  const res = (await app.dispatch(channel, input, { transport: 'test' })) as { ok: boolean; value?: T; error?: unknown }
-  if (!res.ok) throw new Error(`${channel} failed: ${JSON.stringify(res.error)}`)
-  return res.value as T
-}
-
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
-    throw new Error(`No built renderer in ${RENDERER_DIR}. Run \`npm run build\` before the end-to-end tests.`)
-  }
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`)
-  }
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-e2e-customers-'))
-  app = await openBillingApp({ dataDir, log: () => {}, dailyBackupDelayMs: 3_600_000 })
-  await call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true })
-  host = await startHost({ dispatcher: app, rendererDir: RENDERER_DIR })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-  })
+  dataDir = tempDataDir('customers')
+  desk = await startDesk(dataDir)
+  await desk.call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true })
+  browser = await launchChromium()
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light', acceptDownloads: true })
   page = await context.newPage()
   page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(host.pageUrl)
+  await page.goto(desk.host.pageUrl)
   await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
   await loadedRows().first().waitFor()
 })
 
 afterAll(async () => {
   await browser?.close()
-  await host?.close()
-  await app?.close()
+  await desk?.close()
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -152,7 +126,7 @@ describe('customer list in Chromium over the loopback host', () => {
   })
 
   it('hides permanently terminated customers until their status is chosen', async () => {
-    const terminated = await call<{ total: number; rows: CustomerRow[] }>('customers.list', {
+    const terminated = await desk.call('customers.list', {
       filters: { statuses: ['permanently-terminated'] },
       limit: 1
     })

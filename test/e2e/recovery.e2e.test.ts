@@ -4,22 +4,15 @@
  * restoring it brings the desk back with its data.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { openBillingApp } from '../../src-main/app'
+import type { Browser, Page } from 'playwright-core'
 import { SNAPSHOT_FILE } from '../../src-main/db/store'
-import { startHost, type RunningHost } from '../../src-main/host/server'
 import type { BackupInfo } from '../../src-shared/domain'
-
-const ROOT = path.resolve(__dirname, '../..')
-const RENDERER_DIR = path.join(ROOT, 'out/renderer')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+import { launchChromium, ROOT, startDesk, tempDataDir, type Desk } from '../support/e2e'
 
 let dataDir: string
-let app: Awaited<ReturnType<typeof openBillingApp>>
-let host: RunningHost
+let desk: Desk
 let browser: Browser
 let page: Page
 let good: BackupInfo
@@ -28,43 +21,36 @@ let clock = Date.parse('2026-11-20T08:00:00Z')
 
 async function backupAt(ms: number): Promise<BackupInfo> {
   clock = ms
-  const res = await app.dispatch('backup.create', {}, { transport: 'test' })
-  if (!res.ok) throw new Error(res.error.message)
-  return res.value as BackupInfo
+  return desk.call('backup.create', {})
 }
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-e2e-recovery-'))
-  app = await openBillingApp({ dataDir, now: () => clock, log: () => {}, dailyBackupDelayMs: 3_600_000 })
-  await app.dispatch('setup.complete', { companyName: 'MegaTrunk', address: 'Harbour Road 5', defaultCurrency: 'EUR', loadDemoData: true }, { transport: 'test' })
+  dataDir = tempDataDir('recovery')
+  desk = await startDesk(dataDir, { now: () => clock })
+  await desk.call('setup.complete', { companyName: 'MegaTrunk', address: 'Harbour Road 5', defaultCurrency: 'EUR', loadDemoData: true })
   good = await backupAt(Date.parse('2026-11-20T09:00:00Z'))
   damaged = await backupAt(Date.parse('2026-11-21T09:00:00Z'))
-  await app.close()
+  await desk.close()
   // The newest backup got damaged too (say, a bad sector), and then the database file itself.
   fs.writeFileSync(path.join(dataDir, 'backups', damaged.fileName), Buffer.alloc(4096, 0x55))
   const db = fs.readFileSync(path.join(dataDir, SNAPSHOT_FILE))
   db.fill(0x41, 1024, 9000)
   fs.writeFileSync(path.join(dataDir, SNAPSHOT_FILE), db)
 
-  app = await openBillingApp({ dataDir, now: () => clock, log: () => {}, dailyBackupDelayMs: 3_600_000 })
-  host = await startHost({ dispatcher: app, rendererDir: RENDERER_DIR })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-  })
+  desk = await startDesk(dataDir, { now: () => clock })
+  browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
 })
 
 afterAll(async () => {
   await browser?.close()
-  await host?.close()
-  await app?.close()
+  await desk?.close()
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('recovery from a damaged database', () => {
   it('explains the damage, keeps the file aside and recommends the newest good backup', async () => {
-    await page.goto(host.pageUrl)
+    await page.goto(desk.host.pageUrl)
     await expect.poll(() => page.getByRole('heading', { name: 'The billing data needs to be restored' }).isVisible()).toBe(true)
     const alert = page.getByRole('alert')
     expect(await alert.innerText()).toMatch(/damaged/)

@@ -4,39 +4,22 @@
  * The tests run in order and follow one cashier's first session: first run, then the shell.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { openBillingApp } from '../../src-main/app'
-import { startHost, type RunningHost } from '../../src-main/host/server'
-
-const ROOT = path.resolve(__dirname, '../..')
-const RENDERER_DIR = path.join(ROOT, 'out/renderer')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
 
 let dataDir: string
-let app: Awaited<ReturnType<typeof openBillingApp>>
-let host: RunningHost
+let desk: Desk
 let browser: Browser
 let context: BrowserContext
 let page: Page
 const pageErrors: string[] = []
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
-    throw new Error(`No built renderer in ${RENDERER_DIR}. Run \`npm run build\` before the end-to-end tests.`)
-  }
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`)
-  }
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-e2e-shell-'))
-  app = await openBillingApp({ dataDir, log: () => {}, dailyBackupDelayMs: 3_600_000 })
-  host = await startHost({ dispatcher: app, rendererDir: RENDERER_DIR })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-  })
+  dataDir = tempDataDir('shell')
+  desk = await startDesk(dataDir)
+  browser = await launchChromium()
   context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light' })
   page = await context.newPage()
   page.on('pageerror', (e) => pageErrors.push(e.message))
@@ -44,8 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await host?.close()
-  await app?.close()
+  await desk?.close()
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -75,7 +57,7 @@ function findFile(dir: string, name: string): string | null {
 
 describe('renderer shell in Chromium over the loopback host', () => {
   it('opens a fresh data folder on the first-run screen and takes the token out of the address bar', async () => {
-    await page.goto(host.pageUrl)
+    await page.goto(desk.host.pageUrl)
     await heading('Set up the billing desk').waitFor()
     expect(page.url()).not.toContain('token=')
     expect(await page.getByRole('textbox', { name: 'Company name' }).inputValue()).toBe('')
@@ -176,17 +158,17 @@ describe('renderer shell in Chromium over the loopback host', () => {
   })
 
   it('refuses IPC without the token, and a page opened without it says what to do', async () => {
-    const none = await fetch(`${host.url}/ipc/app.status`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+    const none = await fetch(`${desk.host.url}/ipc/app.status`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
     expect(none.status).toBe(401)
-    const wrong = await fetch(`${host.url}/ipc/app.status`, {
+    const wrong = await fetch(`${desk.host.url}/ipc/app.status`, {
       method: 'POST',
       body: '{}',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${'0'.repeat(host.token.length)}` }
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${'0'.repeat(desk.host.token.length)}` }
     })
     expect(wrong.status).toBe(401)
 
     const stranger = await context.newPage() // a new tab: no token in its URL or session
-    await stranger.goto(`${host.url}/`)
+    await stranger.goto(`${desk.host.url}/`)
     await stranger.getByRole('heading', { name: 'The billing desk could not start' }).waitFor()
     expect(await stranger.getByRole('alert').innerText()).toContain('no valid access key')
     await stranger.close()

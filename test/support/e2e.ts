@@ -1,0 +1,59 @@
+/**
+ * End-to-end plumbing shared by test/e2e: the built renderer, Debian's Chromium, and the real
+ * billing app behind the loopback host, in this process (so a test can drive its clock).
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { openBillingApp, type BillingAppOptions } from '../../src-main/app'
+import { startHost, type RunningHost } from '../../src-main/host/server'
+import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
+import type { IpcResponse } from '../../src-shared/errors'
+
+export const ROOT = path.resolve(__dirname, '../..')
+export const RENDERER_DIR = path.join(ROOT, 'out/renderer')
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** Headless Chromium as this machine runs it (no sandbox as root, no background network). */
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
+    throw new Error(`No built renderer in ${RENDERER_DIR}. Run \`npm run build\` before the end-to-end tests.`)
+  }
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`)
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+  })
+}
+
+export function tempDataDir(name: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `billing-e2e-${name}-`))
+}
+
+export interface Desk {
+  app: Awaited<ReturnType<typeof openBillingApp>>
+  host: RunningHost
+  /** A channel call straight to the handler table; throws on an error answer. */
+  call<C extends Channel>(channel: C, input: InputOf<C>): Promise<ResultOf<C>>
+  close(): Promise<void>
+}
+
+/** The billing app on `dataDir`, served on 127.0.0.1 like browser mode. */
+export async function startDesk(dataDir: string, opts: Partial<BillingAppOptions> = {}): Promise<Desk> {
+  const app = await openBillingApp({ dataDir, log: () => {}, dailyBackupDelayMs: 3_600_000, ...opts })
+  const host = await startHost({ dispatcher: app, rendererDir: RENDERER_DIR })
+  return {
+    app,
+    host,
+    async call(channel, input) {
+      const res = (await app.dispatch(channel, input, { transport: 'test' })) as IpcResponse<ResultOf<typeof channel>>
+      if (!res.ok) throw new Error(`${channel} failed: ${res.error.code} ${res.error.message}`)
+      return res.value
+    },
+    async close() {
+      await host.close()
+      await app.close()
+    }
+  }
+}
