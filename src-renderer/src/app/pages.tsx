@@ -1,8 +1,10 @@
 import type { ComponentType, SVGProps } from 'react'
 import { AuditPage } from '../audit/AuditPage'
+import { ClassesPage } from '../classes/ClassesPage'
 import { CustomersPage } from '../customers/CustomersPage'
 import { InvoicesPage } from '../invoices/InvoicesPage'
 import { FileIcon, GearIcon, ListIcon, PhoneIcon, RepeatIcon, UsersIcon } from '../lib/icons'
+import { LayersIcon } from '../classes/LayersIcon'
 import { ReissuePage } from '../reissue/ReissuePage'
 import { SettingsPage } from '../settings/SettingsPage'
 import { UsagePage } from '../usage/UsagePage'
@@ -17,6 +19,7 @@ export interface PageDef {
 
 export const PAGES: readonly PageDef[] = [
   { id: 'customers', label: 'Customers', icon: UsersIcon, component: CustomersPage },
+  { id: 'classes', label: 'Customer classes', icon: LayersIcon, component: ClassesPage },
   { id: 'invoices', label: 'Invoices', icon: FileIcon, component: InvoicesPage },
   { id: 'reissue', label: 'Re-issue', icon: RepeatIcon, component: ReissuePage },
   { id: 'usage', label: 'Usage', icon: PhoneIcon, component: UsagePage },

@@ -1,4 +1,111 @@
-/** One saved customer's page (being built). */
+import { useEffect, useState } from 'react'
+import { Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core'
+import { invalidate, useQuery } from '../../api/query'
+import { useAppStatus } from '../../app/status'
+import { useUi } from '../../app/ui-store'
+import { QueryError } from '../../lib/QueryError'
+import { ChangeStatusDialog } from '../status/ChangeStatusDialog'
+import { StatusBadge } from '../status/StatusBadge'
+import { CustomerForm } from './CustomerForm'
+
+/** One saved customer: the form with every tab, and the Change customer status dialog. */
 export function CustomerDetailPage(props: { id: number }) {
-  return <div data-customer-id={props.id}>Loading customer…</div>
+  const { status } = useAppStatus()
+  const showCustomers = useUi((s) => s.showCustomers)
+  const q = useQuery('customers.get', { id: props.id })
+  const classesQ = useQuery('classes.list', {})
+  const fieldsQ = useQuery('customFields.list', {})
+  const [statusOpen, setStatusOpen] = useState(false)
+  // A customer's page opens at its top, wherever the list was scrolled.
+  useEffect(() => {
+    window.scrollTo({ top: 0 })
+  }, [])
+  const canEdit = status.operator.role === 'administrator'
+
+  const back = (
+    <Button variant="subtle" size="compact-sm" onClick={() => showCustomers({ kind: 'list' })} mb={4} px={4}>
+      ← Back to list
+    </Button>
+  )
+
+  const error = q.error ?? classesQ.error ?? fieldsQ.error
+  if (error && (!q.data || !classesQ.data || !fieldsQ.data)) {
+    return (
+      <Stack align="flex-start">
+        {back}
+        <QueryError
+          error={error}
+          what="this customer"
+          onRetry={() => {
+            q.reload()
+            classesQ.reload()
+            fieldsQ.reload()
+          }}
+        />
+      </Stack>
+    )
+  }
+  const detail = q.data
+  if (!detail || !classesQ.data || !fieldsQ.data) {
+    return (
+      <Center mih={240} aria-busy="true">
+        <Loader aria-label="Loading the customer" />
+      </Center>
+    )
+  }
+  const klass = classesQ.data.find((k) => k.id === detail.classId) ?? null
+
+  return (
+    <>
+      {back}
+      <Group justify="space-between" align="flex-start" mb="md" wrap="wrap">
+        <div>
+          <Group gap="sm" align="center">
+            <Title order={1} size="h2" ff="monospace" data-testid="customer-title">
+              {detail.customerId}
+            </Title>
+            <StatusBadge status={detail.status} size="lg" testId="customer-status" />
+          </Group>
+          <Text c="dimmed" size="sm" mt={4}>
+            {detail.companyName || 'No company name'} · {detail.balanceControl === 'prepaid' ? 'Prepaid' : 'Postpaid'} · {detail.currency}
+            {detail.className ? ` · ${detail.className}` : ''}
+          </Text>
+        </div>
+        <Button variant="light" onClick={() => setStatusOpen(true)} disabled={!canEdit}>
+          Change status
+        </Button>
+      </Group>
+
+      <CustomerForm
+        key={detail.id}
+        detail={detail}
+        classes={classesQ.data}
+        fields={fieldsQ.data}
+        defaultCurrency={detail.currency}
+        canEdit={canEdit}
+        onFieldCreated={() => fieldsQ.reload()}
+        onSaved={(d) => {
+          q.setData(d)
+          classesQ.reload() // customer counts per class
+          invalidate('customers.list')
+        }}
+        onUpdated={(d) => {
+          q.setData(d)
+          invalidate('customers.list')
+        }}
+        onChangeStatus={() => setStatusOpen(true)}
+      />
+
+      <ChangeStatusDialog
+        opened={statusOpen}
+        detail={detail}
+        klass={klass}
+        onClose={() => setStatusOpen(false)}
+        onChanged={(d) => {
+          q.setData(d)
+          invalidate('customers.list')
+        }}
+      />
+    </>
+  )
 }

@@ -1,0 +1,94 @@
+import { Alert, Button, Group, Paper, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core'
+import type { CustomerDetail } from '../../../../../src-shared/domain'
+import { formatAmount } from '../../../../../src-shared/format'
+
+const LEDGER_NOTE = 'Transactions arrive with the ledger feature.'
+
+function Figure(props: { label: string; value: string; hint?: string; tone?: 'red' | undefined; testId: string }) {
+  return (
+    <Paper withBorder radius="md" p="sm">
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {props.label}
+      </Text>
+      <Text size="lg" fw={600} style={{ fontVariantNumeric: 'tabular-nums' }} c={props.tone} data-testid={props.testId}>
+        {props.value}
+      </Text>
+      {props.hint && (
+        <Text size="xs" c="dimmed">
+          {props.hint}
+        </Text>
+      )}
+    </Paper>
+  )
+}
+
+/**
+ * Balance & credits: the amounts as the ledger has them now. One signed balance is stored (what
+ * the customer owes); a prepaid customer's available funds are its negation.
+ */
+export function BalanceTab({ detail }: { detail: CustomerDetail }) {
+  const cur = detail.currency
+  const prepaid = detail.balanceControl === 'prepaid'
+  const funds = -detail.balanceMinor
+  const limit = detail.creditLimitMinor
+  const headroom = limit === null ? null : limit - detail.balanceMinor
+
+  return (
+    <Stack gap="md" maw={900}>
+      <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }} spacing="sm">
+        {prepaid ? (
+          <Figure
+            label="Available funds"
+            value={formatAmount(funds, cur, { withCode: true })}
+            hint="Spent as services are used; at zero no more services can be used."
+            tone={funds < 0 ? 'red' : undefined}
+            testId="figure-funds"
+          />
+        ) : (
+          <Figure label="Balance" value={formatAmount(detail.balanceMinor, cur, { withCode: true })} hint="What the customer owes now." testId="figure-balance" />
+        )}
+        <Figure
+          label="Unallocated payments"
+          value={formatAmount(detail.unallocatedPaymentsMinor, cur, { withCode: true })}
+          hint="Received but not yet set against an invoice."
+          testId="figure-unallocated"
+        />
+        {!prepaid && (
+          <Figure
+            label="Permanent credit limit"
+            value={limit === null ? 'No limit' : formatAmount(limit, cur, { withCode: true })}
+            hint={limit === null ? 'A limit is strongly recommended.' : undefined}
+            testId="figure-credit-limit"
+          />
+        )}
+        {!prepaid && (
+          <Figure
+            label="Headroom"
+            value={headroom === null ? '—' : formatAmount(headroom, cur, { withCode: true })}
+            hint={headroom === null ? 'No limit set.' : headroom < 0 ? 'Over the credit limit.' : 'Credit limit minus balance.'}
+            tone={headroom !== null && headroom < 0 ? 'red' : undefined}
+            testId="figure-headroom"
+          />
+        )}
+      </SimpleGrid>
+
+      <Group gap="sm" align="center">
+        <Tooltip label="Balance adjustments arrive with the ledger feature.">
+          {/* A disabled button gets no pointer events; the span keeps the tooltip working. */}
+          <span>
+            <Button variant="default" disabled>
+              Balance adjustment
+            </Button>
+          </span>
+        </Tooltip>
+        <Text size="sm" c="dimmed">
+          Balance adjustments arrive with the ledger feature, together with transactions.
+        </Text>
+      </Group>
+
+      <Alert variant="light" color="gray" title="Transactions">
+        The payments, charges and adjustments behind these amounts will be listed here. {LEDGER_NOTE}
+      </Alert>
+    </Stack>
+  )
+}
