@@ -6,21 +6,14 @@
  * The tests run in order and build on each other (the customers they create).
  */
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { openBillingApp } from '../../src-main/app'
-import { startHost, type RunningHost } from '../../src-main/host/server'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
 
-const ROOT = path.resolve(__dirname, '../..')
-const RENDERER_DIR = path.join(ROOT, 'out/renderer')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const DAY_MS = 24 * 60 * 60 * 1000
 
 let dataDir: string
-let app: Awaited<ReturnType<typeof openBillingApp>>
-let host: RunningHost
+let desk: Desk
 let browser: Browser
 let page: Page
 /** The engine's clock; starts at the real time so the browser's "today" agrees with it. */
@@ -28,36 +21,25 @@ let clock = Date.now()
 const pageErrors: string[] = []
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
-    throw new Error(`No built renderer in ${RENDERER_DIR}. Run \`npm run build\` before the end-to-end tests.`)
-  }
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`)
-  }
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-e2e-customers-'))
-  app = await openBillingApp({ dataDir, now: () => clock, log: () => {}, dailyBackupDelayMs: 3_600_000 })
-  const setup = await app.dispatch(
-    'setup.complete',
-    { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true },
-    { transport: 'test' }
-  )
-  expect(setup.ok).toBe(true)
-  host = await startHost({ dispatcher: app, rendererDir: RENDERER_DIR })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+  dataDir = tempDataDir('customers-form')
+  desk = await startDesk(dataDir, { now: () => clock })
+  await desk.call('setup.complete', {
+    companyName: 'Northside Callshop',
+    address: '12 High Street, Leeds',
+    defaultCurrency: 'USD',
+    loadDemoData: true
   })
+  browser = await launchChromium()
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light' })
   page = await context.newPage()
   page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(host.pageUrl)
+  await page.goto(desk.host.pageUrl)
   await heading('Customers').waitFor()
 })
 
 afterAll(async () => {
   await browser?.close()
-  await host?.close()
-  await app?.close()
+  await desk?.close()
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -99,9 +81,7 @@ async function newCustomerForm() {
 }
 
 async function customerRowId(customerId: string): Promise<number> {
-  const res = await app.dispatch('customers.list', { search: customerId, filters: { statuses: ['active', 'blocked', 'suspended', 'provisionally-terminated', 'permanently-terminated', 'exported'] } }, { transport: 'test' })
-  if (!res.ok) throw new Error(res.error.message)
-  const rows = (res.value as { rows: { id: number; customerId: string }[] }).rows
+  const { rows } = await desk.call('customers.list', { search: customerId })
   const row = rows.find((r) => r.customerId === customerId)
   if (!row) throw new Error(`${customerId} is not in the list`)
   return row.id
@@ -181,8 +161,7 @@ describe('customer form, statuses, classes and import in Chromium', () => {
     expect(await textbox('Balance').inputValue()).toBe('40.00 USD')
     // The percent became exact ppm: 8.25% = 82,500 ppm.
     const id = await customerRowId('E2E-POST-1')
-    const saved = await app.dispatch('customers.get', { id }, { transport: 'test' })
-    expect(saved.ok && (saved.value as { taxRatePpmOverride: number }).taxRatePpmOverride).toBe(82_500)
+    expect((await desk.call('customers.get', { id })).taxRatePpmOverride).toBe(82_500)
     await tab(/^Invoices & taxation/).click()
     expect(await page.getByTestId('effective-invoicing').innerText()).toContain('tax 8.25%')
 
@@ -236,6 +215,24 @@ describe('customer form, statuses, classes and import in Chromium', () => {
     await statusBadge().filter({ hasText: 'Active' }).waitFor()
   })
 
+  it('adds an account, defines a custom field and saves its value', async () => {
+    await tab(/^Accounts/).click()
+    await textbox('Account ID').fill('BOOTH-E2E-1')
+    await page.getByRole('button', { name: 'Add account' }).click()
+    await page.getByRole('table', { name: 'Accounts' }).getByRole('row').filter({ hasText: 'BOOTH-E2E-1' }).waitFor()
+    expect(await tab(/^Accounts/).innerText()).toContain('(1)')
+
+    await tab(/^Custom fields/).click()
+    await textbox('Field name').fill('Contract number')
+    await page.getByRole('button', { name: 'Add field' }).click()
+    await textbox('Contract number').fill('C-2026-17')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByText('Customer saved').first().waitFor()
+    const saved = await desk.call('customers.get', { id: await customerRowId('E2E-POST-1') })
+    expect(saved.accounts.map((a) => a.accountId)).toEqual(['BOOTH-E2E-1'])
+    expect(saved.customFields.find((f) => f.name === 'Contract number')?.value).toBe('C-2026-17')
+  })
+
   it('provisionally terminates a customer, then the scheduler terminates it permanently once the reactivation period passed', async () => {
     await openFromList('E2E-PRE-1')
     await page.getByRole('button', { name: 'Change status' }).first().click()
@@ -249,7 +246,7 @@ describe('customer form, statuses, classes and import in Chromium', () => {
 
     // 31 days later the period is over; the scheduler's task moves the customer on.
     clock += 31 * DAY_MS
-    expect(app.core.runLifecycleTasks()).toBeGreaterThanOrEqual(1)
+    expect(desk.app.core.runLifecycleTasks()).toBeGreaterThanOrEqual(1)
 
     await page.reload()
     await heading('Customers').waitFor()
