@@ -35,7 +35,7 @@ export function ClassesPage() {
         <Paper withBorder radius="md" pos="relative">
           <LoadingOverlay visible={q.loading && !q.data} zIndex={1} overlayProps={{ blur: 1 }} />
           <Table.ScrollContainer minWidth={1000} type="native">
-            <Table highlightOnHover tabularNums verticalSpacing="xs" horizontalSpacing="sm" aria-label="Customer classes">
+            <Table highlightOnHover tabularNums verticalSpacing="xs" horizontalSpacing="xs" aria-label="Customer classes">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Name</Table.Th>
