@@ -246,7 +246,7 @@ export function CustomerForm(props: CustomerFormProps) {
           data-testid="save-bar"
         >
           {/* Buttons on the left: notifications appear bottom right and must not cover Save. */}
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="sm" wrap="wrap">
             <Button type="submit" loading={running} disabled={!props.canEdit}>
               {detail ? 'Save' : 'Create customer'}
             </Button>
