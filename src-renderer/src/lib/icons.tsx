@@ -69,6 +69,14 @@ export const GearIcon = (p: SVGProps<SVGSVGElement>) => (
   </svg>
 )
 
+/** Stacked layers: customer classes. */
+export const LayersIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...base(p)}>
+    <path d="M12 2 2 7l10 5 10-5-10-5z" />
+    <path d="m2 17 10 5 10-5M2 12l10 5 10-5" />
+  </svg>
+)
+
 /** 16 px icons for dense places (the customer list toolbar and rows). */
 const small = (p: SVGProps<SVGSVGElement>) => base({ width: 16, height: 16, ...p })
 
