@@ -6,7 +6,8 @@ import type { DbReader } from '../db/store'
 import { describeAmountChange, describeValueChange } from './audit'
 import { getClass } from './customerClasses'
 import type { CustomerIndex, CustomerQuery } from './customerIndex'
-import { allowedActions, recordStatusChange, STATUS_LABEL } from './lifecycle'
+import { STATUS_LABEL } from '../../src-shared/labels'
+import { allowedActions, recordStatusChange } from './lifecycle'
 import type { Work } from './unitOfWork'
 
 /** Defaults when a customer has no class and no override. */

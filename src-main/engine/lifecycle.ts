@@ -1,3 +1,4 @@
+import { STATUS_LABEL } from '../../src-shared/labels'
 import type { ParsedInputOf } from '../../src-shared/contract'
 import type { CustomerStatus, StatusAction } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
@@ -27,14 +28,6 @@ export interface LifecycleColumns extends LifecycleState {
   terminatedAt: string | null
 }
 
-export const STATUS_LABEL: Record<CustomerStatus, string> = {
-  active: 'Active',
-  blocked: 'Blocked',
-  suspended: 'Suspended',
-  'provisionally-terminated': 'Provisionally terminated',
-  'permanently-terminated': 'Permanently terminated',
-  exported: 'Exported'
-}
 
 /** Reactivation period after a provisional termination when the customer has no class. */
 export const DEFAULT_REACTIVATION_DAYS = 30

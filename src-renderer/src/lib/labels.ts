@@ -1,13 +1,6 @@
-import type { BalanceControl, CustomerStatus } from '../../../src-shared/domain'
+import type { CustomerStatus } from '../../../src-shared/domain'
 
-export const STATUS_LABEL: Record<CustomerStatus, string> = {
-  active: 'Active',
-  blocked: 'Blocked',
-  suspended: 'Suspended',
-  'provisionally-terminated': 'Provisionally terminated',
-  'permanently-terminated': 'Permanently terminated',
-  exported: 'Exported'
-}
+export { BALANCE_CONTROL_LABEL, STATUS_LABEL } from '../../../src-shared/labels'
 
 export const STATUS_COLOR: Record<CustomerStatus, string> = {
   active: 'teal',
@@ -16,9 +9,4 @@ export const STATUS_COLOR: Record<CustomerStatus, string> = {
   'provisionally-terminated': 'red',
   'permanently-terminated': 'gray',
   exported: 'gray'
-}
-
-export const BALANCE_CONTROL_LABEL: Record<BalanceControl, string> = {
-  prepaid: 'Prepaid',
-  postpaid: 'Postpaid'
 }
