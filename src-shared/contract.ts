@@ -10,6 +10,10 @@ import type {
   CustomerRow,
   CustomFieldDefinition,
   ImportPreview,
+  AdjustmentImpact,
+  AdjustmentResult,
+  LedgerCheckResult,
+  ServiceOption,
   Role
 } from './domain'
 import { CURRENCY_CODES } from './money'
@@ -151,6 +155,36 @@ export const classInput = z
   })
   .strict()
 
+export const ADJUSTMENT_OPERATIONS = [
+  'manual-charge',
+  'manual-credit',
+  'manual-payment',
+  'promotional-credit',
+  'refund',
+  'ecommerce-payment',
+  'ecommerce-refund',
+  'authorization',
+  'capture',
+  'void'
+] as const
+
+/** One adjustment as the wizard collects it; which fields apply depends on the operation. */
+export const adjustmentFields = {
+  customerId: id,
+  operation: z.enum(ADJUSTMENT_OPERATIONS, { error: 'Choose an operation type.' }),
+  amount: amountText,
+  /** Manual charge / credit only. */
+  serviceId: id.nullable().default(null),
+  /** Manual charge / credit only; default today. */
+  date: isoDate.nullable().default(null),
+  /** Manual charge / credit only. */
+  outOfTurn: z.boolean().default(false),
+  /** E-commerce refund, capture and void: the gateway transaction ID. */
+  transactionId: z.string().trim().max(100).default(''),
+  visibleComment: text('Visible comment', 500).default(''),
+  internalComment: text('Internal comment', 2000).default('')
+}
+
 const csvText = z.string().min(1, 'The file is empty.').max(50 * 1024 * 1024, 'The file is larger than 50 MB.')
 
 const backupFileName = z
@@ -207,6 +241,19 @@ export const contract = {
     input: z.object({ csv: csvText, onlyValidRows: z.boolean() }).strict(),
     roles: ADMIN
   }),
+  'adjustments.preview': channel<AdjustmentImpact>()({ input: z.object(adjustmentFields).strict(), roles: ['administrator', 'cashier'] }),
+  'adjustments.submit': channel<AdjustmentResult>()({
+    input: z
+      .object({
+        ...adjustmentFields,
+        /** Generated when the wizard opens: a repeated key returns the first result. */
+        operationKey: z.string().regex(/^[A-Za-z0-9-]{16,64}$/, 'A wizard operation key is required.')
+      })
+      .strict(),
+    roles: ['administrator', 'cashier']
+  }),
+  'ledger.check': channel<LedgerCheckResult>()({ input: nothing, roles: ['administrator', 'auditor'] }),
+  'services.list': channel<ServiceOption[]>()({ input: nothing, roles: EVERYONE }),
   'classes.list': channel<CustomerClass[]>()({ input: nothing, roles: EVERYONE }),
   'classes.create': channel<CustomerClass>()({ input: classInput, roles: ADMIN }),
   'classes.update': channel<CustomerClass>()({ input: classInput.extend({ id }).strict(), roles: ADMIN }),

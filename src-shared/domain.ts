@@ -189,3 +189,58 @@ export interface ImportPreview {
   /** The first rows as they would be created, for the preview table. */
   sample: { line: number; customerId: string; companyName: string; balanceControl: BalanceControl; currency: string; className: string | null }[]
 }
+
+/** The ten balance adjustment operations (the wizard's first step). */
+export type AdjustmentOperation =
+  | 'manual-charge'
+  | 'manual-credit'
+  | 'manual-payment'
+  | 'promotional-credit'
+  | 'refund'
+  | 'ecommerce-payment'
+  | 'ecommerce-refund'
+  | 'authorization'
+  | 'capture'
+  | 'void'
+
+/** What an adjustment does (Summary before Finish; the result after). */
+export interface AdjustmentImpact {
+  operation: AdjustmentOperation
+  customerId: number
+  customerName: string
+  balanceControl: BalanceControl
+  currency: string
+  amountMinor: number
+  balanceBeforeMinor: number
+  balanceAfterMinor: number
+  unallocatedBeforeMinor: number
+  unallocatedAfterMinor: number
+  /** Postpaid with a limit: limit minus balance, before and after. */
+  creditHeadroomBeforeMinor: number | null
+  creditHeadroomAfterMinor: number | null
+  serviceName: string | null
+  /** The audit entries the change will write (or wrote). */
+  auditTexts: string[]
+}
+
+export interface AdjustmentResult extends AdjustmentImpact {
+  /** The ledger record (xDR id); null for operations that move no money. */
+  xdrId: number | null
+  at: string
+  operatorName: string
+  visibleComment: string
+  /** True when this answer repeats an earlier submission with the same operation key. */
+  repeated: boolean
+}
+
+export interface LedgerCheckResult {
+  ok: boolean
+  customersChecked: number
+  differences: { customerId: number; customerName: string; balanceMinor: number; ledgerBalanceMinor: number; unallocatedMinor: number; ledgerUnallocatedMinor: number }[]
+}
+
+export interface ServiceOption {
+  id: number
+  name: string
+  kind: string
+}

@@ -584,6 +584,15 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
        terminated_at = CASE WHEN status = 'permanently-terminated' THEN substr(?1, 1, 10) END`,
     [opts.at]
   )
+  // Each customer's ledger starts with an opening record, so that balance = sum of its records
+  // (usage charges included) and unallocated payments = sum of their deltas from the start.
+  w.run(
+    `INSERT INTO xdrs (kind, customer_id, started_at, amount_minor, unallocated_delta_minor, created_at)
+     SELECT 'opening-balance', c.id, ?1, c.balance_minor - coalesce(u.total, 0), c.unallocated_minor, ?1
+     FROM customers c LEFT JOIN (SELECT customer_id, sum(amount_minor) AS total FROM xdrs GROUP BY customer_id) u ON u.customer_id = c.id
+     ORDER BY c.id`,
+    [opts.at]
+  )
   opts.onProgress?.(n, n)
   return { customers: size.customers, usageRecords: n, classes: DEMO_CLASSES.length, services: DEMO_SERVICES.length }
 }

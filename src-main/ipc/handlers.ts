@@ -1,6 +1,8 @@
 import type { Operator } from '../../src-shared/domain'
 import type { AppCore } from '../app'
+import { listServices, planAdjustment, submitAdjustment } from '../engine/adjustments'
 import { listAudit, verifyAuditChain, type Actor } from '../engine/audit'
+import { checkLedger } from '../engine/ledger'
 import { createClass, listClasses, updateClass } from '../engine/customerClasses'
 import { addAccount, createCustomer, createCustomField, exportCustomersCsv, getCustomerDetail, listCustomFields, listCustomers, updateCustomer } from '../engine/customers'
 import { changeStatus } from '../engine/lifecycle'
@@ -82,6 +84,14 @@ export const handlers: HandlerTable<HandlerContext> = {
   'customers.importPreview': (input, { core }) => core.engine.read((r) => previewImport(r, input.csv)),
 
   'customers.importCommit': (input, { core, actor }) => core.engine.change(actor, (w) => commitImport(w, input.csv, input.onlyValidRows)),
+
+  'adjustments.preview': (input, { core }) => core.engine.read((r) => planAdjustment(r, input, core.nowIso().slice(0, 10)).impact),
+
+  'adjustments.submit': (input, { core, actor }) => core.engine.change(actor, (w) => submitAdjustment(w, input)),
+
+  'ledger.check': (_input, { core }) => core.engine.read(checkLedger),
+
+  'services.list': (_input, { core }) => core.engine.read(listServices),
 
   'classes.list': (_input, { core }) => core.engine.read(listClasses),
 

@@ -93,7 +93,10 @@ describe('generateDemoData (size S)', () => {
     expect(result).toEqual({ customers: 100, usageRecords: 5000, classes: 6, services: 3 })
     expect(scalar(db, 'SELECT count(*) FROM customers')).toBe(DEMO_SIZES.S.customers)
     expect(scalar(db, "SELECT count(*) FROM xdrs WHERE kind = 'usage'")).toBe(5000)
-    expect(scalar(db, 'SELECT count(*) FROM xdrs')).toBe(5000)
+    // Plus one opening ledger record per customer, so balances equal the sums of their records.
+    expect(scalar(db, 'SELECT count(*) FROM xdrs')).toBe(5100)
+    expect(scalar(db, `SELECT count(*) FROM customers c WHERE c.balance_minor <> (SELECT sum(amount_minor) FROM xdrs x WHERE x.customer_id = c.id)
+      OR c.unallocated_minor <> (SELECT sum(unallocated_delta_minor) FROM xdrs x WHERE x.customer_id = c.id)`)).toBe(0)
     expect(scalar(db, 'SELECT count(*) FROM customer_classes')).toBe(6)
     expect(progress).toEqual([
       [0, 5000],
@@ -197,7 +200,7 @@ describe('generateDemoData (size S)', () => {
   it('gives usage plausible accounts, services, times, durations, destinations and charges', () => {
     // The account belongs to the customer; the customer still uses services.
     expect(scalar(db, 'SELECT count(*) FROM xdrs x JOIN accounts a ON a.id = x.account_id WHERE a.customer_id <> x.customer_id')).toBe(0)
-    expect(scalar(db, "SELECT count(*) FROM xdrs x JOIN customers c ON c.id = x.customer_id WHERE c.status IN ('exported', 'permanently-terminated')")).toBe(0)
+    expect(scalar(db, "SELECT count(*) FROM xdrs x JOIN customers c ON c.id = x.customer_id WHERE x.kind = 'usage' AND c.status IN ('exported', 'permanently-terminated')")).toBe(0)
     const usage = rows<{ service: string; started_at: string; duration_s: number; destination: string; amount_minor: number }>(
       db,
       'SELECT s.kind AS service, started_at, duration_s, destination, amount_minor FROM xdrs x JOIN services s ON s.id = x.service_id'

@@ -1,0 +1,60 @@
+import type { LedgerCheckResult } from '../../src-shared/domain'
+import type { DbReader } from '../db/store'
+import type { Work } from './unitOfWork'
+
+/**
+ * The ledger: every change to a balance is an xDR that is never edited or deleted, and each
+ * customer's balance and unallocated payments equal the sums of their records' effects.
+ */
+export interface LedgerEntry {
+  kind: string
+  customerId: number
+  /** Effect on the balance (what the customer owes): charges +, payments and credits -. */
+  amountMinor: number
+  unallocatedDeltaMinor: number
+  serviceId: number | null
+  effectiveDate: string | null
+  outOfTurn: boolean
+  visibleComment: string
+  internalComment: string
+}
+
+/** Append a record and move the customer's balance and unallocated payments with it. */
+export function postToLedger(w: Work, e: LedgerEntry): { xdrId: number; balanceMinor: number; unallocatedMinor: number } {
+  const c = w.get<{ balance_minor: number; unallocated_minor: number }>('SELECT balance_minor, unallocated_minor FROM customers WHERE id = ?', [e.customerId])!
+  const xdrId = w.insert(
+    `INSERT INTO xdrs (kind, customer_id, service_id, started_at, amount_minor, unallocated_delta_minor, effective_date, out_of_turn,
+       visible_comment, internal_comment, operator_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [e.kind, e.customerId, e.serviceId, w.at, e.amountMinor, e.unallocatedDeltaMinor, e.effectiveDate, e.outOfTurn ? 1 : 0, e.visibleComment, e.internalComment, w.actor.operatorName, w.at]
+  )
+  const balanceMinor = c.balance_minor + e.amountMinor
+  const unallocatedMinor = c.unallocated_minor + e.unallocatedDeltaMinor
+  w.run('UPDATE customers SET balance_minor = ?, unallocated_minor = ?, updated_at = ? WHERE id = ?', [balanceMinor, unallocatedMinor, w.at, e.customerId])
+  return { xdrId, balanceMinor, unallocatedMinor }
+}
+
+/** Recompute every balance and unallocated amount from the ledger and report any difference. */
+export function checkLedger(r: DbReader): LedgerCheckResult {
+  const rows = r.all<{ id: number; customer_id: string; balance_minor: number; unallocated_minor: number; ledger_balance: number; ledger_unallocated: number }>(
+    `SELECT c.id, c.customer_id, c.balance_minor, c.unallocated_minor,
+       coalesce(x.balance, 0) AS ledger_balance, coalesce(x.unallocated, 0) AS ledger_unallocated
+     FROM customers c LEFT JOIN (
+       SELECT customer_id, sum(amount_minor) AS balance, sum(unallocated_delta_minor) AS unallocated FROM xdrs GROUP BY customer_id
+     ) x ON x.customer_id = c.id
+     WHERE c.balance_minor <> coalesce(x.balance, 0) OR c.unallocated_minor <> coalesce(x.unallocated, 0)
+     ORDER BY c.id`
+  )
+  const checked = r.get<{ n: number }>('SELECT count(*) AS n FROM customers')!.n
+  return {
+    ok: rows.length === 0,
+    customersChecked: checked,
+    differences: rows.map((d) => ({
+      customerId: d.id,
+      customerName: d.customer_id,
+      balanceMinor: d.balance_minor,
+      ledgerBalanceMinor: d.ledger_balance,
+      unallocatedMinor: d.unallocated_minor,
+      ledgerUnallocatedMinor: d.ledger_unallocated
+    }))
+  }
+}
