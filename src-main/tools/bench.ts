@@ -29,6 +29,7 @@ import { loadSqlJs } from '../db/sqljs'
 import { DurableStore, SNAPSHOT_FILE, type DbReader, type DbWriter } from '../db/store'
 import { generateDemoData, sqlJsWriter } from '../demo/generate'
 import { mulberry32 } from '../demo/random'
+import { submitAdjustment } from '../engine/adjustments'
 import { appendAudit, describeAmountChange, type Actor, type AuditRecord } from '../engine/audit'
 import { countCustomers, listCustomers } from '../engine/customers'
 import { CustomerIndex } from '../engine/customerIndex'
@@ -58,7 +59,8 @@ const TARGETS: { name: string; scale: Scale; max: number; text: string }[] = [
   { name: 'commit.durable.p99_ms', scale: 'M', max: 2, text: '≤ 2 ms' },
   { name: 'open.cold_ms', scale: 'M', max: 1500, text: '≤ 1.5 s' },
   { name: 'open.cold_process_ms', scale: 'M', max: 1500, text: '≤ 1.5 s' },
-  { name: 'customers.search.p95_ms', scale: 'L', max: 30, text: '≤ 30 ms' }
+  { name: 'customers.search.p95_ms', scale: 'L', max: 30, text: '≤ 30 ms' },
+  { name: 'adjustment.finish.p99_ms', scale: 'M', max: 5, text: '≤ 5 ms' }
 ]
 
 /** A plain SQL search over customers, for comparing sql.js with native SQLite on equal terms. */
@@ -383,6 +385,39 @@ function measureQuery(run: ScaleRun): void {
   run.record('query.sql_search.p50_ms', median(sqlSamples), 'ms')
 }
 
+/**
+ * The adjustment wizard's Finish: a manual payment through the same function the handler calls
+ * (validation, ledger record, balance and unallocated payments, two audit entries, operation
+ * key), durable before it returns.
+ */
+function measureAdjustmentFinish(run: ScaleRun): void {
+  const store = run.openStore()
+  const engine = new Engine(store, Date.now)
+  const samples: number[] = []
+  for (let i = 0; i < WARMUP_COMMITS + run.plan.commits; i++) {
+    const customerId = run.nextCustomer()
+    const amount = run.nextAmount()
+    const t0 = process.hrtime.bigint()
+    engine.change(ACTOR, (w) =>
+      submitAdjustment(w, {
+        customerId,
+        operation: 'manual-payment',
+        amount: String(amount),
+        serviceId: null,
+        date: null,
+        outOfTurn: false,
+        transactionId: '',
+        visibleComment: 'Cash at the counter',
+        internalComment: '',
+        operationKey: `bench-${run.scale}-${i}-${amount}-0000`
+      })
+    )
+    if (i >= WARMUP_COMMITS) samples.push(elapsedMs(t0))
+  }
+  run.record('adjustment.finish.p50_ms', median(samples), 'ms')
+  run.record('adjustment.finish.p99_ms', percentile(samples, 0.99), 'ms')
+}
+
 function measureSnapshot(run: ScaleRun): void {
   const store = run.openStore()
   const samples: number[] = []
@@ -594,6 +629,7 @@ const MEASUREMENTS: Measurement[] = [
   { title: 'disk flush baseline', run: measureDiskFlush },
   { title: 'durable commits', run: measureDurableCommit },
   { title: 'customers search query', run: measureQuery },
+  { title: 'adjustment Finish', run: measureAdjustmentFinish },
   { title: 'snapshots', run: measureSnapshot },
   { title: 'cold open in process', run: measureColdOpen },
   { title: 'cold open in a new process', run: measureColdProcess },
