@@ -10,6 +10,8 @@ import { CorruptDatabaseError, DurableStore, JOURNAL_FILE, SNAPSHOT_FILE } from 
 import { writeFileAtomic } from './db/files'
 import { countCustomers } from './engine/customers'
 import { CustomerIndex } from './engine/customerIndex'
+import { TestGateway, type PaymentGateway } from './engine/gateway'
+import { reconcileCardPayments } from './engine/payments'
 import { actorOf, FIRST_ADMIN_ID, getOperator } from './engine/operators'
 import { runDueTransitions } from './engine/lifecycle'
 import { getSettings } from './engine/settings'
@@ -45,6 +47,8 @@ export class AppCore {
   /** Backups checked while in recovery, by file name (a full check at M takes a second each). */
   private checkedBackups = new Map<string, boolean>()
   readonly backups: Backups
+  /** The card processor: the built-in test gateway until a real one is configured. */
+  readonly gateway: PaymentGateway
   /** The customer list in memory (search at 50k customers); rebuilt after a restore. */
   readonly customerIndex = new CustomerIndex()
   private timers: NodeJS.Timeout[] = []
@@ -58,6 +62,7 @@ export class AppCore {
     private readonly storeOptions: { snapshotAfterBytes?: number }
   ) {
     this.backups = new Backups(dataDir, sql, now)
+    this.gateway = TestGateway.inDataDir(dataDir, now)
     this.store = null
     this.recovery = null
   }
@@ -72,6 +77,16 @@ export class AppCore {
       this.log(`database: ${err.message}`)
       this.store = null
       this.recovery = { reason: err.message, corruptFileKeptAt: err.keptAt }
+    }
+  }
+
+  async reconcileCardPayments(): Promise<void> {
+    try {
+      if (!this.store || this.phase() !== 'ready') return
+      const r = await reconcileCardPayments({ engine: this.engine, gateway: this.gateway, actor: { operatorId: FIRST_ADMIN_ID, operatorName: 'Administrator' } })
+      if (r.settled > 0 || r.stillPending > 0) this.log(`card payments: ${r.settled} reconciled, ${r.stillPending} still pending`)
+    } catch (err) {
+      this.log(`card payments: reconciliation failed: ${(err as Error).message}`)
     }
   }
 
@@ -250,6 +265,8 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
   // Build the customer list index while the window loads (~0.8 s at 50k customers), not on the
   // first click on Customers.
   setImmediate(() => core.warmCustomerIndex())
+  // Card payments whose answer was lost (time-out, crash) are settled with the gateway at start-up.
+  setImmediate(() => void core.reconcileCardPayments())
   const dispatcher = createDispatcher<HandlerContext>({
     handlers,
     phase: () => core.phase(),

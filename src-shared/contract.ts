@@ -181,6 +181,10 @@ export const adjustmentFields = {
   outOfTurn: z.boolean().default(false),
   /** E-commerce refund, capture and void: the gateway transaction ID. */
   transactionId: z.string().trim().max(100).default(''),
+  /** E-commerce payment and authorization: passed to the gateway, never stored. */
+  cardNumber: z.string().trim().max(30).default(''),
+  /** MM/YY */
+  cardExpiry: z.string().trim().max(7).default(''),
   visibleComment: text('Visible comment', 500).default(''),
   internalComment: text('Internal comment', 2000).default('')
 }
@@ -252,6 +256,7 @@ export const contract = {
       .strict(),
     roles: ['administrator', 'cashier']
   }),
+  'payments.reconcile': channel<{ settled: number; stillPending: number }>()({ input: nothing, roles: ['administrator', 'cashier'] }),
   'ledger.check': channel<LedgerCheckResult>()({ input: nothing, roles: ['administrator', 'auditor'] }),
   'services.list': channel<ServiceOption[]>()({ input: nothing, roles: EVERYONE }),
   'classes.list': channel<CustomerClass[]>()({ input: nothing, roles: EVERYONE }),

@@ -231,6 +231,11 @@ export interface AdjustmentResult extends AdjustmentImpact {
   visibleComment: string
   /** True when this answer repeats an earlier submission with the same operation key. */
   repeated: boolean
+  /** Card operations: the gateway's transaction ID (an authorization's is needed to capture or void it). */
+  transactionId: string | null
+  card: { brand: string; last4: string } | null
+  /** Authorization only: when it expires. */
+  expiresAt: string | null
 }
 
 export interface LedgerCheckResult {

@@ -4,6 +4,7 @@ import { AppError } from '../../src-shared/errors'
 import { formatMoney, parseAmount } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
 import { describeAmountChange } from './audit'
+import { luhnValid } from './gateway'
 import { postToLedger } from './ledger'
 import type { Work } from './unitOfWork'
 
@@ -13,16 +14,36 @@ type SubmitInput = ParsedInputOf<'adjustments.submit'>
 /** The special service promotional credits are booked to (migration 0001). */
 export const CREDITS_SERVICE_ID = 1
 
-const CARD_OPERATIONS: ReadonlySet<AdjustmentOperation> = new Set(['ecommerce-payment', 'ecommerce-refund', 'authorization', 'capture', 'void'])
+export const CARD_OPERATIONS: ReadonlySet<AdjustmentOperation> = new Set(['ecommerce-payment', 'ecommerce-refund', 'authorization', 'capture', 'void'])
 const WITH_SERVICE: ReadonlySet<AdjustmentOperation> = new Set(['manual-charge', 'manual-credit'])
+const WITH_CARD: ReadonlySet<AdjustmentOperation> = new Set(['ecommerce-payment', 'authorization'])
+const WITH_TRANSACTION: ReadonlySet<AdjustmentOperation> = new Set(['ecommerce-refund', 'capture', 'void'])
 
-/** How each manual operation moves the balance (owed) and unallocated payments, per unit amount. */
-const EFFECT: Record<string, { balance: 1 | -1; unallocated: 1 | -1 | 0; source: string }> = {
+/**
+ * How each operation moves the balance (owed) and unallocated payments, per unit of amount.
+ * An e-commerce refund takes back from unallocated payments only what is still there.
+ */
+export const EFFECT: Record<AdjustmentOperation, { balance: 1 | -1 | 0; unallocated: 1 | -1 | 0; source: string }> = {
   'manual-charge': { balance: 1, unallocated: 0, source: 'manual charge' },
   'manual-credit': { balance: -1, unallocated: 0, source: 'manual credit' },
   'manual-payment': { balance: -1, unallocated: 1, source: 'manual payment' },
   'promotional-credit': { balance: -1, unallocated: 0, source: 'promotional credit' },
-  refund: { balance: 1, unallocated: -1, source: 'refund' }
+  refund: { balance: 1, unallocated: -1, source: 'refund' },
+  'ecommerce-payment': { balance: -1, unallocated: 1, source: 'e-commerce payment' },
+  'ecommerce-refund': { balance: 1, unallocated: -1, source: 'e-commerce refund' },
+  authorization: { balance: 0, unallocated: 0, source: 'authorization only' },
+  capture: { balance: -1, unallocated: 1, source: 'captured card payment' },
+  void: { balance: 0, unallocated: 0, source: 'void' }
+}
+
+/** The card transaction an e-commerce refund, capture or void refers to. */
+export interface CardTarget {
+  id: number
+  kind: 'payment' | 'authorization'
+  gatewayRef: string
+  amountMinor: number
+  /** What a refund may still return (charged or captured, minus refunds so far). */
+  refundableMinor: number
 }
 
 interface CustomerMoney {
@@ -36,11 +57,15 @@ interface CustomerMoney {
   credit_limit_minor: number | null
 }
 
-interface Plan {
+export interface Plan {
   impact: AdjustmentImpact
   serviceId: number | null
   effectiveDate: string | null
   source: string
+  /** Ledger effect of the record (0 for operations that move no money). */
+  balanceDeltaMinor: number
+  unallocatedDeltaMinor: number
+  target: CardTarget | null
 }
 
 function loadCustomer(r: DbReader, id: number): CustomerMoney {
@@ -65,14 +90,37 @@ function balanceText(c: CustomerMoney, before: number, after: number, source: st
  * Check an adjustment and work out what it would do, without writing anything. Every error names
  * the wizard field it belongs to.
  */
-export function planAdjustment(r: DbReader, input: AdjustmentInput, today: string, xdrLabel = 'xDR id assigned on Finish'): Plan {
-  if (CARD_OPERATIONS.has(input.operation)) {
-    throw new AppError('VALIDATION', 'Card operations need the payment gateway, which this version does not have yet. Use a manual operation.', 'operation')
-  }
+export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: string, opts: { settling?: boolean } = {}): Plan {
+  // Settling an answer the gateway already gave (reconciliation): the card and the
+  // authorization's state were checked when the request was sent.
+  const settling = opts.settling === true
+  const xdrLabel = 'xDR id assigned on Finish'
+  const today = nowIso.slice(0, 10)
   const c = loadCustomer(r, input.customerId)
-  if (input.amount.trim() === '') throw new AppError('VALIDATION', 'Enter an amount.', 'amount')
-  const amount = parseAmount(input.amount, c.currency, 'amount')
-  if (amount <= 0) throw new AppError('VALIDATION', 'The amount must be more than zero; the operation type decides the direction.', 'amount')
+  const target = WITH_TRANSACTION.has(input.operation) ? findCardTarget(r, c, input, nowIso, settling) : null
+  if (!WITH_TRANSACTION.has(input.operation) && input.transactionId !== '') {
+    throw new AppError('VALIDATION', 'A transaction ID applies only to e-commerce refunds, captures and voids.', 'transactionId')
+  }
+  if (WITH_CARD.has(input.operation)) {
+    if (!settling) checkCard(input.cardNumber, input.cardExpiry, nowIso)
+  }
+  else if (input.cardNumber !== '' || input.cardExpiry !== '') throw new AppError('VALIDATION', 'Card details apply only to e-commerce payments and authorizations.', 'cardNumber')
+
+  // A void cancels the whole authorization: its amount is the authorized one.
+  let amount: number
+  if (input.operation === 'void' && input.amount.trim() === '') amount = target!.amountMinor
+  else {
+    if (input.amount.trim() === '') throw new AppError('VALIDATION', 'Enter an amount.', 'amount')
+    amount = parseAmount(input.amount, c.currency, 'amount')
+    if (amount <= 0) throw new AppError('VALIDATION', 'The amount must be more than zero; the operation type decides the direction.', 'amount')
+  }
+  if (input.operation === 'capture' && amount > target!.amountMinor) {
+    throw new AppError('VALIDATION', `A capture can take at most the authorized ${formatMoney(target!.amountMinor, c.currency)}; the rest is released.`, 'amount')
+  }
+  if (input.operation === 'void' && amount !== target!.amountMinor) throw new AppError('VALIDATION', 'A void cancels the whole authorization; leave the amount empty.', 'amount')
+  if (input.operation === 'ecommerce-refund' && amount > target!.refundableMinor) {
+    throw new AppError('VALIDATION', `Refunds never exceed what was charged: at most ${formatMoney(target!.refundableMinor, c.currency)} of this payment can still be refunded.`, 'amount')
+  }
 
   let serviceId: number | null = null
   let serviceName: string | null = null
@@ -95,9 +143,8 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, today: strin
       serviceName = r.get<{ name: string }>('SELECT name FROM services WHERE id = ?', [CREDITS_SERVICE_ID])?.name ?? 'Credits / Promotions'
     }
   }
-  if (input.transactionId !== '') throw new AppError('VALIDATION', 'A transaction ID applies only to card operations.', 'transactionId')
 
-  const effect = EFFECT[input.operation]!
+  const effect = EFFECT[input.operation]
   if (input.operation === 'refund' && amount > c.unallocated_minor) {
     throw new AppError(
       'VALIDATION',
@@ -105,11 +152,20 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, today: strin
       'amount'
     )
   }
-  const balanceAfter = c.balance_minor + effect.balance * amount
-  const unallocatedAfter = c.unallocated_minor + effect.unallocated * amount
-  const auditTexts = [balanceText(c, c.balance_minor, balanceAfter, effect.source, xdrLabel)]
-  if (effect.unallocated !== 0) {
-    const source = input.operation === 'refund' ? 'refund to the customer' : 'customer payment transaction'
+  const balanceDelta = effect.balance * amount
+  const unallocatedDelta = input.operation === 'ecommerce-refund' ? -Math.min(amount, c.unallocated_minor) : effect.unallocated * amount
+  const balanceAfter = c.balance_minor + balanceDelta
+  const unallocatedAfter = c.unallocated_minor + unallocatedDelta
+  const auditTexts =
+    balanceDelta !== 0
+      ? [balanceText(c, c.balance_minor, balanceAfter, effect.source, xdrLabel)]
+      : [
+          input.operation === 'authorization'
+            ? `Authorization only: ${formatMoney(amount, c.currency)} reserved on the card; the balance does not change.`
+            : `Authorization ${target!.gatewayRef} for ${formatMoney(amount, c.currency)} voided; the balance does not change.`
+        ]
+  if (unallocatedDelta !== 0) {
+    const source = input.operation === 'refund' || input.operation === 'ecommerce-refund' ? 'refund to the customer' : 'customer payment transaction'
     auditTexts.push(`${describeAmountChange('Unallocated payments', c.unallocated_minor, unallocatedAfter, c.currency)} Payments source – ${source} (${xdrLabel})`)
   }
   const headroom = (balance: number) => (c.balance_control === 'postpaid' && c.credit_limit_minor !== null ? c.credit_limit_minor - balance : null)
@@ -117,6 +173,9 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, today: strin
     serviceId,
     effectiveDate,
     source: effect.source,
+    balanceDeltaMinor: balanceDelta,
+    unallocatedDeltaMinor: unallocatedDelta,
+    target,
     impact: {
       operation: input.operation,
       customerId: c.id,
@@ -141,24 +200,44 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, today: strin
  * its audit entries, and the operation key — all in the caller's single unit of work. A key
  * that was already used returns the first result and writes nothing.
  */
-export function submitAdjustment(w: Work, input: SubmitInput): AdjustmentResult {
-  const seen = w.get<{ customer_id: number; operation: string; result_json: string }>('SELECT customer_id, operation, result_json FROM operation_keys WHERE key = ?', [
+export function repeatedResult(r: DbReader, input: SubmitInput): AdjustmentResult | null {
+  const seen = r.get<{ customer_id: number; operation: string; result_json: string }>('SELECT customer_id, operation, result_json FROM operation_keys WHERE key = ?', [
     input.operationKey
   ])
-  if (seen) {
-    if (seen.customer_id !== input.customerId || seen.operation !== input.operation) {
-      throw new AppError('CONFLICT', 'This wizard operation key was already used for a different adjustment. Close the wizard and start again.')
-    }
-    return { ...(JSON.parse(seen.result_json) as AdjustmentResult), repeated: true }
+  if (!seen) return null
+  if (seen.customer_id !== input.customerId || seen.operation !== input.operation) {
+    throw new AppError('CONFLICT', 'This wizard operation key was already used for a different adjustment. Close the wizard and start again.')
   }
+  return { ...(JSON.parse(seen.result_json) as AdjustmentResult), repeated: true }
+}
+
+/** A manual operation, whole, in the caller's unit of work. Card operations go through payments.ts. */
+export function submitAdjustment(w: Work, input: SubmitInput): AdjustmentResult {
+  if (CARD_OPERATIONS.has(input.operation)) throw new AppError('INTERNAL', 'Card operations go through the payment gateway.')
+  const repeated = repeatedResult(w, input)
+  if (repeated) return repeated
   const { operationKey, ...fields } = input
-  const plan = planAdjustment(w, fields, w.at.slice(0, 10))
-  const effect = EFFECT[input.operation]!
-  const posted = postToLedger(w, {
+  return recordAdjustment(w, planAdjustment(w, fields, w.at), { ...fields, operationKey }, null)
+}
+
+/**
+ * Write what a checked plan does: the ledger record (if money moves), the audit entries, the
+ * operation key with the result. Also used by card operations once the gateway approved.
+ */
+export function recordAdjustment(
+  w: Work,
+  plan: Plan,
+  input: Pick<SubmitInput, 'operation' | 'customerId' | 'outOfTurn' | 'visibleComment' | 'internalComment' | 'operationKey'>,
+  card: { transactionId: string; brand: string; last4: string; expiresAt: string | null } | null
+): AdjustmentResult {
+  const posted =
+    plan.balanceDeltaMinor === 0 && plan.unallocatedDeltaMinor === 0
+      ? null
+      : postToLedger(w, {
     kind: input.operation,
     customerId: input.customerId,
-    amountMinor: effect.balance * plan.impact.amountMinor,
-    unallocatedDeltaMinor: effect.unallocated * plan.impact.amountMinor,
+    amountMinor: plan.balanceDeltaMinor,
+    unallocatedDeltaMinor: plan.unallocatedDeltaMinor,
     serviceId: plan.serviceId,
     effectiveDate: plan.effectiveDate,
     outOfTurn: input.outOfTurn,
@@ -166,17 +245,17 @@ export function submitAdjustment(w: Work, input: SubmitInput): AdjustmentResult 
     internalComment: input.internalComment
   })
   // The same texts the Summary showed, now with the record's number.
-  const texts = planTexts(plan, posted.xdrId)
+  const texts = posted ? planTexts(plan, posted.xdrId) : plan.impact.auditTexts
   w.audit({
-    kind: 'customer.balance',
+    kind: posted ? 'customer.balance' : 'card.authorization',
     customerId: input.customerId,
-    field: 'balance',
-    from: String(plan.impact.balanceBeforeMinor),
-    to: String(plan.impact.balanceAfterMinor),
-    description: texts[0]!,
-    source: { kind: plan.source, id: posted.xdrId }
+    field: posted ? 'balance' : null,
+    from: posted ? String(plan.impact.balanceBeforeMinor) : null,
+    to: posted ? String(plan.impact.balanceAfterMinor) : null,
+    description: card ? `${texts[0]!} Card: ${card.brand} •••• ${card.last4}, transaction ${card.transactionId}.` : texts[0]!,
+    source: posted ? { kind: plan.source, id: posted.xdrId } : { kind: plan.source }
   })
-  if (texts[1] !== undefined) {
+  if (texts[1] !== undefined && posted) {
     w.audit({
       kind: 'customer.unallocated',
       customerId: input.customerId,
@@ -190,20 +269,56 @@ export function submitAdjustment(w: Work, input: SubmitInput): AdjustmentResult 
   const result: AdjustmentResult = {
     ...plan.impact,
     auditTexts: texts,
-    xdrId: posted.xdrId,
+    xdrId: posted?.xdrId ?? null,
     at: w.at,
     operatorName: w.actor.operatorName,
     visibleComment: input.visibleComment,
-    repeated: false
+    repeated: false,
+    transactionId: card?.transactionId ?? null,
+    card: card ? { brand: card.brand, last4: card.last4 } : null,
+    expiresAt: card?.expiresAt ?? null
   }
   w.run('INSERT INTO operation_keys (key, customer_id, operation, result_json, created_at) VALUES (?, ?, ?, ?, ?)', [
-    operationKey,
+    input.operationKey,
     input.customerId,
     input.operation,
     JSON.stringify(result),
     w.at
   ])
   return result
+}
+
+function findCardTarget(r: DbReader, c: CustomerMoney, input: AdjustmentInput, nowIso: string, settling: boolean): CardTarget {
+  if (input.transactionId === '') throw new AppError('VALIDATION', 'Enter the transaction ID from the authorization or payment.', 'transactionId')
+  const t = r.get<{ id: number; kind: string; state: string; gateway_ref: string; amount_minor: number; captured_minor: number; refunded_minor: number; expires_at: string | null }>(
+    'SELECT id, kind, state, gateway_ref, amount_minor, captured_minor, refunded_minor, expires_at FROM card_transactions WHERE gateway_ref = ? AND customer_id = ?',
+    [input.transactionId, c.id]
+  )
+  const field = 'transactionId'
+  if (!t) throw new AppError('NOT_FOUND', `No card transaction ${input.transactionId} for this customer.`, field)
+  if (input.operation === 'ecommerce-refund') {
+    const refundable = t.kind === 'payment' && t.state === 'completed' ? t.amount_minor - t.refunded_minor : t.kind === 'authorization' && t.state === 'completed' ? t.captured_minor - t.refunded_minor : null
+    if (refundable === null) throw new AppError('VALIDATION', `${input.transactionId} is not a completed card payment, so there is nothing to refund.`, field)
+    return { id: t.id, kind: t.kind as CardTarget['kind'], gatewayRef: t.gateway_ref, amountMinor: t.amount_minor, refundableMinor: refundable }
+  }
+  if (t.kind !== 'authorization') throw new AppError('VALIDATION', `${input.transactionId} is not an authorization.`, field)
+  if (settling) return { id: t.id, kind: 'authorization', gatewayRef: t.gateway_ref, amountMinor: t.amount_minor, refundableMinor: 0 }
+  if (t.state === 'completed') throw new AppError('VALIDATION', `Authorization ${input.transactionId} was already captured.`, field)
+  if (t.state === 'voided') throw new AppError('VALIDATION', `Authorization ${input.transactionId} was voided.`, field)
+  if (t.state !== 'authorized') throw new AppError('VALIDATION', `Authorization ${input.transactionId} is ${t.state}; it cannot be used.`, field)
+  if ((t.expires_at ?? '') <= nowIso) throw new AppError('VALIDATION', `Authorization ${input.transactionId} expired on ${(t.expires_at ?? '').slice(0, 10)}.`, field)
+  return { id: t.id, kind: 'authorization', gatewayRef: t.gateway_ref, amountMinor: t.amount_minor, refundableMinor: 0 }
+}
+
+function checkCard(number: string, expiry: string, nowIso: string): void {
+  const digits = number.replace(/[\s-]/g, '')
+  if (!/^\d{12,19}$/.test(digits) || !luhnValid(digits)) throw new AppError('VALIDATION', 'This is not a valid card number.', 'cardNumber')
+  const m = /^(\d{2})\s*\/\s*(\d{2})$/.exec(expiry)
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > 12) throw new AppError('VALIDATION', 'Enter the expiry as MM/YY.', 'cardExpiry')
+  const now = new Date(nowIso)
+  if (2000 * 12 + Number(m[2]) * 12 + Number(m[1]) < now.getUTCFullYear() * 12 + now.getUTCMonth() + 1) {
+    throw new AppError('VALIDATION', 'The card has expired.', 'cardExpiry')
+  }
 }
 
 function planTexts(plan: Plan, xdrId: number): string[] {

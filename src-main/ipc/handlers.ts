@@ -1,6 +1,7 @@
 import type { Operator } from '../../src-shared/domain'
 import type { AppCore } from '../app'
-import { listServices, planAdjustment, submitAdjustment } from '../engine/adjustments'
+import { CARD_OPERATIONS, listServices, planAdjustment, submitAdjustment } from '../engine/adjustments'
+import { reconcileCardPayments, submitCardAdjustment } from '../engine/payments'
 import { listAudit, verifyAuditChain, type Actor } from '../engine/audit'
 import { checkLedger } from '../engine/ledger'
 import { createClass, listClasses, updateClass } from '../engine/customerClasses'
@@ -85,9 +86,14 @@ export const handlers: HandlerTable<HandlerContext> = {
 
   'customers.importCommit': (input, { core, actor }) => core.engine.change(actor, (w) => commitImport(w, input.csv, input.onlyValidRows)),
 
-  'adjustments.preview': (input, { core }) => core.engine.read((r) => planAdjustment(r, input, core.nowIso().slice(0, 10)).impact),
+  'adjustments.preview': (input, { core }) => core.engine.read((r) => planAdjustment(r, input, core.nowIso()).impact),
 
-  'adjustments.submit': (input, { core, actor }) => core.engine.change(actor, (w) => submitAdjustment(w, input)),
+  'adjustments.submit': (input, { core, actor }) =>
+    CARD_OPERATIONS.has(input.operation)
+      ? submitCardAdjustment({ engine: core.engine, gateway: core.gateway, actor }, input)
+      : core.engine.change(actor, (w) => submitAdjustment(w, input)),
+
+  'payments.reconcile': (_input, { core, actor }) => reconcileCardPayments({ engine: core.engine, gateway: core.gateway, actor }),
 
   'ledger.check': (_input, { core }) => core.engine.read(checkLedger),
 

@@ -407,6 +407,8 @@ function measureAdjustmentFinish(run: ScaleRun): void {
         date: null,
         outOfTurn: false,
         transactionId: '',
+        cardNumber: '',
+        cardExpiry: '',
         visibleComment: 'Cash at the counter',
         internalComment: '',
         operationKey: `bench-${run.scale}-${i}-${amount}-0000`

@@ -62,7 +62,8 @@ describe('balance adjustments (manual operations)', () => {
       [{ customerId: easy.id, operation: 'manual-charge', amount: '5', serviceId: voice.id, date: '2030-01-01' }, 'date', /future/],
       [{ customerId: easy.id, operation: 'manual-payment', amount: '5', outOfTurn: true }, 'outOfTurn', /out-of-turn/],
       [{ customerId: 999999, operation: 'manual-payment', amount: '5' }, 'customerId', /does not exist/],
-      [{ customerId: easy.id, operation: 'authorization', amount: '5' }, 'operation', /payment gateway/]
+      [{ customerId: easy.id, operation: 'authorization', amount: '5', cardNumber: '4242 4242 4242 4241', cardExpiry: '12/30' }, 'cardNumber', /not a valid card number/],
+      [{ customerId: easy.id, operation: 'manual-payment', amount: '5', transactionId: 'ch_1' }, 'transactionId', /only to e-commerce refunds/]
     ]
     for (const [input, field, message] of cases) {
       const res = await call('adjustments.submit', { ...input, operationKey: key() })

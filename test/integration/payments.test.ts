@@ -1,0 +1,121 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { openBillingApp } from '../../src-main/app'
+import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
+import type { IpcResponse } from '../../src-shared/errors'
+import { tmpDataDir } from '../support/tmp'
+
+const VISA = '4242 4242 4242 4242'
+const clock = { now: Date.parse('2026-11-21T10:00:00Z') }
+let seq = 0
+const key = () => `pay-key-${String(++seq).padStart(10, '0')}`
+
+async function desk() {
+  const dataDir = tmpDataDir()
+  const app = await openBillingApp({ dataDir, now: () => clock.now, log: () => {}, dailyBackupDelayMs: 3_600_000 })
+  const call = async <C extends Channel>(channel: C, input: InputOf<C>) => (await app.dispatch(channel, input, { transport: 'test' })) as IpcResponse<ResultOf<C>>
+  const ok = async <C extends Channel>(channel: C, input: InputOf<C>): Promise<ResultOf<C>> => {
+    const res = await call(channel, input)
+    if (!res.ok) throw new Error(`${channel}: ${res.error.code} ${res.error.message}`)
+    return res.value
+  }
+  await ok('setup.complete', { companyName: 'Card Shop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  const c = await ok('customers.create', { customerId: 'cardholder', companyName: 'Easy Call Ltd', balanceControl: 'postpaid', currency: 'USD', classId: null, creditLimit: null, openingBalance: '100' })
+  const money = async () => {
+    const d = await ok('customers.get', { id: c.id })
+    return { balance: d.balanceMinor, unallocated: d.unallocatedPaymentsMinor }
+  }
+  return { app, call, ok, id: c.id, money, dataDir }
+}
+
+describe('card operations through the test gateway', () => {
+  it('an approved e-commerce payment lowers the balance, raises unallocated payments, and never stores the card number', async () => {
+    const { app, ok, id, money, dataDir } = await desk()
+    const r = await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '60', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
+    expect(r).toMatchObject({ card: { brand: 'Visa', last4: '4242' }, balanceAfterMinor: 4000, unallocatedAfterMinor: 6000 })
+    expect(r.transactionId).toMatch(/^ch_/)
+    expect(await money()).toEqual({ balance: 4000, unallocated: 6000 })
+    expect((await ok('ledger.check', {})).ok).toBe(true)
+    await app.close()
+    const everything = Buffer.concat(fs.readdirSync(dataDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dataDir, f)).isFile()).map((f) => fs.readFileSync(path.join(dataDir, f))))
+    expect(everything.includes('4242424242424242')).toBe(false)
+    expect(everything.includes(VISA)).toBe(false)
+  })
+
+  it('a declined card shows why, on the card field, and moves no money', async () => {
+    const { app, call, id, money } = await desk()
+    const res = await call('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '60', cardNumber: '4000000000009995', cardExpiry: '12/30', operationKey: key() })
+    expect(res).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'cardNumber', message: 'Declined by the card issuer: insufficient funds.' } })
+    const failed = app.core.engine.read((r) => r.get<{ state: string; failure: string }>('SELECT state, failure FROM card_transactions'))
+    expect(failed).toEqual({ state: 'failed', failure: 'Declined by the card issuer: insufficient funds.' })
+    expect(await money()).toEqual({ balance: 10000, unallocated: 0 })
+    await app.close()
+  })
+
+  it('captures an authorization for less than authorized, once; the rest is released', async () => {
+    const { app, ok, call, id, money } = await desk()
+    const auth = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '50', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
+    expect(auth.transactionId).toMatch(/^auth_/)
+    expect(auth.expiresAt).toBe('2026-11-28T10:00:00.000Z') // 7 days by default
+    expect(await money()).toEqual({ balance: 10000, unallocated: 0 }) // an authorization moves no money
+    const over = await call('adjustments.submit', { customerId: id, operation: 'capture', amount: '50.01', transactionId: auth.transactionId!, operationKey: key() })
+    expect(over).toMatchObject({ ok: false, error: { field: 'amount' } })
+    await ok('adjustments.submit', { customerId: id, operation: 'capture', amount: '30', transactionId: auth.transactionId!, operationKey: key() })
+    expect(await money()).toEqual({ balance: 7000, unallocated: 3000 })
+    const twice = await call('adjustments.submit', { customerId: id, operation: 'capture', amount: '10', transactionId: auth.transactionId!, operationKey: key() })
+    expect(twice).toMatchObject({ ok: false, error: { field: 'transactionId', message: expect.stringMatching(/already captured/) } })
+    const voidAfter = await call('adjustments.submit', { customerId: id, operation: 'void', amount: '', transactionId: auth.transactionId!, operationKey: key() })
+    expect(voidAfter).toMatchObject({ ok: false, error: { field: 'transactionId' } })
+    await app.close()
+  })
+
+  it('voids an unexpired authorization; an expired one can be neither captured nor voided', async () => {
+    const { app, ok, call, id } = await desk()
+    const a1 = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '20', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
+    const voided = await ok('adjustments.submit', { customerId: id, operation: 'void', amount: '', transactionId: a1.transactionId!, operationKey: key() })
+    expect(voided.auditTexts[0]).toMatch(/voided; the balance does not change/)
+    expect(await call('adjustments.submit', { customerId: id, operation: 'capture', amount: '20', transactionId: a1.transactionId!, operationKey: key() })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/was voided/) }
+    })
+    const a2 = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '20', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
+    clock.now += 8 * 86_400_000
+    const late = await call('adjustments.submit', { customerId: id, operation: 'capture', amount: '20', transactionId: a2.transactionId!, operationKey: key() })
+    expect(late).toMatchObject({ ok: false, error: { field: 'transactionId', message: expect.stringMatching(/expired on 2026-11/) } })
+    clock.now -= 8 * 86_400_000
+    await app.close()
+  })
+
+  it('refunds a card payment in parts, never more than was charged', async () => {
+    const { app, ok, call, id, money } = await desk()
+    const paid = await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '60', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
+    await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-refund', amount: '25', transactionId: paid.transactionId!, operationKey: key() })
+    await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-refund', amount: '35', transactionId: paid.transactionId!, operationKey: key() })
+    const more = await call('adjustments.submit', { customerId: id, operation: 'ecommerce-refund', amount: '0.01', transactionId: paid.transactionId!, operationKey: key() })
+    expect(more).toMatchObject({ ok: false, error: { field: 'amount', message: expect.stringMatching(/never exceed what was charged/) } })
+    expect(await money()).toEqual({ balance: 10000, unallocated: 0 })
+    expect((await ok('ledger.check', {})).ok).toBe(true)
+    await app.close()
+  })
+
+  it('a time-out is recorded as pending, never half applied, and reconciled with the gateway', async () => {
+    const { app, ok, call, id, money } = await desk()
+    const k = key()
+    const lost = await call('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '40', cardNumber: '4000000000000408', cardExpiry: '12/30', operationKey: k })
+    expect(lost).toMatchObject({ ok: false, error: { code: 'IO', message: expect.stringMatching(/pending/) } })
+    expect(await money()).toEqual({ balance: 10000, unallocated: 0 })
+    // Retrying the same wizard submission does not charge the card again.
+    expect(await call('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '40', cardNumber: '4000000000000408', cardExpiry: '12/30', operationKey: k })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' }
+    })
+    expect(await ok('payments.reconcile', {})).toEqual({ settled: 1, stillPending: 0 })
+    expect(await money()).toEqual({ balance: 6000, unallocated: 4000 })
+    // Now the key returns the settled result.
+    const again = await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '40', cardNumber: '4000000000000408', cardExpiry: '12/30', operationKey: k })
+    expect(again).toMatchObject({ repeated: true, balanceAfterMinor: 6000 })
+    expect((await ok('ledger.check', {})).ok).toBe(true)
+    await app.close()
+  })
+})
