@@ -119,3 +119,62 @@ describe('card operations through the test gateway', () => {
     await app.close()
   })
 })
+
+describe('card operations: invariants over random sequences', () => {
+  it('property: captures never exceed their authorization, refunds never exceed what was paid, balances equal their ledger', async () => {
+    const fc = (await import('fast-check')).default
+    const { app, call, ok, id } = await desk()
+    const cards = [VISA, '5555 5555 5555 4444', '4000000000009995', '4000000000000119']
+    const step = fc.oneof(
+      fc.record({ op: fc.constant('pay' as const), card: fc.nat(cards.length - 1), cents: fc.integer({ min: 1, max: 50_000 }) }),
+      fc.record({ op: fc.constant('auth' as const), card: fc.nat(cards.length - 1), cents: fc.integer({ min: 1, max: 50_000 }) }),
+      fc.record({ op: fc.constant('capture' as const), pick: fc.nat(), cents: fc.integer({ min: 1, max: 60_000 }) }),
+      fc.record({ op: fc.constant('void' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('refund' as const), pick: fc.nat(), cents: fc.integer({ min: 1, max: 60_000 }) }),
+      fc.record({ op: fc.constant('days' as const), days: fc.integer({ min: 1, max: 4 }) })
+    )
+    const start = clock.now
+    const auths: string[] = []
+    const payments: string[] = []
+    const amount = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
+        for (const s of steps) {
+          if (s.op === 'days') clock.now += s.days * 86_400_000
+          else if (s.op === 'pay' || s.op === 'auth') {
+            const res = await call('adjustments.submit', {
+              customerId: id, operation: s.op === 'pay' ? 'ecommerce-payment' : 'authorization', amount: amount(s.cents), cardNumber: cards[s.card]!, cardExpiry: '12/40', operationKey: key()
+            })
+            if (res.ok) (s.op === 'pay' ? payments : auths).push(res.value.transactionId!)
+          } else if (s.op === 'capture' || s.op === 'void') {
+            const t = auths[s.pick % Math.max(auths.length, 1)]
+            if (!t) continue
+            const res = await call('adjustments.submit', { customerId: id, operation: s.op, amount: s.op === 'capture' ? amount(s.cents) : '', transactionId: t, operationKey: key() })
+            if (res.ok && s.op === 'capture') payments.push(t)
+          } else {
+            const t = payments[s.pick % Math.max(payments.length, 1)]
+            if (t) await call('adjustments.submit', { customerId: id, operation: 'ecommerce-refund', amount: amount(s.cents), transactionId: t, operationKey: key() })
+          }
+        }
+        const overCaptured = app.core.engine.read((r) => r.all("SELECT id FROM card_transactions WHERE kind = 'authorization' AND captured_minor > amount_minor"))
+        const overRefunded = app.core.engine.read((r) =>
+          r.all("SELECT id FROM card_transactions WHERE (kind = 'payment' AND parent_id IS NULL AND refunded_minor > amount_minor) OR (kind = 'authorization' AND refunded_minor > captured_minor)")
+        )
+        expect(overCaptured).toEqual([])
+        expect(overRefunded).toEqual([])
+        expect((await ok('ledger.check', {})).differences).toEqual([])
+        expect(app.core.engine.read((r) => r.get<{ n: number }>('SELECT count(*) AS n FROM customers WHERE unallocated_minor < 0')!.n)).toBe(0)
+      }),
+      { numRuns: 150 }
+    )
+    // The sequences really exercised the paths the invariants are about.
+    const states = app.core.engine.read((r) => r.all<{ kind: string; state: string; n: number }>('SELECT kind, state, count(*) AS n FROM card_transactions GROUP BY kind, state'))
+    const n = (kind: string, state: string) => states.find((x) => x.kind === kind && x.state === state)?.n ?? 0
+    expect(n('authorization', 'completed')).toBeGreaterThan(0) // captured
+    expect(n('authorization', 'voided')).toBeGreaterThan(0)
+    expect(n('refund', 'completed')).toBeGreaterThan(0)
+    expect(n('payment', 'failed')).toBeGreaterThan(0) // declined cards
+    clock.now = start
+    await app.close()
+  }, 120_000)
+})
