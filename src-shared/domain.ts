@@ -241,7 +241,7 @@ export interface AdjustmentResult extends AdjustmentImpact {
 export interface LedgerCheckResult {
   ok: boolean
   customersChecked: number
-  differences: { customerId: number; customerName: string; balanceMinor: number; ledgerBalanceMinor: number; unallocatedMinor: number; ledgerUnallocatedMinor: number }[]
+  differences: { customerId: number; customerName: string; currency: string; balanceMinor: number; ledgerBalanceMinor: number; unallocatedMinor: number; ledgerUnallocatedMinor: number }[]
 }
 
 export interface ServiceOption {

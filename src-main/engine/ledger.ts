@@ -35,8 +35,8 @@ export function postToLedger(w: Work, e: LedgerEntry): { xdrId: number; balanceM
 
 /** Recompute every balance and unallocated amount from the ledger and report any difference. */
 export function checkLedger(r: DbReader): LedgerCheckResult {
-  const rows = r.all<{ id: number; customer_id: string; balance_minor: number; unallocated_minor: number; ledger_balance: number; ledger_unallocated: number }>(
-    `SELECT c.id, c.customer_id, c.balance_minor, c.unallocated_minor,
+  const rows = r.all<{ id: number; customer_id: string; currency: string; balance_minor: number; unallocated_minor: number; ledger_balance: number; ledger_unallocated: number }>(
+    `SELECT c.id, c.customer_id, c.currency, c.balance_minor, c.unallocated_minor,
        coalesce(x.balance, 0) AS ledger_balance, coalesce(x.unallocated, 0) AS ledger_unallocated
      FROM customers c LEFT JOIN (
        SELECT customer_id, sum(amount_minor) AS balance, sum(unallocated_delta_minor) AS unallocated FROM xdrs GROUP BY customer_id
@@ -51,6 +51,7 @@ export function checkLedger(r: DbReader): LedgerCheckResult {
     differences: rows.map((d) => ({
       customerId: d.id,
       customerName: d.customer_id,
+      currency: d.currency,
       balanceMinor: d.balance_minor,
       ledgerBalanceMinor: d.ledger_balance,
       unallocatedMinor: d.unallocated_minor,

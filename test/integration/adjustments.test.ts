@@ -78,6 +78,20 @@ describe('balance adjustments (manual operations)', () => {
     await app.close()
   })
 
+  it('the ledger check reports a balance that no longer matches its records', async () => {
+    const { app, ok } = await desk()
+    expect(await ok('ledger.check', {})).toMatchObject({ ok: true, customersChecked: 100, differences: [] })
+    const easy = (await ok('customers.list', { search: 'easycall' })).rows[0]!
+    // Someone edits the balance behind the ledger's back.
+    app.core.engine.change({ operatorId: 1, operatorName: 'Administrator' }, (w) => w.run('UPDATE customers SET balance_minor = balance_minor + 1 WHERE id = ?', [easy.id]))
+    const check = await ok('ledger.check', {})
+    expect(check.ok).toBe(false)
+    expect(check.differences).toEqual([
+      { customerId: easy.id, customerName: 'easycall', currency: 'USD', balanceMinor: 12346, ledgerBalanceMinor: 12345, unallocatedMinor: 0, ledgerUnallocatedMinor: 0 }
+    ])
+    await app.close()
+  })
+
   it('a repeated operation key returns the first result and adds no record; reusing it for another adjustment is refused', async () => {
     const { app, ok, call } = await desk()
     const easy = (await ok('customers.list', { search: 'easycall' })).rows[0]!

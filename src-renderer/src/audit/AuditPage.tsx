@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { Alert, Badge, Box, Button, Group, LoadingOverlay, Paper, Table, Text } from '@mantine/core'
-import type { AuditEntry, AuditVerifyResult } from '../../../src-shared/domain'
+import type { AuditEntry, AuditVerifyResult, LedgerCheckResult } from '../../../src-shared/domain'
+import { formatAmount } from '../../../src-shared/format'
 import { formatDateTime } from '../../../src-shared/format'
 import { useMutation, useQuery } from '../api/query'
 import { notifyError } from '../lib/notify'
@@ -26,6 +27,26 @@ function VerifyResult({ result }: { result: AuditVerifyResult }) {
   )
 }
 
+function LedgerResult({ result }: { result: LedgerCheckResult }) {
+  return result.ok ? (
+    <Alert color="teal" variant="light" title="Ledger matches" role="status" data-testid="ledger-result">
+      <Text size="sm">All {result.customersChecked} customers: every balance and unallocated payments amount equals the sum of the customer's ledger records.</Text>
+    </Alert>
+  ) : (
+    <Alert color="red" variant="light" title="Ledger differences" role="alert" data-testid="ledger-result">
+      <Text size="sm" mb="xs">
+        {result.differences.length} of {result.customersChecked} customers differ from their ledger:
+      </Text>
+      {result.differences.slice(0, 20).map((d) => (
+        <Text size="sm" key={d.customerId}>
+          {d.customerName}: balance {formatAmount(d.balanceMinor, d.currency)} against {formatAmount(d.ledgerBalanceMinor, d.currency)} in the ledger;
+          unallocated payments {formatAmount(d.unallocatedMinor, d.currency)} against {formatAmount(d.ledgerUnallocatedMinor, d.currency)}
+        </Text>
+      ))}
+    </Alert>
+  )
+}
+
 export function AuditPage() {
   const first = useQuery('audit.list', { limit: PAGE_SIZE })
   const more = useMutation('audit.list')
@@ -33,6 +54,8 @@ export function AuditPage() {
   const [older, setOlder] = useState<AuditEntry[]>([])
   const [exhausted, setExhausted] = useState(false)
   const [verified, setVerified] = useState<AuditVerifyResult | null>(null)
+  const ledger = useMutation('ledger.check')
+  const [ledgerResult, setLedgerResult] = useState<LedgerCheckResult | null>(null)
 
   // A fresh first page (e.g. after a restore) starts the list over.
   useEffect(() => {
@@ -63,21 +86,39 @@ export function AuditPage() {
     }
   }
 
+  async function runLedgerCheck() {
+    try {
+      setLedgerResult(await ledger.run({}))
+    } catch (e) {
+      notifyError(e)
+    }
+  }
+
   return (
     <>
       <PageHeader
         title="Audit log"
         description="Every change to a balance, unallocated payments, a customer's status or an invoice, newest first. Each entry carries a hash of the one before it, so any later edit breaks the chain."
         actions={
-          <Button onClick={runVerify} loading={verify.running}>
-            Verify chain
-          </Button>
+          <Group gap="sm">
+            <Button variant="default" onClick={runLedgerCheck} loading={ledger.running}>
+              Check balances against the ledger
+            </Button>
+            <Button onClick={runVerify} loading={verify.running}>
+              Verify chain
+            </Button>
+          </Group>
         }
       />
 
       {verified && (
         <Box mb="md">
           <VerifyResult result={verified} />
+        </Box>
+      )}
+      {ledgerResult && (
+        <Box mb="md">
+          <LedgerResult result={ledgerResult} />
         </Box>
       )}
 
