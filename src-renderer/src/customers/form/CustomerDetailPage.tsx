@@ -7,6 +7,8 @@ import { QueryError } from '../../lib/QueryError'
 import { ChangeStatusDialog } from '../status/ChangeStatusDialog'
 import { StatusBadge } from '../status/StatusBadge'
 import { CustomerForm } from './CustomerForm'
+import { AdjustmentWizard } from '../../adjustments/AdjustmentWizard'
+import { AdjustIcon } from '../../lib/icons'
 
 /** One saved customer: the form with every tab, and the Change customer status dialog. */
 export function CustomerDetailPage(props: { id: number }) {
@@ -16,6 +18,7 @@ export function CustomerDetailPage(props: { id: number }) {
   const classesQ = useQuery('classes.list', {})
   const fieldsQ = useQuery('customFields.list', {})
   const [statusOpen, setStatusOpen] = useState(false)
+  const [adjusting, setAdjusting] = useState(false)
   // A customer's page opens at its top, wherever the list was scrolled.
   useEffect(() => {
     window.scrollTo({ top: 0 })
@@ -71,10 +74,16 @@ export function CustomerDetailPage(props: { id: number }) {
             {detail.className ? ` · ${detail.className}` : ''}
           </Text>
         </div>
-        <Button variant="light" onClick={() => setStatusOpen(true)} disabled={!canEdit}>
-          Change status
-        </Button>
+        <Group gap="sm">
+          <Button variant="light" leftSection={<AdjustIcon />} onClick={() => setAdjusting(true)} disabled={status.operator.role === 'auditor'}>
+            Balance adjustment
+          </Button>
+          <Button variant="light" onClick={() => setStatusOpen(true)} disabled={!canEdit}>
+            Change status
+          </Button>
+        </Group>
       </Group>
+      {adjusting && <AdjustmentWizard customerId={detail.id} onClose={() => setAdjusting(false)} />}
 
       <CustomerForm
         key={detail.id}

@@ -1,15 +1,18 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { CustomerRow, CustomerSortKey } from '../../../../src-shared/domain'
 import { COLUMNS, GRID_TEMPLATE, MIN_TABLE_WIDTH } from './columns'
 import type { CustomerPages } from './customer-pages'
 import { AdjustIcon, SortIcon } from '../../lib/icons'
 import type { CustomerSort } from './list-store'
+import { useAppStatus } from '../../app/status'
+import { AdjustmentWizard } from '../../adjustments/AdjustmentWizard'
 
 export const ROW_HEIGHT = 40
 export const HEAD_HEIGHT = 48
 
-const ADJUSTMENT_LATER = 'Balance adjustments arrive with the ledger feature'
+const ADJUSTMENT_TIP = 'Balance adjustment'
+const ADJUSTMENT_NOT_ALLOWED = 'Only administrators and cashiers can adjust balances'
 
 export interface CustomerGridProps {
   pages: CustomerPages
@@ -30,6 +33,10 @@ const NAV_KEYS = new Set(['ArrowDown', 'ArrowUp', 'Home', 'End', 'PageDown', 'Pa
 
 export function CustomerGrid(props: CustomerGridProps) {
   const { pages, activeIndex, onActiveIndex, onOpen } = props
+  const canAdjust = useAppStatus().status.operator.role !== 'auditor'
+  /** The customer the Balance adjustment wizard is open for, and its row. */
+  const [adjusting, setAdjusting] = useState<{ id: number; index: number } | null>(null)
+  const onAdjust = useCallback((row: CustomerRow, index: number) => setAdjusting({ id: row.id, index }), [])
   const total = pages.total ?? 0
   const scrollRef = useRef<HTMLDivElement>(null)
   const bodyRef = useRef<HTMLTableSectionElement>(null)
@@ -96,6 +103,7 @@ export function CustomerGrid(props: CustomerGridProps) {
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     if (!NAV_KEYS.has(e.key) || e.altKey || e.ctrlKey || e.metaKey) return
     const target = e.target as HTMLElement
+    if (e.key === 'Enter' && target.tagName === 'BUTTON') return // the row's action button
     const rowIndex = target.closest<HTMLElement>('[data-index]')?.dataset.index
     if (rowIndex === undefined) return // header buttons keep their own keys
     const here = Number(rowIndex)
@@ -128,70 +136,83 @@ export function CustomerGrid(props: CustomerGridProps) {
   const tabbable = activeIndex !== null && activeIndex >= first && activeIndex <= last ? activeIndex : visibleFirst
 
   return (
-    <div
-      ref={scrollRef}
-      className="cl-scroll"
-      // As tall as the rows need, up to the room there is.
-      style={{ height: Math.min(props.height, HEAD_HEIGHT + Math.max(total, 1) * ROW_HEIGHT + 2) }}
-      data-stale={pages.stale || undefined}
-      onKeyDown={onKeyDown}
-      onScroll={(e) => {
-        scrollTop.current = e.currentTarget.scrollTop
-      }}
-    >
-      <table
-        className="cl-table"
-        role="table"
-        aria-label="Customers"
-        aria-rowcount={total + 1}
-        aria-busy={pages.loading}
-        style={{ minWidth: MIN_TABLE_WIDTH, ['--cl-cols' as string]: GRID_TEMPLATE }}
+    <>
+      <div
+        ref={scrollRef}
+        className="cl-scroll"
+        // As tall as the rows need, up to the room there is.
+        style={{ height: Math.min(props.height, HEAD_HEIGHT + Math.max(total, 1) * ROW_HEIGHT + 2) }}
+        data-stale={pages.stale || undefined}
+        onKeyDown={onKeyDown}
+        onScroll={(e) => {
+          scrollTop.current = e.currentTarget.scrollTop
+        }}
       >
-        <thead className="cl-head" role="rowgroup">
-          <tr className="cl-row" role="row" aria-rowindex={1} style={{ height: HEAD_HEIGHT }}>
-            {COLUMNS.map((c) => {
-              const sorted = c.sortKey !== undefined && props.sort.key === c.sortKey ? props.sort.dir : null
-              return (
-                <th
-                  key={c.id}
-                  role="columnheader"
-                  className="cl-cell"
-                  data-align={c.align}
-                  aria-sort={c.sortKey === undefined ? undefined : sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
-                  scope="col"
-                >
-                  {c.sortKey === undefined ? (
-                    <span className="cl-plain-head">{c.label}</span>
-                  ) : (
-                    <button type="button" className="cl-sort" onClick={() => props.onSort(c.sortKey!)} title={c.sortHint ?? `Sort by ${c.label.toLowerCase()}`}>
-                      <span>{c.label}</span>
-                      <SortIcon dir={sorted} />
-                    </button>
-                  )}
-                </th>
-              )
-            })}
-            <th role="columnheader" className="cl-cell" scope="col">
-              <span className="cl-visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody ref={bodyRef} className="cl-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((v) => (
-            <Row
-              key={v.index}
-              index={v.index}
-              top={v.start - HEAD_HEIGHT}
-              row={pages.rowAt(v.index)}
-              active={v.index === activeIndex}
-              tabbable={v.index === tabbable}
-              onOpen={onOpen}
-              onFocusRow={onFocusRow}
-            />
-          ))}
-        </tbody>
-      </table>
-    </div>
+        <table
+          className="cl-table"
+          role="table"
+          aria-label="Customers"
+          aria-rowcount={total + 1}
+          aria-busy={pages.loading}
+          style={{ minWidth: MIN_TABLE_WIDTH, ['--cl-cols' as string]: GRID_TEMPLATE }}
+        >
+          <thead className="cl-head" role="rowgroup">
+            <tr className="cl-row" role="row" aria-rowindex={1} style={{ height: HEAD_HEIGHT }}>
+              {COLUMNS.map((c) => {
+                const sorted = c.sortKey !== undefined && props.sort.key === c.sortKey ? props.sort.dir : null
+                return (
+                  <th
+                    key={c.id}
+                    role="columnheader"
+                    className="cl-cell"
+                    data-align={c.align}
+                    aria-sort={c.sortKey === undefined ? undefined : sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+                    scope="col"
+                  >
+                    {c.sortKey === undefined ? (
+                      <span className="cl-plain-head">{c.label}</span>
+                    ) : (
+                      <button type="button" className="cl-sort" onClick={() => props.onSort(c.sortKey!)} title={c.sortHint ?? `Sort by ${c.label.toLowerCase()}`}>
+                        <span>{c.label}</span>
+                        <SortIcon dir={sorted} />
+                      </button>
+                    )}
+                  </th>
+                )
+              })}
+              <th role="columnheader" className="cl-cell" scope="col">
+                <span className="cl-visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody ref={bodyRef} className="cl-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((v) => (
+              <Row
+                key={v.index}
+                index={v.index}
+                top={v.start - HEAD_HEIGHT}
+                row={pages.rowAt(v.index)}
+                active={v.index === activeIndex}
+                tabbable={v.index === tabbable}
+                onOpen={onOpen}
+                onFocusRow={onFocusRow}
+                canAdjust={canAdjust}
+                onAdjust={onAdjust}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {adjusting !== null && (
+        <AdjustmentWizard
+          customerId={adjusting.id}
+          onClose={() => {
+            pendingFocus.current = adjusting.index // back to the row (the list reloads its figures)
+            setAdjusting(null)
+          }}
+        />
+      )}
+    </>
   )
 }
 
@@ -203,9 +224,11 @@ interface RowProps {
   tabbable: boolean
   onOpen: (row: CustomerRow, index: number) => void
   onFocusRow: (index: number) => void
+  canAdjust: boolean
+  onAdjust: (row: CustomerRow, index: number) => void
 }
 
-const Row = memo(function Row({ index, top, row, active, tabbable, onOpen, onFocusRow }: RowProps) {
+const Row = memo(function Row({ index, top, row, active, tabbable, onOpen, onFocusRow, canAdjust, onAdjust }: RowProps) {
   const common = {
     className: 'cl-row',
     role: 'row',
@@ -236,18 +259,19 @@ const Row = memo(function Row({ index, top, row, active, tabbable, onOpen, onFoc
         </td>
       ))}
       <td role="cell" className="cl-cell cl-actions">
-        {/* Present but not wired: the wizard arrives with the ledger issue. A CSS tooltip, not
+        {/* Opens the Balance adjustment wizard; Tab from the row reaches it. A CSS tooltip, not
             Mantine's: one per row would cost more than the rest of the row while scrolling. */}
         <button
           type="button"
           className="cl-action"
-          aria-disabled="true"
-          tabIndex={-1}
-          data-tip={ADJUSTMENT_LATER}
-          aria-label={`Balance adjustment for ${row.customerId} (${ADJUSTMENT_LATER.toLowerCase()})`}
+          aria-disabled={canAdjust ? undefined : 'true'}
+          tabIndex={canAdjust && tabbable ? 0 : -1}
+          data-tip={canAdjust ? ADJUSTMENT_TIP : ADJUSTMENT_NOT_ALLOWED}
+          aria-label={canAdjust ? `Balance adjustment for ${row.customerId}` : `Balance adjustment for ${row.customerId} (${ADJUSTMENT_NOT_ALLOWED.toLowerCase()})`}
           onClick={(e) => {
             e.preventDefault()
             e.stopPropagation()
+            if (canAdjust) onAdjust(row, index)
           }}
         >
           <AdjustIcon />

@@ -1,6 +1,9 @@
+import { useState } from 'react'
 import { Alert, Button, Group, Paper, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core'
 import type { CustomerDetail } from '../../../../../src-shared/domain'
 import { formatAmount } from '../../../../../src-shared/format'
+import { AdjustmentWizard } from '../../../adjustments/AdjustmentWizard'
+import { useAppStatus } from '../../../app/status'
 
 const LEDGER_NOTE = 'Transactions arrive with the ledger feature.'
 
@@ -32,6 +35,8 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
   const funds = -detail.balanceMinor
   const limit = detail.creditLimitMinor
   const headroom = limit === null ? null : limit - detail.balanceMinor
+  const canAdjust = useAppStatus().status.operator.role !== 'auditor'
+  const [adjusting, setAdjusting] = useState(false)
 
   return (
     <Stack gap="md" maw={900}>
@@ -73,18 +78,19 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
       </SimpleGrid>
 
       <Group gap="sm" align="center">
-        <Tooltip label="Balance adjustments arrive with the ledger feature.">
+        <Tooltip label="Only administrators and cashiers can adjust balances." disabled={canAdjust}>
           {/* A disabled button gets no pointer events; the span keeps the tooltip working. */}
           <span>
-            <Button variant="default" disabled>
+            <Button variant="default" disabled={!canAdjust} onClick={() => setAdjusting(true)}>
               Balance adjustment
             </Button>
           </span>
         </Tooltip>
         <Text size="sm" c="dimmed">
-          Balance adjustments arrive with the ledger feature, together with transactions.
+          Charges, credits, payments and refunds, with a summary of the effect before anything is saved.
         </Text>
       </Group>
+      {adjusting && <AdjustmentWizard customerId={detail.id} onClose={() => setAdjusting(false)} />}
 
       <Alert variant="light" color="gray" title="Transactions">
         The payments, charges and adjustments behind these amounts will be listed here. {LEDGER_NOTE}

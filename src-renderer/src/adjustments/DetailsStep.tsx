@@ -1,0 +1,211 @@
+import { useEffect, useRef } from 'react'
+import { Button, Checkbox, Group, Select, Stack, Text, TextInput, Textarea } from '@mantine/core'
+import { DateInput } from '@mantine/dates'
+import type { CustomerDetail, ServiceOption } from '../../../src-shared/domain'
+import { formatAmount } from '../../../src-shared/format'
+import type { OperationInfo } from './operations'
+
+export interface DetailsValues {
+  /** As typed: the engine parses it exactly in the customer's currency. */
+  amount: string
+  serviceId: string | null
+  date: string | null
+  outOfTurn: boolean
+  transactionId: string
+  visibleComment: string
+  internalComment: string
+}
+
+export const DETAIL_FIELDS = ['amount', 'serviceId', 'date', 'outOfTurn', 'transactionId', 'visibleComment', 'internalComment'] as const
+export type DetailField = (typeof DETAIL_FIELDS)[number]
+
+export const DETAILS_FORM_ID = 'adj-details-form'
+
+/** Continue is offered once the step has what it needs; the engine judges the rest. */
+export function detailsComplete(op: OperationInfo, v: DetailsValues): boolean {
+  if (v.amount.trim() === '') return false
+  if (op.withService && v.serviceId === null) return false
+  if (op.withTransactionId && v.transactionId.trim() === '') return false
+  return true
+}
+
+/**
+ * Step 2: the amount and the fields this operation takes. Enter in a one-line field continues
+ * (it submits the form; the footer's Continue is its submit button).
+ */
+export function DetailsStep(props: {
+  op: OperationInfo
+  customer: CustomerDetail
+  services: ServiceOption[] | undefined
+  servicesError: string | null
+  values: DetailsValues
+  onChange: <K extends keyof DetailsValues>(key: K, value: DetailsValues[K]) => void
+  errors: Partial<Record<DetailField, string>>
+  /** Where to put the cursor (the field with an error, else Amount); a new `n` asks again. */
+  focus: { field: DetailField | null; n: number }
+  onSubmit: () => void
+  /** The local date: no date after it can be chosen. */
+  today: string
+}) {
+  const { op, customer, values, errors, onChange } = props
+  const cur = customer.currency
+  const formRef = useRef<HTMLFormElement>(null)
+
+  useEffect(() => {
+    const id = `adj-${props.focus.field ?? 'amount'}`
+    const el = formRef.current?.querySelector<HTMLElement>(`[id="${id}"]`)
+    el?.focus()
+    if (el instanceof HTMLInputElement && el.type === 'text') el.select()
+  }, [props.focus.n])
+
+  const refund = op.key === 'refund'
+  const unallocated = customer.unallocatedPaymentsMinor
+  const amountDescription = refund
+    ? unallocated > 0
+      ? `At most ${formatAmount(unallocated, cur, { withCode: true })}: the customer's unallocated payments, which the refund reduces.`
+      : 'This customer has no unallocated payments, so there is nothing to refund.'
+    : `In ${cur}, the customer's currency, e.g. 135 or 1,234.56.`
+
+  const serviceData = (props.services ?? []).filter((s) => s.kind !== 'credits').map((s) => ({ value: String(s.id), label: s.name }))
+
+  return (
+    <form
+      id={DETAILS_FORM_ID}
+      ref={formRef}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault()
+        props.onSubmit()
+      }}
+    >
+      <Stack gap="sm">
+        <TextInput
+          id="adj-amount"
+          label="Amount"
+          withAsterisk
+          description={amountDescription}
+          placeholder="0.00"
+          value={values.amount}
+          onChange={(e) => onChange('amount', e.currentTarget.value)}
+          rightSection={
+            <Text size="xs" c="dimmed" fw={600}>
+              {cur}
+            </Text>
+          }
+          rightSectionWidth={48}
+          inputMode="decimal"
+          autoComplete="off"
+          error={errors.amount}
+          classNames={{ input: 'adj-amount-input' }}
+          inputContainer={(input) => (
+            <Group gap="sm" wrap="nowrap" align="flex-start">
+              <div style={{ flex: '0 1 320px' }}>{input}</div>
+              {refund && unallocated > 0 && (
+                <Button
+                  variant="default"
+                  onClick={() => onChange('amount', formatAmount(unallocated, cur))}
+                  aria-label={`Refund all unallocated payments (${formatAmount(unallocated, cur, { withCode: true })})`}
+                >
+                  Refund all
+                </Button>
+              )}
+            </Group>
+          )}
+          name="amount"
+        />
+
+        {op.withService && (
+          <>
+            <Select
+              id="adj-serviceId"
+              label="Service"
+              withAsterisk
+              description="The amount goes into this service's section on the next invoice."
+              placeholder={props.services === undefined && !props.servicesError ? 'Loading services…' : 'Choose a service'}
+              data={serviceData}
+              value={values.serviceId}
+              onChange={(v) => onChange('serviceId', v)}
+              searchable
+              nothingFoundMessage="No service matches"
+              error={errors.serviceId ?? props.servicesError ?? undefined}
+              comboboxProps={{ withinPortal: true }}
+              name="serviceId"
+            />
+            <Group align="flex-start" gap="md" grow>
+              <DateInput
+                id="adj-date"
+                label="Date"
+                description="Empty means today. A date in a closed billing period goes on the next invoice."
+                valueFormat="YYYY-MM-DD"
+                placeholder="Today"
+                clearable
+                maxDate={props.today}
+                value={values.date}
+                onChange={(v) => onChange('date', v)}
+                error={errors.date}
+                popoverProps={{ withinPortal: true }}
+                name="date"
+              />
+              <Checkbox
+                id="adj-outOfTurn"
+                mt={28}
+                label="Include into out-of-turn invoice"
+                description="For an invoice issued on demand at the counter; it then stays off the regular invoice."
+                checked={values.outOfTurn}
+                onChange={(e) => onChange('outOfTurn', e.currentTarget.checked)}
+                error={errors.outOfTurn}
+                name="outOfTurn"
+              />
+            </Group>
+          </>
+        )}
+
+        {op.withTransactionId && (
+          <TextInput
+            id="adj-transactionId"
+            label="Transaction ID"
+            withAsterisk
+            description="The gateway's transaction ID from the Authorization only (or the payment being refunded)."
+            value={values.transactionId}
+            onChange={(e) => onChange('transactionId', e.currentTarget.value)}
+            error={errors.transactionId}
+            autoComplete="off"
+            name="transactionId"
+          />
+        )}
+
+        <TextInput
+          id="adj-visibleComment"
+          label="Visible comment"
+          description="Shown to the customer on the invoice and in the transaction browser."
+          value={values.visibleComment}
+          onChange={(e) => onChange('visibleComment', e.currentTarget.value)}
+          error={errors.visibleComment}
+          maxLength={500}
+          autoComplete="off"
+          name="visibleComment"
+        />
+        <Textarea
+          id="adj-internalComment"
+          label="Internal comment"
+          description="For staff only; never shown to the customer."
+          autosize
+          minRows={2}
+          maxRows={5}
+          value={values.internalComment}
+          onChange={(e) => onChange('internalComment', e.currentTarget.value)}
+          onKeyDown={(e) => {
+            // Enter makes a new line here; Ctrl+Enter continues like Enter does elsewhere.
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault()
+              formRef.current?.requestSubmit()
+            }
+          }}
+          error={errors.internalComment}
+          maxLength={2000}
+          name="internalComment"
+        />
+      </Stack>
+    </form>
+  )
+}

@@ -1,0 +1,133 @@
+import { useEffect, useRef, type KeyboardEvent } from 'react'
+import { Text } from '@mantine/core'
+import type { AdjustmentOperation, BalanceControl } from '../../../src-shared/domain'
+import { CARD_NOTE, OPERATIONS, type OperationInfo } from './operations'
+
+/**
+ * Step 1, Operation type: one radio group of the ten operations. Arrow keys move between the ones
+ * that can be chosen (the card operations are shown, disabled, until the payment gateway lands),
+ * Home/End jump, Enter continues.
+ */
+export function OperationStep(props: {
+  control: BalanceControl
+  value: AdjustmentOperation | null
+  onChange: (op: AdjustmentOperation) => void
+  onContinue: () => void
+  error: string | undefined
+}) {
+  const groupRef = useRef<HTMLDivElement>(null)
+  const enabled = OPERATIONS.filter((o) => !o.card)
+  const focusKey = props.value ?? enabled[0]?.key
+
+  // Arriving on the step puts the cursor on the chosen operation (or the first one).
+  useEffect(() => {
+    groupRef.current?.querySelector<HTMLElement>('[role="radio"][tabindex="0"]')?.focus()
+  }, [])
+
+  function move(from: AdjustmentOperation, delta: number | 'first' | 'last') {
+    const i = enabled.findIndex((o) => o.key === from)
+    let next: OperationInfo | undefined
+    if (delta === 'first') next = enabled[0]
+    else if (delta === 'last') next = enabled[enabled.length - 1]
+    else next = enabled[(i + delta + enabled.length) % enabled.length]
+    if (!next) return
+    props.onChange(next.key)
+    groupRef.current?.querySelector<HTMLElement>(`[data-op="${next.key}"]`)?.focus()
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLButtonElement>, op: OperationInfo) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return
+    switch (e.key) {
+      case 'ArrowDown':
+      case 'ArrowRight':
+        e.preventDefault()
+        return move(op.key, 1)
+      case 'ArrowUp':
+      case 'ArrowLeft':
+        e.preventDefault()
+        return move(op.key, -1)
+      case 'Home':
+        e.preventDefault()
+        return move(op.key, 'first')
+      case 'End':
+        e.preventDefault()
+        return move(op.key, 'last')
+      case 'Enter':
+        e.preventDefault()
+        if (op.card) return
+        if (props.value !== op.key) props.onChange(op.key)
+        props.onContinue()
+        return
+      case ' ':
+        e.preventDefault()
+        if (!op.card) props.onChange(op.key)
+    }
+  }
+
+  const card = (op: OperationInfo) => {
+    const checked = props.value === op.key
+    return (
+      <button
+        key={op.key}
+        type="button"
+        role="radio"
+        data-op={op.key}
+        aria-checked={checked}
+        aria-disabled={op.card || undefined}
+        aria-label={op.label}
+        aria-describedby={`adj-op-${op.key}-text adj-op-${op.key}-effect${op.card ? ' adj-card-note' : ''}`}
+        title={op.card ? CARD_NOTE : undefined}
+        tabIndex={!op.card && op.key === focusKey ? 0 : -1}
+        className="adj-op"
+        data-checked={checked || undefined}
+        onClick={() => !op.card && props.onChange(op.key)}
+        onDoubleClick={() => {
+          if (op.card) return
+          props.onChange(op.key)
+          props.onContinue()
+        }}
+        onKeyDown={(e) => onKeyDown(e, op)}
+      >
+        <span className="adj-op-dot" aria-hidden="true" />
+        <span className="adj-op-body">
+          <span className="adj-op-head">
+            <span className="adj-op-label">{op.label}</span>
+            <span className="adj-op-effect" id={`adj-op-${op.key}-effect`}>
+              {op.effect[props.control]}
+            </span>
+          </span>
+          <span className="adj-op-text" id={`adj-op-${op.key}-text`}>
+            {op.explanation}
+          </span>
+        </span>
+      </button>
+    )
+  }
+
+  return (
+    <div>
+      <div
+        ref={groupRef}
+        role="radiogroup"
+        aria-label="Operation type"
+        aria-invalid={props.error ? true : undefined}
+        aria-errormessage={props.error ? 'adj-op-error' : undefined}
+        className="adj-ops"
+      >
+        {enabled.map(card)}
+        <div className="adj-ops-divider" id="adj-card-note">
+          <span>Card operations</span>
+          <Text span size="xs" c="dimmed">
+            — {CARD_NOTE}
+          </Text>
+        </div>
+        {OPERATIONS.filter((o) => o.card).map(card)}
+      </div>
+      {props.error && (
+        <Text id="adj-op-error" c="red" size="sm" mt="xs" role="alert">
+          {props.error}
+        </Text>
+      )}
+    </div>
+  )
+}
