@@ -6,6 +6,7 @@ import type { DbReader } from '../db/store'
 import { describeAmountChange } from './audit'
 import { luhnValid } from './gateway'
 import { postToLedger } from './ledger'
+import { localDate } from './lifecycle'
 import type { Work } from './unitOfWork'
 
 type AdjustmentInput = ParsedInputOf<'adjustments.preview'>
@@ -95,7 +96,8 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
   // authorization's state were checked when the request was sent.
   const settling = opts.settling === true
   const xdrLabel = 'xDR id assigned on Finish'
-  const today = nowIso.slice(0, 10)
+  // A date the person picks is a day on this computer's calendar, not UTC's.
+  const today = localDate(nowIso)
   const c = loadCustomer(r, input.customerId)
   const target = WITH_TRANSACTION.has(input.operation) ? findCardTarget(r, c, input, nowIso, settling) : null
   if (!WITH_TRANSACTION.has(input.operation) && input.transactionId !== '') {
