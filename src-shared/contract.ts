@@ -14,6 +14,7 @@ import type {
   AdjustmentResult,
   LedgerCheckResult,
   ServiceOption,
+  LedgerTransaction,
   Role
 } from './domain'
 import { CURRENCY_CODES } from './money'
@@ -257,6 +258,10 @@ export const contract = {
     roles: ['administrator', 'cashier']
   }),
   'payments.reconcile': channel<{ settled: number; stillPending: number }>()({ input: nothing, roles: ['administrator', 'cashier'] }),
+  'ledger.transactions': channel<LedgerTransaction[]>()({
+    input: z.object({ customerId: id, beforeXdrId: id.optional(), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    roles: EVERYONE
+  }),
   'ledger.check': channel<LedgerCheckResult>()({ input: nothing, roles: ['administrator', 'auditor'] }),
   'services.list': channel<ServiceOption[]>()({ input: nothing, roles: EVERYONE }),
   'classes.list': channel<CustomerClass[]>()({ input: nothing, roles: EVERYONE }),

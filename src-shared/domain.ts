@@ -249,3 +249,18 @@ export interface ServiceOption {
   name: string
   kind: string
 }
+
+/** A ledger record as the customer page lists it (usage is listed by the usage browser). */
+export interface LedgerTransaction {
+  xdrId: number
+  at: string
+  kind: string
+  amountMinor: number
+  unallocatedDeltaMinor: number
+  serviceName: string | null
+  effectiveDate: string | null
+  outOfTurn: boolean
+  visibleComment: string
+  internalComment: string
+  operatorName: string | null
+}

@@ -1,4 +1,4 @@
-import type { LedgerCheckResult } from '../../src-shared/domain'
+import type { LedgerCheckResult, LedgerTransaction } from '../../src-shared/domain'
 import type { DbReader } from '../db/store'
 import type { Work } from './unitOfWork'
 
@@ -58,4 +58,29 @@ export function checkLedger(r: DbReader): LedgerCheckResult {
       ledgerUnallocatedMinor: d.ledger_unallocated
     }))
   }
+}
+
+/** A customer's money records, newest first (usage records are not listed here). */
+export function listTransactions(r: DbReader, q: { customerId: number; beforeXdrId?: number | undefined; limit: number }): LedgerTransaction[] {
+  return r
+    .all<{ id: number; created_at: string; kind: string; amount_minor: number; unallocated_delta_minor: number; service_name: string | null; effective_date: string | null; out_of_turn: number; visible_comment: string; internal_comment: string; operator_name: string | null }>(
+      `SELECT x.id, x.created_at, x.kind, x.amount_minor, x.unallocated_delta_minor, s.name AS service_name, x.effective_date,
+         x.out_of_turn, x.visible_comment, x.internal_comment, x.operator_name
+       FROM xdrs x LEFT JOIN services s ON s.id = x.service_id
+       WHERE x.customer_id = ? AND x.kind <> 'usage' AND x.id < ? ORDER BY x.id DESC LIMIT ?`,
+      [q.customerId, q.beforeXdrId ?? Number.MAX_SAFE_INTEGER, q.limit]
+    )
+    .map((x) => ({
+      xdrId: x.id,
+      at: x.created_at,
+      kind: x.kind,
+      amountMinor: x.amount_minor,
+      unallocatedDeltaMinor: x.unallocated_delta_minor,
+      serviceName: x.service_name,
+      effectiveDate: x.effective_date,
+      outOfTurn: x.out_of_turn === 1,
+      visibleComment: x.visible_comment,
+      internalComment: x.internal_comment,
+      operatorName: x.operator_name
+    }))
 }

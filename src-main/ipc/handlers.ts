@@ -3,7 +3,7 @@ import type { AppCore } from '../app'
 import { CARD_OPERATIONS, listServices, planAdjustment, submitAdjustment } from '../engine/adjustments'
 import { reconcileCardPayments, submitCardAdjustment } from '../engine/payments'
 import { listAudit, verifyAuditChain, type Actor } from '../engine/audit'
-import { checkLedger } from '../engine/ledger'
+import { checkLedger, listTransactions } from '../engine/ledger'
 import { createClass, listClasses, updateClass } from '../engine/customerClasses'
 import { addAccount, createCustomer, createCustomField, exportCustomersCsv, getCustomerDetail, listCustomFields, listCustomers, updateCustomer } from '../engine/customers'
 import { changeStatus } from '../engine/lifecycle'
@@ -96,6 +96,8 @@ export const handlers: HandlerTable<HandlerContext> = {
   'payments.reconcile': (_input, { core, actor }) => reconcileCardPayments({ engine: core.engine, gateway: core.gateway, actor }),
 
   'ledger.check': (_input, { core }) => core.engine.read(checkLedger),
+
+  'ledger.transactions': (input, { core }) => core.engine.read((r) => listTransactions(r, input)),
 
   'services.list': (_input, { core }) => core.engine.read(listServices),
 

@@ -35,6 +35,10 @@ describe('balance adjustments (manual operations)', () => {
     expect(audit.slice(0, 2).map((a) => a.description).sort()).toEqual([...done.auditTexts].sort())
     expect((await ok('customers.get', { id: easy.id })).balanceMinor).toBe(-1155)
     expect((await ok('ledger.check', {})).ok).toBe(true)
+    // The customer page lists it first among the money records (usage is left out).
+    const txs = await ok('ledger.transactions', { customerId: easy.id })
+    expect(txs[0]).toMatchObject({ xdrId: done.xdrId, kind: 'manual-payment', amountMinor: -13500, unallocatedDeltaMinor: 13500, visibleComment: 'Cash at the counter', operatorName: 'Administrator' })
+    expect(txs.map((t) => t.kind)).toEqual(['manual-payment', 'opening-balance'])
     await app.close()
   })
 

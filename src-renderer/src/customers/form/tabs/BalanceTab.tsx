@@ -1,11 +1,11 @@
 import { useState } from 'react'
-import { Alert, Button, Group, Paper, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core'
+import { Button, Group, Paper, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core'
 import type { CustomerDetail } from '../../../../../src-shared/domain'
 import { formatAmount } from '../../../../../src-shared/format'
 import { AdjustmentWizard } from '../../../adjustments/AdjustmentWizard'
+import { invalidate } from '../../../api/query'
 import { useAppStatus } from '../../../app/status'
-
-const LEDGER_NOTE = 'Transactions arrive with the ledger feature.'
+import { TransactionsTable } from './TransactionsTable'
 
 function Figure(props: { label: string; value: string; hint?: string; tone?: 'red' | undefined; testId: string }) {
   return (
@@ -90,11 +90,25 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
           Charges, credits, payments and refunds, with a summary of the effect before anything is saved.
         </Text>
       </Group>
-      {adjusting && <AdjustmentWizard customerId={detail.id} onClose={() => setAdjusting(false)} />}
+      {adjusting && (
+        <AdjustmentWizard
+          customerId={detail.id}
+          onClose={() => {
+            setAdjusting(false)
+            invalidate('ledger.transactions')
+          }}
+        />
+      )}
 
-      <Alert variant="light" color="gray" title="Transactions">
-        The payments, charges and adjustments behind these amounts will be listed here. {LEDGER_NOTE}
-      </Alert>
+      <div>
+        <Text fw={600} mb={4}>
+          Transactions
+        </Text>
+        <Text size="sm" c="dimmed" mb="xs">
+          The ledger records behind these amounts, newest first (usage is in the usage browser).
+        </Text>
+        <TransactionsTable customerId={detail.id} currency={cur} balanceControl={detail.balanceControl} />
+      </div>
     </Stack>
   )
 }
