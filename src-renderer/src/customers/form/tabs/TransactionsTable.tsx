@@ -25,12 +25,12 @@ export function TransactionsTable(props: { customerId: number; currency: string;
       <Table tabularNums verticalSpacing="xs" horizontalSpacing="sm" aria-label="Transactions" striped>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>xDR id</Table.Th>
+            <Table.Th className="nowrap">xDR id</Table.Th>
             <Table.Th>When</Table.Th>
             <Table.Th>Operation</Table.Th>
             <Table.Th ta="right">{prepaid ? 'Funds' : 'Balance'}</Table.Th>
             <Table.Th ta="right">Unallocated</Table.Th>
-            <Table.Th>Service / date</Table.Th>
+            <Table.Th className="nowrap">Service / date</Table.Th>
             <Table.Th>Comments</Table.Th>
             <Table.Th>Operator</Table.Th>
           </Table.Tr>
