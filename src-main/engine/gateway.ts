@@ -31,15 +31,8 @@ export interface PaymentGateway {
   lookup(reference: string): Promise<GatewayOutcome | null>
 }
 
-/** Test cards (documented in docs/payments.md). Any future expiry works; a past one is declined. */
-export const TEST_CARDS = {
-  '4242424242424242': 'approve (Visa)',
-  '5555555555554444': 'approve (Mastercard)',
-  '4000000000009995': 'decline: insufficient funds',
-  '4000000000000069': 'decline: expired card',
-  '4000000000000119': 'fail: processing error',
-  '4000000000000408': 'time out (the gateway processes it, the answer is lost)'
-} as const
+/** Test cards (documented in docs/payments.md; the list lives in src-shared for the wizard's hint too). */
+export { TEST_CARDS } from '../../src-shared/testCards'
 
 export function luhnValid(digits: string): boolean {
   let sum = 0
@@ -84,13 +77,13 @@ export class TestGateway implements PaymentGateway {
   constructor(
     private readonly file: string,
     private readonly now: () => number,
-    /** How long an authorization holds (default 7 days). */
-    private readonly authorizationDays = 7
+    /** How long an authorization holds, in days: read at each authorization (a setting). */
+    private readonly authorizationDays: () => number = () => 7
   ) {
     this.state = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as typeof this.state) : { seq: 0, txs: [] }
   }
 
-  static inDataDir(dataDir: string, now: () => number, authorizationDays?: number): TestGateway {
+  static inDataDir(dataDir: string, now: () => number, authorizationDays?: () => number): TestGateway {
     return new TestGateway(path.join(dataDir, 'test-gateway.json'), now, authorizationDays)
   }
 
@@ -132,7 +125,7 @@ export class TestGateway implements PaymentGateway {
   }
 
   async authorize(req: { reference: string; card: CardDetails; amountMinor: number }): Promise<GatewayOutcome> {
-    const expiresAt = new Date(this.now() + this.authorizationDays * 86_400_000).toISOString()
+    const expiresAt = new Date(this.now() + this.authorizationDays() * 86_400_000).toISOString()
     const outcome = this.cardOutcome(req.card, 'auth', expiresAt)
     this.record({ kind: 'authorization', reference: req.reference, outcome, amountMinor: req.amountMinor, refundedMinor: 0 })
     return req.card.number.replace(/[\s-]/g, '') === '4000000000000408' ? { status: 'timeout' } : outcome

@@ -105,17 +105,17 @@ describe('balance adjustment wizard in Chromium', () => {
     await dialog().getByRole('radiogroup', { name: 'Operation type' }).waitFor()
     expect(await dialog().innerText()).toContain('Easy Call Ltd · Postpaid · USD')
 
-    // Operation type: ten operations; the card ones are shown but cannot be chosen yet.
+    // Operation type: ten operations, the five card ones (through the test gateway) after the manual ones.
     expect(await dialog().getByRole('radio').count()).toBe(10)
     for (const card of ['E-commerce payment', 'E-commerce refund', 'Authorization only', 'Capture payment', 'Void']) {
-      expect(await radio(card).getAttribute('aria-disabled')).toBe('true')
+      expect(await radio(card).getAttribute('aria-disabled')).toBeNull()
     }
-    expect(await dialog().innerText()).toContain('Card operations arrive with the payment gateway')
+    expect(await dialog().innerText()).not.toContain('arrive with the payment gateway')
     expect(await button('Continue').isDisabled()).toBe(true)
-    // Arrow keys move among the five manual operations only (End lands on Refund, not Void).
+    // Arrow keys move among all ten and wrap (End lands on Void; down from there is Manual charge).
     await expect.poll(focusedName).toBe('Manual charge')
     await page.keyboard.press('End')
-    await expect.poll(focusedName).toBe('Refund')
+    await expect.poll(focusedName).toBe('Void')
     await page.keyboard.press('ArrowDown')
     await expect.poll(focusedName).toBe('Manual charge')
     await page.keyboard.press('ArrowDown')
@@ -271,7 +271,8 @@ describe('balance adjustment wizard in Chromium', () => {
     await page.keyboard.press('Enter')
     await dialog().getByRole('radiogroup', { name: 'Operation type' }).waitFor()
     await expect.poll(focusedName).toBe('Manual charge')
-    await page.keyboard.press('End')
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown')
+    await expect.poll(focusedName).toBe('Refund')
     await page.keyboard.press('Enter')
     await amountBox().waitFor()
     // The most that can be refunded is shown with the field.

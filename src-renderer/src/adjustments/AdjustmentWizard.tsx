@@ -52,12 +52,19 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     date: null,
     outOfTurn: false,
     transactionId: '',
+    cardNumber: '',
+    cardExpiry: '',
     visibleComment: '',
     internalComment: ''
   }))
   const [errors, setErrors] = useState<FieldErrors>({})
   /** An engine error that names no field of this wizard: shown on the step where it happened. */
   const [general, setGeneral] = useState<string | null>(null)
+  /**
+   * A card Finish whose answer the card processor never gave (time-out): the engine recorded it as
+   * pending and reconciles it later. It is not retried from here: Finish is gone, Close stays.
+   */
+  const [pending, setPending] = useState<string | null>(null)
   const [focus, setFocus] = useState<{ field: DetailField | null; n: number }>({ field: null, n: 0 })
   const [impact, setImpact] = useState<AdjustmentImpact | null>(null)
   const [result, setResult] = useState<AdjustmentResult | null>(null)
@@ -68,6 +75,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   const finishRef = useRef<HTMLButtonElement>(null)
   const closeRef = useRef<HTMLButtonElement>(null)
   const keepEditingRef = useRef<HTMLButtonElement>(null)
+  const cancelRef = useRef<HTMLButtonElement>(null)
 
   const customer = customerQ.data
   const op = operation ? operationInfo(operation) : null
@@ -76,6 +84,11 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     if (step === 2) finishRef.current?.focus()
     if (step === 3) closeRef.current?.focus()
   }, [step, general])
+
+  // A pending card payment leaves one thing to do: close (the button that says so has the cursor).
+  useEffect(() => {
+    if (pending) cancelRef.current?.focus()
+  }, [pending])
 
   // The close question takes the cursor; "Keep editing" gives it back to the step.
   const askedToClose = useRef(false)
@@ -98,6 +111,8 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     values.date !== null ||
     values.outOfTurn ||
     values.transactionId.trim() !== '' ||
+    values.cardNumber.trim() !== '' ||
+    values.cardExpiry.trim() !== '' ||
     values.visibleComment.trim() !== '' ||
     values.internalComment.trim() !== ''
 
@@ -108,7 +123,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
 
   /** Escape, the close button, a click outside, Cancel: ask first if something was entered. */
   function requestClose() {
-    if (step === 3) return close()
+    if (step === 3 || pending) return close()
     if (submit.running || preview.running) return
     if (confirmingClose) return setConfirmingClose(false) // Escape again: back to the wizard
     if (dirty) return setConfirmingClose(true)
@@ -134,7 +149,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   }
 
   function toDetails() {
-    if (!op || op.card) return
+    if (!op) return
     setGeneral(null)
     setStep(1)
     setFocus((f) => ({ field: null, n: f.n + 1 }))
@@ -145,11 +160,14 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     return {
       customerId: customer.id,
       operation: op.key,
-      amount: values.amount.trim(),
+      // A void takes no amount: the engine cancels the whole authorization.
+      amount: op.withAmount ? values.amount.trim() : '',
       serviceId: op.withService && values.serviceId !== null ? Number(values.serviceId) : null,
       date: op.withService ? values.date : null,
       outOfTurn: op.withService ? values.outOfTurn : false,
       transactionId: op.withTransactionId ? values.transactionId.trim() : '',
+      cardNumber: op.withCard ? values.cardNumber.trim() : '',
+      cardExpiry: op.withCard ? values.cardExpiry.trim() : '',
       visibleComment: values.visibleComment,
       internalComment: values.internalComment
     }
@@ -186,7 +204,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   }
 
   async function finish() {
-    if (inFlight.current || !impact) return
+    if (inFlight.current || !impact || pending) return
     inFlight.current = true
     sent.current = true
     setGeneral(null)
@@ -196,7 +214,12 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
       setStep(3)
       customerQ.reload() // the strip at the top shows the figures as they are now
     } catch (e) {
-      report(e)
+      const err = asAppError(e)
+      // The card processor did not answer: recorded as pending, settled by reconciliation.
+      if (op?.card && err.code === 'IO' && err.field === undefined) {
+        setErrors({})
+        setPending(err.message)
+      } else report(e)
     } finally {
       inFlight.current = false
     }
@@ -281,6 +304,16 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
           </>
         )}
 
+        {pending && (
+          <Alert color="yellow" variant="light" title="Payment pending at the card processor" role="alert" data-testid="adj-pending">
+            <Text size="sm">{pending}</Text>
+            <Text size="sm" mt={6}>
+              Nothing has been applied to the balance yet. The desk checks it with the card processor at the next start-up (or when pending card payments are
+              reconciled) and then records it once, either as approved or as failed. Do not charge the card again; close this wizard.
+            </Text>
+          </Alert>
+        )}
+
         {general && (
           <Alert color="red" variant="light" title={step === 2 ? 'Finish did not complete' : 'The engine refused this'} role="alert" data-testid="adj-error">
             {general}
@@ -322,15 +355,15 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   } else {
     footer = (
       <Group justify="space-between">
-        <Button variant="subtle" color="gray" onClick={requestClose} disabled={running}>
-          Cancel
+        <Button ref={cancelRef} variant="subtle" color="gray" onClick={requestClose} disabled={running}>
+          {pending ? 'Close' : 'Cancel'}
         </Button>
         <Group gap="sm">
-          <Button variant="default" onClick={back} disabled={step === 0 || running}>
+          <Button variant="default" onClick={back} disabled={step === 0 || running || pending !== null}>
             Back
           </Button>
           {step === 0 && (
-            <Button onClick={toDetails} disabled={!op || op.card || !customer}>
+            <Button onClick={toDetails} disabled={!op || !customer}>
               Continue
             </Button>
           )}
@@ -339,7 +372,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
               Continue
             </Button>
           )}
-          {step === 2 && (
+          {step === 2 && !pending && (
             <Button ref={finishRef} onClick={() => void finish()} loading={submit.running}>
               Finish
             </Button>

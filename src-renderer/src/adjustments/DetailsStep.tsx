@@ -1,8 +1,9 @@
 import { useEffect, useRef } from 'react'
-import { Button, Checkbox, Group, Select, Stack, Text, TextInput, Textarea } from '@mantine/core'
+import { Button, Checkbox, Group, Select, Stack, Text, TextInput, Textarea, UnstyledButton } from '@mantine/core'
 import { DateInput } from '@mantine/dates'
 import type { CustomerDetail, ServiceOption } from '../../../src-shared/domain'
 import { formatAmount } from '../../../src-shared/format'
+import { TEST_CARDS } from '../../../src-shared/testCards'
 import type { OperationInfo } from './operations'
 
 export interface DetailsValues {
@@ -12,21 +13,49 @@ export interface DetailsValues {
   date: string | null
   outOfTurn: boolean
   transactionId: string
+  /** As typed (digits, spaces); sent to the gateway with the expiry, never stored. */
+  cardNumber: string
+  /** MM/YY */
+  cardExpiry: string
   visibleComment: string
   internalComment: string
 }
 
-export const DETAIL_FIELDS = ['amount', 'serviceId', 'date', 'outOfTurn', 'transactionId', 'visibleComment', 'internalComment'] as const
+export const DETAIL_FIELDS = ['amount', 'serviceId', 'date', 'outOfTurn', 'transactionId', 'cardNumber', 'cardExpiry', 'visibleComment', 'internalComment'] as const
 export type DetailField = (typeof DETAIL_FIELDS)[number]
 
 export const DETAILS_FORM_ID = 'adj-details-form'
 
 /** Continue is offered once the step has what it needs; the engine judges the rest. */
 export function detailsComplete(op: OperationInfo, v: DetailsValues): boolean {
-  if (v.amount.trim() === '') return false
+  if (op.withAmount && v.amount.trim() === '') return false
   if (op.withService && v.serviceId === null) return false
   if (op.withTransactionId && v.transactionId.trim() === '') return false
+  if (op.withCard && (v.cardNumber.trim() === '' || v.cardExpiry.trim() === '')) return false
   return true
+}
+
+/** The field the cursor starts in: the transaction ID comes first for the operations that take one. */
+export function firstDetailField(op: OperationInfo): DetailField {
+  return op.withTransactionId || !op.withAmount ? 'transactionId' : 'amount'
+}
+
+/** Digits in groups of four, as printed on the card ("4242 4242 4242 4242"); at most 19 digits. */
+export function formatCardNumber(typed: string): string {
+  const digits = typed.replace(/\D/g, '').slice(0, 19)
+  return digits.replace(/(\d{4})(?=\d)/g, '$1 ')
+}
+
+/** "1230" -> "12/30": the slash is put in; at most MM/YY. */
+export function formatExpiry(typed: string): string {
+  const digits = typed.replace(/\D/g, '').slice(0, 4)
+  return digits.length > 2 ? `${digits.slice(0, 2)}/${digits.slice(2)}` : digits
+}
+
+const TRANSACTION_ID_HELP: Partial<Record<OperationInfo['key'], string>> = {
+  capture: 'The ID the Authorization only returned (e.g. auth_000001). It must not have expired, been captured or voided.',
+  void: 'The ID the Authorization only returned (e.g. auth_000001). The whole authorization is cancelled.',
+  'ecommerce-refund': 'The transaction ID of the e-commerce payment or capture being refunded.'
 }
 
 /**
@@ -52,7 +81,7 @@ export function DetailsStep(props: {
   const formRef = useRef<HTMLFormElement>(null)
 
   useEffect(() => {
-    const id = `adj-${props.focus.field ?? 'amount'}`
+    const id = `adj-${props.focus.field ?? firstDetailField(op)}`
     const el = formRef.current?.querySelector<HTMLElement>(`[id="${id}"]`)
     el?.focus()
     if (el instanceof HTMLInputElement && el.type === 'text') el.select()
@@ -64,7 +93,13 @@ export function DetailsStep(props: {
     ? unallocated > 0
       ? `At most ${formatAmount(unallocated, cur, { withCode: true })}: the customer's unallocated payments, which the refund reduces.`
       : 'This customer has no unallocated payments, so there is nothing to refund.'
-    : `In ${cur}, the customer's currency, e.g. 135 or 1,234.56.`
+    : op.key === 'capture'
+      ? `In ${cur}. At most the authorized amount; the rest of the authorization is released.`
+      : op.key === 'ecommerce-refund'
+        ? `In ${cur}. At most what is left of the payment after earlier refunds.`
+        : op.key === 'authorization'
+          ? `In ${cur}: the amount to reserve on the card. The balance does not change.`
+          : `In ${cur}, the customer's currency, e.g. 135 or 1,234.56.`
 
   const serviceData = (props.services ?? []).filter((s) => s.kind !== 'credits').map((s) => ({ value: String(s.id), label: s.name }))
 
@@ -79,40 +114,58 @@ export function DetailsStep(props: {
       }}
     >
       <Stack gap="sm">
-        <TextInput
-          id="adj-amount"
-          label="Amount"
-          withAsterisk
-          description={amountDescription}
-          placeholder="0.00"
-          value={values.amount}
-          onChange={(e) => onChange('amount', e.currentTarget.value)}
-          rightSection={
-            <Text size="xs" c="dimmed" fw={600}>
-              {cur}
-            </Text>
-          }
-          rightSectionWidth={48}
-          inputMode="decimal"
-          autoComplete="off"
-          error={errors.amount}
-          classNames={{ input: 'adj-amount-input' }}
-          inputContainer={(input) => (
-            <Group gap="sm" wrap="nowrap" align="flex-start">
-              <div style={{ flex: '0 1 320px' }}>{input}</div>
-              {refund && unallocated > 0 && (
-                <Button
-                  variant="default"
-                  onClick={() => onChange('amount', formatAmount(unallocated, cur))}
-                  aria-label={`Refund all unallocated payments (${formatAmount(unallocated, cur, { withCode: true })})`}
-                >
-                  Refund all
-                </Button>
-              )}
-            </Group>
-          )}
-          name="amount"
-        />
+        {op.withTransactionId && (
+          <TextInput
+            id="adj-transactionId"
+            label="Transaction ID"
+            withAsterisk
+            description={TRANSACTION_ID_HELP[op.key]}
+            value={values.transactionId}
+            onChange={(e) => onChange('transactionId', e.currentTarget.value)}
+            error={errors.transactionId}
+            autoComplete="off"
+            spellCheck={false}
+            classNames={{ input: 'adj-mono-input' }}
+            name="transactionId"
+          />
+        )}
+
+        {op.withAmount && (
+          <TextInput
+            id="adj-amount"
+            label="Amount"
+            withAsterisk
+            description={amountDescription}
+            placeholder="0.00"
+            value={values.amount}
+            onChange={(e) => onChange('amount', e.currentTarget.value)}
+            rightSection={
+              <Text size="xs" c="dimmed" fw={600}>
+                {cur}
+              </Text>
+            }
+            rightSectionWidth={48}
+            inputMode="decimal"
+            autoComplete="off"
+            error={errors.amount}
+            classNames={{ input: 'adj-amount-input' }}
+            inputContainer={(input) => (
+              <Group gap="sm" wrap="nowrap" align="flex-start">
+                <div style={{ flex: '0 1 320px' }}>{input}</div>
+                {refund && unallocated > 0 && (
+                  <Button
+                    variant="default"
+                    onClick={() => onChange('amount', formatAmount(unallocated, cur))}
+                    aria-label={`Refund all unallocated payments (${formatAmount(unallocated, cur, { withCode: true })})`}
+                  >
+                    Refund all
+                  </Button>
+                )}
+              </Group>
+            )}
+            name="amount"
+          />
+        )}
 
         {op.withService && (
           <>
@@ -160,18 +213,47 @@ export function DetailsStep(props: {
           </>
         )}
 
-        {op.withTransactionId && (
-          <TextInput
-            id="adj-transactionId"
-            label="Transaction ID"
-            withAsterisk
-            description="The gateway's transaction ID from the Authorization only (or the payment being refunded)."
-            value={values.transactionId}
-            onChange={(e) => onChange('transactionId', e.currentTarget.value)}
-            error={errors.transactionId}
-            autoComplete="off"
-            name="transactionId"
-          />
+
+        {op.withCard && (
+          <>
+            <Group align="flex-start" gap="md" wrap="wrap">
+              <TextInput
+                id="adj-cardNumber"
+                label="Card number"
+                withAsterisk
+                description="Sent to the card processor; only the brand and last four digits are kept."
+                placeholder="1234 5678 9012 3456"
+                value={values.cardNumber}
+                onChange={(e) => onChange('cardNumber', formatCardNumber(e.currentTarget.value))}
+                error={errors.cardNumber}
+                autoComplete="cc-number"
+                inputMode="numeric"
+                spellCheck={false}
+                maxLength={23}
+                style={{ flex: '1 1 300px' }}
+                classNames={{ input: 'adj-mono-input' }}
+                name="cardNumber"
+              />
+              <TextInput
+                id="adj-cardExpiry"
+                label="Expiry (MM/YY)"
+                withAsterisk
+                description="As on the card."
+                placeholder="MM/YY"
+                value={values.cardExpiry}
+                onChange={(e) => onChange('cardExpiry', formatExpiry(e.currentTarget.value))}
+                error={errors.cardExpiry}
+                autoComplete="cc-exp"
+                inputMode="numeric"
+                spellCheck={false}
+                maxLength={5}
+                style={{ flex: '0 0 140px' }}
+                classNames={{ input: 'adj-mono-input' }}
+                name="cardExpiry"
+              />
+            </Group>
+            <TestCardsHint onPick={(n) => onChange('cardNumber', formatCardNumber(n))} />
+          </>
         )}
 
         <TextInput
@@ -207,5 +289,37 @@ export function DetailsStep(props: {
         />
       </Stack>
     </form>
+  )
+}
+
+/**
+ * The built-in test gateway's card numbers (the app ships only that gateway), folded away under a
+ * small "Test cards" toggle. Choosing one fills in the card number.
+ */
+function TestCardsHint({ onPick }: { onPick: (number: string) => void }) {
+  return (
+    <details className="adj-test-cards" data-testid="adj-test-cards">
+      <summary>Test cards</summary>
+      <Text size="xs" c="dimmed" mt={4}>
+        The built-in test gateway answers by card number; any future expiry works, a past one is declined. Choose one to fill it in.
+      </Text>
+      <ul>
+        {Object.entries(TEST_CARDS).map(([number, meaning]) => (
+          <li key={number}>
+            <UnstyledButton
+              type="button"
+              className="adj-test-card"
+              onClick={() => onPick(number)}
+              aria-label={`Use test card ${formatCardNumber(number)}: ${meaning}`}
+            >
+              {formatCardNumber(number)}
+            </UnstyledButton>{' '}
+            <Text span size="xs">
+              {meaning}
+            </Text>
+          </li>
+        ))}
+      </ul>
+    </details>
   )
 }

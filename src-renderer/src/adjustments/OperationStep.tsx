@@ -4,8 +4,8 @@ import type { AdjustmentOperation, BalanceControl } from '../../../src-shared/do
 import { CARD_NOTE, OPERATIONS, type OperationInfo } from './operations'
 
 /**
- * Step 1, Operation type: one radio group of the ten operations. Arrow keys move between the ones
- * that can be chosen (the card operations are shown, disabled, until the payment gateway lands),
+ * Step 1, Operation type: one radio group of the ten operations, the five manual ones first, then
+ * the five card ones (they go through the payment gateway). Arrow keys move between them (and wrap),
  * Home/End jump, Enter continues.
  */
 export function OperationStep(props: {
@@ -16,8 +16,8 @@ export function OperationStep(props: {
   error: string | undefined
 }) {
   const groupRef = useRef<HTMLDivElement>(null)
-  const enabled = OPERATIONS.filter((o) => !o.card)
-  const focusKey = props.value ?? enabled[0]?.key
+  const all = OPERATIONS
+  const focusKey = props.value ?? all[0]?.key
 
   // Arriving on the step puts the cursor on the chosen operation (or the first one).
   useEffect(() => {
@@ -25,11 +25,11 @@ export function OperationStep(props: {
   }, [])
 
   function move(from: AdjustmentOperation, delta: number | 'first' | 'last') {
-    const i = enabled.findIndex((o) => o.key === from)
+    const i = all.findIndex((o) => o.key === from)
     let next: OperationInfo | undefined
-    if (delta === 'first') next = enabled[0]
-    else if (delta === 'last') next = enabled[enabled.length - 1]
-    else next = enabled[(i + delta + enabled.length) % enabled.length]
+    if (delta === 'first') next = all[0]
+    else if (delta === 'last') next = all[all.length - 1]
+    else next = all[(i + delta + all.length) % all.length]
     if (!next) return
     props.onChange(next.key)
     groupRef.current?.querySelector<HTMLElement>(`[data-op="${next.key}"]`)?.focus()
@@ -54,13 +54,12 @@ export function OperationStep(props: {
         return move(op.key, 'last')
       case 'Enter':
         e.preventDefault()
-        if (op.card) return
         if (props.value !== op.key) props.onChange(op.key)
         props.onContinue()
         return
       case ' ':
         e.preventDefault()
-        if (!op.card) props.onChange(op.key)
+        props.onChange(op.key)
     }
   }
 
@@ -73,16 +72,13 @@ export function OperationStep(props: {
         role="radio"
         data-op={op.key}
         aria-checked={checked}
-        aria-disabled={op.card || undefined}
         aria-label={op.label}
         aria-describedby={`adj-op-${op.key}-text adj-op-${op.key}-effect${op.card ? ' adj-card-note' : ''}`}
-        title={op.card ? CARD_NOTE : undefined}
-        tabIndex={!op.card && op.key === focusKey ? 0 : -1}
+        tabIndex={op.key === focusKey ? 0 : -1}
         className="adj-op"
         data-checked={checked || undefined}
-        onClick={() => !op.card && props.onChange(op.key)}
+        onClick={() => props.onChange(op.key)}
         onDoubleClick={() => {
-          if (op.card) return
           props.onChange(op.key)
           props.onContinue()
         }}
@@ -114,7 +110,7 @@ export function OperationStep(props: {
         aria-errormessage={props.error ? 'adj-op-error' : undefined}
         className="adj-ops"
       >
-        {enabled.map(card)}
+        {all.filter((o) => !o.card).map(card)}
         <div className="adj-ops-divider" id="adj-card-note">
           <span>Card operations</span>
           <Text span size="xs" c="dimmed">

@@ -28,6 +28,9 @@ export function Receipt(props: { op: OperationInfo; result: AdjustmentResult; co
     rows.push(['Unallocated payments after', money(result.unallocatedAfterMinor), true])
   }
   if (result.serviceName) rows.push(['Service', result.serviceName])
+  if (result.card) rows.push(['Card', `${result.card.brand} •••• ${result.card.last4}`])
+  if (result.transactionId) rows.push(['Card transaction ID', result.transactionId])
+  if (result.expiresAt) rows.push(['Authorization expires', formatDateTime(result.expiresAt)])
   rows.push(['Transaction (xDR id)', result.xdrId === null ? '—' : String(result.xdrId)])
   rows.push(['Operator', result.operatorName])
   if (result.visibleComment.trim()) rows.push(['Comment', result.visibleComment.trim()])
@@ -52,6 +55,12 @@ export function Receipt(props: { op: OperationInfo; result: AdjustmentResult; co
             ))}
           </tbody>
         </table>
+        {op.key === 'authorization' && result.transactionId && (
+          <p className="adj-receipt-foot">
+            The amount is reserved on the card, not charged. Quote transaction ID {result.transactionId} to capture or void it
+            {result.expiresAt ? ` before ${formatDateTime(result.expiresAt)}` : ''}.
+          </p>
+        )}
         <p className="adj-receipt-foot">Thank you. Keep this receipt for your records.</p>
       </div>
     </div>,

@@ -34,21 +34,34 @@ export function SummaryStep(props: { op: OperationInfo; impact: AdjustmentImpact
   const cur = impact.currency
   const rows: Parameters<typeof Facts>[0]['rows'] = [
     ['Operation', op.label, { testId: 'adj-summary-operation' }],
-    ['Amount', `${formatAmount(impact.amountMinor, cur)} ${cur}`, { num: true, testId: 'adj-summary-amount' }]
+    [op.withAmount ? 'Amount' : 'Amount (the whole authorization)', `${formatAmount(impact.amountMinor, cur)} ${cur}`, { num: true, testId: 'adj-summary-amount' }]
   ]
+  if (op.withCard) {
+    // Only what the receipt will show: the number itself goes to the card processor and nowhere else.
+    const digits = values.cardNumber.replace(/\D/g, '')
+    rows.push(['Card', `•••• ${digits.slice(-4)}, expires ${values.cardExpiry.trim()}`, { testId: 'adj-summary-card' }])
+  }
   if (impact.serviceName !== null) rows.push(['Service', impact.serviceName])
   if (op.withService) {
     rows.push(['Date', values.date ?? `${props.today} (today)`])
     rows.push(['Out-of-turn invoice', values.outOfTurn ? 'Yes — included in the next out-of-turn invoice' : 'No'])
   }
-  if (op.withTransactionId) rows.push(['Transaction ID', values.transactionId.trim()])
+  if (op.withTransactionId) rows.push(['Transaction ID', <span className="adj-txid">{values.transactionId.trim()}</span>])
   rows.push(['Visible comment', values.visibleComment.trim() || none])
   rows.push(['Internal comment', values.internalComment.trim() ? <span className="adj-pre">{values.internalComment.trim()}</span> : none])
 
   return (
     <Stack gap="md">
       <Text size="sm">
-        Check the figures: nothing is saved until you press <b>Finish</b>.
+        {op.card ? (
+          <>
+            Check the figures: nothing is sent to the card processor or saved until you press <b>Finish</b>.
+          </>
+        ) : (
+          <>
+            Check the figures: nothing is saved until you press <b>Finish</b>.
+          </>
+        )}
       </Text>
       <ImpactTable impact={impact} />
       <Facts rows={rows} />

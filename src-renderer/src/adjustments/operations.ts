@@ -12,8 +12,12 @@ export interface OperationInfo {
   explanation: string
   /** What it does to this customer's balance, in the source page's words. */
   effect: Record<BalanceControl, string>
-  /** Goes through the payment gateway (not built yet: shown, but cannot be chosen). */
+  /** Goes through the payment gateway (shown in its own group, after the manual operations). */
   card: boolean
+  /** Card number and expiry (E-commerce payment and Authorization only); sent to the gateway, never stored. */
+  withCard: boolean
+  /** Takes an amount (all but Void, which cancels the whole authorization). */
+  withAmount: boolean
   /** Service, Date and "Include into out-of-turn invoice" (Manual charge and Manual credit). */
   withService: boolean
   /** The gateway transaction ID (E-commerce refund, Capture payment, Void). */
@@ -38,6 +42,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     explanation: 'Charge the customer for a specific service they used.',
     effect: { postpaid: owesMore, prepaid: fundsLess },
     card: false,
+    withCard: false,
+    withAmount: true,
     withService: true,
     withTransactionId: false,
     detailsTitle: 'Charge details',
@@ -49,6 +55,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     explanation: 'Compensation related to a service: a promotion, a compliment or a complaint settled.',
     effect: { postpaid: owesLess, prepaid: fundsMore },
     card: false,
+    withCard: false,
+    withAmount: true,
     withService: true,
     withTransactionId: false,
     detailsTitle: 'Credit details',
@@ -60,6 +68,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     explanation: 'A payment received directly from the customer (cash or cheque).',
     effect: { postpaid: owesLess, prepaid: fundsMore },
     card: false,
+    withCard: false,
+    withAmount: true,
     withService: false,
     withTransactionId: false,
     detailsTitle: 'Payment amount',
@@ -71,6 +81,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     explanation: 'Credit as a sales promotion, booked to the special “Credits / Promotions” service, not a real one.',
     effect: { postpaid: owesLess, prepaid: fundsMore },
     card: false,
+    withCard: false,
+    withAmount: true,
     withService: false,
     withTransactionId: false,
     detailsTitle: 'Promotional credit',
@@ -82,6 +94,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     explanation: 'Return money paid in advance and not yet used; it is taken from the unallocated payments.',
     effect: { postpaid: owesMore, prepaid: fundsLess },
     card: false,
+    withCard: false,
+    withAmount: true,
     withService: false,
     withTransactionId: false,
     detailsTitle: 'Refund amount',
@@ -90,9 +104,11 @@ export const OPERATIONS: readonly OperationInfo[] = [
   {
     key: 'ecommerce-payment',
     label: 'E-commerce payment',
-    explanation: "Charge the customer's credit card and apply the amount as a payment.",
+    explanation: "Charge the customer's credit card and apply the amount to the balance as a payment.",
     effect: { postpaid: owesLess, prepaid: fundsMore },
     card: true,
+    withCard: true,
+    withAmount: true,
     withService: false,
     withTransactionId: false,
     detailsTitle: 'Card payment',
@@ -101,9 +117,11 @@ export const OPERATIONS: readonly OperationInfo[] = [
   {
     key: 'ecommerce-refund',
     label: 'E-commerce refund',
-    explanation: "Reverse an e-commerce payment: the money goes back to the customer's card.",
+    explanation: "Reverse an e-commerce payment back to the customer's card; needs the payment's transaction ID and never exceeds what was charged.",
     effect: { postpaid: owesMore, prepaid: fundsLess },
     card: true,
+    withCard: false,
+    withAmount: true,
     withService: false,
     withTransactionId: true,
     detailsTitle: 'Card refund',
@@ -112,9 +130,11 @@ export const OPERATIONS: readonly OperationInfo[] = [
   {
     key: 'authorization',
     label: 'Authorization only',
-    explanation: 'Check that the card is valid and reserve an amount; returns a transaction ID for a capture.',
+    explanation: 'Check the card and reserve an amount; returns a transaction ID to capture or void it, without touching the balance.',
     effect: { postpaid: noChange, prepaid: noChange },
     card: true,
+    withCard: true,
+    withAmount: true,
     withService: false,
     withTransactionId: false,
     detailsTitle: 'Authorization',
@@ -123,9 +143,11 @@ export const OPERATIONS: readonly OperationInfo[] = [
   {
     key: 'capture',
     label: 'Capture payment',
-    explanation: 'Charge an unexpired authorization (at most the authorized amount) and apply it as a payment.',
+    explanation: 'Charge an unexpired authorization by its transaction ID: at most the authorized amount; the rest is released.',
     effect: { postpaid: owesLess, prepaid: fundsMore },
     card: true,
+    withCard: false,
+    withAmount: true,
     withService: false,
     withTransactionId: true,
     detailsTitle: 'Capture',
@@ -134,9 +156,11 @@ export const OPERATIONS: readonly OperationInfo[] = [
   {
     key: 'void',
     label: 'Void',
-    explanation: 'Cancel an unexpired authorization that has not been captured yet.',
+    explanation: 'Cancel an unexpired authorization that has not been captured, by its transaction ID; the reserved amount is released.',
     effect: { postpaid: noChange, prepaid: noChange },
     card: true,
+    withCard: false,
+    withAmount: false,
     withService: false,
     withTransactionId: true,
     detailsTitle: 'Void',
@@ -144,7 +168,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
   }
 ]
 
-export const CARD_NOTE = 'Card operations arrive with the payment gateway'
+/** Said next to the card operations' group: which processor they go through. */
+export const CARD_NOTE = 'charged through the built-in test gateway'
 
 export function operationInfo(key: AdjustmentOperation): OperationInfo {
   const info = OPERATIONS.find((o) => o.key === key)
