@@ -14,7 +14,7 @@ import { TestGateway, type PaymentGateway } from './engine/gateway'
 import { reconcileCardPayments } from './engine/payments'
 import { actorOf, FIRST_ADMIN_ID, getOperator } from './engine/operators'
 import { runDueTransitions } from './engine/lifecycle'
-import { getSettings } from './engine/settings'
+import { DEFAULT_AUTHORIZATION_DAYS, getSettings } from './engine/settings'
 import { Engine } from './engine/unitOfWork'
 import { createDispatcher, type CallerContext, type Dispatcher } from './ipc/dispatch'
 import { handlers, type HandlerContext } from './ipc/handlers'
@@ -62,7 +62,7 @@ export class AppCore {
     private readonly storeOptions: { snapshotAfterBytes?: number }
   ) {
     this.backups = new Backups(dataDir, sql, now)
-    this.gateway = TestGateway.inDataDir(dataDir, now)
+    this.gateway = TestGateway.inDataDir(dataDir, now, () => this.store?.read(getSettings)?.cardAuthorizationDays ?? DEFAULT_AUTHORIZATION_DAYS)
     this.store = null
     this.recovery = null
   }

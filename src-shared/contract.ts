@@ -54,7 +54,8 @@ export const setupInput = z
 export const settingsInput = z
   .object({
     companyName: text('Company name', 200).min(1, 'Company name is required.'),
-    address: text('Address', 1000)
+    address: text('Address', 1000),
+    cardAuthorizationDays: z.number().int().min(1, 'At least 1 day.').max(30, 'At most 30 days.').optional()
   })
   .strict()
 

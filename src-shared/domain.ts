@@ -14,6 +14,8 @@ export interface CompanySettings {
   companyName: string
   address: string
   defaultCurrency: string
+  /** Card authorizations expire after this many days (default 7). */
+  cardAuthorizationDays: number
 }
 
 export interface BackupInfo {

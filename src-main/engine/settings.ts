@@ -8,15 +8,20 @@ interface SettingsRow {
   company_name: string
   address: string
   default_currency: string
+  card_authorization_days: number
 }
 
 export function getSettings(r: DbReader): CompanySettings | null {
-  const row = r.get<SettingsRow>('SELECT company_name, address, default_currency FROM settings WHERE id = 1')
-  return row ? { companyName: row.company_name, address: row.address, defaultCurrency: row.default_currency } : null
+  const row = r.get<SettingsRow>('SELECT company_name, address, default_currency, card_authorization_days FROM settings WHERE id = 1')
+  return row
+    ? { companyName: row.company_name, address: row.address, defaultCurrency: row.default_currency, cardAuthorizationDays: row.card_authorization_days }
+    : null
 }
 
+export const DEFAULT_AUTHORIZATION_DAYS = 7
+
 /** First run: the company's details. Done once; afterwards Settings edits them. */
-export function completeSetup(w: Work, s: CompanySettings): void {
+export function completeSetup(w: Work, s: Omit<CompanySettings, 'cardAuthorizationDays'>): void {
   if (getSettings(w)) throw new AppError('CONFLICT', 'First-run setup has already been completed.')
   w.run('INSERT INTO settings (id, company_name, address, default_currency, setup_completed_at) VALUES (1, ?, ?, ?, ?)', [
     s.companyName,
@@ -27,17 +32,19 @@ export function completeSetup(w: Work, s: CompanySettings): void {
   w.audit({ kind: 'setup', description: `First-run setup completed for "${s.companyName}" (default currency ${s.defaultCurrency}).` })
 }
 
-export function updateSettings(w: Work, next: Pick<CompanySettings, 'companyName' | 'address'>): CompanySettings {
+export function updateSettings(w: Work, input: Pick<CompanySettings, 'companyName' | 'address'> & { cardAuthorizationDays?: number | undefined }): CompanySettings {
   const cur = getSettings(w)
   if (!cur) throw new AppError('SETUP_REQUIRED', 'Complete the first-run setup first.')
-  const changes: [field: string, label: string, from: string, to: string][] = [
+  const next = { ...cur, companyName: input.companyName, address: input.address, cardAuthorizationDays: input.cardAuthorizationDays ?? cur.cardAuthorizationDays }
+  const changes: [field: string, label: string, from: string | number, to: string | number][] = [
     ['company_name', 'Company name', cur.companyName, next.companyName],
-    ['address', 'Address', cur.address, next.address]
+    ['address', 'Address', cur.address, next.address],
+    ['card_authorization_days', 'Card authorization period (days)', cur.cardAuthorizationDays, next.cardAuthorizationDays]
   ]
   for (const [field, label, from, to] of changes) {
     if (from === to) continue
     w.run(`UPDATE settings SET ${field} = ? WHERE id = 1`, [to])
-    w.audit({ kind: 'settings.change', field, from, to, description: describeValueChange(label, from, to) })
+    w.audit({ kind: 'settings.change', field, from: String(from), to: String(to), description: describeValueChange(label, String(from), String(to)) })
   }
-  return { ...cur, ...next }
+  return next
 }

@@ -70,6 +70,16 @@ describe('card operations through the test gateway', () => {
     await app.close()
   })
 
+  it('authorizations expire after the configured number of days', async () => {
+    const { app, ok, call, id } = await desk()
+    expect(await call('settings.update', { companyName: 'Card Shop', address: '', cardAuthorizationDays: 31 })).toMatchObject({ ok: false, error: { field: 'cardAuthorizationDays' } })
+    await ok('settings.update', { companyName: 'Card Shop', address: '', cardAuthorizationDays: 2 })
+    const auth = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '5', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
+    expect(auth.expiresAt).toBe('2026-11-23T10:00:00.000Z')
+    expect((await ok('audit.list', {})).some((a) => a.description === 'Card authorization period (days) changed from "7" to "2".')).toBe(true)
+    await app.close()
+  })
+
   it('voids an unexpired authorization; an expired one can be neither captured nor voided', async () => {
     const { app, ok, call, id } = await desk()
     const a1 = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '20', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { Button, Group, Paper, Skeleton, Stack, TextInput, Title } from '@mantine/core'
+import { Button, Group, NumberInput, Paper, Skeleton, Stack, TextInput, Title } from '@mantine/core'
 import { currency } from '../../../src-shared/money'
 import { invalidate, useMutation, useQuery } from '../api/query'
 import { useFieldErrors } from '../lib/field-errors'
@@ -7,7 +7,7 @@ import { notifySuccess } from '../lib/notify'
 import { QueryError } from '../lib/QueryError'
 import { CompanyFields } from '../lib/CompanyFields'
 
-const FIELDS = ['companyName', 'address'] as const
+const FIELDS = ['companyName', 'address', 'cardAuthorizationDays'] as const
 
 function currencyLabel(code: string): string {
   try {
@@ -23,21 +23,25 @@ export function CompanySettingsForm() {
   const { errors, report, clear } = useFieldErrors(FIELDS)
   const [companyName, setCompanyName] = useState('')
   const [address, setAddress] = useState('')
+  const [authDays, setAuthDays] = useState<number | string>(7)
 
   useEffect(() => {
     if (q.data) {
       setCompanyName(q.data.companyName)
       setAddress(q.data.address)
+      setAuthDays(q.data.cardAuthorizationDays)
     }
   }, [q.data])
 
-  const dirty = q.data !== undefined && (companyName !== q.data.companyName || address !== q.data.address)
+  const dirty = q.data !== undefined && (companyName !== q.data.companyName || address !== q.data.address || authDays !== q.data.cardAuthorizationDays)
 
   async function submit(e: FormEvent) {
     e.preventDefault()
     clear()
     try {
-      const saved = await save.run({ companyName, address })
+      // The engine checks the range and answers on the field; an empty box sends nothing.
+      const days = typeof authDays === 'number' ? authDays : undefined
+      const saved = await save.run({ companyName, address, ...(days === undefined ? {} : { cardAuthorizationDays: days }) })
       q.setData(saved)
       invalidate('app.status') // the header shows the company name
       notifySuccess('Settings saved', 'New invoices and receipts will use these details.')
@@ -79,6 +83,21 @@ export function CompanySettingsForm() {
               readOnly
               variant="filled"
             />
+            <NumberInput
+              label="Card authorizations expire after (days)"
+              description="An Authorization only transaction can be captured or voided until then; afterwards the reserved amount is released."
+              value={authDays}
+              onChange={(v) => {
+                setAuthDays(v)
+                clear('cardAuthorizationDays')
+              }}
+              allowDecimal={false}
+              allowNegative={false}
+              error={errors.cardAuthorizationDays}
+              disabled={save.running}
+              maw={280}
+              name="cardAuthorizationDays"
+            />
             <Group>
               <Button type="submit" loading={save.running} disabled={!dirty}>
                 Save
@@ -89,6 +108,7 @@ export function CompanySettingsForm() {
                   onClick={() => {
                     setCompanyName(q.data?.companyName ?? '')
                     setAddress(q.data?.address ?? '')
+                    setAuthDays(q.data?.cardAuthorizationDays ?? 7)
                     clear()
                   }}
                   disabled={save.running}
