@@ -3,7 +3,7 @@
  * Debian's Chromium over the loopback host, the real engine and the built-in test gateway in this
  * process, on a clock the test moves. An authorization captured for less than authorized, a void of
  * another one, an over-capture refused under Amount, a declined card (the issuer's reason under Card
- * number, then the same wizard succeeding with another card), a time-out shown as pending, and an
+ * number, then the same wizard succeeding with another card), a time-out shown as pending (then settled from the wizard's own "check now"), and an
  * authorization refused on capture once it has expired (the clock moves 8 days). The tests run in
  * order and build on each other.
  */
@@ -266,7 +266,7 @@ describe('card operations in the balance adjustment wizard', () => {
     expect((await customer()).balanceMinor).toBe(before.balanceMinor - 2_500)
   })
 
-  it('shows a card payment whose answer never came as pending (no retry), and reconciliation settles it once', async () => {
+  it('shows a card payment whose answer never came as pending (no retry), and checking with the processor settles it once', async () => {
     const before = await customer()
     await openWizard('E-commerce payment')
     await amountBox().fill('12')
@@ -281,10 +281,15 @@ describe('card operations in the balance adjustment wizard', () => {
     expect(await button('Finish').count()).toBe(0)
     expect(await button('Back').isDisabled()).toBe(true)
     expect((await customer()).balanceMinor).toBe(before.balanceMinor)
+
+    // Checking with the processor is the person's choice: it settles the payment once.
+    await button('Check pending card payments now').click()
+    await expect.poll(() => dialog().getByTestId('adj-reconciled').innerText().catch(() => '')).toContain('settled')
+    expect((await customer()).balanceMinor).toBe(before.balanceMinor - 1_200)
+    await expect.poll(() => dialog().getByTestId('adj-customer-balance').innerText()).toBe(usd(before.balanceMinor - 1_200))
     await button('Close').click() // no "discard?" question: there is nothing to discard
     await dialog().waitFor({ state: 'detached' })
-
-    expect(await desk.call('payments.reconcile', {})).toEqual({ settled: 1, stillPending: 0 })
+    expect(await desk.call('payments.reconcile', {})).toEqual({ settled: 0, stillPending: 0 })
     expect((await customer()).balanceMinor).toBe(before.balanceMinor - 1_200)
     expect((await desk.call('ledger.check', {})).ok).toBe(true)
   })

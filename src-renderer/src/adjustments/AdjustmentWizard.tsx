@@ -36,6 +36,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   const servicesQ = useQuery('services.list', {})
   const preview = useMutation('adjustments.preview')
   const submit = useMutation('adjustments.submit')
+  const reconcile = useMutation('payments.reconcile')
 
   // One key per opening of the wizard: every Finish (double click, retry) sends this same key.
   const [operationKey] = useState(newOperationKey)
@@ -65,6 +66,8 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
    * pending and reconciles it later. It is not retried from here: Finish is gone, Close stays.
    */
   const [pending, setPending] = useState<string | null>(null)
+  /** What "Check pending card payments now" found. */
+  const [reconciled, setReconciled] = useState<string | null>(null)
   const [focus, setFocus] = useState<{ field: DetailField | null; n: number }>({ field: null, n: 0 })
   const [impact, setImpact] = useState<AdjustmentImpact | null>(null)
   const [result, setResult] = useState<AdjustmentResult | null>(null)
@@ -234,6 +237,24 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     }
   }
 
+  /** Ask the card processor about pending card payments now (the person's choice; never automatic). */
+  async function checkPending() {
+    if (reconcile.running) return
+    try {
+      const r = await reconcile.run({})
+      setReconciled(
+        r.stillPending > 0
+          ? `The card processor has not answered yet (${r.stillPending} still pending). It is checked again at the next start-up.`
+          : r.settled > 0
+            ? 'The card processor answered and the payment has been settled: the figures above are up to date.'
+            : 'Nothing is pending any more.'
+      )
+      customerQ.reload()
+    } catch (e) {
+      setReconciled(`Could not check: ${asAppError(e).message}`)
+    }
+  }
+
   /** The print stylesheet shows the receipt alone; afterwards the cursor goes back to Close. */
   function printReceipt() {
     const refocus = () => {
@@ -296,22 +317,30 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
             today={today}
           />
         )}
-        {step === 2 && op && impact && <SummaryStep op={op} impact={impact} values={values} today={today} />}
+        {pending && (
+          <Alert color="yellow" variant="light" title="Payment pending at the card processor" role="alert" data-testid="adj-pending">
+            <Text size="sm">{pending}</Text>
+            <Text size="sm" mt={6}>
+              Nothing has been applied to the balance yet. Once the card processor's answer is known, the payment is recorded once, as approved or failed.
+            </Text>
+            <Group gap="sm" mt="sm" align="center">
+              <Button size="xs" variant="default" onClick={() => void checkPending()} loading={reconcile.running}>
+                Check pending card payments now
+              </Button>
+              {reconciled && (
+                <Text size="sm" data-testid="adj-reconciled">
+                  {reconciled}
+                </Text>
+              )}
+            </Group>
+          </Alert>
+        )}
+        {step === 2 && op && impact && <SummaryStep op={op} impact={impact} values={values} today={today} sent={pending !== null} />}
         {step === 3 && op && result && (
           <>
             <ResultStep op={op} result={result} />
             <Receipt op={op} result={result} company={status.settings} customerLabel={`${customer.customerId} — ${customer.companyName || 'no company name'}`} />
           </>
-        )}
-
-        {pending && (
-          <Alert color="yellow" variant="light" title="Payment pending at the card processor" role="alert" data-testid="adj-pending">
-            <Text size="sm">{pending}</Text>
-            <Text size="sm" mt={6}>
-              Nothing has been applied to the balance yet. The desk checks it with the card processor at the next start-up (or when pending card payments are
-              reconciled) and then records it once, either as approved or as failed. Do not charge the card again; close this wizard.
-            </Text>
-          </Alert>
         )}
 
         {general && (

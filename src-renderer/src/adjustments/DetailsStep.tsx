@@ -221,7 +221,7 @@ export function DetailsStep(props: {
                 id="adj-cardNumber"
                 label="Card number"
                 withAsterisk
-                description="Sent to the card processor; only the brand and last four digits are kept."
+                description="Only the brand and last four digits are kept."
                 placeholder="1234 5678 9012 3456"
                 value={values.cardNumber}
                 onChange={(e) => onChange('cardNumber', formatCardNumber(e.currentTarget.value))}
@@ -230,7 +230,7 @@ export function DetailsStep(props: {
                 inputMode="numeric"
                 spellCheck={false}
                 maxLength={23}
-                style={{ flex: '1 1 300px' }}
+                style={{ flex: '0 1 320px' }}
                 classNames={{ input: 'adj-mono-input' }}
                 name="cardNumber"
               />

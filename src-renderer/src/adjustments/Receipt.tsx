@@ -31,7 +31,7 @@ export function Receipt(props: { op: OperationInfo; result: AdjustmentResult; co
   if (result.card) rows.push(['Card', `${result.card.brand} •••• ${result.card.last4}`])
   if (result.transactionId) rows.push(['Card transaction ID', result.transactionId])
   if (result.expiresAt) rows.push(['Authorization expires', formatDateTime(result.expiresAt)])
-  rows.push(['Transaction (xDR id)', result.xdrId === null ? '—' : String(result.xdrId)])
+  rows.push(['Transaction (xDR id)', result.xdrId === null ? 'none (no money moved)' : String(result.xdrId)])
   rows.push(['Operator', result.operatorName])
   if (result.visibleComment.trim()) rows.push(['Comment', result.visibleComment.trim()])
 

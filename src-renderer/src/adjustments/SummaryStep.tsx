@@ -29,7 +29,7 @@ const none = (
 )
 
 /** Step 3: what Finish will do, computed by the engine (adjustments.preview); nothing is saved yet. */
-export function SummaryStep(props: { op: OperationInfo; impact: AdjustmentImpact; values: DetailsValues; today: string }) {
+export function SummaryStep(props: { op: OperationInfo; impact: AdjustmentImpact; values: DetailsValues; today: string; sent?: boolean }) {
   const { op, impact, values } = props
   const cur = impact.currency
   const rows: Parameters<typeof Facts>[0]['rows'] = [
@@ -53,7 +53,9 @@ export function SummaryStep(props: { op: OperationInfo; impact: AdjustmentImpact
   return (
     <Stack gap="md">
       <Text size="sm">
-        {op.card ? (
+        {props.sent ? (
+          <>What was sent to the card processor, and what it will do once it is settled:</>
+        ) : op.card ? (
           <>
             Check the figures: nothing is sent to the card processor or saved until you press <b>Finish</b>.
           </>
