@@ -99,12 +99,18 @@ export class CustomerIndex {
    * over a few MB finds a substring far faster than 50k separate includes() calls.
    */
   private blob: { text: string; starts: Int32Array } | null = null
+  /**
+   * Entries changed (or added) since the blob was built: searched one by one, so a payment does
+   * not cost the next search a rebuild of the whole blob.
+   */
+  private staleInBlob = new Set<number>()
 
   reset(): void {
     this.entries.clear()
     this.byOrdinal = []
     this.sorted.clear()
     this.blob = null
+    this.staleInBlob.clear()
     this.seenVersion = -1
   }
 
@@ -124,7 +130,11 @@ export class CustomerIndex {
       if (old) for (const list of this.sorted.values()) list.splice(list.indexOf(old), 1)
     }
     this.seenVersion = newest
-    this.blob = null
+    if (this.blob) for (const e of changed) this.staleInBlob.add(e.ordinal)
+    if (this.staleInBlob.size > 1000) {
+      this.blob = null
+      this.staleInBlob.clear()
+    }
     // A few changed rows (a payment, an edit) are put into the sorted lists in place; a large
     // load just drops them to be rebuilt when next asked for.
     if (changed.length > 2000) this.sorted.clear()
@@ -150,9 +160,10 @@ export class CustomerIndex {
         at += this.byOrdinal[i]!.haystack.length + 1
       }
       this.blob = { text: this.byOrdinal.map((e) => e.haystack).join('\u0000'), starts }
+      this.staleInBlob.clear()
     }
     const { text, starts } = this.blob
-    const hits = new Uint8Array(starts.length)
+    const hits = new Uint8Array(this.byOrdinal.length)
     let pos = text.indexOf(needle)
     while (pos !== -1) {
       // Which entry holds this position: the last start at or before it.
@@ -166,6 +177,7 @@ export class CustomerIndex {
       hits[lo] = 1
       pos = lo + 1 < starts.length ? text.indexOf(needle, starts[lo + 1]!) : -1
     }
+    for (const o of this.staleInBlob) hits[o] = this.byOrdinal[o]!.haystack.includes(needle) ? 1 : 0
     return hits
   }
 
