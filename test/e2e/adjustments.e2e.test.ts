@@ -6,35 +6,24 @@
  * refuses, and the operation key that makes a repeated Finish harmless. The tests run in order and
  * build on each other (Easy Call's unallocated payments come from the first one).
  */
-import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page, Request } from 'playwright-core'
+import type { Page, Request } from 'playwright-core'
 import type { CustomerRow } from '../../src-shared/domain'
 import { formatAmount } from '../../src-shared/format'
-import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
+import { openDemoSession, type DemoSession, type Desk } from '../support/e2e'
 
-let dataDir: string
+let session: DemoSession
 let desk: Desk
-let browser: Browser
 let page: Page
-const pageErrors: string[] = []
+let pageErrors: string[]
 
 beforeAll(async () => {
-  dataDir = tempDataDir('adjustments')
-  desk = await startDesk(dataDir)
-  await desk.call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true })
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light' })
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(desk.host.pageUrl)
-  await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
+  session = await openDemoSession('adjustments')
+  ;({ desk, page, pageErrors } = session)
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await desk?.close()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+  await session?.close()
 })
 
 const dialog = () => page.getByRole('dialog')

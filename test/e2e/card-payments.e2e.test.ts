@@ -7,37 +7,26 @@
  * authorization refused on capture once it has expired (the clock moves 8 days). The tests run in
  * order and build on each other.
  */
-import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Locator, Page, Request } from 'playwright-core'
+import type { Locator, Page, Request } from 'playwright-core'
 import type { CustomerRow } from '../../src-shared/domain'
 import { formatAmount } from '../../src-shared/format'
-import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
+import { openDemoSession, type DemoSession, type Desk } from '../support/e2e'
 
 const DAY = 86_400_000
 let clock = Date.now()
-let dataDir: string
+let session: DemoSession
 let desk: Desk
-let browser: Browser
 let page: Page
-const pageErrors: string[] = []
+let pageErrors: string[]
 
 beforeAll(async () => {
-  dataDir = tempDataDir('card-payments')
-  desk = await startDesk(dataDir, { now: () => clock })
-  await desk.call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true })
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light' })
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(desk.host.pageUrl)
-  await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
+  session = await openDemoSession('card-payments', { now: () => clock })
+  ;({ desk, page, pageErrors } = session)
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await desk?.close()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+  await session?.close()
 })
 
 const usd = (minor: number) => formatAmount(minor, 'USD')

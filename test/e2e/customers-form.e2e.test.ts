@@ -5,42 +5,26 @@
  * automatic move from Provisionally to Permanently terminated can be shown without waiting.
  * The tests run in order and build on each other (the customers they create).
  */
-import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
+import type { Page } from 'playwright-core'
+import { openDemoSession, type DemoSession, type Desk } from '../support/e2e'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
-let dataDir: string
+let session: DemoSession
 let desk: Desk
-let browser: Browser
 let page: Page
 /** The engine's clock; starts at the real time so the browser's "today" agrees with it. */
 let clock = Date.now()
-const pageErrors: string[] = []
+let pageErrors: string[]
 
 beforeAll(async () => {
-  dataDir = tempDataDir('customers-form')
-  desk = await startDesk(dataDir, { now: () => clock })
-  await desk.call('setup.complete', {
-    companyName: 'Northside Callshop',
-    address: '12 High Street, Leeds',
-    defaultCurrency: 'USD',
-    loadDemoData: true
-  })
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light' })
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(desk.host.pageUrl)
-  await heading('Customers').waitFor()
+  session = await openDemoSession('customers-form', { now: () => clock })
+  ;({ desk, page, pageErrors } = session)
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await desk?.close()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+  await session?.close()
 })
 
 const nav = (label: string) => page.locator('nav').getByRole('button', { name: label, exact: true })

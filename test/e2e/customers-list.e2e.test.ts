@@ -5,32 +5,22 @@
  */
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
+import type { Page } from 'playwright-core'
+import { openDemoSession, type DemoSession, type Desk } from '../support/e2e'
 
-let dataDir: string
+let session: DemoSession
 let desk: Desk
-let browser: Browser
 let page: Page
-const pageErrors: string[] = []
+let pageErrors: string[]
 
 beforeAll(async () => {
-  dataDir = tempDataDir('customers')
-  desk = await startDesk(dataDir)
-  await desk.call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true })
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light', acceptDownloads: true })
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(desk.host.pageUrl)
-  await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
+  session = await openDemoSession('customers', { acceptDownloads: true })
+  ;({ desk, page, pageErrors } = session)
   await loadedRows().first().waitFor()
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await desk?.close()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+  await session?.close()
 })
 
 const table = () => page.getByRole('table', { name: 'Customers' })

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { openBillingApp, type BillingAppOptions } from '../../src-main/app'
 import { startHost, type RunningHost } from '../../src-main/host/server'
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
@@ -54,6 +54,45 @@ export async function startDesk(dataDir: string, opts: Partial<BillingAppOptions
     async close() {
       await host.close()
       await app.close()
+    }
+  }
+}
+
+export interface DemoSession {
+  dataDir: string
+  desk: Desk
+  browser: Browser
+  page: Page
+  /** Uncaught errors the page raised (tests assert there were none). */
+  pageErrors: string[]
+  close(): Promise<void>
+}
+
+/**
+ * A data folder after first run with demo data, the desk on it, and Chromium showing the
+ * Customers page — where most end-to-end tests start.
+ */
+export async function openDemoSession(name: string, opts: { now?: () => number; acceptDownloads?: boolean } = {}): Promise<DemoSession> {
+  const dataDir = tempDataDir(name)
+  const desk = await startDesk(dataDir, opts.now ? { now: opts.now } : {})
+  await desk.call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true })
+  const browser = await launchChromium()
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light', acceptDownloads: opts.acceptDownloads ?? false })
+  const page = await context.newPage()
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.goto(desk.host.pageUrl)
+  await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
+  return {
+    dataDir,
+    desk,
+    browser,
+    page,
+    pageErrors,
+    async close() {
+      await browser.close()
+      await desk.close()
+      fs.rmSync(dataDir, { recursive: true, force: true })
     }
   }
 }
