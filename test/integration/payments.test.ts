@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { openBillingApp } from '../../src-main/app'
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
+import { formatMinor } from '../../src-shared/money'
 import { tmpDataDir } from '../support/tmp'
 
 const VISA = '4242 4242 4242 4242'
@@ -134,36 +135,43 @@ describe('card operations: invariants over random sequences', () => {
   it('property: captures never exceed their authorization, refunds never exceed what was paid, balances equal their ledger', async () => {
     const fc = (await import('fast-check')).default
     const { app, call, ok, id } = await desk()
+    // Customers of both balance controls in currencies with 0, 2 and 3 decimals.
+    const people: { id: number; currency: string }[] = [{ id, currency: 'USD' }]
+    for (const [n, balanceControl, currency] of [[1, 'prepaid', 'USD'], [2, 'postpaid', 'JPY'], [3, 'prepaid', 'KWD']] as const) {
+      const c = await ok('customers.create', { customerId: `card${n}`, companyName: '', balanceControl, currency, classId: null, creditLimit: null })
+      people.push({ id: c.id, currency })
+    }
     const cards = [VISA, '5555 5555 5555 4444', '4000000000009995', '4000000000000119']
     const step = fc.oneof(
-      fc.record({ op: fc.constant('pay' as const), card: fc.nat(cards.length - 1), cents: fc.integer({ min: 1, max: 50_000 }) }),
-      fc.record({ op: fc.constant('auth' as const), card: fc.nat(cards.length - 1), cents: fc.integer({ min: 1, max: 50_000 }) }),
+      fc.record({ op: fc.constant('pay' as const), who: fc.nat(people.length - 1), card: fc.nat(cards.length - 1), cents: fc.integer({ min: 1, max: 50_000 }) }),
+      fc.record({ op: fc.constant('auth' as const), who: fc.nat(people.length - 1), card: fc.nat(cards.length - 1), cents: fc.integer({ min: 1, max: 50_000 }) }),
       fc.record({ op: fc.constant('capture' as const), pick: fc.nat(), cents: fc.integer({ min: 1, max: 60_000 }) }),
       fc.record({ op: fc.constant('void' as const), pick: fc.nat() }),
       fc.record({ op: fc.constant('refund' as const), pick: fc.nat(), cents: fc.integer({ min: 1, max: 60_000 }) }),
       fc.record({ op: fc.constant('days' as const), days: fc.integer({ min: 1, max: 4 }) })
     )
     const start = clock.now
-    const auths: string[] = []
-    const payments: string[] = []
-    const amount = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`
+    const auths: { customerId: number; currency: string; tx: string }[] = []
+    const payments: { customerId: number; currency: string; tx: string }[] = []
+    const amount = (units: number, currency: string) => formatMinor(units, currency, { grouping: false })
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
         for (const s of steps) {
           if (s.op === 'days') clock.now += s.days * 86_400_000
           else if (s.op === 'pay' || s.op === 'auth') {
+            const who = people[s.who]!
             const res = await call('adjustments.submit', {
-              customerId: id, operation: s.op === 'pay' ? 'ecommerce-payment' : 'authorization', amount: amount(s.cents), cardNumber: cards[s.card]!, cardExpiry: '12/40', operationKey: key()
+              customerId: who.id, operation: s.op === 'pay' ? 'ecommerce-payment' : 'authorization', amount: amount(s.cents, who.currency), cardNumber: cards[s.card]!, cardExpiry: '12/40', operationKey: key()
             })
-            if (res.ok) (s.op === 'pay' ? payments : auths).push(res.value.transactionId!)
+            if (res.ok) (s.op === 'pay' ? payments : auths).push({ customerId: who.id, currency: who.currency, tx: res.value.transactionId! })
           } else if (s.op === 'capture' || s.op === 'void') {
             const t = auths[s.pick % Math.max(auths.length, 1)]
             if (!t) continue
-            const res = await call('adjustments.submit', { customerId: id, operation: s.op, amount: s.op === 'capture' ? amount(s.cents) : '', transactionId: t, operationKey: key() })
+            const res = await call('adjustments.submit', { customerId: t.customerId, operation: s.op, amount: s.op === 'capture' ? amount(s.cents, t.currency) : '', transactionId: t.tx, operationKey: key() })
             if (res.ok && s.op === 'capture') payments.push(t)
           } else {
             const t = payments[s.pick % Math.max(payments.length, 1)]
-            if (t) await call('adjustments.submit', { customerId: id, operation: 'ecommerce-refund', amount: amount(s.cents), transactionId: t, operationKey: key() })
+            if (t) await call('adjustments.submit', { customerId: t.customerId, operation: 'ecommerce-refund', amount: amount(s.cents, t.currency), transactionId: t.tx, operationKey: key() })
           }
         }
         const overCaptured = app.core.engine.read((r) => r.all("SELECT id FROM card_transactions WHERE kind = 'authorization' AND captured_minor > amount_minor"))
@@ -175,7 +183,7 @@ describe('card operations: invariants over random sequences', () => {
         expect((await ok('ledger.check', {})).differences).toEqual([])
         expect(app.core.engine.read((r) => r.get<{ n: number }>('SELECT count(*) AS n FROM customers WHERE unallocated_minor < 0')!.n)).toBe(0)
       }),
-      { numRuns: 150 }
+      { numRuns: 400 }
     )
     // The sequences really exercised the paths the invariants are about.
     const states = app.core.engine.read((r) => r.all<{ kind: string; state: string; n: number }>('SELECT kind, state, count(*) AS n FROM card_transactions GROUP BY kind, state'))
