@@ -155,7 +155,7 @@ describe('balance adjustments (manual operations)', () => {
         const negative = app.core.engine.read((r) => r.get<{ n: number }>('SELECT count(*) AS n FROM customers WHERE unallocated_minor < 0')!.n)
         expect(negative).toBe(0)
       }),
-      { numRuns: 1000 }
+      { numRuns: 2000 }
     )
     await app.close()
   }, 120_000)
