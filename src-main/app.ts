@@ -12,7 +12,7 @@ import { countCustomers } from './engine/customers'
 import { CustomerIndex } from './engine/customerIndex'
 import { TestGateway, type PaymentGateway } from './engine/gateway'
 import { reconcileCardPayments } from './engine/payments'
-import { actorOf, FIRST_ADMIN_ID, getOperator } from './engine/operators'
+import { actorOf, FIRST_ADMIN_ACTOR, FIRST_ADMIN_ID, getOperator } from './engine/operators'
 import { runDueTransitions } from './engine/lifecycle'
 import { DEFAULT_AUTHORIZATION_DAYS, getSettings } from './engine/settings'
 import { Engine } from './engine/unitOfWork'
@@ -83,7 +83,7 @@ export class AppCore {
   async reconcileCardPayments(): Promise<void> {
     try {
       if (!this.store || this.phase() !== 'ready') return
-      const r = await reconcileCardPayments({ engine: this.engine, gateway: this.gateway, actor: { operatorId: FIRST_ADMIN_ID, operatorName: 'Administrator' } })
+      const r = await reconcileCardPayments({ engine: this.engine, gateway: this.gateway, actor: FIRST_ADMIN_ACTOR })
       if (r.settled > 0 || r.stillPending > 0) this.log(`card payments: ${r.settled} reconciled, ${r.stillPending} still pending`)
     } catch (err) {
       this.log(`card payments: reconciliation failed: ${(err as Error).message}`)
@@ -206,7 +206,7 @@ export class AppCore {
     if (this.phase() !== 'ready') return 0
     // Nobody is at the keyboard: the built-in administrator stands in, and each note says the
     // change was automatic.
-    return this.engine.change({ operatorId: FIRST_ADMIN_ID, operatorName: 'Administrator' }, runDueTransitions)
+    return this.engine.change(FIRST_ADMIN_ACTOR, runDueTransitions)
   }
 
   startSchedulers(dailyBackupDelayMs: number): void {

@@ -6,6 +6,9 @@ import type { Actor } from './audit'
 /** The built-in first administrator, who makes every change until operators can log in. */
 export const FIRST_ADMIN_ID = 1
 
+/** Who timed tasks, tools and start-up work act as (the built-in first administrator). */
+export const FIRST_ADMIN_ACTOR: Actor = { operatorId: FIRST_ADMIN_ID, operatorName: 'Administrator' }
+
 export function getOperator(r: DbReader, id: number): Operator {
   const row = r.get<{ id: number; login: string; name: string; role: Role }>('SELECT id, login, name, role FROM operators WHERE id = ? AND disabled = 0', [id])
   if (!row) throw new AppError('UNAUTHORIZED', `Operator ${id} does not exist or is disabled.`)

@@ -1,7 +1,7 @@
 import type { ParsedInputOf } from '../../src-shared/contract'
 import type { AdjustmentResult } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
-import { formatMinor } from '../../src-shared/money'
+import { formatMinor, formatMoney } from '../../src-shared/money'
 import { planAdjustment, recordAdjustment, repeatedResult, type Plan } from './adjustments'
 import type { Actor } from './audit'
 import type { GatewayOutcome, PaymentGateway } from './gateway'
@@ -93,7 +93,7 @@ function settle(w: Work, rowId: number | null, plan: Plan, input: SubmitInput, o
   const cardField = input.operation === 'ecommerce-payment' || input.operation === 'authorization' ? 'cardNumber' : 'transactionId'
   if (outcome.status === 'timeout') {
     if (rowId !== null) w.run("UPDATE card_transactions SET state = 'pending', updated_at = ? WHERE id = ?", [w.at, rowId])
-    w.audit({ kind: 'card.pending', customerId: input.customerId, description: `Card ${plan.source} of ${plan.impact.amountMinor} minor units sent; the card processor did not answer. Recorded as pending until reconciled.` })
+    w.audit({ kind: 'card.pending', customerId: input.customerId, description: `Card ${plan.source} of ${formatMoney(plan.impact.amountMinor, plan.impact.currency)} sent; the card processor did not answer. Recorded as pending until reconciled.` })
     return {
       ok: false,
       error: new AppError('IO', 'The card processor did not answer in time. The payment is recorded as pending and will be checked with the processor (at the next start-up, or "Reconcile" now); do not charge the card again.')

@@ -15,6 +15,7 @@
  * To add a figure, write a small measurement function that calls `run.record(name, value, unit)`
  * and list it in MEASUREMENTS. See docs/benchmarks.md for what every figure means.
  */
+import { FIRST_ADMIN_ACTOR } from '../engine/operators'
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -30,7 +31,7 @@ import { DurableStore, SNAPSHOT_FILE, type DbReader, type DbWriter } from '../db
 import { generateDemoData, sqlJsWriter } from '../demo/generate'
 import { mulberry32 } from '../demo/random'
 import { submitAdjustment } from '../engine/adjustments'
-import { appendAudit, describeAmountChange, type Actor, type AuditRecord } from '../engine/audit'
+import { appendAudit, describeAmountChange, type AuditRecord } from '../engine/audit'
 import { countCustomers, listCustomers } from '../engine/customers'
 import { CustomerIndex } from '../engine/customerIndex'
 import { completeSetup } from '../engine/settings'
@@ -68,7 +69,6 @@ const SEARCH_SQL = `SELECT id, customer_id, company_name FROM customers
   WHERE customer_id LIKE ?1 OR company_name LIKE ?1 ORDER BY customer_id LIMIT 50`
 const DEFAULT_SORT = { key: 'customerId', dir: 'asc' } as const
 
-const ACTOR: Actor = { operatorId: 1, operatorName: 'Administrator' }
 /** The customers list page search used for the query figures (matches a share of company names). */
 const SEARCH = 'telecom'
 
@@ -258,7 +258,7 @@ async function loadDemo(run: ScaleRun): Promise<void> {
       }
     })
   )
-  new Engine(store, Date.now).change(ACTOR, (w) => {
+  new Engine(store, Date.now).change(FIRST_ADMIN_ACTOR, (w) => {
     completeSetup(w, { companyName: 'Benchmark Callshop', address: '1 Bench Street', defaultCurrency: 'USD' })
     w.audit({ kind: 'demo.load', description: `Demo data (size ${run.scale}) loaded for the benchmark.` })
   })
@@ -323,7 +323,7 @@ async function measureDurableCommit(run: ScaleRun): Promise<void> {
     const amount = run.nextAmount()
     let workMs = 0
     const t0 = process.hrtime.bigint()
-    engine.change(ACTOR, (w) => {
+    engine.change(FIRST_ADMIN_ACTOR, (w) => {
       const w0 = process.hrtime.bigint()
       recordPayment(w, w.at, customer, amount, (rec) => w.audit(rec))
       workMs = elapsedMs(w0)
@@ -398,7 +398,7 @@ function measureAdjustmentFinish(run: ScaleRun): void {
     const customerId = run.nextCustomer()
     const amount = run.nextAmount()
     const t0 = process.hrtime.bigint()
-    engine.change(ACTOR, (w) =>
+    engine.change(FIRST_ADMIN_ACTOR, (w) =>
       submitAdjustment(w, {
         customerId,
         operation: 'manual-payment',
@@ -492,7 +492,7 @@ function measureExportCommit(run: ScaleRun): void {
       const t0 = process.hrtime.bigint()
       const at = new Date().toISOString()
       db.run('BEGIN')
-      recordPayment(w, at, customer, amount, (rec) => appendAudit(w, at, ACTOR, rec))
+      recordPayment(w, at, customer, amount, (rec) => appendAudit(w, at, FIRST_ADMIN_ACTOR, rec))
       db.run('COMMIT')
       w.free()
       const bytes = db.export()
@@ -531,7 +531,7 @@ function measureNative(run: ScaleRun): void {
 
     const commit = db.transaction((customer: number, amount: number) => {
       const at = new Date().toISOString()
-      recordPayment(w, at, customer, amount, (rec) => appendAudit(w, at, ACTOR, rec))
+      recordPayment(w, at, customer, amount, (rec) => appendAudit(w, at, FIRST_ADMIN_ACTOR, rec))
     })
     const once = () => {
       const customer = run.nextCustomer()
@@ -615,7 +615,7 @@ async function measureCustomerList(sql: SqlJsStatic, dir: string, figures: Figur
     const afterChange: number[] = []
     for (let i = 0; i < 100; i++) {
       const id = ids[Math.floor(rand() * ids.length)]!
-      engine.change(ACTOR, (w) => w.run('UPDATE customers SET balance_minor = balance_minor - 100 WHERE id = ?', [id]))
+      engine.change(FIRST_ADMIN_ACTOR, (w) => w.run('UPDATE customers SET balance_minor = balance_minor - 100 WHERE id = ?', [id]))
       t0 = process.hrtime.bigint()
       list(typed[i % typed.length]!)
       afterChange.push(elapsedMs(t0))

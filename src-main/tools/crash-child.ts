@@ -5,6 +5,7 @@
  *
  *   node out/main/crash-child.js --data-dir DIR --seed N
  */
+import { FIRST_ADMIN_ACTOR } from '../engine/operators'
 import { DataDirLock } from '../db/lock'
 import { loadSqlJs } from '../db/sqljs'
 import { DurableStore } from '../db/store'
@@ -19,7 +20,6 @@ function arg(name: string): string {
 }
 
 export const CRASH_CUSTOMERS = 5
-const actor = { operatorId: 1, operatorName: 'Administrator' }
 
 async function main(): Promise<void> {
   const dataDir = arg('--data-dir')
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   // A small snapshot threshold so that kills also land during snapshots and journal resets.
   const store = DurableStore.open({ dataDir, sql, now: Date.now, log: () => {}, snapshotAfterBytes: 24 * 1024 })
   const engine = new Engine(store, Date.now)
-  engine.change(actor, (w) => {
+  engine.change(FIRST_ADMIN_ACTOR, (w) => {
     for (let c = 1; c <= CRASH_CUSTOMERS; c++) {
       w.run(
         `INSERT OR IGNORE INTO customers (id, customer_id, company_name, balance_control, currency, created_at, updated_at)
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const customer = 1 + Math.floor(rand() * CRASH_CUSTOMERS)
     const amount = Math.floor(rand() * 20001) - 10000
     const rows = 1 + Math.floor(rand() * 3) // several rows per change: a half change would show
-    const ids = engine.change(actor, (w) => {
+    const ids = engine.change(FIRST_ADMIN_ACTOR, (w) => {
       const made: number[] = []
       for (let i = 0; i < rows; i++) {
         const id = w.insert(

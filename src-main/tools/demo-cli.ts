@@ -3,6 +3,7 @@
  *   npm run demo-data -- --size M --data-dir DIR [--seed N] [--company NAME]
  * The folder must be new or not yet set up.
  */
+import { FIRST_ADMIN_ACTOR } from '../engine/operators'
 import path from 'node:path'
 import { openBillingApp } from '../app'
 import { DEMO_SIZES, generateDemoData, type DemoSize } from '../demo/generate'
@@ -40,8 +41,7 @@ async function main(): Promise<void> {
     })
   )
   process.stdout.write('\n')
-  const actor = { operatorId: 1, operatorName: 'Administrator' }
-  core.engine.change(actor, (w) => {
+  core.engine.change(FIRST_ADMIN_ACTOR, (w) => {
     completeSetup(w, { companyName: option('--company') ?? 'Demo Callshop', address: '1 Demo Street', defaultCurrency: 'USD' })
     w.audit({ kind: 'demo.load', description: `Demo data (size ${size}) loaded: ${made.customers} customers, ${made.usageRecords} usage records.` })
   })
