@@ -22,17 +22,32 @@ function step(label, cmd, args) {
   return false
 }
 
+/**
+ * Adds one vitest project's figures to the totals and returns how many failures it counted.
+ * A skipped or todo test is a failure (a test that did not run proves nothing), and so is a test
+ * file that failed outside its tests (a throwing beforeAll marks its tests skipped, an import
+ * error leaves none).
+ */
 function countVitest(file) {
+  let report
   try {
-    const report = JSON.parse(fs.readFileSync(file, 'utf8'))
-    passed += report.numPassedTests ?? 0
-    failed += (report.numFailedTests ?? 0) + (report.numTodoTests ?? 0)
-    // A test file that failed to load has no tests to count: count it as one failure.
-    for (const f of report.testResults ?? []) if (f.status === 'failed' && (f.assertionResults ?? []).length === 0) failed++
-    return true
+    report = JSON.parse(fs.readFileSync(file, 'utf8'))
   } catch {
-    return false
+    return 0
   }
+  let failures = (report.numFailedTests ?? 0) + (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
+  for (const f of report.testResults ?? []) {
+    const results = f.assertionResults ?? []
+    const notRun = results.filter((a) => a.status !== 'passed' && a.status !== 'failed')
+    for (const a of notRun) console.log(`!! not run (${a.status}): ${a.fullName ?? a.title} in ${path.relative(root, f.name)}`)
+    if (f.status === 'failed' && !results.some((a) => a.status === 'failed')) {
+      console.log(`!! test file failed outside its tests: ${path.relative(root, f.name)}${f.message ? `: ${f.message.split('\n')[0]}` : ''}`)
+      failures++
+    }
+  }
+  passed += report.numPassedTests ?? 0
+  failed += failures
+  return failures
 }
 
 const steps = [
@@ -53,7 +68,8 @@ for (const project of ['unit', 'e2e']) {
   const report = path.join(outDir, `vitest-${project}.json`)
   fs.rmSync(report, { force: true })
   const ok = step(`Tests: ${project}`, bin('vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
-  if (!countVitest(report) && !ok) failed++
+  // A run that exits non-zero always counts as a failure, even if its report says otherwise.
+  if (countVitest(report) === 0 && !ok) failed++
 }
 
 console.log(`\n${passed} passed, ${failed} failed`)

@@ -13,16 +13,42 @@ import type { IpcResponse } from '../../src-shared/errors'
 
 export const ROOT = path.resolve(__dirname, '../..')
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** Installed browsers tried after CHROMIUM_PATH, before the one shipped in an npm package. */
+const INSTALLED_BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium']
+
+let browserPath: Promise<string> | null = null
+
+/**
+ * The browser the end-to-end tests drive: `CHROMIUM_PATH`, else an installed Chromium/Chrome,
+ * else the headless Chromium inside the `@sparticuz/chromium` npm package (Linux x64 only), so
+ * `npm install && npm test` needs nothing from apt.
+ */
+export function findChromium(): Promise<string> {
+  browserPath ??= (async () => {
+    const fromEnv = process.env.CHROMIUM_PATH
+    if (fromEnv) {
+      if (!fs.existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH is set to ${fromEnv}, which does not exist.`)
+      return fromEnv
+    }
+    const installed = INSTALLED_BROWSERS.find((p) => fs.existsSync(p))
+    if (installed) return installed
+    if (process.platform !== 'linux' || process.arch !== 'x64') {
+      throw new Error(`No Chromium found: install Chromium or Chrome, or set CHROMIUM_PATH (the npm-shipped fallback covers Linux x64 only).`)
+    }
+    const { default: packaged } = await import('@sparticuz/chromium')
+    return packaged.executablePath()
+  })()
+  return browserPath
+}
 
 /** Headless Chromium as this machine runs it (no sandbox as root, no background network). */
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`No built renderer in ${RENDERER_DIR}. Run \`npm run build\` before the end-to-end tests.`)
   }
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`)
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: await findChromium(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
   })
 }
