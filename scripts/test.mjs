@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { tallyVitestReport } from './vitest-tally.mjs'
 
 const root = path.resolve(import.meta.dirname, '..')
 const outDir = path.join(root, '.test-output')
@@ -22,12 +23,6 @@ function step(label, cmd, args) {
   return false
 }
 
-/**
- * Adds one vitest project's figures to the totals and returns how many failures it counted.
- * A skipped or todo test is a failure (a test that did not run proves nothing), and so is a test
- * file that failed outside its tests (a throwing beforeAll marks its tests skipped, an import
- * error leaves none).
- */
 function countVitest(file) {
   let report
   try {
@@ -35,19 +30,11 @@ function countVitest(file) {
   } catch {
     return 0
   }
-  let failures = (report.numFailedTests ?? 0) + (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
-  for (const f of report.testResults ?? []) {
-    const results = f.assertionResults ?? []
-    const notRun = results.filter((a) => a.status !== 'passed' && a.status !== 'failed')
-    for (const a of notRun) console.log(`!! not run (${a.status}): ${a.fullName ?? a.title} in ${path.relative(root, f.name)}`)
-    if (f.status === 'failed' && !results.some((a) => a.status === 'failed')) {
-      console.log(`!! test file failed outside its tests: ${path.relative(root, f.name)}${f.message ? `: ${f.message.split('\n')[0]}` : ''}`)
-      failures++
-    }
-  }
-  passed += report.numPassedTests ?? 0
-  failed += failures
-  return failures
+  const t = tallyVitestReport(report, root)
+  for (const line of t.notes) console.log(`!! ${line}`)
+  passed += t.passed
+  failed += t.failures
+  return t.failures
 }
 
 const steps = [
