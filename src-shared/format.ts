@@ -61,6 +61,17 @@ export function formatDate(iso: string | null | undefined, opts: { utc?: boolean
   return ymd(p)
 }
 
+/**
+ * The last local day a period covers, given the instant it ends (a lift "until the end of
+ * 2026-12-07" ends at local midnight starting 2026-12-08): the date of the moment before.
+ */
+export function formatLastDay(endIso: string | null | undefined): string {
+  if (endIso === null || endIso === undefined || endIso.trim() === '') return EMPTY
+  const t = Date.parse(endIso)
+  if (Number.isNaN(t)) return endIso
+  return formatDate(new Date(t - 1).toISOString())
+}
+
 /** 1536 -> "1.5 KB"; integer arithmetic, one decimal. */
 export function formatSize(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return EMPTY

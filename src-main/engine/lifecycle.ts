@@ -2,7 +2,7 @@ import { STATUS_LABEL } from '../../src-shared/labels'
 import type { ParsedInputOf } from '../../src-shared/contract'
 import type { CustomerStatus, StatusAction } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
-import { formatDateTime } from '../../src-shared/format'
+import { formatDateTime, formatLastDay } from '../../src-shared/format'
 import { describeValueChange } from './audit'
 import type { Work } from './unitOfWork'
 
@@ -86,9 +86,7 @@ export function addLocalDays(iso: string, days: number): string {
 }
 
 /** The last local day a lift covers: its end instant minus a moment. */
-function liftLastDay(until: string): string {
-  return localDate(new Date(Date.parse(until) - 1).toISOString())
-}
+const liftLastDay = formatLastDay
 
 // ---------------------------------------------------------------------------------------------
 // Rules: which action is allowed from which state, and why not.

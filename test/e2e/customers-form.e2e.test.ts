@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import { applyOverdueSuspension } from '../../src-main/engine/lifecycle'
+import { FIRST_ADMIN_ACTOR } from '../../src-main/engine/operators'
 import { openDemoSession, type DemoSession, type Desk } from '../support/e2e'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -216,6 +218,26 @@ describe('customer form, statuses, classes and import in Chromium', () => {
     const saved = await desk.call('customers.get', { id: await customerRowId('E2E-POST-1') })
     expect(saved.accounts.map((a) => a.accountId)).toEqual(['BOOTH-E2E-1'])
     expect(saved.customFields.find((f) => f.name === 'Contract number')?.value).toBe('C-2026-17')
+  })
+
+  it('lifts an overdue suspension until a chosen day and shows that same day on the Life cycle tab', async () => {
+    const id = await customerRowId('E2E-POST-1')
+    // Suspended is set only by the overdue-invoice rule; stand in for it.
+    desk.app.core.engine.change(FIRST_ADMIN_ACTOR, (w) => applyOverdueSuspension(w, id, true, 'Invoice overdue (test)'))
+    await openFromList('E2E-POST-1')
+    await statusBadge().filter({ hasText: 'Suspended' }).waitFor()
+    const d = new Date(clock)
+    d.setDate(d.getDate() + 7)
+    const chosen = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+    await page.getByRole('button', { name: 'Change status' }).first().click()
+    await dialog().getByRole('radio', { name: 'Lift the suspension until a date', exact: true }).click()
+    await dialog().getByRole('textbox', { name: 'Lift the suspension until' }).fill(chosen)
+    await dialog().getByRole('textbox', { name: 'Note' }).click() // leaves the date field, which parses it
+    await dialog().getByRole('button', { name: 'Lift suspension', exact: true }).click()
+    await statusBadge().filter({ hasText: 'Active' }).waitFor()
+    await tab(/^Life cycle/).click()
+    // The last day the lift covers, as chosen — not the calendar date of the instant it ends.
+    expect(await page.getByTestId('date-lifted-until').innerText()).toBe(chosen)
   })
 
   it('provisionally terminates a customer, then the scheduler terminates it permanently once the reactivation period passed', async () => {

@@ -1,17 +1,18 @@
 import { Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core'
 import type { CustomerDetail } from '../../../../../src-shared/domain'
-import { formatDate, formatDateTime } from '../../../../../src-shared/format'
+import { formatDate, formatDateTime, formatLastDay } from '../../../../../src-shared/format'
 import { STATUS_LABEL } from '../../../lib/labels'
 import { StatusBadge } from '../../status/StatusBadge'
 
-function DateItem(props: { label: string; value: string | null; date?: boolean; testId: string }) {
+/** `date`: a calendar date; `lastDay`: the day that ends at the instant given (a lift's end). */
+function DateItem(props: { label: string; value: string | null; date?: boolean; lastDay?: boolean; testId: string }) {
   return (
     <div>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
         {props.label}
       </Text>
       <Text size="sm" style={{ fontVariantNumeric: 'tabular-nums' }} data-testid={props.testId}>
-        {props.date ? formatDate(props.value) : formatDateTime(props.value)}
+        {props.lastDay ? formatLastDay(props.value) : props.date ? formatDate(props.value) : formatDateTime(props.value)}
       </Text>
     </div>
   )
@@ -46,7 +47,7 @@ export function LifeCycleTab(props: { detail: CustomerDetail; onChangeStatus: ()
           <DateItem label="Provisionally terminated at" value={d.provisionallyTerminatedAt} testId="date-provisional" />
           <DateItem label="Reactivation deadline" value={d.reactivationDeadline} testId="date-reactivation-deadline" />
           <DateItem label="Permanent termination date" value={d.terminatedAt} date testId="date-terminated" />
-          <DateItem label="Suspension lifted until" value={d.suspensionLiftedUntil} date testId="date-lifted-until" />
+          <DateItem label="Suspension lifted until" value={d.suspensionLiftedUntil} lastDay testId="date-lifted-until" />
         </SimpleGrid>
       </Paper>
 
