@@ -30,6 +30,23 @@ export function currency(code: string): Currency {
   return c
 }
 
+const MAX_EXPONENT = Math.max(...CURRENCIES.map((c) => c.exponent))
+
+/**
+ * Compare two amounts in possibly different currencies by their face value (exponent applied,
+ * no exchange rate): KWD 88.434 > USD 88.43 < PLN 790.80. Exact: the float shortcut is only
+ * trusted when it separates the two, ties are settled in BigInt.
+ */
+export function compareAmounts(aMinor: number, aExponent: number, bMinor: number, bExponent: number): number {
+  if (aExponent === bExponent) return aMinor < bMinor ? -1 : aMinor > bMinor ? 1 : 0
+  const fa = aMinor * 10 ** (MAX_EXPONENT - aExponent)
+  const fb = bMinor * 10 ** (MAX_EXPONENT - bExponent)
+  if (fa !== fb) return fa < fb ? -1 : 1
+  const ba = BigInt(aMinor) * 10n ** BigInt(MAX_EXPONENT - aExponent)
+  const bb = BigInt(bMinor) * 10n ** BigInt(MAX_EXPONENT - bExponent)
+  return ba < bb ? -1 : ba > bb ? 1 : 0
+}
+
 const AMOUNT_RE = /^([+-])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?$/
 
 /**

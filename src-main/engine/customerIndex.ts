@@ -1,4 +1,5 @@
 import type { BalanceControl, CustomerFilters, CustomerRow, CustomerSortKey, CustomerStatus } from '../../src-shared/domain'
+import { compareAmounts, currency } from '../../src-shared/money'
 import type { Value } from '../db/access'
 import type { DbReader } from '../db/store'
 
@@ -19,6 +20,8 @@ interface Entry extends CustomerRow {
   customerIdKey: string
   companyKey: string
   classNameKey: string
+  /** The currency's exponent: amounts sort by face value across currencies. */
+  exponent: number
 }
 
 interface LoadedRow {
@@ -67,9 +70,13 @@ const KEY: Record<CustomerSortKey, (a: Entry, b: Entry) => number> = {
   companyName: (a, b) => cmp(a.companyKey, b.companyKey),
   balanceControl: (a, b) => cmp(a.balanceControl, b.balanceControl),
   // What the customer owes, so "largest first" means the biggest debts (prepaid funds are negative).
-  balance: (a, b) => a.balanceMinor - b.balanceMinor,
-  unallocated: (a, b) => a.unallocatedPaymentsMinor - b.unallocatedPaymentsMinor,
-  creditLimit: (a, b) => (a.creditLimitMinor ?? -Infinity) - (b.creditLimitMinor ?? -Infinity) || 0,
+  balance: (a, b) => compareAmounts(a.balanceMinor, a.exponent, b.balanceMinor, b.exponent),
+  unallocated: (a, b) => compareAmounts(a.unallocatedPaymentsMinor, a.exponent, b.unallocatedPaymentsMinor, b.exponent),
+  // No limit sorts below every limit.
+  creditLimit: (a, b) =>
+    a.creditLimitMinor === null || b.creditLimitMinor === null
+      ? (a.creditLimitMinor === null ? 0 : 1) - (b.creditLimitMinor === null ? 0 : 1)
+      : compareAmounts(a.creditLimitMinor, a.exponent, b.creditLimitMinor, b.exponent),
   status: (a, b) => a.status.localeCompare(b.status),
   currency: (a, b) => a.currency.localeCompare(b.currency),
   className: (a, b) => cmp(a.classNameKey, b.classNameKey)
@@ -262,6 +269,7 @@ function toEntry(r: LoadedRow, ordinal: number): Entry {
     haystack: foldForSearch([r.customer_id, r.company_name, r.phone, r.phone.replace(/[^\d+]/g, ''), r.first_name, r.last_name, r.accounts ?? ''].join('\u0001')),
     customerIdKey: foldForSearch(r.customer_id),
     companyKey: foldForSearch(r.company_name),
-    classNameKey: foldForSearch(r.class_name ?? '')
+    classNameKey: foldForSearch(r.class_name ?? ''),
+    exponent: currency(r.currency).exponent
   }
 }

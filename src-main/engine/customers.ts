@@ -1,3 +1,4 @@
+import Papa from 'papaparse'
 import type { ParsedInputOf } from '../../src-shared/contract'
 import type { CustomerDetail, CustomerRow, CustomerStatus, CustomFieldDefinition, StatusHistoryEntry } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
@@ -77,37 +78,41 @@ function plainRow(e: CustomerRow): CustomerRow {
   }
 }
 
-function csvCell(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v
-}
+const EXPORT_COLUMNS = ['customer_id', 'company_name', 'balance_control', 'currency', 'balance', 'available_funds', 'unallocated_payments', 'credit_limit', 'status', 'class']
 
-/** Text a spreadsheet would run as a formula ("=HYPERLINK(...)") is kept as text. */
-function csvText(v: string): string {
-  return csvCell(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v)
-}
+/**
+ * Text a spreadsheet would run as a formula ("=HYPERLINK(...)") is kept as text with a leading
+ * "'"; plain signed amounts ("-176.55") are numbers, not formulas, and stay as they are.
+ */
+const FORMULA_START = /^(?![-+]?\d+(?:\.\d+)?$)[=+\-@\t\r]/
 
-/** The filtered, sorted list as CSV (amounts exact, in each customer's currency). */
+/**
+ * The filtered, sorted list as CSV (amounts exact, in each customer's currency), with a UTF-8
+ * byte-order mark so spreadsheet programs read "Łódź" and "Москва" as written.
+ */
 export function exportCustomersCsv(r: DbReader, index: CustomerIndex, q: CustomerQuery, nowIso: string): { fileName: string; csv: string; rows: number } {
   index.refresh(r)
   const rows = index.query(q)
-  const lines = [
-    'customer_id,company_name,balance_control,currency,balance,available_funds,unallocated_payments,credit_limit,status,class',
-    ...rows.map((c) =>
-      [
-        csvText(c.customerId),
-        csvText(c.companyName),
+  const plain = (minor: number, code: string) => formatMinor(minor, code, { grouping: false })
+  const body = Papa.unparse(
+    {
+      fields: EXPORT_COLUMNS,
+      data: rows.map((c) => [
+        c.customerId,
+        c.companyName,
         c.balanceControl,
         c.currency,
-        formatMinor(c.balanceMinor, c.currency, { grouping: false }),
-        c.balanceControl === 'prepaid' ? formatMinor(-c.balanceMinor, c.currency, { grouping: false }) : '',
-        formatMinor(c.unallocatedPaymentsMinor, c.currency, { grouping: false }),
-        c.creditLimitMinor === null ? '' : formatMinor(c.creditLimitMinor, c.currency, { grouping: false }),
+        plain(c.balanceMinor, c.currency),
+        c.balanceControl === 'prepaid' ? plain(-c.balanceMinor, c.currency) : '',
+        plain(c.unallocatedPaymentsMinor, c.currency),
+        c.creditLimitMinor === null ? '' : plain(c.creditLimitMinor, c.currency),
         STATUS_LABEL[c.status],
-        csvText(c.className ?? '')
-      ].join(',')
-    )
-  ]
-  return { fileName: `customers-${nowIso.slice(0, 10)}.csv`, csv: lines.join('\r\n') + '\r\n', rows: rows.length }
+        c.className ?? ''
+      ])
+    },
+    { newline: '\r\n', escapeFormulae: FORMULA_START }
+  )
+  return { fileName: `customers-${nowIso.slice(0, 10)}.csv`, csv: `\uFEFF${body}\r\n`, rows: rows.length }
 }
 
 // ---------------------------------------------------------------------------------------------

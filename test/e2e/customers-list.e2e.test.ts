@@ -210,8 +210,12 @@ describe('customer list in Chromium over the loopback host', () => {
     await page.getByRole('button', { name: 'Export CSV' }).click()
     const file = await download
     expect(file.suggestedFilename()).toMatch(/^customers-\d{4}-\d{2}-\d{2}\.csv$/)
-    const lines = fs
-      .readFileSync((await file.path())!, 'utf8')
+    const bytes = fs.readFileSync((await file.path())!)
+    // The saved file starts with the UTF-8 byte-order mark (Excel needs it for Łódź, Москва).
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const lines = bytes
+      .subarray(3)
+      .toString('utf8')
       .split(/\r?\n/)
       .filter((l) => l !== '')
     expect(lines[0]).toMatch(/^customer_id,company_name,/)

@@ -3,6 +3,7 @@ import { openBillingApp } from '../../src-main/app'
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { AuditEntry } from '../../src-shared/domain'
 import type { IpcResponse } from '../../src-shared/errors'
+import { formatMinor } from '../../src-shared/money'
 import { tmpDataDir } from '../support/tmp'
 
 const clock = { now: Date.parse('2026-11-21T10:00:00Z') }
@@ -111,8 +112,9 @@ describe('customers', () => {
     expect(terminated.total).toBeGreaterThan(0)
     expect(terminated.rows.every((r) => r.status === 'permanently-terminated')).toBe(true)
     const byBalance = await ok('customers.list', { sort: { key: 'balance', dir: 'desc' }, limit: 500 })
-    const balances = byBalance.rows.map((r) => r.balanceMinor)
-    expect(balances).toEqual([...balances].sort((a, b) => b - a))
+    // By face value across currencies (exponent applied, no exchange rate).
+    const faceValues = byBalance.rows.map((r) => Number(formatMinor(r.balanceMinor, r.currency, { grouping: false })))
+    expect(faceValues).toEqual([...faceValues].sort((a, b) => b - a))
     const prepaidUsd = await ok('customers.list', { filters: { balanceControl: 'prepaid', currency: 'USD' }, limit: 500 })
     expect(prepaidUsd.rows.every((r) => r.balanceControl === 'prepaid' && r.currency === 'USD')).toBe(true)
     const over = await ok('customers.list', { filters: { overCreditLimit: true }, limit: 500 })
@@ -127,15 +129,37 @@ describe('customers', () => {
     await app.close()
   })
 
+  it('sorts by balance, unallocated payments and credit limit by the amount, across currencies', async () => {
+    const { app, ok } = await desk(false)
+    // KWD 88.434 is 88434 minor units: by raw minor units it would sort above PLN 1,026.88.
+    const make = (customerId: string, currency: string, openingBalance: string, creditLimit: string) =>
+      ok('customers.create', { ...base, customerId, balanceControl: 'postpaid', currency, openingBalance, creditLimit })
+    await make('pln-1026', 'PLN', '1026.88', '2000')
+    await make('kwd-88', 'KWD', '88.434', '100.000')
+    await make('pln-790', 'PLN', '790.80', '900')
+    await make('jpy-5000', 'JPY', '5000', '6000')
+    await make('usd-88-43', 'USD', '88.43', '150')
+    const order = async (key: 'balance' | 'creditLimit', dir: 'asc' | 'desc') => (await ok('customers.list', { sort: { key, dir }, limit: 500 })).rows.map((r) => r.customerId)
+    expect(await order('balance', 'desc')).toEqual(['jpy-5000', 'pln-1026', 'pln-790', 'kwd-88', 'usd-88-43'])
+    expect(await order('balance', 'asc')).toEqual(['usd-88-43', 'kwd-88', 'pln-790', 'pln-1026', 'jpy-5000'])
+    expect(await order('creditLimit', 'desc')).toEqual(['jpy-5000', 'pln-1026', 'pln-790', 'usd-88-43', 'kwd-88'])
+    await app.close()
+  })
+
   it('exports the filtered list as CSV with exact amounts', async () => {
     const { app, ok } = await desk()
     await ok('customers.create', { ...base, customerId: 'a', companyName: 'Comma, Inc', balanceControl: 'prepaid', currency: 'USD', openingBalance: '1234.5' })
     await ok('customers.create', { ...base, customerId: 'b', balanceControl: 'postpaid', currency: 'JPY', openingBalance: '700' })
+    await ok('customers.create', { ...base, customerId: 'lodz', companyName: '=HYPERLINK("x") Łódź Москва', balanceControl: 'prepaid', currency: 'PLN', openingBalance: '5' })
     const out = await ok('customers.exportCsv', { filters: { balanceControl: 'prepaid' } })
-    expect(out.rows).toBe(1)
-    expect(out.csv.split('\r\n')).toEqual([
+    expect(out.rows).toBe(2)
+    // A UTF-8 byte-order mark first, so Excel reads Łódź and Москва as written.
+    expect(out.csv.startsWith('\uFEFF')).toBe(true)
+    expect(out.csv.slice(1).split('\r\n')).toEqual([
       'customer_id,company_name,balance_control,currency,balance,available_funds,unallocated_payments,credit_limit,status,class',
       'a,"Comma, Inc",prepaid,USD,-1234.50,1234.50,0.00,,Active,',
+      // Text a spreadsheet would run as a formula is kept as text; negative amounts stay numbers.
+      `lodz,"'=HYPERLINK(""x"") Łódź Москва",prepaid,PLN,-5.00,5.00,0.00,,Active,`,
       ''
     ])
     await app.close()

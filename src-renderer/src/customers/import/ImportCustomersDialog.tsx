@@ -6,7 +6,8 @@ import { invalidate, useMutation } from '../../api/query'
 import { BALANCE_CONTROL_LABEL } from '../../lib/labels'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { plural } from '../../classes/describe'
-import { downloadText, IMPORT_COLUMNS, templateCsv } from './template'
+import { downloadText } from '../../lib/download'
+import { IMPORT_COLUMNS, templateCsv } from './template'
 
 function readText(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -112,7 +113,7 @@ export function ImportCustomersDialog(props: { opened: boolean; onClose: () => v
           <Code>customer_id</Code>, <Code>balance_control</Code> (prepaid or postpaid), <Code>currency</Code>. <Code>class</Code> is a
           class name, <Code>blocked</Code> is yes or no, amounts are written like 1,234.56. Nothing is written unless the whole file is
           valid — or you choose to import only the valid rows.{' '}
-          <Anchor component="button" type="button" size="sm" onClick={() => downloadText('customers-import-template.csv', templateCsv())}>
+          <Anchor component="button" type="button" size="sm" onClick={() => downloadText('customers-import-template.csv', templateCsv(), 'text/csv;charset=utf-8')}>
             Download template
           </Anchor>
         </Text>

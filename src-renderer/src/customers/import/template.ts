@@ -23,17 +23,3 @@ export const IMPORT_COLUMNS = [
 export function templateCsv(): string {
   return `${IMPORT_COLUMNS.join(',')}\r\n`
 }
-
-/** Offer a text as a file download without leaving the page. */
-export function downloadText(fileName: string, text: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = fileName
-  a.rel = 'noopener'
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  // Give the download a moment to start before the URL is released.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}

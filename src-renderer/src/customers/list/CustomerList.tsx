@@ -13,7 +13,7 @@ import { ImportCustomersButton } from '../import/ImportCustomersButton'
 import { CustomerFilterBar, OVERDUE_LATER } from './CustomerFilterBar'
 import { CustomerGrid } from './CustomerGrid'
 import { invalidateCustomerPages, useCustomerPages, type CustomerQuery } from './customer-pages'
-import { downloadText } from './download'
+import { downloadText } from '../../lib/download'
 import { DownloadIcon, PlusIcon, SearchIcon } from '../../lib/icons'
 import { activeFilterCount, useCustomerList } from './list-store'
 
