@@ -1,7 +1,8 @@
 import type { ParsedInputOf } from '../../src-shared/contract'
-import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult, BalanceControl } from '../../src-shared/domain'
+import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult, BalanceControl, CustomerStatus } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { formatMoney, parseAmount } from '../../src-shared/money'
+import { checkPaymentCeiling, operationRefusal } from '../../src-shared/statusRules'
 import type { DbReader } from '../db/store'
 import { describeAmountChange } from './audit'
 import { luhnValid } from './gateway'
@@ -56,6 +57,7 @@ interface CustomerMoney {
   balance_minor: number
   unallocated_minor: number
   credit_limit_minor: number | null
+  status: CustomerStatus
 }
 
 export interface Plan {
@@ -71,7 +73,7 @@ export interface Plan {
 
 function loadCustomer(r: DbReader, id: number): CustomerMoney {
   const c = r.get<CustomerMoney>(
-    'SELECT id, customer_id, company_name, balance_control, currency, balance_minor, unallocated_minor, credit_limit_minor FROM customers WHERE id = ?',
+    'SELECT id, customer_id, company_name, balance_control, currency, balance_minor, unallocated_minor, credit_limit_minor, status FROM customers WHERE id = ?',
     [id]
   )
   if (!c) throw new AppError('NOT_FOUND', `Customer ${id} does not exist.`, 'customerId')
@@ -99,6 +101,10 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
   // A date the person picks is a day on this computer's calendar, not UTC's.
   const today = localDate(nowIso)
   const c = loadCustomer(r, input.customerId)
+  // What the customer's status allows comes first. Settling keeps what the gateway already did:
+  // the status was checked when the request was sent, and the card has been charged.
+  const refusal = settling ? null : operationRefusal(c.status, input.operation)
+  if (refusal) throw new AppError('VALIDATION', refusal, 'operation')
   const target = WITH_TRANSACTION.has(input.operation) ? findCardTarget(r, c, input, nowIso, settling) : null
   if (!WITH_TRANSACTION.has(input.operation) && input.transactionId !== '') {
     throw new AppError('VALIDATION', 'A transaction ID applies only to e-commerce refunds, captures and voids.', 'transactionId')
@@ -116,6 +122,7 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
     amount = parseAmount(input.amount, c.currency, 'amount')
     if (amount <= 0) throw new AppError('VALIDATION', 'The amount must be more than zero; the operation type decides the direction.', 'amount')
   }
+  if (!settling) checkPaymentCeiling(c.status, c.balance_minor, amount, c.currency)
   if (input.operation === 'capture' && amount > target!.amountMinor) {
     throw new AppError('VALIDATION', `A capture can take at most the authorized ${formatMoney(target!.amountMinor, c.currency)}; the rest is released.`, 'amount')
   }
