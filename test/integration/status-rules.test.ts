@@ -158,8 +158,7 @@ describe.each(STATUSES)('editing a customer who is %s', (status) => {
     expect(account.ok).toBe(!frozen)
     if (frozen) expect(footprint(c.id)).toEqual(before)
   })
-}
-)
+})
 
 describe('an exported customer', () => {
   it('takes no status action but Clear export; once cleared, it can pay and be edited again', async () => {
