@@ -51,11 +51,21 @@ export const setupInput = z
   })
   .strict()
 
+/** The largest "Maximum amount per operation" (major units): 10^15 minor units of KWD, still exact. */
+export const MAX_OPERATION_AMOUNT_CEILING = 1_000_000_000_000
+
 export const settingsInput = z
   .object({
     companyName: text('Company name', 200).min(1, 'Company name is required.'),
     address: text('Address', 1000),
-    cardAuthorizationDays: z.number().int().min(1, 'At least 1 day.').max(30, 'At most 30 days.').optional()
+    cardAuthorizationDays: z.number().int().min(1, 'At least 1 day.').max(30, 'At most 30 days.').optional(),
+    /** Whole major units of the customer's currency; the bound keeps it exact in every currency. */
+    maxOperationAmount: z
+      .number({ error: 'Enter a whole number.' })
+      .int('Enter a whole number of currency units, without decimals.')
+      .min(1, 'At least 1.')
+      .max(MAX_OPERATION_AMOUNT_CEILING, 'At most 1,000,000,000,000.')
+      .optional()
   })
   .strict()
 

@@ -16,6 +16,11 @@ export interface CompanySettings {
   defaultCurrency: string
   /** Card authorizations expire after this many days (default 7). */
   cardAuthorizationDays: number
+  /**
+   * The most one balance operation may move, in whole major units of the customer's currency
+   * (default 1,000,000: 1,000,000 JPY, 1,000,000.00 USD, 1,000,000.000 KWD).
+   */
+  maxOperationAmount: number
 }
 
 export interface BackupInfo {

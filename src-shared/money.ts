@@ -54,6 +54,18 @@ const AMOUNT_RE = /^([+-])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?$/
  * More decimals than the currency has is an error, never a rounding guess ("1.234" in USD).
  */
 export function parseAmount(text: string, code: string, field = 'amount'): number {
+  const value = parseAmountExact(text, code, field)
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new AppError('VALIDATION', 'The amount is too large.', field)
+  }
+  return Number(value) // exact: checked to be a safe integer above
+}
+
+/**
+ * The same parse without a size limit, as a bigint: for callers that refuse large amounts with
+ * their own limit (the maximum amount per operation) and want to name it.
+ */
+export function parseAmountExact(text: string, code: string, field = 'amount'): bigint {
   const cur = currency(code)
   const s = text.trim().replace(/\s+/g, '')
   const m = AMOUNT_RE.exec(s)
@@ -71,11 +83,7 @@ export function parseAmount(text: string, code: string, field = 'amount'): numbe
     )
   }
   const minor = BigInt(whole) * 10n ** BigInt(cur.exponent) + BigInt((frac + '0'.repeat(cur.exponent)).slice(0, cur.exponent) || '0')
-  const value = sign * minor
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new AppError('VALIDATION', 'The amount is too large.', field)
-  }
-  return Number(value) // exact: checked to be a safe integer above
+  return sign * minor
 }
 
 /** "1234567" minor units of USD -> "12,345.67"; negative amounts get a leading minus. */

@@ -1,12 +1,14 @@
 import type { ParsedInputOf } from '../../src-shared/contract'
-import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult, BalanceControl } from '../../src-shared/domain'
+import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult, BalanceControl, CustomerStatus } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
-import { formatMoney, parseAmount } from '../../src-shared/money'
+import { currency, formatMoney, parseAmountExact } from '../../src-shared/money'
+import { checkPaymentCeiling, operationRefusal } from '../../src-shared/statusRules'
 import type { DbReader } from '../db/store'
 import { describeAmountChange } from './audit'
 import { luhnValid } from './gateway'
 import { postToLedger } from './ledger'
 import { localDate } from './lifecycle'
+import { maxOperationMinor } from './settings'
 import type { Work } from './unitOfWork'
 
 type AdjustmentInput = ParsedInputOf<'adjustments.preview'>
@@ -56,6 +58,7 @@ interface CustomerMoney {
   balance_minor: number
   unallocated_minor: number
   credit_limit_minor: number | null
+  status: CustomerStatus
 }
 
 export interface Plan {
@@ -71,7 +74,7 @@ export interface Plan {
 
 function loadCustomer(r: DbReader, id: number): CustomerMoney {
   const c = r.get<CustomerMoney>(
-    'SELECT id, customer_id, company_name, balance_control, currency, balance_minor, unallocated_minor, credit_limit_minor FROM customers WHERE id = ?',
+    'SELECT id, customer_id, company_name, balance_control, currency, balance_minor, unallocated_minor, credit_limit_minor, status FROM customers WHERE id = ?',
     [id]
   )
   if (!c) throw new AppError('NOT_FOUND', `Customer ${id} does not exist.`, 'customerId')
@@ -99,6 +102,10 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
   // A date the person picks is a day on this computer's calendar, not UTC's.
   const today = localDate(nowIso)
   const c = loadCustomer(r, input.customerId)
+  // What the customer's status allows comes first. Settling keeps what the gateway already did:
+  // the status was checked when the request was sent, and the card has been charged.
+  const refusal = settling ? null : operationRefusal(c.status, input.operation)
+  if (refusal) throw new AppError('VALIDATION', refusal, 'operation')
   const target = WITH_TRANSACTION.has(input.operation) ? findCardTarget(r, c, input, nowIso, settling) : null
   if (!WITH_TRANSACTION.has(input.operation) && input.transactionId !== '') {
     throw new AppError('VALIDATION', 'A transaction ID applies only to e-commerce refunds, captures and voids.', 'transactionId')
@@ -113,9 +120,9 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
   if (input.operation === 'void' && input.amount.trim() === '') amount = target!.amountMinor
   else {
     if (input.amount.trim() === '') throw new AppError('VALIDATION', 'Enter an amount.', 'amount')
-    amount = parseAmount(input.amount, c.currency, 'amount')
-    if (amount <= 0) throw new AppError('VALIDATION', 'The amount must be more than zero; the operation type decides the direction.', 'amount')
+    amount = parseOperationAmount(r, input.amount, c.currency, settling)
   }
+  if (!settling) checkPaymentCeiling(c.status, c.balance_minor, amount, c.currency)
   if (input.operation === 'capture' && amount > target!.amountMinor) {
     throw new AppError('VALIDATION', `A capture can take at most the authorized ${formatMoney(target!.amountMinor, c.currency)}; the rest is released.`, 'amount')
   }
@@ -158,6 +165,7 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
   const unallocatedDelta = input.operation === 'ecommerce-refund' ? -Math.min(amount, c.unallocated_minor) : effect.unallocated * amount
   const balanceAfter = c.balance_minor + balanceDelta
   const unallocatedAfter = c.unallocated_minor + unallocatedDelta
+  checkExact(c, balanceAfter, unallocatedAfter)
   const auditTexts =
     balanceDelta !== 0
       ? [balanceText(c, c.balance_minor, balanceAfter, effect.source, xdrLabel)]
@@ -288,6 +296,36 @@ export function recordAdjustment(
     w.at
   ])
   return result
+}
+
+/**
+ * The amount as typed, in minor units: more than zero and at most the maximum amount per
+ * operation (Settings), refused on the Amount field with the limit named. Settling a card
+ * answer skips the limit: the gateway already moved the money.
+ */
+function parseOperationAmount(r: DbReader, text: string, code: string, settling: boolean): number {
+  const minor = parseAmountExact(text, code, 'amount')
+  if (minor <= 0n) throw new AppError('VALIDATION', 'The amount must be more than zero; the operation type decides the direction.', 'amount')
+  const max = maxOperationMinor(r, currency(code).exponent)
+  if (minor > max && !settling) {
+    throw new AppError('VALIDATION', `One operation can move at most ${formatMoney(Number(max), code)} (the maximum amount per operation, in Settings).`, 'amount')
+  }
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new AppError('VALIDATION', 'The amount is too large.', 'amount')
+  return Number(minor)
+}
+
+/**
+ * Every figure an operation leaves must stay an exact (safe) integer of minor units; past that,
+ * arithmetic on it would silently round. Refused on the Amount field, naming the edge.
+ */
+function checkExact(c: CustomerMoney, balanceAfter: number, unallocatedAfter: number): void {
+  const edge = (v: number) => formatMoney(v < 0 ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER, c.currency)
+  const beyond = (what: string, shown: number) =>
+    new AppError('VALIDATION', `This operation would take ${what} beyond ${edge(shown)}, the most the books can hold exactly.`, 'amount')
+  if (!Number.isSafeInteger(balanceAfter)) {
+    throw c.balance_control === 'prepaid' ? beyond('available funds', -balanceAfter) : beyond('the balance', balanceAfter)
+  }
+  if (!Number.isSafeInteger(unallocatedAfter)) throw beyond('unallocated payments', unallocatedAfter)
 }
 
 function findCardTarget(r: DbReader, c: CustomerMoney, input: AdjustmentInput, nowIso: string, settling: boolean): CardTarget {

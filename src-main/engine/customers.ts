@@ -8,6 +8,7 @@ import { describeAmountChange, describeValueChange } from './audit'
 import { getClass } from './customerClasses'
 import type { CustomerIndex, CustomerQuery } from './customerIndex'
 import { STATUS_LABEL } from '../../src-shared/labels'
+import { editRefusal } from '../../src-shared/statusRules'
 import { allowedActions, recordStatusChange } from './lifecycle'
 import type { Work } from './unitOfWork'
 
@@ -306,9 +307,16 @@ export function createCustomer(w: Work, input: CreateInput): number {
 
 const money = (minor: number | null, currency: string) => (minor === null ? '' : formatMinor(minor, currency))
 
+/** Permanently terminated and exported customers take no edits (docs/customer-lifecycle.md). */
+function checkEditable(c: StoredCustomer, field?: string): void {
+  const refusal = editRefusal(c.status)
+  if (refusal) throw new AppError('VALIDATION', refusal, field)
+}
+
 /** Edit a customer; currency and balance never change here. Each changed field is audited. */
 export function updateCustomer(w: Work, input: UpdateInput): void {
   const c = loadCustomer(w, input.id)
+  checkEditable(c)
   const klass = checkClass(w, input.classId, c.currency)
   const creditLimit = parseCreditLimit(input.creditLimit, c.balance_control, c.currency)
   if (creditLimit !== null && creditLimit !== c.credit_limit_minor && creditLimit < c.balance_minor && !input.confirmCreditLimitBelowBalance) {
@@ -375,7 +383,7 @@ export function updateCustomer(w: Work, input: UpdateInput): void {
 
 export function addAccount(w: Work, customerRowId: number, accountId: string): void {
   const c = loadCustomer(w, customerRowId)
-  if (c.lifecycle === 'permanently-terminated') throw new AppError('VALIDATION', 'Permanently terminated customers cannot get new accounts.', 'accountId')
+  checkEditable(c, 'accountId')
   const taken = w.get<{ customer_id: string }>('SELECT c.customer_id FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.account_id = ?', [accountId])
   if (taken) throw new AppError('CONFLICT', `Account "${accountId}" already belongs to customer "${taken.customer_id}".`, 'accountId')
   w.insert("INSERT INTO accounts (customer_id, account_id, status, created_at) VALUES (?, ?, 'active', ?)", [c.id, accountId, w.at])

@@ -113,6 +113,8 @@ export function refusalReason(s: LifecycleState & { reactivationDeadline: string
       if (inactive) return `A customer who is ${inactive.toLowerCase()} cannot be blocked.`
       return s.blocked ? 'The customer is already blocked.' : null
     case 'unblock':
+      // An exported customer accepts no change until the mark is cleared (the block comes back then).
+      if (s.lifecycle === 'exported') return 'An exported customer accepts no changes until the export mark is cleared; clear the export first.'
       if (s.blocked) return null
       return s.suspended ? `The customer is not blocked. ${SUSPENSION_IS_AUTOMATIC}` : 'The customer is not blocked.'
     case 'lift-suspension':

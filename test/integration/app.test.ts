@@ -45,7 +45,7 @@ describe('billing app over the handler table', () => {
     expect(res.ok).toBe(true)
     const status = (res as { value: AppStatus }).value
     expect(status.phase).toBe('ready')
-    expect(status.settings).toEqual({ companyName: 'Łódź Callshop', address: 'ul. Piotrkowska 1', defaultCurrency: 'PLN', cardAuthorizationDays: 7 })
+    expect(status.settings).toEqual({ companyName: 'Łódź Callshop', address: 'ul. Piotrkowska 1', defaultCurrency: 'PLN', cardAuthorizationDays: 7, maxOperationAmount: 1_000_000 })
     expect(status.counts.customers).toBe(100)
     // Repeating setup is refused rather than silently overwriting the company.
     expect(await app.dispatch('setup.complete', setup, { transport: 'test' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })

@@ -71,8 +71,9 @@ describe('allowed status actions', () => {
     expect(allowedActions({ ...pt, blocked: true }, NOW)).toEqual(['unblock', 'reactivate', 'permanently-terminate'])
   })
 
-  it('exported customers can only be cleared back to active (or unblocked)', () => {
+  it('exported customers can only be cleared back to active, even when blocked', () => {
     expect(allowedActions(base({ lifecycle: 'exported' }), NOW)).toEqual(['clear-export'])
+    expect(allowedActions(base({ lifecycle: 'exported', blocked: true }), NOW)).toEqual(['clear-export'])
     expect(refusalReason(base({ lifecycle: 'exported' }), 'permanently-terminate', NOW)).toBe('An exported customer cannot be terminated; clear the export first.')
     expect(refusalReason(base(), 'clear-export', NOW)).toBe('The customer is not exported.')
   })

@@ -11,10 +11,11 @@ import { useAppStatus } from '../app/status'
 import { localDatePlus } from '../customers/status/actions'
 import { BALANCE_CONTROL_LABEL } from '../lib/labels'
 import { QueryError } from '../lib/QueryError'
+import { StatusBadge } from '../customers/status/StatusBadge'
 import { DETAIL_FIELDS, DETAILS_FORM_ID, DetailsStep, detailsComplete, type DetailField, type DetailsValues } from './DetailsStep'
 import { newOperationKey } from './operation-key'
 import { OperationStep } from './OperationStep'
-import { balanceLabel, operationInfo, shownBalance } from './operations'
+import { balanceLabel, operationInfo, shownBalance, statusLimits } from './operations'
 import { Receipt } from './Receipt'
 import { ResultStep } from './ResultStep'
 import { SummaryStep } from './SummaryStep'
@@ -301,7 +302,14 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
         </Text>
 
         {step === 0 && (
-          <OperationStep control={customer.balanceControl} value={operation} onChange={chooseOperation} onContinue={toDetails} error={errors.operation} />
+          <OperationStep
+            control={customer.balanceControl}
+            value={operation}
+            onChange={chooseOperation}
+            onContinue={toDetails}
+            error={errors.operation}
+            limits={statusLimits(customer)}
+          />
         )}
         {step === 1 && op && (
           <DetailsStep
@@ -437,9 +445,12 @@ function CustomerStrip({ customer }: { customer: CustomerDetail }) {
   const shown = shownBalance(c.balanceControl, c.balanceMinor)
   return (
     <Group justify="space-between" className="adj-customer" wrap="wrap" gap="xs">
-      <Text size="sm">
-        <bdi>{c.companyName || 'No company name'}</bdi> · {BALANCE_CONTROL_LABEL[c.balanceControl]} · {c.currency}
-      </Text>
+      <Group gap="xs" wrap="nowrap">
+        <StatusBadge status={c.status} testId="adj-customer-status" />
+        <Text size="sm">
+          <bdi>{c.companyName || 'No company name'}</bdi> · {BALANCE_CONTROL_LABEL[c.balanceControl]} · {c.currency}
+        </Text>
+      </Group>
       <Group gap="md">
         <Text size="sm">
           {balanceLabel(c.balanceControl)}{' '}

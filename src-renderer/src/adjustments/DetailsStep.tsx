@@ -4,7 +4,7 @@ import { DateInput } from '@mantine/dates'
 import type { CustomerDetail, ServiceOption } from '../../../src-shared/domain'
 import { formatAmount } from '../../../src-shared/format'
 import { TEST_CARDS } from '../../../src-shared/testCards'
-import type { OperationInfo } from './operations'
+import { statusLimits, type OperationInfo } from './operations'
 
 export interface DetailsValues {
   /** As typed: the engine parses it exactly in the customer's currency. */
@@ -89,7 +89,10 @@ export function DetailsStep(props: {
 
   const refund = op.key === 'refund'
   const unallocated = customer.unallocatedPaymentsMinor
-  const amountDescription = refund
+  const ceiling = statusLimits(customer).paymentCeilingMinor
+  const amountDescription = ceiling !== null
+    ? `At most ${formatAmount(ceiling, cur, { withCode: true })}: what the permanently terminated customer still owes, to settle the final invoice.`
+    : refund
     ? unallocated > 0
       ? `At most ${formatAmount(unallocated, cur, { withCode: true })}: the customer's unallocated payments, which the refund reduces.`
       : 'This customer has no unallocated payments, so there is nothing to refund.'

@@ -1,7 +1,7 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react'
-import { Text } from '@mantine/core'
+import { Alert, Text } from '@mantine/core'
 import type { AdjustmentOperation, BalanceControl } from '../../../src-shared/domain'
-import { CARD_NOTE, OPERATIONS, type OperationInfo } from './operations'
+import { CARD_NOTE, OPERATIONS, type OperationInfo, type StatusLimits } from './operations'
 
 /**
  * Step 1, Operation type: one radio group of the ten operations, the five manual ones first, then
@@ -14,9 +14,13 @@ export function OperationStep(props: {
   onChange: (op: AdjustmentOperation) => void
   onContinue: () => void
   error: string | undefined
+  /** What the customer's status allows: the others are shown, disabled, with the reason. */
+  limits: StatusLimits
 }) {
   const groupRef = useRef<HTMLDivElement>(null)
-  const all = OPERATIONS
+  const { unavailable, notice } = props.limits
+  // The arrow keys move only among the operations this customer can take.
+  const all = OPERATIONS.filter((o) => unavailable[o.key] === undefined)
   const focusKey = props.value ?? all[0]?.key
 
   // Arriving on the step puts the cursor on the chosen operation (or the first one).
@@ -65,6 +69,33 @@ export function OperationStep(props: {
 
   const card = (op: OperationInfo) => {
     const checked = props.value === op.key
+    const why = unavailable[op.key]
+    if (why !== undefined) {
+      return (
+        <button
+          key={op.key}
+          type="button"
+          role="radio"
+          data-op={op.key}
+          aria-checked={false}
+          aria-disabled="true"
+          aria-label={op.label}
+          aria-describedby={`adj-op-${op.key}-text${notice ? ' adj-status-notice' : ''}`}
+          tabIndex={-1}
+          className="adj-op"
+        >
+          <span className="adj-op-dot" aria-hidden="true" />
+          <span className="adj-op-body">
+            <span className="adj-op-head">
+              <span className="adj-op-label">{op.label}</span>
+            </span>
+            <span className="adj-op-text" id={`adj-op-${op.key}-text`}>
+              {why}
+            </span>
+          </span>
+        </button>
+      )
+    }
     return (
       <button
         key={op.key}
@@ -102,6 +133,11 @@ export function OperationStep(props: {
 
   return (
     <div>
+      {notice && (
+        <Alert color={all.length === 0 ? 'red' : 'orange'} variant="light" mb="sm" id="adj-status-notice" data-testid="adj-status-notice">
+          {notice}
+        </Alert>
+      )}
       <div
         ref={groupRef}
         role="radiogroup"
@@ -110,7 +146,7 @@ export function OperationStep(props: {
         aria-errormessage={props.error ? 'adj-op-error' : undefined}
         className="adj-ops"
       >
-        {all.filter((o) => !o.card).map(card)}
+        {OPERATIONS.filter((o) => !o.card).map(card)}
         <div className="adj-ops-divider" id="adj-card-note">
           <span>Card operations</span>
           <Text span size="xs" c="dimmed">

@@ -1,4 +1,7 @@
-import type { AdjustmentOperation, BalanceControl } from '../../../src-shared/domain'
+import type { AdjustmentOperation, BalanceControl, CustomerDetail } from '../../../src-shared/domain'
+import { STATUS_LABEL } from '../../../src-shared/labels'
+import { formatMoney } from '../../../src-shared/money'
+import { operationRefusal, paymentCeilingMinor, SETTLING_OPERATIONS } from '../../../src-shared/statusRules'
 
 /**
  * The Balance adjustment wizard's operation types, in the source page's order and wording. The
@@ -185,4 +188,36 @@ export function balanceLabel(control: BalanceControl): string {
 /** The figure a person sees for a stored balance (what is owed). */
 export function shownBalance(control: BalanceControl, balanceMinor: number): number {
   return control === 'prepaid' ? 0 - balanceMinor : balanceMinor
+}
+
+/**
+ * What the customer's status allows, as the wizard shows it (the engine enforces the same rules,
+ * src-shared/statusRules.ts): a short reason per operation it refuses, and one notice saying why.
+ */
+export interface StatusLimits {
+  /** Operation -> why it is not offered (shown on the operation). */
+  unavailable: Partial<Record<AdjustmentOperation, string>>
+  /** The status's rule in one sentence, or null when every operation is open. */
+  notice: string | null
+  /** A permanently terminated customer's most it can pay (what it still owes), else null. */
+  paymentCeilingMinor: number | null
+}
+
+export function statusLimits(c: Pick<CustomerDetail, 'status' | 'balanceMinor' | 'currency'>): StatusLimits {
+  const ceiling = paymentCeilingMinor(c.status, c.balanceMinor)
+  const unavailable: StatusLimits['unavailable'] = {}
+  const label = STATUS_LABEL[c.status].toLowerCase()
+  for (const op of OPERATIONS) {
+    if (operationRefusal(c.status, op.key)) unavailable[op.key] = `Not available: the customer is ${label}.`
+    else if (ceiling === 0 && SETTLING_OPERATIONS.includes(op.key)) unavailable[op.key] = 'Not available: the customer owes nothing.'
+  }
+  let notice: string | null = null
+  if (c.status === 'exported') notice = operationRefusal(c.status, 'manual-payment')
+  else if (ceiling !== null) {
+    notice =
+      ceiling === 0
+        ? 'Permanently terminated and owes nothing: no operation is left to take.'
+        : `Permanently terminated: only a manual or e-commerce payment toward what the customer still owes, at most ${formatMoney(ceiling, c.currency)}, to settle the final invoice.`
+  }
+  return { unavailable, notice, paymentCeilingMinor: ceiling }
 }

@@ -7,7 +7,7 @@ import { notifySuccess } from '../lib/notify'
 import { QueryError } from '../lib/QueryError'
 import { CompanyFields } from '../lib/CompanyFields'
 
-const FIELDS = ['companyName', 'address', 'cardAuthorizationDays'] as const
+const FIELDS = ['companyName', 'address', 'cardAuthorizationDays', 'maxOperationAmount'] as const
 
 function currencyLabel(code: string): string {
   try {
@@ -24,16 +24,20 @@ export function CompanySettingsForm() {
   const [companyName, setCompanyName] = useState('')
   const [address, setAddress] = useState('')
   const [authDays, setAuthDays] = useState<number | string>(7)
+  const [maxAmount, setMaxAmount] = useState<number | string>(1_000_000)
 
   useEffect(() => {
     if (q.data) {
       setCompanyName(q.data.companyName)
       setAddress(q.data.address)
       setAuthDays(q.data.cardAuthorizationDays)
+      setMaxAmount(q.data.maxOperationAmount)
     }
   }, [q.data])
 
-  const dirty = q.data !== undefined && (companyName !== q.data.companyName || address !== q.data.address || authDays !== q.data.cardAuthorizationDays)
+  const dirty =
+    q.data !== undefined &&
+    (companyName !== q.data.companyName || address !== q.data.address || authDays !== q.data.cardAuthorizationDays || maxAmount !== q.data.maxOperationAmount)
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -41,7 +45,14 @@ export function CompanySettingsForm() {
     try {
       // The engine checks the range and answers on the field; an empty box sends nothing.
       const days = typeof authDays === 'number' ? authDays : undefined
-      const saved = await save.run({ companyName, address, ...(days === undefined ? {} : { cardAuthorizationDays: days }) })
+      // Mantine gives a string for a number too large to hold exactly: the engine judges it too.
+      const max = typeof maxAmount === 'number' ? maxAmount : maxAmount.trim() === '' ? undefined : Number(maxAmount.replace(/,/g, ''))
+      const saved = await save.run({
+        companyName,
+        address,
+        ...(days === undefined ? {} : { cardAuthorizationDays: days }),
+        ...(max === undefined ? {} : { maxOperationAmount: max })
+      })
       q.setData(saved)
       invalidate('app.status') // the header shows the company name
       notifySuccess('Settings saved', 'New invoices and receipts will use these details.')
@@ -98,6 +109,22 @@ export function CompanySettingsForm() {
               maw={280}
               name="cardAuthorizationDays"
             />
+            <NumberInput
+              label="Maximum amount per operation"
+              description="In whole units of each customer's currency: 1,000,000 allows up to 1,000,000 JPY, 1,000,000.00 USD or 1,000,000.000 KWD in one charge, credit, payment or refund. Larger amounts are refused before the Summary."
+              value={maxAmount}
+              onChange={(v) => {
+                setMaxAmount(v)
+                clear('maxOperationAmount')
+              }}
+              allowDecimal={false}
+              allowNegative={false}
+              thousandSeparator=","
+              error={errors.maxOperationAmount}
+              disabled={save.running}
+              maw={560}
+              name="maxOperationAmount"
+            />
             <Group>
               <Button type="submit" loading={save.running} disabled={!dirty}>
                 Save
@@ -109,6 +136,7 @@ export function CompanySettingsForm() {
                     setCompanyName(q.data?.companyName ?? '')
                     setAddress(q.data?.address ?? '')
                     setAuthDays(q.data?.cardAuthorizationDays ?? 7)
+                    setMaxAmount(q.data?.maxOperationAmount ?? 1_000_000)
                     clear()
                   }}
                   disabled={save.running}

@@ -9,6 +9,7 @@ import { StatusBadge } from '../status/StatusBadge'
 import { CustomerForm } from './CustomerForm'
 import { AdjustmentWizard } from '../../adjustments/AdjustmentWizard'
 import { AdjustIcon } from '../../lib/icons'
+import { editRefusal } from '../../../../src-shared/statusRules'
 
 /** One saved customer: the form with every tab, and the Change customer status dialog. */
 export function CustomerDetailPage(props: { id: number }) {
@@ -92,6 +93,7 @@ export function CustomerDetailPage(props: { id: number }) {
         fields={fieldsQ.data}
         defaultCurrency={detail.currency}
         canEdit={canEdit}
+        readOnlyReason={editRefusal(detail.status)}
         onFieldCreated={() => fieldsQ.reload()}
         onSaved={(d) => {
           q.setData(d)

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react'
-import { Button, Group, Modal, Paper, Stack, Tabs, Text, Textarea } from '@mantine/core'
+import { Alert, Button, Group, Modal, Paper, Stack, Tabs, Text, Textarea } from '@mantine/core'
 import type { CustomerClass, CustomerDetail, CustomFieldDefinition } from '../../../../src-shared/domain'
 import { asAppError } from '../../api/invoke'
 import { useMutation } from '../../api/query'
@@ -51,6 +51,11 @@ export interface CustomerFormProps {
   fields: readonly CustomFieldDefinition[]
   defaultCurrency: string | null
   canEdit: boolean
+  /**
+   * Why this customer's details cannot be edited (permanently terminated or exported; the engine
+   * refuses such edits too), or null. The form is then read-only; status changes stay on their dialog.
+   */
+  readOnlyReason?: string | null
   onFieldCreated: (f: CustomFieldDefinition) => void
   /** After a successful create or save, with the engine's view of the customer. */
   onSaved: (d: CustomerDetail) => void
@@ -71,7 +76,8 @@ export function CustomerForm(props: CustomerFormProps) {
   const create = useMutation('customers.create')
   const update = useMutation('customers.update')
   const running = create.running || update.running
-  const disabled = running || !props.canEdit
+  const editable = props.canEdit && !props.readOnlyReason
+  const disabled = running || !editable
 
   const set = useCallback(
     <K extends keyof CustomerFormValues>(field: K, value: CustomerFormValues[K]) => {
@@ -174,6 +180,11 @@ export function CustomerForm(props: CustomerFormProps) {
   return (
     <form onSubmit={submit} noValidate aria-busy={running} aria-label={detail ? `Customer ${detail.customerId}` : 'New customer'}>
       <Stack gap="md">
+        {props.readOnlyReason && (
+          <Alert color="gray" variant="light" title="Read-only" data-testid="customer-read-only">
+            {props.readOnlyReason}
+          </Alert>
+        )}
         <Paper withBorder radius="md" p="md">
           <TopSection form={binding} classes={classes} detail={detail} />
         </Paper>
@@ -213,7 +224,7 @@ export function CustomerForm(props: CustomerFormProps) {
           )}
           {detail && (
             <Tabs.Panel value="accounts" pt="md">
-              <AccountsTab detail={detail} onUpdated={props.onUpdated} canEdit={props.canEdit} />
+              <AccountsTab detail={detail} onUpdated={props.onUpdated} canEdit={editable} />
             </Tabs.Panel>
           )}
           <Tabs.Panel value="notes" pt="md">
@@ -247,7 +258,7 @@ export function CustomerForm(props: CustomerFormProps) {
         >
           {/* Buttons on the left: notifications appear bottom right and must not cover Save. */}
           <Group gap="sm" wrap="wrap">
-            <Button type="submit" loading={running} disabled={!props.canEdit}>
+            <Button type="submit" loading={running} disabled={!editable}>
               {detail ? 'Save' : 'Create customer'}
             </Button>
             <Button variant="default" onClick={() => showCustomers({ kind: 'list' })} disabled={running}>

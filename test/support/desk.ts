@@ -1,0 +1,43 @@
+/**
+ * The billing app on a fresh temporary data folder, called through the handler table exactly as
+ * both transports call it, after first-run setup. Shared by the integration tests that need only
+ * that (operation effects, status rules, amount limits).
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { openBillingApp } from '../../src-main/app'
+import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
+import type { IpcResponse } from '../../src-shared/errors'
+
+export const ADMIN_ACTOR = { operatorId: 1, operatorName: 'Administrator' }
+
+let keySeq = 0
+/** A fresh wizard operation key (the contract wants 16-64 letters, digits or dashes). */
+export const newKey = () => `desk-key-${process.pid}-${String(++keySeq).padStart(8, '0')}`
+
+export async function openTestDesk(opts: { demo?: boolean; now?: () => number } = {}) {
+  // Its own folder, removed by close(): a desk may live across the tests of a file.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-desk-'))
+  const app = await openBillingApp({ dataDir, now: opts.now ?? (() => Date.parse('2026-11-21T10:00:00Z')), log: () => {}, dailyBackupDelayMs: 3_600_000 })
+  const call = async <C extends Channel>(channel: C, input: InputOf<C>) => (await app.dispatch(channel, input, { transport: 'test' })) as IpcResponse<ResultOf<C>>
+  const ok = async <C extends Channel>(channel: C, input: InputOf<C>): Promise<ResultOf<C>> => {
+    const res = await call(channel, input)
+    if (!res.ok) throw new Error(`${channel}: ${res.error.code} ${res.error.message}`)
+    return res.value
+  }
+  await ok('setup.complete', { companyName: 'Test Callshop', address: '', defaultCurrency: 'USD', loadDemoData: opts.demo ?? false })
+  /** A real service for charges and credits: one the install already has, else one added here. */
+  const addVoiceService = (): number =>
+    app.core.engine.change(ADMIN_ACTOR, (w) => {
+      const existing = w.get<{ id: number }>('SELECT id FROM services WHERE is_special = 0 ORDER BY id LIMIT 1')
+      return existing?.id ?? w.insert("INSERT INTO services (code, name, kind) VALUES ('test-voice', 'Voice calls', 'voice')")
+    })
+  const close = async () => {
+    await app.close()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+  return { app, call, ok, addVoiceService, close }
+}
+
+export type TestDesk = Awaited<ReturnType<typeof openTestDesk>>
