@@ -9,20 +9,28 @@ import { formatMoney } from './money'
  *
  * Active, Blocked, Suspended and Provisionally terminated customers can pay and be charged and
  * credited. A Permanently terminated customer accepts only a payment (cash, cheque or card) up to
- * what it still owes, to settle the final invoice, and no edits. An Exported customer accepts
+ * what it still owes, to settle the final invoice, the void of an open card authorization (no
+ * money moves; the card hold is released), and no edits. An Exported customer accepts
  * nothing until the export mark is cleared.
  */
 
 /** The operations that settle a permanently terminated customer's final invoice. */
 export const SETTLING_OPERATIONS: readonly AdjustmentOperation[] = ['manual-payment', 'ecommerce-payment']
 
+/**
+ * Also open to a permanently terminated customer: voiding an authorization made before the
+ * termination moves no money and releases the hold on the customer's card at once, instead of
+ * leaving it until the authorization expires.
+ */
+const RELEASING_OPERATIONS: readonly AdjustmentOperation[] = ['void']
+
 const EXPORTED = 'This customer is exported: it accepts no operations until the export mark is cleared (Change status → Clear export).'
 
 /** Why `status` refuses `operation` whatever the amount, or null when the status allows it. */
 export function operationRefusal(status: CustomerStatus, operation: AdjustmentOperation): string | null {
   if (status === 'exported') return EXPORTED
-  if (status === 'permanently-terminated' && !SETTLING_OPERATIONS.includes(operation)) {
-    return 'This customer is permanently terminated: it accepts only a manual or e-commerce payment toward what it still owes, to settle the final invoice.'
+  if (status === 'permanently-terminated' && !SETTLING_OPERATIONS.includes(operation) && !RELEASING_OPERATIONS.includes(operation)) {
+    return 'This customer is permanently terminated: it accepts only a manual or e-commerce payment toward what it still owes, to settle the final invoice (and the void of an open card authorization).'
   }
   return null
 }

@@ -25,7 +25,8 @@ const ALLOWED: Record<CustomerStatus, readonly AdjustmentOperation[]> = {
   blocked: OPERATIONS,
   suspended: OPERATIONS,
   'provisionally-terminated': OPERATIONS,
-  'permanently-terminated': ['manual-payment', 'ecommerce-payment'],
+  // Void moves no money: it releases the hold on the card of a customer who has left.
+  'permanently-terminated': ['manual-payment', 'ecommerce-payment', 'void'],
   exported: []
 }
 
