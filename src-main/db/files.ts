@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { AppError } from '../../src-shared/errors'
 
 /** The books are private to the user running the desk: folders 0700, files 0600 (POSIX only). */
 export const DIR_MODE = 0o700
@@ -9,10 +10,10 @@ export const FILE_MODE = 0o600
 export function writeFileAtomic(target: string, data: Uint8Array): void {
   const tmp = `${target}.tmp-${process.pid}`
   try {
-    const fd = fs.openSync(tmp, 'w', FILE_MODE)
+    // A temp file left by a crash (or a link planted under its name) is removed, never written through.
+    fs.rmSync(tmp, { force: true })
+    const fd = fs.openSync(tmp, 'wx', FILE_MODE)
     try {
-      // An older temp file of ours (a crash) keeps its mode on reopen: tighten it.
-      if (process.platform !== 'win32') fs.fchmodSync(fd, FILE_MODE)
       let written = 0
       while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, written)
       fs.fsyncSync(fd)
@@ -59,4 +60,62 @@ export function tightenMode(file: string, mode: number): boolean {
   if (st.isSymbolicLink() || (st.mode & 0o077) === 0) return false
   fs.chmodSync(file, mode)
   return true
+}
+
+/**
+ * Repair the modes of the data folder at start-up: the folder and its subfolders 0700, every file
+ * in them 0600 (a folder made by an older version, or copied in with a file manager, is readable by
+ * every local user). Returns the paths it changed.
+ */
+export function securePrivateTree(dir: string, depth = 2): string[] {
+  const changed: string[] = []
+  if (tightenMode(dir, DIR_MODE)) changed.push(dir)
+  let entries: fs.Dirent[]
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true })
+  } catch {
+    return changed
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name)
+    if (e.isDirectory() && depth > 1) changed.push(...securePrivateTree(p, depth - 1))
+    else if (e.isFile() && tightenMode(p, FILE_MODE)) changed.push(p)
+  }
+  return changed
+}
+
+/**
+ * A file system error in words, for a path the administrator typed: never a bare "EACCES".
+ * `action` is what was being done ("read", "write").
+ */
+export function fileProblem(err: unknown, file: string, action: 'read' | 'write'): AppError {
+  const code = (err as NodeJS.ErrnoException).code ?? ''
+  const say = (text: string, errorCode: 'NOT_FOUND' | 'IO' | 'VALIDATION' = 'IO') => new AppError(errorCode, text, 'path')
+  switch (code) {
+    case 'ENOENT':
+      return action === 'read' ? say(`There is no file at ${file}.`, 'NOT_FOUND') : say(`The folder ${path.dirname(file)} does not exist.`, 'NOT_FOUND')
+    case 'EACCES':
+    case 'EPERM':
+      return say(`The desk is not allowed to ${action} ${file} (permission denied). Choose another place, or change its permissions.`)
+    case 'EISDIR':
+      return say(`${file} is a folder, not a file.`, 'VALIDATION')
+    case 'ENOTDIR':
+      return say(`Part of the path ${file} is a file, not a folder.`, 'VALIDATION')
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return say(`There is not enough free disk space to ${action} ${file}.`)
+    case 'EROFS':
+      return say(`${file} is on a disk that is read-only.`)
+    case 'ENAMETOOLONG':
+      return say(`The path ${file} is too long.`, 'VALIDATION')
+    case 'ELOOP':
+      return say(`The path ${file} goes round in a loop of links.`, 'VALIDATION')
+    case 'EBUSY':
+    case 'ETXTBSY':
+      return say(`${file} is in use by another program.`)
+    case 'EIO':
+      return say(`The disk reported an error while trying to ${action} ${file}.`)
+    default:
+      return say(`The desk could not ${action} ${file}: ${(err as Error).message}`)
+  }
 }
