@@ -161,6 +161,8 @@ function isInside(child: string, parent: string): boolean {
 export function manualBackupTarget(dataDir: string, requested: string, overwrite: boolean): string {
   const target = path.resolve(requested)
   const folder = path.dirname(target)
+  // The backups folder is made with the first backup; a chosen name in it may come first.
+  if (samePathKey(folder) === samePathKey(path.join(path.resolve(dataDir), BACKUP_DIR))) makePrivateDir(folder)
   let realFolder: string
   try {
     realFolder = fs.realpathSync.native(folder)
