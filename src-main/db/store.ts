@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib'
 import type { Database, SqlJsStatic } from 'sql.js'
 import type { JournalReplay } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
-import { writeFileAtomic } from './files'
+import { makePrivateDir, writeFileAtomic } from './files'
 import { dbAccess, type DbAccess, type DbReader, type DbWriter } from './access'
 import { Journal, type JournalEntry, type SqlParam, type Statement } from './journal'
 import { migrate, MIGRATIONS, type Migration } from './migrate'
@@ -493,7 +493,7 @@ function tableExists(db: Database, name: string): boolean {
 /** Copy a damaged file into corrupt/ (once per distinct content) and return where it is. */
 function keepCorruptCopy(dataDir: string, file: string, bytes: Uint8Array): string {
   const dir = path.join(dataDir, 'corrupt')
-  fs.mkdirSync(dir, { recursive: true })
+  makePrivateDir(dir)
   const tag = createHash('sha256').update(bytes).digest('hex').slice(0, 12)
   const target = path.join(dir, `${path.basename(file)}.${tag}`)
   if (!fs.existsSync(target)) writeFileAtomic(target, bytes)

@@ -174,3 +174,40 @@ describe('restore sources', () => {
     await d.app.close()
   })
 })
+
+describe('who may read the books', () => {
+  const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8)
+  /** Every file and folder under the data folder with its mode. */
+  const modes = (dir: string) =>
+    Object.fromEntries(
+      fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => [f, mode(path.join(dir, f))])
+    )
+
+  it('creates the data and backups folders 0700 and every file 0600, and repairs looser modes at start-up', async () => {
+    const dataDir = path.join(tmpDataDir(), 'desk') // made by the app
+    const d = await desk(dataDir)
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    const c = (await d.ok('customers.list', { limit: 1 })).rows[0]!
+    await d.ok('adjustments.submit', { customerId: c.id, operation: 'ecommerce-payment', amount: '5', cardNumber: '4242424242424242', cardExpiry: '12/30', operationKey: key() })
+    d.app.core.dailyBackup()
+    await d.ok('backup.create', {})
+    const chosen = path.join(tmpDataDir('outside-'), 'usb.sqlite')
+    await d.ok('backup.create', { path: chosen })
+    expect(mode(dataDir)).toBe('700')
+    const found = modes(dataDir)
+    expect(Object.keys(found)).toEqual(expect.arrayContaining(['billing.sqlite', 'billing.sqlite.check', 'journal.log', 'app.lock', 'test-gateway.json', 'backups']))
+    for (const [f, m] of Object.entries(found)) expect(m, f).toBe(fs.statSync(path.join(dataDir, f)).isDirectory() ? '700' : '600')
+    expect(mode(chosen)).toBe('600')
+    await d.app.close()
+
+    // An older version (or a copy made with a file manager) left everything readable by all.
+    fs.chmodSync(dataDir, 0o755)
+    fs.mkdirSync(path.join(dataDir, 'corrupt'), { mode: 0o755 })
+    fs.writeFileSync(path.join(dataDir, 'corrupt', 'billing.sqlite.0123'), 'x', { mode: 0o644 })
+    for (const f of Object.keys(modes(dataDir))) fs.chmodSync(path.join(dataDir, f), fs.statSync(path.join(dataDir, f)).isDirectory() ? 0o755 : 0o644)
+    const again = await desk(dataDir)
+    expect(mode(dataDir)).toBe('700')
+    for (const [f, m] of Object.entries(modes(dataDir))) expect(m, f).toBe(fs.statSync(path.join(dataDir, f)).isDirectory() ? '700' : '600')
+    await again.app.close()
+  })
+})

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { openBillingApp } from '../../src-main/app'
 import { loadSqlJs } from '../../src-main/db/sqljs'
 import { DurableStore, SNAPSHOT_CHECK_FILE, SNAPSHOT_FILE } from '../../src-main/db/store'
@@ -94,6 +94,45 @@ describe('a damaged database file', () => {
       }
     }
     expect(openedSilently, 'offsets whose change was not noticed').toEqual([])
+  })
+})
+
+describe('the check record and a crash during a snapshot', () => {
+  it('a snapshot cut short at any of its steps is never taken for damage, and loses nothing', async () => {
+    const sql = await loadSqlJs()
+    // A snapshot renames two files into place (the check record and the database), then empties
+    // the journal. The process dies at each of those steps in turn.
+    for (const step of ['first rename', 'second rename', 'journal reset']) {
+      const dir = tmpDataDir()
+      const open = () => DurableStore.open({ dataDir: dir, sql, now: () => T0, log: () => {} })
+      const add = (s: DurableStore, name: string) =>
+        s.transaction((w) =>
+          w.insert(`INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`, [name, name])
+        )
+      const s = open()
+      add(s, 'first')
+      s.snapshot()
+      add(s, 'second')
+      const realRename = fs.renameSync.bind(fs)
+      let renames = 0
+      const rename = vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+        renames++
+        if ((step === 'first rename' && renames === 1) || (step === 'second rename' && renames === 2)) throw new Error('killed')
+        realRename(from, to)
+      })
+      const truncate = vi.spyOn(fs, 'ftruncateSync').mockImplementation(() => {
+        throw new Error('killed')
+      })
+      try {
+        expect(() => s.snapshot(), step).toThrow('killed')
+      } finally {
+        rename.mockRestore()
+        truncate.mockRestore()
+      }
+      const again = open()
+      expect(again.read((r) => r.all<{ customer_id: string }>('SELECT customer_id FROM customers ORDER BY id')).map((c) => c.customer_id), step).toEqual(['first', 'second'])
+      again.close()
+    }
   })
 })
 
