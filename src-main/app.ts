@@ -4,11 +4,11 @@ import type { SqlJsStatic } from 'sql.js'
 import type { AppPhase, AppStatus, BackupInfo, JournalReplay, Operator, RecoveryInfo, RestoreCandidate, RestoreOutcome } from '../src-shared/domain'
 import type { InputOf } from '../src-shared/contract'
 import { AppError } from '../src-shared/errors'
-import { Backups, manualBackupTarget, type RestorableFile } from './db/backups'
-import { DataDirLock } from './db/lock'
+import { BACKUP_DIR, Backups, manualBackupTarget, type RestorableFile } from './db/backups'
+import { DataDirLock, LOCK_FILE } from './db/lock'
 import { loadSqlJs } from './db/sqljs'
 import { scanJournal } from './db/journal'
-import { CorruptDatabaseError, DurableStore, JOURNAL_FILE, planReplay } from './db/store'
+import { CorruptDatabaseError, DurableStore, JOURNAL_FILE, planReplay, SNAPSHOT_FILE } from './db/store'
 import { fileProblem, makePrivateDir, securePrivateTree, writeFileAtomic } from './db/files'
 import { countCustomers } from './engine/customers'
 import { CustomerIndex } from './engine/customerIndex'
@@ -308,7 +308,7 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
   const sql = await loadSqlJs()
   const lock = DataDirLock.acquire(opts.dataDir)
   // Any local user could read books left 0644 by an older version: tighten before opening them.
-  const tightened = securePrivateTree(opts.dataDir)
+  const tightened = securePrivateTree(opts.dataDir, isDataFolderEntry)
   if (tightened.length > 0) log(`data folder: took group/other permissions off ${tightened.length} file(s) and folder(s)`)
   const core = new AppCore(opts.dataDir, sql, now, log, lock, opts.snapshotAfterBytes === undefined ? {} : { snapshotAfterBytes: opts.snapshotAfterBytes })
   try {
@@ -336,6 +336,11 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
     dispatch: dispatcher.dispatch,
     close: async () => core.close()
   }
+}
+
+/** What the desk keeps in its data folder (other files someone put there are left as they are). */
+function isDataFolderEntry(name: string): boolean {
+  return [SNAPSHOT_FILE, JOURNAL_FILE, LOCK_FILE, BACKUP_DIR, 'corrupt', 'test-gateway.json'].some((ours) => name === ours || name.startsWith(`${ours}.`))
 }
 
 /** The audit note of a restore in recovery: what the journal added, and what is missing. */

@@ -63,11 +63,11 @@ export function tightenMode(file: string, mode: number): boolean {
 }
 
 /**
- * Repair the modes of the data folder at start-up: the folder and its subfolders 0700, every file
- * in them 0600 (a folder made by an older version, or copied in with a file manager, is readable by
- * every local user). Returns the paths it changed.
+ * Repair modes at start-up: `dir` 0700, and of its entries those `ours` names, folders 0700 with
+ * every file in them 0600, files 0600 (a folder made by an older version, or copied in with a file
+ * manager, is readable by every local user). Returns the paths it changed.
  */
-export function securePrivateTree(dir: string, depth = 2): string[] {
+export function securePrivateTree(dir: string, ours: (name: string) => boolean = () => true): string[] {
   const changed: string[] = []
   if (tightenMode(dir, DIR_MODE)) changed.push(dir)
   let entries: fs.Dirent[]
@@ -77,8 +77,9 @@ export function securePrivateTree(dir: string, depth = 2): string[] {
     return changed
   }
   for (const e of entries) {
+    if (!ours(e.name)) continue
     const p = path.join(dir, e.name)
-    if (e.isDirectory() && depth > 1) changed.push(...securePrivateTree(p, depth - 1))
+    if (e.isDirectory()) changed.push(...securePrivateTree(p))
     else if (e.isFile() && tightenMode(p, FILE_MODE)) changed.push(p)
   }
   return changed

@@ -205,9 +205,13 @@ describe('who may read the books', () => {
     fs.mkdirSync(path.join(dataDir, 'corrupt'), { mode: 0o755 })
     fs.writeFileSync(path.join(dataDir, 'corrupt', 'billing.sqlite.0123'), 'x', { mode: 0o644 })
     for (const f of Object.keys(modes(dataDir))) fs.chmodSync(path.join(dataDir, f), fs.statSync(path.join(dataDir, f)).isDirectory() ? 0o755 : 0o644)
+    fs.writeFileSync(path.join(dataDir, 'notes.txt'), 'not the desk’s', { mode: 0o644 })
     const again = await desk(dataDir)
     expect(mode(dataDir)).toBe('700')
-    for (const [f, m] of Object.entries(modes(dataDir))) expect(m, f).toBe(fs.statSync(path.join(dataDir, f)).isDirectory() ? '700' : '600')
+    for (const [f, m] of Object.entries(modes(dataDir))) {
+      if (f !== 'notes.txt') expect(m, f).toBe(fs.statSync(path.join(dataDir, f)).isDirectory() ? '700' : '600')
+    }
+    expect(mode(path.join(dataDir, 'notes.txt'))).toBe('644') // not the desk's file: left alone
     await again.app.close()
   })
 })
