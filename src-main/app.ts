@@ -176,7 +176,14 @@ export class AppCore {
 
   backupNow(kind: BackupInfo['kind'], to?: { path: string; overwrite: boolean }): BackupInfo {
     if (!this.store) throw new AppError('DB_CORRUPT', 'There is no healthy database to back up.')
-    if (to === undefined) return this.backups.write(kind, this.store.exportBytes())
+    if (to === undefined) {
+      const bytes = this.store.exportBytes()
+      try {
+        return this.backups.write(kind, bytes)
+      } catch (err) {
+        throw err instanceof AppError ? err : fileProblem(err, this.backups.dir, 'write')
+      }
+    }
     const target = manualBackupTarget(this.dataDir, to.path, to.overwrite)
     const bytes = this.store.exportBytes()
     try {
