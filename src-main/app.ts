@@ -1,13 +1,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { SqlJsStatic } from 'sql.js'
-import type { AppPhase, AppStatus, BackupInfo, Operator, RecoveryInfo } from '../src-shared/domain'
+import type { AppPhase, AppStatus, BackupInfo, JournalReplay, Operator, RecoveryInfo, RestoreCandidate, RestoreOutcome } from '../src-shared/domain'
+import type { InputOf } from '../src-shared/contract'
 import { AppError } from '../src-shared/errors'
-import { Backups } from './db/backups'
-import { DataDirLock } from './db/lock'
+import { BACKUP_DIR, Backups, manualBackupTarget, type RestorableFile } from './db/backups'
+import { DataDirLock, LOCK_FILE } from './db/lock'
 import { loadSqlJs } from './db/sqljs'
-import { CorruptDatabaseError, DurableStore, JOURNAL_FILE, SNAPSHOT_FILE } from './db/store'
-import { writeFileAtomic } from './db/files'
+import { scanJournal } from './db/journal'
+import { CorruptDatabaseError, DurableStore, JOURNAL_FILE, planReplay, SNAPSHOT_FILE } from './db/store'
+import { fileProblem, makePrivateDir, securePrivateTree, writeFileAtomic } from './db/files'
 import { countCustomers } from './engine/customers'
 import { CustomerIndex } from './engine/customerIndex'
 import { TestGateway, type PaymentGateway } from './engine/gateway'
@@ -43,9 +45,13 @@ export interface BillingApp extends Dispatcher {
  */
 export class AppCore {
   store: DurableStore | null
-  recovery: Pick<RecoveryInfo, 'reason' | 'corruptFileKeptAt'> | null
-  /** Backups checked while in recovery, by file name (a full check at M takes a second each). */
-  private checkedBackups = new Map<string, boolean>()
+  /** Why the database could not be opened; `lastKnownSeq`: the last change the damaged file held, if known. */
+  recovery: (Pick<RecoveryInfo, 'reason' | 'corruptFileKeptAt'> & { lastKnownSeq: number | null }) | null
+  /** Backups checked while in recovery, by file name: the last change each holds, or false if unusable
+   * (a full check at M takes a second each). */
+  private checkedBackups = new Map<string, number | false>()
+  /** In recovery: the sequence numbers of the journal's changes (it does not change until a restore). */
+  private recoveryJournalSeqs: number[] | null = null
   readonly backups: Backups
   /** The card processor: the built-in test gateway until a real one is configured. */
   readonly gateway: PaymentGateway
@@ -76,7 +82,7 @@ export class AppCore {
       if (!(err instanceof CorruptDatabaseError)) throw err
       this.log(`database: ${err.message}`)
       this.store = null
-      this.recovery = { reason: err.message, corruptFileKeptAt: err.keptAt }
+      this.recovery = { reason: err.message, corruptFileKeptAt: err.keptAt, lastKnownSeq: err.lastKnownSeq }
     }
   }
 
@@ -127,43 +133,64 @@ export class AppCore {
       dataDir: this.dataDir,
       operator,
       settings: store ? store.read(getSettings) : null,
-      recovery: this.recovery ? { ...this.recovery, ...this.restorableBackups() } : null,
+      recovery: this.recovery ? { reason: this.recovery.reason, corruptFileKeptAt: this.recovery.corruptFileKeptAt, ...this.restorableBackups() } : null,
       // Cheap on purpose: app.status is the first call of every page load (no usage-table scan).
       counts: { customers: store ? store.read(countCustomers) : 0 }
     }
   }
 
   /** Newest first: check backups until the first good one, which is the one to offer. */
-  private restorableBackups(): Pick<RecoveryInfo, 'backups' | 'recommendedBackup' | 'unusableBackups'> {
+  private restorableBackups(): Pick<RecoveryInfo, 'backups' | 'recommendedBackup' | 'unusableBackups' | 'recommendedReplay'> {
     const backups = this.backups.list()
     let recommendedBackup: string | null = null
+    let recommendedReplay: JournalReplay | null = null
     for (const b of backups) {
-      let good = this.checkedBackups.get(b.fileName)
-      if (good === undefined) {
+      let lastChange = this.checkedBackups.get(b.fileName)
+      if (lastChange === undefined) {
         try {
-          this.backups.readRestorable(this.backups.pathOf(b.fileName))
-          good = true
+          lastChange = this.backups.readRestorable(this.backups.pathOf(b.fileName)).lastChange
         } catch {
-          good = false
+          lastChange = false
         }
-        this.checkedBackups.set(b.fileName, good)
+        this.checkedBackups.set(b.fileName, lastChange)
       }
-      if (good) {
+      if (lastChange !== false) {
         recommendedBackup = b.fileName
+        recommendedReplay = this.previewReplay(lastChange)
         break
       }
     }
     const unusableBackups = backups.filter((b) => this.checkedBackups.get(b.fileName) === false).map((b) => b.fileName)
-    return { backups, recommendedBackup, unusableBackups }
+    return { backups, recommendedBackup, unusableBackups, recommendedReplay }
   }
 
-  backupNow(kind: BackupInfo['kind'], toPath?: string): BackupInfo {
+  /** In recovery: what restoring a file holding changes up to `lastChange` would take from the journal. */
+  private previewReplay(lastChange: number): JournalReplay | null {
+    if (this.store || !this.recovery) return null
+    if (this.recoveryJournalSeqs === null) {
+      const file = path.join(this.dataDir, JOURNAL_FILE)
+      this.recoveryJournalSeqs = fs.existsSync(file) ? scanJournal(fs.readFileSync(file)).entries.map((e) => e.seq) : []
+    }
+    return planReplay(lastChange, this.recoveryJournalSeqs, this.recovery.lastKnownSeq)
+  }
+
+  backupNow(kind: BackupInfo['kind'], to?: { path: string; overwrite: boolean }): BackupInfo {
     if (!this.store) throw new AppError('DB_CORRUPT', 'There is no healthy database to back up.')
+    if (to === undefined) {
+      const bytes = this.store.exportBytes()
+      try {
+        return this.backups.write(kind, bytes)
+      } catch (err) {
+        throw err instanceof AppError ? err : fileProblem(err, this.backups.dir, 'write')
+      }
+    }
+    const target = manualBackupTarget(this.dataDir, to.path, to.overwrite)
     const bytes = this.store.exportBytes()
-    if (toPath === undefined) return this.backups.write(kind, bytes)
-    const target = path.resolve(toPath)
-    if (!fs.existsSync(path.dirname(target))) throw new AppError('NOT_FOUND', `Folder ${path.dirname(target)} does not exist.`, 'path')
-    writeFileAtomic(target, bytes)
+    try {
+      writeFileAtomic(target, bytes)
+    } catch (err) {
+      throw fileProblem(err, target, 'write')
+    }
     return { fileName: target, createdAt: new Date(this.now()).toISOString(), sizeBytes: bytes.length, kind }
   }
 
@@ -176,25 +203,58 @@ export class AppCore {
     return info
   }
 
-  /** Replace the database with a verified backup or file; the current one is kept as a backup. */
-  restore(bytes: Uint8Array, label: string, operator: Operator): void {
+  private restoreFile(source: InputOf<'backup.restore'>['source']): { file: RestorableFile; label: string } {
+    const file = source.kind === 'backup' ? this.backups.pathOf(source.fileName) : path.resolve(source.path)
+    return { file: this.backups.readRestorable(file), label: source.kind === 'backup' ? source.fileName : file }
+  }
+
+  /** Check a restore source before the administrator is asked to confirm; changes nothing. */
+  checkRestoreSource(source: InputOf<'backup.restore'>['source']): RestoreCandidate {
+    const { file, label } = this.restoreFile(source)
+    return { label, sizeBytes: file.bytes.length, modifiedAt: file.modifiedAt, replay: this.previewReplay(file.lastChange) }
+  }
+
+  restoreFrom(source: InputOf<'backup.restore'>['source'], operator: Operator): RestoreOutcome {
+    const { file, label } = this.restoreFile(source)
+    const replay = this.restore(file, source.kind === 'backup' ? `backup ${label}` : `file ${label}`, operator)
+    return { ...this.status(operator), replay }
+  }
+
+  /**
+   * Replace the database with a verified backup or file; the current one is kept as a backup.
+   * In recovery the journal's changes made after the file are replayed onto it (the damaged
+   * snapshot is lost, the journal is not): returns what that did.
+   */
+  restore(file: RestorableFile, label: string, operator: Operator): JournalReplay | null {
+    let replay: JournalReplay | null = null
     if (this.store) {
       this.backupNow('before-restore')
-      this.store.replaceWith(bytes)
+      this.store.replaceWith(file.bytes)
     } else {
-      // Recovery: the damaged file was already copied to corrupt/; the journal belongs to it.
-      const journal = path.join(this.dataDir, JOURNAL_FILE)
-      if (fs.existsSync(journal) && fs.statSync(journal).size > 0) {
-        fs.mkdirSync(path.join(this.dataDir, 'corrupt'), { recursive: true })
-        fs.copyFileSync(journal, path.join(this.dataDir, 'corrupt', `journal-${this.now()}.log`))
-        fs.truncateSync(journal, 0)
-      }
-      writeFileAtomic(path.join(this.dataDir, SNAPSHOT_FILE), bytes)
-      this.openStore()
-      if (!this.store) throw new AppError('DB_CORRUPT', 'The restored file could not be opened.')
+      const lastKnownSeq = this.recovery?.lastKnownSeq ?? null
+      this.keepJournalCopy()
+      this.store = DurableStore.openRestored({ dataDir: this.dataDir, sql: this.sql, now: this.now, log: this.log, ...this.storeOptions }, file.bytes, lastKnownSeq)
+      replay = this.store.replay
+      this.recovery = null
+      this.recoveryJournalSeqs = null
+      this.checkedBackups.clear()
     }
     this.customerIndex.reset()
-    this.engine.change(actorOf(operator), (w) => w.audit({ kind: 'backup.restore', description: `Database restored from ${label}.` }))
+    const said = replay === null ? '' : replayText(replay)
+    this.engine.change(actorOf(operator), (w) => w.audit({ kind: 'backup.restore', description: `Database restored from ${label}.${said}` }))
+    return replay
+  }
+
+  /** Before a restore in recovery empties the journal: a copy of its changes, for inspection. */
+  private keepJournalCopy(): void {
+    const journal = path.join(this.dataDir, JOURNAL_FILE)
+    if (!fs.existsSync(journal)) return
+    const buf = fs.readFileSync(journal)
+    const valid = scanJournal(buf).validBytes
+    if (valid === 0) return
+    const dir = path.join(this.dataDir, 'corrupt')
+    makePrivateDir(dir)
+    writeFileAtomic(path.join(dir, `journal-${this.now()}.log`), buf.subarray(0, valid))
   }
 
   /**
@@ -251,9 +311,12 @@ export class AppCore {
 export async function openBillingApp(opts: BillingAppOptions): Promise<BillingApp & { core: AppCore }> {
   const now = opts.now ?? Date.now
   const log = opts.log ?? ((line: string) => console.log(line))
-  fs.mkdirSync(opts.dataDir, { recursive: true })
+  makePrivateDir(opts.dataDir)
   const sql = await loadSqlJs()
   const lock = DataDirLock.acquire(opts.dataDir)
+  // Any local user could read books left 0644 by an older version: tighten before opening them.
+  const tightened = securePrivateTree(opts.dataDir, isDataFolderEntry)
+  if (tightened.length > 0) log(`data folder: took group/other permissions off ${tightened.length} file(s) and folder(s)`)
   const core = new AppCore(opts.dataDir, sql, now, log, lock, opts.snapshotAfterBytes === undefined ? {} : { snapshotAfterBytes: opts.snapshotAfterBytes })
   try {
     core.openStore()
@@ -280,4 +343,16 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
     dispatch: dispatcher.dispatch,
     close: async () => core.close()
   }
+}
+
+/** What the desk keeps in its data folder (other files someone put there are left as they are). */
+function isDataFolderEntry(name: string): boolean {
+  return [SNAPSHOT_FILE, JOURNAL_FILE, LOCK_FILE, BACKUP_DIR, 'corrupt', 'test-gateway.json'].some((ours) => name === ours || name.startsWith(`${ours}.`))
+}
+
+/** The audit note of a restore in recovery: what the journal added, and what is missing. */
+function replayText(r: JournalReplay): string {
+  const replayed = r.replayed === 0 ? ' No later change was in the journal to replay.' : ` ${r.replayed} later change${r.replayed === 1 ? ' was' : 's were'} replayed from the journal.`
+  const missing = r.missing === null ? '' : ` Changes ${r.missing.from}–${r.missing.to} are not in the restored data.`
+  return replayed + missing
 }

@@ -15,6 +15,8 @@ import type {
   LedgerCheckResult,
   ServiceOption,
   LedgerTransaction,
+  RestoreCandidate,
+  RestoreOutcome,
   Role
 } from './domain'
 import { CURRENCY_CODES } from './money'
@@ -207,6 +209,14 @@ const backupFileName = z
   .string()
   .regex(/^[A-Za-z0-9._-]+\.sqlite$/, 'Not a backup file name.')
 
+const filePath = z.string().trim().min(1, 'Give the path of a file.').max(4096, 'The path is longer than 4096 characters.')
+
+/** A backup in the data folder's backups folder, or any file by its path. */
+const restoreSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('backup'), fileName: backupFileName }).strict(),
+  z.object({ kind: z.literal('file'), path: filePath }).strict()
+])
+
 export const contract = {
   'app.status': channel<AppStatus>()({ input: nothing, roles: EVERYONE }),
   'setup.complete': channel<AppStatus>()({ input: setupInput, roles: ADMIN }),
@@ -214,20 +224,19 @@ export const contract = {
   'settings.update': channel<CompanySettings>()({ input: settingsInput, roles: ADMIN }),
   'backup.list': channel<BackupInfo[]>()({ input: nothing, roles: ADMIN }),
   'backup.create': channel<BackupInfo>()({
-    input: z.object({ path: z.string().min(1).max(4096).optional() }).strict(),
-    roles: ADMIN
-  }),
-  'backup.restore': channel<AppStatus>()({
     input: z
       .object({
-        source: z.discriminatedUnion('kind', [
-          z.object({ kind: z.literal('backup'), fileName: backupFileName }).strict(),
-          z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096) }).strict()
-        ])
+        /** Absent: into the data folder's backups folder. Never elsewhere inside the data folder. */
+        path: filePath.optional(),
+        /** An existing file at `path` is replaced only when this is true (the dialog asked first). */
+        overwrite: z.boolean().default(false)
       })
       .strict(),
     roles: ADMIN
   }),
+  /** Checks a restore source (exists, readable, a database this version can open); changes nothing. */
+  'backup.check': channel<RestoreCandidate>()({ input: z.object({ source: restoreSource }).strict(), roles: ADMIN }),
+  'backup.restore': channel<RestoreOutcome>()({ input: z.object({ source: restoreSource }).strict(), roles: ADMIN }),
   'customers.list': channel<{ total: number; offset: number; rows: CustomerRow[] }>()({
     input: z
       .object({

@@ -33,6 +33,23 @@ export interface BackupInfo {
 /** What the renderer needs to decide which screen to show. */
 export type AppPhase = 'setup' | 'ready' | 'recovery'
 
+/**
+ * What a restore in recovery did with the journal: the changes made after the backup were
+ * replayed onto it (docs/durability.md). Sequence numbers count committed changes.
+ */
+export interface JournalReplay {
+  /** The last change the restored file held. */
+  restoredUpTo: number
+  /** Changes from the journal applied on top of it. */
+  replayed: number
+  /** The last change in the database now. */
+  upTo: number
+  /** Changes known to have been made that are not in the restored data (in no file the desk can use). */
+  missing: { from: number; to: number } | null
+  /** Set when a journal change could not be applied; replay stopped there. */
+  stoppedBecause: string | null
+}
+
 export interface RecoveryInfo {
   reason: string
   corruptFileKeptAt: string | null
@@ -41,6 +58,8 @@ export interface RecoveryInfo {
   recommendedBackup: string | null
   /** Backups that failed those checks (they cannot be restored), by file name. */
   unusableBackups: string[]
+  /** What restoring the recommended backup would take from the journal (null: none recommended). */
+  recommendedReplay: JournalReplay | null
 }
 
 export interface AppStatus {
@@ -51,6 +70,22 @@ export interface AppStatus {
   settings: CompanySettings | null
   recovery: RecoveryInfo | null
   counts: { customers: number }
+}
+
+/** A file offered for restore, checked (readable, a database this version can open) and not yet used. */
+export interface RestoreCandidate {
+  /** The backup's file name, or the file's full path. */
+  label: string
+  sizeBytes: number
+  /** When the file was last written (ISO). */
+  modifiedAt: string
+  /** In recovery: what the journal would add to it (see JournalReplay); null otherwise. */
+  replay: JournalReplay | null
+}
+
+/** The answer to backup.restore: the new status and, in recovery, what the journal added. */
+export interface RestoreOutcome extends AppStatus {
+  replay: JournalReplay | null
 }
 
 export type BalanceControl = 'prepaid' | 'postpaid'

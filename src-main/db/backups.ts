@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { SqlJsStatic } from 'sql.js'
 import type { BackupInfo } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
-import { writeFileAtomic } from './files'
+import { fileProblem, makePrivateDir, writeFileAtomic } from './files'
 import { MIGRATIONS } from './migrate'
 import { openVerified } from './store'
 
@@ -46,7 +46,7 @@ export class Backups {
   }
 
   write(kind: BackupInfo['kind'], bytes: Uint8Array): BackupInfo {
-    fs.mkdirSync(this.dir, { recursive: true })
+    makePrivateDir(this.dir)
     let fileName = kind === 'daily' ? `daily-${dayOf(this.now())}.sqlite` : `${kind}-${stamp(this.now())}.sqlite`
     // Two manual backups in the same millisecond (a double click) must not overwrite each other.
     for (let n = 2; kind !== 'daily' && fs.existsSync(path.join(this.dir, fileName)); n++) {
@@ -80,15 +80,10 @@ export class Backups {
 
   /**
    * Read and check a file offered for restore: a readable, intact Callshop billing desk database
-   * that this version can open. Returns its bytes; changes nothing.
+   * that this version can open. Returns its bytes and the last change it holds; changes nothing.
    */
-  readRestorable(file: string): Uint8Array {
-    let bytes: Buffer
-    try {
-      bytes = fs.readFileSync(file)
-    } catch (err) {
-      throw new AppError('NOT_FOUND', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, 'path')
-    }
+  readRestorable(file: string): RestorableFile {
+    const { bytes, mtime } = readRegularFile(file)
     let db
     try {
       db = openVerified(this.sql, bytes, path.basename(file))
@@ -105,9 +100,100 @@ export class Backups {
       if (newest > maxKnown) {
         throw new AppError('DB_VERSION', `${path.basename(file)} was written by a newer version of Callshop billing desk.`, 'path')
       }
+      const lastChange = Number(db.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0)
+      return { bytes, lastChange, modifiedAt: mtime.toISOString() }
     } finally {
       db.close()
     }
-    return bytes
   }
+}
+
+export interface RestorableFile {
+  bytes: Uint8Array
+  /** The sequence number of the last journal change the database holds. */
+  lastChange: number
+  modifiedAt: string
+}
+
+/**
+ * Read a file the administrator named, refusing anything but a regular file. It is opened without
+ * blocking first: reading a named pipe (FIFO) would wait, with the whole main process, until
+ * something writes into it.
+ */
+function readRegularFile(file: string): { bytes: Buffer; mtime: Date } {
+  let fd: number
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
+  } catch (err) {
+    throw fileProblem(err, file, 'read')
+  }
+  try {
+    const st = fs.fstatSync(fd)
+    if (st.isDirectory()) throw new AppError('VALIDATION', `${file} is a folder. Give the path of a backup file in it.`, 'path')
+    if (!st.isFile()) throw new AppError('VALIDATION', `${file} is not an ordinary file (it is a pipe, a device or a socket). Give the path of a backup file.`, 'path')
+    try {
+      return { bytes: fs.readFileSync(fd), mtime: st.mtime }
+    } catch (err) {
+      throw fileProblem(err, file, 'read')
+    }
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** Case-insensitive file systems (Windows, macOS by default) compare paths without case. */
+function samePathKey(p: string): string {
+  return process.platform === 'win32' || process.platform === 'darwin' ? p.toLowerCase() : p
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(samePathKey(parent), samePathKey(child))
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+}
+
+/**
+ * Where a manual backup to a chosen path may go. Never inside the data folder (other than its
+ * backups folder): a backup written over the journal or the lock file would destroy the books or
+ * let a second desk in. Never over an existing file unless `overwrite` (the dialog asked), and
+ * never onto anything but a regular file (a folder, pipe or link). Paths are compared after
+ * resolving links, so a link into the data folder does not get around it. Returns the real path.
+ */
+export function manualBackupTarget(dataDir: string, requested: string, overwrite: boolean): string {
+  const target = path.resolve(requested)
+  const folder = path.dirname(target)
+  // The backups folder is made with the first backup; a chosen name in it may come first.
+  if (samePathKey(folder) === samePathKey(path.join(path.resolve(dataDir), BACKUP_DIR))) makePrivateDir(folder)
+  let realFolder: string
+  try {
+    realFolder = fs.realpathSync.native(folder)
+  } catch (err) {
+    throw fileProblem(err, target, 'write')
+  }
+  if (!fs.statSync(realFolder).isDirectory()) throw new AppError('VALIDATION', `${folder} is a file, not a folder.`, 'path')
+  const real = path.join(realFolder, path.basename(target))
+  let existing: fs.Stats | null = null
+  try {
+    existing = fs.lstatSync(real)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileProblem(err, target, 'write')
+  }
+  if (existing?.isDirectory()) {
+    throw new AppError('VALIDATION', `${target} is a folder. Give a file name for the backup, e.g. ${path.join(target, 'billing-backup.sqlite')}.`, 'path')
+  }
+  if (existing?.isSymbolicLink()) {
+    throw new AppError('VALIDATION', `${target} is a link to another file. Give the path of an ordinary file for the backup.`, 'path')
+  }
+  if (existing && !existing.isFile()) {
+    throw new AppError('VALIDATION', `${target} is not an ordinary file (it is a pipe, a device or a socket). Choose another file name.`, 'path')
+  }
+  const realData = fs.realpathSync.native(dataDir)
+  if (isInside(real, realData) && samePathKey(realFolder) !== samePathKey(path.join(realData, BACKUP_DIR))) {
+    throw new AppError(
+      'VALIDATION',
+      `${target} is inside the data folder ${dataDir}, where the desk keeps its own files. Choose a place outside it, or use "Back up now" to make a backup in its backups folder.`,
+      'path'
+    )
+  }
+  if (existing && !overwrite) throw new AppError('CONFLICT', `${target} already exists. Confirm to replace it, or choose another file name.`, 'path')
+  return real
 }

@@ -1,18 +1,30 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { AppError } from '../../src-shared/errors'
+
+/** The books are private to the user running the desk: folders 0700, files 0600 (POSIX only). */
+export const DIR_MODE = 0o700
+export const FILE_MODE = 0o600
 
 /** Write a file so that readers see either the old or the new content, never a mix. */
 export function writeFileAtomic(target: string, data: Uint8Array): void {
   const tmp = `${target}.tmp-${process.pid}`
-  const fd = fs.openSync(tmp, 'w')
   try {
-    let written = 0
-    while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, written)
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
+    // A temp file left by a crash (or a link planted under its name) is removed, never written through.
+    fs.rmSync(tmp, { force: true })
+    const fd = fs.openSync(tmp, 'wx', FILE_MODE)
+    try {
+      let written = 0
+      while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, written)
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+    fs.renameSync(tmp, target)
+  } catch (err) {
+    fs.rmSync(tmp, { force: true }) // a failed write leaves nothing behind
+    throw err
   }
-  fs.renameSync(tmp, target)
   fsyncDir(path.dirname(target))
 }
 
@@ -24,5 +36,87 @@ export function fsyncDir(dir: string): void {
     fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)
+  }
+}
+
+/** Create a folder of the data folder (0700), or tighten an existing one. */
+export function makePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE })
+  tightenMode(dir, DIR_MODE)
+}
+
+/**
+ * Take group and other permissions off a file or folder that has them (a data folder made by an
+ * older version, or copied in). Returns whether it changed anything. Windows has no such modes.
+ */
+export function tightenMode(file: string, mode: number): boolean {
+  if (process.platform === 'win32') return false
+  let st: fs.Stats
+  try {
+    st = fs.lstatSync(file)
+  } catch {
+    return false
+  }
+  if (st.isSymbolicLink() || (st.mode & 0o077) === 0) return false
+  fs.chmodSync(file, mode)
+  return true
+}
+
+/**
+ * Repair modes at start-up: `dir` 0700, and of its entries those `ours` names, folders 0700 with
+ * every file in them 0600, files 0600 (a folder made by an older version, or copied in with a file
+ * manager, is readable by every local user). Returns the paths it changed.
+ */
+export function securePrivateTree(dir: string, ours: (name: string) => boolean = () => true): string[] {
+  const changed: string[] = []
+  if (tightenMode(dir, DIR_MODE)) changed.push(dir)
+  let entries: fs.Dirent[]
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true })
+  } catch {
+    return changed
+  }
+  for (const e of entries) {
+    if (!ours(e.name)) continue
+    const p = path.join(dir, e.name)
+    if (e.isDirectory()) changed.push(...securePrivateTree(p))
+    else if (e.isFile() && tightenMode(p, FILE_MODE)) changed.push(p)
+  }
+  return changed
+}
+
+/**
+ * A file system error in words, for a path the administrator typed: never a bare "EACCES".
+ * `action` is what was being done ("read", "write").
+ */
+export function fileProblem(err: unknown, file: string, action: 'read' | 'write'): AppError {
+  const code = (err as NodeJS.ErrnoException).code ?? ''
+  const say = (text: string, errorCode: 'NOT_FOUND' | 'IO' | 'VALIDATION' = 'IO') => new AppError(errorCode, text, 'path')
+  switch (code) {
+    case 'ENOENT':
+      return action === 'read' ? say(`There is no file at ${file}.`, 'NOT_FOUND') : say(`The folder ${path.dirname(file)} does not exist.`, 'NOT_FOUND')
+    case 'EACCES':
+    case 'EPERM':
+      return say(`The desk is not allowed to ${action} ${file} (permission denied). Choose another place, or change its permissions.`)
+    case 'EISDIR':
+      return say(`${file} is a folder, not a file.`, 'VALIDATION')
+    case 'ENOTDIR':
+      return say(`Part of the path ${file} is a file, not a folder.`, 'VALIDATION')
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return say(`There is not enough free disk space to ${action} ${file}.`)
+    case 'EROFS':
+      return say(`${file} is on a disk that is read-only.`)
+    case 'ENAMETOOLONG':
+      return say(`The path ${file} is too long.`, 'VALIDATION')
+    case 'ELOOP':
+      return say(`The path ${file} goes round in a loop of links.`, 'VALIDATION')
+    case 'EBUSY':
+    case 'ETXTBSY':
+      return say(`${file} is in use by another program.`)
+    case 'EIO':
+      return say(`The disk reported an error while trying to ${action} ${file}.`)
+    default:
+      return say(`The desk could not ${action} ${file}: ${(err as Error).message}`)
   }
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { crc32 } from 'node:zlib'
+import { FILE_MODE } from './files'
 
 /**
  * Append-only write-ahead journal of committed units of work.
@@ -96,7 +97,7 @@ export class Journal {
   static open(path: string): { journal: Journal; scan: JournalScan } {
     const buf = fs.existsSync(path) ? fs.readFileSync(path) : Buffer.alloc(0)
     const scan = scanJournal(buf)
-    const fd = fs.openSync(path, fs.existsSync(path) ? 'r+' : 'w+')
+    const fd = fs.openSync(path, fs.existsSync(path) ? 'r+' : 'w+', FILE_MODE)
     let allocated = buf.length
     if (scan.tornBytes > 0) {
       fs.ftruncateSync(fd, scan.validBytes)

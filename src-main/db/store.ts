@@ -3,10 +3,11 @@ import path from 'node:path'
 import { createHash } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import type { Database, SqlJsStatic } from 'sql.js'
+import type { JournalReplay } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
-import { writeFileAtomic } from './files'
+import { makePrivateDir, writeFileAtomic } from './files'
 import { dbAccess, type DbAccess, type DbReader, type DbWriter } from './access'
-import { Journal, type SqlParam, type Statement } from './journal'
+import { Journal, type JournalEntry, type SqlParam, type Statement } from './journal'
 import { migrate, MIGRATIONS, type Migration } from './migrate'
 
 export type { DbReader, DbWriter, Row } from './access'
@@ -16,19 +17,35 @@ export const JOURNAL_FILE = 'journal.log'
 /** Size and CRC-32 of the snapshot as we last wrote (or fully checked) it. */
 export const SNAPSHOT_CHECK_FILE = 'billing.sqlite.check'
 
+/**
+ * What the snapshot file must be, as the app last wrote it. Written just before each snapshot's
+ * rename, carrying the check of the file it replaces (`previous`): a crash between the two leaves
+ * that file in place, which still matches. Any other content was damaged or edited behind the app's
+ * back (a flipped byte can leave a file SQLite still reads, with wrong figures in it).
+ */
 interface SnapshotCheck {
   size: number
   crc32: number
+  /** The last journal change the file holds (to tell, when it is damaged, what is missing). */
+  seq?: number
+  previous?: { size: number; crc32: number; seq?: number } | null
 }
 
-function snapshotCheckOf(bytes: Uint8Array): SnapshotCheck {
-  return { size: bytes.length, crc32: crc32(bytes) }
+function snapshotCheckOf(bytes: Uint8Array, seq?: number): SnapshotCheck {
+  return seq === undefined ? { size: bytes.length, crc32: crc32(bytes) } : { size: bytes.length, crc32: crc32(bytes), seq }
+}
+
+function sameFile(a: { size: number; crc32: number }, b: { size: number; crc32: number }): boolean {
+  return a.size === b.size && a.crc32 === b.crc32
 }
 
 function readSnapshotCheck(file: string): SnapshotCheck | null {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SnapshotCheck>
-    return typeof parsed.size === 'number' && typeof parsed.crc32 === 'number' ? { size: parsed.size, crc32: parsed.crc32 } : null
+    if (typeof parsed.size !== 'number' || typeof parsed.crc32 !== 'number') return null
+    const prev = parsed.previous
+    const previous = prev && typeof prev.size === 'number' && typeof prev.crc32 === 'number' ? { size: prev.size, crc32: prev.crc32, ...(typeof prev.seq === 'number' ? { seq: prev.seq } : {}) } : null
+    return { size: parsed.size, crc32: parsed.crc32, ...(typeof parsed.seq === 'number' ? { seq: parsed.seq } : {}), previous }
   } catch {
     return null
   }
@@ -48,7 +65,9 @@ export interface StoreOptions {
 export class CorruptDatabaseError extends AppError {
   constructor(
     message: string,
-    readonly keptAt: string | null
+    readonly keptAt: string | null,
+    /** The last change the damaged file held, when the check record says (see JournalReplay.missing). */
+    readonly lastKnownSeq: number | null = null
   ) {
     super('DB_CORRUPT', message)
   }
@@ -56,14 +75,18 @@ export class CorruptDatabaseError extends AppError {
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
 
+function headerProblem(bytes: Uint8Array, what: string): string | null {
+  if (bytes.length >= 100 && Buffer.from(bytes.subarray(0, 16)).equals(SQLITE_HEADER)) return null
+  return `${what} is not a SQLite database (its header is wrong or it is truncated, ${bytes.length} bytes).`
+}
+
 /**
  * Check bytes claimed to be a database: the header, that sql.js can read it, and SQLite's own
  * quick_check. Returns the open database or throws a message naming the problem.
  */
 export function openVerified(sql: SqlJsStatic, bytes: Uint8Array, what: string, opts: { fullCheck: boolean } = { fullCheck: true }): Database {
-  if (bytes.length < 100 || !Buffer.from(bytes.subarray(0, 16)).equals(SQLITE_HEADER)) {
-    throw new Error(`${what} is not a SQLite database (its header is wrong or it is truncated, ${bytes.length} bytes).`)
-  }
+  const header = headerProblem(bytes, what)
+  if (header !== null) throw new Error(header)
   let db: Database | null = null
   try {
     db = new sql.Database(bytes)
@@ -106,6 +129,10 @@ export class DurableStore {
   readonly snapshotPath: string
   readonly appliedMigrations: Migration[]
   readonly replayedEntries: number
+  /** Set by openRestored: what the journal added to the restored backup. */
+  replay: JournalReplay | null = null
+  /** The check record of the snapshot file now in place (null: none, or not trusted). */
+  private inPlace: SnapshotCheck | null
 
   private constructor(
     private readonly opts: StoreOptions,
@@ -113,8 +140,10 @@ export class DurableStore {
     journal: Journal,
     seq: number,
     applied: Migration[],
-    replayed: number
+    replayed: number,
+    inPlace: SnapshotCheck | null
   ) {
+    this.inPlace = inPlace
     this.db = db
     this.access = this.accessFor(db)
     this.journal = journal
@@ -131,58 +160,30 @@ export class DurableStore {
   static open(opts: StoreOptions): DurableStore {
     const snapshotPath = path.join(opts.dataDir, SNAPSHOT_FILE)
     const journalPath = path.join(opts.dataDir, JOURNAL_FILE)
-    const checkPath = path.join(opts.dataDir, SNAPSHOT_CHECK_FILE)
     let db: Database
+    let inPlace: SnapshotCheck | null = null
     if (fs.existsSync(snapshotPath)) {
-      const bytes = fs.readFileSync(snapshotPath)
-      // SQLite's quick_check reads every page (seconds at M scale in a fresh process). When the
-      // file is byte for byte what we last wrote from a healthy database (same size and CRC-32),
-      // it is skipped; any difference, or a missing record, gets the full check.
-      const expected = readSnapshotCheck(checkPath)
-      const actual = snapshotCheckOf(bytes)
-      const unchanged = expected !== null && expected.size === actual.size && expected.crc32 === actual.crc32
-      try {
-        db = openVerified(opts.sql, bytes, 'The database file', { fullCheck: !unchanged })
-        if (!unchanged) writeFileAtomic(checkPath, Buffer.from(JSON.stringify(actual)))
-      } catch (err) {
-        const keptAt = keepCorruptCopy(opts.dataDir, snapshotPath, bytes)
-        throw new CorruptDatabaseError((err as Error).message, keptAt)
-      }
+      ;({ db, inPlace } = loadSnapshot(opts, snapshotPath))
     } else {
       db = new opts.sql.Database()
     }
     applyPragmas(db)
 
-    const hasMeta = tableExists(db, 'meta')
-    let seq = hasMeta ? Number(db.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0) : 0
-
+    let seq = tableExists(db, 'meta') ? seqOf(db) : 0
     const { journal, scan } = Journal.open(journalPath)
     if (scan.tornBytes > 0) opts.log(`journal: dropped a torn tail of ${scan.tornBytes} bytes (never acknowledged)`)
-    let replayed = 0
-    for (const entry of scan.entries) {
-      if (entry.seq <= seq) continue // already in the snapshot
-      if (entry.seq !== seq + 1) {
-        journal.close()
-        db.close()
-        throw new CorruptDatabaseError(
-          `The journal skips from change ${seq} to ${entry.seq}; it does not belong to this database file.`,
-          keepCorruptCopy(opts.dataDir, journalPath, fs.readFileSync(journalPath))
-        )
-      }
-      db.run('BEGIN')
-      try {
-        for (const [sql, params] of entry.stmts) db.run(sql, params as SqlParam[])
-        db.run('COMMIT')
-      } catch (err) {
-        db.run('ROLLBACK')
-        journal.close()
-        db.close()
-        throw new CorruptDatabaseError(`Journal entry ${entry.seq} cannot be replayed: ${(err as Error).message}.`, null)
-      }
-      seq = entry.seq
-      replayed++
+    const r = replayEntries(db, scan.entries, seq)
+    if (r.gapAt !== null || r.failed !== null) {
+      journal.close()
+      db.close()
+      if (r.failed !== null) throw new CorruptDatabaseError(`Journal entry ${r.failed.seq} cannot be replayed: ${r.failed.message}.`, null)
+      throw new CorruptDatabaseError(
+        `The journal skips from change ${r.seq} to ${r.gapAt}; it does not belong to this database file.`,
+        keepCorruptCopy(opts.dataDir, journalPath, fs.readFileSync(journalPath))
+      )
     }
-    if (replayed > 0) opts.log(`journal: replayed ${replayed} committed change(s) after the last snapshot`)
+    seq = r.seq
+    if (r.replayed > 0) opts.log(`journal: replayed ${r.replayed} committed change(s) after the last snapshot`)
 
     let applied: Migration[]
     try {
@@ -192,9 +193,57 @@ export class DurableStore {
       db.close()
       throw err
     }
-    const store = new DurableStore(opts, db, journal, seq, applied, replayed)
+    const store = new DurableStore(opts, db, journal, seq, applied, r.replayed, inPlace)
     // A new schema or a replayed journal is folded into a fresh snapshot before anything else.
-    if (applied.length > 0 || replayed > 0 || !fs.existsSync(snapshotPath)) store.snapshot()
+    if (applied.length > 0 || r.replayed > 0 || !fs.existsSync(snapshotPath)) store.snapshot()
+    return store
+  }
+
+  /**
+   * Recovery: open `bytes` (a backup, already verified) as the data folder's database and replay
+   * onto it the journal changes made after it, so that a damaged snapshot loses nothing the
+   * journal still holds. Replay stops where the journal does not continue the backup (a gap) or a
+   * change does not apply; `replay` says what was done and what is missing. The caller keeps a copy
+   * of the journal first: the new snapshot empties it.
+   */
+  static openRestored(opts: StoreOptions, bytes: Uint8Array, lastKnownSeq: number | null): DurableStore {
+    const db = new opts.sql.Database(bytes)
+    applyPragmas(db)
+    let applied: Migration[]
+    try {
+      // Journal changes were written by this version (start-up migrates, then snapshots), so the
+      // backup is brought to this schema before they are applied.
+      applied = migrate(db, new Date(opts.now()).toISOString(), opts.migrations ?? MIGRATIONS).applied
+    } catch (err) {
+      db.close()
+      throw err
+    }
+    const from = seqOf(db)
+    const { journal, scan } = Journal.open(path.join(opts.dataDir, JOURNAL_FILE))
+    const plan = planReplay(
+      from,
+      scan.entries.map((e) => e.seq),
+      lastKnownSeq
+    )
+    const r = replayEntries(
+      db,
+      scan.entries.filter((e) => e.seq <= plan.upTo),
+      from
+    )
+    const replay: JournalReplay =
+      r.failed === null
+        ? plan
+        : {
+            ...plan,
+            replayed: r.replayed,
+            upTo: r.seq,
+            missing: { from: r.seq + 1, to: Math.max(plan.missing?.to ?? 0, plan.upTo) },
+            stoppedBecause: `change ${r.failed.seq} could not be applied (${r.failed.message})`
+          }
+    opts.log(`restore: replayed ${replay.replayed} journal change(s) onto the backup (up to change ${replay.upTo})`)
+    const store = new DurableStore(opts, db, journal, r.seq, applied, r.replayed, null)
+    store.replay = replay
+    store.snapshot()
     return store
   }
 
@@ -311,9 +360,12 @@ export class DurableStore {
   /** Write the whole database atomically, then start the journal afresh. */
   snapshot(): void {
     const bytes = this.exportBytes()
+    const check = snapshotCheckOf(bytes, this.seq)
+    // The check record goes first, naming the file it replaces: a crash before the rename leaves
+    // that file, which still matches (see SnapshotCheck).
+    writeFileAtomic(path.join(this.opts.dataDir, SNAPSHOT_CHECK_FILE), Buffer.from(JSON.stringify({ ...check, previous: this.inPlace })))
     writeFileAtomic(this.snapshotPath, bytes)
-    // A crash before this line leaves a stale check record: the next start runs the full check.
-    writeFileAtomic(path.join(this.opts.dataDir, SNAPSHOT_CHECK_FILE), Buffer.from(JSON.stringify(snapshotCheckOf(bytes))))
+    this.inPlace = check
     // If we crash before this reset, start-up skips the entries the snapshot already holds.
     this.journal.reset()
   }
@@ -331,7 +383,7 @@ export class DurableStore {
     this.db.close()
     this.db = next
     this.access = this.accessFor(next)
-    this.seq = Number(next.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0)
+    this.seq = seqOf(next)
     this.snapshot()
     return applied
   }
@@ -360,6 +412,80 @@ function applyPragmas(db: Database): void {
   db.run('PRAGMA foreign_keys = ON')
 }
 
+function seqOf(db: Database): number {
+  return Number(db.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0)
+}
+
+/**
+ * Read and check the snapshot file. With a check record, the file must be the one recorded (or the
+ * one it replaced): anything else was damaged or edited and goes to recovery, since a changed byte
+ * can leave a file SQLite reads without complaint. Without one (a folder from before check records),
+ * SQLite's full check decides and the record is written.
+ */
+function loadSnapshot(opts: StoreOptions, snapshotPath: string): { db: Database; inPlace: SnapshotCheck } {
+  const checkPath = path.join(opts.dataDir, SNAPSHOT_CHECK_FILE)
+  const bytes = fs.readFileSync(snapshotPath)
+  const expected = readSnapshotCheck(checkPath)
+  const actual = snapshotCheckOf(bytes)
+  const recorded = expected === null ? null : sameFile(expected, actual) ? expected : expected.previous && sameFile(expected.previous, actual) ? expected.previous : null
+  try {
+    if (expected !== null && recorded === null) {
+      throw new Error(
+        headerProblem(bytes, 'The database file') ??
+          'The database file is not the one the desk last wrote (its size or checksum differ): it was damaged, or changed by another program.'
+      )
+    }
+    const db = openVerified(opts.sql, bytes, 'The database file', { fullCheck: recorded === null })
+    if (recorded !== null) return { db, inPlace: recorded }
+    const inPlace = snapshotCheckOf(bytes, tableExists(db, 'meta') ? seqOf(db) : 0)
+    writeFileAtomic(checkPath, Buffer.from(JSON.stringify(inPlace)))
+    return { db, inPlace }
+  } catch (err) {
+    const keptAt = keepCorruptCopy(opts.dataDir, snapshotPath, bytes)
+    throw new CorruptDatabaseError((err as Error).message, keptAt, expected?.seq ?? null)
+  }
+}
+
+/**
+ * What replaying the journal onto a database that holds changes up to `restoredUpTo` will do: the
+ * changes that continue it without a gap are applied; everything known to have been made after
+ * the last one applied (from the journal, or the damaged file's check record) is missing.
+ */
+export function planReplay(restoredUpTo: number, journalSeqs: readonly number[], lastKnownSeq: number | null): JournalReplay {
+  let upTo = restoredUpTo
+  for (const seq of journalSeqs) {
+    if (seq <= upTo) continue
+    if (seq !== upTo + 1) break
+    upTo = seq
+  }
+  const knownLast = Math.max(journalSeqs.at(-1) ?? 0, lastKnownSeq ?? 0)
+  return { restoredUpTo, replayed: upTo - restoredUpTo, upTo, missing: knownLast > upTo ? { from: upTo + 1, to: knownLast } : null, stoppedBecause: null }
+}
+
+/** Apply the entries after `seq`, each in its own transaction, until a gap or one that fails. */
+function replayEntries(
+  db: Database,
+  entries: readonly JournalEntry[],
+  seq: number
+): { seq: number; replayed: number; gapAt: number | null; failed: { seq: number; message: string } | null } {
+  let replayed = 0
+  for (const entry of entries) {
+    if (entry.seq <= seq) continue // already in the database
+    if (entry.seq !== seq + 1) return { seq, replayed, gapAt: entry.seq, failed: null }
+    db.run('BEGIN')
+    try {
+      for (const [sql, params] of entry.stmts) db.run(sql, params as SqlParam[])
+      db.run('COMMIT')
+    } catch (err) {
+      db.run('ROLLBACK')
+      return { seq, replayed, gapAt: null, failed: { seq: entry.seq, message: (err as Error).message } }
+    }
+    seq = entry.seq
+    replayed++
+  }
+  return { seq, replayed, gapAt: null, failed: null }
+}
+
 function tableExists(db: Database, name: string): boolean {
   return (db.exec('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?', ['table', name])[0]?.values.length ?? 0) > 0
 }
@@ -367,7 +493,7 @@ function tableExists(db: Database, name: string): boolean {
 /** Copy a damaged file into corrupt/ (once per distinct content) and return where it is. */
 function keepCorruptCopy(dataDir: string, file: string, bytes: Uint8Array): string {
   const dir = path.join(dataDir, 'corrupt')
-  fs.mkdirSync(dir, { recursive: true })
+  makePrivateDir(dir)
   const tag = createHash('sha256').update(bytes).digest('hex').slice(0, 12)
   const target = path.join(dir, `${path.basename(file)}.${tag}`)
   if (!fs.existsSync(target)) writeFileAtomic(target, bytes)

@@ -19,8 +19,8 @@ export type HandlerTable<Ctx> = { [C in Channel]: Handler<C, Ctx> }
 /** Channels usable before first-run setup and while the database needs restoring. */
 const OPEN_IN_PHASE: Record<AppPhase, ReadonlySet<Channel> | 'all'> = {
   ready: 'all',
-  setup: new Set<Channel>(['app.status', 'setup.complete', 'backup.list', 'backup.restore']),
-  recovery: new Set<Channel>(['app.status', 'backup.list', 'backup.restore'])
+  setup: new Set<Channel>(['app.status', 'setup.complete', 'backup.list', 'backup.check', 'backup.restore']),
+  recovery: new Set<Channel>(['app.status', 'backup.list', 'backup.check', 'backup.restore'])
 }
 
 export function validationError(error: z.ZodError): AppError {

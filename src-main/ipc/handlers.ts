@@ -43,14 +43,11 @@ export const handlers: HandlerTable<HandlerContext> = {
 
   'backup.list': (_input, { core }) => core.backups.list(),
 
-  'backup.create': (input, { core }) => core.backupNow('manual', input.path),
+  'backup.create': (input, { core }) => core.backupNow('manual', input.path === undefined ? undefined : { path: input.path, overwrite: input.overwrite }),
 
-  'backup.restore': (input, { core, operator }) => {
-    const file = input.source.kind === 'backup' ? core.backups.pathOf(input.source.fileName) : input.source.path
-    const bytes = core.backups.readRestorable(file)
-    core.restore(bytes, input.source.kind === 'backup' ? `backup ${input.source.fileName}` : `file ${file}`, operator)
-    return core.status(operator)
-  },
+  'backup.check': (input, { core }) => core.checkRestoreSource(input.source),
+
+  'backup.restore': (input, { core, operator }) => core.restoreFrom(input.source, operator),
 
   'customers.list': (input, { core }) => core.engine.read((r) => listCustomers(r, core.customerIndex, input)),
 

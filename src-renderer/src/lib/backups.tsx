@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core'
-import type { BackupInfo } from '../../../src-shared/domain'
+import type { BackupInfo, JournalReplay, RestoreCandidate, RestoreOutcome } from '../../../src-shared/domain'
 import { formatDateTime, formatSize } from '../../../src-shared/format'
 import { asAppError } from '../api/invoke'
 import { useMutation, invalidateAll } from '../api/query'
@@ -87,79 +87,159 @@ export function BackupTable(props: {
   )
 }
 
+/** What the journal adds to a restore in recovery, and what stays missing, in words. */
+export function ReplayNote(props: { replay: JournalReplay; done?: boolean }) {
+  const { replay, done } = props
+  const n = replay.replayed
+  const changes = (k: number) => `${k} change${k === 1 ? '' : 's'}`
+  const missing = replay.missing ? replay.missing.to - replay.missing.from + 1 : 0
+  return (
+    <Stack gap={4}>
+      <Text size="sm">
+        {n === 0
+          ? done
+            ? 'No later change was in the journal to replay.'
+            : 'The journal holds no change made after it.'
+          : done
+            ? `${changes(n)} recorded after the backup ${n === 1 ? 'was' : 'were'} replayed from the journal on top of it.`
+            : `${changes(n)} recorded after it ${n === 1 ? 'is' : 'are'} still in the journal and will be replayed on top of it.`}
+      </Text>
+      {replay.stoppedBecause && <Text size="sm">Replay stopped: {replay.stoppedBecause}.</Text>}
+      {replay.missing ? (
+        <Text size="sm" c="red.8" fw={500} data-testid="replay-gap">
+          {changes(missing)} (numbers {replay.missing.from}–{replay.missing.to}) {done ? 'could not be recovered' : 'will be missing'}: they are in neither
+          the backup nor the journal.
+        </Text>
+      ) : (
+        <Text size="sm" c="teal.8" fw={500} data-testid="replay-gap">
+          {done ? 'Nothing is missing: every change the journal held is back.' : 'Nothing the journal holds will be lost.'}
+        </Text>
+      )}
+    </Stack>
+  )
+}
+
+function sourceInput(source: RestoreSource) {
+  return source.kind === 'backup' ? ({ kind: 'backup', fileName: source.fileName } as const) : ({ kind: 'file', path: source.path } as const)
+}
+
 /**
- * Restore with a confirmation step. `ask(source)` opens the modal; confirming calls
- * `backup.restore`, then the whole UI takes the returned status and reloads its data.
+ * Restore with a confirmation step. `ask(source)` first has the main process check the file
+ * (exists, readable, a database this version can open): a problem is shown at once, and only a
+ * usable file gets "Restore this backup?". Confirming calls `backup.restore`; in recovery the
+ * result (changes replayed from the journal, any gap) is shown before the desk opens.
  */
 export function useRestore() {
   const { replace } = useAppStatus()
+  const check = useMutation('backup.check')
   const restore = useMutation('backup.restore')
-  const [pending, setPending] = useState<RestoreSource | null>(null)
+  const [pending, setPending] = useState<{ source: RestoreSource; candidate: RestoreCandidate } | null>(null)
+  const [done, setDone] = useState<{ label: string; outcome: RestoreOutcome } | null>(null)
   /** A problem with the typed file path, shown under that input. */
   const [fileError, setFileError] = useState<string | null>(null)
 
-  async function confirm() {
-    if (!pending) return
-    const source = pending
+  function showError(source: RestoreSource, e: unknown) {
+    const err = asAppError(e)
+    if (source.kind === 'file' && (err.field === 'path' || err.field === 'source')) setFileError(err.message)
+    else notifyError(err)
+  }
+
+  async function ask(source: RestoreSource) {
     setFileError(null)
     try {
-      const status = await restore.run({
-        source: source.kind === 'backup' ? { kind: 'backup', fileName: source.fileName } : { kind: 'file', path: source.path }
-      })
+      setPending({ source, candidate: await check.run({ source: sourceInput(source) }) })
+    } catch (e) {
+      showError(source, e)
+    }
+  }
+
+  function open(outcome: RestoreOutcome) {
+    const { replay: _replay, ...status } = outcome
+    replace(status)
+    invalidateAll()
+  }
+
+  async function confirm() {
+    if (!pending) return
+    const { source, candidate } = pending
+    setFileError(null)
+    try {
+      const outcome = await restore.run({ source: sourceInput(source) })
       setPending(null)
-      notifySuccess('Data restored', source.kind === 'backup' ? `Restored from ${source.fileName}.` : `Restored from ${source.path}.`)
-      replace(status)
-      invalidateAll()
+      if (outcome.replay) {
+        setDone({ label: candidate.label, outcome }) // recovery: say what the journal added first
+      } else {
+        notifySuccess('Data restored', `Restored from ${candidate.label}.`)
+        open(outcome)
+      }
     } catch (e) {
       setPending(null)
-      const err = asAppError(e)
-      if (source.kind === 'file' && (err.field === 'path' || err.field === 'source')) setFileError(err.message)
-      else notifyError(err)
+      showError(source, e)
     }
   }
 
   const modal = (
-    <Modal
-      opened={pending !== null}
-      onClose={() => (restore.running ? undefined : setPending(null))}
-      title="Restore this backup?"
-      centered
-      closeOnClickOutside={!restore.running}
-      closeOnEscape={!restore.running}
-      withCloseButton={!restore.running}
-    >
-      {pending && (
-        <Stack>
-          {pending.kind === 'backup' ? (
+    <>
+      <Modal
+        opened={pending !== null}
+        onClose={() => (restore.running ? undefined : setPending(null))}
+        title="Restore this backup?"
+        centered
+        closeOnClickOutside={!restore.running}
+        closeOnEscape={!restore.running}
+        withCloseButton={!restore.running}
+      >
+        {pending && (
+          <Stack>
+            {pending.source.kind === 'backup' ? (
+              <Text size="sm">
+                The desk's data will be replaced by <b>{pending.source.fileName}</b>, made {formatDateTime(pending.source.createdAt)} (
+                {formatSize(pending.candidate.sizeBytes)}).
+              </Text>
+            ) : (
+              <Text size="sm">
+                The desk's data will be replaced by the file <b style={{ wordBreak: 'break-all' }}>{pending.source.path}</b>, last written{' '}
+                {formatDateTime(pending.candidate.modifiedAt)} ({formatSize(pending.candidate.sizeBytes)}).
+              </Text>
+            )}
+            {pending.candidate.replay ? (
+              <ReplayNote replay={pending.candidate.replay} />
+            ) : (
+              <Text size="sm">Anything not in that file will not be in the restored data; the current data is kept as a backup first.</Text>
+            )}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setPending(null)} disabled={restore.running}>
+                Cancel
+              </Button>
+              <Button color="red" onClick={confirm} loading={restore.running}>
+                Restore
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+      <Modal opened={done !== null} onClose={() => done && open(done.outcome)} title="Data restored" centered>
+        {done?.outcome.replay && (
+          <Stack>
             <Text size="sm">
-              The desk's data will be replaced by <b>{pending.fileName}</b>, made {formatDateTime(pending.createdAt)}. Anything
-              recorded after that moment will not be in the restored data.
+              Restored from <b style={{ wordBreak: 'break-all' }}>{done.label}</b>.
             </Text>
-          ) : (
-            <Text size="sm">
-              The desk's data will be replaced by the file <b style={{ wordBreak: 'break-all' }}>{pending.path}</b>. Anything not
-              in that file will not be in the restored data.
-            </Text>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setPending(null)} disabled={restore.running}>
-              Cancel
-            </Button>
-            <Button color="red" onClick={confirm} loading={restore.running}>
-              Restore
-            </Button>
-          </Group>
-        </Stack>
-      )}
-    </Modal>
+            <ReplayNote replay={done.outcome.replay} done />
+            <Group justify="flex-end">
+              <Button onClick={() => open(done.outcome)}>Continue</Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+    </>
   )
 
   return {
-    ask: (source: RestoreSource) => setPending(source),
+    ask,
     fileError,
     clearFileError: () => setFileError(null),
-    askBackup: (b: BackupInfo) => setPending({ kind: 'backup', fileName: b.fileName, createdAt: b.createdAt }),
-    running: restore.running,
+    askBackup: (b: BackupInfo) => ask({ kind: 'backup', fileName: b.fileName, createdAt: b.createdAt }),
+    running: restore.running || check.running,
     modal
   }
 }

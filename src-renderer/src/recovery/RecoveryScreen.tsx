@@ -1,6 +1,6 @@
 import { Alert, Center, Code, Divider, Paper, Stack, Text, Title } from '@mantine/core'
 import { useAppStatus } from '../app/status'
-import { BackupTable, useRestore } from '../lib/backups'
+import { BackupTable, ReplayNote, useRestore } from '../lib/backups'
 import { RestoreFromFile } from '../lib/RestoreFromFile'
 
 /** The database failed its checks at start-up: explain, and offer the backups. */
@@ -49,9 +49,14 @@ export function RecoveryScreen() {
               <>
                 <Text size="sm" mb="xs">
                   {recovery?.recommendedBackup
-                    ? 'The recommended backup is the newest one that passed its checks: restoring it loses the least work.'
+                    ? 'The recommended backup is the newest one that passed its checks. Changes made after it that are still in the journal are replayed on top of it.'
                     : 'None of these backups passed its checks. If you have a copy elsewhere, restore it from its file below.'}
                 </Text>
+                {recovery?.recommendedReplay && (
+                  <Paper withBorder p="sm" mb="sm" radius="sm" data-testid="recommended-replay">
+                    <ReplayNote replay={recovery.recommendedReplay} />
+                  </Paper>
+                )}
                 <BackupTable
                   backups={backups}
                   onRestore={restore.askBackup}

@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { Button, Code, Divider, Group, LoadingOverlay, Paper, Stack, Text, Title } from '@mantine/core'
 import { invalidate, useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
@@ -5,12 +6,14 @@ import { BackupTable, useRestore } from '../lib/backups'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { QueryError } from '../lib/QueryError'
 import { RestoreFromFile } from '../lib/RestoreFromFile'
+import { BackupToFile } from './BackupToFile'
 
 export function BackupsSection() {
   const { status } = useAppStatus()
   const list = useQuery('backup.list', {})
   const create = useMutation('backup.create')
   const restore = useRestore()
+  const [toFileRunning, setToFileRunning] = useState(false)
 
   async function backUpNow() {
     try {
@@ -22,7 +25,7 @@ export function BackupsSection() {
     }
   }
 
-  const busy = create.running || restore.running
+  const busy = create.running || restore.running || toFileRunning
 
   return (
     <Paper withBorder p="lg" radius="md">
@@ -35,7 +38,7 @@ export function BackupsSection() {
             Data folder: <Code>{status.dataDir}</Code>
           </Text>
         </div>
-        <Button onClick={backUpNow} loading={create.running} disabled={restore.running}>
+        <Button onClick={backUpNow} loading={create.running} disabled={restore.running || toFileRunning}>
           Back up now
         </Button>
       </Group>
@@ -55,6 +58,8 @@ export function BackupsSection() {
             )}
           </div>
         )}
+        <Divider />
+        <BackupToFile disabled={restore.running || create.running} onRunning={setToFileRunning} />
         <Divider />
         <RestoreFromFile onRestore={restore.ask} disabled={busy} error={restore.fileError} onEdit={restore.clearFileError} />
       </Stack>
