@@ -5,7 +5,7 @@ import { formatMoney, parseAmount } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
 import { describeAmountChange } from './audit'
 import { luhnValid } from './gateway'
-import { postToLedger } from './ledger'
+import { postToLedger, recordableSum } from './ledger'
 import { localDate } from './lifecycle'
 import type { Work } from './unitOfWork'
 
@@ -156,8 +156,8 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
   }
   const balanceDelta = effect.balance * amount
   const unallocatedDelta = input.operation === 'ecommerce-refund' ? -Math.min(amount, c.unallocated_minor) : effect.unallocated * amount
-  const balanceAfter = c.balance_minor + balanceDelta
-  const unallocatedAfter = c.unallocated_minor + unallocatedDelta
+  const balanceAfter = recordableSum(c.balance_minor, balanceDelta, c.currency, 'balance')
+  const unallocatedAfter = recordableSum(c.unallocated_minor, unallocatedDelta, c.currency, 'unallocated payments')
   const auditTexts =
     balanceDelta !== 0
       ? [balanceText(c, c.balance_minor, balanceAfter, effect.source, xdrLabel)]

@@ -1,11 +1,13 @@
 import type { z } from 'zod'
-import { contract, isChannel, type Channel, type ParsedInputOf, type ResultOf } from '../../src-shared/contract'
+import { bodyLimitOf, contract, isChannel, type Channel, type ParsedInputOf, type ResultOf } from '../../src-shared/contract'
 import type { AppPhase, Operator } from '../../src-shared/domain'
 import { AppError, type IpcResponse } from '../../src-shared/errors'
 
 /** Who is calling: the transport fills this in; roles are enforced from the resolved operator. */
 export interface CallerContext {
   transport: 'electron' | 'loopback' | 'test'
+  /** Size of the request as received, when the transport read it as bytes (the loopback host). */
+  bodyBytes?: number
 }
 
 export interface Dispatcher {
@@ -32,6 +34,30 @@ export function validationError(error: z.ZodError): AppError {
   return new AppError('VALIDATION', message, field)
 }
 
+const MIB = 1024 * 1024
+
+/** The refusal for a request over its channel's limit, in the same words on both transports. */
+export function tooLargeError(channel: string): AppError {
+  const limit = bodyLimitOf(channel)
+  const size = limit % MIB === 0 ? `${limit / MIB} MiB` : `${(limit / MIB).toFixed(1)} MiB`
+  const name = isChannel(channel) ? `"${channel}"` : 'this operation'
+  return new AppError('TOO_LARGE', `This request is larger than the ${size} ${name} accepts; nothing was changed.`)
+}
+
+/**
+ * The size a request has as JSON, which is how browser mode sends it; the Electron bridge hands
+ * over structured-cloned values, which may also hold what JSON cannot (cycles, bigints).
+ */
+function jsonBytes(input: unknown): number {
+  let json: string | undefined
+  try {
+    json = JSON.stringify(input)
+  } catch {
+    throw new AppError('VALIDATION', 'The request holds values that are not plain data (a loop or a very large whole number).')
+  }
+  return json === undefined ? 0 : Buffer.byteLength(json, 'utf8')
+}
+
 export interface DispatchEnv<Ctx> {
   handlers: HandlerTable<Ctx>
   phase(): AppPhase
@@ -45,8 +71,10 @@ export function createDispatcher<Ctx>(env: DispatchEnv<Ctx>): Dispatcher {
     async dispatch(channel, input, caller) {
       try {
         if (typeof channel !== 'string' || !isChannel(channel)) {
-          throw new AppError('UNKNOWN_CHANNEL', `There is no operation called "${String(channel)}".`)
+          throw new AppError('UNKNOWN_CHANNEL', `There is no operation called "${String(channel).slice(0, 100)}".`)
         }
+        // Before parsing: a request over the limit costs nothing more than measuring it.
+        if ((caller.bodyBytes ?? jsonBytes(input)) > bodyLimitOf(channel)) throw tooLargeError(channel)
         const parsed = contract[channel].input.safeParse(input ?? {})
         if (!parsed.success) throw validationError(parsed.error)
         const operator = env.operator(caller)
