@@ -232,9 +232,21 @@ describe('dates are calendar dates', () => {
       )
       expect(res, date).toEqual({ ok: false, error: { code: 'VALIDATION', message: 'Use a real date like 2026-11-30.', field: 'date' } })
     }
+    expect(fingerprint()).toBe(before)
+    // A custom field of the date kind is held to the same calendar.
+    const field = (await app.dispatch('customFields.create', { name: 'Contract start', kind: 'date' }, { transport: 'test' })) as IpcResponse<{ id: number }>
+    if (!field.ok) throw new Error(field.error.message)
+    const afterField = fingerprint()
+    const update = await app.dispatch(
+      'customers.update',
+      { id: easy.value.rows[0]!.id, companyName: 'Easy Call Ltd', classId: null, creditLimit: null, customFields: [{ fieldId: field.value.id, value: '2026-02-30' }] },
+      { transport: 'test' }
+    )
+    expect(update).toEqual({ ok: false, error: { code: 'VALIDATION', message: 'Contract start must be a real date like 2026-11-30.', field: `customFields.${field.value.id}` } })
+    expect(fingerprint()).toBe(afterField)
     const status = await app.dispatch('customers.changeStatus', { id: easy.value.rows[0]!.id, action: 'lift-suspension', until: '2026-02-30' }, { transport: 'test' })
     expect(status).toEqual({ ok: false, error: { code: 'VALIDATION', message: 'Use a real date like 2026-11-30.', field: 'until' } })
-    expect(fingerprint()).toBe(before)
+    expect(fingerprint()).toBe(afterField)
   })
 })
 
