@@ -30,10 +30,17 @@ beforeAll(async () => {
   host = await startHost({ dispatcher: app, rendererDir: '/nonexistent' })
 })
 
+const extraDirs: string[] = []
+const tmpDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'channel-inputs-'))
+  extraDirs.push(dir)
+  return dir
+}
+
 afterAll(async () => {
   await host.close()
   await app.close()
-  fs.rmSync(dataDir, { recursive: true, force: true })
+  for (const d of [dataDir, ...extraDirs]) fs.rmSync(d, { recursive: true, force: true })
 })
 
 /** What a changed request would leave behind: rows per table, money totals, files on disk. */
@@ -294,5 +301,124 @@ describe('requests that used to end in INTERNAL or a silent answer', () => {
       error: { code: 'VALIDATION', message: 'This would take the balance beyond the largest amount the billing desk can record: 9,007,199,254,740,991 JPY either way.', field: 'amount' }
     })
     expect(fingerprint()).toBe(afterFirst)
+  })
+})
+
+describe('valid but extreme input never ends in INTERNAL', () => {
+  /**
+   * Values at the edges that the schemas accept: the largest amounts and IDs, far dates, long and
+   * odd text. Each channel gets inputs built from the ones its fields accept (enum fields: every
+   * option); whatever the engine then does, it answers with a result or a typed error.
+   */
+  const EDGE_VALUES: unknown[] = [
+    true,
+    false,
+    null,
+    0,
+    1,
+    2,
+    3,
+    7,
+    28,
+    365,
+    500,
+    999_999,
+    Number.MAX_SAFE_INTEGER,
+    '',
+    ' ',
+    '0',
+    '0.01',
+    '1',
+    '-1',
+    '1,000.00',
+    '135.5',
+    '90071992547409.91',
+    '9007199254740991',
+    '90071992547409.92',
+    '1e5',
+    '2026-11-21',
+    '2026-11-22',
+    '2024-02-29',
+    '0001-01-01',
+    '9999-12-31',
+    'Łódź Москва',
+    "'; DROP TABLE customers; --",
+    '=HYPERLINK("http://evil")',
+    '%E0%A4%A',
+    '\u0000',
+    'x'.repeat(5000),
+    'fuzz-operation-key-0001',
+    'FUZZ-1',
+    '4242 4242 4242 4242',
+    '4000 0000 0000 0002',
+    '12/30',
+    '01/20',
+    'ch_000001',
+    'auth_000001',
+    'customer_id,balance_control,currency\nFUZZ-IMPORT,postpaid,USD',
+    'customer_id,balance_control,currency\nFUZZ-IMPORT-2,prepaid,JPY\nFUZZ-IMPORT-2,prepaid,JPY',
+    'daily-2026-11-20.sqlite',
+    [],
+    [{ fieldId: 1, value: '2026-02-30' }],
+    [{ fieldId: 999, value: 'x' }],
+    ['exported', 'suspended'],
+    { key: 'balance', dir: 'desc' },
+    { statuses: ['exported'], overCreditLimit: true, currency: 'KWD' },
+    { kind: 'backup', fileName: 'nothing-here.sqlite' },
+    { kind: 'file', path: '/nonexistent/backup.sqlite' }
+  ]
+
+  const optionsOf = (s: z.ZodType): unknown[] => {
+    let t = s as z.ZodType & { def: { innerType?: z.ZodType }; options?: unknown[] }
+    while (t.def.innerType) t = t.def.innerType as typeof t
+    return Array.isArray(t.options) && t.options.every((o) => typeof o === 'string') ? t.options : []
+  }
+
+  it('every channel, with inputs made of edge values its schema accepts', async () => {
+    const extreme = await openBillingApp({ dataDir: tmpDir(), now: () => Date.parse('2026-11-21T10:00:00Z'), log: () => {}, dailyBackupDelayMs: 3_600_000 })
+    try {
+      const call = (channel: string, input: unknown) => extreme.dispatch(channel, input, { transport: 'test' })
+      expect((await call('setup.complete', { companyName: 'Extreme Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })).ok).toBe(true)
+      const uncovered: string[] = []
+      // File paths only inside a folder of this test: an edge string as a path would write into the working directory.
+      const files = tmpDir()
+      const pathValues = [path.join(files, 'manual.sqlite'), path.join(files, 'missing-folder', 'manual.sqlite')]
+      for (const channel of CHANNELS) {
+        const shape = shapeOf(channel)
+        const schema = contract[channel].input as z.ZodType
+        const fields: Record<string, fc.Arbitrary<unknown>> = {}
+        let coverable = true
+        for (const [field, s] of Object.entries(shape)) {
+          const accepted = (field === 'path' ? pathValues : [...EDGE_VALUES, ...optionsOf(s)]).filter((v) => s.safeParse(v).success)
+          const optional = s.safeParse(undefined).success
+          if (accepted.length === 0 && !optional) coverable = false
+          const value = fc.constantFrom(...(accepted.length > 0 ? accepted : [undefined]))
+          // Optional fields mostly left out: most of them apply to one operation only.
+          fields[field] = optional ? fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: value, weight: 1 }) : value
+        }
+        if (!coverable) {
+          uncovered.push(channel)
+          continue
+        }
+        await fc.assert(
+          fc.asyncProperty(
+            fc.record(fields).filter((input) => schema.safeParse(input).success),
+            async (input) => {
+              const res = await call(channel, input)
+              if (!res.ok) expect(res.error.code, `${channel} <- ${fc.stringify(input)}: ${res.error.message}`).not.toBe('INTERNAL')
+            }
+          ),
+          { numRuns: 100, seed: 3 }
+        )
+      }
+      expect(uncovered).toEqual([])
+      // Whatever was accepted kept the books whole.
+      const ledger = (await call('ledger.check', {})) as IpcResponse<{ ok: boolean }>
+      const audit = (await call('audit.verify', {})) as IpcResponse<{ ok: boolean }>
+      expect(ledger.ok && ledger.value.ok).toBe(true)
+      expect(audit.ok && audit.value.ok).toBe(true)
+    } finally {
+      await extreme.close()
+    }
   })
 })
