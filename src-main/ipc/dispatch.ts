@@ -44,18 +44,68 @@ export function tooLargeError(channel: string): AppError {
   return new AppError('TOO_LARGE', `This request is larger than the ${size} ${name} accepts; nothing was changed.`)
 }
 
+const NOT_PLAIN_DATA = 'The request holds values that are not plain data (a loop, a very large whole number or too deep a nesting).'
+
 /**
- * The size a request has as JSON, which is how browser mode sends it; the Electron bridge hands
- * over structured-cloned values, which may also hold what JSON cannot (cycles, bigints).
+ * The size of an input the desktop bridge handed over (structured-cloned, so it may also hold
+ * what JSON cannot: loops, bigints), measured as the JSON browser mode would send, except that
+ * escapes are not counted: whatever browser mode accepts, the desktop accepts too. Walking the
+ * value stops once past `limit`; a 50 MB CSV measures in about 10 ms (JSON.stringify: ~300 ms).
  */
-function jsonBytes(input: unknown): number {
-  let json: string | undefined
-  try {
-    json = JSON.stringify(input)
-  } catch {
-    throw new AppError('VALIDATION', 'The request holds values that are not plain data (a loop or a very large whole number).')
+function inputBytes(input: unknown, limit: number): number {
+  let total = 0
+  const open = new Set<object>()
+  const visit = (v: unknown): void => {
+    if (total > limit) return
+    switch (typeof v) {
+      case 'string':
+        total += Buffer.byteLength(v, 'utf8') + 2
+        return
+      case 'number':
+      case 'boolean':
+        total += String(v).length
+        return
+      case 'bigint':
+        throw new AppError('VALIDATION', NOT_PLAIN_DATA)
+      case 'object': {
+        if (v === null) {
+          total += 4
+          return
+        }
+        if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) {
+          total += v.byteLength
+          return
+        }
+        if (open.has(v)) throw new AppError('VALIDATION', NOT_PLAIN_DATA)
+        open.add(v)
+        total += 2
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length && total <= limit; i++) {
+            total += 1
+            visit(v[i])
+          }
+        } else {
+          for (const key in v) {
+            if (total > limit) break
+            if (!Object.prototype.hasOwnProperty.call(v, key)) continue
+            total += Buffer.byteLength(key, 'utf8') + 4
+            visit((v as Record<string, unknown>)[key])
+          }
+        }
+        open.delete(v)
+        return
+      }
+      default:
+        return // undefined, functions, symbols: JSON leaves them out
+    }
   }
-  return json === undefined ? 0 : Buffer.byteLength(json, 'utf8')
+  try {
+    visit(input)
+  } catch (err) {
+    if (err instanceof RangeError) throw new AppError('VALIDATION', NOT_PLAIN_DATA)
+    throw err
+  }
+  return total
 }
 
 export interface DispatchEnv<Ctx> {
@@ -74,7 +124,8 @@ export function createDispatcher<Ctx>(env: DispatchEnv<Ctx>): Dispatcher {
           throw new AppError('UNKNOWN_CHANNEL', `There is no operation called "${String(channel).slice(0, 100)}".`)
         }
         // Before parsing: a request over the limit costs nothing more than measuring it.
-        if ((caller.bodyBytes ?? jsonBytes(input)) > bodyLimitOf(channel)) throw tooLargeError(channel)
+        const limit = bodyLimitOf(channel)
+        if ((caller.bodyBytes ?? inputBytes(input, limit)) > limit) throw tooLargeError(channel)
         const parsed = contract[channel].input.safeParse(input ?? {})
         if (!parsed.success) throw validationError(parsed.error)
         const operator = env.operator(caller)

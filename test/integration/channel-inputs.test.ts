@@ -145,9 +145,14 @@ describe('every channel of the contract refuses bad input with a typed error and
     cyclic.self = cyclic
     expectTypedRefusal(await viaElectron(channel, cyclic), `${channel} cyclic`)
     expectTypedRefusal(await viaElectron(channel, { unexpected: 1n }), `${channel} bigint`)
-    // The contract's size limit for the channel, as over HTTP.
-    const big = { x: 'x'.repeat(bodyLimitOf(channel)) }
-    expectTypedRefusal(await viaElectron(channel, big), `${channel} oversized`, 'TOO_LARGE')
+    let deep: unknown = 1
+    for (let i = 0; i < 200_000; i++) deep = [deep]
+    expectTypedRefusal(await viaElectron(channel, { deep }), `${channel} nested 200,000 deep`)
+    // The contract's size limit for the channel, as over HTTP: long text, binary data, many items.
+    const limit = bodyLimitOf(channel)
+    expectTypedRefusal(await viaElectron(channel, { x: 'x'.repeat(limit) }), `${channel} oversized text`, 'TOO_LARGE')
+    expectTypedRefusal(await viaElectron(channel, { x: new Uint8Array(limit + 1) }), `${channel} oversized bytes`, 'TOO_LARGE')
+    expectTypedRefusal(await viaElectron(channel, { x: new Array<string>(Math.ceil(limit / 1024)).fill('y'.repeat(1024)) }), `${channel} oversized list`, 'TOO_LARGE')
     // One field wrong at a time, generated from the schema: whatever the field refuses.
     for (const [field, fieldSchema] of Object.entries(shape)) {
       await fc.assert(
