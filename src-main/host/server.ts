@@ -65,9 +65,9 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   let port = 0
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`])
 
-  const send = (res: http.ServerResponse, status: number, body: IpcResponse<unknown>, headers: http.OutgoingHttpHeaders = {}) => {
+  const send = (res: http.ServerResponse, status: number, body: IpcResponse<unknown>) => {
     const json = JSON.stringify(body)
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers })
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
     res.end(json)
   }
 
@@ -158,10 +158,11 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
           send(res, 400, { ok: false, error: { code: 'VALIDATION', message: 'The request body is not valid JSON.' } })
           return
         }
-        opts.dispatcher.dispatch(channel, input, { transport: 'loopback', bodyBytes: size }).then(
-          (r) => send(res, 200, r),
-          (err: unknown) => failed(res, err)
-        )
+        // Also catches an answer that cannot be sent (JSON.stringify throws on a bigint).
+        opts.dispatcher
+          .dispatch(channel, input, { transport: 'loopback', bodyBytes: size })
+          .then((r) => send(res, 200, r))
+          .catch((err: unknown) => failed(res, err))
       } catch (err) {
         failed(res, err)
       }

@@ -138,7 +138,7 @@ describe('loopback host', () => {
     const host = await startHostProcess()
     try {
       const auth = { authorization: `Bearer ${host.token}` }
-      for (const channel of ['test.throw', 'test.reject']) {
+      for (const channel of ['test.throw', 'test.reject', 'test.bigint']) {
         const res = await request(host.port, { path: `/ipc/${channel}`, body: '{}', headers: auth })
         expect(host.exited(), channel).toBeNull()
         expect(res.status, channel).toBe(500)
