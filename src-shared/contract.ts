@@ -29,13 +29,28 @@ import { CURRENCY_CODES } from './money'
 interface ChannelDef<I extends z.ZodType, R> {
   input: I
   roles: readonly Role[]
+  /** Largest request accepted, in bytes of its JSON; DEFAULT_BODY_LIMIT when not set. */
+  maxBodyBytes?: number
   /** Phantom field carrying the result type; never set at run time. */
   result?: R
 }
 
 function channel<R>() {
-  return <I extends z.ZodType>(def: { input: I; roles: readonly Role[] }): ChannelDef<I, R> => def
+  return <I extends z.ZodType>(def: { input: I; roles: readonly Role[]; maxBodyBytes?: number }): ChannelDef<I, R> => def
 }
+
+/**
+ * Request size limits, one per channel, applied by both transports before the input is parsed
+ * (src-main/ipc/dispatch.ts). Forms and lists fit in 1 MiB with room to spare.
+ */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+/** Longest customer CSV, in characters (the schema's limit). */
+const CSV_MAX_CHARS = 50 * 1024 * 1024
+/**
+ * A CSV travels as a JSON string, where quotes, backslashes and line breaks take two bytes each;
+ * so a 50 MB file of any ordinary text fits in twice its size, plus the rest of the request.
+ */
+const CSV_BODY_LIMIT = 2 * CSV_MAX_CHARS + DEFAULT_BODY_LIMIT
 
 const EVERYONE: readonly Role[] = ['administrator', 'cashier', 'auditor']
 const ADMIN: readonly Role[] = ['administrator']
@@ -75,7 +90,24 @@ const CUSTOMER_STATUSES = ['active', 'blocked', 'suspended', 'provisionally-term
 const id = z.number({ error: 'An ID is required.' }).int().positive()
 /** Money as the person typed it; the engine parses it exactly in the customer's currency. */
 const amountText = z.string().trim().max(40)
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.')
+const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** A day that exists on the calendar, written YYYY-MM-DD (year 0001 to 9999). */
+export function isCalendarDate(text: string): boolean {
+  const m = ISO_DATE_RE.exec(text)
+  if (!m) return false
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!
+  return day <= days
+}
+
+/** Every date of the contract: the shape alone let 2026-02-30 and 0000-00-00 be stored. */
+export const isoDate = z
+  .string()
+  .regex(ISO_DATE_RE, { message: 'Use a date like 2026-11-30.', abort: true })
+  .refine(isCalendarDate, 'Use a real date like 2026-11-30.')
 
 export const customerFiltersInput = z
   .object({
@@ -203,7 +235,7 @@ export const adjustmentFields = {
   internalComment: text('Internal comment', 2000).default('')
 }
 
-const csvText = z.string().min(1, 'The file is empty.').max(50 * 1024 * 1024, 'The file is larger than 50 MB.')
+const csvText = z.string().min(1, 'The file is empty.').max(CSV_MAX_CHARS, 'The file is larger than 50 MB.')
 
 const backupFileName = z
   .string()
@@ -261,10 +293,11 @@ export const contract = {
       .strict(),
     roles: ADMIN
   }),
-  'customers.importPreview': channel<ImportPreview>()({ input: z.object({ csv: csvText }).strict(), roles: ADMIN }),
+  'customers.importPreview': channel<ImportPreview>()({ input: z.object({ csv: csvText }).strict(), roles: ADMIN, maxBodyBytes: CSV_BODY_LIMIT }),
   'customers.importCommit': channel<{ imported: number; skipped: number }>()({
     input: z.object({ csv: csvText, onlyValidRows: z.boolean() }).strict(),
-    roles: ADMIN
+    roles: ADMIN,
+    maxBodyBytes: CSV_BODY_LIMIT
   }),
   'adjustments.preview': channel<AdjustmentImpact>()({ input: z.object(adjustmentFields).strict(), roles: ['administrator', 'cashier'] }),
   'adjustments.submit': channel<AdjustmentResult>()({
@@ -314,6 +347,12 @@ export const CHANNELS = Object.keys(contract) as Channel[]
 
 export function isChannel(name: string): name is Channel {
   return Object.prototype.hasOwnProperty.call(contract, name)
+}
+
+/** The largest request body `name` accepts; unknown names get the default (and then UNKNOWN_CHANNEL). */
+export function bodyLimitOf(name: string): number {
+  const def: { maxBodyBytes?: number } | undefined = isChannel(name) ? contract[name] : undefined
+  return def?.maxBodyBytes ?? DEFAULT_BODY_LIMIT
 }
 
 /** What both bridges expose to the renderer: one typed invoke. */

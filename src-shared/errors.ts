@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'DB_VERSION' // migrations refused (edited, unknown, or newer database)
   | 'UNKNOWN_CHANNEL'
   | 'IO' // disk problem: nothing was changed
+  | 'TOO_LARGE' // the request is bigger than its channel accepts (HTTP 413 in browser mode)
   | 'INTERNAL'
 
 export interface AppErrorShape {

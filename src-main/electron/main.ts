@@ -146,6 +146,7 @@ ipcMain.handle(INVOKE_CHANNEL, async (event, channel: unknown, input: unknown): 
   const current = billing
   if (current === null) return refuse('INTERNAL', 'The billing desk is closing.')
   try {
+    // The dispatcher measures the input against the channel's size limit (the same one browser mode applies).
     return await current.dispatch(channel, input, { transport: 'electron' })
   } catch (err) {
     console.error(`Request ${channel} failed: ${errorText(err)}`)

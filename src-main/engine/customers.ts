@@ -1,5 +1,5 @@
 import Papa from 'papaparse'
-import type { ParsedInputOf } from '../../src-shared/contract'
+import { isCalendarDate, type ParsedInputOf } from '../../src-shared/contract'
 import type { CustomerDetail, CustomerRow, CustomerStatus, CustomFieldDefinition, StatusHistoryEntry } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { formatMinor, parseAmount } from '../../src-shared/money'
@@ -224,6 +224,7 @@ function checkCustomFields(r: DbReader, values: UpdateInput['customFields']): vo
     if (value === '') continue
     if (def.kind === 'number' && !/^-?\d+(\.\d+)?$/.test(value)) throw new AppError('VALIDATION', `${def.name} must be a number.`, field)
     if (def.kind === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new AppError('VALIDATION', `${def.name} must be a date like 2026-11-30.`, field)
+    if (def.kind === 'date' && !isCalendarDate(value)) throw new AppError('VALIDATION', `${def.name} must be a real date like 2026-11-30.`, field)
   }
 }
 

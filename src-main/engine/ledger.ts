@@ -1,4 +1,6 @@
 import type { LedgerCheckResult, LedgerTransaction } from '../../src-shared/domain'
+import { AppError } from '../../src-shared/errors'
+import { formatMoney } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
 import type { Work } from './unitOfWork'
 
@@ -19,16 +21,37 @@ export interface LedgerEntry {
   internalComment: string
 }
 
+/**
+ * `before + change`, refused in words when the result leaves the safe-integer range: beyond it
+ * JavaScript numbers (and so every amount the app shows and stores) stop being exact to the
+ * minor unit. `what` names the amount as a person reads it ("balance", "unallocated payments").
+ */
+export function recordableSum(before: number, change: number, currencyCode: string, what: string, field = 'amount'): number {
+  const after = before + change
+  if (!Number.isSafeInteger(after)) {
+    throw new AppError(
+      'VALIDATION',
+      `This would take the ${what} beyond the largest amount the billing desk can record: ${formatMoney(Number.MAX_SAFE_INTEGER, currencyCode)} either way.`,
+      field
+    )
+  }
+  return after
+}
+
 /** Append a record and move the customer's balance and unallocated payments with it. */
 export function postToLedger(w: Work, e: LedgerEntry): { xdrId: number; balanceMinor: number; unallocatedMinor: number } {
-  const c = w.get<{ balance_minor: number; unallocated_minor: number }>('SELECT balance_minor, unallocated_minor FROM customers WHERE id = ?', [e.customerId])!
+  const c = w.get<{ balance_minor: number; unallocated_minor: number; currency: string }>('SELECT balance_minor, unallocated_minor, currency FROM customers WHERE id = ?', [
+    e.customerId
+  ])
+  if (!c) throw new AppError('NOT_FOUND', `Customer ${e.customerId} does not exist.`, 'customerId')
+  // Checked before anything is written, so a refusal leaves the unit of work untouched.
+  const balanceMinor = recordableSum(c.balance_minor, e.amountMinor, c.currency, 'balance')
+  const unallocatedMinor = recordableSum(c.unallocated_minor, e.unallocatedDeltaMinor, c.currency, 'unallocated payments')
   const xdrId = w.insert(
     `INSERT INTO xdrs (kind, customer_id, service_id, started_at, amount_minor, unallocated_delta_minor, effective_date, out_of_turn,
        visible_comment, internal_comment, operator_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [e.kind, e.customerId, e.serviceId, w.at, e.amountMinor, e.unallocatedDeltaMinor, e.effectiveDate, e.outOfTurn ? 1 : 0, e.visibleComment, e.internalComment, w.actor.operatorName, w.at]
   )
-  const balanceMinor = c.balance_minor + e.amountMinor
-  const unallocatedMinor = c.unallocated_minor + e.unallocatedDeltaMinor
   w.run('UPDATE customers SET balance_minor = ?, unallocated_minor = ?, updated_at = ? WHERE id = ?', [balanceMinor, unallocatedMinor, w.at, e.customerId])
   return { xdrId, balanceMinor, unallocatedMinor }
 }
@@ -62,6 +85,10 @@ export function checkLedger(r: DbReader): LedgerCheckResult {
 
 /** A customer's money records, newest first (usage records are not listed here). */
 export function listTransactions(r: DbReader, q: { customerId: number; beforeXdrId?: number | undefined; limit: number }): LedgerTransaction[] {
+  // An empty list would read as "no money moved yet" for a customer that is not there at all.
+  if (!r.get('SELECT 1 AS found FROM customers WHERE id = ?', [q.customerId])) {
+    throw new AppError('NOT_FOUND', `Customer ${q.customerId} does not exist.`, 'customerId')
+  }
   return r
     .all<{ id: number; created_at: string; kind: string; amount_minor: number; unallocated_delta_minor: number; service_name: string | null; effective_date: string | null; out_of_turn: number; visible_comment: string; internal_comment: string; operator_name: string | null }>(
       `SELECT x.id, x.created_at, x.kind, x.amount_minor, x.unallocated_delta_minor, s.name AS service_name, x.effective_date,

@@ -3,8 +3,9 @@ import http from 'node:http'
 import path from 'node:path'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import { bodyLimitOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
-import type { Dispatcher } from '../ipc/dispatch'
+import { tooLargeError, type Dispatcher } from '../ipc/dispatch'
 import { CONTENT_SECURITY_POLICY } from '../security'
 
 export interface HostOptions {
@@ -36,7 +37,22 @@ const MIME: Record<string, string> = {
   '.json': 'application/json'
 }
 
-const MAX_BODY = 1024 * 1024
+/** What any unexpected failure answers: the same words as the desktop bridge. */
+const INTERNAL_ANSWER: IpcResponse<never> = { ok: false, error: { code: 'INTERNAL', message: 'Something went wrong; nothing was changed.' } }
+
+const BAD_ADDRESS: IpcResponse<never> = {
+  ok: false,
+  error: { code: 'VALIDATION', message: 'The address is not valid: it has a broken %-escape or is not a path on this host.' }
+}
+
+/** decodeURIComponent without the URIError a broken escape (`/%`, `/%E0%A4%A`) would throw. */
+function decodePath(text: string): string | null {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return null
+  }
+}
 
 /**
  * Browser mode: the same handler table as the desktop app, over HTTP on 127.0.0.1 only.
@@ -55,14 +71,27 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     res.end(json)
   }
 
-  const server = http.createServer((req, res) => {
+  /** A bug anywhere below answers 500 and is logged; it never ends the process (the counter keeps working). */
+  const failed = (res: http.ServerResponse, err: unknown) => {
+    console.error(`loopback host: ${(err as Error)?.stack ?? String(err)}`)
+    if (res.headersSent) res.destroy()
+    else send(res, 500, INTERNAL_ANSWER)
+  }
+
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const host = req.headers.host ?? ''
     const origin = req.headers.origin
     if (!allowedHosts().has(host) || (origin !== undefined && origin !== `http://${host}`)) {
       send(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: 'Requests from other sites are refused.' } })
       return
     }
-    const url = new URL(req.url ?? '/', `http://${host}`)
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', `http://${host}`)
+    } catch {
+      send(res, 400, BAD_ADDRESS)
+      return
+    }
     if (url.pathname.startsWith('/ipc/')) {
       if (req.method !== 'POST') {
         send(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST.' } })
@@ -74,14 +103,54 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
         send(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Missing or wrong access token. Open the address printed by npm start.' } })
         return
       }
-      const chunks: Buffer[] = []
-      let size = 0
-      req.on('data', (c: Buffer) => {
-        size += c.length
-        if (size > MAX_BODY) req.destroy()
-        else chunks.push(c)
-      })
-      req.on('end', () => {
+      const channel = decodePath(url.pathname.slice('/ipc/'.length))
+      if (channel === null) {
+        send(res, 400, BAD_ADDRESS)
+        return
+      }
+      readBody(req, res, channel)
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end()
+      return
+    }
+    const pathname = decodePath(url.pathname)
+    if (pathname === null) {
+      send(res, 400, BAD_ADDRESS)
+      return
+    }
+    serveStatic(opts.rendererDir, pathname, res)
+  }
+
+  /**
+   * Read a request body up to its channel's limit (from the contract, the same one the Electron
+   * transport applies), then dispatch it. Over the limit the answer is 413 with a typed error; the
+   * rest of the body is read and dropped so the client gets to see that answer.
+   */
+  const readBody = (req: http.IncomingMessage, res: http.ServerResponse, channel: string) => {
+    const limit = bodyLimitOf(channel)
+    const chunks: Buffer[] = []
+    let size = 0
+    let refused = false
+    const refuse = () => {
+      refused = true
+      chunks.length = 0
+      send(res, 413, { ok: false, error: tooLargeError(channel).toShape() })
+    }
+    req.on('error', () => {
+      // The client went away mid-request: there is nobody to answer.
+    })
+    if (Number(req.headers['content-length']) > limit) refuse()
+    req.on('data', (c: Buffer) => {
+      if (refused) return
+      size += c.length
+      if (size > limit) refuse()
+      else chunks.push(c)
+    })
+    req.on('end', () => {
+      if (refused) return
+      try {
         let input: unknown
         try {
           input = chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'))
@@ -89,16 +158,23 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
           send(res, 400, { ok: false, error: { code: 'VALIDATION', message: 'The request body is not valid JSON.' } })
           return
         }
-        const channel = decodeURIComponent(url.pathname.slice('/ipc/'.length))
-        void opts.dispatcher.dispatch(channel, input, { transport: 'loopback' }).then((r) => send(res, 200, r))
-      })
-      return
+        // Also catches an answer that cannot be sent (JSON.stringify throws on a bigint).
+        opts.dispatcher
+          .dispatch(channel, input, { transport: 'loopback', bodyBytes: size })
+          .then((r) => send(res, 200, r))
+          .catch((err: unknown) => failed(res, err))
+      } catch (err) {
+        failed(res, err)
+      }
+    })
+  }
+
+  const server = http.createServer((req, res) => {
+    try {
+      handle(req, res)
+    } catch (err) {
+      failed(res, err)
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end()
-      return
-    }
-    serveStatic(opts.rendererDir, url.pathname, res)
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -120,7 +196,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 }
 
 function serveStatic(root: string, pathname: string, res: http.ServerResponse): void {
-  const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+  const rel = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '')
   const file = path.resolve(root, rel)
   if (!file.startsWith(path.resolve(root) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found')
@@ -133,5 +209,8 @@ function serveStatic(root: string, pathname: string, res: http.ServerResponse): 
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-cache'
   })
-  fs.createReadStream(file).pipe(res)
+  // A file removed or unreadable after the check: end this answer, never the process.
+  fs.createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res)
 }

@@ -129,7 +129,10 @@ describe('customer life cycle', () => {
     // The lift: until the end of a day (today or later), the customer shows Active but stays suspended.
     expect(refusal(() => t.change(id, 'lift-suspension'))).toMatchObject({ code: 'VALIDATION', field: 'until' })
     expect(refusal(() => t.change(id, 'lift-suspension', { until: '2026-11-20' }))).toMatchObject({ code: 'VALIDATION', field: 'until' })
-    expect(refusal(() => t.change(id, 'lift-suspension', { until: '2026-02-30' }))).toMatchObject({ code: 'VALIDATION', field: 'until' })
+    // The contract refuses an impossible date first; the engine still checks its own input.
+    expect(statusChangeInput.safeParse({ id, action: 'lift-suspension', until: '2026-02-30' }).error?.issues[0]).toMatchObject({ path: ['until'], message: 'Use a real date like 2026-11-30.' })
+    const impossible = { ...statusChangeInput.parse({ id, action: 'lift-suspension' }), until: '2026-02-30' }
+    expect(refusal(() => t.engine.change(ADMIN, (w) => changeStatus(w, impossible)))).toMatchObject({ code: 'VALIDATION', field: 'until' })
     t.change(id, 'lift-suspension', { until: '2026-11-23', note: 'Pays on Monday' })
     expect(t.row(id)).toMatchObject({ status: 'active', suspended: 1, suspension_lifted_until: endOfLocalDay('2026-11-23') })
     expect(t.history(id).at(-1)).toMatchObject({ from_status: 'suspended', to_status: 'active', note: 'suspension lifted until the end of 2026-11-23; Pays on Monday' })
