@@ -18,6 +18,7 @@ import type {
   LedgerTransaction,
   Role
 } from './domain'
+import { SERVICE_KINDS } from './domain'
 import { CURRENCY_CODES } from './money'
 
 /**
@@ -191,9 +192,6 @@ export const adjustmentFields = {
   visibleComment: text('Visible comment', 500).default(''),
   internalComment: text('Internal comment', 2000).default('')
 }
-
-/** The kinds a service can be given on the Services page ("credits" is the built-in one's only). */
-export const SERVICE_KINDS = ['voice', 'messaging', 'subscription', 'goods', 'fees'] as const
 
 export const serviceInput = z
   .object({

@@ -246,8 +246,11 @@ export interface LedgerCheckResult {
   differences: { customerId: number; customerName: string; currency: string; balanceMinor: number; ledgerBalanceMinor: number; unallocatedMinor: number; ledgerUnallocatedMinor: number }[]
 }
 
+/** The kinds a service can be given on the Services page; goods and fees are one-off sales. */
+export const SERVICE_KINDS = ['voice', 'messaging', 'subscription', 'goods', 'fees'] as const
+
 /** What a service sells; "credits" is only the built-in Credits / Promotions service's. */
-export type ServiceKind = 'voice' | 'messaging' | 'subscription' | 'goods' | 'fees' | 'credits'
+export type ServiceKind = (typeof SERVICE_KINDS)[number] | 'credits'
 
 /** A service the wizard offers for a manual charge or credit (disabled ones are left out). */
 export interface ServiceOption {

@@ -22,5 +22,5 @@ export const SERVICE_KIND_LABEL: Record<ServiceKind, string> = {
   subscription: 'Subscription',
   goods: 'One-off goods',
   fees: 'Fees',
-  credits: 'Credits / Promotions'
+  credits: 'Promotional credits'
 }
