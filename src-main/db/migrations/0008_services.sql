@@ -2,9 +2,12 @@
 -- messaging and subscription, a disabled flag (a disabled service is not offered for new charges
 -- and credits but stays on the records that name it), and names unique whatever their case.
 -- SQLite cannot widen a CHECK constraint in place, so the table is rebuilt with the same ids
--- (every record keeps its service); migrate() runs this with foreign keys off and checks them
--- before it commits. Existing services keep their kind. Should two names differ only in case,
--- the later one gets its id appended, so the unique index can be built and nothing is lost.
+-- (every record keeps its service); the marker below makes migrate() run this with foreign keys
+-- off and check them before it commits. Existing services keep their kind. Should two names
+-- differ only in case, the later one gets its id appended, so the unique index can be built and
+-- nothing is lost.
+
+-- migrate: rebuilds tables (foreign keys off, checked before commit)
 
 CREATE TABLE services_0008 (
   id         INTEGER PRIMARY KEY,
