@@ -16,6 +16,7 @@ import { TestGateway, type PaymentGateway } from './engine/gateway'
 import { reconcileCardPayments } from './engine/payments'
 import { actorOf, FIRST_ADMIN_ACTOR, FIRST_ADMIN_ID, getOperator } from './engine/operators'
 import { runDueTransitions } from './engine/lifecycle'
+import { ensureDefaultServices } from './engine/services'
 import { DEFAULT_AUTHORIZATION_DAYS, getSettings } from './engine/settings'
 import { Engine } from './engine/unitOfWork'
 import { createDispatcher, type CallerContext, type Dispatcher } from './ipc/dispatch'
@@ -93,6 +94,23 @@ export class AppCore {
       if (r.settled > 0 || r.stillPending > 0) this.log(`card payments: ${r.settled} reconciled, ${r.stillPending} still pending`)
     } catch (err) {
       this.log(`card payments: reconciliation failed: ${(err as Error).message}`)
+    }
+  }
+
+  /**
+   * A data folder set up before the Services page existed (or restored from such a backup) may
+   * have no real service, so no manual charge or credit could be made: it gets the default set.
+   */
+  ensureServices(): void {
+    try {
+      if (!this.store || this.phase() !== 'ready') return
+      const made = this.engine.change(FIRST_ADMIN_ACTOR, (w) =>
+        ensureDefaultServices(w, 'Default set: this data folder had no service for manual charges and credits.')
+      )
+      if (made > 0) this.log(`services: created the ${made} default services`)
+    } catch (err) {
+      // Not fatal: everything else works, and the Services page can add them by hand.
+      this.log(`services: could not create the default services: ${(err as Error).message}`)
     }
   }
 
@@ -242,6 +260,7 @@ export class AppCore {
     this.customerIndex.reset()
     const said = replay === null ? '' : replayText(replay)
     this.engine.change(actorOf(operator), (w) => w.audit({ kind: 'backup.restore', description: `Database restored from ${label}.${said}` }))
+    this.ensureServices()
     return replay
   }
 
@@ -324,6 +343,7 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
     lock.release()
     throw err
   }
+  core.ensureServices()
   core.startSchedulers(opts.dailyBackupDelayMs ?? 5000)
   // Build the customer list index while the window loads (~0.8 s at 50k customers), not on the
   // first click on Customers.

@@ -13,12 +13,14 @@ import type {
   AdjustmentImpact,
   AdjustmentResult,
   LedgerCheckResult,
+  Service,
   ServiceOption,
   LedgerTransaction,
   RestoreCandidate,
   RestoreOutcome,
   Role
 } from './domain'
+import { SERVICE_KINDS } from './domain'
 import { CURRENCY_CODES } from './money'
 
 /**
@@ -235,6 +237,13 @@ export const adjustmentFields = {
   internalComment: text('Internal comment', 2000).default('')
 }
 
+export const serviceInput = z
+  .object({
+    name: text('Name', 100).min(1, 'Name is required.'),
+    kind: z.enum(SERVICE_KINDS, { error: 'Choose a kind: voice, messaging, subscription, one-off goods or fees.' })
+  })
+  .strict()
+
 const csvText = z.string().min(1, 'The file is empty.').max(CSV_MAX_CHARS, 'The file is larger than 50 MB.')
 
 const backupFileName = z
@@ -316,7 +325,12 @@ export const contract = {
     roles: EVERYONE
   }),
   'ledger.check': channel<LedgerCheckResult>()({ input: nothing, roles: ['administrator', 'auditor'] }),
+  /** The services the wizard offers for a manual charge or credit: disabled ones are left out. */
   'services.list': channel<ServiceOption[]>()({ input: nothing, roles: EVERYONE }),
+  /** Every service, disabled ones too, for the Services page. */
+  'services.listAll': channel<Service[]>()({ input: nothing, roles: EVERYONE }),
+  'services.create': channel<Service>()({ input: serviceInput, roles: ADMIN }),
+  'services.update': channel<Service>()({ input: serviceInput.extend({ id, disabled: z.boolean() }).strict(), roles: ADMIN }),
   'classes.list': channel<CustomerClass[]>()({ input: nothing, roles: EVERYONE }),
   'classes.create': channel<CustomerClass>()({ input: classInput, roles: ADMIN }),
   'classes.update': channel<CustomerClass>()({ input: classInput.extend({ id }).strict(), roles: ADMIN }),

@@ -286,10 +286,25 @@ export interface LedgerCheckResult {
   differences: { customerId: number; customerName: string; currency: string; balanceMinor: number; ledgerBalanceMinor: number; unallocatedMinor: number; ledgerUnallocatedMinor: number }[]
 }
 
+/** The kinds a service can be given on the Services page; goods and fees are one-off sales. */
+export const SERVICE_KINDS = ['voice', 'messaging', 'subscription', 'goods', 'fees'] as const
+
+/** What a service sells; "credits" is only the built-in Credits / Promotions service's. */
+export type ServiceKind = (typeof SERVICE_KINDS)[number] | 'credits'
+
+/** A service the wizard offers for a manual charge or credit (disabled ones are left out). */
 export interface ServiceOption {
   id: number
   name: string
-  kind: string
+  kind: ServiceKind
+}
+
+/** A service as the Services page lists it. */
+export interface Service extends ServiceOption {
+  /** Not offered for new charges and credits; records that name it keep it. */
+  disabled: boolean
+  /** Credits / Promotions: promotional credits are booked to it; it cannot be changed. */
+  builtIn: boolean
 }
 
 /** A ledger record as the customer page lists it (usage is listed by the usage browser). */

@@ -1,4 +1,4 @@
-import type { BalanceControl, CustomerStatus } from './domain'
+import type { BalanceControl, CustomerStatus, ServiceKind } from './domain'
 
 /** The source pages' status names, used on screen, in CSV exports and in audit texts alike. */
 export const STATUS_LABEL: Record<CustomerStatus, string> = {
@@ -13,4 +13,14 @@ export const STATUS_LABEL: Record<CustomerStatus, string> = {
 export const BALANCE_CONTROL_LABEL: Record<BalanceControl, string> = {
   prepaid: 'Prepaid',
   postpaid: 'Postpaid'
+}
+
+/** Service kinds on the Services page and in audit texts; goods and fees are one-off sales. */
+export const SERVICE_KIND_LABEL: Record<ServiceKind, string> = {
+  voice: 'Voice',
+  messaging: 'Messaging',
+  subscription: 'Subscription',
+  goods: 'One-off goods',
+  fees: 'Fees',
+  credits: 'Promotional credits'
 }

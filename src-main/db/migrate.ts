@@ -24,6 +24,9 @@ function parseMigrations(sources: Record<string, string>): Migration[] {
 /** The migrations shipped with this build, in order. */
 export const MIGRATIONS: readonly Migration[] = parseMigrations(files)
 
+/** A migration whose SQL holds this line runs with foreign keys off, then checked (see below). */
+export const REBUILD_MARKER = '-- migrate: rebuilds tables (foreign keys off, checked before commit)'
+
 export interface MigrationResult {
   applied: Migration[]
 }
@@ -58,16 +61,28 @@ export function migrate(db: Database, now: string, migrations: readonly Migratio
   }
 
   const applied: Migration[] = []
+  const foreignKeys = Number(db.exec('PRAGMA foreign_keys')[0]?.values[0]?.[0] ?? 0) === 1
   for (const m of migrations) {
     if (done.has(m.version)) continue
+    // A migration that rebuilds a table other tables refer to (the only way SQLite can change a
+    // CHECK constraint) says so with REBUILD_MARKER: SQLite's procedure is foreign keys off (it
+    // cannot change inside a transaction), then a foreign key check before the commit, so a
+    // rebuild that breaks a reference is rolled back like any other failure. Other migrations run
+    // with foreign keys enforced as usual (and skip the check, a full scan of the usage records).
+    const rebuild = foreignKeys && m.sql.includes(REBUILD_MARKER)
+    if (rebuild) db.run('PRAGMA foreign_keys = OFF')
     db.run('BEGIN')
     try {
       db.exec(m.sql)
+      const broken = rebuild ? db.exec('PRAGMA foreign_key_check')[0]?.values[0] : undefined
+      if (broken) throw new Error(`it leaves a ${String(broken[0])} row referring to a missing ${String(broken[2])} row`)
       db.run('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)', [m.version, m.name, m.checksum, now])
       db.run('COMMIT')
     } catch (err) {
       db.run('ROLLBACK')
       throw new AppError('DB_VERSION', `Migration ${m.version} "${m.name}" failed: ${(err as Error).message}`)
+    } finally {
+      if (rebuild) db.run('PRAGMA foreign_keys = ON')
     }
     applied.push(m)
   }

@@ -3,6 +3,7 @@ import { AppError } from '../../src-shared/errors'
 import { currency as currencyInfo } from '../../src-shared/money'
 import { dbAccess, type DbAccess, type DbWriter } from '../db/access'
 import type { SqlParam } from '../db/journal'
+import { DEFAULT_SERVICES } from '../engine/services'
 import { DESTINATIONS, LOCALES, PER_US_CENT, type Locale } from './names'
 import { mulberry32 } from './random'
 
@@ -164,11 +165,8 @@ export const DEMO_CLASSES: readonly DemoClass[] = [
   }
 ]
 
-export const DEMO_SERVICES = [
-  { code: 'voice', name: 'Voice calls', kind: 'voice' },
-  { code: 'sms', name: 'Messaging (SMS)', kind: 'messaging' },
-  { code: 'subscription-monthly', name: 'Monthly subscription', kind: 'subscription' }
-] as const
+/** The default services the demo usage and subscriptions use (made here if setup has not). */
+export const DEMO_SERVICES = DEFAULT_SERVICES.filter((s) => ['voice', 'sms', 'subscription-monthly'].includes(s.code))
 
 /** Currencies a customer of a class without a currency is billed in, with relative weights. */
 const ANY_CURRENCY: readonly (readonly [string, number])[] = [
@@ -338,8 +336,13 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
       ])
     )
   }
+  // First-run setup may already have made the default services (same codes): the demo usage is
+  // booked to those rather than to look-alikes.
   const serviceIds = new Map<string, number>()
-  for (const s of DEMO_SERVICES) serviceIds.set(s.code, w.insert(SQL_SERVICE, [s.code, s.name, s.kind]))
+  for (const s of DEMO_SERVICES) {
+    const existing = w.get<{ id: number }>('SELECT id FROM services WHERE code = ?', [s.code])?.id
+    serviceIds.set(s.code, existing ?? w.insert(SQL_SERVICE, [s.code, s.name, s.kind]))
+  }
   const voiceId = must(serviceIds.get('voice'))
   const smsId = must(serviceIds.get('sms'))
 
@@ -603,9 +606,8 @@ function refuseIfNotEmpty(w: DbWriter): void {
     throw new AppError('CONFLICT', `Demo data can only be loaded into a database without customers; this one has ${customers}.`)
   }
   const clash = w.get<{ name: string }>(
-    `SELECT name FROM customer_classes WHERE name IN (${DEMO_CLASSES.map(() => '?').join(', ')})
-     UNION ALL SELECT code FROM services WHERE code IN (${DEMO_SERVICES.map(() => '?').join(', ')}) LIMIT 1`,
-    [...DEMO_CLASSES.map((c) => c.name), ...DEMO_SERVICES.map((s) => s.code)]
+    `SELECT name FROM customer_classes WHERE name IN (${DEMO_CLASSES.map(() => '?').join(', ')}) LIMIT 1`,
+    DEMO_CLASSES.map((c) => c.name)
   )
   if (clash) throw new AppError('CONFLICT', `Demo data cannot be loaded: "${clash.name}" already exists.`)
 }

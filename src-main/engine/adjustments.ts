@@ -9,13 +9,11 @@ import { luhnValid } from './gateway'
 import { postToLedger } from './ledger'
 import { localDate } from './lifecycle'
 import { maxOperationMinor } from './settings'
+import { CREDITS_SERVICE_ID } from './services'
 import type { Work } from './unitOfWork'
 
 type AdjustmentInput = ParsedInputOf<'adjustments.preview'>
 type SubmitInput = ParsedInputOf<'adjustments.submit'>
-
-/** The special service promotional credits are booked to (migration 0001). */
-export const CREDITS_SERVICE_ID = 1
 
 export const CARD_OPERATIONS: ReadonlySet<AdjustmentOperation> = new Set(['ecommerce-payment', 'ecommerce-refund', 'authorization', 'capture', 'void'])
 const WITH_SERVICE: ReadonlySet<AdjustmentOperation> = new Set(['manual-charge', 'manual-credit'])
@@ -136,9 +134,11 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
   let effectiveDate: string | null = null
   if (WITH_SERVICE.has(input.operation)) {
     if (input.serviceId === null) throw new AppError('VALIDATION', 'Choose the service this charge or credit is for.', 'serviceId')
-    const s = r.get<{ name: string; is_special: number }>('SELECT name, is_special FROM services WHERE id = ?', [input.serviceId])
+    const s = r.get<{ name: string; is_special: number; disabled: number }>('SELECT name, is_special, disabled FROM services WHERE id = ?', [input.serviceId])
     if (!s) throw new AppError('NOT_FOUND', `Service ${input.serviceId} does not exist.`, 'serviceId')
     if (s.is_special === 1) throw new AppError('VALIDATION', `"${s.name}" is not a real service; use a promotional credit for that.`, 'serviceId')
+    // Disabled services stay on the records that name them but take no new charges or credits.
+    if (s.disabled === 1) throw new AppError('VALIDATION', `"${s.name}" is disabled: it takes no new charges or credits. Choose another service, or enable it in Settings > Services.`, 'serviceId')
     serviceId = input.serviceId
     serviceName = s.name
     effectiveDate = input.date ?? today
@@ -365,6 +365,3 @@ function planTexts(plan: Plan, xdrId: number): string[] {
   return plan.impact.auditTexts.map((t) => t.replace('xDR id assigned on Finish', `xDR id ${xdrId}`))
 }
 
-export function listServices(r: DbReader): { id: number; name: string; kind: string }[] {
-  return r.all('SELECT id, name, kind FROM services ORDER BY is_special, name')
-}

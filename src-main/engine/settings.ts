@@ -2,6 +2,7 @@ import type { CompanySettings } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import type { DbReader } from '../db/store'
 import { describeValueChange } from './audit'
+import { ensureDefaultServices } from './services'
 import type { Work } from './unitOfWork'
 
 interface SettingsRow {
@@ -44,6 +45,8 @@ export function completeSetup(w: Work, s: Omit<CompanySettings, 'cardAuthorizati
     w.at
   ])
   w.audit({ kind: 'setup', description: `First-run setup completed for "${s.companyName}" (default currency ${s.defaultCurrency}).` })
+  // Manual charges and credits need a real service from the first day.
+  ensureDefaultServices(w)
 }
 
 export function updateSettings(

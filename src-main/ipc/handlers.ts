@@ -1,6 +1,6 @@
 import type { Operator } from '../../src-shared/domain'
 import type { AppCore } from '../app'
-import { CARD_OPERATIONS, listServices, planAdjustment, submitAdjustment } from '../engine/adjustments'
+import { CARD_OPERATIONS, planAdjustment, submitAdjustment } from '../engine/adjustments'
 import { reconcileCardPayments, submitCardAdjustment } from '../engine/payments'
 import { listAudit, verifyAuditChain, type Actor } from '../engine/audit'
 import { checkLedger, listTransactions } from '../engine/ledger'
@@ -9,6 +9,7 @@ import { addAccount, createCustomer, createCustomField, exportCustomersCsv, getC
 import { changeStatus } from '../engine/lifecycle'
 import { commitImport, previewImport } from '../engine/customerImport'
 import { completeSetup, getSettings, updateSettings } from '../engine/settings'
+import { createService, listAllServices, listServices, updateService } from '../engine/services'
 import { loadDemoData } from '../demo/load'
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
@@ -97,6 +98,12 @@ export const handlers: HandlerTable<HandlerContext> = {
   'ledger.transactions': (input, { core }) => core.engine.read((r) => listTransactions(r, input)),
 
   'services.list': (_input, { core }) => core.engine.read(listServices),
+
+  'services.listAll': (_input, { core }) => core.engine.read(listAllServices),
+
+  'services.create': (input, { core, actor }) => core.engine.change(actor, (w) => createService(w, input)),
+
+  'services.update': (input, { core, actor }) => core.engine.change(actor, (w) => updateService(w, input)),
 
   'classes.list': (_input, { core }) => core.engine.read(listClasses),
 

@@ -110,11 +110,8 @@ describe('balance adjustments (manual operations)', () => {
 
   it('property: after any sequence of operations every balance equals the sum of its ledger and unallocated payments never go negative', async () => {
     const { app, ok, call } = await desk(false)
-    // Without demo data there is only the special credits service: add a real one.
-    const voiceId = app.core.engine.change({ operatorId: 1, operatorName: 'Administrator' }, (w) =>
-      w.insert("INSERT INTO services (code, name, kind) VALUES ('voice', 'Voice calls', 'voice')")
-    )
-    const voice = { id: voiceId }
+    // Without demo data, first-run setup still made the default services.
+    const voice = (await ok('services.list', {})).find((s) => s.name === 'Voice calls')!
     // Customers of both balance controls in currencies with 0, 2 and 3 decimals.
     const currencies = ['USD', 'JPY', 'KWD', 'PLN'] as const
     const customers: { id: number; currency: string }[] = []

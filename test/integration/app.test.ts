@@ -67,7 +67,7 @@ describe('billing app over the handler table', () => {
     await app.dispatch('settings.update', { companyName: 'Easy Call Ltd', address: 'ul. Piotrkowska 1' }, { transport: 'test' })
     const audit = (await app.dispatch('audit.list', {}, { transport: 'test' })) as { ok: true; value: AuditEntry[] }
     expect(audit.value[0]?.description).toBe('Company name changed from "Łódź Callshop" to "Easy Call Ltd".')
-    expect(audit.value).toHaveLength(2) // the unchanged address wrote nothing
+    expect(audit.value.filter((a) => a.kind === 'settings.change')).toHaveLength(1) // the unchanged address wrote nothing
     await app.close()
   })
 

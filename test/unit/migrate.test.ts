@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadSqlJs } from '../../src-main/db/sqljs'
-import { migrate, MIGRATIONS, type Migration } from '../../src-main/db/migrate'
+import { migrate, MIGRATIONS, REBUILD_MARKER, type Migration } from '../../src-main/db/migrate'
 
 const AT = '2026-11-21T10:00:00.000Z'
 const fake = (version: number, sql: string): Migration => ({ version, name: `m${version}`, sql, checksum: `sum-of-${sql}` })
@@ -36,5 +36,25 @@ describe('migrations', () => {
     const bad = fake(1, 'CREATE TABLE a (x); INSERT INTO nowhere VALUES (1);')
     expect(() => migrate(db, AT, [bad])).toThrow(/Migration 1 "m1" failed/)
     expect(db.exec("SELECT name FROM sqlite_master WHERE name = 'a'")).toEqual([])
+  })
+
+  it('a table rebuild runs with foreign keys off, and is rolled back if it leaves a broken reference', async () => {
+    const SQL = await loadSqlJs()
+    const db = new SQL.Database()
+    db.run('PRAGMA foreign_keys = ON')
+    const base = [fake(1, "CREATE TABLE p (id INTEGER PRIMARY KEY, k TEXT CHECK (k IN ('a'))); CREATE TABLE c (p_id INTEGER REFERENCES p (id)); INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1);")]
+    migrate(db, AT, base)
+    // Widening p's CHECK: the child table c keeps referring to p by name.
+    const rebuild = (copy: string) =>
+      fake(2, `${REBUILD_MARKER}\nCREATE TABLE p2 (id INTEGER PRIMARY KEY, k TEXT CHECK (k IN ('a', 'b'))); ${copy} DROP TABLE p; ALTER TABLE p2 RENAME TO p;`)
+    // Forgetting to copy the rows leaves c pointing at nothing: refused, nothing changed.
+    expect(() => migrate(db, AT, [...base, rebuild('')])).toThrow(/Migration 2 "m2" failed: it leaves a c row referring to a missing p row/)
+    expect(db.exec('SELECT sql FROM sqlite_master WHERE name = ?', ['p'])[0]!.values[0]![0]).toMatch(/IN \('a'\)\)/)
+    expect(db.exec('PRAGMA foreign_keys')[0]!.values[0]![0]).toBe(1)
+    migrate(db, AT, [...base, rebuild('INSERT INTO p2 SELECT * FROM p;')])
+    db.run("INSERT INTO p VALUES (2, 'b')")
+    expect(() => db.run('INSERT INTO c VALUES (9)')).toThrow(/FOREIGN KEY/)
+    // Without the marker a migration runs with foreign keys enforced, as before.
+    expect(() => migrate(db, AT, [...base, rebuild('INSERT INTO p2 SELECT * FROM p;'), fake(3, 'DELETE FROM p WHERE id = 1')])).toThrow(/FOREIGN KEY/)
   })
 })
