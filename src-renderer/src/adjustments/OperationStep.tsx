@@ -14,9 +14,13 @@ export function OperationStep(props: {
   onChange: (op: AdjustmentOperation) => void
   onContinue: () => void
   error: string | undefined
+  /** Operations this customer cannot use now, with the reason shown in their place (e.g. no open authorization). */
+  unavailable?: Partial<Record<AdjustmentOperation, string>>
 }) {
   const groupRef = useRef<HTMLDivElement>(null)
-  const all = OPERATIONS
+  const unavailable = props.unavailable ?? {}
+  // Arrow keys and Home/End move only between the operations that can be chosen.
+  const all = OPERATIONS.filter((o) => unavailable[o.key] === undefined)
   const focusKey = props.value ?? all[0]?.key
 
   // Arriving on the step puts the cursor on the chosen operation (or the first one).
@@ -65,6 +69,35 @@ export function OperationStep(props: {
 
   const card = (op: OperationInfo) => {
     const checked = props.value === op.key
+    const reason = unavailable[op.key]
+    if (reason !== undefined) {
+      // Shown, so the person sees it exists and why it cannot be used now, but never chosen.
+      return (
+        <button
+          key={op.key}
+          type="button"
+          role="radio"
+          data-op={op.key}
+          aria-checked={false}
+          aria-disabled="true"
+          aria-label={op.label}
+          aria-describedby={`adj-op-${op.key}-reason`}
+          tabIndex={-1}
+          className="adj-op"
+        >
+          <span className="adj-op-dot" aria-hidden="true" />
+          <span className="adj-op-body">
+            <span className="adj-op-head">
+              <span className="adj-op-label">{op.label}</span>
+              <span className="adj-op-effect">{op.effect[props.control]}</span>
+            </span>
+            <span className="adj-op-text adj-op-reason" id={`adj-op-${op.key}-reason`} data-testid={`adj-op-${op.key}-reason`}>
+              {reason}
+            </span>
+          </span>
+        </button>
+      )
+    }
     return (
       <button
         key={op.key}
@@ -110,7 +143,7 @@ export function OperationStep(props: {
         aria-errormessage={props.error ? 'adj-op-error' : undefined}
         className="adj-ops"
       >
-        {all.filter((o) => !o.card).map(card)}
+        {OPERATIONS.filter((o) => !o.card).map(card)}
         <div className="adj-ops-divider" id="adj-card-note">
           <span>Card operations</span>
           <Text span size="xs" c="dimmed">
