@@ -385,12 +385,18 @@ function CardPicker(props: { op: OperationInfo; activity: CardActivity; chosen: 
             aria-label={`${r.id}, ${r.card ? cardLabel(r.card) : 'card unknown'}, ${formatAmount(r.amountMinor, cur, { withCode: true })} ${r.amountLabel}`}
           >
             <Radio.Indicator size="xs" />
-            <Text size="sm" ff="monospace" fw={600}>
-              {r.id}
-            </Text>
-            <Text size="xs" c="dimmed" truncate>
-              {r.card ? cardLabel(r.card) : 'Card'} · {r.text}
-            </Text>
+            <div>
+              <Text size="sm" ff="monospace" fw={600} span>
+                {r.id}
+              </Text>
+              <Text size="sm" span>
+                {' '}
+                · {r.card ? cardLabel(r.card) : 'card unknown'}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {r.text}
+              </Text>
+            </div>
             <Text size="sm" className="adj-pick-amount">
               {formatAmount(r.amountMinor, cur, { withCode: true })}{' '}
               <Text span size="xs" c="dimmed" fw={400}>

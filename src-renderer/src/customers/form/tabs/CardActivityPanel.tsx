@@ -131,7 +131,7 @@ export function CardActivityPanel(props: { customerId: number; canAdjust: boolea
 
       {a.attempts.length > 0 && (
         <Section title="Card attempts" hint="Every request sent to the card processor, newest first; declined and failed ones moved no money.">
-          <Table.ScrollContainer minWidth={760} type="native">
+          <Table.ScrollContainer minWidth={720} type="native">
             <Table tabularNums verticalSpacing={4} aria-label="Card attempts" data-testid="card-attempts" striped>
               <Table.Thead>
                 <Table.Tr>
@@ -139,15 +139,19 @@ export function CardActivityPanel(props: { customerId: number; canAdjust: boolea
                   <Table.Th>Operation</Table.Th>
                   <Table.Th>Card</Table.Th>
                   <Table.Th ta="right">Amount</Table.Th>
-                  <Table.Th>Outcome</Table.Th>
+                  <Table.Th miw={200}>Outcome</Table.Th>
                   <Table.Th>Transaction</Table.Th>
-                  <Table.Th>Operator</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {a.attempts.map((t) => (
                   <Table.Tr key={t.id}>
-                    <Table.Td className="nowrap">{formatDateTime(t.at)}</Table.Td>
+                    <Table.Td className="nowrap">
+                      {formatDateTime(t.at)}
+                      <Text size="xs" c="dimmed">
+                        by {t.operatorName}
+                      </Text>
+                    </Table.Td>
                     <Table.Td className="nowrap">{CARD_NOUN[t.operation]}</Table.Td>
                     <Table.Td className="nowrap">{card(t.card)}</Table.Td>
                     <Table.Td ta="right" className="nowrap">
@@ -166,7 +170,6 @@ export function CardActivityPanel(props: { customerId: number; canAdjust: boolea
                     <Table.Td ff="monospace" fz="sm">
                       {t.transactionId ?? '—'}
                     </Table.Td>
-                    <Table.Td className="nowrap">{t.operatorName}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
