@@ -4,7 +4,9 @@
  * process, on a clock the test moves. An authorization captured for less than authorized, a void of
  * another one, an over-capture refused under Amount, a declined card (the issuer's reason under Card
  * number, then the same wizard succeeding with another card), a time-out shown as pending (then settled from the wizard's own "check now"), and an
- * authorization refused on capture once it has expired (the clock moves 8 days). The tests run in
+ * authorization refused on capture once it has expired (the clock moves 8 days). Capture, Void and
+ * E-commerce refund are offered only when there is something to act on, which is picked from a list;
+ * declined and pending attempts show on the customer's Balance & credits tab. The tests run in
  * order and build on each other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -96,6 +96,13 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     if (step === 3) closeRef.current?.focus()
   }, [step, general])
 
+  // Chosen before the card activity arrived, and it turns out there is nothing to act on: unchoose it
+  // (the step then shows why) rather than leave a Continue that cannot go on.
+  const chosenUnavailable = step === 0 && operation !== null && unavailable[operation] !== undefined
+  useEffect(() => {
+    if (chosenUnavailable) setOperation(null)
+  }, [chosenUnavailable])
+
   // A pending card payment leaves one thing to do: close (the button that says so has the cursor).
   useEffect(() => {
     if (pending) cancelRef.current?.focus()
