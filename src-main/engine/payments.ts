@@ -5,7 +5,7 @@ import { formatMinor, formatMoney } from '../../src-shared/money'
 import { planAdjustment, recordAdjustment, repeatedResult, type Plan } from './adjustments'
 import type { Actor } from './audit'
 import type { DbReader } from '../db/store'
-import { auditRefusedAttempt, recordAttemptSent, settleAttempt, type AttemptStart } from './cardActivity'
+import { auditRefusedAttempt, operationOf, recordAttemptSent, settleAttempt, type AttemptStart } from './cardActivity'
 import { cardBrand, type GatewayOutcome, type PaymentGateway } from './gateway'
 import type { Engine, Work } from './unitOfWork'
 
@@ -188,8 +188,6 @@ function applyApproved(w: Work, rowId: number | null, plan: Plan, input: Pick<Su
   return result
 }
 
-const OPERATION_OF: Record<string, SubmitInput['operation']> = { payment: 'ecommerce-payment', authorization: 'authorization', refund: 'ecommerce-refund' }
-
 /**
  * Ask the gateway about every card transaction whose answer never arrived (time-out, or a crash
  * between Started and the answer) and settle it. Run at start-up and on demand.
@@ -213,7 +211,7 @@ export async function reconcileCardPayments(d: CardDeps): Promise<{ settled: num
         return
       }
       const parent = row.parent_id === null ? null : w.get<{ gateway_ref: string; kind: string }>('SELECT gateway_ref, kind FROM card_transactions WHERE id = ?', [row.parent_id])
-      const operation = row.kind === 'payment' && parent?.kind === 'authorization' ? 'capture' : OPERATION_OF[row.kind]!
+      const operation = operationOf(row.kind, parent?.kind ?? null)
       const currency = w.get<{ currency: string }>('SELECT currency FROM customers WHERE id = ?', [row.customer_id])!.currency
       const plan = planAdjustment(
         w,
