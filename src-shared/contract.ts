@@ -12,6 +12,7 @@ import type {
   ImportPreview,
   AdjustmentImpact,
   AdjustmentResult,
+  CardActivity,
   LedgerCheckResult,
   Service,
   ServiceOption,
@@ -320,6 +321,8 @@ export const contract = {
     roles: ['administrator', 'cashier']
   }),
   'payments.reconcile': channel<{ settled: number; stillPending: number }>()({ input: nothing, roles: ['administrator', 'cashier'] }),
+  /** Open authorizations and refundable payments to pick from, pending requests, every attempt. */
+  'payments.cardActivity': channel<CardActivity>()({ input: z.object({ customerId: id }).strict(), roles: EVERYONE }),
   'ledger.transactions': channel<LedgerTransaction[]>()({
     input: z.object({ customerId: id, beforeXdrId: id.optional(), limit: z.number().int().min(1).max(500).default(50) }).strict(),
     roles: EVERYONE

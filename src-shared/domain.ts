@@ -321,3 +321,38 @@ export interface LedgerTransaction {
   internalComment: string
   operatorName: string | null
 }
+
+/** The card as staff see it: brand and last four digits (the number itself is never stored). */
+export interface CardLabel {
+  brand: string
+  last4: string
+}
+
+/** What became of one request to the card processor ('sent': no answer recorded yet, e.g. a crash). */
+export type CardAttemptOutcome = 'sent' | 'pending' | 'approved' | 'declined' | 'error'
+
+export type CardOperation = 'ecommerce-payment' | 'ecommerce-refund' | 'authorization' | 'capture' | 'void'
+
+/** A customer's card payments as the customer page and the wizard show them. */
+export interface CardActivity {
+  currency: string
+  /** Authorized, not captured, voided or expired: what Capture and Void can use. Newest first. */
+  openAuthorizations: { transactionId: string; amountMinor: number; at: string; card: CardLabel | null; expiresAt: string }[]
+  /** Card payments and captured authorizations with something left to refund. Newest first. */
+  refundablePayments: { transactionId: string; kind: 'payment' | 'capture'; chargedMinor: number; refundableMinor: number; at: string; card: CardLabel | null }[]
+  /** Sent, but the processor's answer is not known yet: nothing applied until reconciled. */
+  pending: { reference: string; operation: CardOperation; amountMinor: number; at: string; card: CardLabel | null; operationKey: string | null; transactionId: string | null }[]
+  /** Every request sent to the processor, newest first (the most recent 50). */
+  attempts: {
+    id: number
+    at: string
+    operation: CardOperation
+    outcome: CardAttemptOutcome
+    reason: string | null
+    card: CardLabel | null
+    amountMinor: number
+    transactionId: string | null
+    operationKey: string | null
+    operatorName: string
+  }[]
+}

@@ -331,22 +331,25 @@ function checkExact(c: CustomerMoney, balanceAfter: number, unallocatedAfter: nu
 function findCardTarget(r: DbReader, c: CustomerMoney, input: AdjustmentInput, nowIso: string, settling: boolean): CardTarget {
   if (input.transactionId === '') throw new AppError('VALIDATION', 'Enter the transaction ID from the authorization or payment.', 'transactionId')
   const t = r.get<{ id: number; kind: string; state: string; gateway_ref: string; amount_minor: number; captured_minor: number; refunded_minor: number; expires_at: string | null }>(
-    'SELECT id, kind, state, gateway_ref, amount_minor, captured_minor, refunded_minor, expires_at FROM card_transactions WHERE gateway_ref = ? AND customer_id = ?',
-    [input.transactionId, c.id]
+    // Staff type the ID from a receipt: any letter case finds it (an exact match wins should the
+    // processor ever issue IDs differing only in case).
+    `SELECT id, kind, state, gateway_ref, amount_minor, captured_minor, refunded_minor, expires_at FROM card_transactions
+     WHERE gateway_ref = ? COLLATE NOCASE AND customer_id = ? ORDER BY gateway_ref = ? DESC LIMIT 1`,
+    [input.transactionId, c.id, input.transactionId]
   )
   const field = 'transactionId'
   if (!t) throw new AppError('NOT_FOUND', `No card transaction ${input.transactionId} for this customer.`, field)
   if (input.operation === 'ecommerce-refund') {
     const refundable = t.kind === 'payment' && t.state === 'completed' ? t.amount_minor - t.refunded_minor : t.kind === 'authorization' && t.state === 'completed' ? t.captured_minor - t.refunded_minor : null
-    if (refundable === null) throw new AppError('VALIDATION', `${input.transactionId} is not a completed card payment, so there is nothing to refund.`, field)
+    if (refundable === null) throw new AppError('VALIDATION', `${t.gateway_ref} is not a completed card payment, so there is nothing to refund.`, field)
     return { id: t.id, kind: t.kind as CardTarget['kind'], gatewayRef: t.gateway_ref, amountMinor: t.amount_minor, refundableMinor: refundable }
   }
-  if (t.kind !== 'authorization') throw new AppError('VALIDATION', `${input.transactionId} is not an authorization.`, field)
+  if (t.kind !== 'authorization') throw new AppError('VALIDATION', `${t.gateway_ref} is not an authorization.`, field)
   if (settling) return { id: t.id, kind: 'authorization', gatewayRef: t.gateway_ref, amountMinor: t.amount_minor, refundableMinor: 0 }
-  if (t.state === 'completed') throw new AppError('VALIDATION', `Authorization ${input.transactionId} was already captured.`, field)
-  if (t.state === 'voided') throw new AppError('VALIDATION', `Authorization ${input.transactionId} was voided.`, field)
-  if (t.state !== 'authorized') throw new AppError('VALIDATION', `Authorization ${input.transactionId} is ${t.state}; it cannot be used.`, field)
-  if ((t.expires_at ?? '') <= nowIso) throw new AppError('VALIDATION', `Authorization ${input.transactionId} expired on ${(t.expires_at ?? '').slice(0, 10)}.`, field)
+  if (t.state === 'completed') throw new AppError('VALIDATION', `Authorization ${t.gateway_ref} was already captured.`, field)
+  if (t.state === 'voided') throw new AppError('VALIDATION', `Authorization ${t.gateway_ref} was voided.`, field)
+  if (t.state !== 'authorized') throw new AppError('VALIDATION', `Authorization ${t.gateway_ref} is ${t.state}; it cannot be used.`, field)
+  if ((t.expires_at ?? '') <= nowIso) throw new AppError('VALIDATION', `Authorization ${t.gateway_ref} expired on ${(t.expires_at ?? '').slice(0, 10)}.`, field)
   return { id: t.id, kind: 'authorization', gatewayRef: t.gateway_ref, amountMinor: t.amount_minor, refundableMinor: 0 }
 }
 

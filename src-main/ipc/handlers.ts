@@ -2,6 +2,7 @@ import type { Operator } from '../../src-shared/domain'
 import type { AppCore } from '../app'
 import { CARD_OPERATIONS, planAdjustment, submitAdjustment } from '../engine/adjustments'
 import { reconcileCardPayments, submitCardAdjustment } from '../engine/payments'
+import { cardActivity } from '../engine/cardActivity'
 import { listAudit, verifyAuditChain, type Actor } from '../engine/audit'
 import { checkLedger, listTransactions } from '../engine/ledger'
 import { createClass, listClasses, updateClass } from '../engine/customerClasses'
@@ -92,6 +93,8 @@ export const handlers: HandlerTable<HandlerContext> = {
       : core.engine.change(actor, (w) => submitAdjustment(w, input)),
 
   'payments.reconcile': (_input, { core, actor }) => reconcileCardPayments({ engine: core.engine, gateway: core.gateway, actor }),
+
+  'payments.cardActivity': (input, { core }) => core.engine.read((r) => cardActivity(r, input.customerId, core.nowIso())),
 
   'ledger.check': (_input, { core }) => core.engine.read(checkLedger),
 

@@ -96,15 +96,21 @@ describe('balance adjustment wizard in Chromium', () => {
 
     // Operation type: ten operations, the five card ones (through the test gateway) after the manual ones.
     expect(await dialog().getByRole('radio').count()).toBe(10)
-    for (const card of ['E-commerce payment', 'E-commerce refund', 'Authorization only', 'Capture payment', 'Void']) {
+    for (const card of ['E-commerce payment', 'Authorization only']) {
       expect(await radio(card).getAttribute('aria-disabled')).toBeNull()
     }
+    // Nothing to capture, void or refund by card yet: offered, but not available, and why.
+    for (const card of ['E-commerce refund', 'Capture payment', 'Void']) {
+      await expect.poll(() => radio(card).getAttribute('aria-disabled')).toBe('true')
+    }
+    expect(await dialog().innerText()).toContain('Not available: this customer has no open authorization')
     expect(await dialog().innerText()).not.toContain('arrive with the payment gateway')
     expect(await button('Continue').isDisabled()).toBe(true)
-    // Arrow keys move among all ten and wrap (End lands on Void; down from there is Manual charge).
+    // Arrow keys move among the available operations and wrap (End lands on Authorization only,
+    // the last one available; down from there is Manual charge).
     await expect.poll(focusedName).toBe('Manual charge')
     await page.keyboard.press('End')
-    await expect.poll(focusedName).toBe('Void')
+    await expect.poll(focusedName).toBe('Authorization only')
     await page.keyboard.press('ArrowDown')
     await expect.poll(focusedName).toBe('Manual charge')
     await page.keyboard.press('ArrowDown')

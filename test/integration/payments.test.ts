@@ -1,34 +1,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openBillingApp } from '../../src-main/app'
-import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
-import type { IpcResponse } from '../../src-shared/errors'
 import { formatMinor } from '../../src-shared/money'
-import { tmpDataDir } from '../support/tmp'
+import { cardDesk } from '../support/cardDesk'
 
 const VISA = '4242 4242 4242 4242'
 const clock = { now: Date.parse('2026-11-21T10:00:00Z') }
 let seq = 0
 const key = () => `pay-key-${String(++seq).padStart(10, '0')}`
 
-async function desk() {
-  const dataDir = tmpDataDir()
-  const app = await openBillingApp({ dataDir, now: () => clock.now, log: () => {}, dailyBackupDelayMs: 3_600_000 })
-  const call = async <C extends Channel>(channel: C, input: InputOf<C>) => (await app.dispatch(channel, input, { transport: 'test' })) as IpcResponse<ResultOf<C>>
-  const ok = async <C extends Channel>(channel: C, input: InputOf<C>): Promise<ResultOf<C>> => {
-    const res = await call(channel, input)
-    if (!res.ok) throw new Error(`${channel}: ${res.error.code} ${res.error.message}`)
-    return res.value
-  }
-  await ok('setup.complete', { companyName: 'Card Shop', address: '', defaultCurrency: 'USD', loadDemoData: false })
-  const c = await ok('customers.create', { customerId: 'cardholder', companyName: 'Easy Call Ltd', balanceControl: 'postpaid', currency: 'USD', classId: null, creditLimit: null, openingBalance: '100' })
-  const money = async () => {
-    const d = await ok('customers.get', { id: c.id })
-    return { balance: d.balanceMinor, unallocated: d.unallocatedPaymentsMinor }
-  }
-  return { app, call, ok, id: c.id, money, dataDir }
-}
+const desk = () => cardDesk(clock)
 
 describe('card operations through the test gateway', () => {
   it('an approved e-commerce payment lowers the balance, raises unallocated payments, and never stores the card number', async () => {

@@ -15,6 +15,8 @@ import { StatusBadge } from '../customers/status/StatusBadge'
 import { DETAIL_FIELDS, DETAILS_FORM_ID, DetailsStep, detailsComplete, type DetailField, type DetailsValues } from './DetailsStep'
 import { newOperationKey } from './operation-key'
 import { OperationStep } from './OperationStep'
+import { isCardOperation, unavailableCardOperations } from './cardActivity'
+import { PendingCard, type CardAttempt } from './PendingCard'
 import { balanceLabel, operationInfo, shownBalance, statusLimits } from './operations'
 import { Receipt } from './Receipt'
 import { ResultStep } from './ResultStep'
@@ -38,6 +40,9 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   const preview = useMutation('adjustments.preview')
   const submit = useMutation('adjustments.submit')
   const reconcile = useMutation('payments.reconcile')
+  // Open authorizations / refundable payments to pick from, and which card operations can be used.
+  const activityQ = useQuery('payments.cardActivity', { customerId: props.customerId })
+  const readActivity = useMutation('payments.cardActivity')
 
   // One key per opening of the wizard: every Finish (double click, retry) sends this same key.
   const [operationKey] = useState(newOperationKey)
@@ -67,8 +72,10 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
    * pending and reconciles it later. It is not retried from here: Finish is gone, Close stays.
    */
   const [pending, setPending] = useState<string | null>(null)
-  /** What "Check pending card payments now" found. */
-  const [reconciled, setReconciled] = useState<string | null>(null)
+  /** The pending request's attempt once the processor's answer is known (approved / declined). */
+  const [settledAttempt, setSettledAttempt] = useState<CardAttempt | null>(null)
+  /** What the last "Check pending card payments now" found while it is still pending. */
+  const [checkNote, setCheckNote] = useState<string | null>(null)
   const [focus, setFocus] = useState<{ field: DetailField | null; n: number }>({ field: null, n: 0 })
   const [impact, setImpact] = useState<AdjustmentImpact | null>(null)
   const [result, setResult] = useState<AdjustmentResult | null>(null)
@@ -83,11 +90,21 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
 
   const customer = customerQ.data
   const op = operation ? operationInfo(operation) : null
+  // What cannot be chosen now: the status's rules first (their reason wins), then card
+  // operations with nothing to act on.
+  const unavailable = { ...unavailableCardOperations(activityQ.data), ...(customer ? statusLimits(customer).unavailable : {}) }
 
   useEffect(() => {
     if (step === 2) finishRef.current?.focus()
     if (step === 3) closeRef.current?.focus()
   }, [step, general])
+
+  // Chosen before the card activity arrived, and it turns out there is nothing to act on: unchoose it
+  // (the step then shows why) rather than leave a Continue that cannot go on.
+  const chosenUnavailable = step === 0 && operation !== null && unavailable[operation] !== undefined
+  useEffect(() => {
+    if (chosenUnavailable) setOperation(null)
+  }, [chosenUnavailable])
 
   // A pending card payment leaves one thing to do: close (the button that says so has the cursor).
   useEffect(() => {
@@ -121,7 +138,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     values.internalComment.trim() !== ''
 
   function close() {
-    if (sent.current) invalidate('customers.list', 'customers.get')
+    if (sent.current) invalidate('customers.list', 'customers.get', 'payments.cardActivity', 'ledger.transactions')
     setOpened(false)
   }
 
@@ -146,14 +163,21 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   }
 
   function chooseOperation(next: AdjustmentOperation) {
+    if (unavailable[next] !== undefined) return
     setOperation(next)
     setErrors({})
     setGeneral(null)
     setImpact(null)
   }
 
+  /** A transaction chosen from the list: its ID, and the amount it allows (still editable). */
+  function pickTransaction(transactionId: string, amount: string | null) {
+    change('transactionId', transactionId)
+    if (amount !== null) change('amount', amount)
+  }
+
   function toDetails() {
-    if (!op) return
+    if (!op || unavailable[op.key] !== undefined) return
     setGeneral(null)
     setStep(1)
     setFocus((f) => ({ field: null, n: f.n + 1 }))
@@ -226,6 +250,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
       } else report(e)
     } finally {
       inFlight.current = false
+      activityQ.reload() // a new authorization or payment to pick from, a capture that used one
     }
   }
 
@@ -238,21 +263,27 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     }
   }
 
-  /** Ask the card processor about pending card payments now (the person's choice; never automatic). */
+  /**
+   * Ask the card processor about pending card requests now (the person's choice; never automatic),
+   * then read what became of this wizard's own request: the pending message turns into its outcome.
+   */
   async function checkPending() {
-    if (reconcile.running) return
+    if (reconcile.running || readActivity.running) return
     try {
-      const r = await reconcile.run({})
-      setReconciled(
-        r.stillPending > 0
-          ? `The card processor has not answered yet (${r.stillPending} still pending). It is checked again at the next start-up.`
-          : r.settled > 0
-            ? 'The card processor answered and the payment has been settled: the figures above are up to date.'
-            : 'Nothing is pending any more.'
-      )
+      await reconcile.run({})
+      const activity = await readActivity.run({ customerId: props.customerId })
+      activityQ.setData(activity)
+      // This wizard's newest attempt (one operation key per wizard).
+      const mine = activity.attempts.find((a) => a.operationKey === operationKey)
+      if (mine && (mine.outcome === 'approved' || mine.outcome === 'declined' || mine.outcome === 'error')) {
+        setSettledAttempt(mine)
+        setCheckNote(null)
+      } else {
+        setCheckNote(`Checked ${new Date().toTimeString().slice(0, 5)}: the card processor has still not answered. It is checked again at the next start-up.`)
+      }
       customerQ.reload()
     } catch (e) {
-      setReconciled(`Could not check: ${asAppError(e).message}`)
+      setCheckNote(`Could not check: ${asAppError(e).message}`)
     }
   }
 
@@ -308,7 +339,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
             onChange={chooseOperation}
             onContinue={toDetails}
             error={errors.operation}
-            limits={statusLimits(customer)}
+            limits={{ ...statusLimits(customer), unavailable }}
           />
         )}
         {step === 1 && op && (
@@ -323,25 +354,21 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
             focus={focus}
             onSubmit={() => void toSummary()}
             today={today}
+            activity={activityQ.data}
+            onPick={pickTransaction}
           />
         )}
-        {pending && (
-          <Alert color="yellow" variant="light" title="Payment pending at the card processor" role="alert" data-testid="adj-pending">
-            <Text size="sm">{pending}</Text>
-            <Text size="sm" mt={6}>
-              Nothing has been applied to the balance yet. Once the card processor's answer is known, the payment is recorded once, as approved or failed.
-            </Text>
-            <Group gap="sm" mt="sm" align="center">
-              <Button size="xs" variant="default" onClick={() => void checkPending()} loading={reconcile.running}>
-                Check pending card payments now
-              </Button>
-              {reconciled && (
-                <Text size="sm" data-testid="adj-reconciled">
-                  {reconciled}
-                </Text>
-              )}
-            </Group>
-          </Alert>
+        {pending && op && isCardOperation(op.key) && (
+          <PendingCard
+            operation={op.key}
+            amountMinor={impact?.amountMinor ?? 0}
+            currency={customer.currency}
+            message={pending}
+            settled={settledAttempt}
+            checkNote={checkNote}
+            checking={reconcile.running || readActivity.running}
+            onCheck={() => void checkPending()}
+          />
         )}
         {step === 2 && op && impact && <SummaryStep op={op} impact={impact} values={values} today={today} sent={pending !== null} />}
         {step === 3 && op && result && (

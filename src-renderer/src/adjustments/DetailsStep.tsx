@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react'
-import { Button, Checkbox, Group, Select, Stack, Text, TextInput, Textarea, UnstyledButton } from '@mantine/core'
+import { Button, Checkbox, Group, Radio, Select, Stack, Text, TextInput, Textarea, UnstyledButton } from '@mantine/core'
 import { DateInput } from '@mantine/dates'
-import type { CustomerDetail, ServiceOption } from '../../../src-shared/domain'
-import { formatAmount } from '../../../src-shared/format'
+import type { CardActivity, CustomerDetail, ServiceOption } from '../../../src-shared/domain'
+import { formatAmount, formatDate, formatDateTime } from '../../../src-shared/format'
 import { TEST_CARDS } from '../../../src-shared/testCards'
 import { statusLimits, type OperationInfo } from './operations'
+import { cardLabel } from './ResultStep'
 
 export interface DetailsValues {
   /** As typed: the engine parses it exactly in the customer's currency. */
@@ -53,9 +54,9 @@ export function formatExpiry(typed: string): string {
 }
 
 const TRANSACTION_ID_HELP: Partial<Record<OperationInfo['key'], string>> = {
-  capture: 'The ID the Authorization only returned (e.g. auth_000001). It must not have expired, been captured or voided.',
-  void: 'The ID the Authorization only returned (e.g. auth_000001). The whole authorization is cancelled.',
-  'ecommerce-refund': 'The transaction ID of the e-commerce payment or capture being refunded.'
+  capture: 'Filled in by choosing above, or typed from the receipt (e.g. auth_000001; any letter case).',
+  void: 'Filled in by choosing above, or typed from the receipt (e.g. auth_000001; any letter case). The whole authorization is cancelled.',
+  'ecommerce-refund': 'Filled in by choosing above, or typed from the receipt (any letter case).'
 }
 
 /**
@@ -75,6 +76,10 @@ export function DetailsStep(props: {
   onSubmit: () => void
   /** The local date: no date after it can be chosen. */
   today: string
+  /** The customer's open authorizations and refundable payments (Capture, Void, E-commerce refund pick from them). */
+  activity?: CardActivity | undefined
+  /** Choosing one fills the transaction ID and (Capture, refund) the amount. */
+  onPick?: (transactionId: string, amount: string | null) => void
 }) {
   const { op, customer, values, errors, onChange } = props
   const cur = customer.currency
@@ -117,6 +122,9 @@ export function DetailsStep(props: {
       }}
     >
       <Stack gap="sm">
+        {op.withTransactionId && props.activity && (
+          <CardPicker op={op} activity={props.activity} chosen={values.transactionId} onPick={(id, amount) => props.onPick?.(id, amount)} />
+        )}
         {op.withTransactionId && (
           <TextInput
             id="adj-transactionId"
@@ -324,5 +332,83 @@ function TestCardsHint({ onPick }: { onPick: (number: string) => void }) {
         ))}
       </ul>
     </details>
+  )
+}
+
+/**
+ * Capture and Void: the customer's open authorizations; E-commerce refund: the card payments with
+ * something left to refund. One radio group; choosing a row fills in the transaction ID and the
+ * amount (the authorized amount, or what is left to refund), which can still be changed.
+ */
+function CardPicker(props: { op: OperationInfo; activity: CardActivity; chosen: string; onPick: (transactionId: string, amount: string | null) => void }) {
+  const { op, activity } = props
+  const cur = activity.currency
+  const refund = op.key === 'ecommerce-refund'
+  const rows = refund
+    ? activity.refundablePayments.map((p) => ({
+        id: p.transactionId,
+        card: p.card,
+        text: `${p.kind === 'capture' ? 'captured' : 'paid'} ${formatDate(p.at)} · charged ${formatAmount(p.chargedMinor, cur)}`,
+        amountMinor: p.refundableMinor,
+        amountLabel: 'left to refund'
+      }))
+    : activity.openAuthorizations.map((a) => ({
+        id: a.transactionId,
+        card: a.card,
+        text: `authorized ${formatDate(a.at)} · expires ${formatDateTime(a.expiresAt)}`,
+        amountMinor: a.amountMinor,
+        amountLabel: 'authorized'
+      }))
+  const chosen = rows.find((r) => r.id.toLowerCase() === props.chosen.trim().toLowerCase())?.id ?? null
+  const label = refund ? 'Card payments that can be refunded' : 'Open authorizations'
+  return (
+    <Radio.Group
+      label={label}
+      description={
+        rows.length === 0
+          ? refund
+            ? 'None: this customer has no card payment with anything left to refund.'
+            : 'None: this customer has no authorization that is still open.'
+          : 'Choose one to fill in its transaction ID' + (op.withAmount ? ' and amount.' : '.')
+      }
+      value={chosen}
+      onChange={(id) => {
+        const row = rows.find((r) => r.id === id)
+        if (row) props.onPick(row.id, op.withAmount ? formatAmount(row.amountMinor, cur) : null)
+      }}
+      data-testid="adj-card-picker"
+    >
+      <div className="adj-pick" role="presentation">
+        {rows.map((r) => (
+          <Radio.Card
+            key={r.id}
+            value={r.id}
+            className="adj-pick-row"
+            radius="md"
+            aria-label={`${r.id}, ${r.card ? cardLabel(r.card) : 'card unknown'}, ${formatAmount(r.amountMinor, cur, { withCode: true })} ${r.amountLabel}`}
+          >
+            <Radio.Indicator size="xs" />
+            <div>
+              <Text size="sm" ff="monospace" fw={600} span>
+                {r.id}
+              </Text>
+              <Text size="sm" span>
+                {' '}
+                · {r.card ? cardLabel(r.card) : 'card unknown'}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {r.text}
+              </Text>
+            </div>
+            <Text size="sm" className="adj-pick-amount">
+              {formatAmount(r.amountMinor, cur, { withCode: true })}{' '}
+              <Text span size="xs" c="dimmed" fw={400}>
+                {r.amountLabel}
+              </Text>
+            </Text>
+          </Radio.Card>
+        ))}
+      </div>
+    </Radio.Group>
   )
 }

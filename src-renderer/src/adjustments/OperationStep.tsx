@@ -14,12 +14,15 @@ export function OperationStep(props: {
   onChange: (op: AdjustmentOperation) => void
   onContinue: () => void
   error: string | undefined
-  /** What the customer's status allows: the others are shown, disabled, with the reason. */
+  /**
+   * What this customer can take now: the status's rules and the card operations with nothing to
+   * act on (no open authorization). The others are shown, disabled, with the reason.
+   */
   limits: StatusLimits
 }) {
   const groupRef = useRef<HTMLDivElement>(null)
   const { unavailable, notice } = props.limits
-  // The arrow keys move only among the operations this customer can take.
+  // Arrow keys and Home/End move only between the operations that can be chosen.
   const all = OPERATIONS.filter((o) => unavailable[o.key] === undefined)
   const focusKey = props.value ?? all[0]?.key
 
@@ -69,8 +72,9 @@ export function OperationStep(props: {
 
   const card = (op: OperationInfo) => {
     const checked = props.value === op.key
-    const why = unavailable[op.key]
-    if (why !== undefined) {
+    const reason = unavailable[op.key]
+    if (reason !== undefined) {
+      // Shown, so the person sees it exists and why it cannot be used now, but never chosen.
       return (
         <button
           key={op.key}
@@ -80,7 +84,7 @@ export function OperationStep(props: {
           aria-checked={false}
           aria-disabled="true"
           aria-label={op.label}
-          aria-describedby={`adj-op-${op.key}-text${notice ? ' adj-status-notice' : ''}`}
+          aria-describedby={`adj-op-${op.key}-reason${notice ? ' adj-status-notice' : ''}`}
           tabIndex={-1}
           className="adj-op"
         >
@@ -88,9 +92,10 @@ export function OperationStep(props: {
           <span className="adj-op-body">
             <span className="adj-op-head">
               <span className="adj-op-label">{op.label}</span>
+              <span className="adj-op-effect">{op.effect[props.control]}</span>
             </span>
-            <span className="adj-op-text" id={`adj-op-${op.key}-text`}>
-              {why}
+            <span className="adj-op-text adj-op-reason" id={`adj-op-${op.key}-reason`} data-testid={`adj-op-${op.key}-reason`}>
+              {reason}
             </span>
           </span>
         </button>

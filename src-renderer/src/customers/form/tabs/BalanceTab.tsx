@@ -5,6 +5,7 @@ import { formatAmount } from '../../../../../src-shared/format'
 import { AdjustmentWizard } from '../../../adjustments/AdjustmentWizard'
 import { invalidate } from '../../../api/query'
 import { useAppStatus } from '../../../app/status'
+import { CardActivityPanel } from './CardActivityPanel'
 import { TransactionsTable } from './TransactionsTable'
 
 function Figure(props: { label: string; value: string; hint?: string; tone?: 'red' | undefined; testId: string }) {
@@ -99,6 +100,8 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
           }}
         />
       )}
+
+      <CardActivityPanel customerId={detail.id} canAdjust={canAdjust} />
 
       <div>
         <Text fw={600} mb={4}>
