@@ -251,7 +251,17 @@ const backupFileName = z
   .string()
   .regex(/^[A-Za-z0-9._-]+\.sqlite$/, 'Not a backup file name.')
 
-const filePath = z.string().trim().min(1, 'Give the path of a file.').max(4096, 'The path is longer than 4096 characters.')
+/**
+ * A file chosen by the person: a full path (a relative one would land wherever the app happened to
+ * start), without the NUL character no file system accepts.
+ */
+const filePath = z
+  .string()
+  .trim()
+  .min(1, 'Give the path of a file.')
+  .max(4096, 'The path is longer than 4096 characters.')
+  .refine((p) => !p.includes('\u0000'), 'A file path cannot contain a NUL character.')
+  .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), 'Give the full path of the file (starting with "/" or a drive letter such as C:\\).')
 
 /** A backup in the data folder's backups folder, or any file by its path. */
 const restoreSource = z.discriminatedUnion('kind', [

@@ -133,6 +133,29 @@ describe('where a manual backup may be written', () => {
   })
 })
 
+describe('paths a person typed', () => {
+  it('a relative path or one with a NUL character is refused in words, for backup, check and restore, and nothing is written', async () => {
+    const d = await readyDesk()
+    const cwdBefore = fs.readdirSync(process.cwd()).sort()
+    const before = contents(d.dataDir)
+    const cases: [string, RegExp][] = [
+      ['relative.sqlite', /full path/],
+      ['./backups/x.sqlite', /full path/],
+      [path.join(tmpDataDir('nul-'), 'a\u0000b.sqlite'), /NUL character/]
+    ]
+    for (const [p, message] of cases) {
+      expect(await d.call('backup.create', { path: p })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'path', message: expect.stringMatching(message) } })
+      for (const channel of ['backup.check', 'backup.restore'] as const) {
+        expect(await d.call(channel, { source: { kind: 'file', path: p } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'source.path', message: expect.stringMatching(message) } })
+      }
+    }
+    // A relative path used to land in the folder the app was started from.
+    expect(fs.readdirSync(process.cwd()).sort()).toEqual(cwdBefore)
+    expect(contents(d.dataDir)).toEqual(before)
+    await d.app.close()
+  })
+})
+
 describe('restore sources', () => {
   it('a pipe given as the file to restore is refused at once, not waited on', async () => {
     const d = await readyDesk()
