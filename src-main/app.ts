@@ -157,21 +157,25 @@ export class AppCore {
     return { backups, recommendedBackup, unusableBackups }
   }
 
-  backupNow(kind: BackupInfo['kind'], toPath?: string): BackupInfo {
+  /**
+   * A complete copy of the database, written by the snapshot worker (a snapshot is taken at the
+   * same time) while requests keep being served.
+   */
+  async backupNow(kind: BackupInfo['kind'], toPath?: string): Promise<BackupInfo> {
     if (!this.store) throw new AppError('DB_CORRUPT', 'There is no healthy database to back up.')
-    const bytes = this.store.exportBytes()
-    if (toPath === undefined) return this.backups.write(kind, bytes)
+    // The file name is chosen when the copy is made (after any backup queued before it).
+    if (toPath === undefined) return this.backups.infoOf((await this.store.snapshotInBackground(() => this.backups.pathFor(kind))).copy!, kind)
     const target = path.resolve(toPath)
     if (!fs.existsSync(path.dirname(target))) throw new AppError('NOT_FOUND', `Folder ${path.dirname(target)} does not exist.`, 'path')
-    writeFileAtomic(target, bytes)
-    return { fileName: target, createdAt: new Date(this.now()).toISOString(), sizeBytes: bytes.length, kind }
+    const { size } = await this.store.snapshotInBackground(() => target)
+    return { fileName: target, createdAt: new Date(this.now()).toISOString(), sizeBytes: size, kind }
   }
 
   /** Daily rotating backup: one per day, the newest 14 kept. */
-  dailyBackup(): BackupInfo | null {
+  async dailyBackup(): Promise<BackupInfo | null> {
     // Nothing worth keeping before first-run setup (or while the database awaits a restore).
     if (this.phase() !== 'ready' || this.backups.hasDailyForToday()) return null
-    const info = this.backupNow('daily')
+    const info = await this.backupNow('daily')
     this.backups.prune()
     return info
   }
@@ -179,7 +183,8 @@ export class AppCore {
   /** Replace the database with a verified backup or file; the current one is kept as a backup. */
   restore(bytes: Uint8Array, label: string, operator: Operator): void {
     if (this.store) {
-      this.backupNow('before-restore')
+      // On the main thread: the restore replaces the database and its files right after this.
+      this.backups.write('before-restore', this.store.exportBytes())
       this.store.replaceWith(bytes)
     } else {
       // Recovery: the damaged file was already copied to corrupt/; the journal belongs to it.
@@ -224,12 +229,10 @@ export class AppCore {
     everyMinute.unref()
     this.timers.push(everyMinute)
     const tick = () => {
-      try {
-        const b = this.dailyBackup()
-        if (b) this.log(`backup: wrote ${b.fileName}`)
-      } catch (err) {
-        this.log(`backup: daily backup failed: ${(err as Error).message}`)
-      }
+      this.dailyBackup().then(
+        (b) => b && this.log(`backup: wrote ${b.fileName}`),
+        (err: unknown) => this.log(`backup: daily backup failed: ${(err as Error).message}`)
+      )
     }
     const first = setTimeout(tick, dailyBackupDelayMs)
     const hourly = setInterval(tick, 60 * 60 * 1000)

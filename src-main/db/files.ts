@@ -2,9 +2,15 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 /** Write a file so that readers see either the old or the new content, never a mix. */
-export function writeFileAtomic(target: string, data: Uint8Array): void {
-  const tmp = `${target}.tmp-${process.pid}`
-  const fd = fs.openSync(tmp, 'w')
+export function writeFileAtomic(target: string, data: Uint8Array, tmp = `${target}.tmp-${process.pid}`): void {
+  writeFileSynced(tmp, data)
+  fs.renameSync(tmp, target)
+  fsyncDir(path.dirname(target))
+}
+
+/** Write a whole file and fsync it (not yet renamed into place: see writeFileAtomic). */
+export function writeFileSynced(file: string, data: Uint8Array): void {
+  const fd = fs.openSync(file, 'w')
   try {
     let written = 0
     while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, written)
@@ -12,8 +18,6 @@ export function writeFileAtomic(target: string, data: Uint8Array): void {
   } finally {
     fs.closeSync(fd)
   }
-  fs.renameSync(tmp, target)
-  fsyncDir(path.dirname(target))
 }
 
 export function fsyncDir(dir: string): void {

@@ -4,10 +4,13 @@ import { createHash } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import type { Database, SqlJsStatic } from 'sql.js'
 import { AppError } from '../../src-shared/errors'
-import { writeFileAtomic } from './files'
+import { locateSqlWasm } from '../paths'
+import { fsyncDir, writeFileAtomic } from './files'
 import { dbAccess, type DbAccess, type DbReader, type DbWriter } from './access'
-import { Journal, type SqlParam, type Statement } from './journal'
+import { applyJournalEntries, Journal, JournalReplayError, type Statement } from './journal'
+import { adoptable, readFileWithSpare } from './memfile'
 import { migrate, MIGRATIONS, type Migration } from './migrate'
+import { SnapshotWorker } from './snapshotter'
 
 export type { DbReader, DbWriter, Row } from './access'
 
@@ -41,6 +44,8 @@ export interface StoreOptions {
   log: (line: string) => void
   /** Take a snapshot once the journal has grown past this many bytes (default 8 MiB). */
   snapshotAfterBytes?: number
+  /** sql.js's WASM file, for the snapshot worker (default: locateSqlWasm()). */
+  wasmPath?: string
   migrations?: readonly Migration[]
 }
 
@@ -101,6 +106,12 @@ export class DurableStore {
   private seq: number
   private inTransaction = false
   private snapshotScheduled = false
+  /** Background snapshots and backups run one after the other: the tail of that queue. */
+  private background: Promise<unknown> = Promise.resolve()
+  private backgroundJobs = 0
+  private worker: SnapshotWorker | null = null
+  /** Bumped by every snapshot written on the main thread: a background one begun before is stale. */
+  private generation = 0
   private closed = false
   private writeFailure: Error | null = null
   readonly snapshotPath: string
@@ -133,8 +144,12 @@ export class DurableStore {
     const journalPath = path.join(opts.dataDir, JOURNAL_FILE)
     const checkPath = path.join(opts.dataDir, SNAPSHOT_CHECK_FILE)
     let db: Database
+    removeLeftovers(opts.dataDir)
     if (fs.existsSync(snapshotPath)) {
-      const bytes = fs.readFileSync(snapshotPath)
+      // sql.js adopts this buffer instead of copying it, and the database grows into its spare
+      // room without MEMFS reallocating the whole file (see memfile.ts).
+      const owned = readFileWithSpare(snapshotPath, Math.max(32 * 1024 * 1024, fs.statSync(snapshotPath).size >> 3))
+      const bytes = adoptable(owned).bytes
       // SQLite's quick_check reads every page (seconds at M scale in a fresh process). When the
       // file is byte for byte what we last wrote from a healthy database (same size and CRC-32),
       // it is skipped; any difference, or a missing record, gets the full check.
@@ -159,28 +174,14 @@ export class DurableStore {
     const { journal, scan } = Journal.open(journalPath)
     if (scan.tornBytes > 0) opts.log(`journal: dropped a torn tail of ${scan.tornBytes} bytes (never acknowledged)`)
     let replayed = 0
-    for (const entry of scan.entries) {
-      if (entry.seq <= seq) continue // already in the snapshot
-      if (entry.seq !== seq + 1) {
-        journal.close()
-        db.close()
-        throw new CorruptDatabaseError(
-          `The journal skips from change ${seq} to ${entry.seq}; it does not belong to this database file.`,
-          keepCorruptCopy(opts.dataDir, journalPath, fs.readFileSync(journalPath))
-        )
-      }
-      db.run('BEGIN')
-      try {
-        for (const [sql, params] of entry.stmts) db.run(sql, params as SqlParam[])
-        db.run('COMMIT')
-      } catch (err) {
-        db.run('ROLLBACK')
-        journal.close()
-        db.close()
-        throw new CorruptDatabaseError(`Journal entry ${entry.seq} cannot be replayed: ${(err as Error).message}.`, null)
-      }
-      seq = entry.seq
-      replayed++
+    try {
+      ;({ seq, applied: replayed } = applyJournalEntries(db, scan.entries, seq))
+    } catch (err) {
+      journal.close()
+      db.close()
+      if (!(err instanceof JournalReplayError)) throw err
+      // A gap: the journal belongs to another database file; keep it for inspection.
+      throw new CorruptDatabaseError(err.message, err.kind === 'gap' ? keepCorruptCopy(opts.dataDir, journalPath, fs.readFileSync(journalPath)) : null)
     }
     if (replayed > 0) opts.log(`journal: replayed ${replayed} committed change(s) after the last snapshot`)
 
@@ -285,17 +286,98 @@ export class DurableStore {
     const limit = this.opts.snapshotAfterBytes ?? 8 * 1024 * 1024
     if (this.snapshotScheduled || this.journal.bytes < limit) return
     this.snapshotScheduled = true
-    // Off the commit path: the reply to the caller goes out first.
+    // Off the commit path and off the main thread: the reply to the caller goes out first, and
+    // the snapshot is made by the worker while requests keep being served.
     setImmediate(() => {
-      this.snapshotScheduled = false
-      if (!this.closed && this.journal.bytes >= limit) {
-        try {
-          this.snapshot()
-        } catch (err) {
-          this.opts.log(`snapshot failed (journal kept, nothing lost): ${(err as Error).message}`)
-        }
+      const done = () => {
+        this.snapshotScheduled = false
       }
+      if (this.closed || this.writeFailure || this.journal.bytes < limit) return done()
+      this.snapshotInBackground().then(done, (err: unknown) => {
+        done()
+        if (!this.closed) this.opts.log(`snapshot failed (journal kept, nothing lost): ${(err as Error).message}`)
+      })
     })
+  }
+
+  /**
+   * Take a snapshot without stalling the main thread, and optionally also write a complete copy
+   * of the database (a backup) to the file `copyTo()` names when the copy is made.
+   *
+   * The main thread notes the last committed sequence number and where it ends in the journal;
+   * the worker rebuilds that state from the last snapshot plus the journal (both already on
+   * disk), writes the new snapshot to a temp file and fsyncs it. Back here, the temp file is
+   * renamed over the snapshot and the journal is replaced by one holding only the records
+   * committed meanwhile (a few milliseconds). A snapshot written on the main thread in between
+   * (restore, bulk load, close) makes this one stale: it is then discarded, never installed.
+   */
+  snapshotInBackground(copyTo?: () => string): Promise<{ seq: number; size: number; copy: string | null; installed: boolean }> {
+    this.assertOpen()
+    this.backgroundJobs++
+    const run = this.background.then(() => this.runInBackground(copyTo))
+    this.background = run.then(
+      () => this.backgroundJobs--,
+      () => this.backgroundJobs--
+    )
+    return run
+  }
+
+  /** True while a background snapshot or backup is queued or running. */
+  get snapshotInProgress(): boolean {
+    return this.backgroundJobs > 0
+  }
+
+  private async runInBackground(copyTo?: () => string): Promise<{ seq: number; size: number; copy: string | null; installed: boolean }> {
+    this.assertOpen()
+    if (this.writeFailure) throw new AppError('IO', `Snapshots are stopped since a disk write failed: ${this.writeFailure.message}`)
+    const generation = this.generation
+    const keepFrom = this.journal.bytes
+    const untilSeq = this.seq
+    const copy = copyTo ? copyTo() : null
+    const tag = `bg-${process.pid}-${++backgroundTag}`
+    const checkPath = path.join(this.opts.dataDir, SNAPSHOT_CHECK_FILE)
+    const out = {
+      file: `${this.snapshotPath}.tmp-${tag}`,
+      checkFile: `${checkPath}.tmp-${tag}`,
+      nextJournal: `${this.journal.path}.tmp-${tag}`
+    }
+    const discard = () => {
+      for (const f of Object.values(out)) fs.rmSync(f, { force: true })
+    }
+    this.worker ??= new SnapshotWorker()
+    let done
+    try {
+      done = await this.worker.run({
+        wasmPath: this.opts.wasmPath ?? locateSqlWasm(),
+        snapshotPath: this.snapshotPath,
+        journalPath: this.journal.path,
+        journalBytes: keepFrom,
+        untilSeq,
+        snapshotOut: out,
+        copies: copy === null ? [] : [copy]
+      })
+    } catch (err) {
+      discard()
+      throw err
+    }
+    if (this.closed || generation !== this.generation) {
+      discard()
+      return { seq: done.seq, size: done.size, copy, installed: false }
+    }
+    try {
+      fs.renameSync(out.file, this.snapshotPath)
+      // A crash before the check record's rename only costs one full check at the next start.
+      fs.renameSync(out.checkFile, checkPath)
+      fsyncDir(this.opts.dataDir)
+      // The snapshot holds everything before keepFrom; if we crash before this, start-up skips
+      // the journal entries it already holds.
+      this.journal.replaceKeepingFrom(keepFrom, out.nextJournal, fsyncDir)
+    } catch (err) {
+      discard()
+      if (this.journal.poisoned) this.writeFailure = err as Error
+      throw err
+    }
+    return { seq: done.seq, size: done.size, copy, installed: true }
   }
 
   /** The whole database as bytes (consistent: no transaction is ever open between calls). */
@@ -308,8 +390,13 @@ export class DurableStore {
     return bytes
   }
 
-  /** Write the whole database atomically, then start the journal afresh. */
+  /**
+   * Write the whole database atomically on the main thread, then start the journal afresh.
+   * Blocks for an export of the whole database: used where the caller waits anyway (close, bulk
+   * loads, restore, start-up); requests in normal use get snapshotInBackground().
+   */
   snapshot(): void {
+    this.generation++ // a background snapshot begun before this one must not be installed after it
     const bytes = this.exportBytes()
     writeFileAtomic(this.snapshotPath, bytes)
     // A crash before this line leaves a stale check record: the next start runs the full check.
@@ -346,6 +433,7 @@ export class DurableStore {
       }
     }
     this.closed = true
+    this.worker?.close()
     this.access.free()
     this.journal.close()
     this.db.close()
@@ -353,6 +441,15 @@ export class DurableStore {
 
   private assertOpen(): void {
     if (this.closed) throw new AppError('INTERNAL', 'The database is closed.')
+  }
+}
+
+let backgroundTag = 0
+
+/** Temp files of snapshots that a crash (or a discarded background snapshot) left behind. */
+function removeLeftovers(dataDir: string): void {
+  for (const name of fs.existsSync(dataDir) ? fs.readdirSync(dataDir) : []) {
+    if (/^(billing\.sqlite|billing\.sqlite\.check|journal\.log)\.tmp-bg-/.test(name)) fs.rmSync(path.join(dataDir, name), { force: true })
   }
 }
 
