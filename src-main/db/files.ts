@@ -30,3 +30,17 @@ export function fsyncDir(dir: string): void {
     fs.closeSync(fd)
   }
 }
+
+/** Copy `from` to `to` durably and atomically (temp file, fsync, rename, folder fsync). */
+export function copyFileAtomic(from: string, to: string): void {
+  const tmp = `${to}.tmp-${process.pid}`
+  fs.copyFileSync(from, tmp)
+  const fd = fs.openSync(tmp, 'r+')
+  try {
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+  fs.renameSync(tmp, to)
+  fsyncDir(path.dirname(to))
+}

@@ -2,19 +2,19 @@ import fs from 'node:fs'
 import type { Database, SqlJsStatic } from 'sql.js'
 
 /**
- * A database file's bytes in a buffer we own, with spare capacity after them.
+ * The database file in a buffer we own, with the pages SQLite wrote since the last snapshot.
  *
  * sql.js keeps the database as a file in Emscripten's in-memory file system (MEMFS). Opening
- * `new sql.Database(bytes)` normally copies the bytes (a second full copy while the first is
- * still alive), and the first page the database grows by makes MEMFS reallocate and copy the
- * whole file again (1.125x). Both are full-size copies at once: at M (146 MB) they cost a
- * few hundred milliseconds and push peak memory past 2x the database.
+ * `new sql.Database(bytes)` normally copies the bytes, and the first page the database grows by
+ * makes MEMFS reallocate and copy the whole file again (1.125x): full-size copies that cost a few
+ * hundred milliseconds at M (146 MB) and push peak memory past 2x the database.
  *
  * MEMFS makes its copy with `bytes.slice()`, and a typed array's `slice()` builds its result
- * through the array's species constructor. Our subclass's species hands back the buffer we
- * already own, so MEMFS adopts it: no copy at open, and pages added later fill the spare
- * capacity in place (untouched spare pages take no physical memory). The same buffer then holds
- * the live database file, byte for byte, which the snapshot worker writes out without exporting.
+ * through the array's species constructor. Our species hands back a buffer we already own, so
+ * MEMFS adopts it: no copy at open, and pages added later fill its spare room in place (spare
+ * pages never written take no physical memory). MEMFS then writes every page SQLite writes with
+ * `contents.set(page, offset)`; our buffer's `set` notes the page. A snapshot is then the last
+ * snapshot file with just those pages written over it: no export, no copy of the database.
  */
 export interface OwnedFile {
   /** The file's bytes as read (length = file size) over a buffer of `capacity` bytes. */
@@ -22,82 +22,165 @@ export interface OwnedFile {
   capacity: number
 }
 
+/** Room to grow into before MEMFS would reallocate: a quarter of the file, at least 64 MiB. */
+export function spareFor(size: number): number {
+  return Math.max(64 * 1024 * 1024, Math.ceil(size / 4))
+}
+
 /** Read a whole file into a buffer with `spare` bytes of room after it. */
 export function readFileWithSpare(file: string, spare: number): OwnedFile {
   const fd = fs.openSync(file, 'r')
   try {
     const size = fs.fstatSync(fd).size
-    const capacity = size + spare
-    const buffer = new Uint8Array(new ArrayBuffer(capacity))
+    const buffer = new Uint8Array(new ArrayBuffer(size + spare))
     let read = 0
     while (read < size) {
       const n = fs.readSync(fd, buffer, read, size - read, read)
       if (n === 0) break // the file shrank under us: what we have is what there is
       read += n
     }
-    return { bytes: buffer.subarray(0, read), capacity }
+    return { bytes: buffer.subarray(0, read), capacity: size + spare }
   } finally {
     fs.closeSync(fd)
   }
 }
 
-/** A database opened over an owned buffer; `file()` is its current file, or null if MEMFS let go. */
-export interface OwningDatabase {
-  db: Database
-  /** True when MEMFS adopted our buffer at open. */
-  adopted: boolean
-  /**
-   * The database file as MEMFS holds it now (between transactions: a complete SQLite file).
-   * Null when it no longer lives in our buffer: it outgrew the capacity or shrank (MEMFS then
-   * moved it to a buffer of its own), or MEMFS did not adopt the buffer in the first place.
-   */
-  file(): Uint8Array | null
+/** `bytes` copied into a new buffer with `spare` bytes of room after them. */
+export function copyWithSpare(bytes: Uint8Array, spare: number): OwnedFile {
+  const buffer = new Uint8Array(new ArrayBuffer(bytes.length + spare))
+  buffer.set(bytes)
+  return { bytes: buffer.subarray(0, bytes.length), capacity: bytes.length + spare }
+}
+
+/** Pages changed since `takeChanges()` was last called, copied out (one consistent moment). */
+export interface PageChanges {
+  pageSize: number
+  /** File size now (page count x page size). */
+  size: number
+  /** Page numbers, 0-based, ascending. */
+  pages: Uint32Array
+  /** The pages' bytes, in the same order, `pageSize` each. */
+  data: Uint8Array
 }
 
 /**
- * A view of `owned.bytes` that, passed to `new sql.Database(...)`, makes MEMFS adopt the owned
- * buffer instead of copying it. Any other use of the view (subarray, slice) behaves normally.
+ * The live database file of an sql.js database opened over an owned buffer. `live` turns false,
+ * for good, if MEMFS ever stops using our buffer (the file outgrew the spare room, or never was
+ * adopted): the caller then falls back to exporting.
  */
-export function adoptable(owned: OwnedFile): { bytes: Uint8Array; adopted(): boolean } {
-  const whole = new Uint8Array(owned.bytes.buffer, owned.bytes.byteOffset, owned.capacity)
-  const size = owned.bytes.length
-  let adopted = false
-  function species(a: number | ArrayBufferLike, offset?: number, length?: number): Uint8Array {
-    // MEMFS's first write is `bytes.slice(0, size)`: hand it the whole owned buffer (slice then
-    // copies the bytes onto themselves). Everything else gets an ordinary array.
-    if (typeof a === 'number') {
-      if (!adopted && a === size) {
-        adopted = true
-        return whole
+export class TrackedFile {
+  private readonly dirty = new Set<number>()
+  private pageShift = 12
+  private adopted = false
+  private lost = false
+  /** Writes seen; a commit that changed data but wrote nothing here means MEMFS let go. */
+  writes = 0
+
+  private constructor(
+    private readonly whole: Uint8Array,
+    private readonly initialSize: number
+  ) {}
+
+  /** Open `owned` as a database whose file is tracked (see the module comment). */
+  static open(sql: SqlJsStatic, owned: OwnedFile): { db: Database; file: TrackedFile } {
+    let file: TrackedFile | null = null
+    const note = (offset: number, length: number) => file?.noteWrite(offset, length)
+    class Live extends Uint8Array {
+      // Views of it (MEMFS reads pages with contents.subarray) are plain arrays.
+      static get [Symbol.species](): Uint8ArrayConstructor {
+        return Uint8Array
       }
-      return new Uint8Array(a)
+
+      // MEMFS writes pages into the file with contents.set(page, offset).
+      override set(array: ArrayLike<number>, offset = 0): void {
+        super.set(array, offset)
+        note(offset, array.length)
+      }
     }
-    return new Uint8Array(a, offset, length)
-  }
-  class Adoptable extends Uint8Array {
-    static get [Symbol.species](): Uint8ArrayConstructor {
-      return species as unknown as Uint8ArrayConstructor
+    const whole = new Live(owned.bytes.buffer as ArrayBuffer, owned.bytes.byteOffset, owned.capacity)
+    file = new TrackedFile(whole, owned.bytes.length)
+    const tracked = file
+    const size = owned.bytes.length
+    function species(a: number | ArrayBuffer, offset?: number, length?: number): Uint8Array {
+      // MEMFS's first write into the new file is `bytes.slice(0, size)`: hand it our buffer
+      // (slice then copies the bytes onto themselves). Anything else gets an ordinary array.
+      if (typeof a === 'number') {
+        if (!tracked.adopted && a === size) {
+          tracked.adopted = true
+          return whole
+        }
+        return new Uint8Array(a)
+      }
+      return new Uint8Array(a, offset, length)
     }
+    class Adoptable extends Uint8Array {
+      static get [Symbol.species](): Uint8ArrayConstructor {
+        return species as unknown as Uint8ArrayConstructor
+      }
+    }
+    const db = new sql.Database(new Adoptable(whole.buffer as ArrayBuffer, whole.byteOffset, size))
+    const pageSize = Number(db.exec('PRAGMA page_size')[0]?.values[0]?.[0] ?? 4096)
+    file.pageShift = Math.log2(pageSize)
+    if (!Number.isInteger(file.pageShift)) file.lost = true
+    return { db, file }
   }
-  return { bytes: new Adoptable(whole.buffer as ArrayBuffer, whole.byteOffset, size), adopted: () => adopted }
+
+  private noteWrite(offset: number, length: number): void {
+    this.writes++
+    if (length === 0) return
+    const last = (offset + length - 1) >> this.pageShift
+    for (let p = offset >> this.pageShift; p <= last; p++) this.dirty.add(p)
+  }
+
+  /** True while the buffer we own is the database file. */
+  get live(): boolean {
+    return this.adopted && !this.lost
+  }
+
+  /** Called when MEMFS must have let go of our buffer (a commit wrote nothing to it). */
+  markLost(): void {
+    this.lost = true
+  }
+
+  /** The whole file as it is now (no copy), or null when it is not in our buffer. */
+  current(db: Database): Uint8Array | null {
+    if (!this.live) return null
+    const size = fileSize(db)
+    // Growth past the capacity reallocates; a smaller file means it was truncated (realloc).
+    if (size < this.initialSize || size > this.whole.length) {
+      this.lost = true
+      return null
+    }
+    return this.whole.subarray(0, size)
+  }
+
+  /** The file now equals what was just written to disk: nothing is changed relative to it. */
+  clearChanges(): void {
+    this.dirty.clear()
+  }
+
+  /** Mark pages changed again (a snapshot that took them failed or was not installed). */
+  restoreChanges(pages: Uint32Array): void {
+    for (const p of pages) this.dirty.add(p)
+  }
+
+  /** Copy out the pages changed since the last snapshot, and start counting afresh. */
+  takeChanges(db: Database): PageChanges | null {
+    const file = this.current(db)
+    if (!file) return null
+    const pageSize = 1 << this.pageShift
+    const pagesInFile = file.length >> this.pageShift
+    // Page 1 always: its header (change counter) is what SQLite updates on every commit.
+    this.dirty.add(0)
+    const pages = Uint32Array.from([...this.dirty].filter((p) => p < pagesInFile)).sort()
+    const data = new Uint8Array(pages.length * pageSize)
+    pages.forEach((p, i) => data.set(file.subarray(p * pageSize, (p + 1) * pageSize), i * pageSize))
+    this.dirty.clear()
+    return { pageSize, size: file.length, pages, data }
+  }
 }
 
-/** Open a database over an owned buffer; see `OwningDatabase.file()`. */
-export function openOwning(sql: SqlJsStatic, owned: OwnedFile): OwningDatabase {
-  const view = adoptable(owned)
-  const db = new sql.Database(view.bytes)
-  const initialSize = owned.bytes.length
-  const whole = new Uint8Array(owned.bytes.buffer, owned.bytes.byteOffset, owned.capacity)
-  return {
-    db,
-    adopted: view.adopted(),
-    file() {
-      if (!view.adopted()) return null
-      const pages = db.exec('PRAGMA page_count; PRAGMA page_size')
-      const size = Number(pages[0]?.values[0]?.[0] ?? 0) * Number(pages[1]?.values[0]?.[0] ?? 0)
-      // Growth past the capacity reallocates; a smaller file means it was truncated (realloc).
-      if (size < initialSize || size > owned.capacity) return null
-      return whole.subarray(0, size)
-    }
-  }
+function fileSize(db: Database): number {
+  const r = db.exec('PRAGMA page_count; PRAGMA page_size')
+  return Number(r[0]?.values[0]?.[0] ?? 0) * Number(r[1]?.values[0]?.[0] ?? 0)
 }

@@ -1,90 +1,72 @@
 /**
- * Worker thread that makes snapshots and backups off the main thread (see snapshotter.ts for the
- * main side and docs/durability.md for the design).
+ * Worker thread that writes snapshots and backups off the main thread (snapshotter.ts is the
+ * main side; docs/durability.md explains the design).
  *
- * The main thread only says "everything up to journal sequence N, which ends at byte B of the
- * journal". This worker rebuilds that state from what is already durable on disk: it reads the
- * last snapshot into a buffer it owns (sql.js adopts it, see memfile.ts), applies the journal's
- * records up to N exactly as start-up would, and then writes that buffer out. It never asks the
- * main thread for the database bytes, so the main thread never exports or copies the database.
+ * The main thread hands over only the database pages written since the last snapshot (copied in
+ * one event-loop turn, between transactions, so they are one consistent state) and the file's
+ * new size. Here the last snapshot file is copied to a temp file, those pages are written over
+ * it, and the result is fsync'ed and checksummed. The main thread then renames it into place.
  */
 import fs from 'node:fs'
 import { parentPort } from 'node:worker_threads'
 import { crc32 } from 'node:zlib'
-import initSqlJs, { type SqlJsStatic } from 'sql.js'
-import { writeFileAtomic, writeFileSynced } from './files'
-import { applyJournalEntries, journalRecords, prepareJournalFile } from './journal'
-import { openOwning, readFileWithSpare } from './memfile'
+import { copyFileAtomic } from './files'
+import { prepareJournalFile } from './journal'
 import type { SnapshotJob, SnapshotReply } from './snapshotter'
 
-let sqlJs: Promise<SqlJsStatic> | null = null
+const CHUNK = 8 * 1024 * 1024
 
-function loadSql(wasmPath: string): Promise<SqlJsStatic> {
-  sqlJs ??= (async () => {
-    const wasm = fs.readFileSync(wasmPath)
-    return initSqlJs({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer })
-  })()
-  return sqlJs
+/** CRC-32 of a whole file, read in chunks (the file was just written: it is in the page cache). */
+function crcOf(fd: number, size: number): number {
+  const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)))
+  let crc = 0
+  for (let off = 0; off < size; ) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - off), off)
+    if (n === 0) throw new Error(`the new snapshot is shorter than ${size} bytes`)
+    crc = crc32(buf.subarray(0, n), crc)
+    off += n
+  }
+  return crc
 }
 
-/** The first `length` bytes of the journal: records the main thread has already fdatasync'ed. */
-function readJournalPrefix(file: string, length: number): Uint8Array {
-  const buf = new Uint8Array(length)
-  if (length === 0) return buf
-  const fd = fs.openSync(file, 'r')
+export function runSnapshotJob(job: SnapshotJob): Omit<Extract<SnapshotReply, { ok: true }>, 'id' | 'ok'> {
+  const started = performance.now()
+  const { out, changes } = job
+  fs.copyFileSync(job.basePath, out.file)
+  const fd = fs.openSync(out.file, 'r+')
+  let crc: number
   try {
-    let read = 0
-    while (read < length) {
-      const n = fs.readSync(fd, buf, read, length - read, read)
-      if (n === 0) throw new Error(`the journal is shorter (${read} bytes) than the ${length} bytes to apply`)
-      read += n
+    const { pageSize, pages, data } = changes
+    for (let i = 0; i < pages.length; i++) {
+      const at = pages[i]! * pageSize
+      let written = 0
+      while (written < pageSize) written += fs.writeSync(fd, data, i * pageSize + written, pageSize - written, at + written)
     }
+    fs.ftruncateSync(fd, changes.size) // pages beyond the old end were written above; a smaller file is cut
+    fs.fsyncSync(fd)
+    crc = crcOf(fd, changes.size)
   } finally {
     fs.closeSync(fd)
   }
-  return buf
-}
-
-function* entriesOf(journal: Uint8Array) {
-  for (const { entry } of journalRecords(journal)) yield entry
-}
-
-export async function runSnapshotJob(job: SnapshotJob): Promise<Omit<SnapshotReply & { ok: true }, 'id' | 'ok'>> {
-  const started = performance.now()
-  const sql = await loadSql(job.wasmPath)
-  const journal = readJournalPrefix(job.journalPath, job.journalBytes)
-  // Room for what the journal adds (pages it inserts), so the database grows inside our buffer.
-  const spare = Math.max(32 * 1024 * 1024, job.journalBytes * 4)
-  const owning = openOwning(sql, readFileWithSpare(job.snapshotPath, spare))
-  const db = owning.db
+  const check = { size: changes.size, crc32: crc }
+  const checkFd = fs.openSync(out.checkFile, 'w')
   try {
-    db.run('PRAGMA foreign_keys = ON') // as the main database replays and commits
-    const seq0 = Number(db.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0)
-    const { seq } = applyJournalEntries(db, entriesOf(journal), seq0, job.untilSeq)
-    // Above untilSeq: the main thread wrote a newer snapshot meanwhile (restore, close); it will
-    // not install this one, and a copy of the newer state is still a correct backup.
-    if (seq < job.untilSeq) throw new Error(`the snapshot and journal hold changes up to ${seq} only, not ${job.untilSeq}`)
-    // The database file as sql.js holds it; if it no longer lives in our buffer, export it
-    // (one more copy of the database in memory, but correct).
-    let bytes = owning.file()
-    const exported = bytes === null
-    bytes ??= db.export()
-    const check = { size: bytes.length, crc32: crc32(bytes) }
-    if (job.snapshotOut) {
-      writeFileSynced(job.snapshotOut.file, bytes)
-      writeFileSynced(job.snapshotOut.checkFile, Buffer.from(JSON.stringify(check)))
-      prepareJournalFile(job.snapshotOut.nextJournal)
-    }
-    for (const target of job.copies) writeFileAtomic(target, bytes)
-    return { seq, size: check.size, crc32: check.crc32, exported, ms: performance.now() - started }
+    fs.writeSync(checkFd, JSON.stringify(check))
+    fs.fsyncSync(checkFd)
   } finally {
-    db.close()
+    fs.closeSync(checkFd)
   }
+  prepareJournalFile(out.nextJournal)
+  for (const target of job.copies) copyFileAtomic(out.file, target)
+  return { size: check.size, crc32: check.crc32, pages: changes.pages.length, ms: performance.now() - started }
 }
 
 parentPort?.on('message', (job: SnapshotJob) => {
-  runSnapshotJob(job).then(
-    (done) => parentPort?.postMessage({ id: job.id, ok: true, ...done } satisfies SnapshotReply),
-    (err: unknown) => parentPort?.postMessage({ id: job.id, ok: false, message: (err as Error).message ?? String(err) } satisfies SnapshotReply)
-  )
+  let reply: SnapshotReply
+  try {
+    reply = { id: job.id, ok: true, ...runSnapshotJob(job) }
+  } catch (err) {
+    reply = { id: job.id, ok: false, message: (err as Error).message ?? String(err) }
+  }
+  parentPort?.postMessage(reply)
 })

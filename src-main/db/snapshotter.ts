@@ -2,26 +2,23 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
+import type { PageChanges } from './memfile'
 
 /** What the snapshot worker (snapshotWorker.ts) is asked to do. */
 export interface SnapshotJob {
   id: number
-  wasmPath: string
   /** The last snapshot, to start from. */
-  snapshotPath: string
-  journalPath: string
-  /** Apply the journal's records in its first `journalBytes` bytes ... */
-  journalBytes: number
-  /** ... which end exactly at this sequence number. */
-  untilSeq: number
-  /** Files to fill and fsync for a new snapshot; the main thread renames them into place. */
-  snapshotOut: { file: string; checkFile: string; nextJournal: string } | null
-  /** Complete copies (backups) to write atomically. */
+  basePath: string
+  /** The pages written since that snapshot, and the file's size now. */
+  changes: PageChanges
+  /** Files to fill and fsync for the new snapshot; the main thread renames them into place. */
+  out: { file: string; checkFile: string; nextJournal: string }
+  /** Complete copies (backups) of the new snapshot to write atomically. */
   copies: string[]
 }
 
 export type SnapshotReply =
-  | { id: number; ok: true; seq: number; size: number; crc32: number; exported: boolean; ms: number }
+  | { id: number; ok: true; size: number; crc32: number; pages: number; ms: number }
   | { id: number; ok: false; message: string }
 
 export type SnapshotDone = Extract<SnapshotReply, { ok: true }>
@@ -52,15 +49,16 @@ function startWorker(): Worker {
 export class SnapshotWorker {
   private worker: Worker | null = null
   private nextId = 1
-  private readonly waiting = new Map<number, { resolve: (d: SnapshotDone) => void; reject: (e: Error) => void }>()
+  private readonly waiting = new Map<number, { worker: Worker; resolve: (d: SnapshotDone) => void; reject: (e: Error) => void }>()
 
   run(job: Omit<SnapshotJob, 'id'>): Promise<SnapshotDone> {
     const worker = (this.worker ??= this.start())
     const id = this.nextId++
     return new Promise<SnapshotDone>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject })
+      this.waiting.set(id, { worker, resolve, reject })
       worker.ref() // a job in flight keeps the process alive; an idle worker does not
-      worker.postMessage({ ...job, id } satisfies SnapshotJob)
+      // The page data moves to the worker without a copy.
+      worker.postMessage({ ...job, id } satisfies SnapshotJob, [job.changes.data.buffer as ArrayBuffer])
     })
   }
 
@@ -77,8 +75,11 @@ export class SnapshotWorker {
     })
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = null
-      for (const w of this.waiting.values()) w.reject(err)
-      this.waiting.clear()
+      for (const [id, w] of this.waiting) {
+        if (w.worker !== worker) continue
+        this.waiting.delete(id)
+        w.reject(err)
+      }
     }
     worker.on('error', fail)
     worker.on('exit', (code) => fail(new Error(`the snapshot worker stopped (exit code ${code})`)))

@@ -4,11 +4,10 @@ import { createHash } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import type { Database, SqlJsStatic } from 'sql.js'
 import { AppError } from '../../src-shared/errors'
-import { locateSqlWasm } from '../paths'
-import { fsyncDir, writeFileAtomic } from './files'
+import { copyFileAtomic, fsyncDir, writeFileAtomic } from './files'
 import { dbAccess, type DbAccess, type DbReader, type DbWriter } from './access'
 import { applyJournalEntries, Journal, JournalReplayError, type Statement } from './journal'
-import { adoptable, readFileWithSpare } from './memfile'
+import { copyWithSpare, readFileWithSpare, spareFor, TrackedFile } from './memfile'
 import { migrate, MIGRATIONS, type Migration } from './migrate'
 import { SnapshotWorker } from './snapshotter'
 
@@ -44,9 +43,20 @@ export interface StoreOptions {
   log: (line: string) => void
   /** Take a snapshot once the journal has grown past this many bytes (default 8 MiB). */
   snapshotAfterBytes?: number
-  /** sql.js's WASM file, for the snapshot worker (default: locateSqlWasm()). */
-  wasmPath?: string
   migrations?: readonly Migration[]
+}
+
+/** What a background snapshot did. */
+export interface BackgroundSnapshot {
+  /** The journal sequence number it holds. */
+  seq: number
+  size: number
+  /** The backup file written with it, if one was asked for. */
+  copy: string | null
+  /** False when a snapshot written on the main thread meanwhile made it stale. */
+  installed: boolean
+  /** How many changed pages were written over the last snapshot (null: made on the main thread). */
+  pages: number | null
 }
 
 /** Why a database file could not be used; the app opens in recovery mode instead. */
@@ -65,13 +75,19 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
  * Check bytes claimed to be a database: the header, that sql.js can read it, and SQLite's own
  * quick_check. Returns the open database or throws a message naming the problem.
  */
-export function openVerified(sql: SqlJsStatic, bytes: Uint8Array, what: string, opts: { fullCheck: boolean } = { fullCheck: true }): Database {
+export function openVerified(
+  sql: SqlJsStatic,
+  bytes: Uint8Array,
+  what: string,
+  opts: { fullCheck: boolean } = { fullCheck: true },
+  openDatabase: () => Database = () => new sql.Database(bytes)
+): Database {
   if (bytes.length < 100 || !Buffer.from(bytes.subarray(0, 16)).equals(SQLITE_HEADER)) {
     throw new Error(`${what} is not a SQLite database (its header is wrong or it is truncated, ${bytes.length} bytes).`)
   }
   let db: Database | null = null
   try {
-    db = new sql.Database(bytes)
+    db = openDatabase()
     if (opts.fullCheck) {
       const res = db.exec('PRAGMA quick_check')
       const verdict = res[0]?.values.map((v) => String(v[0])) ?? []
@@ -121,6 +137,7 @@ export class DurableStore {
   private constructor(
     private readonly opts: StoreOptions,
     db: Database,
+    private tracked: TrackedFile | null,
     journal: Journal,
     seq: number,
     applied: Migration[],
@@ -144,12 +161,13 @@ export class DurableStore {
     const journalPath = path.join(opts.dataDir, JOURNAL_FILE)
     const checkPath = path.join(opts.dataDir, SNAPSHOT_CHECK_FILE)
     let db: Database
+    let tracked: TrackedFile | null = null
     removeLeftovers(opts.dataDir)
     if (fs.existsSync(snapshotPath)) {
-      // sql.js adopts this buffer instead of copying it, and the database grows into its spare
-      // room without MEMFS reallocating the whole file (see memfile.ts).
-      const owned = readFileWithSpare(snapshotPath, Math.max(32 * 1024 * 1024, fs.statSync(snapshotPath).size >> 3))
-      const bytes = adoptable(owned).bytes
+      // sql.js adopts this buffer instead of copying it, the database grows into its spare room,
+      // and the pages SQLite writes are noted for the next snapshot (see memfile.ts).
+      const owned = readFileWithSpare(snapshotPath, spareFor(fs.statSync(snapshotPath).size))
+      const bytes = owned.bytes
       // SQLite's quick_check reads every page (seconds at M scale in a fresh process). When the
       // file is byte for byte what we last wrote from a healthy database (same size and CRC-32),
       // it is skipped; any difference, or a missing record, gets the full check.
@@ -157,7 +175,11 @@ export class DurableStore {
       const actual = snapshotCheckOf(bytes)
       const unchanged = expected !== null && expected.size === actual.size && expected.crc32 === actual.crc32
       try {
-        db = openVerified(opts.sql, bytes, 'The database file', { fullCheck: !unchanged })
+        db = openVerified(opts.sql, bytes, 'The database file', { fullCheck: !unchanged }, () => {
+          const opened = TrackedFile.open(opts.sql, owned)
+          tracked = opened.file
+          return opened.db
+        })
         if (!unchanged) writeFileAtomic(checkPath, Buffer.from(JSON.stringify(actual)))
       } catch (err) {
         const keptAt = keepCorruptCopy(opts.dataDir, snapshotPath, bytes)
@@ -193,7 +215,7 @@ export class DurableStore {
       db.close()
       throw err
     }
-    const store = new DurableStore(opts, db, journal, seq, applied, replayed)
+    const store = new DurableStore(opts, db, tracked, journal, seq, applied, replayed)
     // A new schema or a replayed journal is folded into a fresh snapshot before anything else.
     if (applied.length > 0 || replayed > 0 || !fs.existsSync(snapshotPath)) store.snapshot()
     return store
@@ -225,6 +247,7 @@ export class DurableStore {
     if (this.writeFailure) throw new AppError('IO', `Changes are refused since a disk write failed: ${this.writeFailure.message}`)
     if (this.inTransaction) throw new Error('transactions do not nest')
     const recorded: Statement[] = []
+    const writesBefore = this.tracked?.writes ?? 0
     this.inTransaction = true
     this.recording = recorded
     this.db.run('BEGIN')
@@ -244,6 +267,9 @@ export class DurableStore {
       this.db.run('COMMIT')
       this.inTransaction = false
       this.recording = null
+      // A commit that changed data writes pages to the file; if none reached our buffer, MEMFS
+      // no longer uses it, and snapshots go back to exporting (see memfile.ts).
+      if (recorded.length > 0 && this.tracked && this.tracked.writes === writesBefore) this.tracked.markLost()
       this.maybeScheduleSnapshot()
       return result
     } catch (err) {
@@ -311,7 +337,7 @@ export class DurableStore {
    * committed meanwhile (a few milliseconds). A snapshot written on the main thread in between
    * (restore, bulk load, close) makes this one stale: it is then discarded, never installed.
    */
-  snapshotInBackground(copyTo?: () => string): Promise<{ seq: number; size: number; copy: string | null; installed: boolean }> {
+  snapshotInBackground(copyTo?: () => string): Promise<BackgroundSnapshot> {
     this.assertOpen()
     this.backgroundJobs++
     const run = this.background.then(() => this.runInBackground(copyTo))
@@ -327,13 +353,22 @@ export class DurableStore {
     return this.backgroundJobs > 0
   }
 
-  private async runInBackground(copyTo?: () => string): Promise<{ seq: number; size: number; copy: string | null; installed: boolean }> {
+  private async runInBackground(copyTo?: () => string): Promise<BackgroundSnapshot> {
     this.assertOpen()
     if (this.writeFailure) throw new AppError('IO', `Snapshots are stopped since a disk write failed: ${this.writeFailure.message}`)
+    const copy = copyTo ? copyTo() : null
+    // The pages written since the last snapshot, copied in this one turn: a consistent state.
+    const changes = this.tracked?.takeChanges(this.db) ?? null
+    if (!changes) {
+      // The database file is no longer in our buffer: the main thread must export it.
+      this.opts.log('snapshot: made on the main thread (the database outgrew its buffer until the next start)')
+      this.snapshot()
+      if (copy !== null) copyFileAtomic(this.snapshotPath, copy)
+      return { seq: this.seq, size: fs.statSync(this.snapshotPath).size, copy, installed: true, pages: null }
+    }
     const generation = this.generation
     const keepFrom = this.journal.bytes
-    const untilSeq = this.seq
-    const copy = copyTo ? copyTo() : null
+    const seq = this.seq
     const tag = `bg-${process.pid}-${++backgroundTag}`
     const checkPath = path.join(this.opts.dataDir, SNAPSHOT_CHECK_FILE)
     const out = {
@@ -341,43 +376,43 @@ export class DurableStore {
       checkFile: `${checkPath}.tmp-${tag}`,
       nextJournal: `${this.journal.path}.tmp-${tag}`
     }
-    const discard = () => {
+    const pages = changes.pages.slice() // the job's copy moves to the worker
+    const notInstalled = () => {
       for (const f of Object.values(out)) fs.rmSync(f, { force: true })
+      // The snapshot on disk still lacks these pages (unless a newer one holds them anyway).
+      if (this.tracked && generation === this.generation) this.tracked.restoreChanges(pages)
     }
     this.worker ??= new SnapshotWorker()
     let done
     try {
-      done = await this.worker.run({
-        wasmPath: this.opts.wasmPath ?? locateSqlWasm(),
-        snapshotPath: this.snapshotPath,
-        journalPath: this.journal.path,
-        journalBytes: keepFrom,
-        untilSeq,
-        snapshotOut: out,
-        copies: copy === null ? [] : [copy]
-      })
+      done = await this.worker.run({ basePath: this.snapshotPath, changes, out, copies: copy === null ? [] : [copy] })
     } catch (err) {
-      discard()
+      notInstalled()
       throw err
     }
     if (this.closed || generation !== this.generation) {
-      discard()
-      return { seq: done.seq, size: done.size, copy, installed: false }
+      notInstalled()
+      return { seq, size: done.size, copy, installed: false, pages: done.pages }
     }
     try {
       fs.renameSync(out.file, this.snapshotPath)
       // A crash before the check record's rename only costs one full check at the next start.
       fs.renameSync(out.checkFile, checkPath)
       fsyncDir(this.opts.dataDir)
-      // The snapshot holds everything before keepFrom; if we crash before this, start-up skips
-      // the journal entries it already holds.
+    } catch (err) {
+      notInstalled()
+      throw err
+    }
+    // The snapshot holds everything before keepFrom; if we crash before this, start-up skips the
+    // journal entries it already holds.
+    try {
       this.journal.replaceKeepingFrom(keepFrom, out.nextJournal, fsyncDir)
     } catch (err) {
-      discard()
+      fs.rmSync(out.nextJournal, { force: true })
       if (this.journal.poisoned) this.writeFailure = err as Error
       throw err
     }
-    return { seq: done.seq, size: done.size, copy, installed: true }
+    return { seq, size: done.size, copy, installed: true, pages: done.pages }
   }
 
   /** The whole database as bytes (consistent: no transaction is ever open between calls). */
@@ -397,12 +432,35 @@ export class DurableStore {
    */
   snapshot(): void {
     this.generation++ // a background snapshot begun before this one must not be installed after it
-    const bytes = this.exportBytes()
+    // The live file in our buffer needs no export; without one, export and move the database
+    // into an owned buffer, so that the next snapshots can be made in the background again.
+    let bytes = this.tracked?.current(this.db) ?? null
+    if (!bytes) {
+      bytes = this.exportBytes()
+      this.use(this.openTracked(bytes))
+    }
     writeFileAtomic(this.snapshotPath, bytes)
     // A crash before this line leaves a stale check record: the next start runs the full check.
     writeFileAtomic(path.join(this.opts.dataDir, SNAPSHOT_CHECK_FILE), Buffer.from(JSON.stringify(snapshotCheckOf(bytes))))
     // If we crash before this reset, start-up skips the entries the snapshot already holds.
     this.journal.reset()
+    this.tracked?.clearChanges()
+  }
+
+  /** A database over a copy of `bytes` in an owned, tracked buffer. */
+  private openTracked(bytes: Uint8Array): { db: Database; file: TrackedFile } {
+    const opened = TrackedFile.open(this.opts.sql, copyWithSpare(bytes, spareFor(bytes.length)))
+    applyPragmas(opened.db)
+    return opened
+  }
+
+  /** Switch to another database (between transactions). */
+  private use(opened: { db: Database; file: TrackedFile }): void {
+    this.access.free()
+    this.db.close()
+    this.db = opened.db
+    this.tracked = opened.file
+    this.access = this.accessFor(opened.db)
   }
 
   /**
@@ -411,14 +469,16 @@ export class DurableStore {
    */
   replaceWith(bytes: Uint8Array): Migration[] {
     this.assertOpen()
-    const next = new this.opts.sql.Database(bytes)
-    applyPragmas(next)
-    const applied = migrate(next, new Date(this.opts.now()).toISOString(), this.opts.migrations ?? MIGRATIONS).applied
-    this.access.free()
-    this.db.close()
-    this.db = next
-    this.access = this.accessFor(next)
-    this.seq = Number(next.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0)
+    const next = this.openTracked(bytes)
+    let applied: Migration[]
+    try {
+      applied = migrate(next.db, new Date(this.opts.now()).toISOString(), this.opts.migrations ?? MIGRATIONS).applied
+    } catch (err) {
+      next.db.close() // the current database stays as it was
+      throw err
+    }
+    this.use(next)
+    this.seq = Number(this.db.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0)
     this.snapshot()
     return applied
   }
