@@ -57,6 +57,7 @@ export function runSnapshotJob(job: SnapshotJob): Omit<Extract<SnapshotReply, { 
     fs.closeSync(checkFd)
   }
   prepareJournalFile(out.nextJournal)
+  fs.linkSync(job.basePath, out.oldSnapshot)
   for (const target of job.copies) copyFileAtomic(out.file, target)
   return { size: check.size, crc32: check.crc32, pages: changes.pages.length, ms: performance.now() - started }
 }

@@ -11,8 +11,11 @@ export interface SnapshotJob {
   basePath: string
   /** The pages written since that snapshot, and the file's size now. */
   changes: PageChanges
-  /** Files to fill and fsync for the new snapshot; the main thread renames them into place. */
-  out: { file: string; checkFile: string; nextJournal: string }
+  /**
+   * Files to fill and fsync for the new snapshot, which the main thread renames into place; and
+   * a second name for the old snapshot, so that the rename over it does not free its blocks.
+   */
+  out: { file: string; checkFile: string; nextJournal: string; oldSnapshot: string }
   /** Complete copies (backups) of the new snapshot to write atomically. */
   copies: string[]
 }

@@ -450,6 +450,7 @@ interface ChildSnapshotReport {
   peakRssBytes: number
   /** Pages the worker wrote over the last snapshot (null: it was made on the main thread). */
   pages: number | null
+  mainThreadMs: number | null
 }
 
 /**
@@ -459,11 +460,8 @@ interface ChildSnapshotReport {
  * long a request arriving then would have waited.
  */
 async function childSnapshot(dataDir: string, mode: ChildSnapshotReport['mode']): Promise<void> {
-  if (process.env.SNAPTRACE) console.error('child start', process.memoryUsage().rss >> 20)
   const sql = await loadSqlJs()
-  if (process.env.SNAPTRACE) console.error('sql loaded', process.memoryUsage().rss >> 20)
   const store = DurableStore.open({ dataDir, sql, now: Date.now, log: () => {} })
-  if (process.env.SNAPTRACE) console.error('store open', process.memoryUsage().rss >> 20)
   const engine = new Engine(store, Date.now)
   const ids = store.read((r) => r.all<{ id: number }>("SELECT id FROM customers WHERE status NOT IN ('permanently-terminated', 'exported') ORDER BY id").map((c) => c.id))
   const rand = mulberry32(99)
@@ -490,7 +488,6 @@ async function childSnapshot(dataDir: string, mode: ChildSnapshotReport['mode'])
     return { maxGapMs: maxGap, ms: elapsedMs(t0) }
   }
   for (let i = 0; i < WARMUP_COMMITS; i++) commit()
-  if (process.env.SNAPTRACE) { const m = process.memoryUsage(); console.error('after open', m.rss >> 20, 'ab', m.arrayBuffers >> 20, 'heap', m.heapUsed >> 20); const t = setInterval(() => { const m = process.memoryUsage(); console.error('rss', m.rss >> 20, 'ab', m.arrayBuffers >> 20, 'heap', m.heapUsed >> 20, 'ext', m.external >> 20) }, 100); t.unref() }
   const backupFile = path.join(dataDir, 'bench-backup.sqlite')
   let turns = 0
   const baseline = await serveDuring(async () => {
@@ -499,8 +496,9 @@ async function childSnapshot(dataDir: string, mode: ChildSnapshotReport['mode'])
   commits = 0
   const background = mode === 'background'
   let pages: number | null = null
+  let mainThreadMs: number | null = null
   const snap = await serveDuring(async () => {
-    if (background) pages = (await store.snapshotInBackground()).pages
+    if (background) ({ pages, mainThreadMs } = await store.snapshotInBackground())
     else store.snapshot()
   })
   const commitsDuring = commits
@@ -515,7 +513,8 @@ async function childSnapshot(dataDir: string, mode: ChildSnapshotReport['mode'])
     backupMs: backup.ms,
     commitsDuring,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    pages
+    pages,
+    mainThreadMs
   }
   // Fold this run's payments into the snapshot, so that the next open does not replay them.
   store.close()
@@ -550,7 +549,7 @@ function measureSnapshotStall(run: ScaleRun): void {
     `snapshot in the worker: ${bg.snapshotMs.toFixed(0)} ms, ${bg.commitsDuring} payments served meanwhile; backup ${bg.backupMs.toFixed(0)} ms; ` +
       `longest wait between requests ${bg.snapshotStallMs.toFixed(1)} ms (snapshot) / ${bg.backupStallMs.toFixed(1)} ms (backup), ` +
       `${bg.baselineStallMs.toFixed(1)} ms with no snapshot; peak RSS ${mib(bg.peakRssBytes)} MiB for a ${mib(bg.dbBytes)} MiB database` +
-      (bg.pages === null ? ' (made on the main thread: the database outgrew its buffer)' : `; ${bg.pages} changed pages written over the last snapshot`)
+      (bg.pages === null ? ' (made on the main thread: the database outgrew its buffer)' : `; ${bg.pages} changed pages written over the last snapshot, ${bg.mainThreadMs?.toFixed(1)} ms of it on the main thread`)
   )
   run.note(
     `the same on the main thread (close, restore, bulk loads): longest wait ${mt.snapshotStallMs.toFixed(0)} ms (snapshot) / ` +
