@@ -32,6 +32,11 @@ function crcOf(fd: number, size: number): number {
 export function runSnapshotJob(job: SnapshotJob): Omit<Extract<SnapshotReply, { ok: true }>, 'id' | 'ok'> {
   const started = performance.now()
   const { out, changes } = job
+  // Page 1 is always among the changes; its header must agree with the size we are to write.
+  const header = Buffer.from(changes.data.buffer, changes.data.byteOffset, Math.min(changes.data.length, 100))
+  if (changes.pages[0] !== 0 || header.readUInt32BE(28) * changes.pageSize !== changes.size) {
+    throw new Error(`the changed pages do not describe a ${changes.size}-byte database file`)
+  }
   fs.copyFileSync(job.basePath, out.file)
   const fd = fs.openSync(out.file, 'r+')
   let crc: number
