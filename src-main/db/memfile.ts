@@ -52,14 +52,21 @@ export function copyWithSpare(bytes: Uint8Array, spare: number): OwnedFile {
   return { bytes: buffer.subarray(0, bytes.length), capacity: bytes.length + spare }
 }
 
-/** Pages changed since `takeChanges()` was last called, copied out (one consistent moment). */
-export interface PageChanges {
+/**
+ * The pages changed since the last snapshot, as they were at one moment (when it began), handed
+ * out in chunks over several event-loop turns while changes go on (see TrackedFile.beginSnapshot).
+ */
+export interface PageSnapshot {
   pageSize: number
-  /** File size now (page count x page size). */
+  /** File size at that moment (page count x page size). */
   size: number
   /** Page numbers, 0-based, ascending. */
   pages: Uint32Array
-  /** The pages' bytes, in the same order, `pageSize` each. */
+}
+
+/** Some of a PageSnapshot's pages: their numbers and bytes (`pageSize` each, same order). */
+export interface PageChunk {
+  pages: Uint32Array
   data: Uint8Array
 }
 
@@ -70,6 +77,8 @@ export interface PageChanges {
  */
 export class TrackedFile {
   private readonly dirty = new Set<number>()
+  /** The snapshot being copied out: its pages not copied yet, and saved contents of those written since. */
+  private pending: { snapshot: PageSnapshot; next: number; uncopied: Set<number>; saved: Map<number, Uint8Array> } | null = null
   private pageShift = 12
   private adopted = false
   private lost = false
@@ -84,7 +93,7 @@ export class TrackedFile {
   /** Open `owned` as a database whose file is tracked (see the module comment). */
   static open(sql: SqlJsStatic, owned: OwnedFile): { db: Database; file: TrackedFile } {
     let file: TrackedFile | null = null
-    const note = (offset: number, length: number) => file?.noteWrite(offset, length)
+    const note = (offset: number, length: number) => file?.beforeWrite(offset, length)
     class Live extends Uint8Array {
       // Views of it (MEMFS reads pages with contents.subarray) are plain arrays.
       static get [Symbol.species](): Uint8ArrayConstructor {
@@ -93,8 +102,8 @@ export class TrackedFile {
 
       // MEMFS writes pages into the file with contents.set(page, offset).
       override set(array: ArrayLike<number>, offset = 0): void {
-        super.set(array, offset)
         note(offset, array.length)
+        super.set(array, offset)
       }
     }
     const whole = new Live(owned.bytes.buffer as ArrayBuffer, owned.bytes.byteOffset, owned.capacity)
@@ -125,11 +134,16 @@ export class TrackedFile {
     return { db, file }
   }
 
-  private noteWrite(offset: number, length: number): void {
+  private beforeWrite(offset: number, length: number): void {
     this.writes++
     if (length === 0) return
     const last = (offset + length - 1) >> this.pageShift
-    for (let p = offset >> this.pageShift; p <= last; p++) this.dirty.add(p)
+    const pending = this.pending
+    for (let p = offset >> this.pageShift; p <= last; p++) {
+      this.dirty.add(p)
+      // Copy-on-write: a page the snapshot still needs keeps its content from when it began.
+      if (pending?.uncopied.delete(p)) pending.saved.set(p, this.whole.slice(p << this.pageShift, (p + 1) << this.pageShift))
+    }
   }
 
   /** True while the buffer we own is the database file. */
@@ -164,19 +178,46 @@ export class TrackedFile {
     for (const p of pages) this.dirty.add(p)
   }
 
-  /** Copy out the pages changed since the last snapshot, and start counting afresh. */
-  takeChanges(db: Database): PageChanges | null {
+  /**
+   * Begin a snapshot of the file as it is now: the pages changed since the last one (always
+   * page 1, whose header SQLite updates on every commit). Their bytes are handed out by
+   * nextChunk(), possibly over many event-loop turns with commits in between: a page written
+   * before it was handed out is saved first, so every chunk holds this moment's content.
+   * Counting changes for the snapshot after this one starts now.
+   */
+  beginSnapshot(db: Database): PageSnapshot | null {
     const file = this.current(db)
     if (!file) return null
-    const pageSize = 1 << this.pageShift
     const pagesInFile = file.length >> this.pageShift
-    // Page 1 always: its header (change counter) is what SQLite updates on every commit.
     this.dirty.add(0)
     const pages = Uint32Array.from([...this.dirty].filter((p) => p < pagesInFile)).sort()
-    const data = new Uint8Array(pages.length * pageSize)
-    pages.forEach((p, i) => data.set(file.subarray(p * pageSize, (p + 1) * pageSize), i * pageSize))
     this.dirty.clear()
-    return { pageSize, size: file.length, pages, data }
+    const snapshot = { pageSize: 1 << this.pageShift, size: file.length, pages }
+    this.pending = { snapshot, next: 0, uncopied: new Set(pages), saved: new Map() }
+    return snapshot
+  }
+
+  /** The next (up to) `maxPages` pages of `snapshot`; null when all were handed out (or it ended). */
+  nextChunk(snapshot: PageSnapshot, maxPages: number): PageChunk | null {
+    const pending = this.pending
+    if (!pending || pending.snapshot !== snapshot || pending.next >= snapshot.pages.length) return null
+    const pages = snapshot.pages.slice(pending.next, pending.next + maxPages)
+    pending.next += pages.length
+    const size = snapshot.pageSize
+    const data = new Uint8Array(pages.length * size)
+    pages.forEach((p, i) => {
+      const saved = pending.saved.get(p)
+      pending.saved.delete(p)
+      pending.uncopied.delete(p)
+      data.set(saved ?? this.whole.subarray(p * size, (p + 1) * size), i * size)
+    })
+    if (pending.next >= snapshot.pages.length) this.pending = null
+    return { pages, data }
+  }
+
+  /** Stop handing out the snapshot's pages (it failed, or a newer snapshot replaced it). */
+  endSnapshot(): void {
+    this.pending = null
   }
 }
 

@@ -2,17 +2,19 @@
  * Worker thread that writes snapshots and backups off the main thread (snapshotter.ts is the
  * main side; docs/durability.md explains the design).
  *
- * The main thread hands over only the database pages written since the last snapshot (copied in
- * one event-loop turn, between transactions, so they are one consistent state) and the file's
- * new size. Here the last snapshot file is copied to a temp file, those pages are written over
- * it, and the result is fsync'ed and checksummed. The main thread then renames it into place.
+ * A job begins with the file's new size; the pages changed since the last snapshot follow in
+ * chunks (the main thread copies them out a few at a time between requests, all as they were when
+ * the job began). Here the last snapshot file is copied to a temp file and the pages are written
+ * over it; at the end it is cut to size, fsync'ed and checksummed. The main thread then renames it
+ * into place.
  */
 import fs from 'node:fs'
 import { parentPort } from 'node:worker_threads'
 import { crc32 } from 'node:zlib'
 import { copyFileAtomic } from './files'
 import { prepareJournalFile } from './journal'
-import type { SnapshotJob, SnapshotReply } from './snapshotter'
+import type { PageChunk } from './memfile'
+import type { SnapshotJob, SnapshotMessage, SnapshotReply } from './snapshotter'
 
 const CHUNK = 8 * 1024 * 1024
 
@@ -29,50 +31,107 @@ function crcOf(fd: number, size: number): number {
   return crc
 }
 
-export function runSnapshotJob(job: SnapshotJob): Omit<Extract<SnapshotReply, { ok: true }>, 'id' | 'ok'> {
-  const started = performance.now()
-  const { out, changes } = job
-  // Page 1 is always among the changes; its header must agree with the size we are to write.
-  const header = Buffer.from(changes.data.buffer, changes.data.byteOffset, Math.min(changes.data.length, 100))
-  if (changes.pages[0] !== 0 || header.readUInt32BE(28) * changes.pageSize !== changes.size) {
-    throw new Error(`the changed pages do not describe a ${changes.size}-byte database file`)
+/** A snapshot being written. */
+class SnapshotFile {
+  private readonly fd: number
+  private readonly started = performance.now()
+  private pages = 0
+
+  constructor(private readonly job: SnapshotJob) {
+    fs.copyFileSync(job.basePath, job.out.file)
+    this.fd = fs.openSync(job.out.file, 'r+')
   }
-  fs.copyFileSync(job.basePath, out.file)
-  const fd = fs.openSync(out.file, 'r+')
-  let crc: number
-  try {
-    const { pageSize, pages, data } = changes
-    for (let i = 0; i < pages.length; i++) {
-      const at = pages[i]! * pageSize
-      let written = 0
-      while (written < pageSize) written += fs.writeSync(fd, data, i * pageSize + written, pageSize - written, at + written)
+
+  write(chunk: PageChunk): void {
+    const { pageSize, size } = this.job
+    if (chunk.pages[0] === 0) {
+      // Page 1's header must agree with the size we are to write.
+      const header = Buffer.from(chunk.data.buffer, chunk.data.byteOffset, 100)
+      if (header.readUInt32BE(28) * pageSize !== size) throw new Error(`the changed pages do not describe a ${size}-byte database file`)
     }
-    fs.ftruncateSync(fd, changes.size) // pages beyond the old end were written above; a smaller file is cut
-    fs.fsyncSync(fd)
-    crc = crcOf(fd, changes.size)
-  } finally {
-    fs.closeSync(fd)
+    for (let i = 0; i < chunk.pages.length; i++) {
+      const at = chunk.pages[i]! * pageSize
+      let written = 0
+      while (written < pageSize) written += fs.writeSync(this.fd, chunk.data, i * pageSize + written, pageSize - written, at + written)
+    }
+    this.pages += chunk.pages.length
   }
-  const check = { size: changes.size, crc32: crc }
-  const checkFd = fs.openSync(out.checkFile, 'w')
-  try {
-    fs.writeSync(checkFd, JSON.stringify(check))
-    fs.fsyncSync(checkFd)
-  } finally {
-    fs.closeSync(checkFd)
+
+  finish(): Omit<Extract<SnapshotReply, { ok: true }>, 'id' | 'ok'> {
+    const { out, size } = this.job
+    let crc: number
+    try {
+      fs.ftruncateSync(this.fd, size) // pages beyond the old end were written; a smaller file is cut
+      fs.fsyncSync(this.fd)
+      crc = crcOf(this.fd, size)
+    } finally {
+      this.close()
+    }
+    const checkFd = fs.openSync(out.checkFile, 'w')
+    try {
+      fs.writeSync(checkFd, JSON.stringify({ size, crc32: crc }))
+      fs.fsyncSync(checkFd)
+    } finally {
+      fs.closeSync(checkFd)
+    }
+    prepareJournalFile(out.nextJournal)
+    fs.linkSync(this.job.basePath, out.oldSnapshot)
+    for (const target of this.job.copies) copyFileAtomic(out.file, target)
+    return { size, crc32: crc, pages: this.pages, ms: performance.now() - this.started }
   }
-  prepareJournalFile(out.nextJournal)
-  fs.linkSync(job.basePath, out.oldSnapshot)
-  for (const target of job.copies) copyFileAtomic(out.file, target)
-  return { size: check.size, crc32: check.crc32, pages: changes.pages.length, ms: performance.now() - started }
+
+  close(): void {
+    try {
+      fs.closeSync(this.fd)
+    } catch {
+      // already closed
+    }
+  }
 }
 
-parentPort?.on('message', (job: SnapshotJob) => {
-  let reply: SnapshotReply
-  try {
-    reply = { id: job.id, ok: true, ...runSnapshotJob(job) }
-  } catch (err) {
-    reply = { id: job.id, ok: false, message: (err as Error).message ?? String(err) }
+/** The job in progress, or why it failed (reported when it ends). */
+let current: { id: number; file: SnapshotFile | null; error: Error | null } | null = null
+
+function handle(m: SnapshotMessage): SnapshotReply | null {
+  if (m.type === 'begin') {
+    current?.file?.close()
+    current = { id: m.id, file: null, error: null }
+    try {
+      current.file = new SnapshotFile(m.job)
+    } catch (err) {
+      current.error = err as Error
+    }
+    return null
   }
-  parentPort?.postMessage(reply)
+  if (!current || current.id !== m.id) return m.type === 'end' ? { id: m.id, ok: false, message: 'unknown snapshot job' } : null
+  const job = current
+  if (m.type === 'pages') {
+    if (!job.error) {
+      try {
+        job.file!.write(m.chunk)
+      } catch (err) {
+        job.error = err as Error
+      }
+    }
+    return null
+  }
+  current = null
+  if (m.type === 'abandon') {
+    job.file?.close()
+    return null
+  }
+  if (job.error) {
+    job.file?.close()
+    return { id: m.id, ok: false, message: job.error.message }
+  }
+  try {
+    return { id: m.id, ok: true, ...job.file!.finish() }
+  } catch (err) {
+    return { id: m.id, ok: false, message: (err as Error).message }
+  }
+}
+
+parentPort?.on('message', (m: SnapshotMessage) => {
+  const reply = handle(m)
+  if (reply) parentPort?.postMessage(reply)
 })

@@ -2,15 +2,15 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
-import type { PageChanges } from './memfile'
+import type { PageChunk } from './memfile'
 
-/** What the snapshot worker (snapshotWorker.ts) is asked to do. */
+/** A snapshot the worker is asked to write (snapshotWorker.ts). */
 export interface SnapshotJob {
-  id: number
   /** The last snapshot, to start from. */
   basePath: string
-  /** The pages written since that snapshot, and the file's size now. */
-  changes: PageChanges
+  /** The new file's page size and size; its changed pages follow in chunks. */
+  pageSize: number
+  size: number
   /**
    * Files to fill and fsync for the new snapshot, which the main thread renames into place; and
    * a second name for the old snapshot, so that the rename over it does not free its blocks.
@@ -19,6 +19,13 @@ export interface SnapshotJob {
   /** Complete copies (backups) of the new snapshot to write atomically. */
   copies: string[]
 }
+
+/** Messages to the worker: a job begins, its pages arrive in chunks, then it ends (or is abandoned). */
+export type SnapshotMessage =
+  | { type: 'begin'; id: number; job: SnapshotJob }
+  | { type: 'pages'; id: number; chunk: PageChunk }
+  | { type: 'end'; id: number }
+  | { type: 'abandon'; id: number }
 
 export type SnapshotReply =
   | { id: number; ok: true; size: number; crc32: number; pages: number; ms: number }
@@ -48,34 +55,54 @@ function startWorker(): Worker {
   return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script.file)})`, { eval: true })
 }
 
-/** The main thread's handle on the snapshot worker: one job at a time, started on first use. */
+/** One snapshot job in the worker: feed it its pages, then end it to learn the outcome. */
+export interface SnapshotRun {
+  send(chunk: PageChunk): void
+  end(): Promise<SnapshotDone>
+  abandon(): void
+}
+
+/** The main thread's handle on the snapshot worker: jobs one at a time, started on first use. */
 export class SnapshotWorker {
   private worker: Worker | null = null
   private nextId = 1
   private readonly waiting = new Map<number, { worker: Worker; resolve: (d: SnapshotDone) => void; reject: (e: Error) => void }>()
 
-  run(job: Omit<SnapshotJob, 'id'>): Promise<SnapshotDone> {
+  begin(job: SnapshotJob): SnapshotRun {
     const worker = (this.worker ??= this.start())
     const id = this.nextId++
-    return new Promise<SnapshotDone>((resolve, reject) => {
-      this.waiting.set(id, { worker, resolve, reject })
-      worker.ref() // a job in flight keeps the process alive; an idle worker does not
-      // The page data moves to the worker without a copy.
-      worker.postMessage({ ...job, id } satisfies SnapshotJob, [job.changes.data.buffer as ArrayBuffer])
-    })
+    const post = (m: SnapshotMessage, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer)
+    worker.ref() // a job in flight keeps the process alive; an idle worker does not
+    post({ type: 'begin', id, job })
+    const result = new Promise<SnapshotDone>((resolve, reject) => this.waiting.set(id, { worker, resolve, reject }))
+    result.catch(() => {}) // handled by whoever calls end()
+    return {
+      // The page bytes move to the worker without a copy.
+      send: (chunk) => post({ type: 'pages', id, chunk }, [chunk.data.buffer as ArrayBuffer]),
+      end: () => {
+        post({ type: 'end', id })
+        return result
+      },
+      abandon: () => {
+        post({ type: 'abandon', id })
+        this.settle(id, { id, ok: false, message: 'abandoned' })
+      }
+    }
+  }
+
+  private settle(id: number, reply: SnapshotReply): void {
+    const w = this.waiting.get(id)
+    if (!w) return
+    this.waiting.delete(id)
+    if (this.waiting.size === 0) w.worker.unref()
+    if (reply.ok) w.resolve(reply)
+    else w.reject(new Error(reply.message))
   }
 
   private start(): Worker {
     const worker = startWorker()
     worker.unref()
-    worker.on('message', (reply: SnapshotReply) => {
-      const w = this.waiting.get(reply.id)
-      if (!w) return
-      this.waiting.delete(reply.id)
-      if (this.waiting.size === 0) worker.unref()
-      if (reply.ok) w.resolve(reply)
-      else w.reject(new Error(reply.message))
-    })
+    worker.on('message', (reply: SnapshotReply) => this.settle(reply.id, reply))
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = null
       for (const [id, w] of this.waiting) {

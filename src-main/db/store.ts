@@ -359,16 +359,25 @@ export class DurableStore {
     this.assertOpen()
     if (this.writeFailure) throw new AppError('IO', `Snapshots are stopped since a disk write failed: ${this.writeFailure.message}`)
     const copy = copyTo ? copyTo() : null
-    // The pages written since the last snapshot, copied in this one turn: a consistent state.
-    const t0 = performance.now()
-    const changes = this.tracked?.takeChanges(this.db) ?? null
-    const takeMs = performance.now() - t0
-    if (!changes) {
+    let mainThreadMs = 0
+    const onMain = <T>(fn: () => T): T => {
+      const t = performance.now()
+      try {
+        return fn()
+      } finally {
+        mainThreadMs += performance.now() - t
+      }
+    }
+    // The state as of now, between transactions: its changed pages are handed out below.
+    const snapshot = onMain(() => this.tracked?.beginSnapshot(this.db) ?? null)
+    if (!snapshot) {
       // The database file is no longer in our buffer: the main thread must export it.
-      this.opts.log('snapshot: made on the main thread (the database outgrew its buffer until the next start)')
-      this.snapshot()
-      if (copy !== null) copyFileAtomic(this.snapshotPath, copy)
-      return { seq: this.seq, size: fs.statSync(this.snapshotPath).size, copy, installed: true, pages: null, mainThreadMs: performance.now() - t0 }
+      this.opts.log('snapshot: made on the main thread (the database had outgrown its buffer)')
+      onMain(() => {
+        this.snapshot()
+        if (copy !== null) copyFileAtomic(this.snapshotPath, copy)
+      })
+      return { seq: this.seq, size: fs.statSync(this.snapshotPath).size, copy, installed: true, pages: null, mainThreadMs }
     }
     const generation = this.generation
     const keepFrom = this.journal.bytes
@@ -381,23 +390,39 @@ export class DurableStore {
       nextJournal: `${this.journal.path}.tmp-${tag}`,
       oldSnapshot: `${this.snapshotPath}.tmp-${tag}-old`
     }
-    const pages = changes.pages.slice() // the job's copy moves to the worker
+    const stale = () => this.closed || generation !== this.generation
     const notInstalled = () => {
       for (const f of Object.values(out)) fs.rmSync(f, { force: true })
-      // The snapshot on disk still lacks these pages (unless a newer one holds them anyway).
-      if (this.tracked && generation === this.generation) this.tracked.restoreChanges(pages)
+      if (!this.tracked || stale()) return // a newer snapshot holds everything anyway
+      this.tracked.endSnapshot()
+      // The snapshot on disk still lacks these pages.
+      this.tracked.restoreChanges(snapshot.pages)
     }
     this.worker ??= new SnapshotWorker()
+    const job = this.worker.begin({ basePath: this.snapshotPath, pageSize: snapshot.pageSize, size: snapshot.size, out, copies: copy === null ? [] : [copy] })
     let done
     try {
-      done = await this.worker.run({ basePath: this.snapshotPath, changes, out, copies: copy === null ? [] : [copy] })
+      // A few pages per event-loop turn, so that requests are served in between: 256 pages
+      // (1 MiB) take well under a millisecond to copy.
+      for (;;) {
+        const chunk = onMain(() => (stale() ? null : this.tracked!.nextChunk(snapshot, PAGES_PER_TURN)))
+        if (!chunk) break
+        job.send(chunk)
+        await new Promise<void>((resolve) => setImmediate(resolve))
+      }
+      if (stale()) {
+        job.abandon()
+        notInstalled()
+        return { seq, size: snapshot.size, copy: null, installed: false, pages: null, mainThreadMs }
+      }
+      done = await job.end()
     } catch (err) {
       notInstalled()
       throw err
     }
-    if (this.closed || generation !== this.generation) {
+    if (stale()) {
       notInstalled()
-      return { seq, size: done.size, copy, installed: false, pages: done.pages, mainThreadMs: takeMs }
+      return { seq, size: done.size, copy, installed: false, pages: done.pages, mainThreadMs }
     }
     const t1 = performance.now()
     try {
@@ -421,7 +446,7 @@ export class DurableStore {
     // Freeing the old snapshot's blocks takes tens of milliseconds at M: the worker gave it a
     // second name so that the rename above did not free them; this removes it on libuv's pool.
     void fs.promises.rm(out.oldSnapshot, { force: true })
-    return { seq, size: done.size, copy, installed: true, pages: done.pages, mainThreadMs: takeMs + (performance.now() - t1) }
+    return { seq, size: done.size, copy, installed: true, pages: done.pages, mainThreadMs: mainThreadMs + (performance.now() - t1) }
   }
 
   /** The whole database as bytes (consistent: no transaction is ever open between calls). */
@@ -454,6 +479,7 @@ export class DurableStore {
     // If we crash before this reset, start-up skips the entries the snapshot already holds.
     this.journal.reset()
     this.tracked?.clearChanges()
+    this.tracked?.endSnapshot()
   }
 
   /** A database over a copy of `bytes` in an owned, tracked buffer. */
@@ -514,6 +540,8 @@ export class DurableStore {
 }
 
 let backgroundTag = 0
+/** Changed pages copied out per event-loop turn during a background snapshot (1 MiB at 4 KiB). */
+const PAGES_PER_TURN = 256
 
 /** Temp files of snapshots that a crash (or a discarded background snapshot) left behind. */
 function removeLeftovers(dataDir: string): void {

@@ -33,23 +33,36 @@ describe('the database file in a buffer we own', () => {
     db.close()
   })
 
-  it('the last snapshot with the changed pages written over it is the database as it is now', async () => {
+  it('the last snapshot with the changed pages written over it is the database as it was when the snapshot began', async () => {
     const sql = await loadSqlJs()
     const file = await databaseFile(300)
     const { db, file: live } = TrackedFile.open(sql, readFileWithSpare(file, 1024 * 1024))
     db.run('UPDATE t SET note = ? WHERE id % 37 = 0', ['changed'])
     db.run('DELETE FROM t WHERE id BETWEEN 100 AND 120')
     for (let i = 0; i < 50; i++) db.run('INSERT INTO t (note) VALUES (?)', [`new ${i} `.repeat(30)])
-    const changes = live.takeChanges(db)!
-    expect(changes.pages.length).toBeGreaterThan(0)
-    expect(changes.pages.length).toBeLessThan(changes.size / changes.pageSize) // not the whole file
-    const rebuilt = Buffer.alloc(changes.size)
-    fs.readFileSync(file).copy(rebuilt, 0, 0, Math.min(changes.size, fs.statSync(file).size))
-    changes.pages.forEach((p, i) => Buffer.from(changes.data.buffer, i * changes.pageSize, changes.pageSize).copy(rebuilt, p * changes.pageSize))
-    expect(rebuilt.equals(Buffer.from(live.current(db)!))).toBe(true)
-    // Counting starts afresh: the next change notes only its own pages.
-    db.run('UPDATE t SET note = ? WHERE id = 1', ['again'])
-    expect(live.takeChanges(db)!.pages.length).toBeLessThan(changes.pages.length)
+    const atBegin = Buffer.from(live.current(db)!)
+    const snapshot = live.beginSnapshot(db)!
+    expect(snapshot.pages.length).toBeGreaterThan(2)
+    expect(snapshot.pages.length).toBeLessThan(snapshot.size / snapshot.pageSize) // not the whole file
+    const rebuilt = Buffer.alloc(snapshot.size)
+    fs.readFileSync(file).copy(rebuilt, 0, 0, Math.min(snapshot.size, fs.statSync(file).size))
+    // The pages are handed out two at a time while changes go on, touching pages not handed out yet.
+    let round = 0
+    for (let chunk = live.nextChunk(snapshot, 2); chunk; chunk = live.nextChunk(snapshot, 2)) {
+      chunk.pages.forEach((p, i) => Buffer.from(chunk!.data.buffer, i * snapshot.pageSize, snapshot.pageSize).copy(rebuilt, p * snapshot.pageSize))
+      db.run('UPDATE t SET note = ? WHERE id % 7 = ?', [`meanwhile ${round}`, round % 7])
+      db.run('INSERT INTO t (note) VALUES (?)', [`meanwhile ${round++} `.repeat(40)])
+    }
+    expect(round).toBeGreaterThan(1)
+    expect(rebuilt.equals(atBegin)).toBe(true)
+    // The changes made meanwhile are the next snapshot's pages.
+    const next = live.beginSnapshot(db)!
+    const rebuiltNext = Buffer.alloc(next.size)
+    atBegin.copy(rebuiltNext, 0, 0, Math.min(next.size, atBegin.length))
+    for (let chunk = live.nextChunk(next, 1000); chunk; chunk = live.nextChunk(next, 1000)) {
+      chunk.pages.forEach((p, i) => Buffer.from(chunk!.data.buffer, i * next.pageSize, next.pageSize).copy(rebuiltNext, p * next.pageSize))
+    }
+    expect(rebuiltNext.equals(Buffer.from(live.current(db)!))).toBe(true)
     db.close()
   })
 
@@ -58,7 +71,7 @@ describe('the database file in a buffer we own', () => {
     const { db, file: live } = TrackedFile.open(sql, readFileWithSpare(await databaseFile(10), 8192))
     for (let i = 0; i < 500; i++) db.run('INSERT INTO t (note) VALUES (?)', [`later ${i} `.repeat(20)])
     expect(live.current(db)).toBeNull()
-    expect(live.takeChanges(db)).toBeNull()
+    expect(live.beginSnapshot(db)).toBeNull()
     db.close()
   })
 })
