@@ -90,6 +90,25 @@ describe('snapshots and backups off the main thread', () => {
     s.close({ snapshot: false })
   })
 
+  it('falls back to a main-thread snapshot if the database left its buffer, then goes back to the worker', async () => {
+    const dir = tmpDataDir()
+    const s = await open(dir)
+    addCustomer(s, 'a')
+    // What a database outgrowing its buffer's spare room looks like to the store.
+    ;(s as unknown as { tracked: { markLost(): void } }).tracked.markLost()
+    addCustomer(s, 'b')
+    expect(await s.snapshotInBackground()).toMatchObject({ installed: true, pages: null })
+    expect(journalSeqs(dir)).toEqual([])
+    addCustomer(s, 'c')
+    const next = await s.snapshotInBackground()
+    expect(next.pages).toBeGreaterThan(0)
+    addCustomer(s, 'd')
+    const again = await open(dir)
+    expect(names(again)).toEqual(['a', 'b', 'c', 'd'])
+    again.close()
+    s.close({ snapshot: false })
+  })
+
   it('writes a manual backup while other requests are answered, with every committed change in it', async () => {
     const dir = tmpDataDir()
     const app = await openBillingApp({ dataDir: dir, now: () => T0, log: () => {}, dailyBackupDelayMs: 3_600_000 })
