@@ -94,6 +94,7 @@ export class TrackedFile {
   static open(sql: SqlJsStatic, owned: OwnedFile): { db: Database; file: TrackedFile } {
     let file: TrackedFile | null = null
     const note = (offset: number, length: number) => file?.beforeWrite(offset, length)
+    const leaving = () => file?.markLost()
     class Live extends Uint8Array {
       // Views of it (MEMFS reads pages with contents.subarray) are plain arrays.
       static get [Symbol.species](): Uint8ArrayConstructor {
@@ -105,9 +106,17 @@ export class TrackedFile {
         note(offset, array.length)
         super.set(array, offset)
       }
+
+      // SQLite reads at most a page (64 KiB) at a time. A longer view is MEMFS moving the whole
+      // file into a new buffer of its own (it outgrew ours, or was cut): ours is then stale.
+      override subarray(begin = 0, end = this.length): Uint8Array<ArrayBuffer> {
+        if (end - begin > 65536) leaving()
+        return super.subarray(begin, end)
+      }
     }
     const whole = new Live(owned.bytes.buffer as ArrayBuffer, owned.bytes.byteOffset, owned.capacity)
-    file = new TrackedFile(whole, owned.bytes.length)
+    // Our own reads go through a plain view: only MEMFS uses the watching one.
+    file = new TrackedFile(new Uint8Array(whole.buffer, whole.byteOffset, whole.length), owned.bytes.length)
     const tracked = file
     const size = owned.bytes.length
     function species(a: number | ArrayBuffer, offset?: number, length?: number): Uint8Array {
