@@ -23,7 +23,9 @@ export default defineConfig({
           // Command-line tools: demo data, benchmark, crash-test child.
           demo: main('src-main/tools/demo-cli.ts'),
           bench: main('src-main/tools/bench.ts'),
-          'crash-child': main('src-main/tools/crash-child.ts')
+          'crash-child': main('src-main/tools/crash-child.ts'),
+          // Snapshots and backups off the main thread (worker_threads; see src-main/db/snapshotter.ts).
+          'snapshot-worker': main('src-main/db/snapshotWorker.ts')
         },
         external: ['electron', 'better-sqlite3']
       }

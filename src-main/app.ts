@@ -192,31 +192,36 @@ export class AppCore {
     return planReplay(lastChange, this.recoveryJournalSeqs, this.recovery.lastKnownSeq)
   }
 
-  backupNow(kind: BackupInfo['kind'], to?: { path: string; overwrite: boolean }): BackupInfo {
+  /**
+   * A complete copy of the database, written by the snapshot worker (a snapshot is taken at the
+   * same time) while requests keep being served. `to`: a file the administrator chose, checked
+   * first (never inside the data folder, never over a file unless `overwrite`).
+   */
+  async backupNow(kind: BackupInfo['kind'], to?: { path: string; overwrite: boolean }): Promise<BackupInfo> {
     if (!this.store) throw new AppError('DB_CORRUPT', 'There is no healthy database to back up.')
+    const store = this.store
     if (to === undefined) {
-      const bytes = this.store.exportBytes()
       try {
-        return this.backups.write(kind, bytes)
+        // The file name is chosen when the copy is made (after any backup queued before it).
+        return this.backups.infoOf((await store.snapshotInBackground(() => this.backups.pathFor(kind))).copy!, kind)
       } catch (err) {
         throw err instanceof AppError ? err : fileProblem(err, this.backups.dir, 'write')
       }
     }
     const target = manualBackupTarget(this.dataDir, to.path, to.overwrite)
-    const bytes = this.store.exportBytes()
     try {
-      writeFileAtomic(target, bytes)
+      const { size } = await store.snapshotInBackground(() => target)
+      return { fileName: target, createdAt: new Date(this.now()).toISOString(), sizeBytes: size, kind }
     } catch (err) {
-      throw fileProblem(err, target, 'write')
+      throw err instanceof AppError ? err : fileProblem(err, target, 'write')
     }
-    return { fileName: target, createdAt: new Date(this.now()).toISOString(), sizeBytes: bytes.length, kind }
   }
 
   /** Daily rotating backup: one per day, the newest 14 kept. */
-  dailyBackup(): BackupInfo | null {
+  async dailyBackup(): Promise<BackupInfo | null> {
     // Nothing worth keeping before first-run setup (or while the database awaits a restore).
     if (this.phase() !== 'ready' || this.backups.hasDailyForToday()) return null
-    const info = this.backupNow('daily')
+    const info = await this.backupNow('daily')
     this.backups.prune()
     return info
   }
@@ -246,7 +251,8 @@ export class AppCore {
   restore(file: RestorableFile, label: string, operator: Operator): JournalReplay | null {
     let replay: JournalReplay | null = null
     if (this.store) {
-      this.backupNow('before-restore')
+      // On the main thread: the restore replaces the database and its files right after this.
+      this.backups.write('before-restore', this.store.exportBytes())
       this.store.replaceWith(file.bytes)
     } else {
       const lastKnownSeq = this.recovery?.lastKnownSeq ?? null
@@ -303,12 +309,10 @@ export class AppCore {
     everyMinute.unref()
     this.timers.push(everyMinute)
     const tick = () => {
-      try {
-        const b = this.dailyBackup()
-        if (b) this.log(`backup: wrote ${b.fileName}`)
-      } catch (err) {
-        this.log(`backup: daily backup failed: ${(err as Error).message}`)
-      }
+      this.dailyBackup().then(
+        (b) => b && this.log(`backup: wrote ${b.fileName}`),
+        (err: unknown) => this.log(`backup: daily backup failed: ${(err as Error).message}`)
+      )
     }
     const first = setTimeout(tick, dailyBackupDelayMs)
     const hourly = setInterval(tick, 60 * 60 * 1000)

@@ -46,15 +46,26 @@ export class Backups {
   }
 
   write(kind: BackupInfo['kind'], bytes: Uint8Array): BackupInfo {
+    const file = this.pathFor(kind)
+    writeFileAtomic(file, bytes)
+    return this.infoOf(file, kind)
+  }
+
+  /** Where the next backup of this kind goes (the folder is created). */
+  pathFor(kind: BackupInfo['kind']): string {
     makePrivateDir(this.dir)
     let fileName = kind === 'daily' ? `daily-${dayOf(this.now())}.sqlite` : `${kind}-${stamp(this.now())}.sqlite`
     // Two manual backups in the same millisecond (a double click) must not overwrite each other.
     for (let n = 2; kind !== 'daily' && fs.existsSync(path.join(this.dir, fileName)); n++) {
       fileName = `${kind}-${stamp(this.now())}-${n}.sqlite`
     }
-    writeFileAtomic(path.join(this.dir, fileName), bytes)
-    const st = fs.statSync(path.join(this.dir, fileName))
-    return { fileName, createdAt: st.mtime.toISOString(), sizeBytes: st.size, kind }
+    return path.join(this.dir, fileName)
+  }
+
+  /** A written backup file, as listed. */
+  infoOf(file: string, kind: BackupInfo['kind']): BackupInfo {
+    const st = fs.statSync(file)
+    return { fileName: path.basename(file), createdAt: st.mtime.toISOString(), sizeBytes: st.size, kind }
   }
 
   hasDailyForToday(): boolean {

@@ -7,25 +7,53 @@ export const DIR_MODE = 0o700
 export const FILE_MODE = 0o600
 
 /** Write a file so that readers see either the old or the new content, never a mix. */
-export function writeFileAtomic(target: string, data: Uint8Array): void {
-  const tmp = `${target}.tmp-${process.pid}`
+export function writeFileAtomic(target: string, data: Uint8Array, tmp = `${target}.tmp-${process.pid}`): void {
   try {
-    // A temp file left by a crash (or a link planted under its name) is removed, never written through.
-    fs.rmSync(tmp, { force: true })
-    const fd = fs.openSync(tmp, 'wx', FILE_MODE)
-    try {
-      let written = 0
-      while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, written)
-      fs.fsyncSync(fd)
-    } finally {
-      fs.closeSync(fd)
-    }
+    writeFileSynced(tmp, data)
     fs.renameSync(tmp, target)
   } catch (err) {
     fs.rmSync(tmp, { force: true }) // a failed write leaves nothing behind
     throw err
   }
   fsyncDir(path.dirname(target))
+}
+
+/**
+ * Write a whole new private file (0600) and fsync it (not yet renamed into place: see
+ * writeFileAtomic). A file left under that name by a crash (or a link planted there) is removed,
+ * never written through.
+ */
+export function writeFileSynced(file: string, data: Uint8Array): void {
+  fs.rmSync(file, { force: true })
+  const fd = fs.openSync(file, 'wx', FILE_MODE)
+  try {
+    let written = 0
+    while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, written)
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** Copy `from` to `to` durably and atomically (temp file, fsync, rename, folder fsync), private (0600). */
+export function copyFileAtomic(from: string, to: string): void {
+  const tmp = `${to}.tmp-${process.pid}`
+  try {
+    fs.rmSync(tmp, { force: true })
+    fs.copyFileSync(from, tmp, fs.constants.COPYFILE_EXCL)
+    fs.chmodSync(tmp, FILE_MODE)
+    const fd = fs.openSync(tmp, 'r+')
+    try {
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+    fs.renameSync(tmp, to)
+  } catch (err) {
+    fs.rmSync(tmp, { force: true })
+    throw err
+  }
+  fsyncDir(path.dirname(to))
 }
 
 export function fsyncDir(dir: string): void {

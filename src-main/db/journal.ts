@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { crc32 } from 'node:zlib'
 import { FILE_MODE } from './files'
 
@@ -55,28 +56,55 @@ export function encodeRecord(entry: JournalEntry): Buffer {
   return rec
 }
 
-export function scanJournal(buf: Buffer): JournalScan {
-  const entries: JournalEntry[] = []
+/**
+ * The valid records at the start of `buf`, in order, each with the offset just after it. Stops at
+ * the first record that is cut short, has the wrong magic, or fails its checksum.
+ */
+export function* journalRecords(buf: Uint8Array): Generator<{ entry: JournalEntry; end: number }> {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.length)
   let off = 0
-  while (off + HEADER <= buf.length) {
-    if (buf.readUInt32LE(off) !== MAGIC) break
-    const len = buf.readUInt32LE(off + 4)
-    const crc = buf.readUInt32LE(off + 8)
-    if (off + HEADER + len > buf.length) break
-    const payload = buf.subarray(off + HEADER, off + HEADER + len)
-    if (crc32(payload) !== crc) break
+  while (off + HEADER <= b.length) {
+    if (b.readUInt32LE(off) !== MAGIC) return
+    const len = b.readUInt32LE(off + 4)
+    const crc = b.readUInt32LE(off + 8)
+    if (off + HEADER + len > b.length) return
+    const payload = b.subarray(off + HEADER, off + HEADER + len)
+    if (crc32(payload) !== crc) return
     let parsed: { seq: number; stmts: [string, unknown[]][] }
     try {
       parsed = JSON.parse(payload.toString('utf8')) as typeof parsed
     } catch {
-      break
+      return
     }
-    entries.push({ seq: parsed.seq, stmts: parsed.stmts.map(([s, p]) => [s, decodeParams(p)]) })
     off += HEADER + len
+    yield { entry: { seq: parsed.seq, stmts: parsed.stmts.map(([s, p]) => [s, decodeParams(p)]) }, end: off }
+  }
+}
+
+export function scanJournal(buf: Buffer): JournalScan {
+  const entries: JournalEntry[] = []
+  let off = 0
+  for (const { entry, end } of journalRecords(buf)) {
+    entries.push(entry)
+    off = end
   }
   const tail = buf.subarray(off)
   const zeroTail = tail.length === 0 || Buffer.alloc(tail.length).equals(tail)
   return { entries, validBytes: off, droppedBytes: tail.length, tornBytes: zeroTail ? 0 : tail.length }
+}
+
+/** A new, empty journal file of PREALLOCATE_BYTES zeros, on disk (made off the main thread). */
+export function prepareJournalFile(file: string): void {
+  fs.rmSync(file, { force: true }) // a leftover of a crash: start afresh, private
+  const fd = fs.openSync(file, 'wx', FILE_MODE)
+  try {
+    const zeros = Buffer.alloc(PREALLOCATE_BYTES)
+    let written = 0
+    while (written < zeros.length) written += fs.writeSync(fd, zeros, written, zeros.length - written, written)
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
 }
 
 export class Journal {
@@ -153,6 +181,44 @@ export class Journal {
     this.size = 0
     this.allocated = 0
     this.ensureAllocated(0) // here, off the commit path
+  }
+
+  /**
+   * After a snapshot holding every entry before byte `keepFrom` is durable: make `prepared` (an
+   * empty preallocated journal, see prepareJournalFile) the journal, holding only the records
+   * from `keepFrom` on (those committed while the snapshot was being written). The old journal
+   * stays in place, complete, until the rename; start-up skips entries the snapshot holds.
+   */
+  replaceKeepingFrom(keepFrom: number, prepared: string, dirFsync: (dir: string) => void): void {
+    const tail = Buffer.allocUnsafe(this.size - keepFrom)
+    let read = 0
+    while (read < tail.length) read += fs.readSync(this.fd, tail, read, tail.length - read, keepFrom + read)
+    const fd = fs.openSync(prepared, 'r+')
+    let allocated: number
+    try {
+      allocated = fs.fstatSync(fd).size
+      let written = 0
+      while (written < tail.length) written += fs.writeSync(fd, tail, written, tail.length - written, written)
+      // Within the preallocated zeros fdatasync suffices; a tail beyond them changed the size.
+      if (tail.length > allocated) fs.fsyncSync(fd)
+      else fs.fdatasyncSync(fd)
+      fs.renameSync(prepared, this.path)
+    } catch (err) {
+      fs.closeSync(fd) // the old journal is untouched and stays in use
+      throw err
+    }
+    fs.closeSync(this.fd)
+    this.fd = fd
+    this.size = tail.length
+    this.allocated = Math.max(allocated, tail.length)
+    try {
+      dirFsync(path.dirname(this.path))
+    } catch (err) {
+      // Until the rename is on disk a crash could bring the old journal back without the
+      // records appended from now on: acknowledge nothing more.
+      this.poisoned = true
+      throw err
+    }
   }
 
   close(): void {

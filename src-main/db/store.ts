@@ -5,10 +5,12 @@ import { crc32 } from 'node:zlib'
 import type { Database, SqlJsStatic } from 'sql.js'
 import type { JournalReplay } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
-import { makePrivateDir, writeFileAtomic } from './files'
+import { copyFileAtomic, fsyncDir, makePrivateDir, writeFileAtomic } from './files'
 import { dbAccess, type DbAccess, type DbReader, type DbWriter } from './access'
 import { Journal, type JournalEntry, type SqlParam, type Statement } from './journal'
+import { copyWithSpare, readFileWithSpare, spareFor, TrackedFile } from './memfile'
 import { migrate, MIGRATIONS, type Migration } from './migrate'
+import { SnapshotWorker } from './snapshotter'
 
 export type { DbReader, DbWriter, Row } from './access'
 
@@ -61,6 +63,21 @@ export interface StoreOptions {
   migrations?: readonly Migration[]
 }
 
+/** What a background snapshot did. */
+export interface BackgroundSnapshot {
+  /** The journal sequence number it holds. */
+  seq: number
+  size: number
+  /** The backup file written with it, if one was asked for. */
+  copy: string | null
+  /** False when a snapshot written on the main thread meanwhile made it stale. */
+  installed: boolean
+  /** How many changed pages were written over the last snapshot (null: made on the main thread). */
+  pages: number | null
+  /** Time spent on the main thread: copying the changed pages, then installing the files. */
+  mainThreadMs: number
+}
+
 /** Why a database file could not be used; the app opens in recovery mode instead. */
 export class CorruptDatabaseError extends AppError {
   constructor(
@@ -84,12 +101,18 @@ function headerProblem(bytes: Uint8Array, what: string): string | null {
  * Check bytes claimed to be a database: the header, that sql.js can read it, and SQLite's own
  * quick_check. Returns the open database or throws a message naming the problem.
  */
-export function openVerified(sql: SqlJsStatic, bytes: Uint8Array, what: string, opts: { fullCheck: boolean } = { fullCheck: true }): Database {
+export function openVerified(
+  sql: SqlJsStatic,
+  bytes: Uint8Array,
+  what: string,
+  opts: { fullCheck: boolean } = { fullCheck: true },
+  openDatabase: () => Database = () => new sql.Database(bytes)
+): Database {
   const header = headerProblem(bytes, what)
   if (header !== null) throw new Error(header)
   let db: Database | null = null
   try {
-    db = new sql.Database(bytes)
+    db = openDatabase()
     if (opts.fullCheck) {
       const res = db.exec('PRAGMA quick_check')
       const verdict = res[0]?.values.map((v) => String(v[0])) ?? []
@@ -124,6 +147,12 @@ export class DurableStore {
   private seq: number
   private inTransaction = false
   private snapshotScheduled = false
+  /** Background snapshots and backups run one after the other: the tail of that queue. */
+  private background: Promise<unknown> = Promise.resolve()
+  private backgroundJobs = 0
+  private worker: SnapshotWorker | null = null
+  /** Bumped by every snapshot written on the main thread: a background one begun before is stale. */
+  private generation = 0
   private closed = false
   private writeFailure: Error | null = null
   readonly snapshotPath: string
@@ -137,6 +166,7 @@ export class DurableStore {
   private constructor(
     private readonly opts: StoreOptions,
     db: Database,
+    private tracked: TrackedFile | null,
     journal: Journal,
     seq: number,
     applied: Migration[],
@@ -162,8 +192,10 @@ export class DurableStore {
     const journalPath = path.join(opts.dataDir, JOURNAL_FILE)
     let db: Database
     let inPlace: SnapshotCheck | null = null
+    let tracked: TrackedFile | null = null
+    removeLeftovers(opts.dataDir)
     if (fs.existsSync(snapshotPath)) {
-      ;({ db, inPlace } = loadSnapshot(opts, snapshotPath))
+      ;({ db, tracked, inPlace } = loadSnapshot(opts, snapshotPath))
     } else {
       db = new opts.sql.Database()
     }
@@ -193,7 +225,7 @@ export class DurableStore {
       db.close()
       throw err
     }
-    const store = new DurableStore(opts, db, journal, seq, applied, r.replayed, inPlace)
+    const store = new DurableStore(opts, db, tracked, journal, seq, applied, r.replayed, inPlace)
     // A new schema or a replayed journal is folded into a fresh snapshot before anything else.
     if (applied.length > 0 || r.replayed > 0 || !fs.existsSync(snapshotPath)) store.snapshot()
     return store
@@ -207,7 +239,7 @@ export class DurableStore {
    * of the journal first: the new snapshot empties it.
    */
   static openRestored(opts: StoreOptions, bytes: Uint8Array, lastKnownSeq: number | null): DurableStore {
-    const db = new opts.sql.Database(bytes)
+    const { db, file: tracked } = TrackedFile.open(opts.sql, copyWithSpare(bytes, spareFor(bytes.length)))
     applyPragmas(db)
     let applied: Migration[]
     try {
@@ -241,7 +273,7 @@ export class DurableStore {
             stoppedBecause: `change ${r.failed.seq} could not be applied (${r.failed.message})`
           }
     opts.log(`restore: replayed ${replay.replayed} journal change(s) onto the backup (up to change ${replay.upTo})`)
-    const store = new DurableStore(opts, db, journal, r.seq, applied, r.replayed, null)
+    const store = new DurableStore(opts, db, tracked, journal, r.seq, applied, r.replayed, null)
     store.replay = replay
     store.snapshot()
     return store
@@ -273,6 +305,7 @@ export class DurableStore {
     if (this.writeFailure) throw new AppError('IO', `Changes are refused since a disk write failed: ${this.writeFailure.message}`)
     if (this.inTransaction) throw new Error('transactions do not nest')
     const recorded: Statement[] = []
+    const writesBefore = this.tracked?.writes ?? 0
     this.inTransaction = true
     this.recording = recorded
     this.db.run('BEGIN')
@@ -292,6 +325,9 @@ export class DurableStore {
       this.db.run('COMMIT')
       this.inTransaction = false
       this.recording = null
+      // A commit that changed data writes pages to the file; if none reached our buffer, MEMFS
+      // no longer uses it, and snapshots go back to exporting (see memfile.ts).
+      if (recorded.length > 0 && this.tracked && this.tracked.writes === writesBefore) this.tracked.markLost()
       this.maybeScheduleSnapshot()
       return result
     } catch (err) {
@@ -334,17 +370,148 @@ export class DurableStore {
     const limit = this.opts.snapshotAfterBytes ?? 8 * 1024 * 1024
     if (this.snapshotScheduled || this.journal.bytes < limit) return
     this.snapshotScheduled = true
-    // Off the commit path: the reply to the caller goes out first.
+    // Off the commit path and off the main thread: the reply to the caller goes out first, and
+    // the snapshot is made by the worker while requests keep being served.
     setImmediate(() => {
-      this.snapshotScheduled = false
-      if (!this.closed && this.journal.bytes >= limit) {
-        try {
-          this.snapshot()
-        } catch (err) {
-          this.opts.log(`snapshot failed (journal kept, nothing lost): ${(err as Error).message}`)
-        }
+      const done = () => {
+        this.snapshotScheduled = false
       }
+      if (this.closed || this.writeFailure || this.journal.bytes < limit) return done()
+      this.snapshotInBackground().then(done, (err: unknown) => {
+        done()
+        if (!this.closed) this.opts.log(`snapshot failed (journal kept, nothing lost): ${(err as Error).message}`)
+      })
     })
+  }
+
+  /**
+   * Take a snapshot without stalling the main thread, and optionally also write a complete copy
+   * of the database (a backup) to the file `copyTo()` names when the copy is made.
+   *
+   * The main thread notes the last committed sequence number and where it ends in the journal;
+   * the worker rebuilds that state from the last snapshot plus the journal (both already on
+   * disk), writes the new snapshot to a temp file and fsyncs it. Back here, the temp file is
+   * renamed over the snapshot and the journal is replaced by one holding only the records
+   * committed meanwhile (a few milliseconds). A snapshot written on the main thread in between
+   * (restore, bulk load, close) makes this one stale: it is then discarded, never installed.
+   */
+  snapshotInBackground(copyTo?: () => string): Promise<BackgroundSnapshot> {
+    this.assertOpen()
+    this.backgroundJobs++
+    const run = this.background.then(() => this.runInBackground(copyTo))
+    this.background = run.then(
+      () => this.backgroundJobs--,
+      () => this.backgroundJobs--
+    )
+    return run
+  }
+
+  /** True while a background snapshot or backup is queued or running. */
+  get snapshotInProgress(): boolean {
+    return this.backgroundJobs > 0
+  }
+
+  private async runInBackground(copyTo?: () => string): Promise<BackgroundSnapshot> {
+    this.assertOpen()
+    if (this.writeFailure) throw new AppError('IO', `Snapshots are stopped since a disk write failed: ${this.writeFailure.message}`)
+    const copy = copyTo ? copyTo() : null
+    let mainThreadMs = 0
+    const onMain = <T>(fn: () => T): T => {
+      const t = performance.now()
+      try {
+        return fn()
+      } finally {
+        mainThreadMs += performance.now() - t
+      }
+    }
+    // The state as of now, between transactions: its changed pages are handed out below.
+    const snapshot = onMain(() => this.tracked?.beginSnapshot(this.db) ?? null)
+    if (!snapshot) {
+      // The database file is no longer in our buffer: the main thread must export it.
+      this.opts.log('snapshot: made on the main thread (the database had outgrown its buffer)')
+      onMain(() => {
+        this.snapshot()
+        if (copy !== null) copyFileAtomic(this.snapshotPath, copy)
+      })
+      return { seq: this.seq, size: fs.statSync(this.snapshotPath).size, copy, installed: true, pages: null, mainThreadMs }
+    }
+    const generation = this.generation
+    const keepFrom = this.journal.bytes
+    const seq = this.seq
+    const tag = `bg-${process.pid}-${++backgroundTag}`
+    const checkPath = path.join(this.opts.dataDir, SNAPSHOT_CHECK_FILE)
+    const out = {
+      file: `${this.snapshotPath}.tmp-${tag}`,
+      checkFile: `${checkPath}.tmp-${tag}`,
+      nextJournal: `${this.journal.path}.tmp-${tag}`,
+      oldSnapshot: `${this.snapshotPath}.tmp-${tag}-old`
+    }
+    const stale = () => this.closed || generation !== this.generation
+    const notInstalled = () => {
+      for (const f of Object.values(out)) fs.rmSync(f, { force: true })
+      if (!this.tracked || stale()) return // a newer snapshot holds everything anyway
+      this.tracked.endSnapshot()
+      // The snapshot on disk still lacks these pages.
+      this.tracked.restoreChanges(snapshot.pages)
+    }
+    this.worker ??= new SnapshotWorker()
+    const job = this.worker.begin({
+      basePath: this.snapshotPath,
+      pageSize: snapshot.pageSize,
+      size: snapshot.size,
+      out,
+      copies: copy === null ? [] : [copy],
+      check: { seq, previous: this.inPlace }
+    })
+    let done
+    try {
+      // A few pages per event-loop turn, so that requests are served in between: 256 pages
+      // (1 MiB) take well under a millisecond to copy.
+      for (;;) {
+        const chunk = onMain(() => (stale() ? null : this.tracked!.nextChunk(snapshot, PAGES_PER_TURN)))
+        if (!chunk) break
+        job.send(chunk)
+        await new Promise<void>((resolve) => setImmediate(resolve))
+      }
+      if (stale()) {
+        job.abandon()
+        notInstalled()
+        return { seq, size: snapshot.size, copy: null, installed: false, pages: null, mainThreadMs }
+      }
+      done = await job.end()
+    } catch (err) {
+      notInstalled()
+      throw err
+    }
+    if (stale()) {
+      notInstalled()
+      return { seq, size: done.size, copy, installed: false, pages: done.pages, mainThreadMs }
+    }
+    const t1 = performance.now()
+    try {
+      // The check record goes first, naming the file it replaces: a crash between the two renames
+      // leaves that file, which still matches (see SnapshotCheck).
+      fs.renameSync(out.checkFile, checkPath)
+      fs.renameSync(out.file, this.snapshotPath)
+      fsyncDir(this.opts.dataDir)
+    } catch (err) {
+      notInstalled()
+      throw err
+    }
+    this.inPlace = { size: done.size, crc32: done.crc32, seq }
+    // The snapshot holds everything before keepFrom; if we crash before this, start-up skips the
+    // journal entries it already holds.
+    try {
+      this.journal.replaceKeepingFrom(keepFrom, out.nextJournal, fsyncDir)
+    } catch (err) {
+      fs.rmSync(out.nextJournal, { force: true })
+      if (this.journal.poisoned) this.writeFailure = err as Error
+      throw err
+    }
+    // Freeing the old snapshot's blocks takes tens of milliseconds at M: the worker gave it a
+    // second name so that the rename above did not free them; this removes it on libuv's pool.
+    void fs.promises.rm(out.oldSnapshot, { force: true })
+    return { seq, size: done.size, copy, installed: true, pages: done.pages, mainThreadMs: mainThreadMs + (performance.now() - t1) }
   }
 
   /** The whole database as bytes (consistent: no transaction is ever open between calls). */
@@ -357,9 +524,20 @@ export class DurableStore {
     return bytes
   }
 
-  /** Write the whole database atomically, then start the journal afresh. */
+  /**
+   * Write the whole database atomically on the main thread, then start the journal afresh.
+   * Blocks for an export of the whole database: used where the caller waits anyway (close, bulk
+   * loads, restore, start-up); requests in normal use get snapshotInBackground().
+   */
   snapshot(): void {
-    const bytes = this.exportBytes()
+    this.generation++ // a background snapshot begun before this one must not be installed after it
+    // The live file in our buffer needs no export; without one, export and move the database
+    // into an owned buffer, so that the next snapshots can be made in the background again.
+    let bytes = this.tracked?.current(this.db) ?? null
+    if (!bytes) {
+      bytes = this.exportBytes()
+      this.use(this.openTracked(bytes))
+    }
     const check = snapshotCheckOf(bytes, this.seq)
     // The check record goes first, naming the file it replaces: a crash before the rename leaves
     // that file, which still matches (see SnapshotCheck).
@@ -368,6 +546,24 @@ export class DurableStore {
     this.inPlace = check
     // If we crash before this reset, start-up skips the entries the snapshot already holds.
     this.journal.reset()
+    this.tracked?.clearChanges()
+    this.tracked?.endSnapshot()
+  }
+
+  /** A database over a copy of `bytes` in an owned, tracked buffer. */
+  private openTracked(bytes: Uint8Array): { db: Database; file: TrackedFile } {
+    const opened = TrackedFile.open(this.opts.sql, copyWithSpare(bytes, spareFor(bytes.length)))
+    applyPragmas(opened.db)
+    return opened
+  }
+
+  /** Switch to another database (between transactions). */
+  private use(opened: { db: Database; file: TrackedFile }): void {
+    this.access.free()
+    this.db.close()
+    this.db = opened.db
+    this.tracked = opened.file
+    this.access = this.accessFor(opened.db)
   }
 
   /**
@@ -376,14 +572,16 @@ export class DurableStore {
    */
   replaceWith(bytes: Uint8Array): Migration[] {
     this.assertOpen()
-    const next = new this.opts.sql.Database(bytes)
-    applyPragmas(next)
-    const applied = migrate(next, new Date(this.opts.now()).toISOString(), this.opts.migrations ?? MIGRATIONS).applied
-    this.access.free()
-    this.db.close()
-    this.db = next
-    this.access = this.accessFor(next)
-    this.seq = seqOf(next)
+    const next = this.openTracked(bytes)
+    let applied: Migration[]
+    try {
+      applied = migrate(next.db, new Date(this.opts.now()).toISOString(), this.opts.migrations ?? MIGRATIONS).applied
+    } catch (err) {
+      next.db.close() // the current database stays as it was
+      throw err
+    }
+    this.use(next)
+    this.seq = seqOf(this.db)
     this.snapshot()
     return applied
   }
@@ -398,6 +596,7 @@ export class DurableStore {
       }
     }
     this.closed = true
+    this.worker?.close()
     this.access.free()
     this.journal.close()
     this.db.close()
@@ -405,6 +604,17 @@ export class DurableStore {
 
   private assertOpen(): void {
     if (this.closed) throw new AppError('INTERNAL', 'The database is closed.')
+  }
+}
+
+let backgroundTag = 0
+/** Changed pages copied out per event-loop turn during a background snapshot (1 MiB at 4 KiB). */
+const PAGES_PER_TURN = 256
+
+/** Temp files of snapshots that a crash (or a discarded background snapshot) left behind. */
+function removeLeftovers(dataDir: string): void {
+  for (const name of fs.existsSync(dataDir) ? fs.readdirSync(dataDir) : []) {
+    if (/^(billing\.sqlite|billing\.sqlite\.check|journal\.log)\.tmp-bg-/.test(name)) fs.rmSync(path.join(dataDir, name), { force: true })
   }
 }
 
@@ -422,12 +632,16 @@ function seqOf(db: Database): number {
  * can leave a file SQLite reads without complaint. Without one (a folder from before check records),
  * SQLite's full check decides and the record is written.
  */
-function loadSnapshot(opts: StoreOptions, snapshotPath: string): { db: Database; inPlace: SnapshotCheck } {
+function loadSnapshot(opts: StoreOptions, snapshotPath: string): { db: Database; tracked: TrackedFile | null; inPlace: SnapshotCheck } {
   const checkPath = path.join(opts.dataDir, SNAPSHOT_CHECK_FILE)
-  const bytes = fs.readFileSync(snapshotPath)
+  // sql.js adopts this buffer instead of copying it, the database grows into its spare room, and
+  // the pages SQLite writes are noted for the next snapshot (see memfile.ts).
+  const owned = readFileWithSpare(snapshotPath, spareFor(fs.statSync(snapshotPath).size))
+  const bytes = owned.bytes
   const expected = readSnapshotCheck(checkPath)
   const actual = snapshotCheckOf(bytes)
   const recorded = expected === null ? null : sameFile(expected, actual) ? expected : expected.previous && sameFile(expected.previous, actual) ? expected.previous : null
+  let tracked: TrackedFile | null = null
   try {
     if (expected !== null && recorded === null) {
       throw new Error(
@@ -435,11 +649,15 @@ function loadSnapshot(opts: StoreOptions, snapshotPath: string): { db: Database;
           'The database file is not the one the desk last wrote (its size or checksum differ): it was damaged, or changed by another program.'
       )
     }
-    const db = openVerified(opts.sql, bytes, 'The database file', { fullCheck: recorded === null })
-    if (recorded !== null) return { db, inPlace: recorded }
+    const db = openVerified(opts.sql, bytes, 'The database file', { fullCheck: recorded === null }, () => {
+      const opened = TrackedFile.open(opts.sql, owned)
+      tracked = opened.file
+      return opened.db
+    })
+    if (recorded !== null) return { db, tracked, inPlace: recorded }
     const inPlace = snapshotCheckOf(bytes, tableExists(db, 'meta') ? seqOf(db) : 0)
     writeFileAtomic(checkPath, Buffer.from(JSON.stringify(inPlace)))
-    return { db, inPlace }
+    return { db, tracked, inPlace }
   } catch (err) {
     const keptAt = keepCorruptCopy(opts.dataDir, snapshotPath, bytes)
     throw new CorruptDatabaseError((err as Error).message, keptAt, expected?.seq ?? null)

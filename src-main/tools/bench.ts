@@ -11,6 +11,8 @@
  *
  * Internal: `node out/main/bench.js --child-open DIR` opens DIR in a fresh process and prints its
  * own timings (from process start) as one JSON line; the parent uses it for open.cold_process_ms.
+ * `--child-snapshot DIR background|main-thread` likewise serves payments in a fresh process while a
+ * snapshot and a backup are made, for snapshot.main_stall_ms and memory.peak_rss_ratio.
  *
  * To add a figure, write a small measurement function that calls `run.record(name, value, unit)`
  * and list it in MEASUREMENTS. See docs/benchmarks.md for what every figure means.
@@ -54,6 +56,8 @@ const PLAN: Record<Scale, { commits: number; exportCommits: number; queries: num
   L: { commits: 1000, exportCommits: 5, queries: 30, opens: 1, snapshots: 3 }
 }
 const WARMUP_COMMITS = 20
+/** The store's default journal size that makes a snapshot due. */
+const SNAPSHOT_DUE_BYTES = 8 * 1024 * 1024
 
 /** Targets from the issue, shown next to their rows. */
 const TARGETS: { name: string; scale: Scale; max: number; text: string }[] = [
@@ -61,7 +65,10 @@ const TARGETS: { name: string; scale: Scale; max: number; text: string }[] = [
   { name: 'open.cold_ms', scale: 'M', max: 1500, text: '≤ 1.5 s' },
   { name: 'open.cold_process_ms', scale: 'M', max: 1500, text: '≤ 1.5 s' },
   { name: 'customers.search.p95_ms', scale: 'L', max: 30, text: '≤ 30 ms' },
-  { name: 'adjustment.finish.p99_ms', scale: 'M', max: 5, text: '≤ 5 ms' }
+  { name: 'adjustment.finish.p99_ms', scale: 'M', max: 5, text: '≤ 5 ms' },
+  { name: 'snapshot.main_stall_ms', scale: 'M', max: 100, text: '≤ 100 ms' },
+  { name: 'backup.main_stall_ms', scale: 'M', max: 100, text: '≤ 100 ms' },
+  { name: 'memory.peak_rss_ratio', scale: 'M', max: 2.5, text: '≤ 2.5x' }
 ]
 
 /** A plain SQL search over customers, for comparing sql.js with native SQLite on equal terms. */
@@ -431,6 +438,131 @@ function measureSnapshot(run: ScaleRun): void {
   run.record('snapshot_ms', median(samples), 'ms')
 }
 
+interface ChildSnapshotReport {
+  mode: 'background' | 'main-thread'
+  dbBytes: number
+  /** Longest time the main thread was away from the request loop while the snapshot ran. */
+  snapshotStallMs: number
+  backupStallMs: number
+  /** The same, over as many turns with nothing but commits (the floor: GC, the commit itself). */
+  baselineStallMs: number
+  snapshotMs: number
+  backupMs: number
+  commitsDuring: number
+  peakRssBytes: number
+  /** Pages the worker wrote over the last snapshot (null: it was made on the main thread). */
+  pages: number | null
+  mainThreadMs: number | null
+}
+
+/**
+ * In a fresh process (as the app after a start): open the folder, then serve one payment per
+ * event-loop turn, as a cashier's requests would arrive, while a snapshot and then a backup are
+ * made. Each turn notes how long the thread was away since the previous turn ended: that is how
+ * long a request arriving then would have waited.
+ */
+async function childSnapshot(dataDir: string, mode: ChildSnapshotReport['mode']): Promise<void> {
+  const sql = await loadSqlJs()
+  // No automatic snapshot: this run starts them itself, when the journal has reached the size.
+  const store = DurableStore.open({ dataDir, sql, now: Date.now, log: () => {}, snapshotAfterBytes: Number.MAX_SAFE_INTEGER })
+  const engine = new Engine(store, Date.now)
+  const ids = store.read((r) => r.all<{ id: number }>("SELECT id FROM customers WHERE status NOT IN ('permanently-terminated', 'exported') ORDER BY id").map((c) => c.id))
+  const rand = mulberry32(99)
+  const commit = () =>
+    engine.change(FIRST_ADMIN_ACTOR, (w) => recordPayment(w, w.at, ids[Math.floor(rand() * ids.length)]!, 100 + Math.floor(rand() * 50_000), (rec) => w.audit(rec)))
+  let commits = 0
+  /** Serve requests until `work` settles; returns the longest gap between turns. */
+  const serveDuring = async (work: () => Promise<unknown> | void): Promise<{ maxGapMs: number; ms: number }> => {
+    let settled = false
+    let maxGap = 0
+    const t0 = process.hrtime.bigint()
+    let lastEnd = process.hrtime.bigint()
+    const job = Promise.resolve()
+      .then(work)
+      .finally(() => (settled = true))
+    while (!settled) {
+      await yieldToEventLoop()
+      maxGap = Math.max(maxGap, elapsedMs(lastEnd))
+      commit()
+      commits++
+      lastEnd = process.hrtime.bigint()
+    }
+    await job
+    return { maxGapMs: maxGap, ms: elapsedMs(t0) }
+  }
+  for (let i = 0; i < WARMUP_COMMITS; i++) commit()
+  const backupFile = path.join(dataDir, 'bench-backup.sqlite')
+  let turns = 0
+  const baseline = await serveDuring(async () => {
+    while (turns++ < 300) await yieldToEventLoop()
+  })
+  // As in use: a snapshot is due once the journal passes 8 MiB (about 9,000 payments), and it
+  // writes every page those payments changed.
+  while (store.journalBytes < SNAPSHOT_DUE_BYTES) commit()
+  commits = 0
+  const background = mode === 'background'
+  let pages: number | null = null
+  let mainThreadMs: number | null = null
+  const snap = await serveDuring(async () => {
+    if (background) ({ pages, mainThreadMs } = await store.snapshotInBackground())
+    else store.snapshot()
+  })
+  const commitsDuring = commits
+  const backup = await serveDuring(() => (background ? store.snapshotInBackground(() => backupFile) : writeFileAtomic(backupFile, store.exportBytes())))
+  const report: ChildSnapshotReport = {
+    mode,
+    dbBytes: fs.statSync(path.join(dataDir, SNAPSHOT_FILE)).size,
+    snapshotStallMs: snap.maxGapMs,
+    backupStallMs: backup.maxGapMs,
+    baselineStallMs: baseline.maxGapMs,
+    snapshotMs: snap.ms,
+    backupMs: backup.ms,
+    commitsDuring,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    pages,
+    mainThreadMs
+  }
+  // Fold this run's payments into the snapshot, so that the next open does not replay them.
+  store.close()
+  fs.rmSync(backupFile, { force: true })
+  process.stdout.write(`${JSON.stringify(report)}\n`)
+}
+
+function runChildSnapshot(run: ScaleRun, mode: ChildSnapshotReport['mode']): ChildSnapshotReport {
+  const script = process.argv[1]
+  if (!script) throw new Error('cannot tell which script to start as the child')
+  const child = spawnSync(process.execPath, [script, '--child-snapshot', run.dataDir, mode], { encoding: 'utf8' })
+  if (child.status !== 0) throw new Error(`child snapshot failed: ${child.stderr || child.error?.message}`)
+  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as ChildSnapshotReport
+}
+
+/**
+ * Snapshots and backups while requests are served (issue 7, item 23), each in a new process so
+ * that its peak memory is that of the app after a start, not of this tool (which generated the
+ * data). The main-thread path (still used on close, restore and bulk loads) is run the same way
+ * for comparison, in the notes.
+ */
+function measureSnapshotStall(run: ScaleRun): void {
+  run.closeStore()
+  const bg = runChildSnapshot(run, 'background')
+  const mt = runChildSnapshot(run, 'main-thread')
+  run.record('snapshot.main_stall_ms', bg.snapshotStallMs, 'ms')
+  run.record('backup.main_stall_ms', bg.backupStallMs, 'ms')
+  run.record('snapshot.background_ms', bg.snapshotMs, 'ms')
+  run.record('memory.peak_rss_ratio', bg.peakRssBytes / bg.dbBytes, 'x')
+  const mib = (b: number) => (b / 2 ** 20).toFixed(0)
+  run.note(
+    `snapshot in the worker: ${bg.snapshotMs.toFixed(0)} ms, ${bg.commitsDuring} payments served meanwhile; backup ${bg.backupMs.toFixed(0)} ms; ` +
+      `longest wait between requests ${bg.snapshotStallMs.toFixed(1)} ms (snapshot) / ${bg.backupStallMs.toFixed(1)} ms (backup), ` +
+      `${bg.baselineStallMs.toFixed(1)} ms with no snapshot; peak RSS ${mib(bg.peakRssBytes)} MiB for a ${mib(bg.dbBytes)} MiB database` +
+      (bg.pages === null ? ' (made on the main thread: the database outgrew its buffer)' : `; ${bg.pages} changed pages written over the last snapshot, ${bg.mainThreadMs?.toFixed(1)} ms of it on the main thread`)
+  )
+  run.note(
+    `the same on the main thread (close, restore, bulk loads): longest wait ${mt.snapshotStallMs.toFixed(0)} ms (snapshot) / ` +
+      `${mt.backupStallMs.toFixed(0)} ms (backup); peak RSS ${mib(mt.peakRssBytes)} MiB (${(mt.peakRssBytes / mt.dbBytes).toFixed(2)}x)`
+  )
+}
+
 /** Close the store, then DurableStore.open (read file, quick_check, replay, migrations) + first query. */
 function measureColdOpen(run: ScaleRun): void {
   run.closeStore()
@@ -633,6 +765,7 @@ const MEASUREMENTS: Measurement[] = [
   { title: 'customers search query', run: measureQuery },
   { title: 'adjustment Finish', run: measureAdjustmentFinish },
   { title: 'snapshots', run: measureSnapshot },
+  { title: 'snapshot and backup while requests are served', run: measureSnapshotStall },
   { title: 'cold open in process', run: measureColdOpen },
   { title: 'cold open in a new process', run: measureColdProcess },
   { title: 'naive export commits', run: measureExportCommit },
@@ -715,6 +848,8 @@ function filesystemOf(dir: string): string {
 async function main(): Promise<void> {
   const childDir = option('--child-open')
   if (childDir !== undefined) return childOpen(childDir)
+  const snapshotDir = option('--child-snapshot')
+  if (snapshotDir !== undefined) return childSnapshot(snapshotDir, process.argv[process.argv.indexOf('--child-snapshot') + 2] === 'main-thread' ? 'main-thread' : 'background')
 
   const scales = parseScales(option('--scales') ?? 'S,M')
   const jsonFile = option('--json')

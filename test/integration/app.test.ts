@@ -86,8 +86,8 @@ describe('billing app over the handler table', () => {
     await app.dispatch('setup.complete', setup, { transport: 'test' })
     for (let day = 0; day < 16; day++) {
       clock = Date.parse('2026-11-01T09:00:00Z') + day * 86_400_000
-      expect(app.core.dailyBackup()).not.toBeNull()
-      expect(app.core.dailyBackup()).toBeNull() // once a day
+      expect(await app.core.dailyBackup()).not.toBeNull()
+      expect(await app.core.dailyBackup()).toBeNull() // once a day
     }
     const list = (await app.dispatch('backup.list', {}, { transport: 'test' })) as { ok: true; value: BackupInfo[] }
     const daily = list.value.filter((b) => b.kind === 'daily').map((b) => b.fileName).sort()

@@ -212,7 +212,7 @@ describe('who may read the books', () => {
     await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
     const c = (await d.ok('customers.list', { limit: 1 })).rows[0]!
     await d.ok('adjustments.submit', { customerId: c.id, operation: 'ecommerce-payment', amount: '5', cardNumber: '4242424242424242', cardExpiry: '12/30', operationKey: key() })
-    d.app.core.dailyBackup()
+    await d.app.core.dailyBackup()
     await d.ok('backup.create', {})
     const chosen = path.join(tmpDataDir('outside-'), 'usb.sqlite')
     await d.ok('backup.create', { path: chosen })

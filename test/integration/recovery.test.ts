@@ -141,7 +141,7 @@ describe('recovery from the newest backup', () => {
     const dir = tmpDataDir()
     const d = await desk(dir)
     await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
-    const daily = d.app.core.dailyBackup()!
+    const daily = (await d.app.core.dailyBackup())!
     const made = await payments(d, 30)
     const balances = new Map<number, number>()
     for (const m of made) balances.set(m.customerId, (await d.ok('customers.get', { id: m.customerId })).balanceMinor)
@@ -177,7 +177,7 @@ describe('recovery from the newest backup', () => {
     const dir = tmpDataDir()
     const d = await desk(dir)
     await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
-    const daily = d.app.core.dailyBackup()!
+    const daily = (await d.app.core.dailyBackup())!
     const backupSeq = d.app.core.store!.lastSeq
     await payments(d, 5)
     d.app.core.store!.snapshot() // the journal starts afresh: these five are only in the (soon damaged) snapshot

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { scanJournal } from '../../src-main/db/journal'
 import { loadSqlJs } from '../../src-main/db/sqljs'
 import { DurableStore, JOURNAL_FILE, SNAPSHOT_CHECK_FILE, SNAPSHOT_FILE } from '../../src-main/db/store'
@@ -78,6 +78,8 @@ describe('durable store', () => {
     const s = await open(dir, 2048)
     for (let i = 0; i < 30; i++) addCustomer(s, `c${i}`)
     await new Promise((r) => setImmediate(r))
+    expect(s.snapshotInProgress).toBe(true) // made by the worker, while this thread goes on
+    await vi.waitFor(() => expect(s.snapshotInProgress).toBe(false), { timeout: 20_000 })
     expect(s.journalBytes).toBeLessThan(2048)
     const again = await open(dir)
     expect(names(again)).toHaveLength(30)

@@ -1,0 +1,236 @@
+import fs from 'node:fs'
+import type { Database, SqlJsStatic } from 'sql.js'
+
+/**
+ * The database file in a buffer we own, with the pages SQLite wrote since the last snapshot.
+ *
+ * sql.js keeps the database as a file in Emscripten's in-memory file system (MEMFS). Opening
+ * `new sql.Database(bytes)` normally copies the bytes, and the first page the database grows by
+ * makes MEMFS reallocate and copy the whole file again (1.125x): full-size copies that cost a few
+ * hundred milliseconds at M (146 MB) and push peak memory past 2x the database.
+ *
+ * MEMFS makes its copy with `bytes.slice()`, and a typed array's `slice()` builds its result
+ * through the array's species constructor. Our species hands back a buffer we already own, so
+ * MEMFS adopts it: no copy at open, and pages added later fill its spare room in place (spare
+ * pages never written take no physical memory). MEMFS then writes every page SQLite writes with
+ * `contents.set(page, offset)`; our buffer's `set` notes the page. A snapshot is then the last
+ * snapshot file with just those pages written over it: no export, no copy of the database.
+ */
+export interface OwnedFile {
+  /** The file's bytes as read (length = file size) over a buffer of `capacity` bytes. */
+  bytes: Uint8Array
+  capacity: number
+}
+
+/** Room to grow into before MEMFS would reallocate: a quarter of the file, at least 64 MiB. */
+export function spareFor(size: number): number {
+  return Math.max(64 * 1024 * 1024, Math.ceil(size / 4))
+}
+
+/** Read a whole file into a buffer with `spare` bytes of room after it. */
+export function readFileWithSpare(file: string, spare: number): OwnedFile {
+  const fd = fs.openSync(file, 'r')
+  try {
+    const size = fs.fstatSync(fd).size
+    const buffer = new Uint8Array(new ArrayBuffer(size + spare))
+    let read = 0
+    while (read < size) {
+      const n = fs.readSync(fd, buffer, read, size - read, read)
+      if (n === 0) break // the file shrank under us: what we have is what there is
+      read += n
+    }
+    return { bytes: buffer.subarray(0, read), capacity: size + spare }
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** `bytes` copied into a new buffer with `spare` bytes of room after them. */
+export function copyWithSpare(bytes: Uint8Array, spare: number): OwnedFile {
+  const buffer = new Uint8Array(new ArrayBuffer(bytes.length + spare))
+  buffer.set(bytes)
+  return { bytes: buffer.subarray(0, bytes.length), capacity: bytes.length + spare }
+}
+
+/**
+ * The pages changed since the last snapshot, as they were at one moment (when it began), handed
+ * out in chunks over several event-loop turns while changes go on (see TrackedFile.beginSnapshot).
+ */
+export interface PageSnapshot {
+  pageSize: number
+  /** File size at that moment (page count x page size). */
+  size: number
+  /** Page numbers, 0-based, ascending. */
+  pages: Uint32Array
+}
+
+/** Some of a PageSnapshot's pages: their numbers and bytes (`pageSize` each, same order). */
+export interface PageChunk {
+  pages: Uint32Array
+  data: Uint8Array
+}
+
+/**
+ * The live database file of an sql.js database opened over an owned buffer. `live` turns false,
+ * for good, if MEMFS ever stops using our buffer (the file outgrew the spare room, or never was
+ * adopted): the caller then falls back to exporting.
+ */
+export class TrackedFile {
+  private readonly dirty = new Set<number>()
+  /** The snapshot being copied out: its pages not copied yet, and saved contents of those written since. */
+  private pending: { snapshot: PageSnapshot; next: number; uncopied: Set<number>; saved: Map<number, Uint8Array> } | null = null
+  private pageShift = 12
+  private adopted = false
+  private lost = false
+  /** Writes seen; a commit that changed data but wrote nothing here means MEMFS let go. */
+  writes = 0
+
+  private constructor(
+    private readonly whole: Uint8Array,
+    private readonly initialSize: number
+  ) {}
+
+  /** Open `owned` as a database whose file is tracked (see the module comment). */
+  static open(sql: SqlJsStatic, owned: OwnedFile): { db: Database; file: TrackedFile } {
+    let file: TrackedFile | null = null
+    const note = (offset: number, length: number) => file?.beforeWrite(offset, length)
+    const leaving = () => file?.markLost()
+    class Live extends Uint8Array {
+      // Views of it (MEMFS reads pages with contents.subarray) are plain arrays.
+      static get [Symbol.species](): Uint8ArrayConstructor {
+        return Uint8Array
+      }
+
+      // MEMFS writes pages into the file with contents.set(page, offset).
+      override set(array: ArrayLike<number>, offset = 0): void {
+        note(offset, array.length)
+        super.set(array, offset)
+      }
+
+      // SQLite reads at most a page (64 KiB) at a time. A longer view is MEMFS moving the whole
+      // file into a new buffer of its own (it outgrew ours, or was cut): ours is then stale.
+      override subarray(begin = 0, end = this.length): Uint8Array<ArrayBuffer> {
+        if (end - begin > 65536) leaving()
+        return super.subarray(begin, end)
+      }
+    }
+    const whole = new Live(owned.bytes.buffer as ArrayBuffer, owned.bytes.byteOffset, owned.capacity)
+    // Our own reads go through a plain view: only MEMFS uses the watching one.
+    file = new TrackedFile(new Uint8Array(whole.buffer, whole.byteOffset, whole.length), owned.bytes.length)
+    const tracked = file
+    const size = owned.bytes.length
+    function species(a: number | ArrayBuffer, offset?: number, length?: number): Uint8Array {
+      // MEMFS's first write into the new file is `bytes.slice(0, size)`: hand it our buffer
+      // (slice then copies the bytes onto themselves). Anything else gets an ordinary array.
+      if (typeof a === 'number') {
+        if (!tracked.adopted && a === size) {
+          tracked.adopted = true
+          return whole
+        }
+        return new Uint8Array(a)
+      }
+      return new Uint8Array(a, offset, length)
+    }
+    class Adoptable extends Uint8Array {
+      static get [Symbol.species](): Uint8ArrayConstructor {
+        return species as unknown as Uint8ArrayConstructor
+      }
+    }
+    const db = new sql.Database(new Adoptable(whole.buffer as ArrayBuffer, whole.byteOffset, size))
+    const pageSize = Number(db.exec('PRAGMA page_size')[0]?.values[0]?.[0] ?? 4096)
+    file.pageShift = Math.log2(pageSize)
+    if (!Number.isInteger(file.pageShift)) file.lost = true
+    return { db, file }
+  }
+
+  private beforeWrite(offset: number, length: number): void {
+    this.writes++
+    if (length === 0) return
+    const last = (offset + length - 1) >> this.pageShift
+    const pending = this.pending
+    for (let p = offset >> this.pageShift; p <= last; p++) {
+      this.dirty.add(p)
+      // Copy-on-write: a page the snapshot still needs keeps its content from when it began.
+      if (pending?.uncopied.delete(p)) pending.saved.set(p, this.whole.slice(p << this.pageShift, (p + 1) << this.pageShift))
+    }
+  }
+
+  /** True while the buffer we own is the database file. */
+  get live(): boolean {
+    return this.adopted && !this.lost
+  }
+
+  /** Called when MEMFS must have let go of our buffer (a commit wrote nothing to it). */
+  markLost(): void {
+    this.lost = true
+  }
+
+  /** The whole file as it is now (no copy), or null when it is not in our buffer. */
+  current(db: Database): Uint8Array | null {
+    if (!this.live) return null
+    const size = fileSize(db)
+    // Growth past the capacity reallocates; a smaller file means it was truncated (realloc).
+    if (size < this.initialSize || size > this.whole.length) {
+      this.lost = true
+      return null
+    }
+    return this.whole.subarray(0, size)
+  }
+
+  /** The file now equals what was just written to disk: nothing is changed relative to it. */
+  clearChanges(): void {
+    this.dirty.clear()
+  }
+
+  /** Mark pages changed again (a snapshot that took them failed or was not installed). */
+  restoreChanges(pages: Uint32Array): void {
+    for (const p of pages) this.dirty.add(p)
+  }
+
+  /**
+   * Begin a snapshot of the file as it is now: the pages changed since the last one (always
+   * page 1, whose header SQLite updates on every commit). Their bytes are handed out by
+   * nextChunk(), possibly over many event-loop turns with commits in between: a page written
+   * before it was handed out is saved first, so every chunk holds this moment's content.
+   * Counting changes for the snapshot after this one starts now.
+   */
+  beginSnapshot(db: Database): PageSnapshot | null {
+    const file = this.current(db)
+    if (!file) return null
+    const pagesInFile = file.length >> this.pageShift
+    this.dirty.add(0)
+    const pages = Uint32Array.from([...this.dirty].filter((p) => p < pagesInFile)).sort()
+    this.dirty.clear()
+    const snapshot = { pageSize: 1 << this.pageShift, size: file.length, pages }
+    this.pending = { snapshot, next: 0, uncopied: new Set(pages), saved: new Map() }
+    return snapshot
+  }
+
+  /** The next (up to) `maxPages` pages of `snapshot`; null when all were handed out (or it ended). */
+  nextChunk(snapshot: PageSnapshot, maxPages: number): PageChunk | null {
+    const pending = this.pending
+    if (!pending || pending.snapshot !== snapshot || pending.next >= snapshot.pages.length) return null
+    const pages = snapshot.pages.slice(pending.next, pending.next + maxPages)
+    pending.next += pages.length
+    const size = snapshot.pageSize
+    const data = new Uint8Array(pages.length * size)
+    pages.forEach((p, i) => {
+      const saved = pending.saved.get(p)
+      pending.saved.delete(p)
+      pending.uncopied.delete(p)
+      data.set(saved ?? this.whole.subarray(p * size, (p + 1) * size), i * size)
+    })
+    if (pending.next >= snapshot.pages.length) this.pending = null
+    return { pages, data }
+  }
+
+  /** Stop handing out the snapshot's pages (it failed, or a newer snapshot replaced it). */
+  endSnapshot(): void {
+    this.pending = null
+  }
+}
+
+function fileSize(db: Database): number {
+  const r = db.exec('PRAGMA page_count; PRAGMA page_size')
+  return Number(r[0]?.values[0]?.[0] ?? 0) * Number(r[1]?.values[0]?.[0] ?? 0)
+}

@@ -1,0 +1,143 @@
+/**
+ * Worker thread that writes snapshots and backups off the main thread (snapshotter.ts is the
+ * main side; docs/durability.md explains the design).
+ *
+ * A job begins with the file's new size; the pages changed since the last snapshot follow in
+ * chunks (the main thread copies them out a few at a time between requests, all as they were when
+ * the job began). Here the last snapshot file is copied to a temp file and the pages are written
+ * over it; at the end it is cut to size, fsync'ed and checksummed. The main thread then renames it
+ * into place.
+ */
+import fs from 'node:fs'
+import { parentPort } from 'node:worker_threads'
+import { crc32 } from 'node:zlib'
+import { copyFileAtomic, FILE_MODE } from './files'
+import { prepareJournalFile } from './journal'
+import type { PageChunk } from './memfile'
+import type { SnapshotJob, SnapshotMessage, SnapshotReply } from './snapshotter'
+
+const CHUNK = 8 * 1024 * 1024
+
+/** CRC-32 of a whole file, read in chunks (the file was just written: it is in the page cache). */
+function crcOf(fd: number, size: number): number {
+  const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)))
+  let crc = 0
+  for (let off = 0; off < size; ) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - off), off)
+    if (n === 0) throw new Error(`the new snapshot is shorter than ${size} bytes`)
+    crc = crc32(buf.subarray(0, n), crc)
+    off += n
+  }
+  return crc
+}
+
+/** A snapshot being written. */
+class SnapshotFile {
+  private readonly fd: number
+  private readonly started = performance.now()
+  private pages = 0
+
+  constructor(private readonly job: SnapshotJob) {
+    fs.copyFileSync(job.basePath, job.out.file)
+    this.fd = fs.openSync(job.out.file, 'r+')
+  }
+
+  write(chunk: PageChunk): void {
+    const { pageSize, size } = this.job
+    if (chunk.pages[0] === 0) {
+      // Page 1's header must agree with the size we are to write.
+      const header = Buffer.from(chunk.data.buffer, chunk.data.byteOffset, 100)
+      if (header.readUInt32BE(28) * pageSize !== size) throw new Error(`the changed pages do not describe a ${size}-byte database file`)
+    }
+    for (let i = 0; i < chunk.pages.length; i++) {
+      const at = chunk.pages[i]! * pageSize
+      let written = 0
+      while (written < pageSize) written += fs.writeSync(this.fd, chunk.data, i * pageSize + written, pageSize - written, at + written)
+    }
+    this.pages += chunk.pages.length
+  }
+
+  finish(): Omit<Extract<SnapshotReply, { ok: true }>, 'id' | 'ok'> {
+    const { out, size } = this.job
+    let crc: number
+    try {
+      fs.ftruncateSync(this.fd, size) // pages beyond the old end were written; a smaller file is cut
+      fs.fsyncSync(this.fd)
+      crc = crcOf(this.fd, size)
+    } finally {
+      this.close()
+    }
+    fs.rmSync(out.checkFile, { force: true })
+    const checkFd = fs.openSync(out.checkFile, 'wx', FILE_MODE)
+    try {
+      fs.writeSync(checkFd, JSON.stringify({ size, crc32: crc, ...this.job.check }))
+      fs.fsyncSync(checkFd)
+    } finally {
+      fs.closeSync(checkFd)
+    }
+    prepareJournalFile(out.nextJournal)
+    fs.linkSync(this.job.basePath, out.oldSnapshot)
+    for (const target of this.job.copies) copyFileAtomic(out.file, target)
+    return { size, crc32: crc, pages: this.pages, ms: performance.now() - this.started }
+  }
+
+  close(): void {
+    try {
+      fs.closeSync(this.fd)
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function failure(id: number, err: Error): SnapshotReply {
+  const code = (err as NodeJS.ErrnoException).code
+  return code === undefined ? { id, ok: false, message: err.message } : { id, ok: false, message: err.message, code }
+}
+
+/** The job in progress, or why it failed (reported when it ends). */
+let current: { id: number; file: SnapshotFile | null; error: Error | null } | null = null
+
+function handle(m: SnapshotMessage): SnapshotReply | null {
+  if (m.type === 'begin') {
+    current?.file?.close()
+    current = { id: m.id, file: null, error: null }
+    try {
+      current.file = new SnapshotFile(m.job)
+    } catch (err) {
+      current.error = err as Error
+    }
+    return null
+  }
+  if (!current || current.id !== m.id) return m.type === 'end' ? { id: m.id, ok: false, message: 'unknown snapshot job' } : null
+  const job = current
+  if (m.type === 'pages') {
+    if (!job.error) {
+      try {
+        job.file!.write(m.chunk)
+      } catch (err) {
+        job.error = err as Error
+      }
+    }
+    return null
+  }
+  current = null
+  if (m.type === 'abandon') {
+    job.file?.close()
+    return null
+  }
+  if (job.error) {
+    job.file?.close()
+    return failure(m.id, job.error)
+  }
+  try {
+    return { id: m.id, ok: true, ...job.file!.finish() }
+  } catch (err) {
+    return failure(m.id, err as Error)
+  }
+}
+
+parentPort?.on('message', (m: SnapshotMessage) => {
+  const reply = handle(m)
+  if (reply) parentPort?.postMessage(reply)
+})

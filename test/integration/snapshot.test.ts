@@ -1,0 +1,135 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { openBillingApp } from '../../src-main/app'
+import { scanJournal } from '../../src-main/db/journal'
+import { loadSqlJs } from '../../src-main/db/sqljs'
+import { DurableStore, JOURNAL_FILE, SNAPSHOT_FILE } from '../../src-main/db/store'
+import { tmpDataDir } from '../support/tmp'
+
+const T0 = Date.parse('2026-11-21T10:00:00Z')
+
+async function open(dataDir: string) {
+  const sql = await loadSqlJs()
+  return DurableStore.open({ dataDir, sql, now: () => T0, log: () => {} })
+}
+
+function addCustomer(store: DurableStore, name: string): void {
+  store.transaction((w) =>
+    w.insert(
+      `INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`,
+      [name, name]
+    )
+  )
+}
+
+const names = (store: DurableStore) => store.read((r) => r.all<{ customer_id: string }>('SELECT customer_id FROM customers ORDER BY id').map((c) => c.customer_id))
+const nextTurn = () => new Promise<void>((r) => setImmediate(r))
+const journalSeqs = (dir: string) => scanJournal(fs.readFileSync(path.join(dir, JOURNAL_FILE))).entries.map((e) => e.seq)
+
+async function snapshotSeq(dir: string): Promise<number> {
+  const sql = await loadSqlJs()
+  const db = new sql.Database(fs.readFileSync(path.join(dir, SNAPSHOT_FILE)))
+  try {
+    return Number(db.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]!.values[0]![0])
+  } finally {
+    db.close()
+  }
+}
+
+describe('snapshots and backups off the main thread', () => {
+  it('keeps answering changes while a snapshot is written, and loses none of them', async () => {
+    const dir = tmpDataDir()
+    const s = await open(dir)
+    for (let i = 0; i < 20; i++) addCustomer(s, `before-${i}`)
+    let finished = false
+    const snap = s.snapshotInBackground().then((r) => {
+      finished = true
+      return r
+    })
+    // A cashier keeps working: one change per event-loop turn until the snapshot is in place.
+    let during = 0
+    while (!finished) {
+      addCustomer(s, `during-${during++}`)
+      await nextTurn()
+    }
+    const result = await snap
+    expect(during).toBeGreaterThan(0) // changes were answered while the snapshot was being made
+    // The snapshot holds what was committed when the worker began (the first change or two made
+    // after the request may be in it), the journal exactly the changes it lacks.
+    expect(result).toMatchObject({ installed: true })
+    expect(result.pages).toBeGreaterThan(0) // written by the worker from the changed pages
+    expect(result.seq).toBeGreaterThanOrEqual(20)
+    expect(result.seq).toBeLessThan(s.lastSeq)
+    expect(await snapshotSeq(dir)).toBe(result.seq)
+    const expected = Array.from({ length: s.lastSeq - result.seq }, (_, i) => result.seq + 1 + i)
+    expect(journalSeqs(dir)).toEqual(expected)
+    addCustomer(s, 'after')
+    // Crash (no close): the snapshot plus the journal give back every acknowledged change.
+    const again = await open(dir)
+    expect(names(again)).toEqual([...Array.from({ length: 20 }, (_, i) => `before-${i}`), ...Array.from({ length: during }, (_, i) => `during-${i}`), 'after'])
+    again.close()
+  })
+
+  it('never installs a background snapshot that a newer one (restore, bulk load, close) overtook', async () => {
+    const dir = tmpDataDir()
+    const s = await open(dir)
+    addCustomer(s, 'a')
+    const snap = s.snapshotInBackground()
+    await nextTurn() // the worker has the job
+    addCustomer(s, 'b')
+    s.snapshot() // on the main thread: holds a and b, journal emptied
+    addCustomer(s, 'c')
+    // Depending on whether the worker read the files before or after that snapshot, it finishes
+    // unused or fails; either way it is not installed.
+    expect(await snap.then((r) => r.installed, () => false)).toBe(false)
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([])
+    const again = await open(dir)
+    expect(names(again)).toEqual(['a', 'b', 'c'])
+    again.close()
+    s.close({ snapshot: false })
+  })
+
+  it('falls back to a main-thread snapshot if the database left its buffer, then goes back to the worker', async () => {
+    const dir = tmpDataDir()
+    const s = await open(dir)
+    addCustomer(s, 'a')
+    // What a database outgrowing its buffer's spare room looks like to the store.
+    ;(s as unknown as { tracked: { markLost(): void } }).tracked.markLost()
+    addCustomer(s, 'b')
+    expect(await s.snapshotInBackground()).toMatchObject({ installed: true, pages: null })
+    expect(journalSeqs(dir)).toEqual([])
+    addCustomer(s, 'c')
+    const next = await s.snapshotInBackground()
+    expect(next.pages).toBeGreaterThan(0)
+    addCustomer(s, 'd')
+    const again = await open(dir)
+    expect(names(again)).toEqual(['a', 'b', 'c', 'd'])
+    again.close()
+    s.close({ snapshot: false })
+  })
+
+  it('writes a manual backup while other requests are answered, with every committed change in it', async () => {
+    const dir = tmpDataDir()
+    const app = await openBillingApp({ dataDir: dir, now: () => T0, log: () => {}, dailyBackupDelayMs: 3_600_000 })
+    await app.dispatch('setup.complete', { companyName: 'Łódź Callshop', address: 'ul. Piotrkowska 1', defaultCurrency: 'PLN', loadDemoData: false }, { transport: 'test' })
+    for (let i = 0; i < 5; i++) addCustomer(app.core.store!, `c${i}`)
+    const order: string[] = []
+    const backup = app.dispatch('backup.create', {}, { transport: 'test' }).then((r) => {
+      order.push('backup')
+      return r as { ok: true; value: { fileName: string; sizeBytes: number } }
+    })
+    const status = app.dispatch('app.status', {}, { transport: 'test' }).then(() => order.push('status'))
+    await Promise.all([backup, status])
+    expect(order).toEqual(['status', 'backup']) // the status request did not wait for the backup
+    const { value } = await backup
+    const file = path.join(dir, 'backups', value.fileName)
+    expect(fs.statSync(file).size).toBe(value.sizeBytes)
+    const sql = await loadSqlJs()
+    const copy = new sql.Database(fs.readFileSync(file))
+    expect(copy.exec('SELECT customer_id FROM customers ORDER BY id')[0]!.values.map((v) => v[0])).toEqual(['c0', 'c1', 'c2', 'c3', 'c4'])
+    expect(copy.exec('PRAGMA quick_check')[0]!.values[0]![0]).toBe('ok')
+    copy.close()
+    await app.close()
+  })
+})

@@ -1,0 +1,79 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { readFileWithSpare, TrackedFile } from '../../src-main/db/memfile'
+import { loadSqlJs } from '../../src-main/db/sqljs'
+import { tmpDataDir } from '../support/tmp'
+
+async function databaseFile(rows: number): Promise<string> {
+  const sql = await loadSqlJs()
+  const db = new sql.Database()
+  db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)')
+  for (let i = 0; i < rows; i++) db.run('INSERT INTO t (note) VALUES (?)', [`row ${i} `.repeat(20)])
+  const file = path.join(tmpDataDir(), 'db.sqlite')
+  fs.writeFileSync(file, db.export())
+  db.close()
+  return file
+}
+
+describe('the database file in a buffer we own', () => {
+  it('is, byte for byte, what an export gives, also after the database grew', async () => {
+    const sql = await loadSqlJs()
+    const file = await databaseFile(200)
+    const { db, file: live } = TrackedFile.open(sql, readFileWithSpare(file, 1024 * 1024))
+    expect(live.live).toBe(true)
+    for (let i = 0; i < 500; i++) db.run('INSERT INTO t (note) VALUES (?)', [`later ${i} `.repeat(20)])
+    expect(live.live).toBe(true) // reading and writing pages does not make it let go
+    const now = Buffer.from(live.current(db)!)
+    expect(now.length).toBeGreaterThan(fs.statSync(file).size)
+    // An export goes through SQLite's backup, which stamps its own change counter (bytes 24-27,
+    // repeated at 92-95); every other byte is the same.
+    const exported = Buffer.from(db.export())
+    for (const at of [24, 92]) now.copy(exported, at, at, at + 4)
+    expect(now.equals(exported)).toBe(true)
+    db.close()
+  })
+
+  it('the last snapshot with the changed pages written over it is the database as it was when the snapshot began', async () => {
+    const sql = await loadSqlJs()
+    const file = await databaseFile(300)
+    const { db, file: live } = TrackedFile.open(sql, readFileWithSpare(file, 1024 * 1024))
+    db.run('UPDATE t SET note = ? WHERE id % 37 = 0', ['changed'])
+    db.run('DELETE FROM t WHERE id BETWEEN 100 AND 120')
+    for (let i = 0; i < 50; i++) db.run('INSERT INTO t (note) VALUES (?)', [`new ${i} `.repeat(30)])
+    const atBegin = Buffer.from(live.current(db)!)
+    const snapshot = live.beginSnapshot(db)!
+    expect(snapshot.pages.length).toBeGreaterThan(2)
+    expect(snapshot.pages.length).toBeLessThan(snapshot.size / snapshot.pageSize) // not the whole file
+    const rebuilt = Buffer.alloc(snapshot.size)
+    fs.readFileSync(file).copy(rebuilt, 0, 0, Math.min(snapshot.size, fs.statSync(file).size))
+    // The pages are handed out two at a time while changes go on, touching pages not handed out yet.
+    let round = 0
+    for (let chunk = live.nextChunk(snapshot, 2); chunk; chunk = live.nextChunk(snapshot, 2)) {
+      chunk.pages.forEach((p, i) => Buffer.from(chunk!.data.buffer, i * snapshot.pageSize, snapshot.pageSize).copy(rebuilt, p * snapshot.pageSize))
+      db.run('UPDATE t SET note = ? WHERE id % 7 = ?', [`meanwhile ${round}`, round % 7])
+      db.run('INSERT INTO t (note) VALUES (?)', [`meanwhile ${round++} `.repeat(40)])
+    }
+    expect(round).toBeGreaterThan(1)
+    expect(rebuilt.equals(atBegin)).toBe(true)
+    // The changes made meanwhile are the next snapshot's pages.
+    const next = live.beginSnapshot(db)!
+    const rebuiltNext = Buffer.alloc(next.size)
+    atBegin.copy(rebuiltNext, 0, 0, Math.min(next.size, atBegin.length))
+    for (let chunk = live.nextChunk(next, 1000); chunk; chunk = live.nextChunk(next, 1000)) {
+      chunk.pages.forEach((p, i) => Buffer.from(chunk!.data.buffer, i * next.pageSize, next.pageSize).copy(rebuiltNext, p * next.pageSize))
+    }
+    expect(rebuiltNext.equals(Buffer.from(live.current(db)!))).toBe(true)
+    db.close()
+  })
+
+  it('says so when the database outgrew the buffer (the store then exports)', async () => {
+    const sql = await loadSqlJs()
+    const { db, file: live } = TrackedFile.open(sql, readFileWithSpare(await databaseFile(400), 8192))
+    for (let i = 0; i < 500; i++) db.run('INSERT INTO t (note) VALUES (?)', [`later ${i} `.repeat(20)])
+    expect(live.live).toBe(false) // seen when MEMFS moved the file to a larger buffer of its own
+    expect(live.current(db)).toBeNull()
+    expect(live.beginSnapshot(db)).toBeNull()
+    db.close()
+  })
+})
