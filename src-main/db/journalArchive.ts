@@ -1,0 +1,1 @@
+export const ARCHIVE_DIR = 'journal-archive'
