@@ -304,10 +304,12 @@ export class DurableStore {
           }
     opts.log(`restore: replayed ${replay.replayed} journal change(s) onto the backup (up to change ${replay.upTo})`)
     startNewLineage(db)
-    moveArchiveAside(opts.dataDir, opts.now())
     const store = new DurableStore(opts, db, tracked, journal, r.seq, applied, r.replayed, null)
     store.replay = replay
     store.snapshot({ archive: false }) // the journal is of the old lineage (the caller kept a copy)
+    // Only now: if the restore fails before, the damaged folder keeps its archive for another try.
+    // A crash in between leaves segments of the old lineage, which are never replayed onto this one.
+    moveArchiveAside(opts.dataDir, opts.now())
     return store
   }
 
@@ -638,10 +640,10 @@ export class DurableStore {
       throw err
     }
     this.lineage = startNewLineage(next.db)
-    moveArchiveAside(this.opts.dataDir, this.opts.now())
     this.use(next)
     this.seq = seqOf(this.db)
     this.snapshot({ archive: false }) // the caller saved the old database as a backup
+    moveArchiveAside(this.opts.dataDir, this.opts.now()) // after: see openRestored
     return applied
   }
 
