@@ -8,6 +8,7 @@ import { BACKUP_DIR, Backups, manualBackupTarget, type RestorableFile } from './
 import { DataDirLock, LOCK_FILE } from './db/lock'
 import { loadSqlJs } from './db/sqljs'
 import { scanJournal } from './db/journal'
+import { ARCHIVE_DIR, recoveryEntries } from './db/journalArchive'
 import { CorruptDatabaseError, DurableStore, JOURNAL_FILE, planReplay, SNAPSHOT_FILE } from './db/store'
 import { fileProblem, makePrivateDir, securePrivateTree, writeFileAtomic } from './db/files'
 import { countCustomers } from './engine/customers'
@@ -46,13 +47,15 @@ export interface BillingApp extends Dispatcher {
  */
 export class AppCore {
   store: DurableStore | null
-  /** Why the database could not be opened; `lastKnownSeq`: the last change the damaged file held, if known. */
-  recovery: (Pick<RecoveryInfo, 'reason' | 'corruptFileKeptAt'> & { lastKnownSeq: number | null }) | null
-  /** Backups checked while in recovery, by file name: the last change each holds, or false if unusable
-   * (a full check at M takes a second each). */
-  private checkedBackups = new Map<string, number | false>()
-  /** In recovery: the sequence numbers of the journal's changes (it does not change until a restore). */
-  private recoveryJournalSeqs: number[] | null = null
+  /** Why the database could not be opened; `lastKnownSeq`, `lineage`: the last change the damaged file
+   * held and its lineage, if known. */
+  recovery: (Pick<RecoveryInfo, 'reason' | 'corruptFileKeptAt'> & { lastKnownSeq: number | null; lineage: string | null }) | null
+  /** Backups checked while in recovery, by file name: the last change each holds and its lineage, or
+   * false if unusable (a full check at M takes a second each). */
+  private checkedBackups = new Map<string, Pick<RestorableFile, 'lastChange' | 'lineage'> | false>()
+  /** In recovery, by lineage: the sequence numbers of the changes the journal archive and journal
+   * hold for a backup of it (they do not change until a restore). */
+  private recoverySeqs = new Map<string, number[]>()
   readonly backups: Backups
   /** The card processor: the built-in test gateway until a real one is configured. */
   readonly gateway: PaymentGateway
@@ -83,7 +86,7 @@ export class AppCore {
       if (!(err instanceof CorruptDatabaseError)) throw err
       this.log(`database: ${err.message}`)
       this.store = null
-      this.recovery = { reason: err.message, corruptFileKeptAt: err.keptAt, lastKnownSeq: err.lastKnownSeq }
+      this.recovery = { reason: err.message, corruptFileKeptAt: err.keptAt, lastKnownSeq: err.lastKnownSeq, lineage: err.lastKnownLineage }
     }
   }
 
@@ -163,18 +166,19 @@ export class AppCore {
     let recommendedBackup: string | null = null
     let recommendedReplay: JournalReplay | null = null
     for (const b of backups) {
-      let lastChange = this.checkedBackups.get(b.fileName)
-      if (lastChange === undefined) {
+      let checked = this.checkedBackups.get(b.fileName)
+      if (checked === undefined) {
         try {
-          lastChange = this.backups.readRestorable(this.backups.pathOf(b.fileName)).lastChange
+          const { lastChange, lineage } = this.backups.readRestorable(this.backups.pathOf(b.fileName))
+          checked = { lastChange, lineage }
         } catch {
-          lastChange = false
+          checked = false
         }
-        this.checkedBackups.set(b.fileName, lastChange)
+        this.checkedBackups.set(b.fileName, checked)
       }
-      if (lastChange !== false) {
+      if (checked !== false) {
         recommendedBackup = b.fileName
-        recommendedReplay = this.previewReplay(lastChange)
+        recommendedReplay = this.previewReplay(checked)
         break
       }
     }
@@ -182,14 +186,21 @@ export class AppCore {
     return { backups, recommendedBackup, unusableBackups, recommendedReplay }
   }
 
-  /** In recovery: what restoring a file holding changes up to `lastChange` would take from the journal. */
-  private previewReplay(lastChange: number): JournalReplay | null {
+  /**
+   * In recovery: what restoring a file holding changes up to `lastChange` would take from the
+   * journal archive and the journal (those of its own lineage; see DurableStore.openRestored).
+   */
+  private previewReplay(file: Pick<RestorableFile, 'lastChange' | 'lineage'>): JournalReplay | null {
     if (this.store || !this.recovery) return null
-    if (this.recoveryJournalSeqs === null) {
-      const file = path.join(this.dataDir, JOURNAL_FILE)
-      this.recoveryJournalSeqs = fs.existsSync(file) ? scanJournal(fs.readFileSync(file)).entries.map((e) => e.seq) : []
+    let seqs = this.recoverySeqs.get(file.lineage)
+    if (seqs === undefined) {
+      const journalFile = path.join(this.dataDir, JOURNAL_FILE)
+      const journalOfThisLineage = this.recovery.lineage === null || this.recovery.lineage === file.lineage
+      const journal = journalOfThisLineage && fs.existsSync(journalFile) ? scanJournal(fs.readFileSync(journalFile)).entries : null
+      seqs = recoveryEntries(this.dataDir, file.lineage, journal).map((e) => e.seq)
+      this.recoverySeqs.set(file.lineage, seqs)
     }
-    return planReplay(lastChange, this.recoveryJournalSeqs, this.recovery.lastKnownSeq)
+    return planReplay(file.lastChange, seqs, this.recovery.lastKnownSeq)
   }
 
   /**
@@ -203,14 +214,19 @@ export class AppCore {
     if (to === undefined) {
       try {
         // The file name is chosen when the copy is made (after any backup queued before it).
-        return this.backups.infoOf((await store.snapshotInBackground(() => this.backups.pathFor(kind))).copy!, kind)
+        const done = await store.snapshotInBackground(() => this.backups.pathFor(kind))
+        if (kind !== 'before-restore') await store.pruneArchive(done)
+        return this.backups.infoOf(done.copy!, kind)
       } catch (err) {
         throw err instanceof AppError ? err : fileProblem(err, this.backups.dir, 'write')
       }
     }
     const target = manualBackupTarget(this.dataDir, to.path, to.overwrite)
     try {
-      const { size } = await store.snapshotInBackground(() => target)
+      const done = await store.snapshotInBackground(() => target)
+      // Recovery offers the backups in the backups folder: only one there covers the archive.
+      if (fs.existsSync(this.backups.dir) && path.dirname(target) === fs.realpathSync.native(this.backups.dir)) await store.pruneArchive(done)
+      const size = done.size
       return { fileName: target, createdAt: new Date(this.now()).toISOString(), sizeBytes: size, kind }
     } catch (err) {
       throw err instanceof AppError ? err : fileProblem(err, target, 'write')
@@ -234,7 +250,7 @@ export class AppCore {
   /** Check a restore source before the administrator is asked to confirm; changes nothing. */
   checkRestoreSource(source: InputOf<'backup.restore'>['source']): RestoreCandidate {
     const { file, label } = this.restoreFile(source)
-    return { label, sizeBytes: file.bytes.length, modifiedAt: file.modifiedAt, replay: this.previewReplay(file.lastChange) }
+    return { label, sizeBytes: file.bytes.length, modifiedAt: file.modifiedAt, replay: this.previewReplay(file) }
   }
 
   restoreFrom(source: InputOf<'backup.restore'>['source'], operator: Operator): RestoreOutcome {
@@ -255,12 +271,12 @@ export class AppCore {
       this.backups.write('before-restore', this.store.exportBytes())
       this.store.replaceWith(file.bytes)
     } else {
-      const lastKnownSeq = this.recovery?.lastKnownSeq ?? null
+      const damaged = { lastKnownSeq: this.recovery?.lastKnownSeq ?? null, lineage: this.recovery?.lineage ?? null }
       this.keepJournalCopy()
-      this.store = DurableStore.openRestored({ dataDir: this.dataDir, sql: this.sql, now: this.now, log: this.log, ...this.storeOptions }, file.bytes, lastKnownSeq)
+      this.store = DurableStore.openRestored({ dataDir: this.dataDir, sql: this.sql, now: this.now, log: this.log, ...this.storeOptions }, file.bytes, damaged)
       replay = this.store.replay
       this.recovery = null
-      this.recoveryJournalSeqs = null
+      this.recoverySeqs.clear()
       this.checkedBackups.clear()
     }
     this.customerIndex.reset()
@@ -371,7 +387,7 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
 
 /** What the desk keeps in its data folder (other files someone put there are left as they are). */
 function isDataFolderEntry(name: string): boolean {
-  return [SNAPSHOT_FILE, JOURNAL_FILE, LOCK_FILE, BACKUP_DIR, 'corrupt', 'test-gateway.json'].some((ours) => name === ours || name.startsWith(`${ours}.`))
+  return [SNAPSHOT_FILE, JOURNAL_FILE, LOCK_FILE, BACKUP_DIR, ARCHIVE_DIR, 'corrupt', 'test-gateway.json'].some((ours) => name === ours || name.startsWith(`${ours}.`))
 }
 
 /** The audit note of a restore in recovery: what the journal added, and what is missing. */

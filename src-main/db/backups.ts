@@ -4,6 +4,7 @@ import type { SqlJsStatic } from 'sql.js'
 import type { BackupInfo } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { fileProblem, makePrivateDir, writeFileAtomic } from './files'
+import { lineageOf } from './journalArchive'
 import { MIGRATIONS } from './migrate'
 import { openVerified } from './store'
 
@@ -112,7 +113,7 @@ export class Backups {
         throw new AppError('DB_VERSION', `${path.basename(file)} was written by a newer version of Callshop billing desk.`, 'path')
       }
       const lastChange = Number(db.exec("SELECT value FROM meta WHERE key = 'journal_seq'")[0]?.values[0]?.[0] ?? 0)
-      return { bytes, lastChange, modifiedAt: mtime.toISOString() }
+      return { bytes, lastChange, lineage: lineageOf(db), modifiedAt: mtime.toISOString() }
     } finally {
       db.close()
     }
@@ -123,6 +124,8 @@ export interface RestorableFile {
   bytes: Uint8Array
   /** The sequence number of the last journal change the database holds. */
   lastChange: number
+  /** Its history (see journalArchive.ts): only that lineage's journal records are replayed onto it. */
+  lineage: string
   modifiedAt: string
 }
 

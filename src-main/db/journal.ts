@@ -114,6 +114,9 @@ export class Journal {
   private allocated: number
   /** Set when a failed append could not be cut back; the store then refuses all writes. */
   poisoned = false
+  /** Sequence numbers of the first and last record in the file (null: none), to name its archive segment. */
+  firstSeq: number | null = null
+  lastSeq: number | null = null
 
   private constructor(readonly path: string, fd: number, size: number, allocated: number) {
     this.fd = fd
@@ -133,6 +136,8 @@ export class Journal {
       allocated = scan.validBytes
     }
     const journal = new Journal(path, fd, scan.validBytes, allocated)
+    journal.firstSeq = scan.entries[0]?.seq ?? null
+    journal.lastSeq = scan.entries.at(-1)?.seq ?? null
     journal.ensureAllocated(0)
     return { journal, scan }
   }
@@ -172,6 +177,16 @@ export class Journal {
       throw err
     }
     this.size += rec.length
+    this.firstSeq ??= entry.seq
+    this.lastSeq = entry.seq
+  }
+
+  /** The valid records, as bytes (to archive them before a snapshot empties the journal). */
+  records(): Buffer {
+    const buf = Buffer.allocUnsafe(this.size)
+    let read = 0
+    while (read < buf.length) read += fs.readSync(this.fd, buf, read, buf.length - read, read)
+    return buf
   }
 
   /** After a snapshot holds everything, start the journal afresh. */
@@ -180,6 +195,7 @@ export class Journal {
     fs.fsyncSync(this.fd)
     this.size = 0
     this.allocated = 0
+    this.firstSeq = this.lastSeq = null
     this.ensureAllocated(0) // here, off the commit path
   }
 
@@ -188,8 +204,9 @@ export class Journal {
    * empty preallocated journal, see prepareJournalFile) the journal, holding only the records
    * from `keepFrom` on (those committed while the snapshot was being written). The old journal
    * stays in place, complete, until the rename; start-up skips entries the snapshot holds.
+   * `firstKept`: the sequence number of the record at `keepFrom`, if any.
    */
-  replaceKeepingFrom(keepFrom: number, prepared: string, dirFsync: (dir: string) => void): void {
+  replaceKeepingFrom(keepFrom: number, prepared: string, dirFsync: (dir: string) => void, firstKept: number): void {
     const tail = Buffer.allocUnsafe(this.size - keepFrom)
     let read = 0
     while (read < tail.length) read += fs.readSync(this.fd, tail, read, tail.length - read, keepFrom + read)
@@ -211,6 +228,8 @@ export class Journal {
     this.fd = fd
     this.size = tail.length
     this.allocated = Math.max(allocated, tail.length)
+    if (tail.length === 0) this.firstSeq = this.lastSeq = null
+    else this.firstSeq = firstKept
     try {
       dirFsync(path.dirname(this.path))
     } catch (err) {

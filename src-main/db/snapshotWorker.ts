@@ -13,6 +13,7 @@ import { parentPort } from 'node:worker_threads'
 import { crc32 } from 'node:zlib'
 import { copyFileAtomic, FILE_MODE } from './files'
 import { prepareJournalFile } from './journal'
+import { copyRecordsToSegment } from './journalArchive'
 import type { PageChunk } from './memfile'
 import type { SnapshotJob, SnapshotMessage, SnapshotReply } from './snapshotter'
 
@@ -76,9 +77,11 @@ class SnapshotFile {
       fs.closeSync(checkFd)
     }
     prepareJournalFile(out.nextJournal)
+    const archive = this.job.archive
+    const archived = archive === null ? null : copyRecordsToSegment(archive.journal, archive.bytes, archive.file)
     fs.linkSync(this.job.basePath, out.oldSnapshot)
     for (const target of this.job.copies) copyFileAtomic(out.file, target)
-    return { size, crc32: crc, pages: this.pages, ms: performance.now() - this.started }
+    return { size, crc32: crc, pages: this.pages, ms: performance.now() - this.started, archived }
   }
 
   close(): void {

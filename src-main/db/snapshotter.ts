@@ -22,7 +22,12 @@ export interface SnapshotJob {
    * Written into the check record with the new file's size and CRC: the last journal change it
    * holds, and the check of the file it replaces (see SnapshotCheck in store.ts).
    */
-  check: { seq: number; previous: { size: number; crc32: number; seq?: number } | null }
+  check: { seq: number; lineage: string; previous: { size: number; crc32: number; seq?: number; lineage?: string } | null }
+  /**
+   * The journal records the new snapshot lets go of (its first `bytes` bytes), to copy into a
+   * journal archive segment (temp file `file`) before the journal is replaced; null: none.
+   */
+  archive: { journal: string; bytes: number; file: string } | null
 }
 
 /** Messages to the worker: a job begins, its pages arrive in chunks, then it ends (or is abandoned). */
@@ -33,7 +38,7 @@ export type SnapshotMessage =
   | { type: 'abandon'; id: number }
 
 export type SnapshotReply =
-  | { id: number; ok: true; size: number; crc32: number; pages: number; ms: number }
+  | { id: number; ok: true; size: number; crc32: number; pages: number; ms: number; archived: { first: number; last: number } | null }
   /** `code`: the file system's error code (ENOSPC, EACCES...), so the caller can say it in words. */
   | { id: number; ok: false; message: string; code?: string }
 

@@ -11,6 +11,18 @@ import { Journal, type JournalEntry, type SqlParam, type Statement } from './jou
 import { copyWithSpare, readFileWithSpare, spareFor, TrackedFile } from './memfile'
 import { migrate, MIGRATIONS, type Migration } from './migrate'
 import { SnapshotWorker } from './snapshotter'
+import {
+  archiveRecords,
+  installSegment,
+  lineageOf,
+  moveArchiveAside,
+  ORIGIN_LINEAGE,
+  pruneArchive,
+  recoveryEntries,
+  removeArchiveLeftovers,
+  segmentPath,
+  startNewLineage
+} from './journalArchive'
 
 export type { DbReader, DbWriter, Row } from './access'
 
@@ -30,7 +42,9 @@ interface SnapshotCheck {
   crc32: number
   /** The last journal change the file holds (to tell, when it is damaged, what is missing). */
   seq?: number
-  previous?: { size: number; crc32: number; seq?: number } | null
+  /** The file's lineage (see journalArchive.ts): the journal and archive replay only onto its own. */
+  lineage?: string
+  previous?: { size: number; crc32: number; seq?: number; lineage?: string } | null
 }
 
 function snapshotCheckOf(bytes: Uint8Array, seq?: number): SnapshotCheck {
@@ -46,8 +60,9 @@ function readSnapshotCheck(file: string): SnapshotCheck | null {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SnapshotCheck>
     if (typeof parsed.size !== 'number' || typeof parsed.crc32 !== 'number') return null
     const prev = parsed.previous
-    const previous = prev && typeof prev.size === 'number' && typeof prev.crc32 === 'number' ? { size: prev.size, crc32: prev.crc32, ...(typeof prev.seq === 'number' ? { seq: prev.seq } : {}) } : null
-    return { size: parsed.size, crc32: parsed.crc32, ...(typeof parsed.seq === 'number' ? { seq: parsed.seq } : {}), previous }
+    const optional = (c: Partial<SnapshotCheck>) => ({ ...(typeof c.seq === 'number' ? { seq: c.seq } : {}), ...(typeof c.lineage === 'string' ? { lineage: c.lineage } : {}) })
+    const previous = prev && typeof prev.size === 'number' && typeof prev.crc32 === 'number' ? { size: prev.size, crc32: prev.crc32, ...optional(prev) } : null
+    return { size: parsed.size, crc32: parsed.crc32, ...optional(parsed), previous }
   } catch {
     return null
   }
@@ -76,6 +91,8 @@ export interface BackgroundSnapshot {
   pages: number | null
   /** Time spent on the main thread: copying the changed pages, then installing the files. */
   mainThreadMs: number
+  /** The lineage of the database it holds (see journalArchive.ts). */
+  lineage: string
 }
 
 /** Why a database file could not be used; the app opens in recovery mode instead. */
@@ -84,7 +101,9 @@ export class CorruptDatabaseError extends AppError {
     message: string,
     readonly keptAt: string | null,
     /** The last change the damaged file held, when the check record says (see JournalReplay.missing). */
-    readonly lastKnownSeq: number | null = null
+    readonly lastKnownSeq: number | null = null,
+    /** The damaged file's lineage, when the check record says: the journal is of that lineage. */
+    readonly lastKnownLineage: string | null = null
   ) {
     super('DB_CORRUPT', message)
   }
@@ -162,6 +181,8 @@ export class DurableStore {
   replay: JournalReplay | null = null
   /** The check record of the snapshot file now in place (null: none, or not trusted). */
   private inPlace: SnapshotCheck | null
+  /** The database's history (see journalArchive.ts): names its journal archive segments. */
+  private lineage: string
 
   private constructor(
     private readonly opts: StoreOptions,
@@ -175,6 +196,7 @@ export class DurableStore {
   ) {
     this.inPlace = inPlace
     this.db = db
+    this.lineage = tableExists(db, 'meta') ? lineageOf(db) : ORIGIN_LINEAGE
     this.access = this.accessFor(db)
     this.journal = journal
     this.seq = seq
@@ -194,6 +216,7 @@ export class DurableStore {
     let inPlace: SnapshotCheck | null = null
     let tracked: TrackedFile | null = null
     removeLeftovers(opts.dataDir)
+    removeArchiveLeftovers(opts.dataDir)
     if (fs.existsSync(snapshotPath)) {
       ;({ db, tracked, inPlace } = loadSnapshot(opts, snapshotPath))
     } else {
@@ -237,8 +260,13 @@ export class DurableStore {
    * journal still holds. Replay stops where the journal does not continue the backup (a gap) or a
    * change does not apply; `replay` says what was done and what is missing. The caller keeps a copy
    * of the journal first: the new snapshot empties it.
+   *
+   * The changes come from the journal archive (every record since the newest backup, see
+   * journalArchive.ts) and the journal, of the backup's lineage only: the journal is of the damaged
+   * file's lineage (`damaged.lineage`, from its check record; unknown for folders from before
+   * lineages). The restored database starts a new lineage and the archive is moved aside.
    */
-  static openRestored(opts: StoreOptions, bytes: Uint8Array, lastKnownSeq: number | null): DurableStore {
+  static openRestored(opts: StoreOptions, bytes: Uint8Array, damaged: { lastKnownSeq: number | null; lineage: string | null }): DurableStore {
     const { db, file: tracked } = TrackedFile.open(opts.sql, copyWithSpare(bytes, spareFor(bytes.length)))
     applyPragmas(db)
     let applied: Migration[]
@@ -252,14 +280,16 @@ export class DurableStore {
     }
     const from = seqOf(db)
     const { journal, scan } = Journal.open(path.join(opts.dataDir, JOURNAL_FILE))
+    const backupLineage = lineageOf(db)
+    const entries = recoveryEntries(opts.dataDir, backupLineage, damaged.lineage === null || damaged.lineage === backupLineage ? scan.entries : null)
     const plan = planReplay(
       from,
-      scan.entries.map((e) => e.seq),
-      lastKnownSeq
+      entries.map((e) => e.seq),
+      damaged.lastKnownSeq
     )
     const r = replayEntries(
       db,
-      scan.entries.filter((e) => e.seq <= plan.upTo),
+      entries.filter((e) => e.seq <= plan.upTo),
       from
     )
     const replay: JournalReplay =
@@ -273,9 +303,13 @@ export class DurableStore {
             stoppedBecause: `change ${r.failed.seq} could not be applied (${r.failed.message})`
           }
     opts.log(`restore: replayed ${replay.replayed} journal change(s) onto the backup (up to change ${replay.upTo})`)
+    startNewLineage(db)
     const store = new DurableStore(opts, db, tracked, journal, r.seq, applied, r.replayed, null)
     store.replay = replay
-    store.snapshot()
+    store.snapshot({ archive: false }) // the journal is of the old lineage (the caller kept a copy)
+    // Only now: if the restore fails before, the damaged folder keeps its archive for another try.
+    // A crash in between leaves segments of the old lineage, which are never replayed onto this one.
+    moveArchiveAside(opts.dataDir, opts.now())
     return store
   }
 
@@ -433,11 +467,12 @@ export class DurableStore {
         this.snapshot()
         if (copy !== null) copyFileAtomic(this.snapshotPath, copy)
       })
-      return { seq: this.seq, size: fs.statSync(this.snapshotPath).size, copy, installed: true, pages: null, mainThreadMs }
+      return { seq: this.seq, size: fs.statSync(this.snapshotPath).size, copy, installed: true, pages: null, mainThreadMs, lineage: this.lineage }
     }
     const generation = this.generation
     const keepFrom = this.journal.bytes
     const seq = this.seq
+    const lineage = this.lineage
     const tag = `bg-${process.pid}-${++backgroundTag}`
     const checkPath = path.join(this.opts.dataDir, SNAPSHOT_CHECK_FILE)
     const out = {
@@ -446,9 +481,12 @@ export class DurableStore {
       nextJournal: `${this.journal.path}.tmp-${tag}`,
       oldSnapshot: `${this.snapshotPath}.tmp-${tag}-old`
     }
+    // The records before keepFrom are copied into the journal archive by the worker, and put in
+    // place before the journal lets go of them.
+    const archive = keepFrom === 0 ? null : { journal: this.journal.path, bytes: keepFrom, file: `${segmentPath(this.opts.dataDir, lineage, 0, 0)}.tmp-${tag}` }
     const stale = () => this.closed || generation !== this.generation
     const notInstalled = () => {
-      for (const f of Object.values(out)) fs.rmSync(f, { force: true })
+      for (const f of [...Object.values(out), ...(archive ? [archive.file] : [])]) fs.rmSync(f, { force: true })
       if (!this.tracked || stale()) return // a newer snapshot holds everything anyway
       this.tracked.endSnapshot()
       // The snapshot on disk still lacks these pages.
@@ -461,7 +499,8 @@ export class DurableStore {
       size: snapshot.size,
       out,
       copies: copy === null ? [] : [copy],
-      check: { seq, previous: this.inPlace }
+      check: { seq, lineage, previous: this.inPlace },
+      archive
     })
     let done
     try {
@@ -476,16 +515,19 @@ export class DurableStore {
       if (stale()) {
         job.abandon()
         notInstalled()
-        return { seq, size: snapshot.size, copy: null, installed: false, pages: null, mainThreadMs }
+        return { seq, size: snapshot.size, copy: null, installed: false, pages: null, mainThreadMs, lineage }
       }
       done = await job.end()
+      // Off the main thread (libuv's pool): the archive segment is durable before the journal
+      // lets go of its records below.
+      if (archive && done.archived && !stale()) await installSegment(archive.file, segmentPath(this.opts.dataDir, lineage, done.archived.first, done.archived.last))
     } catch (err) {
       notInstalled()
       throw err
     }
     if (stale()) {
       notInstalled()
-      return { seq, size: done.size, copy, installed: false, pages: done.pages, mainThreadMs }
+      return { seq, size: done.size, copy, installed: false, pages: done.pages, mainThreadMs, lineage }
     }
     const t1 = performance.now()
     try {
@@ -498,11 +540,11 @@ export class DurableStore {
       notInstalled()
       throw err
     }
-    this.inPlace = { size: done.size, crc32: done.crc32, seq }
+    this.inPlace = { size: done.size, crc32: done.crc32, seq, lineage }
     // The snapshot holds everything before keepFrom; if we crash before this, start-up skips the
     // journal entries it already holds.
     try {
-      this.journal.replaceKeepingFrom(keepFrom, out.nextJournal, fsyncDir)
+      this.journal.replaceKeepingFrom(keepFrom, out.nextJournal, fsyncDir, seq + 1)
     } catch (err) {
       fs.rmSync(out.nextJournal, { force: true })
       if (this.journal.poisoned) this.writeFailure = err as Error
@@ -511,7 +553,16 @@ export class DurableStore {
     // Freeing the old snapshot's blocks takes tens of milliseconds at M: the worker gave it a
     // second name so that the rename above did not free them; this removes it on libuv's pool.
     void fs.promises.rm(out.oldSnapshot, { force: true })
-    return { seq, size: done.size, copy, installed: true, pages: done.pages, mainThreadMs: mainThreadMs + (performance.now() - t1) }
+    return { seq, size: done.size, copy, installed: true, pages: done.pages, mainThreadMs: mainThreadMs + (performance.now() - t1), lineage }
+  }
+
+  /**
+   * After a backup holding every change up to `seq` (of `lineage`) was written where recovery
+   * finds it: the journal archive's segments it covers are no longer needed.
+   */
+  async pruneArchive(backup: Pick<BackgroundSnapshot, 'seq' | 'lineage'>): Promise<void> {
+    const removed = await pruneArchive(this.opts.dataDir, backup.lineage, backup.seq)
+    if (removed > 0) this.opts.log(`journal archive: removed ${removed} segment(s) the newest backup holds`)
   }
 
   /** The whole database as bytes (consistent: no transaction is ever open between calls). */
@@ -528,8 +579,10 @@ export class DurableStore {
    * Write the whole database atomically on the main thread, then start the journal afresh.
    * Blocks for an export of the whole database: used where the caller waits anyway (close, bulk
    * loads, restore, start-up); requests in normal use get snapshotInBackground().
+   * The journal's records go to the journal archive first (`archive: false`: after a restore,
+   * whose journal is of the old lineage).
    */
-  snapshot(): void {
+  snapshot(opts: { archive?: boolean } = {}): void {
     this.generation++ // a background snapshot begun before this one must not be installed after it
     // The live file in our buffer needs no export; without one, export and move the database
     // into an owned buffer, so that the next snapshots can be made in the background again.
@@ -538,12 +591,17 @@ export class DurableStore {
       bytes = this.exportBytes()
       this.use(this.openTracked(bytes))
     }
-    const check = snapshotCheckOf(bytes, this.seq)
+    const check = { ...snapshotCheckOf(bytes, this.seq), lineage: this.lineage }
     // The check record goes first, naming the file it replaces: a crash before the rename leaves
     // that file, which still matches (see SnapshotCheck).
     writeFileAtomic(path.join(this.opts.dataDir, SNAPSHOT_CHECK_FILE), Buffer.from(JSON.stringify({ ...check, previous: this.inPlace })))
     writeFileAtomic(this.snapshotPath, bytes)
     this.inPlace = check
+    const { firstSeq, lastSeq } = this.journal
+    if ((opts.archive ?? true) && firstSeq !== null && lastSeq !== null) {
+      // Until a backup holds them, a damaged snapshot can only be rebuilt with these records.
+      archiveRecords(this.opts.dataDir, this.lineage, this.journal.records(), firstSeq, lastSeq)
+    }
     // If we crash before this reset, start-up skips the entries the snapshot already holds.
     this.journal.reset()
     this.tracked?.clearChanges()
@@ -568,7 +626,8 @@ export class DurableStore {
 
   /**
    * Replace the whole database with `bytes` (already verified by the caller): written as the new
-   * snapshot, journal emptied, migrations applied.
+   * snapshot, journal emptied, migrations applied. It starts a new lineage: the journal archive of
+   * the old one is moved aside (its records must never be replayed onto the new history).
    */
   replaceWith(bytes: Uint8Array): Migration[] {
     this.assertOpen()
@@ -580,9 +639,11 @@ export class DurableStore {
       next.db.close() // the current database stays as it was
       throw err
     }
+    this.lineage = startNewLineage(next.db)
     this.use(next)
     this.seq = seqOf(this.db)
-    this.snapshot()
+    this.snapshot({ archive: false }) // the caller saved the old database as a backup
+    moveArchiveAside(this.opts.dataDir, this.opts.now()) // after: see openRestored
     return applied
   }
 
@@ -660,7 +721,7 @@ function loadSnapshot(opts: StoreOptions, snapshotPath: string): { db: Database;
     return { db, tracked, inPlace }
   } catch (err) {
     const keptAt = keepCorruptCopy(opts.dataDir, snapshotPath, bytes)
-    throw new CorruptDatabaseError((err as Error).message, keptAt, expected?.seq ?? null)
+    throw new CorruptDatabaseError((err as Error).message, keptAt, expected?.seq ?? null, expected?.lineage ?? null)
   }
 }
 

@@ -7,6 +7,7 @@ import { DurableStore, SNAPSHOT_CHECK_FILE, SNAPSHOT_FILE } from '../../src-main
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
 import { tmpDataDir } from '../support/tmp'
+import { ARCHIVE_DIR } from '../../src-main/db/journalArchive'
 
 const T0 = Date.parse('2026-11-21T10:00:00Z')
 
@@ -22,8 +23,8 @@ function rng(seed: number) {
   }
 }
 
-async function desk(dataDir: string) {
-  const app = await openBillingApp({ dataDir, now: () => T0, log: () => {}, dailyBackupDelayMs: 3_600_000 })
+async function desk(dataDir: string, opts: { snapshotAfterBytes?: number } = {}) {
+  const app = await openBillingApp({ dataDir, now: () => T0, log: () => {}, dailyBackupDelayMs: 3_600_000, ...opts })
   const call = async <C extends Channel>(channel: C, input: InputOf<C>) => (await app.dispatch(channel, input, { transport: 'test' })) as IpcResponse<ResultOf<C>>
   const ok = async <C extends Channel>(channel: C, input: InputOf<C>): Promise<ResultOf<C>> => {
     const res = await call(channel, input)
@@ -180,7 +181,8 @@ describe('recovery from the newest backup', () => {
     const daily = (await d.app.core.dailyBackup())!
     const backupSeq = d.app.core.store!.lastSeq
     await payments(d, 5)
-    d.app.core.store!.snapshot() // the journal starts afresh: these five are only in the (soon damaged) snapshot
+    d.app.core.store!.snapshot() // the journal starts afresh: these five are only in the snapshot and the journal archive
+    fs.rmSync(path.join(dir, ARCHIVE_DIR), { recursive: true, force: true }) // ...and the archive is lost too
     await payments(d, 3)
     await kill(d.app)
     damage(dir)
@@ -193,5 +195,135 @@ describe('recovery from the newest backup', () => {
     // The journal that could not be applied is kept for inspection.
     expect(fs.readdirSync(path.join(dir, 'corrupt')).some((f) => f.startsWith('journal'))).toBe(true)
     await r.app.close()
+  })
+
+  /** Every payment is in the ledger with its balance, the audit chain and ledger check pass. */
+  async function expectAll(r: Awaited<ReturnType<typeof desk>>, made: { customerId: number; xdrId: number }[], balances: Map<number, number>) {
+    for (const m of made) {
+      const txs = await r.ok('ledger.transactions', { customerId: m.customerId })
+      expect(txs.some((t) => t.xdrId === m.xdrId), `payment ${m.xdrId}`).toBe(true)
+    }
+    for (const [id, balance] of balances) expect((await r.ok('customers.get', { id })).balanceMinor).toBe(balance)
+    expect((await r.ok('audit.verify', {})).ok).toBe(true)
+    expect((await r.ok('ledger.check', {})).ok).toBe(true)
+  }
+
+  async function balancesOf(d: Awaited<ReturnType<typeof desk>>, made: { customerId: number }[]) {
+    const balances = new Map<number, number>()
+    for (const m of made) balances.set(m.customerId, (await d.ok('customers.get', { id: m.customerId })).balanceMinor)
+    return balances
+  }
+
+  it('loses nothing after a normal close emptied the journal: the journal archive holds every change since the newest backup', async () => {
+    const dir = tmpDataDir()
+    const d = await desk(dir)
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    const daily = (await d.app.core.dailyBackup())!
+    const before = await payments(d, 10)
+    await d.app.close() // the snapshot on close empties the journal
+    const d2 = await desk(dir)
+    const after = await payments(d2, 7)
+    const made = [...before, ...after]
+    const balances = await balancesOf(d2, made)
+    await kill(d2.app)
+    damage(dir)
+
+    const r = await desk(dir)
+    const status = await r.ok('app.status', {})
+    expect(status.phase).toBe('recovery')
+    expect(status.recovery?.recommendedBackup).toBe(daily.fileName)
+    expect(status.recovery?.recommendedReplay).toMatchObject({ missing: null, stoppedBecause: null })
+    expect(status.recovery!.recommendedReplay!.replayed).toBeGreaterThanOrEqual(17)
+    const restored = await r.ok('backup.restore', { source: { kind: 'backup', fileName: daily.fileName } })
+    expect(restored.replay).toMatchObject({ missing: null, stoppedBecause: null })
+    expect(restored.replay!.replayed).toBe(status.recovery!.recommendedReplay!.replayed)
+    await expectAll(r, made, balances)
+    await r.app.close()
+  })
+
+  it('loses nothing when background snapshots replaced the journal after the backup', async () => {
+    const dir = tmpDataDir()
+    const d = await desk(dir, { snapshotAfterBytes: 16 * 1024 })
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    const daily = (await d.app.core.dailyBackup())!
+    const made: { customerId: number; xdrId: number }[] = []
+    let snapshots = 0
+    while (snapshots < 2) {
+      const bytes = d.app.core.store!.journalBytes
+      made.push(...(await payments(d, 5)))
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      while (d.app.core.store!.snapshotInProgress) await new Promise((resolve) => setTimeout(resolve, 10))
+      if (d.app.core.store!.journalBytes < bytes) snapshots++
+    }
+    made.push(...(await payments(d, 3)))
+    const balances = await balancesOf(d, made)
+    await kill(d.app)
+    damage(dir)
+
+    const r = await desk(dir)
+    const status = await r.ok('app.status', {})
+    expect(status.recovery?.recommendedReplay).toMatchObject({ missing: null })
+    const restored = await r.ok('backup.restore', { source: { kind: 'backup', fileName: daily.fileName } })
+    expect(restored.replay).toMatchObject({ missing: null, stoppedBecause: null })
+    await expectAll(r, made, balances)
+    await r.app.close()
+  })
+
+  it('never replays changes of the history a restore left behind onto a later recovery', async () => {
+    const dir = tmpDataDir()
+    const d = await desk(dir)
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    const daily = (await d.app.core.dailyBackup())!
+    const undone = await payments(d, 6) // undone by the restore below
+    await d.app.close() // archived
+    const d2 = await desk(dir)
+    await d2.ok('backup.restore', { source: { kind: 'backup', fileName: daily.fileName } })
+    const manual = await d2.ok('backup.create', {})
+    const made = await payments(d2, 4)
+    const balances = await balancesOf(d2, made)
+    await d2.app.close()
+    const d3 = await desk(dir)
+    made.push(...(await payments(d3, 2)))
+    for (const [id, balance] of await balancesOf(d3, made)) balances.set(id, balance)
+    await kill(d3.app)
+    damage(dir)
+
+    const r = await desk(dir)
+    const restored = await r.ok('backup.restore', { source: { kind: 'backup', fileName: manual.fileName } })
+    expect(restored.replay).toMatchObject({ missing: null, stoppedBecause: null })
+    await expectAll(r, made, balances)
+    for (const u of undone) {
+      const txs = await r.ok('ledger.transactions', { customerId: u.customerId })
+      expect(txs.some((t) => t.xdrId === u.xdrId && !made.some((m) => m.xdrId === t.xdrId)), `undone payment ${u.xdrId} came back`).toBe(false)
+    }
+    await r.app.close()
+  })
+
+  it('keeps archived journal records from the newest backup on, and nothing older', async () => {
+    const dir = tmpDataDir()
+    const archive = path.join(dir, ARCHIVE_DIR)
+    const segments = () => (fs.existsSync(archive) ? fs.readdirSync(archive) : []).map((f) => /-(\d+)-(\d+)\.log$/.exec(f)!).map((m) => ({ first: Number(m[1]), last: Number(m[2]) }))
+    const d = await desk(dir)
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    await d.app.core.dailyBackup()
+    const dailySeq = d.app.core.store!.lastSeq
+    await payments(d, 5)
+    await d.app.close()
+    // No backup holds these five: they stay archived.
+    expect(segments().some((s) => s.first <= dailySeq + 1 && s.last >= dailySeq + 5)).toBe(true)
+    if (process.platform !== 'win32') {
+      expect(fs.statSync(archive).mode & 0o777).toBe(0o700)
+      for (const f of fs.readdirSync(archive)) expect(fs.statSync(path.join(archive, f)).mode & 0o777).toBe(0o600)
+    }
+    const d2 = await desk(dir)
+    await payments(d2, 3)
+    await d2.ok('backup.create', {})
+    const manualSeq = d2.app.core.store!.lastSeq
+    // The manual backup holds everything archived so far: nothing older than it is kept.
+    expect(segments().filter((s) => s.last <= manualSeq)).toEqual([])
+    await payments(d2, 2)
+    await d2.app.close()
+    expect(segments().length).toBeGreaterThan(0)
+    expect(segments().every((s) => s.first > manualSeq)).toBe(true)
   })
 })
