@@ -64,10 +64,7 @@ it('the log is append-only: editing or deleting an entry inside the app is refus
 
 it('audit.list pages newest first, with who and what', async () => {
   const page1 = await desk.ok('audit.list', { limit: 2 })
-  expect(page1.map((e) => e.description)).toEqual([
-    'Company name changed from "Audit Two" to "Audit Three".',
-    'Company name changed from "Audit One" to "Audit Two".'
-  ])
+  expect(page1.map((e) => e.description)).toEqual(['Company name changed from "Audit Two" to "Audit Three".', 'Company name changed from "Audit One" to "Audit Two".'])
   expect(page1[0]).toMatchObject({ operatorName: 'Administrator', kind: 'settings.change', customerId: null })
   const page2 = await desk.ok('audit.list', { limit: 1, beforeId: page1[1]!.id })
   expect(page2.map((e) => e.description)).toEqual(['Company name changed from "Test Callshop" to "Audit One".'])

@@ -5,7 +5,7 @@
  */
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { cardBrand, luhnValid, TEST_CARDS, TestGateway } from '../../src-main/engine/gateway'
+import { cardBrand, luhnValid, type PaymentGateway, TEST_CARDS, TestGateway } from '../../src-main/engine/gateway'
 import { tmpDataDir } from '../support/tmp'
 
 const NOW = Date.parse('2026-11-21T10:00:00Z')
@@ -16,7 +16,12 @@ const GOOD = '12/30'
 function gateway(authorizationDays = 7) {
   const clock = { now: NOW }
   const dir = tmpDataDir('gateway-')
-  const gw = TestGateway.inDataDir(dir, () => clock.now, () => authorizationDays)
+  // Through the interface the card payments use.
+  const gw: PaymentGateway = TestGateway.inDataDir(
+    dir,
+    () => clock.now,
+    () => authorizationDays
+  )
   let seq = 0
   const ref = () => `ref-${++seq}`
   const charge = (number: string, amountMinor: number, expiry = GOOD) => gw.charge({ reference: ref(), card: { number, expiry }, amountMinor, currency: 'USD' })
@@ -52,7 +57,9 @@ describe('test cards', () => {
 
   it('a timed-out charge was processed: looking its reference up gives the approval the desk never heard', async () => {
     const { gw } = gateway()
-    expect(await gw.charge({ reference: 'lost-answer', card: { number: '4000000000000408', expiry: GOOD }, amountMinor: 500, currency: 'USD' })).toEqual({ status: 'timeout' })
+    expect(await gw.charge({ reference: 'lost-answer', card: { number: '4000000000000408', expiry: GOOD }, amountMinor: 500, currency: 'USD' })).toEqual({
+      status: 'timeout'
+    })
     expect(await gw.lookup('lost-answer')).toMatchObject({ status: 'approved', last4: '0408' })
     expect(await gw.lookup('never-sent')).toBeNull()
   })
@@ -81,7 +88,10 @@ describe('authorizations', () => {
       reason: 'The capture is larger than the authorized amount.'
     })
     expect(await gw.capture({ reference: ref(), gatewayRef: auth, amountMinor: 3000 })).toMatchObject({ status: 'approved', gatewayRef: auth })
-    expect(await gw.capture({ reference: ref(), gatewayRef: auth, amountMinor: 1000 })).toEqual({ status: 'declined', reason: 'This authorization was already captured.' })
+    expect(await gw.capture({ reference: ref(), gatewayRef: auth, amountMinor: 1000 })).toEqual({
+      status: 'declined',
+      reason: 'This authorization was already captured.'
+    })
   })
 
   it('cannot be captured or voided once expired', async () => {
@@ -138,7 +148,7 @@ describe('refunds', () => {
 it("keeps the processor's side in its own file, so a restarted desk sees earlier payments", async () => {
   const { charge, approvedRef, dir } = gateway()
   const sale = approvedRef(await charge('4242424242424242', 2000))
-  const again = new TestGateway(path.join(dir, 'test-gateway.json'), () => NOW)
+  const again: PaymentGateway = new TestGateway(path.join(dir, 'test-gateway.json'), () => NOW)
   expect(await again.refund({ reference: 'after-restart', gatewayRef: sale, amountMinor: 2001 })).toMatchObject({ status: 'declined' })
   expect(await again.refund({ reference: 'after-restart-2', gatewayRef: sale, amountMinor: 2000 })).toMatchObject({ status: 'approved' })
 })
