@@ -110,8 +110,13 @@ describe('ledger.check', () => {
         }
       ]
     })
+    // Unallocated payments alone off their records is found too.
+    desk.app.core.engine.change(ADMIN_ACTOR, (w) => w.run('UPDATE customers SET balance_minor = 500 WHERE id = ?', [id]))
+    expect((await desk.ok('ledger.check', {})).differences).toEqual([
+      expect.objectContaining({ customerId: id, balanceMinor: 500, ledgerBalanceMinor: 500, unallocatedMinor: 42 })
+    ])
     // Put it back so the other tests see a sound ledger.
-    desk.app.core.engine.change(ADMIN_ACTOR, (w) => w.run('UPDATE customers SET balance_minor = 500, unallocated_minor = 0 WHERE id = ?', [id]))
+    desk.app.core.engine.change(ADMIN_ACTOR, (w) => w.run('UPDATE customers SET unallocated_minor = 0 WHERE id = ?', [id]))
     expect((await desk.ok('ledger.check', {})).ok).toBe(true)
   })
 })
