@@ -51,10 +51,13 @@ function check() {
   } catch (e) {
     die(`${e.message}; run \`npm run electron-types:refresh\`.`)
   }
-  if (source.version !== pin.version) die(`vendor/electron holds the types of Electron ${source.version}, but ${pin.version} is pinned; run \`npm run electron-types:refresh\`.`)
-  if (source.integrity !== pin.integrity) die(`vendor/electron came from another electron@${pin.version} tarball than package-lock.json pins; run \`npm run electron-types:refresh\`.`)
+  if (source.version !== pin.version)
+    die(`vendor/electron holds the types of Electron ${source.version}, but ${pin.version} is pinned; run \`npm run electron-types:refresh\`.`)
+  if (source.integrity !== pin.integrity)
+    die(`vendor/electron came from another electron@${pin.version} tarball than package-lock.json pins; run \`npm run electron-types:refresh\`.`)
   if (sha256(dts) !== source.sha256) die('vendor/electron/electron.d.ts was edited by hand; run `npm run electron-types:refresh` to restore it.')
-  if (!dts.toString('utf8', 0, 200).includes(`Type definitions for Electron ${pin.version}`)) die(`vendor/electron/electron.d.ts does not say it is for Electron ${pin.version}.`)
+  if (!dts.toString('utf8', 0, 200).includes(`Type definitions for Electron ${pin.version}`))
+    die(`vendor/electron/electron.d.ts does not say it is for Electron ${pin.version}.`)
   console.log(`electron-types: vendor/electron/electron.d.ts is electron@${pin.version}'s own (tarball ${pin.integrity.slice(0, 19)}…).`)
 }
 
