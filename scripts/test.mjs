@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: type check, build (the e2e tests and the crash test run the built output), then
+// `npm test`: type checks, lint, import boundaries, format check, build (the e2e tests and the
+// crash test run the built output), then
 // every vitest project (unit + integration + crash, then end-to-end in Chromium).
 // Ends with one plain "N passed, N failed" line for CI.
 import { spawnSync } from 'node:child_process'
@@ -37,8 +38,16 @@ function countVitest(file) {
   return t.failures
 }
 
+const BOUNDARY_RULES = ['style/noRestrictedImports', 'suspicious/noImportCycles']
 const steps = [
-  ['Type check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
+  // Three programs, so the main process cannot use the DOM and the renderer cannot use Node.
+  ['Type check: main process (Node types, the real electron.d.ts)', bin('tsc'), ['-p', 'tsconfig.main.json']],
+  ['Type check: renderer (DOM types)', bin('tsc'), ['-p', 'tsconfig.renderer.json']],
+  ['Type check: tests, scripts and build configs', bin('tsc'), ['-p', 'tsconfig.tooling.json']],
+  ['Electron types are those of the pinned version (vendor/electron)', process.execPath, ['scripts/electron-types.mjs', '--check']],
+  ['Lint (Biome)', bin('biome'), ['lint', '--error-on-warnings', ...BOUNDARY_RULES.map((r) => `--skip=${r}`), '.']],
+  ['Import boundaries and cycles (Biome; docs/architecture.md, Rules)', bin('biome'), ['lint', '--error-on-warnings', ...BOUNDARY_RULES.map((r) => `--only=${r}`), '.']],
+  ['Format check (Biome; fix with `npm run format`)', bin('biome'), ['format', '.']],
   ['Build (electron-vite)', bin('electron-vite'), ['build']]
 ]
 for (const [label, cmd, args] of steps) {

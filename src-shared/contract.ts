@@ -373,7 +373,7 @@ export type ResultOf<C extends Channel> = NonNullable<Contract[C]['result']>
 export const CHANNELS = Object.keys(contract) as Channel[]
 
 export function isChannel(name: string): name is Channel {
-  return Object.prototype.hasOwnProperty.call(contract, name)
+  return Object.hasOwn(contract, name)
 }
 
 /** The largest request body `name` accepts; unknown names get the default (and then UNKNOWN_CHANNEL). */

@@ -77,7 +77,7 @@ export function formatSize(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return EMPTY
   const units = ['bytes', 'KB', 'MB', 'GB', 'TB']
   let unit = 0
-  let scaled = Math.round(bytes)
+  const scaled = Math.round(bytes)
   let divisor = 1
   while (unit < units.length - 1 && scaled >= 1024 * divisor) {
     divisor *= 1024

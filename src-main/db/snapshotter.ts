@@ -80,7 +80,8 @@ export class SnapshotWorker {
   private readonly waiting = new Map<number, { worker: Worker; resolve: (d: SnapshotDone) => void; reject: (e: Error) => void }>()
 
   begin(job: SnapshotJob): SnapshotRun {
-    const worker = (this.worker ??= this.start())
+    this.worker ??= this.start()
+    const worker = this.worker
     const id = this.nextId++
     const post = (m: SnapshotMessage, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer)
     worker.ref() // a job in flight keeps the process alive; an idle worker does not

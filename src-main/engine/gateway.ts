@@ -134,7 +134,7 @@ export class TestGateway implements PaymentGateway {
   async capture(req: { reference: string; gatewayRef: string; amountMinor: number }): Promise<GatewayOutcome> {
     const auth = this.byGatewayRef(req.gatewayRef)
     let outcome: GatewayOutcome
-    if (!auth || auth.kind !== 'authorization' || auth.outcome.status !== 'approved') outcome = { status: 'declined', reason: 'Unknown authorization.' }
+    if (auth?.kind !== 'authorization' || auth.outcome.status !== 'approved') outcome = { status: 'declined', reason: 'Unknown authorization.' }
     else if (auth.captured) outcome = { status: 'declined', reason: 'This authorization was already captured.' }
     else if (auth.voided) outcome = { status: 'declined', reason: 'This authorization was voided.' }
     else if ((auth.outcome.expiresAt ?? '') <= new Date(this.now()).toISOString()) outcome = { status: 'declined', reason: 'This authorization has expired.' }
@@ -150,7 +150,7 @@ export class TestGateway implements PaymentGateway {
   async void(req: { reference: string; gatewayRef: string }): Promise<GatewayOutcome> {
     const auth = this.byGatewayRef(req.gatewayRef)
     let outcome: GatewayOutcome
-    if (!auth || auth.kind !== 'authorization' || auth.outcome.status !== 'approved') outcome = { status: 'declined', reason: 'Unknown authorization.' }
+    if (auth?.kind !== 'authorization' || auth.outcome.status !== 'approved') outcome = { status: 'declined', reason: 'Unknown authorization.' }
     else if (auth.captured) outcome = { status: 'declined', reason: 'A captured authorization cannot be voided.' }
     else if ((auth.outcome.expiresAt ?? '') <= new Date(this.now()).toISOString()) outcome = { status: 'declined', reason: 'This authorization has expired.' }
     else {

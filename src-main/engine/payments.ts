@@ -203,7 +203,7 @@ export async function reconcileCardPayments(d: CardDeps): Promise<{ settled: num
       continue
     }
     d.engine.change(d.actor, (w) => {
-      if (!outcome || outcome.status !== 'approved') {
+      if (outcome?.status !== 'approved') {
         const why = !outcome ? 'The request never reached the card processor.' : outcome.status === 'declined' ? outcome.reason : outcome.message
         w.run("UPDATE card_transactions SET state = 'failed', failure = ?, updated_at = ? WHERE id = ?", [why, w.at, row.id])
         settleAttempt(w, { cardTransactionId: row.id }, outcome?.status === 'error' ? 'error' : 'declined', { reason: why })

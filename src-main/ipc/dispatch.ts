@@ -87,7 +87,7 @@ function inputBytes(input: unknown, limit: number): number {
         } else {
           for (const key in v) {
             if (total > limit) break
-            if (!Object.prototype.hasOwnProperty.call(v, key)) continue
+            if (!Object.hasOwn(v, key)) continue
             total += Buffer.byteLength(key, 'utf8') + 4
             visit((v as Record<string, unknown>)[key])
           }

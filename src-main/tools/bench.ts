@@ -134,7 +134,10 @@ function nativeWriter(db: NativeDatabase): DbWriter {
   const cache = new Map<string, NativeStatement>()
   const prepared = (sql: string) => {
     let st = cache.get(sql)
-    if (!st) cache.set(sql, (st = db.prepare(sql)))
+    if (!st) {
+      st = db.prepare(sql)
+      cache.set(sql, st)
+    }
     return st
   }
   // better-sqlite3 binds numbered parameters (?1, ?2) by name: pass them as { 1: .., 2: .. }.
@@ -472,7 +475,7 @@ async function childSnapshot(dataDir: string, mode: ChildSnapshotReport['mode'])
     engine.change(FIRST_ADMIN_ACTOR, (w) => recordPayment(w, w.at, ids[Math.floor(rand() * ids.length)]!, 100 + Math.floor(rand() * 50_000), (rec) => w.audit(rec)))
   let commits = 0
   /** Serve requests until `work` settles; returns the longest gap between turns. */
-  const serveDuring = async (work: () => Promise<unknown> | void): Promise<{ maxGapMs: number; ms: number }> => {
+  const serveDuring = async (work: () => unknown): Promise<{ maxGapMs: number; ms: number }> => {
     let settled = false
     let maxGap = 0
     const t0 = process.hrtime.bigint()

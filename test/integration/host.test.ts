@@ -93,8 +93,8 @@ describe('loopback host', () => {
     const bad = await request(port, { path: '/ipc/app.status', body: '{nope', headers: { authorization: `Bearer ${host.token}` } })
     expect(bad.status).toBe(400)
     expect(JSON.parse(bad.body).error.message).toMatch(/not valid JSON/)
-    const escape = await request(port, { path: '/..%2fpackage.json', method: 'GET' })
-    expect(escape.status).toBe(404)
+    const traversal = await request(port, { path: '/..%2fpackage.json', method: 'GET' })
+    expect(traversal.status).toBe(404)
     await host.close()
   })
 

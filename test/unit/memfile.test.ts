@@ -50,7 +50,9 @@ describe('the database file in a buffer we own', () => {
     // The pages are handed out two at a time while changes go on, touching pages not handed out yet.
     let round = 0
     for (let chunk = live.nextChunk(snapshot, 2); chunk; chunk = live.nextChunk(snapshot, 2)) {
-      chunk.pages.forEach((p, i) => Buffer.from(chunk!.data.buffer, i * snapshot.pageSize, snapshot.pageSize).copy(rebuilt, p * snapshot.pageSize))
+      chunk.pages.forEach((p, i) => {
+        Buffer.from(chunk!.data.buffer, i * snapshot.pageSize, snapshot.pageSize).copy(rebuilt, p * snapshot.pageSize)
+      })
       db.run('UPDATE t SET note = ? WHERE id % 7 = ?', [`meanwhile ${round}`, round % 7])
       db.run('INSERT INTO t (note) VALUES (?)', [`meanwhile ${round++} `.repeat(40)])
     }
@@ -61,7 +63,9 @@ describe('the database file in a buffer we own', () => {
     const rebuiltNext = Buffer.alloc(next.size)
     atBegin.copy(rebuiltNext, 0, 0, Math.min(next.size, atBegin.length))
     for (let chunk = live.nextChunk(next, 1000); chunk; chunk = live.nextChunk(next, 1000)) {
-      chunk.pages.forEach((p, i) => Buffer.from(chunk!.data.buffer, i * next.pageSize, next.pageSize).copy(rebuiltNext, p * next.pageSize))
+      chunk.pages.forEach((p, i) => {
+        Buffer.from(chunk!.data.buffer, i * next.pageSize, next.pageSize).copy(rebuiltNext, p * next.pageSize)
+      })
     }
     expect(rebuiltNext.equals(Buffer.from(live.current(db)!))).toBe(true)
     db.close()

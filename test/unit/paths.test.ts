@@ -77,7 +77,11 @@ describe('locateSqlWasm', () => {
 
   it('uses the given existence check', () => {
     const seen: string[] = []
-    const found = locateSqlWasm({ resourcesPath: '/res', exists: (f) => (seen.push(f), true) })
+    const exists = (f: string) => {
+      seen.push(f)
+      return true
+    }
+    const found = locateSqlWasm({ resourcesPath: '/res', exists })
     expect(found).toBe(join('/res', 'sql-wasm.wasm'))
     expect(seen).toEqual([join('/res', 'sql-wasm.wasm')])
   })

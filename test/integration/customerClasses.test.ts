@@ -1,0 +1,119 @@
+/**
+ * Customer classes (src-main/engine/customerClasses.ts) through their channels: creating one,
+ * refusing a duplicate name, a weekday beyond Sunday and a currency the class's customers do not
+ * use, auditing each changed field with the number of customers it affects, and listing by name.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { InputOf } from '../../src-shared/contract'
+import { openTestDesk, type TestDesk } from '../support/desk'
+
+let desk: TestDesk
+beforeAll(async () => {
+  desk = await openTestDesk()
+})
+afterAll(async () => {
+  await desk.close()
+})
+
+const CLASS: InputOf<'classes.create'> = {
+  name: 'Residential',
+  currency: null,
+  billingPeriod: 'monthly',
+  billingDay: 1,
+  dueDays: 14,
+  suspendOnOverdue: false,
+  suspensionGraceDays: 0,
+  reactivationDays: 30,
+  taxRatePpm: 0,
+  invoicePrefix: 'RES-'
+}
+
+const classAudit = () =>
+  desk.app.core.engine.read((r) =>
+    r.all<{ kind: string; field: string | null; from_value: string | null; to_value: string | null; description: string }>(
+      "SELECT kind, field, from_value, to_value, description FROM audit_log WHERE kind LIKE 'class.%' ORDER BY id"
+    )
+  )
+
+describe('classes.create', () => {
+  it('creates a class with no customers yet and audits it', async () => {
+    const created = await desk.ok('classes.create', { ...CLASS, name: 'Business', currency: 'USD', billingPeriod: 'weekly', billingDay: 5 })
+    expect(created).toMatchObject({ name: 'Business', currency: 'USD', billingPeriod: 'weekly', billingDay: 5, customerCount: 0, suspendOnOverdue: false })
+    expect(classAudit().at(-1)).toMatchObject({ kind: 'class.create', description: 'Customer class "Business" created (USD, weekly).' })
+  })
+
+  it('refuses a name already taken, a weekday beyond 7 and a monthly day beyond 28, under the field, creating nothing', async () => {
+    await desk.ok('classes.create', { ...CLASS, name: 'Taken' })
+    const before = (await desk.ok('classes.list', {})).length
+    expect(await desk.call('classes.create', { ...CLASS, name: 'Taken' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', field: 'name', message: 'A customer class called "Taken" already exists.' }
+    })
+    expect(await desk.call('classes.create', { ...CLASS, name: 'Weekly', billingPeriod: 'weekly', billingDay: 8 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', field: 'billingDay', message: 'For weekly billing, choose a weekday from 1 (Monday) to 7 (Sunday).' }
+    })
+    expect(await desk.call('classes.create', { ...CLASS, name: 'Monthly', billingDay: 31 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', field: 'billingDay' }
+    })
+    expect(await desk.call('classes.create', { ...CLASS, name: 'Negative', dueDays: -3 })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'dueDays' } })
+    expect(await desk.ok('classes.list', {})).toHaveLength(before)
+  })
+})
+
+describe('classes.update', () => {
+  it('audits each changed field, saying how many customers it affects; an unchanged save writes nothing', async () => {
+    const k = await desk.ok('classes.create', { ...CLASS, name: 'Prepaid cards' })
+    for (const customerId of ['pc-1', 'pc-2']) {
+      await desk.ok('customers.create', { customerId, companyName: '', balanceControl: 'prepaid', currency: 'EUR', classId: k.id, creditLimit: null })
+    }
+    const auditBefore = classAudit().length
+    const updated = await desk.ok('classes.update', { ...CLASS, id: k.id, name: 'Prepaid cards', dueDays: 30, suspendOnOverdue: true })
+    expect(updated).toMatchObject({ dueDays: 30, suspendOnOverdue: true, customerCount: 2 })
+    expect(classAudit().slice(auditBefore)).toEqual([
+      {
+        kind: 'class.change',
+        field: 'due_days',
+        from_value: '14',
+        to_value: '30',
+        description: 'Customer class "Prepaid cards": invoice due days changed from "14" to "30". Affects 2 customer(s).'
+      },
+      {
+        kind: 'class.change',
+        field: 'suspend_on_overdue',
+        from_value: 'off',
+        to_value: 'on',
+        description: 'Customer class "Prepaid cards": suspension on overdue invoice changed from "off" to "on". Affects 2 customer(s).'
+      }
+    ])
+    await desk.ok('classes.update', { ...CLASS, id: k.id, name: 'Prepaid cards', dueDays: 30, suspendOnOverdue: true })
+    expect(classAudit()).toHaveLength(auditBefore + 2)
+  })
+
+  it('refuses to limit a class to a currency some of its customers are not billed in', async () => {
+    const k = await desk.ok('classes.create', { ...CLASS, name: 'Mixed currencies' })
+    await desk.ok('customers.create', { customerId: 'mixed-eur', companyName: '', balanceControl: 'prepaid', currency: 'EUR', classId: k.id, creditLimit: null })
+    expect(await desk.call('classes.update', { ...CLASS, id: k.id, name: 'Mixed currencies', currency: 'USD' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', field: 'currency', message: '1 customer(s) of this class are billed in another currency, so the class cannot be limited to USD.' }
+    })
+    expect((await desk.ok('classes.list', {})).find((c) => c.id === k.id)?.currency).toBeNull()
+    // The currency its customers do use is fine.
+    expect((await desk.ok('classes.update', { ...CLASS, id: k.id, name: 'Mixed currencies', currency: 'EUR' })).currency).toBe('EUR')
+  })
+
+  it('refuses a class that does not exist, naming the id', async () => {
+    expect(await desk.call('classes.update', { ...CLASS, id: 999_999 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'id' } })
+  })
+})
+
+it('classes.list is sorted by name whatever the case, with each class counting its customers', async () => {
+  await desk.ok('classes.create', { ...CLASS, name: 'aardvark' })
+  await desk.ok('classes.create', { ...CLASS, name: 'Zebra' })
+  const names = (await desk.ok('classes.list', {})).map((c) => c.name)
+  expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())))
+  expect(names[0]).toBe('aardvark')
+  expect(names.at(-1)).toBe('Zebra')
+  expect((await desk.ok('classes.list', {})).find((c) => c.name === 'Prepaid cards')?.customerCount).toBe(2)
+})
