@@ -126,12 +126,14 @@ export function createDispatcher<Ctx>(env: DispatchEnv<Ctx>): Dispatcher {
         // Before parsing: a request over the limit costs nothing more than measuring it.
         const limit = bodyLimitOf(channel)
         if ((caller.bodyBytes ?? inputBytes(input, limit)) > limit) throw tooLargeError(channel)
-        const parsed = contract[channel].input.safeParse(input ?? {})
-        if (!parsed.success) throw validationError(parsed.error)
+        // The role before the input: a caller who may not use the channel learns nothing about
+        // what it would accept.
         const operator = env.operator(caller)
         if (!contract[channel].roles.includes(operator.role)) {
           throw new AppError('FORBIDDEN', `The ${operator.role} role may not use "${channel}".`)
         }
+        const parsed = contract[channel].input.safeParse(input ?? {})
+        if (!parsed.success) throw validationError(parsed.error)
         const open = OPEN_IN_PHASE[env.phase()]
         if (open !== 'all' && !open.has(channel)) {
           throw env.phase() === 'setup'
