@@ -118,7 +118,12 @@ export class Journal {
   firstSeq: number | null = null
   lastSeq: number | null = null
 
-  private constructor(readonly path: string, fd: number, size: number, allocated: number) {
+  private constructor(
+    readonly path: string,
+    fd: number,
+    size: number,
+    allocated: number
+  ) {
     this.fd = fd
     this.size = size
     this.allocated = allocated

@@ -60,7 +60,10 @@ function readSnapshotCheck(file: string): SnapshotCheck | null {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SnapshotCheck>
     if (typeof parsed.size !== 'number' || typeof parsed.crc32 !== 'number') return null
     const prev = parsed.previous
-    const optional = (c: Partial<SnapshotCheck>) => ({ ...(typeof c.seq === 'number' ? { seq: c.seq } : {}), ...(typeof c.lineage === 'string' ? { lineage: c.lineage } : {}) })
+    const optional = (c: Partial<SnapshotCheck>) => ({
+      ...(typeof c.seq === 'number' ? { seq: c.seq } : {}),
+      ...(typeof c.lineage === 'string' ? { lineage: c.lineage } : {})
+    })
     const previous = prev && typeof prev.size === 'number' && typeof prev.crc32 === 'number' ? { size: prev.size, crc32: prev.crc32, ...optional(prev) } : null
     return { size: parsed.size, crc32: parsed.crc32, ...optional(parsed), previous }
   } catch {

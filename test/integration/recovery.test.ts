@@ -108,7 +108,10 @@ describe('the check record and a crash during a snapshot', () => {
       const open = () => DurableStore.open({ dataDir: dir, sql, now: () => T0, log: () => {} })
       const add = (s: DurableStore, name: string) =>
         s.transaction((w) =>
-          w.insert(`INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`, [name, name])
+          w.insert(`INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`, [
+            name,
+            name
+          ])
         )
       const s = open()
       add(s, 'first')
@@ -131,7 +134,10 @@ describe('the check record and a crash during a snapshot', () => {
         truncate.mockRestore()
       }
       const again = open()
-      expect(again.read((r) => r.all<{ customer_id: string }>('SELECT customer_id FROM customers ORDER BY id')).map((c) => c.customer_id), step).toEqual(['first', 'second'])
+      expect(
+        again.read((r) => r.all<{ customer_id: string }>('SELECT customer_id FROM customers ORDER BY id')).map((c) => c.customer_id),
+        step
+      ).toEqual(['first', 'second'])
       again.close()
     }
   })
@@ -201,7 +207,10 @@ describe('recovery from the newest backup', () => {
   async function expectAll(r: Awaited<ReturnType<typeof desk>>, made: { customerId: number; xdrId: number }[], balances: Map<number, number>) {
     for (const m of made) {
       const txs = await r.ok('ledger.transactions', { customerId: m.customerId })
-      expect(txs.some((t) => t.xdrId === m.xdrId), `payment ${m.xdrId}`).toBe(true)
+      expect(
+        txs.some((t) => t.xdrId === m.xdrId),
+        `payment ${m.xdrId}`
+      ).toBe(true)
     }
     for (const [id, balance] of balances) expect((await r.ok('customers.get', { id })).balanceMinor).toBe(balance)
     expect((await r.ok('audit.verify', {})).ok).toBe(true)
@@ -294,7 +303,10 @@ describe('recovery from the newest backup', () => {
     await expectAll(r, made, balances)
     for (const u of undone) {
       const txs = await r.ok('ledger.transactions', { customerId: u.customerId })
-      expect(txs.some((t) => t.xdrId === u.xdrId && !made.some((m) => m.xdrId === t.xdrId)), `undone payment ${u.xdrId} came back`).toBe(false)
+      expect(
+        txs.some((t) => t.xdrId === u.xdrId && !made.some((m) => m.xdrId === t.xdrId)),
+        `undone payment ${u.xdrId} came back`
+      ).toBe(false)
     }
     await r.app.close()
   })
@@ -302,7 +314,8 @@ describe('recovery from the newest backup', () => {
   it('keeps archived journal records from the newest backup on, and nothing older', async () => {
     const dir = tmpDataDir()
     const archive = path.join(dir, ARCHIVE_DIR)
-    const segments = () => (fs.existsSync(archive) ? fs.readdirSync(archive) : []).map((f) => /-(\d+)-(\d+)\.log$/.exec(f)!).map((m) => ({ first: Number(m[1]), last: Number(m[2]) }))
+    const segments = () =>
+      (fs.existsSync(archive) ? fs.readdirSync(archive) : []).map((f) => /-(\d+)-(\d+)\.log$/.exec(f)!).map((m) => ({ first: Number(m[1]), last: Number(m[2]) }))
     const d = await desk(dir)
     await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
     await d.app.core.dailyBackup()
