@@ -9,7 +9,8 @@ import { getClass } from './customerClasses'
 import type { CustomerIndex, CustomerQuery } from './customerIndex'
 import { STATUS_LABEL } from '../../src-shared/labels'
 import { editRefusal } from '../../src-shared/statusRules'
-import { allowedActions, recordStatusChange } from './lifecycle'
+import { recordStatusChange } from './lifecycle'
+import { allowedActions } from './lifecycleRules'
 import type { Work } from './unitOfWork'
 
 /** Defaults when a customer has no class and no override. */
