@@ -1,11 +1,12 @@
 import type { ParsedInputOf } from '../../src-shared/contract'
-import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult, BalanceControl, CustomerStatus } from '../../src-shared/domain'
+import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { localDate } from '../../src-shared/format'
 import { currency, formatMoney, parseAmountExact } from '../../src-shared/money'
 import { checkPaymentCeiling, operationRefusal } from '../../src-shared/statusRules'
 import type { DbReader } from '../db/store'
 import { describeAmountChange } from './audit'
+import type { StoredCustomer } from './customers'
 import { luhnValid } from './gateway'
 import { postToLedger } from './ledger'
 import { maxOperationMinor } from './settings'
@@ -47,17 +48,10 @@ export interface CardTarget {
   refundableMinor: number
 }
 
-interface CustomerMoney {
-  id: number
-  customer_id: string
-  company_name: string
-  balance_control: BalanceControl
-  currency: string
-  balance_minor: number
-  unallocated_minor: number
-  credit_limit_minor: number | null
-  status: CustomerStatus
-}
+type CustomerMoney = Pick<
+  StoredCustomer,
+  'id' | 'customer_id' | 'company_name' | 'balance_control' | 'currency' | 'balance_minor' | 'unallocated_minor' | 'credit_limit_minor' | 'status'
+>
 
 export interface Plan {
   impact: AdjustmentImpact

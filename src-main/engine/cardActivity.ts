@@ -8,6 +8,7 @@ import type { CardActivity, CardAttemptOutcome, CardLabel, CardOperation } from 
 import { AppError } from '../../src-shared/errors'
 import { formatMoney } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
+import type { StoredCustomer } from './customers'
 import type { Work } from './unitOfWork'
 
 /** How many attempts the customer page lists (newest first). */
@@ -16,7 +17,7 @@ const ATTEMPTS_SHOWN = 50
 const card = (brand: string | null, last4: string | null): CardLabel | null => (brand && last4 ? { brand, last4 } : null)
 
 export function cardActivity(r: DbReader, customerId: number, nowIso: string): CardActivity {
-  const c = r.get<{ currency: string }>('SELECT currency FROM customers WHERE id = ?', [customerId])
+  const c = r.get<Pick<StoredCustomer, 'currency'>>('SELECT currency FROM customers WHERE id = ?', [customerId])
   if (!c) throw new AppError('NOT_FOUND', `Customer ${customerId} does not exist.`, 'customerId')
 
   type TxRow = { gateway_ref: string; amount_minor: number; captured_minor: number; refunded_minor: number; created_at: string; card_brand: string | null; card_last4: string | null; expires_at: string; kind: string }

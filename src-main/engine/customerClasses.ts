@@ -5,7 +5,8 @@ import type { DbReader } from '../db/store'
 import { describeValueChange } from './audit'
 import type { Work } from './unitOfWork'
 
-interface ClassRow {
+/** A row of customer_classes. */
+export interface StoredClass {
   id: number
   name: string
   currency: string | null
@@ -17,8 +18,10 @@ interface ClassRow {
   reactivation_days: number
   tax_rate_ppm: number
   invoice_prefix: string
-  customer_count: number
 }
+
+/** A class as listed: its row and how many customers it has. */
+type ClassRow = StoredClass & { customer_count: number }
 
 const SELECT_CLASSES = `SELECT k.*, (SELECT count(*) FROM customers c WHERE c.class_id = k.id) AS customer_count FROM customer_classes k`
 

@@ -5,7 +5,8 @@ import { AppError } from '../../src-shared/errors'
 import { CURRENCY_CODES, parseAmount } from '../../src-shared/money'
 import { IMPORT_COLUMN_FIELDS, IMPORT_COLUMNS, REQUIRED_IMPORT_COLUMNS, type ImportColumn } from '../../src-shared/importColumns'
 import type { DbReader } from '../db/store'
-import { createCustomer } from './customers'
+import { createCustomer } from './customerEdit'
+import type { StoredCustomer } from './customers'
 import type { Work } from './unitOfWork'
 
 /**
@@ -153,7 +154,7 @@ function validateRow(r: DbReader, row: CsvRow, width: number, index: Map<ImportC
     if (earlier !== undefined) problem('customer_id', `Customer ID "${customerId}" already appears on line ${earlier} of this file.`)
     else {
       seen.set(key, line)
-      const taken = r.get<{ customer_id: string }>('SELECT customer_id FROM customers WHERE customer_id = ?', [customerId])
+      const taken = r.get<Pick<StoredCustomer, 'customer_id'>>('SELECT customer_id FROM customers WHERE customer_id = ?', [customerId])
       if (taken) problem('customer_id', `Customer ID "${customerId}" is already used by an existing customer ("${taken.customer_id}"). Customer IDs are unique regardless of case.`)
     }
   }

@@ -2,6 +2,9 @@ import type { BalanceControl, CustomerFilters, CustomerRow, CustomerSortKey, Cus
 import { compareAmounts, currency } from '../../src-shared/money'
 import type { Value } from '../db/access'
 import type { DbReader } from '../db/store'
+import type { StoredClass } from './customerClasses'
+import type { StoredCustomer } from './customers'
+import { numberOf } from './sql'
 import type { ChangeReport } from './unitOfWork'
 
 /**
@@ -27,24 +30,24 @@ interface Entry extends CustomerRow {
   exponent: number
 }
 
-interface LoadedRow {
-  id: number
-  customer_id: string
-  company_name: string
-  balance_control: BalanceControl
-  currency: string
-  balance_minor: number
-  unallocated_minor: number
-  credit_limit_minor: number | null
-  status: CustomerStatus
-  class_id: number | null
-  class_name: string | null
-  phone: string
-  first_name: string
-  last_name: string
-  accounts: string | null
-  row_version: number
-}
+/** The columns of LOAD_*_SQL: the customer's, its class's name and its account IDs. */
+type LoadedRow = Pick<
+  StoredCustomer,
+  | 'id'
+  | 'customer_id'
+  | 'company_name'
+  | 'balance_control'
+  | 'currency'
+  | 'balance_minor'
+  | 'unallocated_minor'
+  | 'credit_limit_minor'
+  | 'status'
+  | 'class_id'
+  | 'phone'
+  | 'first_name'
+  | 'last_name'
+  | 'row_version'
+> & { class_name: StoredClass['name'] | null; accounts: string | null }
 
 export interface CustomerQuery {
   search: string
@@ -140,7 +143,7 @@ export class CustomerIndex {
       // A new class is on no row yet; a renamed one is on every row of its class: start over.
       if (this.seenVersion >= 0 && this.classNamesDiffer(r)) this.reset()
     }
-    const newest = r.get<{ v: number | null }>('SELECT max(row_version) AS v FROM customers')?.v ?? 0
+    const newest = numberOf(r, 'SELECT max(row_version) FROM customers') ?? 0
     if (newest === this.seenVersion) return
     const changed: Entry[] = []
     const rows = this.seenVersion < 0 ? r.values(LOAD_ALL_SQL) : r.values(LOAD_CHANGED_SQL, [this.seenVersion])

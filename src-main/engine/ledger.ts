@@ -2,6 +2,7 @@ import type { LedgerCheckResult, LedgerTransaction } from '../../src-shared/doma
 import { AppError } from '../../src-shared/errors'
 import { formatMoney } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
+import { countCustomers, type StoredCustomer } from './customers'
 import type { Work } from './unitOfWork'
 
 /**
@@ -40,7 +41,7 @@ export function recordableSum(before: number, change: number, currencyCode: stri
 
 /** Append a record and move the customer's balance and unallocated payments with it. */
 export function postToLedger(w: Work, e: LedgerEntry): { xdrId: number; balanceMinor: number; unallocatedMinor: number } {
-  const c = w.get<{ balance_minor: number; unallocated_minor: number; currency: string }>('SELECT balance_minor, unallocated_minor, currency FROM customers WHERE id = ?', [
+  const c = w.get<Pick<StoredCustomer, 'balance_minor' | 'unallocated_minor' | 'currency'>>('SELECT balance_minor, unallocated_minor, currency FROM customers WHERE id = ?', [
     e.customerId
   ])
   if (!c) throw new AppError('NOT_FOUND', `Customer ${e.customerId} does not exist.`, 'customerId')
@@ -58,7 +59,7 @@ export function postToLedger(w: Work, e: LedgerEntry): { xdrId: number; balanceM
 
 /** Recompute every balance and unallocated amount from the ledger and report any difference. */
 export function checkLedger(r: DbReader): LedgerCheckResult {
-  const rows = r.all<{ id: number; customer_id: string; currency: string; balance_minor: number; unallocated_minor: number; ledger_balance: number; ledger_unallocated: number }>(
+  const rows = r.all<Pick<StoredCustomer, 'id' | 'customer_id' | 'currency' | 'balance_minor' | 'unallocated_minor'> & { ledger_balance: number; ledger_unallocated: number }>(
     `SELECT c.id, c.customer_id, c.currency, c.balance_minor, c.unallocated_minor,
        coalesce(x.balance, 0) AS ledger_balance, coalesce(x.unallocated, 0) AS ledger_unallocated
      FROM customers c LEFT JOIN (
@@ -67,7 +68,7 @@ export function checkLedger(r: DbReader): LedgerCheckResult {
      WHERE c.balance_minor <> coalesce(x.balance, 0) OR c.unallocated_minor <> coalesce(x.unallocated, 0)
      ORDER BY c.id`
   )
-  const checked = r.get<{ n: number }>('SELECT count(*) AS n FROM customers')!.n
+  const checked = countCustomers(r)
   return {
     ok: rows.length === 0,
     customersChecked: checked,

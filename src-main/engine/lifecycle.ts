@@ -1,9 +1,12 @@
 import { STATUS_LABEL } from '../../src-shared/labels'
 import type { ParsedInputOf } from '../../src-shared/contract'
-import type { CustomerStatus } from '../../src-shared/domain'
+import type { CustomerStatus, StatusHistoryEntry } from '../../src-shared/domain'
+import type { DbReader } from '../db/store'
 import { AppError } from '../../src-shared/errors'
 import { formatDateTime, formatLastDay, localDate } from '../../src-shared/format'
 import { describeValueChange } from './audit'
+import type { StoredClass } from './customerClasses'
+import type { StoredCustomer } from './customers'
 import { addLocalDays, checkedDate, endOfLocalDay } from './calendar'
 import { DEFAULT_REACTIVATION_DAYS, effectiveStatus, refusalReason, type LifecycleColumns, type LifecycleState } from './lifecycleRules'
 import type { Work } from './unitOfWork'
@@ -20,20 +23,21 @@ const liftLastDay = formatLastDay
 // ---------------------------------------------------------------------------------------------
 // Writing a change: columns, effective status, history and audit — one commit (the caller's).
 
-export interface StoredLifecycle {
-  id: number
-  customer_id: string
-  status: CustomerStatus
-  created_at: string
-  lifecycle: LifecycleState['lifecycle']
-  blocked: number
-  suspended: number
-  suspension_lifted_until: string | null
-  provisionally_terminated_at: string | null
-  reactivation_deadline: string | null
-  terminated_at: string | null
-  reactivation_days: number | null
-}
+/** The customer's life-cycle columns and its class's reactivation period (null: no class). */
+export type StoredLifecycle = Pick<
+  StoredCustomer,
+  | 'id'
+  | 'customer_id'
+  | 'status'
+  | 'created_at'
+  | 'lifecycle'
+  | 'blocked'
+  | 'suspended'
+  | 'suspension_lifted_until'
+  | 'provisionally_terminated_at'
+  | 'reactivation_deadline'
+  | 'terminated_at'
+> & { reactivation_days: StoredClass['reactivation_days'] | null }
 
 interface LoadedCustomer extends LifecycleColumns {
   id: number
@@ -265,4 +269,32 @@ export function applyOverdueSuspension(w: Work, customerRowId: number, suspended
   if (c.lifecycle === 'permanently-terminated') return false
   const next: LifecycleColumns = { ...pickColumns(c), suspended, suspensionLiftedUntil: suspended ? c.suspensionLiftedUntil : null }
   return applyColumns(w, c, next, note)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status history (this module writes it).
+
+/** A row of customer_status_history. */
+export interface StoredStatusChange {
+  id: number
+  customer_id: number
+  at: string
+  from_status: CustomerStatus | null
+  to_status: CustomerStatus
+  note: string
+  operator_name: string
+}
+
+export function toStatusHistoryEntry(h: Pick<StoredStatusChange, 'at' | 'from_status' | 'to_status' | 'note' | 'operator_name'>): StatusHistoryEntry {
+  return { at: h.at, fromStatus: h.from_status, toStatus: h.to_status, note: h.note, operatorName: h.operator_name }
+}
+
+/** A customer's status changes, newest first. */
+export function statusHistoryOf(r: DbReader, customerRowId: number): StatusHistoryEntry[] {
+  return r
+    .all<Pick<StoredStatusChange, 'at' | 'from_status' | 'to_status' | 'note' | 'operator_name'>>(
+      'SELECT at, from_status, to_status, note, operator_name FROM customer_status_history WHERE customer_id = ? ORDER BY id DESC',
+      [customerRowId]
+    )
+    .map(toStatusHistoryEntry)
 }

@@ -5,6 +5,7 @@ import { formatMinor, formatMoney } from '../../src-shared/money'
 import { planAdjustment, recordAdjustment, repeatedResult, type Plan } from './adjustments'
 import type { Actor } from './audit'
 import type { DbReader } from '../db/store'
+import type { StoredCustomer } from './customers'
 import { auditRefusedAttempt, operationOf, recordAttemptSent, settleAttempt, type AttemptStart } from './cardActivity'
 import { cardBrand, type GatewayOutcome, type PaymentGateway } from './gateway'
 import type { Engine, Work } from './unitOfWork'
@@ -212,7 +213,7 @@ export async function reconcileCardPayments(d: CardDeps): Promise<{ settled: num
       }
       const parent = row.parent_id === null ? null : w.get<{ gateway_ref: string; kind: string }>('SELECT gateway_ref, kind FROM card_transactions WHERE id = ?', [row.parent_id])
       const operation = operationOf(row.kind, parent?.kind ?? null)
-      const currency = w.get<{ currency: string }>('SELECT currency FROM customers WHERE id = ?', [row.customer_id])!.currency
+      const currency = w.get<Pick<StoredCustomer, 'currency'>>('SELECT currency FROM customers WHERE id = ?', [row.customer_id])!.currency
       const plan = planAdjustment(
         w,
         {
