@@ -21,7 +21,8 @@ export interface Actor {
 
 export const GENESIS_HASH = '0'.repeat(64)
 
-interface StoredAudit {
+/** A row of audit_log (append-only; each hash covers the entry and its predecessor's hash). */
+export interface StoredAudit {
   id: number
   at: string
   operator_id: number
@@ -58,7 +59,7 @@ function hashEntry(e: Omit<StoredAudit, 'hash'>): string {
 
 /** Append one entry, chained to its predecessor. Called only inside a unit of work. */
 export function appendAudit(w: DbWriter, at: string, actor: Actor, rec: AuditRecord): number {
-  const last = w.get<{ id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1')
+  const last = w.get<Pick<StoredAudit, 'id' | 'hash'>>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1')
   const entry: Omit<StoredAudit, 'hash'> = {
     id: (last?.id ?? 0) + 1,
     at,

@@ -3,6 +3,7 @@ import type { CustomerClass } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import type { DbReader } from '../db/store'
 import { describeValueChange } from './audit'
+import { numberOf } from './sql'
 import type { Work } from './unitOfWork'
 
 /** A row of customer_classes. */
@@ -55,13 +56,13 @@ export function getClass(r: DbReader, id: number, field = 'classId'): CustomerCl
 type ClassInput = ParsedInputOf<'classes.create'>
 
 function checkClass(r: DbReader, input: ClassInput, id: number | null): void {
-  const clash = r.get<{ id: number }>('SELECT id FROM customer_classes WHERE name = ? AND id IS NOT ?', [input.name, id])
+  const clash = r.get<Pick<StoredClass, 'id'>>('SELECT id FROM customer_classes WHERE name = ? AND id IS NOT ?', [input.name, id])
   if (clash) throw new AppError('CONFLICT', `A customer class called "${input.name}" already exists.`, 'name')
   if (input.billingPeriod === 'weekly' && input.billingDay > 7) {
     throw new AppError('VALIDATION', 'For weekly billing, choose a weekday from 1 (Monday) to 7 (Sunday).', 'billingDay')
   }
   if (id !== null && input.currency !== null) {
-    const other = r.get<{ n: number }>('SELECT count(*) AS n FROM customers WHERE class_id = ? AND currency <> ?', [id, input.currency])!.n
+    const other = (numberOf(r, 'SELECT count(*) FROM customers WHERE class_id = ? AND currency <> ?', [id, input.currency]) ?? 0)
     if (other > 0) {
       throw new AppError('VALIDATION', `${other} customer(s) of this class are billed in another currency, so the class cannot be limited to ${input.currency}.`, 'currency')
     }

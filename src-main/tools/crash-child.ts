@@ -5,6 +5,7 @@
  *
  *   node out/main/crash-child.js --data-dir DIR --seed N
  */
+import type { StoredCustomer } from '../engine/customers'
 import { FIRST_ADMIN_ACTOR } from '../engine/operators'
 import { DataDirLock } from '../db/lock'
 import { loadSqlJs } from '../db/sqljs'
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
           `INSERT INTO xdrs (kind, customer_id, started_at, amount_minor, created_at) VALUES ('crash-test', ?, ?, ?, ?)`,
           [customer, w.at, amount, w.at]
         )
-        const before = w.get<{ b: number }>('SELECT balance_minor AS b FROM customers WHERE id = ?', [customer])!.b
+        const before = w.get<Pick<StoredCustomer, 'balance_minor'>>('SELECT balance_minor FROM customers WHERE id = ?', [customer])!.balance_minor
         w.run('UPDATE customers SET balance_minor = balance_minor + ? WHERE id = ?', [amount, customer])
         w.audit({ kind: 'crash-test', customerId: customer, from: String(before), to: String(before + amount), description: `Balance changed by ${amount}.`, source: { kind: 'crash test', id } })
         made.push(id)
