@@ -80,4 +80,15 @@ describe('read models follow the unit of work', () => {
     expect((await desk.ok('customers.list', {})).rows[0]?.className).toBe('Booths USD')
     expect((await desk.ok('customers.list', { search: 'smartcall', filters: { classId: k.id } })).rows.map((r) => r.className)).toEqual(['Booths USD'])
   })
+
+  it('lists what a restored backup holds, not what the list showed before the restore', async () => {
+    desk = await openTestDesk()
+    const base = { companyName: '', balanceControl: 'prepaid', currency: 'USD', classId: null, creditLimit: null } as const
+    await desk.ok('customers.create', { ...base, customerId: 'kept' })
+    const backup = await desk.ok('backup.create', {})
+    await desk.ok('customers.create', { ...base, customerId: 'after-backup' })
+    expect((await desk.ok('customers.list', {})).rows.map((r) => r.customerId)).toEqual(['after-backup', 'kept'])
+    await desk.ok('backup.restore', { source: { kind: 'backup', fileName: backup.fileName } })
+    expect((await desk.ok('customers.list', {})).rows.map((r) => r.customerId)).toEqual(['kept'])
+  })
 })
