@@ -69,7 +69,7 @@ function checkClass(r: DbReader, input: ClassInput, id: number | null): void {
   }
 }
 
-const COLUMNS: [keyof ClassInput, string, string][] = [
+const COLUMNS: [keyof ClassInput, Exclude<keyof StoredClass, 'id'>, string][] = [
   ['name', 'name', 'Name'],
   ['currency', 'currency', 'Currency'],
   ['billingPeriod', 'billing_period', 'Billing period'],
@@ -99,7 +99,7 @@ export function createClass(w: Work, input: ClassInput): CustomerClass {
 export function updateClass(w: Work, id: number, input: ClassInput): CustomerClass {
   const before = getClass(w, id, 'id')
   checkClass(w, input, id)
-  const stored = w.get<Record<string, string | number | null>>('SELECT * FROM customer_classes WHERE id = ?', [id])!
+  const stored = w.get<StoredClass>('SELECT * FROM customer_classes WHERE id = ?', [id])!
   for (const [key, column, label] of COLUMNS) {
     const next = sqlValue(input[key])
     if (stored[column] === next) continue
