@@ -64,7 +64,14 @@ export function cardActivity(r: DbReader, customerId: number, nowIso: string): C
     )
     .map((t) => {
       const charged = t.kind === 'payment' ? t.amount_minor : t.captured_minor
-      return { transactionId: t.gateway_ref, kind: t.kind === 'payment' ? ('payment' as const) : ('capture' as const), chargedMinor: charged, refundableMinor: charged - t.refunded_minor, at: t.created_at, card: card(t.card_brand, t.card_last4) }
+      return {
+        transactionId: t.gateway_ref,
+        kind: t.kind === 'payment' ? ('payment' as const) : ('capture' as const),
+        chargedMinor: charged,
+        refundableMinor: charged - t.refunded_minor,
+        at: t.created_at,
+        card: card(t.card_brand, t.card_last4)
+      }
     })
     .filter((p) => p.refundableMinor > 0)
 
@@ -92,7 +99,12 @@ export function cardActivity(r: DbReader, customerId: number, nowIso: string): C
     }))
 
   const attempts = r
-    .all<Pick<StoredCardAttempt, 'id' | 'created_at' | 'operation' | 'outcome' | 'reason' | 'card_brand' | 'card_last4' | 'amount_minor' | 'gateway_ref' | 'operation_key' | 'operator_name'>>(
+    .all<
+      Pick<
+        StoredCardAttempt,
+        'id' | 'created_at' | 'operation' | 'outcome' | 'reason' | 'card_brand' | 'card_last4' | 'amount_minor' | 'gateway_ref' | 'operation_key' | 'operator_name'
+      >
+    >(
       `SELECT id, created_at, operation, outcome, reason, card_brand, card_last4, amount_minor, gateway_ref, operation_key, operator_name
        FROM card_attempts WHERE customer_id = ? ORDER BY id DESC LIMIT ${ATTEMPTS_SHOWN}`,
       [customerId]
@@ -137,12 +149,30 @@ export function recordAttemptSent(w: Work, a: AttemptStart): number {
   return w.insert(
     `INSERT INTO card_attempts (customer_id, card_transaction_id, operation, outcome, card_brand, card_last4, amount_minor, currency, gateway_ref, operation_key, operator_id, operator_name, created_at)
      VALUES (?, ?, ?, 'sent', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [a.customerId, a.cardTransactionId, a.operation, a.card?.brand ?? null, a.card?.last4 ?? null, a.amountMinor, a.currency, a.gatewayRef, a.operationKey, w.actor.operatorId, w.actor.operatorName, w.at]
+    [
+      a.customerId,
+      a.cardTransactionId,
+      a.operation,
+      a.card?.brand ?? null,
+      a.card?.last4 ?? null,
+      a.amountMinor,
+      a.currency,
+      a.gatewayRef,
+      a.operationKey,
+      w.actor.operatorId,
+      w.actor.operatorName,
+      w.at
+    ]
   )
 }
 
 /** The processor's answer to an attempt (or reconciliation's): approved keeps the ID it gave. */
-export function settleAttempt(w: Work, where: { attemptId: number } | { cardTransactionId: number }, outcome: Exclude<CardAttemptOutcome, 'sent'>, detail: { reason?: string | null; gatewayRef?: string | null; card?: CardLabel | null } = {}): void {
+export function settleAttempt(
+  w: Work,
+  where: { attemptId: number } | { cardTransactionId: number },
+  outcome: Exclude<CardAttemptOutcome, 'sent'>,
+  detail: { reason?: string | null; gatewayRef?: string | null; card?: CardLabel | null } = {}
+): void {
   const [column, id] = 'attemptId' in where ? ['id', where.attemptId] : ['card_transaction_id', where.cardTransactionId]
   w.run(
     `UPDATE card_attempts SET outcome = ?, reason = ?, gateway_ref = coalesce(gateway_ref, ?), card_brand = coalesce(card_brand, ?), card_last4 = coalesce(card_last4, ?), settled_at = ?
@@ -168,7 +198,12 @@ const NOTHING_MOVED: Record<CardOperation, string> = {
 }
 
 /** The audit entry for an attempt the processor refused or could not process: nothing moved. */
-export function auditRefusedAttempt(w: Work, a: Pick<AttemptStart, 'customerId' | 'operation' | 'card' | 'amountMinor' | 'currency' | 'gatewayRef'>, outcome: 'declined' | 'error', reason: string): void {
+export function auditRefusedAttempt(
+  w: Work,
+  a: Pick<AttemptStart, 'customerId' | 'operation' | 'card' | 'amountMinor' | 'currency' | 'gatewayRef'>,
+  outcome: 'declined' | 'error',
+  reason: string
+): void {
   const cardText = a.card ? ` (${a.card.brand} •••• ${a.card.last4})` : ''
   w.audit({
     kind: outcome === 'declined' ? 'card.declined' : 'card.failed',

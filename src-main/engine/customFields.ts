@@ -77,6 +77,13 @@ export function saveCustomFields(w: Work, customerRowId: number, values: CustomF
     if (from === value) continue
     if (value === '') w.run('DELETE FROM customer_custom_values WHERE customer_id = ? AND field_id = ?', [customerRowId, fieldId])
     else w.run('INSERT OR REPLACE INTO customer_custom_values (customer_id, field_id, value) VALUES (?, ?, ?)', [customerRowId, fieldId, value])
-    w.audit({ kind: 'customer.change', customerId: customerRowId, field: `custom:${before.name}`, from, to: value, description: describeValueChange(before.name, from, value) })
+    w.audit({
+      kind: 'customer.change',
+      customerId: customerRowId,
+      field: `custom:${before.name}`,
+      from,
+      to: value,
+      description: describeValueChange(before.name, from, value)
+    })
   }
 }

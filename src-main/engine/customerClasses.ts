@@ -62,9 +62,13 @@ function checkClass(r: DbReader, input: ClassInput, id: number | null): void {
     throw new AppError('VALIDATION', 'For weekly billing, choose a weekday from 1 (Monday) to 7 (Sunday).', 'billingDay')
   }
   if (id !== null && input.currency !== null) {
-    const other = (numberOf(r, 'SELECT count(*) FROM customers WHERE class_id = ? AND currency <> ?', [id, input.currency]) ?? 0)
+    const other = numberOf(r, 'SELECT count(*) FROM customers WHERE class_id = ? AND currency <> ?', [id, input.currency]) ?? 0
     if (other > 0) {
-      throw new AppError('VALIDATION', `${other} customer(s) of this class are billed in another currency, so the class cannot be limited to ${input.currency}.`, 'currency')
+      throw new AppError(
+        'VALIDATION',
+        `${other} customer(s) of this class are billed in another currency, so the class cannot be limited to ${input.currency}.`,
+        'currency'
+      )
     }
   }
 }

@@ -39,7 +39,12 @@ function parseCreditLimit(text: string | null, balanceControl: 'prepaid' | 'post
 /** Create a customer (its opening balance as the first ledger record) and return its row id. */
 export function createCustomer(w: Work, input: CreateInput): number {
   const taken = w.get<Pick<StoredCustomer, 'customer_id'>>('SELECT customer_id FROM customers WHERE customer_id = ?', [input.customerId])
-  if (taken) throw new AppError('CONFLICT', `Customer ID "${input.customerId}" is already used (by "${taken.customer_id}"). Customer IDs are unique regardless of case.`, 'customerId')
+  if (taken)
+    throw new AppError(
+      'CONFLICT',
+      `Customer ID "${input.customerId}" is already used (by "${taken.customer_id}"). Customer IDs are unique regardless of case.`,
+      'customerId'
+    )
   checkClass(w, input.classId, input.currency)
   const creditLimit = parseCreditLimit(input.creditLimit, input.balanceControl, input.currency)
   const opening = input.openingBalance === '' ? 0 : parseAmount(input.openingBalance, input.currency, 'openingBalance')
@@ -165,7 +170,14 @@ export function updateCustomer(w: Work, input: UpdateInput): void {
     if (from === next) continue
     w.run(`UPDATE customers SET ${column} = ?, updated_at = ? WHERE id = ?`, [next, w.at, c.id])
     const show = (v: number | null) => (v === null ? 'class default' : String(v))
-    w.audit({ kind: 'customer.change', customerId: c.id, field: column, from: show(from), to: show(next), description: describeValueChange(label, show(from), show(next)) })
+    w.audit({
+      kind: 'customer.change',
+      customerId: c.id,
+      field: column,
+      from: show(from),
+      to: show(next),
+      description: describeValueChange(label, show(from), show(next))
+    })
   }
   saveCustomFields(w, c.id, input.customFields)
 }

@@ -4,7 +4,18 @@ import { formatMinor } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
 import type { CustomerIndex, CustomerQuery } from './customerIndex'
 
-const EXPORT_COLUMNS = ['customer_id', 'company_name', 'balance_control', 'currency', 'balance', 'available_funds', 'unallocated_payments', 'credit_limit', 'status', 'class']
+const EXPORT_COLUMNS = [
+  'customer_id',
+  'company_name',
+  'balance_control',
+  'currency',
+  'balance',
+  'available_funds',
+  'unallocated_payments',
+  'credit_limit',
+  'status',
+  'class'
+]
 
 /**
  * Text a spreadsheet would run as a formula ("=HYPERLINK(...)") is kept as text with a leading

@@ -3,7 +3,11 @@ import type { DbReader } from '../db/store'
 import type { CustomerIndex, CustomerQuery } from './customerIndex'
 
 /** One page of the customer list, from the index kept in memory (customerIndex.ts). */
-export function listCustomers(r: DbReader, index: CustomerIndex, q: CustomerQuery & { offset: number; limit: number }): { total: number; offset: number; rows: CustomerRow[] } {
+export function listCustomers(
+  r: DbReader,
+  index: CustomerIndex,
+  q: CustomerQuery & { offset: number; limit: number }
+): { total: number; offset: number; rows: CustomerRow[] } {
   index.refresh(r)
   const all = index.query(q)
   return { total: all.length, offset: q.offset, rows: all.slice(q.offset, q.offset + q.limit).map(plainRow) }

@@ -182,7 +182,10 @@ export function recordStatusChange(w: Work, customerRowId: number, from: Custome
     field: 'status',
     from: from === null ? null : STATUS_LABEL[from],
     to: STATUS_LABEL[to],
-    description: from === null ? `Status set to "${STATUS_LABEL[to]}"${note ? ` (${note})` : ''}.` : `${describeValueChange('Status', STATUS_LABEL[from], STATUS_LABEL[to]).slice(0, -1)}${note ? ` (${note})` : ''}.`
+    description:
+      from === null
+        ? `Status set to "${STATUS_LABEL[to]}"${note ? ` (${note})` : ''}.`
+        : `${describeValueChange('Status', STATUS_LABEL[from], STATUS_LABEL[to]).slice(0, -1)}${note ? ` (${note})` : ''}.`
   })
 }
 

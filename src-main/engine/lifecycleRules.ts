@@ -24,7 +24,6 @@ export interface LifecycleColumns extends LifecycleState {
   terminatedAt: string | null
 }
 
-
 /** Reactivation period after a provisional termination when the customer has no class. */
 export const DEFAULT_REACTIVATION_DAYS = 30
 
@@ -72,7 +71,7 @@ export function refusalReason(s: LifecycleState & { reactivationDeadline: string
       if (s.blocked) return null
       return s.suspended ? `The customer is not blocked. ${SUSPENSION_IS_AUTOMATIC}` : 'The customer is not blocked.'
     case 'lift-suspension':
-      if (!s.suspended) return 'Only a suspended customer\'s suspension can be lifted; this customer is not suspended.'
+      if (!s.suspended) return "Only a suspended customer's suspension can be lifted; this customer is not suspended."
       if (inactive) return `A customer who is ${inactive.toLowerCase()} has no services to resume; the suspension cannot be lifted.`
       return null
     case 'provisionally-terminate':

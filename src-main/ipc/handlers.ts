@@ -113,9 +113,7 @@ export const handlers: HandlerTable<HandlerContext> = {
   'adjustments.preview': (input, { engine, nowIso }) => engine().read((r) => planAdjustment(r, input, nowIso()).impact),
 
   'adjustments.submit': (input, { engine, gateway, actor }) =>
-    CARD_OPERATIONS.has(input.operation)
-      ? submitCardAdjustment({ engine: engine(), gateway, actor }, input)
-      : engine().change(actor, (w) => submitAdjustment(w, input)),
+    CARD_OPERATIONS.has(input.operation) ? submitCardAdjustment({ engine: engine(), gateway, actor }, input) : engine().change(actor, (w) => submitAdjustment(w, input)),
 
   'payments.reconcile': (_input, { engine, gateway, actor }) => reconcileCardPayments({ engine: engine(), gateway, actor }),
 

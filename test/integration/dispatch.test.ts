@@ -12,8 +12,16 @@ import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
 const operatorWith = (role: Role): Operator => ({ id: 7, login: role, name: `A ${role}`, role })
 
 const klass = {
-  name: 'Callshop USD', currency: 'USD', billingPeriod: 'monthly', billingDay: 1, dueDays: 14, suspendOnOverdue: false,
-  suspensionGraceDays: 0, reactivationDays: 30, taxRatePpm: 0, invoicePrefix: 'CS-'
+  name: 'Callshop USD',
+  currency: 'USD',
+  billingPeriod: 'monthly',
+  billingDay: 1,
+  dueDays: 14,
+  suspendOnOverdue: false,
+  suspensionGraceDays: 0,
+  reactivationDays: 30,
+  taxRatePpm: 0,
+  invoicePrefix: 'CS-'
 } as const
 
 let desk: TestDesk | null = null
@@ -39,7 +47,12 @@ describe('dispatcher roles', () => {
   it('refuses administrator channels to a cashier and an auditor with FORBIDDEN, changing nothing', async () => {
     desk = await openTestDesk()
     const customer = await desk.ok('customers.create', {
-      customerId: 'smartcall', companyName: 'SmartCall', balanceControl: 'postpaid', currency: 'USD', classId: null, creditLimit: '100'
+      customerId: 'smartcall',
+      companyName: 'SmartCall',
+      balanceControl: 'postpaid',
+      currency: 'USD',
+      classId: null,
+      creditLimit: '100'
     })
     const k = await desk.ok('classes.create', klass)
     const adminOnly: { [C in Channel]?: InputOf<C> } = {
@@ -55,7 +68,11 @@ describe('dispatcher roles', () => {
     }
     const before = books(desk)
     for (const role of ['cashier', 'auditor'] as const) {
-      const dispatcher = createAppDispatcher(desk.app.core, () => operatorWith(role), () => {})
+      const dispatcher = createAppDispatcher(
+        desk.app.core,
+        () => operatorWith(role),
+        () => {}
+      )
       for (const [channel, input] of Object.entries(adminOnly)) {
         const res = await dispatcher.dispatch(channel, input, { transport: 'test' })
         expect(res, `${role} on ${channel}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: `The ${role} role may not use "${channel}".` } })
