@@ -16,12 +16,12 @@ import { CustomerIndex } from './engine/customerIndex'
 import { TestGateway, type PaymentGateway } from './engine/gateway'
 import { reconcileCardPayments } from './engine/payments'
 import { actorOf, FIRST_ADMIN_ACTOR, FIRST_ADMIN_ID, getOperator } from './engine/operators'
-import { runDueTransitions } from './engine/lifecycle'
+import { runDueTransitions } from './engine/lifecycleScheduler'
 import { ensureDefaultServices } from './engine/services'
 import { DEFAULT_AUTHORIZATION_DAYS, getSettings } from './engine/settings'
-import { Engine } from './engine/unitOfWork'
+import { DATABASE_REPLACED, Engine, type ChangeReport } from './engine/unitOfWork'
 import { createDispatcher, type CallerContext, type Dispatcher } from './ipc/dispatch'
-import { handlers, type HandlerContext } from './ipc/handlers'
+import { handlers, type HandlerContext, type HandlerServices } from './ipc/handlers'
 
 export const APP_VERSION = '0.1.0'
 
@@ -129,7 +129,29 @@ export class AppCore {
 
   get engine(): Engine {
     if (!this.store) throw new AppError('DB_CORRUPT', 'The database needs to be restored from a backup first.')
-    return new Engine(this.store, this.now)
+    return new Engine(this.store, this.now, (change) => this.changed(change))
+  }
+
+  /** Every committed change (and a restore) reaches the read models kept in memory. */
+  private changed(change: ChangeReport): void {
+    this.customerIndex.applyChange(change)
+  }
+
+  /** What the handlers use of the app: each gets only these, never the app itself. */
+  handlerServices(): HandlerServices {
+    return {
+      engine: () => this.engine,
+      customerIndex: this.customerIndex,
+      gateway: this.gateway,
+      nowIso: () => this.nowIso(),
+      status: (operator) => this.status(operator),
+      backups: {
+        list: () => this.backups.list(),
+        create: (to) => this.backupNow('manual', to),
+        check: (source) => this.checkRestoreSource(source),
+        restore: (source, operator) => this.restoreFrom(source, operator)
+      }
+    }
   }
 
   phase(): AppPhase {
@@ -277,7 +299,7 @@ export class AppCore {
       this.recoverySeqs.clear()
       this.checkedBackups.clear()
     }
-    this.customerIndex.reset()
+    this.changed(DATABASE_REPLACED)
     const said = replay === null ? '' : replayText(replay)
     this.engine.change(actorOf(operator), (w) => w.audit({ kind: 'backup.restore', description: `Database restored from ${label}.${said}` }))
     this.ensureServices()
@@ -368,19 +390,25 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
   setImmediate(() => core.warmCustomerIndex())
   // Card payments whose answer was lost (time-out, crash) are settled with the gateway at start-up.
   setImmediate(() => void core.reconcileCardPayments())
-  const dispatcher = createDispatcher<HandlerContext>({
-    handlers,
-    phase: () => core.phase(),
-    operator: (caller) => core.operator(caller),
-    context: (operator) => ({ core, operator, actor: actorOf(operator) }),
-    log
-  })
+  const dispatcher = createAppDispatcher(core, (caller) => core.operator(caller), log)
   return {
     core,
     dataDir: opts.dataDir,
     dispatch: dispatcher.dispatch,
     close: async () => core.close()
   }
+}
+
+/** The handler table over `core`'s services, for the operator `operatorOf` says is calling. */
+export function createAppDispatcher(core: AppCore, operatorOf: (caller: CallerContext) => Operator, log: (line: string) => void): Dispatcher {
+  const services = core.handlerServices()
+  return createDispatcher<HandlerContext>({
+    handlers,
+    phase: () => core.phase(),
+    operator: operatorOf,
+    context: (operator) => ({ ...services, operator, actor: actorOf(operator) }),
+    log
+  })
 }
 
 /** What the desk keeps in its data folder (other files someone put there are left as they are). */

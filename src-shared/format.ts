@@ -1,4 +1,4 @@
-import { formatMinor } from './money'
+import { formatMinor, formatMoney } from './money'
 
 /**
  * The one place money, dates and sizes are turned into text for people. Formats are fixed and
@@ -8,8 +8,7 @@ import { formatMinor } from './money'
 
 /** Minor units -> "1,234.56" (no floating point; the currency's own exponent). */
 export function formatAmount(minor: number, currencyCode: string, opts: { withCode?: boolean } = {}): string {
-  const text = formatMinor(minor, currencyCode)
-  return opts.withCode ? `${text} ${currencyCode}` : text
+  return opts.withCode ? formatMoney(minor, currencyCode) : formatMinor(minor, currencyCode)
 }
 
 const DATE_ONLY_RE = /^(\d{4})-(\d{2})-(\d{2})$/
@@ -35,6 +34,15 @@ function parts(iso: string, utc: boolean): Parts | null {
 }
 
 const ymd = (p: Parts) => `${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)}`
+
+/**
+ * The local calendar date of an instant: "2026-11-21T23:30:00Z" -> "2026-11-22" in Warsaw. The
+ * engine's "today" and the dates it stores from instants; `formatDate` is the same for display.
+ */
+export function localDate(iso: string): string {
+  const dt = new Date(iso)
+  return ymd({ y: dt.getFullYear(), mo: dt.getMonth() + 1, d: dt.getDate(), h: 0, mi: 0 })
+}
 
 /**
  * "2026-11-21T14:05:09Z" -> "2026-11-21 14:05" (local time). A date without a time is shown as

@@ -96,6 +96,7 @@ export function formatMinor(minor: number, code: string, opts: { grouping?: bool
   return (neg ? '-' : '') + grouped + (cur.exponent > 0 ? '.' + frac : '')
 }
 
+/** "12,345.67 USD": the one way an amount is written with its currency (formatAmount's withCode too). */
 export function formatMoney(minor: number, code: string): string {
   return `${formatMinor(minor, code)} ${code}`
 }

@@ -3,7 +3,9 @@ import { AppError } from '../../src-shared/errors'
 import { currency as currencyInfo } from '../../src-shared/money'
 import { dbAccess, type DbAccess, type DbWriter } from '../db/access'
 import type { SqlParam } from '../db/journal'
-import { DEFAULT_SERVICES } from '../engine/services'
+import type { StoredClass } from '../engine/customerClasses'
+import { countCustomers } from '../engine/customers'
+import { DEFAULT_SERVICES, type StoredService } from '../engine/services'
 import { DESTINATIONS, LOCALES, PER_US_CENT, type Locale } from './names'
 import { mulberry32 } from './random'
 
@@ -339,7 +341,7 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
   // booked to those rather than to look-alikes.
   const serviceIds = new Map<string, number>()
   for (const s of DEMO_SERVICES) {
-    const existing = w.get<{ id: number }>('SELECT id FROM services WHERE code = ?', [s.code])?.id
+    const existing = w.get<Pick<StoredService, 'id'>>('SELECT id FROM services WHERE code = ?', [s.code])?.id
     serviceIds.set(s.code, existing ?? w.insert(SQL_SERVICE, [s.code, s.name, s.kind]))
   }
   const voiceId = must(serviceIds.get('voice'))
@@ -596,11 +598,11 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
 }
 
 function refuseIfNotEmpty(w: DbWriter): void {
-  const customers = w.get<{ n: number }>('SELECT count(*) AS n FROM customers')?.n ?? 0
+  const customers = countCustomers(w)
   if (customers > 0) {
     throw new AppError('CONFLICT', `Demo data can only be loaded into a database without customers; this one has ${customers}.`)
   }
-  const clash = w.get<{ name: string }>(
+  const clash = w.get<Pick<StoredClass, 'name'>>(
     `SELECT name FROM customer_classes WHERE name IN (${DEMO_CLASSES.map(() => '?').join(', ')}) LIMIT 1`,
     DEMO_CLASSES.map((c) => c.name)
   )

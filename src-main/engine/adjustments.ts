@@ -1,15 +1,17 @@
 import type { ParsedInputOf } from '../../src-shared/contract'
-import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult, BalanceControl, CustomerStatus } from '../../src-shared/domain'
+import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
+import { localDate } from '../../src-shared/format'
 import { currency, formatMoney, parseAmountExact } from '../../src-shared/money'
 import { checkPaymentCeiling, operationRefusal } from '../../src-shared/statusRules'
 import type { DbReader } from '../db/store'
 import { describeAmountChange } from './audit'
+import type { AnsweredCardTransaction } from './cardTransactions'
+import type { StoredCustomer } from './customers'
 import { luhnValid } from './gateway'
 import { postToLedger } from './ledger'
-import { localDate } from './lifecycle'
 import { maxOperationMinor } from './settings'
-import { CREDITS_SERVICE_ID } from './services'
+import { CREDITS_SERVICE_ID, type StoredService } from './services'
 import type { Work } from './unitOfWork'
 
 type AdjustmentInput = ParsedInputOf<'adjustments.preview'>
@@ -47,17 +49,19 @@ export interface CardTarget {
   refundableMinor: number
 }
 
-interface CustomerMoney {
-  id: number
-  customer_id: string
-  company_name: string
-  balance_control: BalanceControl
-  currency: string
-  balance_minor: number
-  unallocated_minor: number
-  credit_limit_minor: number | null
-  status: CustomerStatus
+/** A row of operation_keys: a wizard's key and the result it gave, so a repeat gives it again. */
+export interface StoredOperationKey {
+  key: string
+  customer_id: number
+  operation: string
+  result_json: string
+  created_at: string
 }
+
+type CustomerMoney = Pick<
+  StoredCustomer,
+  'id' | 'customer_id' | 'company_name' | 'balance_control' | 'currency' | 'balance_minor' | 'unallocated_minor' | 'credit_limit_minor' | 'status'
+>
 
 export interface Plan {
   impact: AdjustmentImpact
@@ -137,7 +141,7 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
   let effectiveDate: string | null = null
   if (WITH_SERVICE.has(input.operation)) {
     if (input.serviceId === null) throw new AppError('VALIDATION', 'Choose the service this charge or credit is for.', 'serviceId')
-    const s = r.get<{ name: string; is_special: number; disabled: number }>('SELECT name, is_special, disabled FROM services WHERE id = ?', [input.serviceId])
+    const s = r.get<Pick<StoredService, 'name' | 'is_special' | 'disabled'>>('SELECT name, is_special, disabled FROM services WHERE id = ?', [input.serviceId])
     if (!s) throw new AppError('NOT_FOUND', `Service ${input.serviceId} does not exist.`, 'serviceId')
     if (s.is_special === 1) throw new AppError('VALIDATION', `"${s.name}" is not a real service; use a promotional credit for that.`, 'serviceId')
     // Disabled services stay on the records that name them but take no new charges or credits.
@@ -157,7 +161,7 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
     if (input.outOfTurn) throw new AppError('VALIDATION', 'Only manual charges and credits can go on an out-of-turn invoice.', 'outOfTurn')
     if (input.operation === 'promotional-credit') {
       serviceId = CREDITS_SERVICE_ID
-      serviceName = r.get<{ name: string }>('SELECT name FROM services WHERE id = ?', [CREDITS_SERVICE_ID])?.name ?? 'Credits / Promotions'
+      serviceName = r.get<Pick<StoredService, 'name'>>('SELECT name FROM services WHERE id = ?', [CREDITS_SERVICE_ID])?.name ?? 'Credits / Promotions'
     }
   }
 
@@ -215,9 +219,10 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
  * that was already used returns the first result and writes nothing.
  */
 export function repeatedResult(r: DbReader, input: SubmitInput): AdjustmentResult | null {
-  const seen = r.get<{ customer_id: number; operation: string; result_json: string }>('SELECT customer_id, operation, result_json FROM operation_keys WHERE key = ?', [
-    input.operationKey
-  ])
+  const seen = r.get<Pick<StoredOperationKey, 'customer_id' | 'operation' | 'result_json'>>(
+    'SELECT customer_id, operation, result_json FROM operation_keys WHERE key = ?',
+    [input.operationKey]
+  )
   if (!seen) return null
   if (seen.customer_id !== input.customerId || seen.operation !== input.operation) {
     throw new AppError('CONFLICT', 'This wizard operation key was already used for a different adjustment. Close the wizard and start again.')
@@ -334,16 +339,7 @@ function checkExact(c: CustomerMoney, balanceAfter: number, unallocatedAfter: nu
 
 function findCardTarget(r: DbReader, c: CustomerMoney, input: AdjustmentInput, nowIso: string, settling: boolean): CardTarget {
   if (input.transactionId === '') throw new AppError('VALIDATION', 'Enter the transaction ID from the authorization or payment.', 'transactionId')
-  const t = r.get<{
-    id: number
-    kind: string
-    state: string
-    gateway_ref: string
-    amount_minor: number
-    captured_minor: number
-    refunded_minor: number
-    expires_at: string | null
-  }>(
+  const t = r.get<AnsweredCardTransaction<'id' | 'kind' | 'state' | 'amount_minor' | 'captured_minor' | 'refunded_minor' | 'expires_at'>>(
     // Staff type the ID from a receipt: any letter case finds it (an exact match wins should the
     // processor ever issue IDs differing only in case).
     `SELECT id, kind, state, gateway_ref, amount_minor, captured_minor, refunded_minor, expires_at FROM card_transactions

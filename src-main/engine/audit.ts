@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { AuditEntry, AuditVerifyResult } from '../../src-shared/domain'
 import { formatMinor } from '../../src-shared/money'
 import type { DbReader, DbWriter } from '../db/store'
+import type { StoredCustomer } from './customers'
 
 /** What a unit of work records about one change. */
 export interface AuditRecord {
@@ -21,7 +22,8 @@ export interface Actor {
 
 export const GENESIS_HASH = '0'.repeat(64)
 
-interface StoredAudit {
+/** A row of audit_log (append-only; each hash covers the entry and its predecessor's hash). */
+export interface StoredAudit {
   id: number
   at: string
   operator_id: number
@@ -58,7 +60,7 @@ function hashEntry(e: Omit<StoredAudit, 'hash'>): string {
 
 /** Append one entry, chained to its predecessor. Called only inside a unit of work. */
 export function appendAudit(w: DbWriter, at: string, actor: Actor, rec: AuditRecord): number {
-  const last = w.get<{ id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1')
+  const last = w.get<Pick<StoredAudit, 'id' | 'hash'>>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1')
   const entry: Omit<StoredAudit, 'hash'> = {
     id: (last?.id ?? 0) + 1,
     at,
@@ -113,13 +115,9 @@ export function describeValueChange(label: string, from: string | null, to: stri
   return `${label} changed from ${show(from)} to ${show(to)}.`
 }
 
-export function listAudit(r: DbReader, opts: { beforeId?: number; limit: number }): AuditEntry[] {
-  const rows = r.all<StoredAudit & { customer_name: string | null }>(
-    `SELECT a.*, c.customer_id AS customer_name FROM audit_log a LEFT JOIN customers c ON c.id = a.customer_id
-     WHERE a.id < ? ORDER BY a.id DESC LIMIT ?`,
-    [opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit]
-  )
-  return rows.map((a) => ({
+/** An entry as the audit log page shows it, with its customer's ID (the name staff know). */
+export function toAuditEntry(a: StoredAudit & { customer_name: StoredCustomer['customer_id'] | null }): AuditEntry {
+  return {
     id: a.id,
     at: a.at,
     operatorName: a.operator_name,
@@ -128,7 +126,17 @@ export function listAudit(r: DbReader, opts: { beforeId?: number; limit: number 
     kind: a.kind,
     description: a.description,
     source: a.source_kind === null ? null : a.source_id === null ? a.source_kind : `${a.source_kind} (xDR id ${a.source_id})`
-  }))
+  }
+}
+
+export function listAudit(r: DbReader, opts: { beforeId?: number; limit: number }): AuditEntry[] {
+  return r
+    .all<Parameters<typeof toAuditEntry>[0]>(
+      `SELECT a.*, c.customer_id AS customer_name FROM audit_log a LEFT JOIN customers c ON c.id = a.customer_id
+     WHERE a.id < ? ORDER BY a.id DESC LIMIT ?`,
+      [opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit]
+    )
+    .map(toAuditEntry)
 }
 
 /** Walk the chain from the first entry; report the first entry whose link or content is broken. */

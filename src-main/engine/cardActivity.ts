@@ -8,35 +8,48 @@ import type { CardActivity, CardAttemptOutcome, CardLabel, CardOperation } from 
 import { AppError } from '../../src-shared/errors'
 import { formatMoney } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
+import type { AnsweredCardTransaction, StoredCardTransaction } from './cardTransactions'
+import type { StoredCustomer } from './customers'
 import type { Work } from './unitOfWork'
 
 /** How many attempts the customer page lists (newest first). */
 const ATTEMPTS_SHOWN = 50
 
+/** A row of card_attempts (migration 0009): every card attempt, whatever its outcome; this module writes it. */
+export interface StoredCardAttempt {
+  id: number
+  customer_id: number
+  /** The transaction the attempt wrote, or for a void the authorization it tried to cancel. */
+  card_transaction_id: number | null
+  operation: CardOperation
+  outcome: CardAttemptOutcome
+  reason: string | null
+  card_brand: string | null
+  card_last4: string | null
+  amount_minor: number
+  currency: string
+  gateway_ref: string | null
+  operation_key: string | null
+  operator_id: number
+  operator_name: string
+  created_at: string
+  settled_at: string | null
+}
+
 const card = (brand: string | null, last4: string | null): CardLabel | null => (brand && last4 ? { brand, last4 } : null)
 
 export function cardActivity(r: DbReader, customerId: number, nowIso: string): CardActivity {
-  const c = r.get<{ currency: string }>('SELECT currency FROM customers WHERE id = ?', [customerId])
+  const c = r.get<Pick<StoredCustomer, 'currency'>>('SELECT currency FROM customers WHERE id = ?', [customerId])
   if (!c) throw new AppError('NOT_FOUND', `Customer ${customerId} does not exist.`, 'customerId')
 
-  type TxRow = {
-    gateway_ref: string
-    amount_minor: number
-    captured_minor: number
-    refunded_minor: number
-    created_at: string
-    card_brand: string | null
-    card_last4: string | null
-    expires_at: string
-    kind: string
-  }
+  type TxRow = AnsweredCardTransaction<'amount_minor' | 'captured_minor' | 'refunded_minor' | 'created_at' | 'card_brand' | 'card_last4' | 'expires_at' | 'kind'>
   const openAuthorizations = r
     .all<TxRow>(
       `SELECT gateway_ref, amount_minor, created_at, card_brand, card_last4, expires_at FROM card_transactions
        WHERE customer_id = ? AND kind = 'authorization' AND state = 'authorized' AND expires_at > ? ORDER BY id DESC`,
       [customerId, nowIso]
     )
-    .map((t) => ({ transactionId: t.gateway_ref, amountMinor: t.amount_minor, at: t.created_at, card: card(t.card_brand, t.card_last4), expiresAt: t.expires_at }))
+    .map((t) => ({ transactionId: t.gateway_ref, amountMinor: t.amount_minor, at: t.created_at, card: card(t.card_brand, t.card_last4), expiresAt: t.expires_at! }))
 
   // The same rule findCardTarget applies: a completed payment, or a captured authorization (its
   // ID is the one a refund names), minus what was refunded so far.
@@ -63,17 +76,12 @@ export function cardActivity(r: DbReader, customerId: number, nowIso: string): C
     .filter((p) => p.refundableMinor > 0)
 
   const pending = r
-    .all<{
-      reference: string
-      kind: string
-      parent_kind: string | null
-      parent_ref: string | null
-      amount_minor: number
-      created_at: string
-      card_brand: string | null
-      card_last4: string | null
-      operation_key: string | null
-    }>(
+    .all<
+      Pick<StoredCardTransaction, 'reference' | 'kind' | 'amount_minor' | 'created_at' | 'card_brand' | 'card_last4' | 'operation_key'> & {
+        parent_kind: StoredCardTransaction['kind'] | null
+        parent_ref: StoredCardTransaction['gateway_ref']
+      }
+    >(
       `SELECT t.reference, t.kind, p.kind AS parent_kind, p.gateway_ref AS parent_ref, t.amount_minor, t.created_at,
               coalesce(t.card_brand, p.card_brand) AS card_brand, coalesce(t.card_last4, p.card_last4) AS card_last4, t.operation_key
        FROM card_transactions t LEFT JOIN card_transactions p ON p.id = t.parent_id
@@ -91,19 +99,12 @@ export function cardActivity(r: DbReader, customerId: number, nowIso: string): C
     }))
 
   const attempts = r
-    .all<{
-      id: number
-      created_at: string
-      operation: CardOperation
-      outcome: CardAttemptOutcome
-      reason: string | null
-      card_brand: string | null
-      card_last4: string | null
-      amount_minor: number
-      gateway_ref: string | null
-      operation_key: string | null
-      operator_name: string
-    }>(
+    .all<
+      Pick<
+        StoredCardAttempt,
+        'id' | 'created_at' | 'operation' | 'outcome' | 'reason' | 'card_brand' | 'card_last4' | 'amount_minor' | 'gateway_ref' | 'operation_key' | 'operator_name'
+      >
+    >(
       `SELECT id, created_at, operation, outcome, reason, card_brand, card_last4, amount_minor, gateway_ref, operation_key, operator_name
        FROM card_attempts WHERE customer_id = ? ORDER BY id DESC LIMIT ${ATTEMPTS_SHOWN}`,
       [customerId]

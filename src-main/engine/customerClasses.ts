@@ -3,9 +3,11 @@ import type { CustomerClass } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import type { DbReader } from '../db/store'
 import { describeValueChange } from './audit'
+import { numberOf } from './sql'
 import type { Work } from './unitOfWork'
 
-interface ClassRow {
+/** A row of customer_classes. */
+export interface StoredClass {
   id: number
   name: string
   currency: string | null
@@ -17,8 +19,10 @@ interface ClassRow {
   reactivation_days: number
   tax_rate_ppm: number
   invoice_prefix: string
-  customer_count: number
 }
+
+/** A class as listed: its row and how many customers it has. */
+type ClassRow = StoredClass & { customer_count: number }
 
 const SELECT_CLASSES = `SELECT k.*, (SELECT count(*) FROM customers c WHERE c.class_id = k.id) AS customer_count FROM customer_classes k`
 
@@ -52,13 +56,13 @@ export function getClass(r: DbReader, id: number, field = 'classId'): CustomerCl
 type ClassInput = ParsedInputOf<'classes.create'>
 
 function checkClass(r: DbReader, input: ClassInput, id: number | null): void {
-  const clash = r.get<{ id: number }>('SELECT id FROM customer_classes WHERE name = ? AND id IS NOT ?', [input.name, id])
+  const clash = r.get<Pick<StoredClass, 'id'>>('SELECT id FROM customer_classes WHERE name = ? AND id IS NOT ?', [input.name, id])
   if (clash) throw new AppError('CONFLICT', `A customer class called "${input.name}" already exists.`, 'name')
   if (input.billingPeriod === 'weekly' && input.billingDay > 7) {
     throw new AppError('VALIDATION', 'For weekly billing, choose a weekday from 1 (Monday) to 7 (Sunday).', 'billingDay')
   }
   if (id !== null && input.currency !== null) {
-    const other = r.get<{ n: number }>('SELECT count(*) AS n FROM customers WHERE class_id = ? AND currency <> ?', [id, input.currency])!.n
+    const other = numberOf(r, 'SELECT count(*) FROM customers WHERE class_id = ? AND currency <> ?', [id, input.currency]) ?? 0
     if (other > 0) {
       throw new AppError(
         'VALIDATION',
@@ -69,7 +73,7 @@ function checkClass(r: DbReader, input: ClassInput, id: number | null): void {
   }
 }
 
-const COLUMNS: [keyof ClassInput, string, string][] = [
+const COLUMNS: [keyof ClassInput, Exclude<keyof StoredClass, 'id'>, string][] = [
   ['name', 'name', 'Name'],
   ['currency', 'currency', 'Currency'],
   ['billingPeriod', 'billing_period', 'Billing period'],
@@ -99,7 +103,7 @@ export function createClass(w: Work, input: ClassInput): CustomerClass {
 export function updateClass(w: Work, id: number, input: ClassInput): CustomerClass {
   const before = getClass(w, id, 'id')
   checkClass(w, input, id)
-  const stored = w.get<Record<string, string | number | null>>('SELECT * FROM customer_classes WHERE id = ?', [id])!
+  const stored = w.get<StoredClass>('SELECT * FROM customer_classes WHERE id = ?', [id])!
   for (const [key, column, label] of COLUMNS) {
     const next = sqlValue(input[key])
     if (stored[column] === next) continue

@@ -3,8 +3,10 @@ import { customerCreateInput, type ParsedInputOf } from '../../src-shared/contra
 import type { ImportIssue, ImportPreview } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { CURRENCY_CODES, parseAmount } from '../../src-shared/money'
+import { IMPORT_COLUMN_FIELDS, IMPORT_COLUMNS, REQUIRED_IMPORT_COLUMNS, type ImportColumn } from '../../src-shared/importColumns'
 import type { DbReader } from '../db/store'
-import { createCustomer } from './customers'
+import { createCustomer } from './customerEdit'
+import type { StoredCustomer } from './customers'
 import type { Work } from './unitOfWork'
 
 /**
@@ -15,31 +17,7 @@ import type { Work } from './unitOfWork'
 
 type CreateInput = ParsedInputOf<'customers.create'>
 
-/** CSV column -> the form field it fills (the zod schema's key). */
-const COLUMNS = {
-  customer_id: 'customerId',
-  company_name: 'companyName',
-  balance_control: 'balanceControl',
-  currency: 'currency',
-  class: 'classId',
-  credit_limit: 'creditLimit',
-  opening_balance: 'openingBalance',
-  blocked: 'blocked',
-  first_name: 'firstName',
-  last_name: 'lastName',
-  phone: 'phone',
-  email: 'email',
-  address: 'address',
-  city: 'city',
-  zip: 'zip',
-  country: 'country',
-  notes: 'notes'
-} as const satisfies Record<string, keyof CreateInput>
-
-type Column = keyof typeof COLUMNS
-export const IMPORT_COLUMNS = Object.keys(COLUMNS) as Column[]
-export const REQUIRED_COLUMNS: readonly Column[] = ['customer_id', 'balance_control', 'currency']
-const FIELD_TO_COLUMN = new Map<string, Column>(IMPORT_COLUMNS.map((c) => [COLUMNS[c], c]))
+const FIELD_TO_COLUMN = new Map<string, ImportColumn>(IMPORT_COLUMNS.map((c) => [IMPORT_COLUMN_FIELDS[c], c]))
 
 /** Issues listed in a preview; the rest are counted in one closing line. */
 export const MAX_LISTED_ISSUES = 500
@@ -119,20 +97,20 @@ function validate(r: DbReader, text: string): Validated {
   const [head, ...body] = rows as [CsvRow, ...CsvRow[]]
   const headerLine = head.line
   if (head.problem) return { totalRows: body.length, issues: [{ line: headerLine, field: '', message: head.problem }], valid }
-  const index = new Map<Column, number>()
+  const index = new Map<ImportColumn, number>()
   head.cells.forEach((raw, i) => {
     const name = normaliseHeader(raw)
     if (name === '') {
       issues.push({ line: headerLine, field: '', message: `Column ${i + 1} has no name in the header.` })
-    } else if (!(name in COLUMNS)) {
+    } else if (!(name in IMPORT_COLUMN_FIELDS)) {
       issues.push({ line: headerLine, field: raw.trim(), message: `"${raw.trim()}" is not a column this import knows. Known columns: ${IMPORT_COLUMNS.join(', ')}.` })
-    } else if (index.has(name as Column)) {
+    } else if (index.has(name as ImportColumn)) {
       issues.push({ line: headerLine, field: name, message: `Column "${name}" appears twice in the header.` })
     } else {
-      index.set(name as Column, i)
+      index.set(name as ImportColumn, i)
     }
   })
-  for (const col of REQUIRED_COLUMNS) {
+  for (const col of REQUIRED_IMPORT_COLUMNS) {
     if (!index.has(col)) issues.push({ line: headerLine, field: col, message: `The header has no "${col}" column; it is required.` })
   }
   if (issues.length > 0) return { totalRows: body.length, issues, valid }
@@ -150,7 +128,7 @@ function validate(r: DbReader, text: string): Validated {
 
 type RowResult = { ok: true; input: CreateInput; className: string | null } | { ok: false; issues: ImportIssue[] }
 
-function validateRow(r: DbReader, row: CsvRow, width: number, index: Map<Column, number>, classes: Map<string, ClassRef>, seen: Map<string, number>): RowResult {
+function validateRow(r: DbReader, row: CsvRow, width: number, index: Map<ImportColumn, number>, classes: Map<string, ClassRef>, seen: Map<string, number>): RowResult {
   const { line } = row
   if (row.problem) return { ok: false, issues: [{ line, field: '', message: row.problem }] }
   if (row.cells.length !== width) {
@@ -166,10 +144,10 @@ function validateRow(r: DbReader, row: CsvRow, width: number, index: Map<Column,
     }
   }
   const issues: ImportIssue[] = []
-  const problem = (field: Column, message: string) => {
+  const problem = (field: ImportColumn, message: string) => {
     if (!issues.some((i) => i.field === field)) issues.push({ line, field, message })
   }
-  const cell = (c: Column) => {
+  const cell = (c: ImportColumn) => {
     const i = index.get(c)
     return i === undefined ? '' : (row.cells[i] ?? '').trim()
   }
@@ -182,7 +160,7 @@ function validateRow(r: DbReader, row: CsvRow, width: number, index: Map<Column,
     if (earlier !== undefined) problem('customer_id', `Customer ID "${customerId}" already appears on line ${earlier} of this file.`)
     else {
       seen.set(key, line)
-      const taken = r.get<{ customer_id: string }>('SELECT customer_id FROM customers WHERE customer_id = ?', [customerId])
+      const taken = r.get<Pick<StoredCustomer, 'customer_id'>>('SELECT customer_id FROM customers WHERE customer_id = ?', [customerId])
       if (taken)
         problem(
           'customer_id',
@@ -216,7 +194,7 @@ function validateRow(r: DbReader, row: CsvRow, width: number, index: Map<Column,
     }
   }
 
-  const amount = (c: Column, label: string): void => {
+  const amount = (c: ImportColumn, label: string): void => {
     const text = cell(c)
     if (text === '' || currency === null) return
     try {

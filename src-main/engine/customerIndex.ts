@@ -2,6 +2,10 @@ import type { BalanceControl, CustomerFilters, CustomerRow, CustomerSortKey, Cus
 import { compareAmounts, currency } from '../../src-shared/money'
 import type { Value } from '../db/access'
 import type { DbReader } from '../db/store'
+import type { StoredClass } from './customerClasses'
+import type { StoredCustomer } from './customers'
+import { numberOf } from './sql'
+import type { ChangeReport } from './unitOfWork'
 
 /**
  * The customer list in memory, for search-as-you-type at 50k customers: SQLite (WASM) needs
@@ -9,7 +13,9 @@ import type { DbReader } from '../db/store'
  *
  * It stays exact without hooks in every writer: triggers (migration 0002) give each inserted or
  * changed customer a higher `row_version`, and each query first loads the rows above the highest
- * version it has seen. A restore or a class rename calls `reset()`.
+ * version it has seen. What triggers cannot see, it learns from the change each unit of work
+ * reports (`applyChange`): a restore replaces everything, and a class renamed changes the class
+ * name shown on every row of that class.
  */
 interface Entry extends CustomerRow {
   classId: number | null
@@ -24,24 +30,24 @@ interface Entry extends CustomerRow {
   exponent: number
 }
 
-interface LoadedRow {
-  id: number
-  customer_id: string
-  company_name: string
-  balance_control: BalanceControl
-  currency: string
-  balance_minor: number
-  unallocated_minor: number
-  credit_limit_minor: number | null
-  status: CustomerStatus
-  class_id: number | null
-  class_name: string | null
-  phone: string
-  first_name: string
-  last_name: string
-  accounts: string | null
-  row_version: number
-}
+/** The columns of LOAD_*_SQL: the customer's, its class's name and its account IDs. */
+type LoadedRow = Pick<
+  StoredCustomer,
+  | 'id'
+  | 'customer_id'
+  | 'company_name'
+  | 'balance_control'
+  | 'currency'
+  | 'balance_minor'
+  | 'unallocated_minor'
+  | 'credit_limit_minor'
+  | 'status'
+  | 'class_id'
+  | 'phone'
+  | 'first_name'
+  | 'last_name'
+  | 'row_version'
+> & { class_name: StoredClass['name'] | null; accounts: string | null }
 
 export interface CustomerQuery {
   search: string
@@ -106,6 +112,14 @@ export class CustomerIndex {
    * not cost the next search a rebuild of the whole blob.
    */
   private staleInBlob = new Set<number>()
+  /** A unit of work wrote customer_classes: compare class names on the next refresh. */
+  private classesChanged = false
+
+  /** Bring the index up to date with a committed change (Engine's change listener). */
+  applyChange(change: ChangeReport): void {
+    if (change.replacedDatabase) this.reset()
+    else if (change.tables.has('customer_classes')) this.classesChanged = true
+  }
 
   reset(): void {
     this.entries.clear()
@@ -114,11 +128,17 @@ export class CustomerIndex {
     this.blob = null
     this.staleInBlob.clear()
     this.seenVersion = -1
+    this.classesChanged = false
   }
 
   /** Load what changed since the last look (everything the first time). */
   refresh(r: DbReader): void {
-    const newest = r.get<{ v: number | null }>('SELECT max(row_version) AS v FROM customers')?.v ?? 0
+    if (this.classesChanged) {
+      this.classesChanged = false
+      // A new class is on no row yet; a renamed one is on every row of its class: start over.
+      if (this.seenVersion >= 0 && this.classNamesDiffer(r)) this.reset()
+    }
+    const newest = numberOf(r, 'SELECT max(row_version) FROM customers') ?? 0
     if (newest === this.seenVersion) return
     const changed: Entry[] = []
     const rows = this.seenVersion < 0 ? r.values(LOAD_ALL_SQL) : r.values(LOAD_CHANGED_SQL, [this.seenVersion])
@@ -141,6 +161,12 @@ export class CustomerIndex {
     // load just drops them to be rebuilt when next asked for.
     if (changed.length > 2000) this.sorted.clear()
     else for (const [key, list] of this.sorted) for (const e of changed) list.splice(insertionPoint(list, e, key), 0, e)
+  }
+
+  private classNamesDiffer(r: DbReader): boolean {
+    const names = new Map(r.values('SELECT id, name FROM customer_classes').map(([id, name]) => [id as number, name as string]))
+    for (const e of this.entries.values()) if (e.classId !== null && names.get(e.classId) !== e.className) return true
+    return false
   }
 
   private sortedBy(key: CustomerSortKey): Entry[] {

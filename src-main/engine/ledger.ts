@@ -2,12 +2,55 @@ import type { LedgerCheckResult, LedgerTransaction } from '../../src-shared/doma
 import { AppError } from '../../src-shared/errors'
 import { formatMoney } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
+import { countCustomers, type StoredCustomer } from './customers'
+import type { StoredService } from './services'
 import type { Work } from './unitOfWork'
 
 /**
  * The ledger: every change to a balance is an xDR that is never edited or deleted, and each
  * customer's balance and unallocated payments equal the sums of their records' effects.
  */
+/** A row of xdrs: usage records and money transactions in one numbered space (the ledger). */
+export interface StoredXdr {
+  id: number
+  kind: string
+  customer_id: number
+  account_id: number | null
+  service_id: number | null
+  started_at: string
+  duration_s: number
+  destination: string
+  amount_minor: number
+  unallocated_delta_minor: number
+  effective_date: string | null
+  out_of_turn: number
+  visible_comment: string
+  internal_comment: string
+  operator_name: string | null
+  created_at: string
+}
+
+type TransactionRow = Pick<
+  StoredXdr,
+  'id' | 'created_at' | 'kind' | 'amount_minor' | 'unallocated_delta_minor' | 'effective_date' | 'out_of_turn' | 'visible_comment' | 'internal_comment' | 'operator_name'
+> & { service_name: StoredService['name'] | null }
+
+function toLedgerTransaction(x: TransactionRow): LedgerTransaction {
+  return {
+    xdrId: x.id,
+    at: x.created_at,
+    kind: x.kind,
+    amountMinor: x.amount_minor,
+    unallocatedDeltaMinor: x.unallocated_delta_minor,
+    serviceName: x.service_name,
+    effectiveDate: x.effective_date,
+    outOfTurn: x.out_of_turn === 1,
+    visibleComment: x.visible_comment,
+    internalComment: x.internal_comment,
+    operatorName: x.operator_name
+  }
+}
+
 export interface LedgerEntry {
   kind: string
   customerId: number
@@ -40,7 +83,7 @@ export function recordableSum(before: number, change: number, currencyCode: stri
 
 /** Append a record and move the customer's balance and unallocated payments with it. */
 export function postToLedger(w: Work, e: LedgerEntry): { xdrId: number; balanceMinor: number; unallocatedMinor: number } {
-  const c = w.get<{ balance_minor: number; unallocated_minor: number; currency: string }>(
+  const c = w.get<Pick<StoredCustomer, 'balance_minor' | 'unallocated_minor' | 'currency'>>(
     'SELECT balance_minor, unallocated_minor, currency FROM customers WHERE id = ?',
     [e.customerId]
   )
@@ -72,15 +115,9 @@ export function postToLedger(w: Work, e: LedgerEntry): { xdrId: number; balanceM
 
 /** Recompute every balance and unallocated amount from the ledger and report any difference. */
 export function checkLedger(r: DbReader): LedgerCheckResult {
-  const rows = r.all<{
-    id: number
-    customer_id: string
-    currency: string
-    balance_minor: number
-    unallocated_minor: number
-    ledger_balance: number
-    ledger_unallocated: number
-  }>(
+  const rows = r.all<
+    Pick<StoredCustomer, 'id' | 'customer_id' | 'currency' | 'balance_minor' | 'unallocated_minor'> & { ledger_balance: number; ledger_unallocated: number }
+  >(
     `SELECT c.id, c.customer_id, c.currency, c.balance_minor, c.unallocated_minor,
        coalesce(x.balance, 0) AS ledger_balance, coalesce(x.unallocated, 0) AS ledger_unallocated
      FROM customers c LEFT JOIN (
@@ -89,7 +126,7 @@ export function checkLedger(r: DbReader): LedgerCheckResult {
      WHERE c.balance_minor <> coalesce(x.balance, 0) OR c.unallocated_minor <> coalesce(x.unallocated, 0)
      ORDER BY c.id`
   )
-  const checked = r.get<{ n: number }>('SELECT count(*) AS n FROM customers')!.n
+  const checked = countCustomers(r)
   return {
     ok: rows.length === 0,
     customersChecked: checked,
@@ -112,36 +149,12 @@ export function listTransactions(r: DbReader, q: { customerId: number; beforeXdr
     throw new AppError('NOT_FOUND', `Customer ${q.customerId} does not exist.`, 'customerId')
   }
   return r
-    .all<{
-      id: number
-      created_at: string
-      kind: string
-      amount_minor: number
-      unallocated_delta_minor: number
-      service_name: string | null
-      effective_date: string | null
-      out_of_turn: number
-      visible_comment: string
-      internal_comment: string
-      operator_name: string | null
-    }>(
+    .all<TransactionRow>(
       `SELECT x.id, x.created_at, x.kind, x.amount_minor, x.unallocated_delta_minor, s.name AS service_name, x.effective_date,
          x.out_of_turn, x.visible_comment, x.internal_comment, x.operator_name
        FROM xdrs x LEFT JOIN services s ON s.id = x.service_id
        WHERE x.customer_id = ? AND x.kind <> 'usage' AND x.id < ? ORDER BY x.id DESC LIMIT ?`,
       [q.customerId, q.beforeXdrId ?? Number.MAX_SAFE_INTEGER, q.limit]
     )
-    .map((x) => ({
-      xdrId: x.id,
-      at: x.created_at,
-      kind: x.kind,
-      amountMinor: x.amount_minor,
-      unallocatedDeltaMinor: x.unallocated_delta_minor,
-      serviceName: x.service_name,
-      effectiveDate: x.effective_date,
-      outOfTurn: x.out_of_turn === 1,
-      visibleComment: x.visible_comment,
-      internalComment: x.internal_comment,
-      operatorName: x.operator_name
-    }))
+    .map(toLedgerTransaction)
 }

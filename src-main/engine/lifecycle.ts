@@ -1,167 +1,43 @@
 import { STATUS_LABEL } from '../../src-shared/labels'
 import type { ParsedInputOf } from '../../src-shared/contract'
-import type { CustomerStatus, StatusAction } from '../../src-shared/domain'
+import type { CustomerStatus, StatusHistoryEntry } from '../../src-shared/domain'
+import type { DbReader } from '../db/store'
 import { AppError } from '../../src-shared/errors'
-import { formatDateTime, formatLastDay } from '../../src-shared/format'
+import { formatDateTime, formatLastDay, localDate } from '../../src-shared/format'
 import { describeValueChange } from './audit'
+import type { StoredClass } from './customerClasses'
+import type { StoredCustomer } from './customers'
+import { addLocalDays, checkedDate, endOfLocalDay } from './calendar'
+import { DEFAULT_REACTIVATION_DAYS, effectiveStatus, refusalReason, type LifecycleColumns, type LifecycleState } from './lifecycleRules'
 import type { Work } from './unitOfWork'
 
 /**
- * The customer life cycle (see docs/customer-lifecycle.md). The stored `status` column is the
- * effective status shown everywhere; it is derived from the columns below by priority and is
- * rewritten, with a history line and audit entries, in the same commit as any change to them.
+ * Changing a customer's life cycle (docs/customer-lifecycle.md): the Change status dialog and the
+ * overdue-invoice rule. The rules are in lifecycleRules.ts, the timed transitions in
+ * lifecycleScheduler.ts.
  */
-
-/** The columns the effective status is derived from. */
-export interface LifecycleState {
-  lifecycle: 'active' | 'provisionally-terminated' | 'permanently-terminated' | 'exported'
-  blocked: boolean
-  suspended: boolean
-  suspensionLiftedUntil: string | null
-}
-
-/** Every life-cycle column of a customer. */
-export interface LifecycleColumns extends LifecycleState {
-  provisionallyTerminatedAt: string | null
-  reactivationDeadline: string | null
-  /** Permanent termination date (a calendar date, YYYY-MM-DD). */
-  terminatedAt: string | null
-}
-
-/** Reactivation period after a provisional termination when the customer has no class. */
-export const DEFAULT_REACTIVATION_DAYS = 30
-
-/**
- * The status shown for a customer when several apply: terminated (or exported) > blocked >
- * suspended > active. A suspension lifted by an administrator does not count until the lift ends.
- */
-export function effectiveStatus(s: LifecycleState, nowIso: string): CustomerStatus {
-  if (s.lifecycle !== 'active') return s.lifecycle
-  if (s.blocked) return 'blocked'
-  if (s.suspended && !isLiftInForce(s, nowIso)) return 'suspended'
-  return 'active'
-}
-
-function isLiftInForce(s: Pick<LifecycleState, 'suspensionLiftedUntil'>, nowIso: string): boolean {
-  return s.suspensionLiftedUntil !== null && s.suspensionLiftedUntil > nowIso
-}
-
-// ---------------------------------------------------------------------------------------------
-// Calendar dates. A date the person picks ("lift until 2026-12-01", "terminated on 2026-11-30")
-// is a day in the office's local time zone, the machine's; instants are stored as UTC ISO text,
-// which compares correctly as text.
-
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
-const pad = (n: number, w = 2) => String(n).padStart(w, '0')
-
-/** The local calendar date of an instant: "2026-11-21T23:30:00Z" -> "2026-11-22" in Warsaw. */
-export function localDate(iso: string): string {
-  const d = new Date(iso)
-  return `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-}
-
-/** A real calendar date as local midnight, or null ("2026-02-30" is not a date). */
-function parseLocalDate(date: string): Date | null {
-  const m = DATE_RE.exec(date)
-  if (!m) return null
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  const dt = new Date(y, mo - 1, d)
-  return dt.getFullYear() === y && dt.getMonth() === mo - 1 && dt.getDate() === d ? dt : null
-}
-
-/** The instant a local calendar day ends (the next local midnight), as UTC ISO. */
-export function endOfLocalDay(date: string): string {
-  const dt = parseLocalDate(date)
-  if (!dt) throw new AppError('INTERNAL', `"${date}" is not a calendar date.`)
-  dt.setDate(dt.getDate() + 1)
-  return dt.toISOString()
-}
-
-/** `days` calendar days after an instant, at the same local time of day (safe across DST). */
-export function addLocalDays(iso: string, days: number): string {
-  const dt = new Date(iso)
-  dt.setDate(dt.getDate() + days)
-  return dt.toISOString()
-}
 
 /** The last local day a lift covers: its end instant minus a moment. */
 const liftLastDay = formatLastDay
 
 // ---------------------------------------------------------------------------------------------
-// Rules: which action is allowed from which state, and why not.
-
-export const STATUS_ACTIONS: readonly StatusAction[] = [
-  'block',
-  'unblock',
-  'lift-suspension',
-  'provisionally-terminate',
-  'reactivate',
-  'permanently-terminate',
-  'export',
-  'clear-export'
-]
-
-const SUSPENSION_IS_AUTOMATIC = 'Suspended is set by the overdue-invoice rule and cannot be cleared by hand; lift it until a date instead.'
-
-/** Why `action` is not allowed from state `s` at `nowIso`, or null when it is. */
-export function refusalReason(s: LifecycleState & { reactivationDeadline: string | null }, action: StatusAction, nowIso: string): string | null {
-  if (s.lifecycle === 'permanently-terminated') return 'Permanently terminated customers cannot change status.'
-  const inactive = s.lifecycle !== 'active' ? STATUS_LABEL[s.lifecycle] : null
-  switch (action) {
-    case 'block':
-      if (inactive) return `A customer who is ${inactive.toLowerCase()} cannot be blocked.`
-      return s.blocked ? 'The customer is already blocked.' : null
-    case 'unblock':
-      // An exported customer accepts no change until the mark is cleared (the block comes back then).
-      if (s.lifecycle === 'exported') return 'An exported customer accepts no changes until the export mark is cleared; clear the export first.'
-      if (s.blocked) return null
-      return s.suspended ? `The customer is not blocked. ${SUSPENSION_IS_AUTOMATIC}` : 'The customer is not blocked.'
-    case 'lift-suspension':
-      if (!s.suspended) return "Only a suspended customer's suspension can be lifted; this customer is not suspended."
-      if (inactive) return `A customer who is ${inactive.toLowerCase()} has no services to resume; the suspension cannot be lifted.`
-      return null
-    case 'provisionally-terminate':
-      if (inactive) return `A customer who is ${inactive.toLowerCase()} cannot be provisionally terminated.`
-      return null
-    case 'reactivate':
-      if (s.lifecycle !== 'provisionally-terminated') return 'Only a provisionally terminated customer can be reactivated.'
-      if (s.reactivationDeadline !== null && s.reactivationDeadline <= nowIso) {
-        return `The reactivation period ended on ${formatDateTime(s.reactivationDeadline)}; the customer can no longer be reactivated.`
-      }
-      return null
-    case 'permanently-terminate':
-      if (s.lifecycle === 'exported') return 'An exported customer cannot be terminated; clear the export first.'
-      return null
-    case 'export':
-      if (inactive) return `A customer who is ${inactive.toLowerCase()} cannot be exported.`
-      return null
-    case 'clear-export':
-      return s.lifecycle === 'exported' ? null : 'The customer is not exported.'
-  }
-}
-
-/** The actions the life-cycle rules allow from the current state (what the status dialog offers). */
-export function allowedActions(s: LifecycleState & { reactivationDeadline: string | null }, nowIso: string): StatusAction[] {
-  return STATUS_ACTIONS.filter((a) => refusalReason(s, a, nowIso) === null)
-}
-
-// ---------------------------------------------------------------------------------------------
 // Writing a change: columns, effective status, history and audit — one commit (the caller's).
 
-interface StoredLifecycle {
-  id: number
-  customer_id: string
-  status: CustomerStatus
-  created_at: string
-  lifecycle: LifecycleState['lifecycle']
-  blocked: number
-  suspended: number
-  suspension_lifted_until: string | null
-  provisionally_terminated_at: string | null
-  reactivation_deadline: string | null
-  terminated_at: string | null
-  reactivation_days: number | null
-}
+/** The customer's life-cycle columns and its class's reactivation period (null: no class). */
+export type StoredLifecycle = Pick<
+  StoredCustomer,
+  | 'id'
+  | 'customer_id'
+  | 'status'
+  | 'created_at'
+  | 'lifecycle'
+  | 'blocked'
+  | 'suspended'
+  | 'suspension_lifted_until'
+  | 'provisionally_terminated_at'
+  | 'reactivation_deadline'
+  | 'terminated_at'
+> & { reactivation_days: StoredClass['reactivation_days'] | null }
 
 interface LoadedCustomer extends LifecycleColumns {
   id: number
@@ -171,11 +47,11 @@ interface LoadedCustomer extends LifecycleColumns {
   reactivationDays: number
 }
 
-const SELECT_LIFECYCLE = `SELECT c.id, c.customer_id, c.status, c.created_at, c.lifecycle, c.blocked, c.suspended,
+export const SELECT_LIFECYCLE = `SELECT c.id, c.customer_id, c.status, c.created_at, c.lifecycle, c.blocked, c.suspended,
   c.suspension_lifted_until, c.provisionally_terminated_at, c.reactivation_deadline, c.terminated_at, k.reactivation_days
   FROM customers c LEFT JOIN customer_classes k ON k.id = c.class_id`
 
-function toLoaded(c: StoredLifecycle): LoadedCustomer {
+export function toLoaded(c: StoredLifecycle): LoadedCustomer {
   return {
     id: c.id,
     customerId: c.customer_id,
@@ -235,7 +111,7 @@ function describeColumn(key: keyof LifecycleColumns, from: string | null, to: st
   return describeValueChange(COLUMN_AUDIT[key].label, from, to)
 }
 
-function pickColumns(c: LoadedCustomer): LifecycleColumns {
+export function pickColumns(c: LoadedCustomer): LifecycleColumns {
   return {
     lifecycle: c.lifecycle,
     blocked: c.blocked,
@@ -254,7 +130,7 @@ const withNote = (sentence: string, note: string) => (note ? `${sentence.slice(0
  * `auditNote`), then the effective status is recomputed and, when it changed, stored with a
  * history line and its own audit entry (with `note`). Returns whether anything changed.
  */
-function applyColumns(w: Work, c: LoadedCustomer, next: LifecycleColumns, note: string, auditNote = note): boolean {
+export function applyColumns(w: Work, c: LoadedCustomer, next: LifecycleColumns, note: string, auditNote = note): boolean {
   const changed = COLUMN_ORDER.filter((k) => c[k] !== next[k])
   const to = effectiveStatus(next, w.at)
   if (changed.length === 0 && to === c.status) return false
@@ -315,12 +191,6 @@ export function recordStatusChange(w: Work, customerRowId: number, from: Custome
 
 // ---------------------------------------------------------------------------------------------
 // The Change customer status dialog.
-
-function checkedDate(text: string, field: string, label: string): Date {
-  const dt = parseLocalDate(text)
-  if (!dt) throw new AppError('VALIDATION', `${label}: "${text}" is not a calendar date.`, field)
-  return dt
-}
 
 /**
  * Apply an administrator's status action (already validated against the channel schema): check
@@ -390,7 +260,7 @@ export function changeStatus(w: Work, input: ParsedInputOf<'customers.changeStat
 }
 
 // ---------------------------------------------------------------------------------------------
-// Automatic changes: the overdue-invoice rule and the scheduler.
+// The overdue-invoice rule.
 
 /**
  * The overdue-invoice rule's hook (called by invoicing): set or clear the automatic suspension.
@@ -404,36 +274,30 @@ export function applyOverdueSuspension(w: Work, customerRowId: number, suspended
   return applyColumns(w, c, next, note)
 }
 
-export const REACTIVATION_ENDED_NOTE = 'Reactivation period ended (automatic, by the scheduler)'
-export const LIFT_ENDED_NOTE = 'Suspension lift ended (automatic, by the scheduler)'
+// ---------------------------------------------------------------------------------------------
+// Status history (this module writes it).
 
-/**
- * The timed transitions that are due at `w.at`, however long the app was closed:
- * (a) provisionally terminated customers whose reactivation period has ended become permanently
- *     terminated, dated the day the period ended;
- * (b) suspension lifts that have ended are removed, so a still-suspended customer is Suspended
- *     again.
- * Both read through partial indexes that hold only the rows concerned (migration 0003), so a
- * run with nothing due costs two empty index probes. Returns how many customers changed.
- */
-export function runDueTransitions(w: Work): number {
-  let changed = 0
-  const dueTerminations = w.all<StoredLifecycle>(
-    `${SELECT_LIFECYCLE} WHERE c.lifecycle = 'provisionally-terminated' AND c.reactivation_deadline <= ? ORDER BY c.reactivation_deadline, c.id`,
-    [w.at]
-  )
-  for (const row of dueTerminations) {
-    const c = toLoaded(row)
-    const deadline = c.reactivationDeadline!
-    if (applyColumns(w, c, { ...pickColumns(c), lifecycle: 'permanently-terminated', terminatedAt: localDate(deadline) }, REACTIVATION_ENDED_NOTE)) changed++
-  }
-  const endedLifts = w.all<StoredLifecycle>(
-    `${SELECT_LIFECYCLE} WHERE c.suspension_lifted_until IS NOT NULL AND c.suspension_lifted_until <= ? ORDER BY c.suspension_lifted_until, c.id`,
-    [w.at]
-  )
-  for (const row of endedLifts) {
-    const c = toLoaded(row)
-    if (applyColumns(w, c, { ...pickColumns(c), suspensionLiftedUntil: null }, LIFT_ENDED_NOTE)) changed++
-  }
-  return changed
+/** A row of customer_status_history. */
+export interface StoredStatusChange {
+  id: number
+  customer_id: number
+  at: string
+  from_status: CustomerStatus | null
+  to_status: CustomerStatus
+  note: string
+  operator_name: string
+}
+
+export function toStatusHistoryEntry(h: Pick<StoredStatusChange, 'at' | 'from_status' | 'to_status' | 'note' | 'operator_name'>): StatusHistoryEntry {
+  return { at: h.at, fromStatus: h.from_status, toStatus: h.to_status, note: h.note, operatorName: h.operator_name }
+}
+
+/** A customer's status changes, newest first. */
+export function statusHistoryOf(r: DbReader, customerRowId: number): StatusHistoryEntry[] {
+  return r
+    .all<Pick<StoredStatusChange, 'at' | 'from_status' | 'to_status' | 'note' | 'operator_name'>>(
+      'SELECT at, from_status, to_status, note, operator_name FROM customer_status_history WHERE customer_id = ? ORDER BY id DESC',
+      [customerRowId]
+    )
+    .map(toStatusHistoryEntry)
 }

@@ -9,8 +9,19 @@ export const FIRST_ADMIN_ID = 1
 /** Who timed tasks, tools and start-up work act as (the built-in first administrator). */
 export const FIRST_ADMIN_ACTOR: Actor = { operatorId: FIRST_ADMIN_ID, operatorName: 'Administrator' }
 
+/** A row of operators. */
+export interface StoredOperator {
+  id: number
+  login: string
+  name: string
+  role: Role
+  password_hash: string | null
+  disabled: number
+  created_at: string
+}
+
 export function getOperator(r: DbReader, id: number): Operator {
-  const row = r.get<{ id: number; login: string; name: string; role: Role }>('SELECT id, login, name, role FROM operators WHERE id = ? AND disabled = 0', [id])
+  const row = r.get<Pick<StoredOperator, 'id' | 'login' | 'name' | 'role'>>('SELECT id, login, name, role FROM operators WHERE id = ? AND disabled = 0', [id])
   if (!row) throw new AppError('UNAUTHORIZED', `Operator ${id} does not exist or is disabled.`)
   return row
 }

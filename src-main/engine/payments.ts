@@ -5,6 +5,9 @@ import { formatMinor, formatMoney } from '../../src-shared/money'
 import { planAdjustment, recordAdjustment, repeatedResult, type Plan } from './adjustments'
 import type { Actor } from './audit'
 import type { DbReader } from '../db/store'
+import type { StoredCardTransaction } from './cardTransactions'
+import type { StoredCustomer } from './customers'
+import { numberOf } from './sql'
 import { auditRefusedAttempt, operationOf, recordAttemptSent, settleAttempt, type AttemptStart } from './cardActivity'
 import { cardBrand, type GatewayOutcome, type PaymentGateway } from './gateway'
 import type { Engine, Work } from './unitOfWork'
@@ -17,16 +20,8 @@ export interface CardDeps {
   actor: Actor
 }
 
-interface CardRow {
-  id: number
-  customer_id: number
-  kind: 'payment' | 'authorization' | 'refund'
-  state: string
-  reference: string
-  parent_id: number | null
-  amount_minor: number
-  operation_key: string | null
-}
+/** What reconciliation reads of an unsettled card transaction. */
+type CardRow = Pick<StoredCardTransaction, 'id' | 'customer_id' | 'kind' | 'state' | 'reference' | 'parent_id' | 'amount_minor' | 'operation_key'>
 
 /** The card transaction row an operation writes (void changes only its authorization). */
 function rowKind(op: SubmitInput['operation']): CardRow['kind'] | null {
@@ -45,7 +40,7 @@ export async function submitCardAdjustment(d: CardDeps, input: SubmitInput): Pro
   const nowIso = () => new Date(d.engine.now()).toISOString()
   const plan = d.engine.read((r) => planAdjustment(r, fields, nowIso()))
   const open = d.engine.read((r) =>
-    r.get<{ reference: string }>("SELECT reference FROM card_transactions WHERE operation_key = ? AND state IN ('started', 'pending')", [operationKey])
+    r.get<Pick<StoredCardTransaction, 'reference'>>("SELECT reference FROM card_transactions WHERE operation_key = ? AND state IN ('started', 'pending')", [operationKey])
   )
   if (open) {
     throw new AppError('CONFLICT', `This payment is still pending at the card processor (${open.reference}). Reconcile pending card payments before trying again.`)
@@ -68,7 +63,7 @@ export async function submitCardAdjustment(d: CardDeps, input: SubmitInput): Pro
   const { rowId, attemptId } = d.engine.change(d.actor, (w) => {
     let rowId: number | null = null
     if (kind) {
-      const n = w.get<{ n: number }>('SELECT count(*) AS n FROM card_transactions WHERE operation_key = ?', [operationKey])!.n + 1
+      const n = (numberOf(w, 'SELECT count(*) FROM card_transactions WHERE operation_key = ?', [operationKey]) ?? 0) + 1
       rowId = w.insert(
         `INSERT INTO card_transactions (customer_id, kind, state, reference, parent_id, amount_minor, currency, card_brand, card_last4, operation_key, created_at, updated_at)
          VALUES (?, ?, 'started', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -94,7 +89,7 @@ export async function submitCardAdjustment(d: CardDeps, input: SubmitInput): Pro
   const reference =
     rowId === null
       ? `cbd-${operationKey}-void`
-      : d.engine.read((r) => r.get<{ reference: string }>('SELECT reference FROM card_transactions WHERE id = ?', [rowId])!.reference)
+      : d.engine.read((r) => r.get<Pick<StoredCardTransaction, 'reference'>>('SELECT reference FROM card_transactions WHERE id = ?', [rowId])!.reference)
 
   let outcome: GatewayOutcome
   try {
@@ -173,7 +168,7 @@ function attemptCard(r: DbReader, input: SubmitInput, plan: Plan): CardLabel | n
     return { brand: cardBrand(digits), last4: digits.slice(-4) }
   }
   if (!plan.target) return null
-  const t = r.get<{ card_brand: string | null; card_last4: string | null }>('SELECT card_brand, card_last4 FROM card_transactions WHERE id = ?', [plan.target.id])
+  const t = r.get<Pick<StoredCardTransaction, 'card_brand' | 'card_last4'>>('SELECT card_brand, card_last4 FROM card_transactions WHERE id = ?', [plan.target.id])
   return t?.card_brand && t.card_last4 ? { brand: t.card_brand, last4: t.card_last4 } : null
 }
 
@@ -261,9 +256,11 @@ export async function reconcileCardPayments(d: CardDeps): Promise<{ settled: num
         return
       }
       const parent =
-        row.parent_id === null ? null : w.get<{ gateway_ref: string; kind: string }>('SELECT gateway_ref, kind FROM card_transactions WHERE id = ?', [row.parent_id])
+        row.parent_id === null
+          ? null
+          : w.get<Pick<StoredCardTransaction, 'gateway_ref' | 'kind'>>('SELECT gateway_ref, kind FROM card_transactions WHERE id = ?', [row.parent_id])
       const operation = operationOf(row.kind, parent?.kind ?? null)
-      const currency = w.get<{ currency: string }>('SELECT currency FROM customers WHERE id = ?', [row.customer_id])!.currency
+      const currency = w.get<Pick<StoredCustomer, 'currency'>>('SELECT currency FROM customers WHERE id = ?', [row.customer_id])!.currency
       const plan = planAdjustment(
         w,
         {

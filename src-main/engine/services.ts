@@ -32,7 +32,8 @@ export const DEFAULT_SERVICES: readonly (ServiceInput & { code: string })[] = [
   { code: 'fees', name: 'Fees', kind: 'fees' }
 ]
 
-interface ServiceRow {
+/** A row of services. */
+export interface StoredService {
   id: number
   code: string
   name: string
@@ -41,13 +42,13 @@ interface ServiceRow {
   disabled: number
 }
 
-const toService = (s: ServiceRow): Service => ({ id: s.id, name: s.name, kind: s.kind, disabled: s.disabled === 1, builtIn: s.is_special === 1 })
+const toService = (s: StoredService): Service => ({ id: s.id, name: s.name, kind: s.kind, disabled: s.disabled === 1, builtIn: s.is_special === 1 })
 
 const statusLabel = (disabled: boolean) => (disabled ? 'Disabled' : 'Active')
 
 /** Every service for the Services page: the built-in one first, then by name. */
 export function listAllServices(r: DbReader): Service[] {
-  return r.all<ServiceRow>('SELECT * FROM services ORDER BY is_special DESC, name COLLATE NOCASE').map(toService)
+  return r.all<StoredService>('SELECT * FROM services ORDER BY is_special DESC, name COLLATE NOCASE').map(toService)
 }
 
 /** The services the wizard offers: disabled ones are not offered for new charges and credits. */
@@ -56,7 +57,7 @@ export function listServices(r: DbReader): ServiceOption[] {
 }
 
 export function getService(r: DbReader, id: number, field = 'id'): Service {
-  const row = r.get<ServiceRow>('SELECT * FROM services WHERE id = ?', [id])
+  const row = r.get<StoredService>('SELECT * FROM services WHERE id = ?', [id])
   if (!row) throw new AppError('NOT_FOUND', `Service ${id} does not exist.`, field)
   return toService(row)
 }
@@ -67,7 +68,7 @@ export function getService(r: DbReader, id: number, field = 'id'): Service {
  */
 function refuseNameClash(r: DbReader, name: string, exceptId: number | null): void {
   const folded = name.toLocaleLowerCase()
-  const clash = r.all<{ id: number; name: string }>('SELECT id, name FROM services').find((s) => s.id !== exceptId && s.name.toLocaleLowerCase() === folded)
+  const clash = r.all<Pick<StoredService, 'id' | 'name'>>('SELECT id, name FROM services').find((s) => s.id !== exceptId && s.name.toLocaleLowerCase() === folded)
   if (clash) throw new AppError('CONFLICT', `A service called "${clash.name}" already exists; choose another name.`, 'name')
 }
 

@@ -5,13 +5,18 @@ import { describeValueChange } from './audit'
 import { ensureDefaultServices } from './services'
 import type { Work } from './unitOfWork'
 
-interface SettingsRow {
+/** The settings table's one row (id 1), written by first-run setup. */
+export interface StoredSettings {
+  id: 1
   company_name: string
   address: string
   default_currency: string
   card_authorization_days: number
   max_operation_major: number
+  setup_completed_at: string
 }
+
+type SettingsRow = Omit<StoredSettings, 'id' | 'setup_completed_at'>
 
 export function getSettings(r: DbReader): CompanySettings | null {
   const row = r.get<SettingsRow>('SELECT company_name, address, default_currency, card_authorization_days, max_operation_major FROM settings WHERE id = 1')

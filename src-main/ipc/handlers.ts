@@ -1,21 +1,20 @@
-import type { Operator } from '../../src-shared/domain'
-import type { AppCore } from '../app'
+import type { InputOf } from '../../src-shared/contract'
+import type { AppStatus, BackupInfo, Operator, RestoreCandidate, RestoreOutcome } from '../../src-shared/domain'
+import type { CustomerIndex } from '../engine/customerIndex'
+import type { PaymentGateway } from '../engine/gateway'
+import type { Engine } from '../engine/unitOfWork'
 import { CARD_OPERATIONS, planAdjustment, submitAdjustment } from '../engine/adjustments'
 import { reconcileCardPayments, submitCardAdjustment } from '../engine/payments'
 import { cardActivity } from '../engine/cardActivity'
 import { listAudit, verifyAuditChain, type Actor } from '../engine/audit'
 import { checkLedger, listTransactions } from '../engine/ledger'
 import { createClass, listClasses, updateClass } from '../engine/customerClasses'
-import {
-  addAccount,
-  createCustomer,
-  createCustomField,
-  exportCustomersCsv,
-  getCustomerDetail,
-  listCustomFields,
-  listCustomers,
-  updateCustomer
-} from '../engine/customers'
+import { addAccount } from '../engine/accounts'
+import { getCustomerDetail } from '../engine/customerDetail'
+import { exportCustomersCsv } from '../engine/customerExport'
+import { createCustomer, updateCustomer } from '../engine/customerEdit'
+import { listCustomers } from '../engine/customerList'
+import { createCustomField, listCustomFields } from '../engine/customFields'
 import { changeStatus } from '../engine/lifecycle'
 import { commitImport, previewImport } from '../engine/customerImport'
 import { completeSetup, getSettings, updateSettings } from '../engine/settings'
@@ -24,115 +23,128 @@ import { loadDemoData } from '../demo/load'
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
 
-export interface HandlerContext {
-  core: AppCore
+type RestoreSource = InputOf<'backup.restore'>['source']
+
+/** Backups as the Settings page uses them (the app owns the files and the restore). */
+export interface BackupDesk {
+  list(): BackupInfo[]
+  create(to?: { path: string; overwrite: boolean }): Promise<BackupInfo>
+  check(source: RestoreSource): RestoreCandidate
+  restore(source: RestoreSource, operator: Operator): RestoreOutcome
+}
+
+/** What the handlers use of the running app, and nothing more. */
+export interface HandlerServices {
+  /** The unit of work over the open database; throws DB_CORRUPT while it awaits a restore. */
+  engine(): Engine
+  customerIndex: CustomerIndex
+  backups: BackupDesk
+  gateway: PaymentGateway
+  /** The current moment as ISO text (tests pass a controllable clock). */
+  nowIso(): string
+  status(operator: Operator): AppStatus
+}
+
+export interface HandlerContext extends HandlerServices {
   operator: Operator
   actor: Actor
 }
 
 /** The one handler table both transports serve: input is already validated and role-checked. */
 export const handlers: HandlerTable<HandlerContext> = {
-  'app.status': (_input, { core, operator }) => core.status(operator),
+  'app.status': (_input, { status, operator }) => status(operator),
 
-  'setup.complete': (input, { core, operator, actor }) => {
+  'setup.complete': (input, { engine, status, operator, actor }) => {
     const settings = { companyName: input.companyName, address: input.address, defaultCurrency: input.defaultCurrency }
     // Setup and the demo data land in one commit: a crash leaves either both or neither.
-    core.engine.change(actor, (w) => {
+    engine().change(actor, (w) => {
       completeSetup(w, settings)
       if (input.loadDemoData) loadDemoData(w, 'S')
     })
-    return core.status(operator)
+    return status(operator)
   },
 
-  'settings.get': (_input, { core }) => {
-    const s = core.engine.read(getSettings)
+  'settings.get': (_input, { engine }) => {
+    const s = engine().read(getSettings)
     if (!s) throw new AppError('SETUP_REQUIRED', 'Complete the first-run setup first.')
     return s
   },
 
-  'settings.update': (input, { core, actor }) => core.engine.change(actor, (w) => updateSettings(w, input)),
+  'settings.update': (input, { engine, actor }) => engine().change(actor, (w) => updateSettings(w, input)),
 
-  'backup.list': (_input, { core }) => core.backups.list(),
+  'backup.list': (_input, { backups }) => backups.list(),
 
-  'backup.create': (input, { core }) => core.backupNow('manual', input.path === undefined ? undefined : { path: input.path, overwrite: input.overwrite }),
+  'backup.create': (input, { backups }) => backups.create(input.path === undefined ? undefined : { path: input.path, overwrite: input.overwrite }),
 
-  'backup.check': (input, { core }) => core.checkRestoreSource(input.source),
+  'backup.check': (input, { backups }) => backups.check(input.source),
 
-  'backup.restore': (input, { core, operator }) => core.restoreFrom(input.source, operator),
+  'backup.restore': (input, { backups, operator }) => backups.restore(input.source, operator),
 
-  'customers.list': (input, { core }) => core.engine.read((r) => listCustomers(r, core.customerIndex, input)),
+  'customers.list': (input, { engine, customerIndex }) => engine().read((r) => listCustomers(r, customerIndex, input)),
 
-  'customers.exportCsv': (input, { core }) => core.engine.read((r) => exportCustomersCsv(r, core.customerIndex, input, core.nowIso())),
+  'customers.exportCsv': (input, { engine, customerIndex, nowIso }) => engine().read((r) => exportCustomersCsv(r, customerIndex, input, nowIso())),
 
-  'customers.get': (input, { core }) => core.engine.read((r) => getCustomerDetail(r, input.id, core.nowIso())),
+  'customers.get': (input, { engine, nowIso }) => engine().read((r) => getCustomerDetail(r, input.id, nowIso())),
 
-  'customers.create': (input, { core, actor }) => {
-    const engine = core.engine
-    const id = engine.change(actor, (w) => createCustomer(w, input))
-    return engine.read((r) => getCustomerDetail(r, id, core.nowIso()))
+  'customers.create': (input, { engine, nowIso, actor }) => {
+    const id = engine().change(actor, (w) => createCustomer(w, input))
+    return engine().read((r) => getCustomerDetail(r, id, nowIso()))
   },
 
-  'customers.update': (input, { core, actor }) => {
-    const engine = core.engine
-    engine.change(actor, (w) => updateCustomer(w, input))
-    return engine.read((r) => getCustomerDetail(r, input.id, core.nowIso()))
+  'customers.update': (input, { engine, nowIso, actor }) => {
+    engine().change(actor, (w) => updateCustomer(w, input))
+    return engine().read((r) => getCustomerDetail(r, input.id, nowIso()))
   },
 
-  'customers.changeStatus': (input, { core, actor }) => {
-    const engine = core.engine
-    engine.change(actor, (w) => changeStatus(w, input))
-    return engine.read((r) => getCustomerDetail(r, input.id, core.nowIso()))
+  'customers.changeStatus': (input, { engine, nowIso, actor }) => {
+    engine().change(actor, (w) => changeStatus(w, input))
+    return engine().read((r) => getCustomerDetail(r, input.id, nowIso()))
   },
 
-  'customers.addAccount': (input, { core, actor }) => {
-    const engine = core.engine
-    engine.change(actor, (w) => addAccount(w, input.id, input.accountId))
-    return engine.read((r) => getCustomerDetail(r, input.id, core.nowIso()))
+  'customers.addAccount': (input, { engine, nowIso, actor }) => {
+    engine().change(actor, (w) => addAccount(w, input.id, input.accountId))
+    return engine().read((r) => getCustomerDetail(r, input.id, nowIso()))
   },
 
-  'customers.importPreview': (input, { core }) => core.engine.read((r) => previewImport(r, input.csv)),
+  'customers.importPreview': (input, { engine }) => engine().read((r) => previewImport(r, input.csv)),
 
-  'customers.importCommit': (input, { core, actor }) => core.engine.change(actor, (w) => commitImport(w, input.csv, input.onlyValidRows)),
+  'customers.importCommit': (input, { engine, actor }) => engine().change(actor, (w) => commitImport(w, input.csv, input.onlyValidRows)),
 
-  'adjustments.preview': (input, { core }) => core.engine.read((r) => planAdjustment(r, input, core.nowIso()).impact),
+  'adjustments.preview': (input, { engine, nowIso }) => engine().read((r) => planAdjustment(r, input, nowIso()).impact),
 
-  'adjustments.submit': (input, { core, actor }) =>
-    CARD_OPERATIONS.has(input.operation)
-      ? submitCardAdjustment({ engine: core.engine, gateway: core.gateway, actor }, input)
-      : core.engine.change(actor, (w) => submitAdjustment(w, input)),
+  'adjustments.submit': (input, { engine, gateway, actor }) =>
+    CARD_OPERATIONS.has(input.operation) ? submitCardAdjustment({ engine: engine(), gateway, actor }, input) : engine().change(actor, (w) => submitAdjustment(w, input)),
 
-  'payments.reconcile': (_input, { core, actor }) => reconcileCardPayments({ engine: core.engine, gateway: core.gateway, actor }),
+  'payments.reconcile': (_input, { engine, gateway, actor }) => reconcileCardPayments({ engine: engine(), gateway, actor }),
 
-  'payments.cardActivity': (input, { core }) => core.engine.read((r) => cardActivity(r, input.customerId, core.nowIso())),
+  'payments.cardActivity': (input, { engine, nowIso }) => engine().read((r) => cardActivity(r, input.customerId, nowIso())),
 
-  'ledger.check': (_input, { core }) => core.engine.read(checkLedger),
+  'ledger.check': (_input, { engine }) => engine().read(checkLedger),
 
-  'ledger.transactions': (input, { core }) => core.engine.read((r) => listTransactions(r, input)),
+  'ledger.transactions': (input, { engine }) => engine().read((r) => listTransactions(r, input)),
 
-  'services.list': (_input, { core }) => core.engine.read(listServices),
+  'services.list': (_input, { engine }) => engine().read(listServices),
 
-  'services.listAll': (_input, { core }) => core.engine.read(listAllServices),
+  'services.listAll': (_input, { engine }) => engine().read(listAllServices),
 
-  'services.create': (input, { core, actor }) => core.engine.change(actor, (w) => createService(w, input)),
+  'services.create': (input, { engine, actor }) => engine().change(actor, (w) => createService(w, input)),
 
-  'services.update': (input, { core, actor }) => core.engine.change(actor, (w) => updateService(w, input)),
+  'services.update': (input, { engine, actor }) => engine().change(actor, (w) => updateService(w, input)),
 
-  'classes.list': (_input, { core }) => core.engine.read(listClasses),
+  'classes.list': (_input, { engine }) => engine().read(listClasses),
 
-  'classes.create': (input, { core, actor }) => core.engine.change(actor, (w) => createClass(w, input)),
+  'classes.create': (input, { engine, actor }) => engine().change(actor, (w) => createClass(w, input)),
 
-  'classes.update': (input, { core, actor }) => {
+  'classes.update': (input, { engine, actor }) => {
     const { id, ...fields } = input
-    const updated = core.engine.change(actor, (w) => updateClass(w, id, fields))
-    core.customerIndex.reset() // class names are part of every listed row
-    return updated
+    return engine().change(actor, (w) => updateClass(w, id, fields))
   },
 
-  'customFields.list': (_input, { core }) => core.engine.read(listCustomFields),
+  'customFields.list': (_input, { engine }) => engine().read(listCustomFields),
 
-  'customFields.create': (input, { core, actor }) => core.engine.change(actor, (w) => createCustomField(w, input.name, input.kind)),
+  'customFields.create': (input, { engine, actor }) => engine().change(actor, (w) => createCustomField(w, input.name, input.kind)),
 
-  'audit.list': (input, { core }) => core.engine.read((r) => listAudit(r, input)),
+  'audit.list': (input, { engine }) => engine().read((r) => listAudit(r, input)),
 
-  'audit.verify': (_input, { core }) => core.engine.read(verifyAuditChain)
+  'audit.verify': (_input, { engine }) => engine().read(verifyAuditChain)
 }

@@ -34,7 +34,8 @@ import { generateDemoData, sqlJsWriter } from '../demo/generate'
 import { mulberry32 } from '../demo/random'
 import { submitAdjustment } from '../engine/adjustments'
 import { appendAudit, describeAmountChange, type AuditRecord } from '../engine/audit'
-import { countCustomers, listCustomers } from '../engine/customers'
+import { countCustomers, type StoredCustomer } from '../engine/customers'
+import { listCustomers } from '../engine/customerList'
 import { CustomerIndex } from '../engine/customerIndex'
 import { completeSetup } from '../engine/settings'
 import { Engine } from '../engine/unitOfWork'
@@ -85,7 +86,7 @@ const SEARCH = 'telecom'
 
 /** A payment: read the balance, insert the payment xDR, update the balance, one audit entry. */
 function recordPayment(w: DbWriter, at: string, customerId: number, amountMinor: number, audit: (rec: AuditRecord) => void): void {
-  const c = w.get<{ balance_minor: number; currency: string }>('SELECT balance_minor, currency FROM customers WHERE id = ?', [customerId])
+  const c = w.get<Pick<StoredCustomer, 'balance_minor' | 'currency'>>('SELECT balance_minor, currency FROM customers WHERE id = ?', [customerId])
   if (!c) throw new Error(`customer ${customerId} not found`)
   const xdrId = w.insert(`INSERT INTO xdrs (kind, customer_id, started_at, amount_minor, created_at) VALUES ('payment', ?, ?, ?, ?)`, [customerId, at, -amountMinor, at])
   const after = c.balance_minor - amountMinor
@@ -270,7 +271,7 @@ async function loadDemo(run: ScaleRun): Promise<void> {
     w.audit({ kind: 'demo.load', description: `Demo data (size ${run.scale}) loaded for the benchmark.` })
   })
   run.customerIds = store.read((r) =>
-    r.all<{ id: number }>("SELECT id FROM customers WHERE status NOT IN ('permanently-terminated', 'exported') ORDER BY id").map((c) => c.id)
+    r.all<Pick<StoredCustomer, 'id'>>("SELECT id FROM customers WHERE status NOT IN ('permanently-terminated', 'exported') ORDER BY id").map((c) => c.id)
   )
   run.totalCustomers = store.read(countCustomers)
   const seconds = elapsedMs(started) / 1000
@@ -466,7 +467,9 @@ async function childSnapshot(dataDir: string, mode: ChildSnapshotReport['mode'])
   // No automatic snapshot: this run starts them itself, when the journal has reached the size.
   const store = DurableStore.open({ dataDir, sql, now: Date.now, log: () => {}, snapshotAfterBytes: Number.MAX_SAFE_INTEGER })
   const engine = new Engine(store, Date.now)
-  const ids = store.read((r) => r.all<{ id: number }>("SELECT id FROM customers WHERE status NOT IN ('permanently-terminated', 'exported') ORDER BY id").map((c) => c.id))
+  const ids = store.read((r) =>
+    r.all<Pick<StoredCustomer, 'id'>>("SELECT id FROM customers WHERE status NOT IN ('permanently-terminated', 'exported') ORDER BY id").map((c) => c.id)
+  )
   const rand = mulberry32(99)
   const commit = () =>
     engine.change(FIRST_ADMIN_ACTOR, (w) => recordPayment(w, w.at, ids[Math.floor(rand() * ids.length)]!, 100 + Math.floor(rand() * 50_000), (rec) => w.audit(rec)))
@@ -743,7 +746,7 @@ async function measureCustomerList(sql: SqlJsStatic, dir: string, figures: Figur
     record('customers.sorted_page.p95_ms', percentile(sorted, 0.95), 'ms')
 
     // A payment somewhere, then the cashier searches: the index takes in the changed row.
-    const ids = store.read((r) => r.all<{ id: number }>('SELECT id FROM customers ORDER BY id').map((c) => c.id))
+    const ids = store.read((r) => r.all<Pick<StoredCustomer, 'id'>>('SELECT id FROM customers ORDER BY id').map((c) => c.id))
     const rand = mulberry32(7)
     const engine = new Engine(store, Date.now)
     const afterChange: number[] = []

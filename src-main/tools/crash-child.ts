@@ -5,6 +5,7 @@
  *
  *   node out/main/crash-child.js --data-dir DIR --seed N
  */
+import type { StoredCustomer } from '../engine/customers'
 import { FIRST_ADMIN_ACTOR } from '../engine/operators'
 import { DataDirLock } from '../db/lock'
 import { loadSqlJs } from '../db/sqljs'
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
           amount,
           w.at
         ])
-        const before = w.get<{ b: number }>('SELECT balance_minor AS b FROM customers WHERE id = ?', [customer])!.b
+        const before = w.get<Pick<StoredCustomer, 'balance_minor'>>('SELECT balance_minor FROM customers WHERE id = ?', [customer])!.balance_minor
         w.run('UPDATE customers SET balance_minor = balance_minor + ? WHERE id = ?', [amount, customer])
         w.audit({
           kind: 'crash-test',

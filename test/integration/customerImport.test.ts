@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { loadSqlJs } from '../../src-main/db/sqljs'
 import { DurableStore } from '../../src-main/db/store'
 import { commitImport, MAX_LISTED_ISSUES, previewImport } from '../../src-main/engine/customerImport'
-import { createCustomer } from '../../src-main/engine/customers'
+import { createCustomer } from '../../src-main/engine/customerEdit'
 import { Engine } from '../../src-main/engine/unitOfWork'
 import { customerCreateInput } from '../../src-shared/contract'
 import { AppError } from '../../src-shared/errors'
 import { tmpDataDir } from '../support/tmp'
+import { templateCsv } from '../../src-renderer/src/customers/import/template'
 
 const ADMIN = { operatorId: 1, operatorName: 'Administrator' }
 const HEADER = 'customer_id,company_name,balance_control,currency,class,credit_limit,opening_balance,blocked,email,notes'
@@ -209,5 +210,36 @@ describe('customer import from CSV', () => {
     expect(p.validRows).toBe(0)
     expect(p.issues).toHaveLength(MAX_LISTED_ISSUES + 1)
     expect(p.issues.at(-1)).toEqual({ line: MAX_LISTED_ISSUES + 21, field: '', message: `…and 20 more problems up to line ${MAX_LISTED_ISSUES + 21}, not listed.` })
+  })
+})
+
+describe('the import template', () => {
+  it('is the header the import reads: a row under the template the dialog offers imports with no header issue', async () => {
+    const w = await world()
+    const row = [
+      'Template-1',
+      'From the template',
+      'postpaid',
+      'USD',
+      'Gold USD',
+      '100',
+      '25.50',
+      'no',
+      'Ada',
+      'Lovelace',
+      '+48 600 100 200',
+      'a@example.com',
+      'Main St 1',
+      'Łódź',
+      '90-001',
+      'PL',
+      'note'
+    ]
+    const csv = `${templateCsv()}${row.join(',')}\r\n`
+    const p = w.preview(csv)
+    expect(p.issues).toEqual([])
+    expect(p.validRows).toBe(1)
+    expect(w.commit(csv, false)).toMatchObject({ imported: 1 })
+    w.store.close()
   })
 })

@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { openBillingApp } from '../../src-main/app'
 import { loadSqlJs } from '../../src-main/db/sqljs'
 import { DurableStore } from '../../src-main/db/store'
-import { createCustomer } from '../../src-main/engine/customers'
-import {
-  applyOverdueSuspension,
-  changeStatus,
-  endOfLocalDay,
-  LIFT_ENDED_NOTE,
-  localDate,
-  REACTIVATION_ENDED_NOTE,
-  runDueTransitions
-} from '../../src-main/engine/lifecycle'
+import { createCustomer } from '../../src-main/engine/customerEdit'
+import { applyOverdueSuspension, changeStatus } from '../../src-main/engine/lifecycle'
+import { endOfLocalDay } from '../../src-main/engine/calendar'
+import { LIFT_ENDED_NOTE, REACTIVATION_ENDED_NOTE, runDueTransitions } from '../../src-main/engine/lifecycleScheduler'
+import { localDate } from '../../src-shared/format'
 import { verifyAuditChain } from '../../src-main/engine/audit'
 import { Engine } from '../../src-main/engine/unitOfWork'
 import { customerCreateInput, statusChangeInput } from '../../src-shared/contract'

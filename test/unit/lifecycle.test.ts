@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import {
-  addLocalDays,
-  allowedActions,
-  effectiveStatus,
-  endOfLocalDay,
-  localDate,
-  refusalReason,
-  STATUS_ACTIONS,
-  type LifecycleState
-} from '../../src-main/engine/lifecycle'
+import { addLocalDays, endOfLocalDay } from '../../src-main/engine/calendar'
+import { allowedActions, effectiveStatus, refusalReason, STATUS_ACTIONS, type LifecycleState } from '../../src-main/engine/lifecycleRules'
+import { localDate } from '../../src-shared/format'
 
 // Local times, so the calendar-date rules read the same in any time zone the tests run in.
 const at = (y: number, mo: number, d: number, h = 12, mi = 0) => new Date(y, mo - 1, d, h, mi).toISOString()
