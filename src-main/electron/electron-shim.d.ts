@@ -355,9 +355,18 @@ declare module 'electron' {
       listener: (event: Event, webPreferences: WebPreferences, params: Record<string, string>) => void
     ): this
     setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void
+    readonly navigationHistory: NavigationHistory
     getURL(): string
     isDestroyed(): boolean
     focus(): void
+  }
+
+  /** Narrowed: the four members used (real: class NavigationHistory with more). */
+  export interface NavigationHistory {
+    canGoBack(): boolean
+    canGoForward(): boolean
+    goBack(): void
+    goForward(): void
   }
 
   export class BaseWindow extends EventEmitter {
@@ -375,6 +384,8 @@ declare module 'electron' {
     readonly webContents: WebContents
     once(event: 'ready-to-show', listener: () => void): this
     on(event: 'closed', listener: () => void): this
+    /** Windows and Linux: the mouse's back/forward buttons and media keys (BaseWindow in the real types). */
+    on(event: 'app-command', listener: (event: Event, command: string) => void): this
     loadFile(filePath: string, options?: LoadFileOptions): Promise<void>
     loadURL(url: string): Promise<void>
   }

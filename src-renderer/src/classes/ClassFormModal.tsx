@@ -4,6 +4,7 @@ import type { InputOf } from '../../../src-shared/contract'
 import type { CustomerClass } from '../../../src-shared/domain'
 import { CURRENCIES } from '../../../src-shared/money'
 import { useMutation } from '../api/query'
+import { useLeaveGuard } from '../lib/leave-guard'
 import { useFieldErrors } from '../lib/field-errors'
 import { notifySuccess } from '../lib/notify'
 import { describeBillingPeriod, plural, WEEKDAYS } from './describe'
@@ -107,7 +108,7 @@ export function ClassFormModal(props: {
   opened: boolean
   klass: CustomerClass | null
   onClose: () => void
-  onSaved: (k: CustomerClass) => void
+  onSaved?: (k: CustomerClass) => void
 }) {
   const k = props.klass
   const [v, setV] = useState<Values>(() => initialValues(k))
@@ -125,6 +126,8 @@ export function ClassFormModal(props: {
   }, [props.opened, k, clear])
 
   const err = (f: Field) => localErrors[f] ?? errors[f]
+  const dirty = props.opened && JSON.stringify(v) !== JSON.stringify(initialValues(k))
+  useLeaveGuard(dirty)
   function set<K extends keyof Values>(key: K, value: Values[K]) {
     setV((prev) => {
       const next = { ...prev, [key]: value }
@@ -156,7 +159,7 @@ export function ClassFormModal(props: {
         k ? 'Customer class saved' : 'Customer class created',
         k && k.customerCount > 0 ? `“${saved.name}”: the changes apply to ${plural(k.customerCount, 'customer')}.` : `“${saved.name}”.`
       )
-      props.onSaved(saved)
+      props.onSaved?.(saved)
       props.onClose()
     } catch (e) {
       report(e)
