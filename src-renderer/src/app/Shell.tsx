@@ -84,7 +84,7 @@ export function Shell() {
               active={p.id === current.id}
               aria-current={p.id === current.id ? 'page' : undefined}
               onClick={() => {
-                void navigate(pagePath(p.id))
+                void navigate(pagePath(p.id), { flushSync: true })
                 nav.close()
               }}
             />

@@ -19,13 +19,19 @@ export const TABS: readonly TabId[] = ['address', 'balance', 'invoices', 'lifecy
 export const pagePath = (page: PageId) => `/${page}`
 export const customerPath = (id: number | 'new', tab?: TabId) => `/customers/${id}${tab && tab !== 'address' ? `/${tab}` : ''}`
 
+/**
+ * A click shows its screen in the same frame, as before the router (no transition): the person
+ * (and a test) sees the page the moment the click is done.
+ */
+const NOW = { flushSync: true } as const
+
 /** The customer form's tab, kept in the address: each tab is a Back step. */
 export function useCustomerTab(): [TabId, (tab: TabId) => void] {
   const params = useParams()
   const navigate = useNavigate()
   const tab = TABS.find((t) => t === params.tab) ?? 'address'
   const id = params.id === undefined ? 'new' : Number(params.id)
-  const setTab = useCallback((next: TabId) => navigate(customerPath(id, next)), [navigate, id])
+  const setTab = useCallback((next: TabId) => void navigate(customerPath(id, next), NOW), [navigate, id])
   return [tab, setTab]
 }
 
@@ -33,18 +39,18 @@ export function useCustomerTab(): [TabId, (tab: TabId) => void] {
 export function useCustomerNav() {
   const navigate = useNavigate()
   return {
-    list: useCallback(() => navigate('/customers'), [navigate]),
-    customer: useCallback((id: number) => navigate(customerPath(id)), [navigate]),
+    list: useCallback(() => void navigate('/customers', NOW), [navigate]),
+    customer: useCallback((id: number) => void navigate(customerPath(id), NOW), [navigate]),
     /** After a save: the form has no unsaved changes any more, whatever its last render said. */
     customerAfterSave: useCallback(
       (id: number) => {
         leaveWithoutAsking()
-        navigate(customerPath(id))
+        void navigate(customerPath(id), NOW)
       },
       [navigate]
     ),
-    newCustomer: useCallback(() => navigate(customerPath('new')), [navigate]),
-    page: useCallback((page: PageId) => navigate(pagePath(page)), [navigate])
+    newCustomer: useCallback(() => void navigate(customerPath('new'), NOW), [navigate]),
+    page: useCallback((page: PageId) => void navigate(pagePath(page), NOW), [navigate])
   }
 }
 
@@ -75,7 +81,7 @@ export function useAdjustmentRoute() {
   const customerId = Number.isSafeInteger(raw) && raw > 0 ? raw : null
 
   const open = useCallback(
-    (id: number) => navigate({ search: `?adjust=${id}&step=${STEPS[0]}` }, { state: { wizardDepth: 1 } satisfies WizardState }),
+    (id: number) => void navigate({ search: `?adjust=${id}&step=${STEPS[0]}` }, { ...NOW, state: { wizardDepth: 1 } satisfies WizardState }),
     [navigate]
   )
   const close = useCallback(() => {
@@ -125,7 +131,7 @@ export function useWizardStep(reachable: WizardStep): [WizardStep, (step: Wizard
       }
       const next = new URLSearchParams(params)
       next.set('step', STEPS[to]!)
-      navigate({ search: `?${next.toString()}` }, { state: { wizardDepth: (state.wizardDepth ?? 0) + 1, prevStep: step } satisfies WizardState })
+      void navigate({ search: `?${next.toString()}` }, { ...NOW, state: { wizardDepth: (state.wizardDepth ?? 0) + 1, prevStep: step } satisfies WizardState })
     },
     [step, location, params, navigate]
   )
