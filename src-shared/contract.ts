@@ -92,7 +92,10 @@ const RESTORED: readonly DataKind[] = DATA_KINDS.filter((k) => k !== 'status')
 
 const nothing = z.object({}).strict()
 const text = (label: string, max: number) =>
-  z.string({ error: `${label} is required.` }).trim().max(max, `${label} is at most ${max} characters.`)
+  z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .max(max, `${label} is at most ${max} characters.`)
 
 export const setupInput = z
   .object({
@@ -139,10 +142,7 @@ export function isCalendarDate(text: string): boolean {
 }
 
 /** Every date of the contract: the shape alone let 2026-02-30 and 0000-00-00 be stored. */
-export const isoDate = z
-  .string()
-  .regex(ISO_DATE_RE, { message: 'Use a date like 2026-11-30.', abort: true })
-  .refine(isCalendarDate, 'Use a real date like 2026-11-30.')
+export const isoDate = z.string().regex(ISO_DATE_RE, { message: 'Use a date like 2026-11-30.', abort: true }).refine(isCalendarDate, 'Use a real date like 2026-11-30.')
 
 export const customerFiltersInput = z
   .object({
@@ -183,7 +183,10 @@ const customerEditable = {
   notes: text('Notes', 5000).default(''),
   dueDaysOverride: z.number().int().min(0, 'Due days cannot be negative.').max(365).nullable().default(null),
   taxRatePpmOverride: z.number().int().min(0).max(1_000_000, 'Tax rate is at most 100%.').nullable().default(null),
-  customFields: z.array(z.object({ fieldId: id, value: z.string().max(1000) }).strict()).max(100).default([])
+  customFields: z
+    .array(z.object({ fieldId: id, value: z.string().max(1000) }).strict())
+    .max(100)
+    .default([])
 }
 
 export const customerCreateInput = z
@@ -279,9 +282,7 @@ export const serviceInput = z
 
 const csvText = z.string().min(1, 'The file is empty.').max(CSV_MAX_CHARS, 'The file is larger than 50 MB.')
 
-const backupFileName = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]+\.sqlite$/, 'Not a backup file name.')
+const backupFileName = z.string().regex(/^[A-Za-z0-9._-]+\.sqlite$/, 'Not a backup file name.')
 
 /**
  * A file chosen by the person: a full path (a relative one would land wherever the app happened to
@@ -346,18 +347,32 @@ export const contract = {
   'customers.addAccount': channel<CustomerDetail>()({
     changes: ['customers', 'audit'],
     input: z
-      .object({ id, accountId: text('Account ID', 64).min(1, 'Account ID is required.').regex(/^[A-Za-z0-9._-]+$/, 'Letters, digits, ".", "-" and "_" only.') })
+      .object({
+        id,
+        accountId: text('Account ID', 64)
+          .min(1, 'Account ID is required.')
+          .regex(/^[A-Za-z0-9._-]+$/, 'Letters, digits, ".", "-" and "_" only.')
+      })
       .strict(),
     roles: ADMIN
   }),
-  'customers.importPreview': channel<ImportPreview>()({ reads: ['customers', 'classes', 'customFields'], input: z.object({ csv: csvText }).strict(), roles: ADMIN, maxBodyBytes: CSV_BODY_LIMIT }),
+  'customers.importPreview': channel<ImportPreview>()({
+    reads: ['customers', 'classes', 'customFields'],
+    input: z.object({ csv: csvText }).strict(),
+    roles: ADMIN,
+    maxBodyBytes: CSV_BODY_LIMIT
+  }),
   'customers.importCommit': channel<{ imported: number; skipped: number }>()({
     changes: ['customers', 'ledger', 'audit'],
     input: z.object({ csv: csvText, onlyValidRows: z.boolean() }).strict(),
     roles: ADMIN,
     maxBodyBytes: CSV_BODY_LIMIT
   }),
-  'adjustments.preview': channel<AdjustmentImpact>()({ reads: ['customers', 'ledger', 'payments', 'services'], input: z.object(adjustmentFields).strict(), roles: ['administrator', 'cashier'] }),
+  'adjustments.preview': channel<AdjustmentImpact>()({
+    reads: ['customers', 'ledger', 'payments', 'services'],
+    input: z.object(adjustmentFields).strict(),
+    roles: ['administrator', 'cashier']
+  }),
   'adjustments.submit': channel<AdjustmentResult>()({
     changes: ['customers', 'ledger', 'payments', 'audit'],
     input: z
@@ -369,7 +384,11 @@ export const contract = {
       .strict(),
     roles: ['administrator', 'cashier']
   }),
-  'payments.reconcile': channel<{ settled: number; stillPending: number }>()({ changes: ['customers', 'ledger', 'payments', 'audit'], input: nothing, roles: ['administrator', 'cashier'] }),
+  'payments.reconcile': channel<{ settled: number; stillPending: number }>()({
+    changes: ['customers', 'ledger', 'payments', 'audit'],
+    input: nothing,
+    roles: ['administrator', 'cashier']
+  }),
   /** Open authorizations and refundable payments to pick from, pending requests, every attempt. */
   'payments.cardActivity': channel<CardActivity>()({ reads: ['payments'], input: z.object({ customerId: id }).strict(), roles: EVERYONE }),
   'ledger.transactions': channel<LedgerTransaction[]>()({

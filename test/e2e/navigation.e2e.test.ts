@@ -207,7 +207,9 @@ describe('leaving a form with unsaved changes', () => {
     await page.getByRole('button', { name: 'Balance adjustment' }).first().click()
     await dialog().getByRole('radio', { name: 'Manual payment', exact: true }).click()
     await dialog().getByRole('button', { name: 'Continue' }).click()
-    await dialog().getByRole('textbox', { name: /Amount/ }).fill('12.50')
+    await dialog()
+      .getByRole('textbox', { name: /Amount/ })
+      .fill('12.50')
     await page.goBack()
     await expect.poll(wizardStep).toMatch(/^Step 1 of 4/)
     expect(await leaveGuard().count()).toBe(0)
@@ -217,7 +219,11 @@ describe('leaving a form with unsaved changes', () => {
     await expect.poll(wizardStep).toMatch(/^Step 1 of 4/)
     await page.goForward()
     await expect.poll(wizardStep).toMatch(/^Step 2 of 4/)
-    expect(await dialog().getByRole('textbox', { name: /Amount/ }).inputValue()).toBe('12.50')
+    expect(
+      await dialog()
+        .getByRole('textbox', { name: /Amount/ })
+        .inputValue()
+    ).toBe('12.50')
     // The wizard's own Cancel asks its own question; Discard closes it without a second one.
     await dialog().getByRole('button', { name: 'Cancel' }).click()
     await page.getByRole('button', { name: 'Discard' }).click()

@@ -1,10 +1,5 @@
 import { useCallback, useMemo } from 'react'
-import {
-  keepPreviousData,
-  QueryClient,
-  useMutation as useTanstackMutation,
-  useQuery as useTanstackQuery
-} from '@tanstack/react-query'
+import { keepPreviousData, QueryClient, useMutation as useTanstackMutation, useQuery as useTanstackQuery } from '@tanstack/react-query'
 import type { Channel, InputOf, ResultOf } from '../../../src-shared/contract'
 import type { AppError } from '../../../src-shared/errors'
 import { channelOfKey, queryKeyOf, refreshedBy } from './data-use'

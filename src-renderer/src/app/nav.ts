@@ -69,8 +69,7 @@ interface WizardState {
 const wizardState = (l: Location): WizardState => (l.state as WizardState | null) ?? {}
 
 /** The wizard's navigations stay on its page and keep `adjust` in the query. */
-export const staysInWizard = (next: Location, current: Location) =>
-  next.pathname === current.pathname && new URLSearchParams(next.search).has('adjust')
+export const staysInWizard = (next: Location, current: Location) => next.pathname === current.pathname && new URLSearchParams(next.search).has('adjust')
 
 /** Which customer the wizard is open for on this screen (from the address), and how to open and close it. */
 export function useAdjustmentRoute() {

@@ -39,8 +39,8 @@ function LedgerResult({ result }: { result: LedgerCheckResult }) {
       </Text>
       {result.differences.slice(0, 20).map((d) => (
         <Text size="sm" key={d.customerId}>
-          {d.customerName}: balance {formatAmount(d.balanceMinor, d.currency)} against {formatAmount(d.ledgerBalanceMinor, d.currency)} in the ledger;
-          unallocated payments {formatAmount(d.unallocatedMinor, d.currency)} against {formatAmount(d.ledgerUnallocatedMinor, d.currency)}
+          {d.customerName}: balance {formatAmount(d.balanceMinor, d.currency)} against {formatAmount(d.ledgerBalanceMinor, d.currency)} in the ledger; unallocated
+          payments {formatAmount(d.unallocatedMinor, d.currency)} against {formatAmount(d.ledgerUnallocatedMinor, d.currency)}
         </Text>
       ))}
     </Alert>
@@ -148,14 +148,26 @@ export function AuditPage() {
                     <Table.Td className="nowrap" style={{ verticalAlign: 'top' }}>
                       {e.operatorName}
                     </Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>{e.customerName ?? <Text span c="dimmed">—</Text>}</Table.Td>
+                    <Table.Td style={{ verticalAlign: 'top' }}>
+                      {e.customerName ?? (
+                        <Text span c="dimmed">
+                          —
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>
                       <Badge variant="light" color="gray" radius="sm" style={{ textTransform: 'none' }}>
                         {e.kind}
                       </Badge>
                     </Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>{e.description}</Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>{e.source ?? <Text span c="dimmed">—</Text>}</Table.Td>
+                    <Table.Td style={{ verticalAlign: 'top' }}>
+                      {e.source ?? (
+                        <Text span c="dimmed">
+                          —
+                        </Text>
+                      )}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

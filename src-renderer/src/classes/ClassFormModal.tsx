@@ -104,12 +104,7 @@ function toInput(v: Values): InputOf<'classes.create'> {
 }
 
 /** Create or edit a customer class. Editing a class in use says how many customers it affects. */
-export function ClassFormModal(props: {
-  opened: boolean
-  klass: CustomerClass | null
-  onClose: () => void
-  onSaved?: (k: CustomerClass) => void
-}) {
+export function ClassFormModal(props: { opened: boolean; klass: CustomerClass | null; onClose: () => void; onSaved?: (k: CustomerClass) => void }) {
   const k = props.klass
   const [v, setV] = useState<Values>(() => initialValues(k))
   const create = useMutation('classes.create')
@@ -264,7 +259,11 @@ export function ClassFormModal(props: {
               description="Percent, up to 4 decimals (e.g. 23 or 8.25)."
               value={v.taxRate}
               onChange={(e) => set('taxRate', e.currentTarget.value)}
-              rightSection={<Text size="xs" c="dimmed">%</Text>}
+              rightSection={
+                <Text size="xs" c="dimmed">
+                  %
+                </Text>
+              }
               rightSectionWidth={36}
               inputMode="decimal"
               error={err('taxRatePpm')}
@@ -320,8 +319,7 @@ export function ClassFormModal(props: {
           </SimpleGrid>
 
           <Text size="sm" c="dimmed">
-            Billing:{' '}
-            {Number.isInteger(billingDayNumber) && billingDayNumber >= 1 ? describeBillingPeriod(v.billingPeriod, billingDayNumber) : '—'}
+            Billing: {Number.isInteger(billingDayNumber) && billingDayNumber >= 1 ? describeBillingPeriod(v.billingPeriod, billingDayNumber) : '—'}
           </Text>
 
           {k && k.customerCount > 0 && (

@@ -57,14 +57,7 @@ export function LeaveGuardPrompt() {
   const blocker = useBlocker(shouldAsk)
   const blocked = blocker.state === 'blocked'
   return (
-    <Modal
-      opened={blocked}
-      onClose={() => blocker.reset?.()}
-      title="Leave without saving?"
-      centered
-      zIndex={400}
-      data-testid="leave-guard"
-    >
+    <Modal opened={blocked} onClose={() => blocker.reset?.()} title="Leave without saving?" centered zIndex={400} data-testid="leave-guard">
       <Stack gap="md">
         <Text size="sm">You have changes that are not saved. Leaving this screen discards them.</Text>
         <Group justify="flex-end" gap="sm">

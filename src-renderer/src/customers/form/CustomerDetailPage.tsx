@@ -100,13 +100,7 @@ export function CustomerDetailPage(props: { id: number }) {
         onChangeStatus={() => setStatusOpen(true)}
       />
 
-      <ChangeStatusDialog
-        opened={statusOpen}
-        detail={detail}
-        klass={klass}
-        onClose={() => setStatusOpen(false)}
-        onChanged={q.setData}
-      />
+      <ChangeStatusDialog opened={statusOpen} detail={detail} klass={klass} onClose={() => setStatusOpen(false)} onChanged={q.setData} />
     </>
   )
 }

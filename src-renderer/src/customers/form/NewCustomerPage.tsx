@@ -50,10 +50,7 @@ export function NewCustomerPage() {
   return (
     <>
       {back}
-      <PageHeader
-        title="New customer"
-        description="The fields at the top are required. The tabs are optional and can be filled in later."
-      />
+      <PageHeader title="New customer" description="The fields at the top are required. The tabs are optional and can be filled in later." />
       <CustomerForm
         detail={null}
         classes={classesQ.data}

@@ -135,7 +135,11 @@ export function TopSection(props: { form: FormBinding; classes: readonly Custome
           placeholder="No limit"
           value={values.creditLimit}
           onChange={(e) => set('creditLimit', e.currentTarget.value)}
-          rightSection={<Text size="xs" c="dimmed">{values.currency ?? ''}</Text>}
+          rightSection={
+            <Text size="xs" c="dimmed">
+              {values.currency ?? ''}
+            </Text>
+          }
           rightSectionWidth={48}
           inputMode="decimal"
           error={errors.creditLimit}
@@ -168,7 +172,11 @@ export function TopSection(props: { form: FormBinding; classes: readonly Custome
           placeholder="0"
           value={values.openingBalance}
           onChange={(e) => set('openingBalance', e.currentTarget.value)}
-          rightSection={<Text size="xs" c="dimmed">{values.currency ?? ''}</Text>}
+          rightSection={
+            <Text size="xs" c="dimmed">
+              {values.currency ?? ''}
+            </Text>
+          }
           rightSectionWidth={48}
           inputMode="decimal"
           error={errors.openingBalance}

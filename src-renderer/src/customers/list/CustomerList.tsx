@@ -179,13 +179,7 @@ export function CustomerList() {
           <Group gap="sm">
             {newCustomer}
             {isAdmin && <ImportCustomersButton />}
-            <Button
-              variant="default"
-              leftSection={<DownloadIcon />}
-              onClick={onExport}
-              loading={exportCsv.running}
-              disabled={total === null || total === 0}
-            >
+            <Button variant="default" leftSection={<DownloadIcon />} onClick={onExport} loading={exportCsv.running} disabled={total === null || total === 0}>
               Export CSV
             </Button>
           </Group>

@@ -103,13 +103,7 @@ export function ChangeStatusDialog(props: {
   }
 
   return (
-    <Modal
-      opened={props.opened}
-      onClose={props.onClose}
-      title={<Text fw={700}>Change customer status</Text>}
-      size="lg"
-      closeOnClickOutside={!change.running}
-    >
+    <Modal opened={props.opened} onClose={props.onClose} title={<Text fw={700}>Change customer status</Text>} size="lg" closeOnClickOutside={!change.running}>
       <Stack gap="md">
         <Group gap="xs">
           <Text size="sm">
@@ -123,23 +117,20 @@ export function ChangeStatusDialog(props: {
 
         {d.status === 'suspended' && (
           <Alert variant="light" color="yellow" title="Suspended for an overdue invoice">
-            This status is set automatically and cannot be cleared by hand; paying the overdue invoice ends it. You can lift the suspension
-            until a date.
+            This status is set automatically and cannot be cleared by hand; paying the overdue invoice ends it. You can lift the suspension until a date.
           </Alert>
         )}
 
         {d.allowedActions.length === 0 ? (
           <Text size="sm" c="dimmed">
-            {d.status === 'permanently-terminated'
-              ? 'Permanently terminated is final: no status change is possible.'
-              : 'No status change is possible from here.'}
+            {d.status === 'permanently-terminated' ? 'Permanently terminated is final: no status change is possible.' : 'No status change is possible from here.'}
           </Text>
         ) : confirming ? (
           <Alert color="red" variant="light" title="This is final" role="alert">
             <Stack gap={6}>
               <Text size="sm">
-                {d.customerId} will be permanently terminated on {terminationDate ?? 'today'}. The customer cannot be reactivated afterwards
-                and is shown only under the Permanently terminated status filter.
+                {d.customerId} will be permanently terminated on {terminationDate ?? 'today'}. The customer cannot be reactivated afterwards and is shown only under the
+                Permanently terminated status filter.
               </Text>
               {note.trim() && <Text size="sm">Note: {note.trim()}</Text>}
             </Stack>
@@ -240,20 +231,11 @@ export function ChangeStatusDialog(props: {
         )}
 
         <Group justify="flex-end" gap="sm">
-          <Button
-            variant="default"
-            onClick={() => (confirming ? setConfirming(false) : props.onClose())}
-            disabled={change.running}
-          >
+          <Button variant="default" onClick={() => (confirming ? setConfirming(false) : props.onClose())} disabled={change.running}>
             {confirming ? 'Back' : 'Cancel'}
           </Button>
           {d.allowedActions.length > 0 && (
-            <Button
-              color={confirming ? 'red' : chosen?.color}
-              onClick={() => void apply()}
-              disabled={!action}
-              loading={change.running}
-            >
+            <Button color={confirming ? 'red' : chosen?.color} onClick={() => void apply()} disabled={!action} loading={change.running}>
               {confirming ? 'Permanently terminate' : (chosen?.button ?? 'Apply')}
             </Button>
           )}
