@@ -24,11 +24,12 @@ export function secureWebPreferences(preloadPath: string) {
 }
 
 /**
- * Content-Security-Policy for the renderer. The same text is in src-renderer/index.html as a
- * meta tag (file:// responses carry no headers) and is sent as a header by the loopback host and
- * the Electron session. `'unsafe-inline'` for styles only: Mantine injects style tags at run time.
+ * Content-Security-Policy for the renderer, as a <meta> in src-renderer/index.html (file://
+ * responses carry no headers): every directive but `frame-ancestors`, which a <meta> policy
+ * cannot set (the browser ignores it there and logs an error). `'unsafe-inline'` for styles
+ * only: Mantine injects style tags at run time.
  */
-export const CONTENT_SECURITY_POLICY = [
+export const META_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
@@ -37,9 +38,14 @@ export const CONTENT_SECURITY_POLICY = [
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'"
+  "form-action 'none'"
 ].join('; ')
+
+/**
+ * The full policy, sent as a header by the loopback host and the Electron session: the page's
+ * policy plus `frame-ancestors 'none'` (no other page may frame the desk).
+ */
+export const CONTENT_SECURITY_POLICY = `${META_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`
 
 interface UrlKey {
   protocol: string

@@ -29,7 +29,33 @@ import { CURRENCY_CODES } from './money'
  * -> result type -> roles allowed. Both transports (Electron IPC and the loopback host) serve
  * exactly this map through one handler table.
  */
-interface ChannelDef<I extends z.ZodType, R> {
+/**
+ * The kinds of data the desk keeps. Each channel says which it reads or which it changes, so the
+ * renderer refreshes exactly the screens showing data a successful change touched (a query is
+ * refreshed when its channel `reads` a kind the change `changes`); no screen lists what to reload.
+ */
+export const DATA_KINDS = [
+  /** `app.status`: the desk's phase (setup, recovery, ready), operator, version and company settings. */
+  'status',
+  'settings',
+  'backups',
+  /** Customers with their balances, status, accounts and custom field values. */
+  'customers',
+  'ledger',
+  /** Card attempts, authorizations and refundable card payments. */
+  'payments',
+  'services',
+  /** Customer classes (with their customer counts). */
+  'classes',
+  'customFields',
+  'audit'
+] as const
+export type DataKind = (typeof DATA_KINDS)[number]
+
+/** A channel either only reads (a query) or changes data (a mutation): never both, never neither. */
+type DataUse = { reads: readonly DataKind[]; changes?: never } | { changes: readonly DataKind[]; reads?: never }
+
+type ChannelDef<I extends z.ZodType, R> = DataUse & {
   input: I
   roles: readonly Role[]
   /** Largest request accepted, in bytes of its JSON; DEFAULT_BODY_LIMIT when not set. */
@@ -39,7 +65,7 @@ interface ChannelDef<I extends z.ZodType, R> {
 }
 
 function channel<R>() {
-  return <I extends z.ZodType>(def: { input: I; roles: readonly Role[]; maxBodyBytes?: number }): ChannelDef<I, R> => def
+  return <I extends z.ZodType>(def: DataUse & { input: I; roles: readonly Role[]; maxBodyBytes?: number }): ChannelDef<I, R> => def
 }
 
 /**
@@ -57,6 +83,12 @@ const CSV_BODY_LIMIT = 2 * CSV_MAX_CHARS + DEFAULT_BODY_LIMIT
 
 const EVERYONE: readonly Role[] = ['administrator', 'cashier', 'auditor']
 const ADMIN: readonly Role[] = ['administrator']
+/**
+ * A restore replaces every kind of data but the status: the restore answers with the new status,
+ * and the screen applies it once the person has read what the restore did (recovery shows the
+ * replayed changes first).
+ */
+const RESTORED: readonly DataKind[] = DATA_KINDS.filter((k) => k !== 'status')
 
 const nothing = z.object({}).strict()
 const text = (label: string, max: number) =>
@@ -271,12 +303,14 @@ const restoreSource = z.discriminatedUnion('kind', [
 ])
 
 export const contract = {
-  'app.status': channel<AppStatus>()({ input: nothing, roles: EVERYONE }),
-  'setup.complete': channel<AppStatus>()({ input: setupInput, roles: ADMIN }),
-  'settings.get': channel<CompanySettings>()({ input: nothing, roles: EVERYONE }),
-  'settings.update': channel<CompanySettings>()({ input: settingsInput, roles: ADMIN }),
-  'backup.list': channel<BackupInfo[]>()({ input: nothing, roles: ADMIN }),
+  'app.status': channel<AppStatus>()({ reads: ['status'], input: nothing, roles: EVERYONE }),
+  'setup.complete': channel<AppStatus>()({ changes: ['status', 'settings', 'audit'], input: setupInput, roles: ADMIN }),
+  'settings.get': channel<CompanySettings>()({ reads: ['settings'], input: nothing, roles: EVERYONE }),
+  /** The status carries the company settings too (the header shows the company name). */
+  'settings.update': channel<CompanySettings>()({ changes: ['settings', 'status', 'audit'], input: settingsInput, roles: ADMIN }),
+  'backup.list': channel<BackupInfo[]>()({ reads: ['backups'], input: nothing, roles: ADMIN }),
   'backup.create': channel<BackupInfo>()({
+    changes: ['backups'],
     input: z
       .object({
         /** Absent: into the data folder's backups folder. Never elsewhere inside the data folder. */
@@ -288,9 +322,10 @@ export const contract = {
     roles: ADMIN
   }),
   /** Checks a restore source (exists, readable, a database this version can open); changes nothing. */
-  'backup.check': channel<RestoreCandidate>()({ input: z.object({ source: restoreSource }).strict(), roles: ADMIN }),
-  'backup.restore': channel<RestoreOutcome>()({ input: z.object({ source: restoreSource }).strict(), roles: ADMIN }),
+  'backup.check': channel<RestoreCandidate>()({ reads: ['backups'], input: z.object({ source: restoreSource }).strict(), roles: ADMIN }),
+  'backup.restore': channel<RestoreOutcome>()({ changes: RESTORED, input: z.object({ source: restoreSource }).strict(), roles: ADMIN }),
   'customers.list': channel<{ total: number; offset: number; rows: CustomerRow[] }>()({
+    reads: ['customers', 'classes'],
     input: z
       .object({
         ...customerQuery,
@@ -301,14 +336,16 @@ export const contract = {
     roles: EVERYONE
   }),
   'customers.exportCsv': channel<{ fileName: string; csv: string; rows: number }>()({
+    reads: ['customers', 'classes'],
     input: z.object(customerQuery).strict(),
     roles: EVERYONE
   }),
-  'customers.get': channel<CustomerDetail>()({ input: z.object({ id }).strict(), roles: EVERYONE }),
-  'customers.create': channel<CustomerDetail>()({ input: customerCreateInput, roles: ADMIN }),
-  'customers.update': channel<CustomerDetail>()({ input: customerUpdateInput, roles: ADMIN }),
-  'customers.changeStatus': channel<CustomerDetail>()({ input: statusChangeInput, roles: ADMIN }),
+  'customers.get': channel<CustomerDetail>()({ reads: ['customers', 'classes', 'customFields'], input: z.object({ id }).strict(), roles: EVERYONE }),
+  'customers.create': channel<CustomerDetail>()({ changes: ['customers', 'ledger', 'audit'], input: customerCreateInput, roles: ADMIN }),
+  'customers.update': channel<CustomerDetail>()({ changes: ['customers', 'audit'], input: customerUpdateInput, roles: ADMIN }),
+  'customers.changeStatus': channel<CustomerDetail>()({ changes: ['customers', 'audit'], input: statusChangeInput, roles: ADMIN }),
   'customers.addAccount': channel<CustomerDetail>()({
+    changes: ['customers', 'audit'],
     input: z
       .object({
         id,
@@ -319,14 +356,25 @@ export const contract = {
       .strict(),
     roles: ADMIN
   }),
-  'customers.importPreview': channel<ImportPreview>()({ input: z.object({ csv: csvText }).strict(), roles: ADMIN, maxBodyBytes: CSV_BODY_LIMIT }),
+  'customers.importPreview': channel<ImportPreview>()({
+    reads: ['customers', 'classes', 'customFields'],
+    input: z.object({ csv: csvText }).strict(),
+    roles: ADMIN,
+    maxBodyBytes: CSV_BODY_LIMIT
+  }),
   'customers.importCommit': channel<{ imported: number; skipped: number }>()({
+    changes: ['customers', 'ledger', 'audit'],
     input: z.object({ csv: csvText, onlyValidRows: z.boolean() }).strict(),
     roles: ADMIN,
     maxBodyBytes: CSV_BODY_LIMIT
   }),
-  'adjustments.preview': channel<AdjustmentImpact>()({ input: z.object(adjustmentFields).strict(), roles: ['administrator', 'cashier'] }),
+  'adjustments.preview': channel<AdjustmentImpact>()({
+    reads: ['customers', 'ledger', 'payments', 'services'],
+    input: z.object(adjustmentFields).strict(),
+    roles: ['administrator', 'cashier']
+  }),
   'adjustments.submit': channel<AdjustmentResult>()({
+    changes: ['customers', 'ledger', 'payments', 'audit'],
     input: z
       .object({
         ...adjustmentFields,
@@ -336,29 +384,36 @@ export const contract = {
       .strict(),
     roles: ['administrator', 'cashier']
   }),
-  'payments.reconcile': channel<{ settled: number; stillPending: number }>()({ input: nothing, roles: ['administrator', 'cashier'] }),
+  'payments.reconcile': channel<{ settled: number; stillPending: number }>()({
+    changes: ['customers', 'ledger', 'payments', 'audit'],
+    input: nothing,
+    roles: ['administrator', 'cashier']
+  }),
   /** Open authorizations and refundable payments to pick from, pending requests, every attempt. */
-  'payments.cardActivity': channel<CardActivity>()({ input: z.object({ customerId: id }).strict(), roles: EVERYONE }),
+  'payments.cardActivity': channel<CardActivity>()({ reads: ['payments'], input: z.object({ customerId: id }).strict(), roles: EVERYONE }),
   'ledger.transactions': channel<LedgerTransaction[]>()({
+    reads: ['ledger', 'services'],
     input: z.object({ customerId: id, beforeXdrId: id.optional(), limit: z.number().int().min(1).max(500).default(50) }).strict(),
     roles: EVERYONE
   }),
-  'ledger.check': channel<LedgerCheckResult>()({ input: nothing, roles: ['administrator', 'auditor'] }),
+  'ledger.check': channel<LedgerCheckResult>()({ reads: ['ledger', 'customers'], input: nothing, roles: ['administrator', 'auditor'] }),
   /** The services the wizard offers for a manual charge or credit: disabled ones are left out. */
-  'services.list': channel<ServiceOption[]>()({ input: nothing, roles: EVERYONE }),
+  'services.list': channel<ServiceOption[]>()({ reads: ['services'], input: nothing, roles: EVERYONE }),
   /** Every service, disabled ones too, for the Services page. */
-  'services.listAll': channel<Service[]>()({ input: nothing, roles: EVERYONE }),
-  'services.create': channel<Service>()({ input: serviceInput, roles: ADMIN }),
-  'services.update': channel<Service>()({ input: serviceInput.extend({ id, disabled: z.boolean() }).strict(), roles: ADMIN }),
-  'classes.list': channel<CustomerClass[]>()({ input: nothing, roles: EVERYONE }),
-  'classes.create': channel<CustomerClass>()({ input: classInput, roles: ADMIN }),
-  'classes.update': channel<CustomerClass>()({ input: classInput.extend({ id }).strict(), roles: ADMIN }),
-  'customFields.list': channel<CustomFieldDefinition[]>()({ input: nothing, roles: EVERYONE }),
+  'services.listAll': channel<Service[]>()({ reads: ['services'], input: nothing, roles: EVERYONE }),
+  'services.create': channel<Service>()({ changes: ['services', 'audit'], input: serviceInput, roles: ADMIN }),
+  'services.update': channel<Service>()({ changes: ['services', 'audit'], input: serviceInput.extend({ id, disabled: z.boolean() }).strict(), roles: ADMIN }),
+  'classes.list': channel<CustomerClass[]>()({ reads: ['classes', 'customers'], input: nothing, roles: EVERYONE }),
+  'classes.create': channel<CustomerClass>()({ changes: ['classes', 'audit'], input: classInput, roles: ADMIN }),
+  'classes.update': channel<CustomerClass>()({ changes: ['classes', 'audit'], input: classInput.extend({ id }).strict(), roles: ADMIN }),
+  'customFields.list': channel<CustomFieldDefinition[]>()({ reads: ['customFields'], input: nothing, roles: EVERYONE }),
   'customFields.create': channel<CustomFieldDefinition>()({
+    changes: ['customFields', 'audit'],
     input: z.object({ name: text('Name', 60).min(1, 'Name is required.'), kind: z.enum(['text', 'number', 'date']) }).strict(),
     roles: ADMIN
   }),
   'audit.list': channel<AuditEntry[]>()({
+    reads: ['audit'],
     input: z
       .object({
         beforeId: z.number().int().positive().optional(),
@@ -367,7 +422,7 @@ export const contract = {
       .strict(),
     roles: ['administrator', 'auditor']
   }),
-  'audit.verify': channel<AuditVerifyResult>()({ input: nothing, roles: ['administrator', 'auditor'] })
+  'audit.verify': channel<AuditVerifyResult>()({ reads: ['audit'], input: nothing, roles: ['administrator', 'auditor'] })
 } as const
 
 export type Contract = typeof contract
@@ -375,6 +430,12 @@ export type Channel = keyof Contract
 export type InputOf<C extends Channel> = z.input<Contract[C]['input']>
 export type ParsedInputOf<C extends Channel> = z.output<Contract[C]['input']>
 export type ResultOf<C extends Channel> = NonNullable<Contract[C]['result']>
+
+/** What a channel reads (empty for a change) and what it changes (empty for a read). */
+export function dataUseOf(name: Channel): { reads: readonly DataKind[]; changes: readonly DataKind[] } {
+  const def: DataUse = contract[name]
+  return { reads: def.reads ?? [], changes: def.changes ?? [] }
+}
 
 export const CHANNELS = Object.keys(contract) as Channel[]
 

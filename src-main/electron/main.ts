@@ -108,6 +108,13 @@ function createWindow(): void {
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null
   })
+  // The mouse's back and forward buttons arrive as app commands, not as page events: they walk
+  // the page's history (its addresses are hash routes, so this never leaves index.html).
+  win.on('app-command', (_event, command) => {
+    const history = win.webContents.navigationHistory
+    if (command === 'browser-backward' && history.canGoBack()) history.goBack()
+    if (command === 'browser-forward' && history.canGoForward()) history.goForward()
+  })
   win.loadFile(indexPath).catch((err: unknown) => {
     fail('Callshop billing desk could not start', `The window failed to load: ${errorText(err)}`, 1)
   })

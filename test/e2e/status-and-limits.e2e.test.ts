@@ -38,6 +38,8 @@ async function errorUnderAmount(): Promise<string> {
 /** Show one customer in the list (permanently terminated ones appear only under their filter). */
 async function findInList(customerId: string, terminated: boolean) {
   await page.reload()
+  // A reload keeps the screen it was on; the list is one click away.
+  await page.locator('nav').getByRole('button', { name: 'Customers', exact: true }).click()
   await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor()
   if (terminated) {
     await page.getByRole('combobox', { name: 'Status', exact: true }).click()

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
   CONTENT_SECURITY_POLICY,
+  META_CONTENT_SECURITY_POLICY,
   CliArgsError,
   denyAllPermissions,
   denyPermissionCheck,
@@ -47,6 +50,15 @@ describe('CONTENT_SECURITY_POLICY', () => {
         "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
         "form-action 'none'; frame-ancestors 'none'"
     )
+  })
+
+  it("is in the page's <meta> too, without frame-ancestors, which a <meta> policy ignores with a console error", () => {
+    const html = readFileSync(join(__dirname, '../../src-renderer/index.html'), 'utf8')
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
+    expect(meta).toBe(META_CONTENT_SECURITY_POLICY)
+    expect(meta).not.toContain('frame-ancestors')
+    // Everything else is the same policy; the headers (host, Electron session) keep frame-ancestors.
+    expect(CONTENT_SECURITY_POLICY).toBe(`${META_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`)
   })
 
   it('never allows inline or evaluated scripts', () => {

@@ -6,8 +6,10 @@ import type { InputOf } from '../../../src-shared/contract'
 import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult, CustomerDetail } from '../../../src-shared/domain'
 import { formatAmount } from '../../../src-shared/format'
 import { asAppError } from '../api/invoke'
-import { invalidate, useMutation, useQuery } from '../api/query'
+import { useMutation, useQuery } from '../api/query'
+import { staysInWizard, useWizardStep } from '../app/nav'
 import { useAppStatus } from '../app/status'
+import { useLeaveGuard } from '../lib/leave-guard'
 import { localDatePlus } from '../customers/status/actions'
 import { BALANCE_CONTROL_LABEL } from '../lib/labels'
 import { QueryError } from '../lib/QueryError'
@@ -22,7 +24,6 @@ import { Receipt } from './Receipt'
 import { ResultStep } from './ResultStep'
 import { SummaryStep } from './SummaryStep'
 
-type Step = 0 | 1 | 2 | 3
 type FieldErrors = Partial<Record<DetailField | 'operation', string>>
 
 const isDetailField = (f: string | undefined): f is DetailField => f !== undefined && (DETAIL_FIELDS as readonly string[]).includes(f)
@@ -50,7 +51,6 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   const [opened, setOpened] = useState(true)
   // Where the cursor was (the list row's button, the customer page's): it goes back there.
   const [returnTo] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null))
-  const [step, setStep] = useState<Step>(0)
   const [operation, setOperation] = useState<AdjustmentOperation | null>(null)
   const [values, setValues] = useState<DetailsValues>(() => ({
     amount: '',
@@ -79,6 +79,8 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   const [focus, setFocus] = useState<{ field: DetailField | null; n: number }>({ field: null, n: 0 })
   const [impact, setImpact] = useState<AdjustmentImpact | null>(null)
   const [result, setResult] = useState<AdjustmentResult | null>(null)
+  // The step lives in the address (Back/Forward move between steps), as far as the wizard has what it needs.
+  const [step, setStep] = useWizardStep(result ? 3 : impact ? 2 : operation ? 1 : 0)
   const [confirmingClose, setConfirmingClose] = useState(false)
   /** A Finish went out: the customer's figures may have changed, so closing refreshes them. */
   const sent = useRef(false)
@@ -136,9 +138,9 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     values.cardExpiry.trim() !== '' ||
     values.visibleComment.trim() !== '' ||
     values.internalComment.trim() !== ''
+  useLeaveGuard(dirty && result === null && pending === null, staysInWizard)
 
   function close() {
-    if (sent.current) invalidate('customers.list', 'customers.get', 'payments.cardActivity', 'ledger.transactions')
     setOpened(false)
   }
 
@@ -153,6 +155,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
 
   function change<K extends keyof DetailsValues>(key: K, value: DetailsValues[K]) {
     setValues((v) => ({ ...v, [key]: value }))
+    setImpact(null) // a Summary reached again by Forward must show these values, so it is computed anew
     setErrors((e) => {
       if (!(key in e)) return e
       const next = { ...e }

@@ -111,6 +111,8 @@ export function OperationStep(props: {
         aria-label={op.label}
         aria-describedby={`adj-op-${op.key}-text adj-op-${op.key}-effect${op.card ? ' adj-card-note' : ''}`}
         tabIndex={op.key === focusKey ? 0 : -1}
+        // The modal's focus trap starts here, not on its close button, when the step is there at once.
+        data-autofocus={op.key === focusKey ? true : undefined}
         className="adj-op"
         data-checked={checked || undefined}
         onClick={() => props.onChange(op.key)}

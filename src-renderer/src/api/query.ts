@@ -1,36 +1,44 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useMemo } from 'react'
+import { keepPreviousData, QueryClient, useMutation as useTanstackMutation, useQuery as useTanstackQuery } from '@tanstack/react-query'
 import type { Channel, InputOf, ResultOf } from '../../../src-shared/contract'
 import type { AppError } from '../../../src-shared/errors'
+import { channelOfKey, queryKeyOf, refreshedBy } from './data-use'
 import { asAppError, invoke } from './invoke'
 
 /**
- * Server state, kept small on purpose: a query hook that calls one channel and can be told to
- * reload, and a mutation hook that tracks "running". Invalidation is by channel name.
+ * Server state through TanStack Query over the typed invoke. A query is one channel call keyed
+ * by [channel, input]; a successful mutation refreshes exactly the queries whose channel reads
+ * data it changes (declared in the contract next to each channel). The hooks keep the small
+ * shape the screens used before (`data/error/loading/reload/setData`, `run/running`).
  */
 
-type Listener = () => void
-const listeners = new Map<Channel, Set<Listener>>()
-
-function subscribe(channel: Channel, fn: Listener): () => void {
-  let set = listeners.get(channel)
-  if (!set) {
-    set = new Set()
-    listeners.set(channel, set)
-  }
-  set.add(fn)
-  return () => {
-    set.delete(fn)
+declare module '@tanstack/react-query' {
+  interface Register {
+    defaultError: AppError
   }
 }
 
-/** Reload every mounted query on these channels (e.g. after a change they would show). */
-export function invalidate(...channels: Channel[]): void {
-  for (const c of channels) for (const fn of [...(listeners.get(c) ?? [])]) fn()
-}
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // The engine is local: an error is an answer (a typed AppError), not a flaky network.
+      retry: false,
+      // The desk is the only writer and says what each change touched; a focus adds nothing.
+      refetchOnWindowFocus: false,
+      refetchOnReconnect: false
+    },
+    mutations: { retry: false }
+  }
+})
 
-/** Reload every mounted query (after a restore replaced the whole database). */
-export function invalidateAll(): void {
-  for (const set of listeners.values()) for (const fn of [...set]) fn()
+/** Refresh the queries showing data that a successful `channel` call changed. */
+function refreshAfter(channel: Channel): Promise<void> {
+  return queryClient.invalidateQueries({
+    predicate: (q) => {
+      const c = channelOfKey(q.queryKey)
+      return c !== null && refreshedBy(channel, c)
+    }
+  })
 }
 
 export interface QueryState<C extends Channel> {
@@ -42,57 +50,29 @@ export interface QueryState<C extends Channel> {
   setData: (value: ResultOf<C>) => void
 }
 
+export function queryOptionsOf<C extends Channel>(channel: C, input: InputOf<C>) {
+  return {
+    queryKey: queryKeyOf(channel, input),
+    queryFn: async (): Promise<ResultOf<C>> => {
+      try {
+        return await invoke(channel, input)
+      } catch (e) {
+        throw asAppError(e)
+      }
+    }
+  }
+}
+
 export function useQuery<C extends Channel>(channel: C, input: InputOf<C>, opts: { enabled?: boolean } = {}): QueryState<C> {
   const enabled = opts.enabled ?? true
-  const key = JSON.stringify(input ?? {})
-  const [data, setData] = useState<ResultOf<C> | undefined>(undefined)
-  const [error, setError] = useState<AppError | null>(null)
-  const [loading, setLoading] = useState<boolean>(enabled)
-  const [version, setVersion] = useState(0)
-  const seq = useRef(0)
-
-  const reload = useCallback(() => setVersion((v) => v + 1), [])
-
-  useEffect(() => subscribe(channel, reload), [channel, reload])
-
-  useEffect(() => {
-    if (!enabled) {
-      setLoading(false)
-      return
-    }
-    const mine = ++seq.current
-    setLoading(true)
-    invoke(channel, JSON.parse(key) as InputOf<C>).then(
-      (value) => {
-        if (mine !== seq.current) return
-        setData(value)
-        setError(null)
-        setLoading(false)
-      },
-      (e: unknown) => {
-        if (mine !== seq.current) return
-        setError(asAppError(e))
-        setLoading(false)
-      }
-    )
-  }, [channel, key, enabled, version])
-
-  // A late answer after unmount must not touch state.
-  useEffect(
-    () => () => {
-      seq.current += 1
-    },
-    []
-  )
-
-  const set = useCallback((value: ResultOf<C>) => {
-    seq.current += 1
-    setData(value)
-    setError(null)
-    setLoading(false)
-  }, [])
-
-  return { data, error, loading, reload, setData: set }
+  const stable = JSON.stringify(input ?? {})
+  // Keyed by the input's JSON, not its identity (screens pass object literals).
+  const options = useMemo(() => queryOptionsOf(channel, JSON.parse(stable) as InputOf<C>), [channel, stable])
+  const q = useTanstackQuery({ ...options, enabled, placeholderData: keepPreviousData })
+  const { refetch } = q
+  const reload = useCallback(() => void refetch(), [refetch])
+  const setData = useCallback((value: ResultOf<C>) => queryClient.setQueryData(options.queryKey, value), [options.queryKey])
+  return { data: q.data, error: q.error ?? null, loading: q.isFetching, reload, setData }
 }
 
 export interface MutationState<C extends Channel> {
@@ -100,21 +80,24 @@ export interface MutationState<C extends Channel> {
   running: boolean
 }
 
-/** A change: `run` resolves with the result or rejects with an AppError. */
+/**
+ * A call made on demand (a change, or a read asked for by a button): `run` resolves with the
+ * result or rejects with an AppError. After a change succeeds, what it changed is refreshed.
+ */
 export function useMutation<C extends Channel>(channel: C): MutationState<C> {
-  const [running, setRunning] = useState(false)
-  const run = useCallback(
-    async (input: InputOf<C>) => {
-      setRunning(true)
+  const m = useTanstackMutation<ResultOf<C>, AppError, InputOf<C>>({
+    mutationFn: async (input) => {
       try {
         return await invoke(channel, input)
       } catch (e) {
         throw asAppError(e)
-      } finally {
-        setRunning(false)
       }
     },
-    [channel]
-  )
-  return { run, running }
+    onSuccess: () => {
+      void refreshAfter(channel)
+    }
+  })
+  const { mutateAsync } = m
+  const run = useCallback((input: InputOf<C>) => mutateAsync(input), [mutateAsync])
+  return { run, running: m.isPending }
 }

@@ -1,11 +1,13 @@
 import { useMemo } from 'react'
 import { Button, Center, Loader, MantineProvider, Paper, Stack, Text, Title } from '@mantine/core'
 import { Notifications } from '@mantine/notifications'
-import { useQuery } from '../api/query'
+import { QueryClientProvider } from '@tanstack/react-query'
+import { RouterProvider } from 'react-router/dom'
+import { queryClient, useQuery } from '../api/query'
 import { RecoveryScreen } from '../recovery/RecoveryScreen'
 import { SetupScreen } from '../setup/SetupScreen'
 import { ErrorBoundary } from './ErrorBoundary'
-import { Shell } from './Shell'
+import { appRouter } from './router'
 import { StatusContext, type StatusContextValue } from './status'
 import { theme } from './theme'
 import { useUi } from './ui-store'
@@ -16,7 +18,9 @@ export function App() {
     <MantineProvider theme={theme} forceColorScheme={colorScheme}>
       <Notifications position="bottom-right" limit={4} />
       <ErrorBoundary>
-        <Root />
+        <QueryClientProvider client={queryClient}>
+          <Root />
+        </QueryClientProvider>
       </ErrorBoundary>
     </MantineProvider>
   )
@@ -55,7 +59,7 @@ function Root() {
 
   return (
     <StatusContext.Provider value={ctx}>
-      {ctx.status.phase === 'setup' ? <SetupScreen /> : ctx.status.phase === 'recovery' ? <RecoveryScreen /> : <Shell />}
+      {ctx.status.phase === 'setup' ? <SetupScreen /> : ctx.status.phase === 'recovery' ? <RecoveryScreen /> : <RouterProvider router={appRouter()} />}
     </StatusContext.Provider>
   )
 }

@@ -1,18 +1,41 @@
+import { useEffect } from 'react'
 import { ActionIcon, AppShell, Badge, Box, Burger, Group, NavLink, Text, Tooltip } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
+import { Outlet, useLocation, useNavigate } from 'react-router'
 import { transportName } from '../api/invoke'
 import { MoonIcon, SunIcon } from '../lib/icons'
+import { LeaveGuardPrompt } from '../lib/leave-guard'
 import { ErrorBoundary } from './ErrorBoundary'
+import { pagePath } from './nav'
 import { PAGES } from './pages'
 import { useAppStatus } from './status'
 import { useUi } from './ui-store'
 
+/** Alt+Left / Alt+Right go back and forward, in the desktop window as in a browser. */
+function useHistoryKeys() {
+  const navigate = useNavigate()
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return
+      // The browser would do the same: doing it here once, and not twice, for both transports.
+      e.preventDefault()
+      void navigate(e.key === 'ArrowLeft' ? -1 : 1)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [navigate])
+}
+
 export function Shell() {
   const { status } = useAppStatus()
-  const { page, go, colorScheme, toggleColorScheme } = useUi()
+  const { colorScheme, toggleColorScheme } = useUi()
   const [navOpen, nav] = useDisclosure(false)
-  const current = PAGES.find((p) => p.id === page) ?? PAGES[0]!
-  const Page = current.component
+  const navigate = useNavigate()
+  const { pathname } = useLocation()
+  const first = pathname.split('/')[1] ?? ''
+  const current = PAGES.find((p) => p.id === first) ?? PAGES[0]!
+  useHistoryKeys()
   const nextScheme = colorScheme === 'dark' ? 'light' : 'dark'
 
   return (
@@ -57,7 +80,7 @@ export function Shell() {
               active={p.id === current.id}
               aria-current={p.id === current.id ? 'page' : undefined}
               onClick={() => {
-                go(p.id)
+                void navigate(pagePath(p.id), { flushSync: true })
                 nav.close()
               }}
             />
@@ -73,9 +96,10 @@ export function Shell() {
       </AppShell.Navbar>
 
       <AppShell.Main>
-        <ErrorBoundary resetKey={current.id}>
-          <Page />
+        <ErrorBoundary resetKey={pathname}>
+          <Outlet />
         </ErrorBoundary>
+        <LeaveGuardPrompt />
       </AppShell.Main>
     </AppShell>
   )

@@ -1,7 +1,7 @@
 import type { ComponentType, SVGProps } from 'react'
 import { AuditPage } from '../audit/AuditPage'
 import { ClassesPage } from '../classes/ClassesPage'
-import { CustomersPage } from '../customers/CustomersPage'
+import { CustomerList } from '../customers/list/CustomerList'
 import { InvoicesPage } from '../invoices/InvoicesPage'
 import { FileIcon, GearIcon, LayersIcon, ListIcon, PhoneIcon, RepeatIcon, UsersIcon } from '../lib/icons'
 import { ReissuePage } from '../reissue/ReissuePage'
@@ -17,7 +17,7 @@ export interface PageDef {
 }
 
 export const PAGES: readonly PageDef[] = [
-  { id: 'customers', label: 'Customers', icon: UsersIcon, component: CustomersPage },
+  { id: 'customers', label: 'Customers', icon: UsersIcon, component: CustomerList },
   { id: 'classes', label: 'Customer classes', icon: LayersIcon, component: ClassesPage },
   { id: 'invoices', label: 'Invoices', icon: FileIcon, component: InvoicesPage },
   { id: 'reissue', label: 'Re-issue', icon: RepeatIcon, component: ReissuePage },

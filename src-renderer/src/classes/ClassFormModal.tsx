@@ -4,6 +4,7 @@ import type { InputOf } from '../../../src-shared/contract'
 import type { CustomerClass } from '../../../src-shared/domain'
 import { CURRENCIES } from '../../../src-shared/money'
 import { useMutation } from '../api/query'
+import { useLeaveGuard } from '../lib/leave-guard'
 import { useFieldErrors } from '../lib/field-errors'
 import { notifySuccess } from '../lib/notify'
 import { describeBillingPeriod, plural, WEEKDAYS } from './describe'
@@ -103,7 +104,7 @@ function toInput(v: Values): InputOf<'classes.create'> {
 }
 
 /** Create or edit a customer class. Editing a class in use says how many customers it affects. */
-export function ClassFormModal(props: { opened: boolean; klass: CustomerClass | null; onClose: () => void; onSaved: (k: CustomerClass) => void }) {
+export function ClassFormModal(props: { opened: boolean; klass: CustomerClass | null; onClose: () => void; onSaved?: (k: CustomerClass) => void }) {
   const k = props.klass
   const [v, setV] = useState<Values>(() => initialValues(k))
   const create = useMutation('classes.create')
@@ -120,6 +121,8 @@ export function ClassFormModal(props: { opened: boolean; klass: CustomerClass | 
   }, [props.opened, k, clear])
 
   const err = (f: Field) => localErrors[f] ?? errors[f]
+  const dirty = props.opened && JSON.stringify(v) !== JSON.stringify(initialValues(k))
+  useLeaveGuard(dirty)
   function set<K extends keyof Values>(key: K, value: Values[K]) {
     setV((prev) => {
       const next = { ...prev, [key]: value }
@@ -151,7 +154,7 @@ export function ClassFormModal(props: { opened: boolean; klass: CustomerClass | 
         k ? 'Customer class saved' : 'Customer class created',
         k && k.customerCount > 0 ? `“${saved.name}”: the changes apply to ${plural(k.customerCount, 'customer')}.` : `“${saved.name}”.`
       )
-      props.onSaved(saved)
+      props.onSaved?.(saved)
       props.onClose()
     } catch (e) {
       report(e)

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Box, Button, LoadingOverlay, Paper, Table, Text } from '@mantine/core'
 import type { CustomerClass } from '../../../src-shared/domain'
-import { invalidate, useQuery } from '../api/query'
+import { useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { PageHeader } from '../lib/PageHeader'
 import { QueryError } from '../lib/QueryError'
@@ -96,15 +96,7 @@ export function ClassesPage() {
         </Paper>
       )}
 
-      <ClassFormModal
-        opened={editing !== null}
-        klass={editing?.klass ?? null}
-        onClose={() => setEditing(null)}
-        onSaved={() => {
-          q.reload()
-          invalidate('customers.list')
-        }}
-      />
+      <ClassFormModal opened={editing !== null} klass={editing?.klass ?? null} onClose={() => setEditing(null)} />
     </>
   )
 }

@@ -3,7 +3,7 @@ import { Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core'
 import type { BackupInfo, JournalReplay, RestoreCandidate, RestoreOutcome } from '../../../src-shared/domain'
 import { formatDateTime, formatSize } from '../../../src-shared/format'
 import { asAppError } from '../api/invoke'
-import { useMutation, invalidateAll } from '../api/query'
+import { useMutation } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { notifyError, notifySuccess } from './notify'
 
@@ -156,7 +156,6 @@ export function useRestore() {
   function open(outcome: RestoreOutcome) {
     const { replay: _replay, ...status } = outcome
     replace(status)
-    invalidateAll()
   }
 
   async function confirm() {

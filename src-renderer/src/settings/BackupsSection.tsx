@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { Button, Code, Divider, Group, LoadingOverlay, Paper, Stack, Text, Title } from '@mantine/core'
-import { invalidate, useMutation, useQuery } from '../api/query'
+import { useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { BackupTable, useRestore } from '../lib/backups'
 import { notifyError, notifySuccess } from '../lib/notify'
@@ -19,7 +19,6 @@ export function BackupsSection() {
     try {
       const made = await create.run({})
       notifySuccess('Backup made', `${made.fileName} is in the data folder.`)
-      invalidate('backup.list')
     } catch (e) {
       notifyError(e)
     }

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { Button, Group, NumberInput, Paper, Skeleton, Stack, TextInput, Title } from '@mantine/core'
 import { currency } from '../../../src-shared/money'
-import { invalidate, useMutation, useQuery } from '../api/query'
+import { useMutation, useQuery } from '../api/query'
 import { useFieldErrors } from '../lib/field-errors'
 import { notifySuccess } from '../lib/notify'
 import { QueryError } from '../lib/QueryError'
@@ -54,7 +54,6 @@ export function CompanySettingsForm() {
         ...(max === undefined ? {} : { maxOperationAmount: max })
       })
       q.setData(saved)
-      invalidate('app.status') // the header shows the company name
       notifySuccess('Settings saved', 'New invoices and receipts will use these details.')
     } catch (err) {
       report(err)

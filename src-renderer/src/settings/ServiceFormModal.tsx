@@ -19,7 +19,7 @@ const KIND_HINT: Record<EditableKind, string> = {
 }
 
 /** Create a service, or rename, re-kind, disable or enable one. The engine judges every field. */
-export function ServiceFormModal(props: { opened: boolean; service: Service | null; onClose: () => void; onSaved: (s: Service) => void }) {
+export function ServiceFormModal(props: { opened: boolean; service: Service | null; onClose: () => void; onSaved?: (s: Service) => void }) {
   const s = props.service
   const [name, setName] = useState('')
   const [kind, setKind] = useState<ServiceKind>('voice')
@@ -47,7 +47,7 @@ export function ServiceFormModal(props: { opened: boolean; service: Service | nu
         s ? 'Service saved' : 'Service created',
         `“${saved.name}”${saved.disabled ? ' is disabled: not offered for new charges and credits.' : ' is offered for manual charges and credits.'}`
       )
-      props.onSaved(saved)
+      props.onSaved?.(saved)
       props.onClose()
     } catch (e) {
       report(e)

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { Badge, Box, Button, Group, LoadingOverlay, Paper, Table, Text, Title, Tooltip } from '@mantine/core'
 import type { Service } from '../../../src-shared/domain'
 import { SERVICE_KIND_LABEL } from '../../../src-shared/labels'
-import { invalidate, useQuery } from '../api/query'
+import { useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { QueryError } from '../lib/QueryError'
 import { ServiceFormModal } from './ServiceFormModal'
@@ -91,15 +91,7 @@ export function ServicesSection() {
         </Box>
       )}
 
-      <ServiceFormModal
-        opened={editing !== null}
-        service={editing?.service ?? null}
-        onClose={() => setEditing(null)}
-        onSaved={() => {
-          q.reload()
-          invalidate('services.list') // the wizard's choices
-        }}
-      />
+      <ServiceFormModal opened={editing !== null} service={editing?.service ?? null} onClose={() => setEditing(null)} />
     </Paper>
   )
 }

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react'
 import { Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core'
-import { invalidate, useQuery } from '../../api/query'
+import { useQuery } from '../../api/query'
 import { useAppStatus } from '../../app/status'
-import { useUi } from '../../app/ui-store'
+import { useAdjustmentRoute, useCustomerNav } from '../../app/nav'
 import { QueryError } from '../../lib/QueryError'
 import { ChangeStatusDialog } from '../status/ChangeStatusDialog'
 import { StatusBadge } from '../status/StatusBadge'
@@ -14,12 +14,12 @@ import { editRefusal } from '../../../../src-shared/statusRules'
 /** One saved customer: the form with every tab, and the Change customer status dialog. */
 export function CustomerDetailPage(props: { id: number }) {
   const { status } = useAppStatus()
-  const showCustomers = useUi((s) => s.showCustomers)
+  const nav = useCustomerNav()
   const q = useQuery('customers.get', { id: props.id })
   const classesQ = useQuery('classes.list', {})
   const fieldsQ = useQuery('customFields.list', {})
   const [statusOpen, setStatusOpen] = useState(false)
-  const [adjusting, setAdjusting] = useState(false)
+  const adjust = useAdjustmentRoute()
   // A customer's page opens at its top, wherever the list was scrolled.
   useEffect(() => {
     window.scrollTo({ top: 0 })
@@ -27,7 +27,7 @@ export function CustomerDetailPage(props: { id: number }) {
   const canEdit = status.operator.role === 'administrator'
 
   const back = (
-    <Button variant="subtle" size="compact-sm" onClick={() => showCustomers({ kind: 'list' })} mb={4} px={4}>
+    <Button variant="subtle" size="compact-sm" onClick={nav.list} mb={4} px={4}>
       ← Back to list
     </Button>
   )
@@ -76,7 +76,7 @@ export function CustomerDetailPage(props: { id: number }) {
           </Text>
         </div>
         <Group gap="sm">
-          <Button variant="light" leftSection={<AdjustIcon />} onClick={() => setAdjusting(true)} disabled={status.operator.role === 'auditor'}>
+          <Button variant="light" leftSection={<AdjustIcon />} onClick={() => adjust.open(detail.id)} disabled={status.operator.role === 'auditor'}>
             Balance adjustment
           </Button>
           <Button variant="light" onClick={() => setStatusOpen(true)} disabled={!canEdit}>
@@ -84,7 +84,7 @@ export function CustomerDetailPage(props: { id: number }) {
           </Button>
         </Group>
       </Group>
-      {adjusting && <AdjustmentWizard customerId={detail.id} onClose={() => setAdjusting(false)} />}
+      {adjust.customerId === detail.id && <AdjustmentWizard customerId={detail.id} onClose={adjust.close} />}
 
       <CustomerForm
         key={detail.id}
@@ -95,28 +95,12 @@ export function CustomerDetailPage(props: { id: number }) {
         canEdit={canEdit}
         readOnlyReason={editRefusal(detail.status)}
         onFieldCreated={() => fieldsQ.reload()}
-        onSaved={(d) => {
-          q.setData(d)
-          classesQ.reload() // customer counts per class
-          invalidate('customers.list')
-        }}
-        onUpdated={(d) => {
-          q.setData(d)
-          invalidate('customers.list')
-        }}
+        onSaved={q.setData}
+        onUpdated={q.setData}
         onChangeStatus={() => setStatusOpen(true)}
       />
 
-      <ChangeStatusDialog
-        opened={statusOpen}
-        detail={detail}
-        klass={klass}
-        onClose={() => setStatusOpen(false)}
-        onChanged={(d) => {
-          q.setData(d)
-          invalidate('customers.list')
-        }}
-      />
+      <ChangeStatusDialog opened={statusOpen} detail={detail} klass={klass} onClose={() => setStatusOpen(false)} onChanged={q.setData} />
     </>
   )
 }

@@ -3,7 +3,8 @@ import { Alert, Button, Group, Modal, Paper, Stack, Tabs, Text, Textarea } from 
 import type { CustomerClass, CustomerDetail, CustomFieldDefinition } from '../../../../src-shared/domain'
 import { asAppError } from '../../api/invoke'
 import { useMutation } from '../../api/query'
-import { useUi } from '../../app/ui-store'
+import { customerPath, useCustomerNav, useCustomerTab } from '../../app/nav'
+import { useLeaveGuard } from '../../lib/leave-guard'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import {
   ADDRESS_FIELDS,
@@ -66,11 +67,11 @@ export interface CustomerFormProps {
 
 export function CustomerForm(props: CustomerFormProps) {
   const { detail, classes, fields } = props
-  const showCustomers = useUi((s) => s.showCustomers)
+  const nav = useCustomerNav()
   const [initial, setInitial] = useState<CustomerFormValues>(() => (detail ? valuesFromDetail(detail) : emptyValues(props.defaultCurrency)))
   const [values, setValues] = useState<CustomerFormValues>(initial)
   const [errors, setErrors] = useState<Record<string, string | undefined>>({})
-  const [tab, setTab] = useState<TabId>('address')
+  const [tab, setTab] = useCustomerTab()
   const [focusField, setFocusField] = useState<{ field: string } | null>(null)
   const [confirmMessage, setConfirmMessage] = useState<string | null>(null)
   const create = useMutation('customers.create')
@@ -162,6 +163,9 @@ export function CustomerForm(props: CustomerFormProps) {
   }
 
   const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(initial), [values, initial])
+  // Its own tabs and the wizard over it keep the form; anywhere else asks first.
+  const here = customerPath(detail?.id ?? 'new')
+  useLeaveGuard(dirty, (next) => next.pathname === here || next.pathname.startsWith(`${here}/`))
   const binding: FormBinding = { values, set, setCustomField, errors, disabled, fieldId }
   const klass = classes.find((k) => String(k.id) === values.classId) ?? null
   const notSaved = detail === null
@@ -253,7 +257,7 @@ export function CustomerForm(props: CustomerFormProps) {
             <Button type="submit" loading={running} disabled={!editable}>
               {detail ? 'Save' : 'Create customer'}
             </Button>
-            <Button variant="default" onClick={() => showCustomers({ kind: 'list' })} disabled={running}>
+            <Button variant="default" onClick={nav.list} disabled={running}>
               {detail ? 'Back to list' : 'Cancel'}
             </Button>
             <Text size="sm" c={dirty ? 'orange' : 'dimmed'} fw={dirty ? 600 : undefined} aria-live="polite" ml="xs">

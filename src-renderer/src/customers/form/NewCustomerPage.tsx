@@ -1,8 +1,8 @@
 import { useEffect } from 'react'
 import { Button, Center, Loader, Stack } from '@mantine/core'
-import { invalidate, useQuery } from '../../api/query'
+import { useQuery } from '../../api/query'
 import { useAppStatus } from '../../app/status'
-import { useUi } from '../../app/ui-store'
+import { useCustomerNav } from '../../app/nav'
 import { PageHeader } from '../../lib/PageHeader'
 import { QueryError } from '../../lib/QueryError'
 import { CustomerForm } from './CustomerForm'
@@ -10,7 +10,7 @@ import { CustomerForm } from './CustomerForm'
 /** Add customer: the required top of the form, optional tabs; saving opens the new customer. */
 export function NewCustomerPage() {
   const { status } = useAppStatus()
-  const showCustomers = useUi((s) => s.showCustomers)
+  const nav = useCustomerNav()
   const classesQ = useQuery('classes.list', {})
   const fieldsQ = useQuery('customFields.list', {})
   // A customer's page opens at its top, wherever the list was scrolled.
@@ -19,7 +19,7 @@ export function NewCustomerPage() {
   }, [])
 
   const back = (
-    <Button variant="subtle" size="compact-sm" onClick={() => showCustomers({ kind: 'list' })} mb={4} px={4}>
+    <Button variant="subtle" size="compact-sm" onClick={nav.list} mb={4} px={4}>
       ← Back to list
     </Button>
   )
@@ -58,10 +58,7 @@ export function NewCustomerPage() {
         defaultCurrency={status.settings?.defaultCurrency ?? null}
         canEdit={status.operator.role === 'administrator'}
         onFieldCreated={() => fieldsQ.reload()}
-        onSaved={(d) => {
-          invalidate('customers.list')
-          showCustomers({ kind: 'customer', id: d.id })
-        }}
+        onSaved={(d) => nav.customerAfterSave(d.id)}
         onUpdated={() => {}}
         onChangeStatus={() => {}}
       />

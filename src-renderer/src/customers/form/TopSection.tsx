@@ -2,7 +2,7 @@ import { Anchor, Checkbox, Input, SegmentedControl, Select, SimpleGrid, Stack, T
 import type { CustomerClass, CustomerDetail } from '../../../../src-shared/domain'
 import { formatAmount } from '../../../../src-shared/format'
 import { CURRENCIES } from '../../../../src-shared/money'
-import { useUi } from '../../app/ui-store'
+import { useCustomerNav } from '../../app/nav'
 import { classOptionLabel } from '../../classes/describe'
 import type { FormBinding } from './CustomerForm'
 
@@ -10,7 +10,7 @@ import type { FormBinding } from './CustomerForm'
 export function TopSection(props: { form: FormBinding; classes: readonly CustomerClass[]; detail: CustomerDetail | null }) {
   const { values, set, errors, disabled, fieldId } = props.form
   const saved = props.detail
-  const go = useUi((s) => s.go)
+  const nav = useCustomerNav()
   const prepaid = values.balanceControl === 'prepaid'
   const selectedClass = props.classes.find((k) => String(k.id) === values.classId) ?? null
 
@@ -110,7 +110,7 @@ export function TopSection(props: { form: FormBinding; classes: readonly Custome
         description={
           <>
             {values.currency ? `Classes billing in ${values.currency} or in any currency.` : 'Billing period, due days, tax and life-cycle rules.'}{' '}
-            <Anchor component="button" type="button" size="xs" onClick={() => go('classes')}>
+            <Anchor component="button" type="button" size="xs" onClick={() => nav.page('classes')}>
               Customer classes
             </Anchor>
           </>

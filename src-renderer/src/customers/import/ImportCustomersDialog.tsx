@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { Alert, Anchor, Button, Code, FileInput, Group, Modal, Paper, Progress, ScrollArea, SimpleGrid, Stack, Table, Text } from '@mantine/core'
 import type { ImportPreview } from '../../../../src-shared/domain'
 import { asAppError } from '../../api/invoke'
-import { invalidate, useMutation } from '../../api/query'
+import { useMutation } from '../../api/query'
 import { BALANCE_CONTROL_LABEL } from '../../lib/labels'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { plural } from '../../classes/describe'
@@ -85,7 +85,6 @@ export function ImportCustomersDialog(props: { opened: boolean; onClose: () => v
     try {
       const r = await commit.run({ csv, onlyValidRows })
       notifySuccess('Customers imported', `${plural(r.imported, 'customer')} imported${r.skipped > 0 ? `; ${plural(r.skipped, 'row')} with problems skipped` : ''}.`)
-      invalidate('customers.list', 'classes.list')
       props.onClose()
     } catch (e) {
       notifyError(e)

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { CustomerRow, CustomerSortKey } from '../../../../src-shared/domain'
 import { COLUMNS, GRID_TEMPLATE, MIN_TABLE_WIDTH } from './columns'
@@ -7,6 +7,7 @@ import { AdjustIcon, SortIcon } from '../../lib/icons'
 import type { CustomerSort } from './list-store'
 import { useAppStatus } from '../../app/status'
 import { AdjustmentWizard } from '../../adjustments/AdjustmentWizard'
+import { useAdjustmentRoute } from '../../app/nav'
 
 export const ROW_HEIGHT = 40
 export const HEAD_HEIGHT = 48
@@ -35,8 +36,17 @@ export function CustomerGrid(props: CustomerGridProps) {
   const { pages, activeIndex, onActiveIndex, onOpen } = props
   const canAdjust = useAppStatus().status.operator.role !== 'auditor'
   /** The customer the Balance adjustment wizard is open for, and its row. */
-  const [adjusting, setAdjusting] = useState<{ id: number; index: number } | null>(null)
-  const onAdjust = useCallback((row: CustomerRow, index: number) => setAdjusting({ id: row.id, index }), [])
+  const adjust = useAdjustmentRoute()
+  /** The row the wizard was opened from, to put the cursor back on when it closes. */
+  const adjustedIndex = useRef<number | null>(null)
+  const openAdjust = adjust.open
+  const onAdjust = useCallback(
+    (row: CustomerRow, index: number) => {
+      adjustedIndex.current = index
+      openAdjust(row.id)
+    },
+    [openAdjust]
+  )
   const total = pages.total ?? 0
   const scrollRef = useRef<HTMLDivElement>(null)
   const bodyRef = useRef<HTMLTableSectionElement>(null)
@@ -203,12 +213,13 @@ export function CustomerGrid(props: CustomerGridProps) {
           </tbody>
         </table>
       </div>
-      {adjusting !== null && (
+      {adjust.customerId !== null && (
         <AdjustmentWizard
-          customerId={adjusting.id}
+          key={adjust.customerId}
+          customerId={adjust.customerId}
           onClose={() => {
-            pendingFocus.current = adjusting.index // back to the row (the list reloads its figures)
-            setAdjusting(null)
+            pendingFocus.current = adjustedIndex.current // back to the row (the list reloads its figures)
+            adjust.close()
           }}
         />
       )}

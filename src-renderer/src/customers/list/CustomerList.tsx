@@ -5,14 +5,14 @@ import { useDebouncedValue } from '@mantine/hooks'
 import type { CustomerRow } from '../../../../src-shared/domain'
 import { useMutation, useQuery } from '../../api/query'
 import { useAppStatus } from '../../app/status'
-import { useUi } from '../../app/ui-store'
+import { useCustomerNav } from '../../app/nav'
 import { PageHeader } from '../../lib/PageHeader'
 import { QueryError } from '../../lib/QueryError'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { ImportCustomersButton } from '../import/ImportCustomersButton'
 import { CustomerFilterBar, OVERDUE_LATER } from './CustomerFilterBar'
 import { CustomerGrid } from './CustomerGrid'
-import { invalidateCustomerPages, useCustomerPages, type CustomerQuery } from './customer-pages'
+import { useCustomerPages, type CustomerQuery } from './customer-pages'
 import { downloadText } from '../../lib/download'
 import { DownloadIcon, PlusIcon, SearchIcon } from '../../lib/icons'
 import { activeFilterCount, useCustomerList } from './list-store'
@@ -33,7 +33,7 @@ function isEditable(el: EventTarget | null): boolean {
 export function CustomerList() {
   const { status } = useAppStatus()
   const isAdmin = status.operator.role === 'administrator'
-  const showCustomers = useUi((s) => s.showCustomers)
+  const nav = useCustomerNav()
   const list = useCustomerList()
   const { search, filters, sort, setSearch, clearFilters } = list
 
@@ -42,16 +42,8 @@ export function CustomerList() {
   const queryKey = JSON.stringify(query)
   const pages = useCustomerPages(query)
 
-  // How many customers the plain list has (for "no customers yet" versus "nothing matches"). It is
-  // also the list's ear for changes elsewhere: invalidate('customers.list') reloads it, and a new
-  // answer means the cached pages are out of date.
+  // How many customers the plain list has (for "no customers yet" versus "nothing matches").
   const everyone = useQuery('customers.list', { search: '', filters: {}, offset: 0, limit: 1 })
-  const seenEveryone = useRef<unknown>(undefined)
-  useEffect(() => {
-    if (everyone.data === undefined) return
-    if (seenEveryone.current !== undefined) invalidateCustomerPages()
-    seenEveryone.current = everyone.data
-  }, [everyone.data])
 
   // "/" and Ctrl+F / Cmd+F put the cursor in search.
   const searchRef = useRef<HTMLInputElement>(null)
@@ -92,9 +84,9 @@ export function CustomerList() {
   const onOpen = useCallback(
     (row: CustomerRow, index: number) => {
       useCustomerList.getState().setActiveIndex(index)
-      showCustomers({ kind: 'customer', id: row.id })
+      nav.customer(row.id)
     },
-    [showCustomers]
+    [nav.customer]
   )
 
   const exportCsv = useMutation('customers.exportCsv')
@@ -124,7 +116,7 @@ export function CustomerList() {
 
   const newCustomer = (
     <Tooltip label="Only an administrator can add customers" disabled={isAdmin}>
-      <Button leftSection={<PlusIcon />} onClick={() => showCustomers({ kind: 'new' })} disabled={!isAdmin}>
+      <Button leftSection={<PlusIcon />} onClick={nav.newCustomer} disabled={!isAdmin}>
         New customer
       </Button>
     </Tooltip>

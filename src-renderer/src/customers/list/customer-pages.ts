@@ -1,15 +1,17 @@
-import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react'
+import { useCallback, useRef, useState, useSyncExternalStore } from 'react'
+import { useQueries, type Query } from '@tanstack/react-query'
 import type { CustomerFilters, CustomerRow } from '../../../../src-shared/domain'
 import type { AppError } from '../../../../src-shared/errors'
-import { asAppError, invoke } from '../../api/invoke'
+import type { ResultOf } from '../../../../src-shared/contract'
+import { queryClient, queryOptionsOf } from '../../api/query'
 import type { CustomerSort } from './list-store'
 
 /**
  * The customer list asks the engine for pages (offset/limit) around what is on screen, never for
- * the whole list. Pages are kept in a small cache keyed by the query (search, filters, sort), so
- * going back to an earlier search or returning from a customer paints at once; whatever is shown
- * from the cache is fetched again in the background (stale-while-revalidate), so a change made
- * elsewhere appears without a manual reload.
+ * the whole list. Each page is one TanStack query (`customers.list` with its offset), so pages are
+ * cached per search/filters/sort: going back to an earlier search or returning from a customer
+ * paints at once, and whatever is shown is fetched again in the background. A change elsewhere
+ * (any channel that changes customers or classes) marks the pages stale through the contract.
  */
 
 export const PAGE_SIZE = 200
@@ -17,8 +19,8 @@ export const PAGE_SIZE = 200
 const MARGIN_ROWS = 60
 /** Requests in flight at once: scrolling through 50k rows must not queue hundreds of pages. */
 const MAX_IN_FLIGHT = 2
-const MAX_QUERIES = 8
-const MAX_PAGES_PER_QUERY = 40
+/** Pages scrolled past are dropped soon: 50k customers must not all stay in memory. */
+const PAGE_GC_MS = 60_000
 
 export interface CustomerQuery {
   search: string
@@ -26,121 +28,39 @@ export interface CustomerQuery {
   sort: CustomerSort
 }
 
-interface Page {
-  rows: CustomerRow[]
-  /** The cache generation this page was fetched in; older than the entry's = stale. */
-  gen: number
+type ListResult = ResultOf<'customers.list'>
+type ListQuery = Query<ListResult, AppError>
+
+const pageInput = (query: CustomerQuery, page: number) => ({ ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+
+/** The cached pages of one search/filters/sort (the list's `limit: 1` count query is not one). */
+function pagesOf(key: string): ListQuery[] {
+  return queryClient
+    .getQueryCache()
+    .findAll({ queryKey: ['customers.list'] })
+    .filter((q) => {
+      const input = q.queryKey[1] as (CustomerQuery & { limit: number }) | undefined
+      return input?.limit === PAGE_SIZE && JSON.stringify({ search: input.search, filters: input.filters, sort: input.sort }) === key
+    }) as unknown as ListQuery[]
 }
 
-interface Entry {
-  key: string
-  query: CustomerQuery
-  total: number | null
-  pages: Map<number, Page>
-  /** page -> generation it is being fetched for. */
-  inFlight: Map<number, number>
-  error: AppError | null
-  gen: number
-  lastUsed: number
-}
-
-let version = 0
-let tick = 0
-let inFlight = 0
-const entries = new Map<string, Entry>()
-const listeners = new Set<() => void>()
-/** The pages the list on screen wants now (only the latest request counts). */
-let wanted: { key: string; pages: number[] } | null = null
-
-function changed(): void {
-  version += 1
-  for (const fn of [...listeners]) fn()
-}
-
-function subscribe(fn: () => void): () => void {
-  listeners.add(fn)
-  return () => {
-    listeners.delete(fn)
-  }
-}
-
-const getVersion = () => version
-
-function entryFor(key: string, query: CustomerQuery): Entry {
-  let e = entries.get(key)
-  if (!e) {
-    e = { key, query, total: null, pages: new Map(), inFlight: new Map(), error: null, gen: 0, lastUsed: 0 }
-    entries.set(key, e)
-  }
-  e.lastUsed = ++tick
-  return e
-}
-
-function evict(keep: ReadonlySet<string>): void {
-  if (entries.size > MAX_QUERIES) {
-    const old = [...entries.values()].filter((e) => !keep.has(e.key) && e.inFlight.size === 0).sort((a, b) => a.lastUsed - b.lastUsed)
-    for (const e of old.slice(0, entries.size - MAX_QUERIES)) entries.delete(e.key)
-  }
-  if (!wanted) return
-  const e = entries.get(wanted.key)
-  if (!e || e.pages.size <= MAX_PAGES_PER_QUERY) return
-  const centre = wanted.pages[0] ?? 0
-  const far = [...e.pages.keys()].sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre))
-  for (const p of far.slice(0, e.pages.size - MAX_PAGES_PER_QUERY)) e.pages.delete(p)
-}
-
-function needsFetch(e: Entry, page: number): boolean {
-  if (e.error) return false
-  const requested = e.inFlight.get(page)
-  if (requested !== undefined && requested >= e.gen) return false
-  const have = e.pages.get(page)
-  return !have || have.gen < e.gen
-}
-
-function pump(): void {
-  while (inFlight < MAX_IN_FLIGHT && wanted) {
-    const e = entries.get(wanted.key)
-    if (!e) return
-    const page = wanted.pages.find((p) => needsFetch(e, p))
-    if (page === undefined) return
-    fetchPage(e, page)
-  }
-}
-
-function fetchPage(e: Entry, page: number): void {
-  const gen = e.gen
-  e.inFlight.set(page, gen)
-  inFlight += 1
-  invoke('customers.list', { ...e.query, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
-    .then(
-      (res) => {
-        const have = e.pages.get(page)
-        if (!have || have.gen <= gen) e.pages.set(page, { rows: res.rows, gen })
-        if (gen >= e.gen || e.total === null) e.total = res.total
-        e.error = null
-      },
-      (err: unknown) => {
-        e.error = asAppError(err)
-      }
-    )
-    .finally(() => {
-      if (e.inFlight.get(page) === gen) e.inFlight.delete(page)
-      inFlight -= 1
-      evict(new Set([e.key]))
-      changed()
-      pump()
-    })
-}
+const pageNo = (q: ListQuery) => (q.queryKey[1] as { offset: number }).offset / PAGE_SIZE
 
 /**
- * Mark what is cached as stale: shown rows stay until their fresh copy arrives. `cachedOnly`
- * leaves alone queries with nothing fetched yet (their first answer is on its way and is new).
+ * Bumped when a list page's state changes (fetch started, rows arrived, failed, made stale or
+ * dropped), so rows that arrive re-render the list. Observer events are left out: every render
+ * makes some, and counting them would render for ever.
  */
-export function invalidateCustomerPages(opts: { cachedOnly?: boolean } = {}): void {
-  for (const e of entries.values()) if (!opts.cachedOnly || e.pages.size > 0) e.gen += 1
-  changed()
-  pump()
+let version = 0
+function subscribe(fn: () => void): () => void {
+  return queryClient.getQueryCache().subscribe((event) => {
+    if (event.type !== 'updated' && event.type !== 'removed') return
+    if (event.query.queryKey[0] !== 'customers.list') return
+    version += 1
+    fn()
+  })
 }
+const getVersion = () => version
 
 export interface CustomerPages {
   /** Rows in the result the list shows; null until the first page of any query arrived. */
@@ -158,65 +78,79 @@ export interface CustomerPages {
 
 export function useCustomerPages(query: CustomerQuery): CustomerPages {
   const key = JSON.stringify(query)
-  useSyncExternalStore(subscribe, getVersion)
-  const current = entryFor(key, query)
+  const v = useSyncExternalStore(subscribe, getVersion)
+  const [wanted, setWanted] = useState<{ key: string; pages: number[] }>({ key, pages: [0] })
+  const pages = wanted.key === key ? wanted.pages : [0]
+
+  // Visible pages first; at most MAX_IN_FLIGHT requests at once, counting pages scrolled past
+  // that are still on their way.
+  const cache = queryClient.getQueryCache()
+  const fetching = cache.findAll({ queryKey: ['customers.list'], fetchStatus: 'fetching' }).length
+  let slots = MAX_IN_FLIGHT - fetching
+  const queries = pages.map((page) => {
+    const options = queryOptionsOf('customers.list', pageInput(query, page))
+    const q = cache.find<ListResult, AppError>({ queryKey: options.queryKey, exact: true })
+    const started = q !== undefined && (q.state.data !== undefined || q.state.fetchStatus === 'fetching' || q.state.error !== null)
+    const enabled = started || slots-- > 0
+    return { ...options, enabled, gcTime: PAGE_GC_MS }
+  })
+  const results = useQueries({ queries })
+
+  const current = pagesOf(key)
+  const currentTotal = newest(current)?.state.data?.total ?? null
+  const currentError = results.find((r) => r.error)?.error ?? null
 
   // Until the new query's first answer is in, keep showing the previous result (no flash of
   // skeletons on every keystroke).
   const shownKey = useRef<string | null>(null)
-  if (current.total !== null || current.error) shownKey.current = key
-  const shown = shownKey.current ? entries.get(shownKey.current) : undefined
-
-  // Returning to the list: show what the cache has, and fetch it again.
-  useEffect(() => {
-    invalidateCustomerPages({ cachedOnly: true })
-  }, [])
+  if (currentTotal !== null || currentError) shownKey.current = key
+  const shown = shownKey.current === key ? current : shownKey.current ? pagesOf(shownKey.current) : []
+  const total = newest(shown)?.state.data?.total ?? null
 
   const request = useCallback(
     (first: number, last: number) => {
-      const e = entries.get(key)
-      if (!e) return
-      const total = e.total
       let lo = Math.max(0, first - MARGIN_ROWS)
       let hi = last + MARGIN_ROWS
-      if (total !== null) hi = Math.min(hi, total - 1)
+      if (currentTotal !== null) hi = Math.min(hi, currentTotal - 1)
       if (hi < lo) {
         lo = 0
         hi = 0
       }
-      const pages: number[] = []
-      // Visible pages first, then the margins.
+      const next: number[] = []
       const visFirst = Math.floor(Math.max(0, first) / PAGE_SIZE)
       const visLast = Math.max(visFirst, Math.floor(Math.max(0, Math.min(last, hi)) / PAGE_SIZE))
-      for (let p = visFirst; p <= visLast; p++) pages.push(p)
-      for (let p = Math.floor(lo / PAGE_SIZE); p <= Math.floor(hi / PAGE_SIZE); p++) if (!pages.includes(p)) pages.push(p)
-      if (total === null && !pages.includes(0)) pages.unshift(0)
-      wanted = { key, pages }
-      pump()
+      for (let p = visFirst; p <= visLast; p++) next.push(p)
+      for (let p = Math.floor(lo / PAGE_SIZE); p <= Math.floor(hi / PAGE_SIZE); p++) if (!next.includes(p)) next.push(p)
+      if (currentTotal === null && !next.includes(0)) next.unshift(0)
+      setWanted((w) => (w.key === key && w.pages.join() === next.join() ? w : { key, pages: next }))
     },
-    [key]
+    [key, currentTotal]
   )
 
   const retry = useCallback(() => {
-    const e = entries.get(key)
-    if (e) e.error = null
-    changed()
-    pump()
+    void queryClient.refetchQueries({ predicate: (q) => pagesOf(key).includes(q as ListQuery) && q.state.status === 'error' })
   }, [key])
 
+  const byPage = new Map(shown.map((q) => [pageNo(q), q]))
   const rowAt = useCallback(
-    (index: number) => shown?.pages.get(Math.floor(index / PAGE_SIZE))?.rows[index % PAGE_SIZE],
-    // `version` changes whenever a page arrives: a new function, so memoised rows re-render.
-    [shown, version]
+    (index: number) => byPage.get(Math.floor(index / PAGE_SIZE))?.state.data?.rows[index % PAGE_SIZE],
+    // `v` changes whenever a page arrives: a new function, so memoised rows re-render.
+    [shownKey.current, v]
   )
 
   return {
-    total: shown?.total ?? null,
+    total,
     rowAt,
-    stale: shown !== undefined && shown.key !== key,
-    loading: current.total === null || current.inFlight.size > 0,
-    error: current.error,
+    stale: shownKey.current !== null && shownKey.current !== key,
+    loading: currentTotal === null || results.some((r) => r.isFetching),
+    error: currentError,
     request,
     retry
   }
+}
+
+function newest(queries: ListQuery[]): ListQuery | undefined {
+  let best: ListQuery | undefined
+  for (const q of queries) if (q.state.data && (!best || q.state.dataUpdatedAt > best.state.dataUpdatedAt)) best = q
+  return best
 }

@@ -1,9 +1,7 @@
-import { useState } from 'react'
 import { Button, Group, Paper, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core'
 import type { CustomerDetail } from '../../../../../src-shared/domain'
 import { formatAmount } from '../../../../../src-shared/format'
-import { AdjustmentWizard } from '../../../adjustments/AdjustmentWizard'
-import { invalidate } from '../../../api/query'
+import { useAdjustmentRoute } from '../../../app/nav'
 import { useAppStatus } from '../../../app/status'
 import { CardActivityPanel } from './CardActivityPanel'
 import { TransactionsTable } from './TransactionsTable'
@@ -37,7 +35,7 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
   const limit = detail.creditLimitMinor
   const headroom = limit === null ? null : limit - detail.balanceMinor
   const canAdjust = useAppStatus().status.operator.role !== 'auditor'
-  const [adjusting, setAdjusting] = useState(false)
+  const adjust = useAdjustmentRoute()
 
   return (
     <Stack gap="md" maw={900}>
@@ -82,7 +80,7 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
         <Tooltip label="Only administrators and cashiers can adjust balances." disabled={canAdjust}>
           {/* A disabled button gets no pointer events; the span keeps the tooltip working. */}
           <span>
-            <Button variant="default" disabled={!canAdjust} onClick={() => setAdjusting(true)}>
+            <Button variant="default" disabled={!canAdjust} onClick={() => adjust.open(detail.id)}>
               Balance adjustment
             </Button>
           </span>
@@ -91,15 +89,6 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
           Charges, credits, payments and refunds, with a summary of the effect before anything is saved.
         </Text>
       </Group>
-      {adjusting && (
-        <AdjustmentWizard
-          customerId={detail.id}
-          onClose={() => {
-            setAdjusting(false)
-            invalidate('ledger.transactions')
-          }}
-        />
-      )}
 
       <CardActivityPanel customerId={detail.id} canAdjust={canAdjust} />
 

@@ -4,7 +4,7 @@ import { formatAmount, formatDate, formatDateTime } from '../../../../../src-sha
 import { CARD_NOUN, OUTCOME_COLOR, OUTCOME_LABEL, PENDING_EFFECT } from '../../../adjustments/cardActivity'
 import { cardLabel } from '../../../adjustments/ResultStep'
 import { asAppError } from '../../../api/invoke'
-import { invalidate, useMutation, useQuery } from '../../../api/query'
+import { useMutation, useQuery } from '../../../api/query'
 import { QueryError } from '../../../lib/QueryError'
 
 const card = (c: { brand: string; last4: string } | null) => (c ? cardLabel(c) : '—')
@@ -32,7 +32,6 @@ export function CardActivityPanel(props: { customerId: number; canAdjust: boolea
           ? `Checked: the card processor has still not answered ${r.stillPending === 1 ? 'one request' : `${r.stillPending} requests`}; checked again at the next start-up.`
           : `Checked: ${r.settled === 1 ? 'one request' : `${r.settled} requests`} settled with the card processor's answer (see Card attempts below).`
       )
-      invalidate('payments.cardActivity', 'customers.get', 'customers.list', 'ledger.transactions')
     } catch (e) {
       setChecked(`Could not check: ${asAppError(e).message}`)
     }

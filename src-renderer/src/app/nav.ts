@@ -1,0 +1,138 @@
+import { useCallback, useEffect, useRef } from 'react'
+import { useLocation, useNavigate, useParams, useSearchParams, type Location } from 'react-router'
+import type { TabId } from '../customers/form/form-model'
+import { leaveWithoutAsking } from '../lib/leave-guard'
+import type { PageId } from './ui-store'
+
+/**
+ * Every screen has an address (hash history: it works from file:// in the desktop app and
+ * survives a reload in browser mode):
+ *   #/customers                      the list
+ *   #/customers/new[/<tab>]          the new-customer form
+ *   #/customers/<id>[/<tab>]         a customer and its tab
+ *   ...?adjust=<id>&step=<step>      the balance adjustment wizard over the list or a customer
+ *   #/classes, #/settings, #/audit, #/invoices, #/usage, #/reissue
+ */
+
+export const TABS: readonly TabId[] = ['address', 'balance', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom']
+
+export const pagePath = (page: PageId) => `/${page}`
+export const customerPath = (id: number | 'new', tab?: TabId) => `/customers/${id}${tab && tab !== 'address' ? `/${tab}` : ''}`
+
+/**
+ * A click shows its screen in the same frame, as before the router (no transition): the person
+ * (and a test) sees the page the moment the click is done.
+ */
+const NOW = { flushSync: true } as const
+
+/** The customer form's tab, kept in the address: each tab is a Back step. */
+export function useCustomerTab(): [TabId, (tab: TabId) => void] {
+  const params = useParams()
+  const navigate = useNavigate()
+  const tab = TABS.find((t) => t === params.tab) ?? 'address'
+  const id = params.id === undefined ? 'new' : Number(params.id)
+  const setTab = useCallback((next: TabId) => void navigate(customerPath(id, next), NOW), [navigate, id])
+  return [tab, setTab]
+}
+
+/** Going from one customer's page to the list, another customer or the new-customer form. */
+export function useCustomerNav() {
+  const navigate = useNavigate()
+  return {
+    list: useCallback(() => void navigate('/customers', NOW), [navigate]),
+    customer: useCallback((id: number) => void navigate(customerPath(id), NOW), [navigate]),
+    /** After a save: the form has no unsaved changes any more, whatever its last render said. */
+    customerAfterSave: useCallback(
+      (id: number) => {
+        leaveWithoutAsking()
+        void navigate(customerPath(id), NOW)
+      },
+      [navigate]
+    ),
+    newCustomer: useCallback(() => void navigate(customerPath('new'), NOW), [navigate]),
+    page: useCallback((page: PageId) => void navigate(pagePath(page), NOW), [navigate])
+  }
+}
+
+// --- The balance adjustment wizard -------------------------------------------------------------
+
+const STEPS = ['operation', 'details', 'summary', 'finish'] as const
+export type WizardStep = 0 | 1 | 2 | 3
+
+/** History entries the wizard pushed since it opened, so closing it goes back past all of them. */
+interface WizardState {
+  wizardDepth?: number
+  /** The step of the entry before this one (so the wizard's Back button is the browser's Back). */
+  prevStep?: WizardStep
+}
+
+const wizardState = (l: Location): WizardState => (l.state as WizardState | null) ?? {}
+
+/** The wizard's navigations stay on its page and keep `adjust` in the query. */
+export const staysInWizard = (next: Location, current: Location) => next.pathname === current.pathname && new URLSearchParams(next.search).has('adjust')
+
+/** Which customer the wizard is open for on this screen (from the address), and how to open and close it. */
+export function useAdjustmentRoute() {
+  const [params] = useSearchParams()
+  const location = useLocation()
+  const navigate = useNavigate()
+  const raw = Number(params.get('adjust'))
+  const customerId = Number.isSafeInteger(raw) && raw > 0 ? raw : null
+
+  const open = useCallback(
+    (id: number) => void navigate({ search: `?adjust=${id}&step=${STEPS[0]}` }, { ...NOW, state: { wizardDepth: 1 } satisfies WizardState }),
+    [navigate]
+  )
+  const close = useCallback(() => {
+    leaveWithoutAsking()
+    const depth = wizardState(location).wizardDepth ?? 0
+    // Back to the entry the wizard was opened from; opened from a pasted or reloaded address:
+    // replace it with the page under the wizard.
+    if (depth > 0) void navigate(-depth)
+    else void navigate({ pathname: location.pathname, search: '' }, { replace: true })
+  }, [location, navigate])
+  return { customerId, open, close }
+}
+
+/**
+ * The wizard's step, kept in the address: its Back/Continue are history steps, so the browser's
+ * Back, Alt+Left and the mouse's back button move between steps. `reachable` is the furthest step
+ * the wizard has what it needs for (after a reload it starts over at the operation type).
+ * Going back from Finish leaves the wizard: a recorded adjustment is not walked back into.
+ */
+export function useWizardStep(reachable: WizardStep): [WizardStep, (step: WizardStep) => void] {
+  const [params] = useSearchParams()
+  const location = useLocation()
+  const navigate = useNavigate()
+  const { close } = useAdjustmentRoute()
+  const index = STEPS.indexOf(params.get('step') as (typeof STEPS)[number])
+  const urlStep = Math.max(index, 0) as WizardStep
+  const step = Math.min(urlStep, reachable) as WizardStep
+
+  const finished = useRef(false)
+  useEffect(() => {
+    if (urlStep === 3 && reachable === 3) finished.current = true
+    else if (finished.current) close()
+    else if (urlStep > reachable || index < 0) {
+      const next = new URLSearchParams(params)
+      next.set('step', STEPS[step]!)
+      void navigate({ search: `?${next.toString()}` }, { replace: true, state: location.state })
+    }
+  }, [urlStep, reachable, step, index, params, location.state, navigate, close])
+
+  const setStep = useCallback(
+    (to: WizardStep) => {
+      if (to === step) return
+      const state = wizardState(location)
+      if (state.prevStep === to && (state.wizardDepth ?? 0) > 1) {
+        void navigate(-1)
+        return
+      }
+      const next = new URLSearchParams(params)
+      next.set('step', STEPS[to]!)
+      void navigate({ search: `?${next.toString()}` }, { ...NOW, state: { wizardDepth: (state.wizardDepth ?? 0) + 1, prevStep: step } satisfies WizardState })
+    },
+    [step, location, params, navigate]
+  )
+  return [step, setStep]
+}
