@@ -44,7 +44,7 @@ describe('customers.addAccount', () => {
     expect(audit).toContain('Account "KIOSK-2" added.')
   })
 
-  it("refuses an account ID another customer has, naming that customer, and adds nothing", async () => {
+  it('refuses an account ID another customer has, naming that customer, and adds nothing', async () => {
     const { ok, call } = desk
     const owner = await ok('customers.create', { ...base, customerId: 'first-owner', balanceControl: 'prepaid', currency: 'USD' })
     const other = await ok('customers.create', { ...base, customerId: 'second-shop', balanceControl: 'prepaid', currency: 'EUR' })

@@ -59,40 +59,73 @@ describe('the card_transactions row', () => {
   it('stores each card operation: a payment, an authorization and its capture, a refund, a declined card', async () => {
     const clock = { now: Date.parse('2026-11-21T10:00:00Z') }
     const { app, ok, call, id } = await cardDesk(clock)
-    const paid = await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '60', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
+    // A card the customer presents: a payment or an authorization.
+    const presentCard = (operation: 'ecommerce-payment' | 'authorization', amount: string, cardNumber: string, operationKey = key()) =>
+      call('adjustments.submit', { customerId: id, operation, amount, cardNumber, cardExpiry: '12/30', operationKey })
+    const answered = async (res: ReturnType<typeof presentCard>) => {
+      const r = await res
+      if (!r.ok) throw new Error(r.error.message)
+      return r.value
+    }
+    const paid = await answered(presentCard('ecommerce-payment', '60', VISA))
     clock.now += 60_000
-    const auth = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '50', cardNumber: MASTERCARD, cardExpiry: '12/30', operationKey: key() })
+    const auth = await answered(presentCard('authorization', '50', MASTERCARD))
     clock.now += 60_000
     await ok('adjustments.submit', { customerId: id, operation: 'capture', amount: '30', transactionId: auth.transactionId!, operationKey: key() })
     await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-refund', amount: '25', transactionId: paid.transactionId!, operationKey: key() })
     const declinedKey = key()
-    await call('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '60', cardNumber: '4000000000009995', cardExpiry: '12/30', operationKey: declinedKey })
+    expect((await presentCard('ecommerce-payment', '60', '4000000000009995', declinedKey)).ok).toBe(false)
 
     const rows = app.core.engine.read((r) => r.all<StoredCardTransaction>('SELECT * FROM card_transactions ORDER BY id'))
-    const pick = ({ kind, state, gateway_ref, parent_id, amount_minor, captured_minor, refunded_minor, currency, card_brand, card_last4, expires_at, failure }: StoredCardTransaction) => ({
-      kind,
-      state,
-      gateway_ref,
-      parent_id,
-      amount_minor,
-      captured_minor,
-      refunded_minor,
-      currency,
-      card_brand,
-      card_last4,
-      expires_at,
-      failure
-    })
-    const [payment, authorization, capture, refund, declined] = rows
-    expect(rows.map(pick)).toEqual([
+    const [payment, authorization] = rows
+    expect(rows).toMatchObject([
       // The payment remembers what was refunded of it; the authorization what was captured.
-      { ...pick(payment!), kind: 'payment', state: 'completed', gateway_ref: paid.transactionId, parent_id: null, amount_minor: 6000, captured_minor: 0, refunded_minor: 2500 },
-      { ...pick(authorization!), kind: 'authorization', state: 'completed', gateway_ref: auth.transactionId, parent_id: null, amount_minor: 5000, captured_minor: 3000, expires_at: auth.expiresAt },
+      {
+        kind: 'payment',
+        state: 'completed',
+        gateway_ref: paid.transactionId,
+        parent_id: null,
+        amount_minor: 6000,
+        captured_minor: 0,
+        refunded_minor: 2500,
+        expires_at: null,
+        failure: null
+      },
+      {
+        kind: 'authorization',
+        state: 'completed',
+        gateway_ref: auth.transactionId,
+        parent_id: null,
+        amount_minor: 5000,
+        captured_minor: 3000,
+        refunded_minor: 0,
+        expires_at: auth.expiresAt,
+        failure: null
+      },
       // A capture is a payment whose parent is the authorization.
-      { ...pick(capture!), kind: 'payment', state: 'completed', parent_id: authorization!.id, amount_minor: 3000 },
-      { ...pick(refund!), kind: 'refund', state: 'completed', parent_id: payment!.id, amount_minor: 2500 },
-      { ...pick(declined!), kind: 'payment', state: 'failed', gateway_ref: null, amount_minor: 6000, failure: 'Declined by the card issuer: insufficient funds.' }
+      {
+        kind: 'payment',
+        state: 'completed',
+        gateway_ref: null,
+        parent_id: authorization!.id,
+        amount_minor: 3000,
+        captured_minor: 0,
+        refunded_minor: 0,
+        expires_at: null,
+        failure: null
+      },
+      { kind: 'refund', state: 'completed', parent_id: payment!.id, amount_minor: 2500, captured_minor: 0, refunded_minor: 0, expires_at: null, failure: null },
+      {
+        kind: 'payment',
+        state: 'failed',
+        gateway_ref: null,
+        parent_id: null,
+        amount_minor: 6000,
+        xdr_id: null,
+        failure: 'Declined by the card issuer: insufficient funds.'
+      }
     ])
+    expect(rows).toHaveLength(5)
     expect(rows.map((t) => [t.currency, t.card_brand, t.card_last4])).toEqual([
       ['USD', 'Visa', '4242'],
       ['USD', 'Mastercard', '4444'],
@@ -102,7 +135,7 @@ describe('the card_transactions row', () => {
     ])
     expect(rows.every((t) => t.customer_id === id && t.reference.length > 0)).toBe(true)
     expect(new Set(rows.map((t) => t.reference)).size).toBe(rows.length)
-    expect(declined!.operation_key).toBe(declinedKey)
+    expect(rows[4]!.operation_key).toBe(declinedKey)
     expect(rows.map((t) => [t.created_at, t.updated_at])).toEqual([
       ['2026-11-21T10:00:00.000Z', '2026-11-21T10:02:00.000Z'],
       ['2026-11-21T10:01:00.000Z', '2026-11-21T10:02:00.000Z'],

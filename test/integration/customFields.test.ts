@@ -70,7 +70,15 @@ describe('custom field values', () => {
     ]
     for (const [fieldId, value, message] of refusals) {
       // A valid value alongside is not stored either: the update is one unit.
-      const res = await call('customers.update', { ...base, id: c.id, phone: '555', customFields: [{ fieldId: number.id, value: '3' }, { fieldId, value }] })
+      const res = await call('customers.update', {
+        ...base,
+        id: c.id,
+        phone: '555',
+        customFields: [
+          { fieldId: number.id, value: '3' },
+          { fieldId, value }
+        ]
+      })
       expect(res, value).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: `customFields.${fieldId}`, message } })
     }
     expect(await call('customers.update', { ...base, id: c.id, customFields: [{ fieldId: 999_999, value: 'x' }] })).toMatchObject({
@@ -80,7 +88,14 @@ describe('custom field values', () => {
     expect(storedValues()).toEqual(before)
     expect((await ok('customers.get', { id: c.id })).phone).toBe('')
 
-    const saved = await ok('customers.update', { ...base, id: c.id, customFields: [{ fieldId: number.id, value: '-12.5' }, { fieldId: date.id, value: '2028-02-29' }] })
+    const saved = await ok('customers.update', {
+      ...base,
+      id: c.id,
+      customFields: [
+        { fieldId: number.id, value: '-12.5' },
+        { fieldId: date.id, value: '2028-02-29' }
+      ]
+    })
     expect(saved.customFields.filter((f) => f.fieldId === number.id || f.fieldId === date.id).map((f) => [f.name, f.kind, f.value])).toEqual([
       ['Opened on', 'date', '2028-02-29'],
       ['Seats', 'number', '-12.5']

@@ -76,7 +76,13 @@ describe('customers.get', () => {
     expect(d.reactivationDeadline).not.toBeNull()
     expect(d.accounts.map((a) => a.accountId)).toEqual(['HIST-A', 'HIST-B'])
     expect(d.statusHistory.map((h) => [h.at, h.fromStatus, h.toStatus, h.note, h.operatorName])).toEqual([
-      ['2026-11-24T08:00:00.000Z', 'active', 'provisionally-terminated', expect.stringMatching(/^reactivation possible until 2026-12-2\d \d\d:\d\d; Moving$/), 'Administrator'],
+      [
+        '2026-11-24T08:00:00.000Z',
+        'active',
+        'provisionally-terminated',
+        expect.stringMatching(/^reactivation possible until 2026-12-2\d \d\d:\d\d; Moving$/),
+        'Administrator'
+      ],
       ['2026-11-23T09:30:00.000Z', 'blocked', 'active', 'Cleared', 'Administrator'],
       ['2026-11-22T09:00:00.000Z', 'active', 'blocked', 'Fraud check', 'Administrator'],
       ['2026-11-21T10:00:00.000Z', null, 'active', 'Created', 'Administrator']
@@ -92,7 +98,14 @@ describe('customers.get', () => {
 
   it("the customer's own due days and tax rate win over the class's; without a class the defaults apply", async () => {
     const { ok } = desk
-    const own = await ok('customers.create', { ...base, customerId: 'overrides', balanceControl: 'postpaid', currency: 'USD', dueDaysOverride: 3, taxRatePpmOverride: 80_000 })
+    const own = await ok('customers.create', {
+      ...base,
+      customerId: 'overrides',
+      balanceControl: 'postpaid',
+      currency: 'USD',
+      dueDaysOverride: 3,
+      taxRatePpmOverride: 80_000
+    })
     expect((await ok('customers.get', { id: own.id })).effective).toEqual({ billingPeriod: 'monthly', billingDay: 1, dueDays: 3, taxRatePpm: 80_000 })
     const plain = await ok('customers.create', { ...base, customerId: 'defaults', balanceControl: 'prepaid', currency: 'USD' })
     const d = await ok('customers.get', { id: plain.id })

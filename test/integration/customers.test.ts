@@ -34,7 +34,15 @@ function refusal(fn: () => unknown): AppError {
 
 describe('customers', () => {
   it('loads the stored row of a customer, with its amounts in minor units and its flags as numbers', async () => {
-    const c = await desk.ok('customers.create', { ...base, customerId: 'loaded', companyName: 'Loaded Ltd', balanceControl: 'postpaid', currency: 'KWD', openingBalance: '12.345', creditLimit: '50' })
+    const c = await desk.ok('customers.create', {
+      ...base,
+      customerId: 'loaded',
+      companyName: 'Loaded Ltd',
+      balanceControl: 'postpaid',
+      currency: 'KWD',
+      openingBalance: '12.345',
+      creditLimit: '50'
+    })
     const row = read((r) => loadCustomer(r, c.id))
     expect(row).toMatchObject({
       id: c.id,
@@ -74,7 +82,11 @@ describe('customers', () => {
     const check = (id: number) => () => read((r) => checkEditable(loadCustomer(r, id), 'phone'))
     expect(check(active.id)).not.toThrow()
     expect(check(blocked.id)).not.toThrow()
-    expect(refusal(check(gone.id))).toMatchObject({ code: 'VALIDATION', field: 'phone', message: 'This customer is permanently terminated: its details cannot be edited.' })
+    expect(refusal(check(gone.id))).toMatchObject({
+      code: 'VALIDATION',
+      field: 'phone',
+      message: 'This customer is permanently terminated: its details cannot be edited.'
+    })
     expect(refusal(check(ported.id))).toMatchObject({
       code: 'VALIDATION',
       field: 'phone',

@@ -23,11 +23,12 @@ describe('numberOf', () => {
     const { engine } = await store()
     expect(engine.read((r) => numberOf(r, 'SELECT count(*) FROM custom_field_definitions'))).toBe(0)
     engine.change(ADMIN, (w) => {
-      for (const [name, kind] of [
+      const fields: [string, string][] = [
         ['VAT number', 'text'],
         ['Seats', 'number'],
         ['Opened on', 'date']
-      ]) {
+      ]
+      for (const [name, kind] of fields) {
         w.insert('INSERT INTO custom_field_definitions (name, kind, created_at) VALUES (?, ?, ?)', [name, kind, w.at])
       }
     })
