@@ -117,3 +117,33 @@ it('classes.list is sorted by name whatever the case, with each class counting i
   expect(names.at(-1)).toBe('Zebra')
   expect((await desk.ok('classes.list', {})).find((c) => c.name === 'Prepaid cards')?.customerCount).toBe(2)
 })
+
+describe('classes and their customers', () => {
+  const base = { companyName: '', classId: null, creditLimit: null } as const
+
+  it('customer classes: unique names, currency limits checked against members, member count shown', async () => {
+    const { ok, call, close } = await openTestDesk()
+    const klass = {
+      name: 'Callshop USD',
+      currency: null,
+      billingPeriod: 'monthly',
+      billingDay: 1,
+      dueDays: 14,
+      suspendOnOverdue: true,
+      suspensionGraceDays: 5,
+      reactivationDays: 30,
+      taxRatePpm: 0,
+      invoicePrefix: 'CS-'
+    } as const
+    const k = await ok('classes.create', klass)
+    expect(await call('classes.create', { ...klass, name: 'callshop usd' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', field: 'name' } })
+    await ok('customers.create', { ...base, customerId: 'p1', balanceControl: 'postpaid', currency: 'EUR', classId: k.id })
+    expect(await call('classes.update', { ...klass, id: k.id, currency: 'USD' })).toMatchObject({ ok: false, error: { field: 'currency' } })
+    const updated = await ok('classes.update', { ...klass, id: k.id, dueDays: 7 })
+    expect(updated).toMatchObject({ dueDays: 7, customerCount: 1 })
+    expect((await ok('customers.list', {})).rows[0]?.className).toBe('Callshop USD')
+    const audit = (await ok('audit.list', {})).map((a) => a.description)
+    expect(audit).toContain('Customer class "Callshop USD": invoice due days changed from "14" to "7". Affects 1 customer(s).')
+    await close()
+  })
+})

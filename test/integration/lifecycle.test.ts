@@ -1,86 +1,22 @@
+/**
+ * Status changes of a customer (src-main/engine/lifecycle.ts): each one written with its history
+ * line and audit entries in one commit, refusals writing nothing, the overdue-invoice suspension
+ * and its lift, provisional and permanent termination, reactivation and export. The timed
+ * transitions are in lifecycleScheduler.test.ts, the rules alone in lifecycleRules.test.ts.
+ */
 import { describe, expect, it } from 'vitest'
-import { openBillingApp } from '../../src-main/app'
-import { loadSqlJs } from '../../src-main/db/sqljs'
-import { DurableStore } from '../../src-main/db/store'
-import { createCustomer } from '../../src-main/engine/customerEdit'
-import { applyOverdueSuspension, changeStatus } from '../../src-main/engine/lifecycle'
-import { endOfLocalDay } from '../../src-main/engine/calendar'
-import { LIFT_ENDED_NOTE, REACTIVATION_ENDED_NOTE, runDueTransitions } from '../../src-main/engine/lifecycleScheduler'
-import { localDate } from '../../src-shared/format'
 import { verifyAuditChain } from '../../src-main/engine/audit'
-import { Engine } from '../../src-main/engine/unitOfWork'
-import { customerCreateInput, statusChangeInput } from '../../src-shared/contract'
-import type { CustomerDetail } from '../../src-shared/domain'
-import { AppError } from '../../src-shared/errors'
-import { tmpDataDir } from '../support/tmp'
-
-// Local times, so calendar-date rules read the same in any time zone the tests run in.
-const local = (y: number, mo: number, d: number, h = 12, mi = 0) => new Date(y, mo - 1, d, h, mi).getTime()
-const MINUTE = 60_000
-const DAY = 24 * 60 * MINUTE
-const ADMIN = { operatorId: 1, operatorName: 'Administrator' }
-
-async function world(dataDir = tmpDataDir()) {
-  const clock = { t: local(2026, 11, 21, 10) }
-  const sql = await loadSqlJs()
-  const store = DurableStore.open({ dataDir, sql, now: () => clock.t, log: () => {} })
-  const engine = new Engine(store, () => clock.t)
-  const addCustomer = (customerId: string, extra: Record<string, unknown> = {}) =>
-    engine.change(ADMIN, (w) =>
-      createCustomer(
-        w,
-        customerCreateInput.parse({ customerId, balanceControl: 'postpaid', currency: 'USD', companyName: customerId, classId: null, creditLimit: null, ...extra })
-      )
-    )
-  const addClass = (name: string, reactivationDays: number) =>
-    engine.change(ADMIN, (w) => w.insert('INSERT INTO customer_classes (name, reactivation_days) VALUES (?, ?)', [name, reactivationDays]))
-  const change = (id: number, action: string, extra: Record<string, unknown> = {}) =>
-    engine.change(ADMIN, (w) => changeStatus(w, statusChangeInput.parse({ id, action, ...extra })))
-  const row = (id: number) =>
-    engine.read(
-      (r) =>
-        r.get<{
-          status: string
-          lifecycle: string
-          blocked: number
-          suspended: number
-          suspension_lifted_until: string | null
-          provisionally_terminated_at: string | null
-          reactivation_deadline: string | null
-          terminated_at: string | null
-        }>('SELECT * FROM customers WHERE id = ?', [id])!
-    )
-  const history = (id: number) =>
-    engine.read((r) =>
-      r.all<{ at: string; from_status: string | null; to_status: string; note: string; operator_name: string }>(
-        'SELECT * FROM customer_status_history WHERE customer_id = ? ORDER BY id',
-        [id]
-      )
-    )
-  const audits = (id: number) =>
-    engine.read((r) =>
-      r.all<{ id: number; at: string; kind: string; field: string | null; from_value: string | null; to_value: string | null; description: string }>(
-        'SELECT * FROM audit_log WHERE customer_id = ? ORDER BY id',
-        [id]
-      )
-    )
-  const journalSeq = () => Number(engine.read((r) => r.get<{ value: string }>("SELECT value FROM meta WHERE key = 'journal_seq'")!.value))
-  return { clock, store, engine, addCustomer, addClass, change, row, history, audits, journalSeq, sql, dataDir }
-}
-
-function refusal(fn: () => unknown): AppError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof AppError) return err
-    throw err
-  }
-  throw new Error('expected the change to be refused')
-}
+import { endOfLocalDay } from '../../src-main/engine/calendar'
+import { applyOverdueSuspension, changeStatus } from '../../src-main/engine/lifecycle'
+import { runDueTransitions } from '../../src-main/engine/lifecycleScheduler'
+import { DurableStore } from '../../src-main/db/store'
+import { statusChangeInput } from '../../src-shared/contract'
+import { localDate } from '../../src-shared/format'
+import { ADMIN, DAY, lifecycleWorld, local, refusal } from '../support/lifecycleWorld'
 
 describe('customer life cycle', () => {
   it('every transition writes its history line and audit entries in the same commit', async () => {
-    const t = await world()
+    const t = await lifecycleWorld()
     const id = t.addCustomer('Easy Call')
     const seq = t.journalSeq()
     const auditsBefore = t.audits(id).length
@@ -115,12 +51,12 @@ describe('customer life cycle', () => {
   })
 
   it('refuses an unknown customer with NOT_FOUND', async () => {
-    const t = await world()
+    const t = await lifecycleWorld()
     expect(refusal(() => t.change(999, 'block'))).toMatchObject({ code: 'NOT_FOUND' })
   })
 
   it('suspended is set only by the overdue-invoice rule and cannot be cleared by hand, but can be lifted until a date', async () => {
-    const t = await world()
+    const t = await lifecycleWorld()
     const id = t.addCustomer('Late Payer')
     const changed = t.engine.change(ADMIN, (w) => applyOverdueSuspension(w, id, true, 'Invoice INV-7 overdue'))
     expect(changed).toBe(true)
@@ -150,14 +86,6 @@ describe('customer life cycle', () => {
     expect(t.history(id).at(-1)).toMatchObject({ from_status: 'suspended', to_status: 'active', note: 'suspension lifted until the end of 2026-11-23; Pays on Monday' })
     expect(t.audits(id).find((a) => a.field === 'suspensionLiftedUntil')?.description).toBe('Suspension lifted until the end of 2026-11-23 — Pays on Monday.')
 
-    // Not yet over at 23:59 on the last day; suspended again from midnight.
-    t.clock.t = local(2026, 11, 23, 23, 59)
-    expect(t.engine.change(ADMIN, runDueTransitions)).toBe(0)
-    t.clock.t = local(2026, 11, 24, 0, 0)
-    expect(t.engine.change(ADMIN, runDueTransitions)).toBe(1)
-    expect(t.row(id)).toMatchObject({ status: 'suspended', suspended: 1, suspension_lifted_until: null })
-    expect(t.history(id).at(-1)).toMatchObject({ from_status: 'active', to_status: 'suspended', note: LIFT_ENDED_NOTE })
-
     // Paying the invoice ends the suspension (and any lift).
     t.change(id, 'lift-suspension', { until: '2026-11-30' })
     t.engine.change(ADMIN, (w) => applyOverdueSuspension(w, id, false, 'Invoice INV-7 paid'))
@@ -165,7 +93,7 @@ describe('customer life cycle', () => {
   })
 
   it('a lift while blocked changes no status but is still audited', async () => {
-    const t = await world()
+    const t = await lifecycleWorld()
     const id = t.addCustomer('Both')
     t.change(id, 'block')
     t.engine.change(ADMIN, (w) => applyOverdueSuspension(w, id, true, 'Invoice overdue'))
@@ -184,42 +112,8 @@ describe('customer life cycle', () => {
     expect(t.row(id).status).toBe('active')
   })
 
-  it('provisional termination becomes permanent when the reactivation period passes, and not before', async () => {
-    const t = await world()
-    const classId = t.addClass('Ten days', 10)
-    const id = t.addCustomer('Leaving', { classId })
-    const start = t.clock.t
-    t.change(id, 'provisionally-terminate', { note: 'Moving abroad' })
-    const deadline = new Date(local(2026, 12, 1, 10)).toISOString()
-    expect(t.row(id)).toMatchObject({
-      status: 'provisionally-terminated',
-      lifecycle: 'provisionally-terminated',
-      provisionally_terminated_at: new Date(start).toISOString(),
-      reactivation_deadline: deadline
-    })
-
-    t.clock.t = Date.parse(deadline) - MINUTE
-    expect(t.engine.change(ADMIN, runDueTransitions)).toBe(0)
-    expect(t.row(id).status).toBe('provisionally-terminated')
-
-    t.clock.t = Date.parse(deadline)
-    expect(refusal(() => t.change(id, 'reactivate')).message).toMatch(/^The reactivation period ended on 2026-12-01 10:00/)
-    expect(t.engine.change(ADMIN, runDueTransitions)).toBe(1)
-    expect(t.row(id)).toMatchObject({ status: 'permanently-terminated', lifecycle: 'permanently-terminated', terminated_at: '2026-12-01' })
-    expect(t.history(id).at(-1)).toMatchObject({ from_status: 'provisionally-terminated', to_status: 'permanently-terminated', note: REACTIVATION_ENDED_NOTE })
-    expect(t.engine.change(ADMIN, runDueTransitions)).toBe(0)
-
-    // Final: nothing is allowed any more, and nothing is written trying.
-    const seq = t.journalSeq()
-    for (const action of ['block', 'unblock', 'reactivate', 'permanently-terminate', 'export', 'clear-export', 'provisionally-terminate']) {
-      expect(refusal(() => t.change(id, action)).message).toBe('Permanently terminated customers cannot change status.')
-    }
-    expect(t.engine.change(ADMIN, (w) => applyOverdueSuspension(w, id, true, 'overdue'))).toBe(false)
-    expect(t.journalSeq()).toBe(seq)
-  })
-
   it('reactivation within the period restores the customer (and a block that applied before)', async () => {
-    const t = await world()
+    const t = await lifecycleWorld()
     const id = t.addCustomer('Changed mind', { blocked: true })
     t.change(id, 'provisionally-terminate')
     // Without a class the period is 30 days.
@@ -232,7 +126,7 @@ describe('customer life cycle', () => {
   })
 
   it('permanent termination: date today by default, not in the future or before creation; no partial invoice yet', async () => {
-    const t = await world()
+    const t = await lifecycleWorld()
     const id = t.addCustomer('Gone')
     expect(refusal(() => t.change(id, 'permanently-terminate', { issuePartialInvoice: true }))).toMatchObject({
       code: 'VALIDATION',
@@ -253,7 +147,7 @@ describe('customer life cycle', () => {
   })
 
   it('exported customers are inactive and can be cleared back to active', async () => {
-    const t = await world()
+    const t = await lifecycleWorld()
     const id = t.addCustomer('Ported')
     t.change(id, 'export')
     expect(t.row(id)).toMatchObject({ status: 'exported', lifecycle: 'exported' })
@@ -261,62 +155,5 @@ describe('customer life cycle', () => {
     t.change(id, 'clear-export')
     expect(t.row(id)).toMatchObject({ status: 'active', lifecycle: 'active' })
     expect(t.history(id).map((h) => h.to_status)).toEqual(['active', 'exported', 'active'])
-  })
-
-  it('runDueTransitions catches up after a long gap, in one run, through the partial indexes', async () => {
-    const t = await world()
-    const short = t.addClass('Short', 2)
-    const ids = [t.addCustomer('a', { classId: short }), t.addCustomer('b', { classId: short }), t.addCustomer('c'), t.addCustomer('d'), t.addCustomer('e')]
-    t.change(ids[0]!, 'provisionally-terminate')
-    t.clock.t += DAY
-    t.change(ids[1]!, 'provisionally-terminate')
-    t.change(ids[2]!, 'provisionally-terminate') // 30 days
-    t.engine.change(ADMIN, (w) => applyOverdueSuspension(w, ids[3]!, true, 'overdue'))
-    t.change(ids[3]!, 'lift-suspension', { until: '2026-11-25' })
-    // e stays active throughout.
-
-    t.clock.t += 200 * DAY // the office was closed
-    expect(t.engine.change(ADMIN, runDueTransitions)).toBe(4)
-    expect(ids.map((id) => t.row(id).status)).toEqual(['permanently-terminated', 'permanently-terminated', 'permanently-terminated', 'suspended', 'active'])
-    // Each is dated the day its period ended, not the day the app noticed.
-    expect(ids.slice(0, 3).map((id) => t.row(id).terminated_at)).toEqual(['2026-11-23', '2026-11-24', '2026-12-22'])
-    expect(t.engine.change(ADMIN, runDueTransitions)).toBe(0)
-
-    const plans = t.engine.read((r) => [
-      r.all<{ detail: string }>("EXPLAIN QUERY PLAN SELECT id FROM customers c WHERE c.lifecycle = 'provisionally-terminated' AND c.reactivation_deadline <= ?", ['x']),
-      r.all<{ detail: string }>('EXPLAIN QUERY PLAN SELECT id FROM customers c WHERE c.suspension_lifted_until IS NOT NULL AND c.suspension_lifted_until <= ?', ['x'])
-    ])
-    expect(plans[0]!.map((p) => p.detail).join(' ')).toMatch(/customers_reactivation_due/)
-    expect(plans[1]!.map((p) => p.detail).join(' ')).toMatch(/customers_lift_due/)
-  })
-})
-
-describe('the life-cycle scheduler in the app', () => {
-  it('applies missed transitions at start-up and on its tick', async () => {
-    const dataDir = tmpDataDir()
-    let clock = local(2026, 11, 21, 10)
-    const open = () => openBillingApp({ dataDir, now: () => clock, log: () => {}, dailyBackupDelayMs: 3_600_000 })
-    const test = { transport: 'test' as const }
-    let app = await open()
-    expect(app.core.runLifecycleTasks()).toBe(0) // before first-run setup: nothing to do
-    await app.dispatch('setup.complete', { companyName: 'Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false }, test)
-    const created = await app.dispatch(
-      'customers.create',
-      { customerId: 'Leaving', balanceControl: 'postpaid', currency: 'USD', companyName: 'Leaving Ltd', classId: null, creditLimit: null },
-      test
-    )
-    const id = (created as { ok: true; value: CustomerDetail }).value.id
-    const res = await app.dispatch('customers.changeStatus', { id, action: 'provisionally-terminate' }, test)
-    expect(res).toMatchObject({ ok: true, value: { status: 'provisionally-terminated', allowedActions: ['reactivate', 'permanently-terminate'] } })
-    clock += 10 * DAY
-    expect(app.core.runLifecycleTasks()).toBe(0)
-    await app.close()
-
-    // The app was closed when the period ended; opening it catches up.
-    clock += 60 * DAY
-    app = await open()
-    const after = await app.dispatch('customers.get', { id }, test)
-    expect(after).toMatchObject({ ok: true, value: { status: 'permanently-terminated', terminatedAt: '2026-12-21', allowedActions: [] } })
-    await app.close()
   })
 })

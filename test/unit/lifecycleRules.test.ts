@@ -1,7 +1,11 @@
+/**
+ * The status rules alone (src-main/engine/lifecycleRules.ts): the status a customer shows from its
+ * life-cycle columns, and which status actions are allowed or refused (with the reason) at a
+ * moment. Applying them to stored customers is in test/integration/lifecycle.test.ts.
+ */
 import { describe, expect, it } from 'vitest'
-import { addLocalDays, endOfLocalDay } from '../../src-main/engine/calendar'
+import { endOfLocalDay } from '../../src-main/engine/calendar'
 import { allowedActions, effectiveStatus, refusalReason, STATUS_ACTIONS, type LifecycleState } from '../../src-main/engine/lifecycleRules'
-import { localDate } from '../../src-shared/format'
 
 // Local times, so the calendar-date rules read the same in any time zone the tests run in.
 const at = (y: number, mo: number, d: number, h = 12, mi = 0) => new Date(y, mo - 1, d, h, mi).toISOString()
@@ -94,21 +98,5 @@ describe('allowed status actions', () => {
         if (why !== null) expect(why).toMatch(/\.$/)
       }
     }
-  })
-})
-
-describe('calendar dates in local time', () => {
-  it("a lift until a day lasts to that day's local midnight", () => {
-    expect(endOfLocalDay('2026-11-30')).toBe(new Date(2026, 11, 1).toISOString())
-    expect(endOfLocalDay('2026-12-31')).toBe(new Date(2027, 0, 1).toISOString())
-    expect(endOfLocalDay('2028-02-28')).toBe(new Date(2028, 1, 29).toISOString())
-  })
-
-  it('the reactivation period counts calendar days at the same local time of day', () => {
-    expect(addLocalDays(at(2026, 11, 21, 10, 30), 30)).toBe(at(2026, 12, 21, 10, 30))
-    // Across a daylight-saving change (where the zone has one) the local time stays 10:30.
-    expect(addLocalDays(at(2026, 3, 20, 10, 30), 30)).toBe(at(2026, 4, 19, 10, 30))
-    expect(localDate(at(2026, 3, 20, 23, 59))).toBe('2026-03-20')
-    expect(localDate(at(2026, 3, 21, 0, 0))).toBe('2026-03-21')
   })
 })
