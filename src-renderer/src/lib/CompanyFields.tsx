@@ -1,16 +1,16 @@
 import { Textarea, TextInput } from '@mantine/core'
+import type { UseFormReturnType } from '@mantine/form'
 
-export interface CompanyFieldsProps {
+/** The fields first run and Settings share, by the contract's names. */
+export interface CompanyValues {
   companyName: string
   address: string
-  onChange: (field: 'companyName' | 'address', value: string) => void
-  errors: Partial<Record<string, string>>
-  disabled: boolean
-  autoFocus?: boolean
 }
 
 /** Company name and address, as first run and Settings both ask for them. */
-export function CompanyFields(p: CompanyFieldsProps) {
+export function CompanyFields<V extends CompanyValues>(p: { form: UseFormReturnType<V>; disabled: boolean; autoFocus?: boolean }) {
+  // The two fields are typed through the shared part of the values.
+  const form = p.form as unknown as UseFormReturnType<CompanyValues>
   return (
     <>
       <TextInput
@@ -18,9 +18,7 @@ export function CompanyFields(p: CompanyFieldsProps) {
         description="Printed on every invoice and receipt."
         withAsterisk
         autoFocus={p.autoFocus ?? false}
-        value={p.companyName}
-        onChange={(ev) => p.onChange('companyName', ev.currentTarget.value)}
-        error={p.errors.companyName}
+        {...form.getInputProps('companyName')}
         disabled={p.disabled}
         name="companyName"
       />
@@ -29,9 +27,7 @@ export function CompanyFields(p: CompanyFieldsProps) {
         description="Street, city, tax number — as it should appear on invoices."
         autosize
         minRows={3}
-        value={p.address}
-        onChange={(ev) => p.onChange('address', ev.currentTarget.value)}
-        error={p.errors.address}
+        {...form.getInputProps('address')}
         disabled={p.disabled}
         name="address"
       />

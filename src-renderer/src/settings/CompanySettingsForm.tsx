@@ -1,13 +1,15 @@
-import { useEffect, useState, type FormEvent } from 'react'
-import { Button, Group, NumberInput, Paper, Skeleton, Stack, TextInput, Title } from '@mantine/core'
+import { useEffect } from 'react'
+import { Button, Group, Paper, Skeleton, Stack, TextInput, Title } from '@mantine/core'
+import { useForm } from '@mantine/form'
+import { settingsInput } from '../../../src-shared/contract'
+import type { CompanySettings } from '../../../src-shared/domain'
 import { currency } from '../../../src-shared/money'
 import { invalidate, useMutation, useQuery } from '../api/query'
-import { useFieldErrors } from '../lib/field-errors'
+import { contractValidate, reportToForm, typedWhole, useDirtyReport } from '../lib/contract-form'
 import { notifySuccess } from '../lib/notify'
 import { QueryError } from '../lib/QueryError'
 import { CompanyFields } from '../lib/CompanyFields'
-
-const FIELDS = ['companyName', 'address', 'cardAuthorizationDays', 'maxOperationAmount'] as const
+import { WholeNumberInput } from '../lib/WholeNumberInput'
 
 function currencyLabel(code: string): string {
   try {
@@ -17,47 +19,61 @@ function currencyLabel(code: string): string {
   }
 }
 
-export function CompanySettingsForm() {
+/** The boxes, named after the contract's fields; numbers as typed. */
+interface Values {
+  companyName: string
+  address: string
+  cardAuthorizationDays: string
+  maxOperationAmount: string
+}
+
+function valuesOf(s: CompanySettings): Values {
+  return {
+    companyName: s.companyName,
+    address: s.address,
+    cardAuthorizationDays: String(s.cardAuthorizationDays),
+    maxOperationAmount: s.maxOperationAmount.toLocaleString('en-US')
+  }
+}
+
+/** Every field is sent as typed: an empty or unreadable number is refused, never left out. */
+function toInput(v: Values) {
+  return {
+    companyName: v.companyName,
+    address: v.address,
+    cardAuthorizationDays: typedWhole(v.cardAuthorizationDays),
+    maxOperationAmount: typedWhole(v.maxOperationAmount)
+  }
+}
+
+const validateSettings = contractValidate(settingsInput, toInput)
+
+export function CompanySettingsForm(props: { onDirtyChange?: (dirty: boolean) => void }) {
   const q = useQuery('settings.get', {})
   const save = useMutation('settings.update')
-  const { errors, report, clear } = useFieldErrors(FIELDS)
-  const [companyName, setCompanyName] = useState('')
-  const [address, setAddress] = useState('')
-  const [authDays, setAuthDays] = useState<number | string>(7)
-  const [maxAmount, setMaxAmount] = useState<number | string>(1_000_000)
+  const form = useForm<Values>({
+    initialValues: { companyName: '', address: '', cardAuthorizationDays: '7', maxOperationAmount: '1,000,000' },
+    validate: validateSettings
+  })
 
   useEffect(() => {
     if (q.data) {
-      setCompanyName(q.data.companyName)
-      setAddress(q.data.address)
-      setAuthDays(q.data.cardAuthorizationDays)
-      setMaxAmount(q.data.maxOperationAmount)
+      form.setInitialValues(valuesOf(q.data))
+      form.setValues(valuesOf(q.data))
     }
   }, [q.data])
 
-  const dirty =
-    q.data !== undefined &&
-    (companyName !== q.data.companyName || address !== q.data.address || authDays !== q.data.cardAuthorizationDays || maxAmount !== q.data.maxOperationAmount)
+  const dirty = q.data !== undefined && form.isDirty()
+  useDirtyReport(dirty, props.onDirtyChange)
 
-  async function submit(e: FormEvent) {
-    e.preventDefault()
-    clear()
+  async function submit(values: Values) {
     try {
-      // The engine checks the range and answers on the field; an empty box sends nothing.
-      const days = typeof authDays === 'number' ? authDays : undefined
-      // Mantine gives a string for a number too large to hold exactly: the engine judges it too.
-      const max = typeof maxAmount === 'number' ? maxAmount : maxAmount.trim() === '' ? undefined : Number(maxAmount.replace(/,/g, ''))
-      const saved = await save.run({
-        companyName,
-        address,
-        ...(days === undefined ? {} : { cardAuthorizationDays: days }),
-        ...(max === undefined ? {} : { maxOperationAmount: max })
-      })
+      const saved = await save.run(settingsInput.parse(toInput(values)))
       q.setData(saved)
       invalidate('app.status') // the header shows the company name
       notifySuccess('Settings saved', 'New invoices and receipts will use these details.')
     } catch (err) {
-      report(err)
+      reportToForm(form, err)
     }
   }
 
@@ -74,19 +90,9 @@ export function CompanySettingsForm() {
           <Skeleton h={80} />
         </Stack>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={form.onSubmit((values) => void submit(values))} noValidate>
           <Stack gap="md" maw={560}>
-            <CompanyFields
-              companyName={companyName}
-              address={address}
-              onChange={(field, value) => {
-                if (field === 'companyName') setCompanyName(value)
-                else setAddress(value)
-                clear(field)
-              }}
-              errors={errors}
-              disabled={save.running}
-            />
+            <CompanyFields form={form} disabled={save.running} />
             <TextInput
               label="Default currency"
               description="Chosen at first run. Each customer keeps the currency it was created with."
@@ -94,33 +100,18 @@ export function CompanySettingsForm() {
               readOnly
               variant="filled"
             />
-            <NumberInput
+            <WholeNumberInput
               label="Card authorizations expire after (days)"
               description="An Authorization only transaction can be captured or voided until then; afterwards the reserved amount is released."
-              value={authDays}
-              onChange={(v) => {
-                setAuthDays(v)
-                clear('cardAuthorizationDays')
-              }}
-              allowDecimal={false}
-              allowNegative={false}
-              error={errors.cardAuthorizationDays}
+              {...form.getInputProps('cardAuthorizationDays')}
               disabled={save.running}
               maw={280}
               name="cardAuthorizationDays"
             />
-            <NumberInput
+            <WholeNumberInput
               label="Maximum amount per operation"
               description="In whole units of each customer's currency: 1,000,000 allows up to 1,000,000 JPY, 1,000,000.00 USD or 1,000,000.000 KWD in one charge, credit, payment or refund. Larger amounts are refused before the Summary."
-              value={maxAmount}
-              onChange={(v) => {
-                setMaxAmount(v)
-                clear('maxOperationAmount')
-              }}
-              allowDecimal={false}
-              allowNegative={false}
-              thousandSeparator=","
-              error={errors.maxOperationAmount}
+              {...form.getInputProps('maxOperationAmount')}
               disabled={save.running}
               maw={560}
               name="maxOperationAmount"
@@ -130,17 +121,7 @@ export function CompanySettingsForm() {
                 Save
               </Button>
               {dirty && (
-                <Button
-                  variant="subtle"
-                  onClick={() => {
-                    setCompanyName(q.data?.companyName ?? '')
-                    setAddress(q.data?.address ?? '')
-                    setAuthDays(q.data?.cardAuthorizationDays ?? 7)
-                    setMaxAmount(q.data?.maxOperationAmount ?? 1_000_000)
-                    clear()
-                  }}
-                  disabled={save.running}
-                >
+                <Button variant="subtle" onClick={() => form.reset()} disabled={save.running}>
                   Discard changes
                 </Button>
               )}

@@ -1,41 +1,49 @@
-import { useState, type FormEvent } from 'react'
 import { Button, Center, Checkbox, Paper, Progress, Select, Stack, Text, Title } from '@mantine/core'
+import { useForm } from '@mantine/form'
+import { setupInput } from '../../../src-shared/contract'
 import { CURRENCIES } from '../../../src-shared/money'
 import { useMutation } from '../api/query'
 import { useAppStatus } from '../app/status'
-import { useFieldErrors } from '../lib/field-errors'
+import { contractValidate, reportToForm } from '../lib/contract-form'
 import { notifySuccess } from '../lib/notify'
 import { CompanyFields } from '../lib/CompanyFields'
 
-const FIELDS = ['companyName', 'address', 'defaultCurrency', 'loadDemoData'] as const
 const CURRENCY_OPTIONS = CURRENCIES.map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` }))
+
+interface Values {
+  companyName: string
+  address: string
+  defaultCurrency: string | null
+  loadDemoData: boolean
+}
+
+const toInput = (v: Values) => ({ ...v, defaultCurrency: v.defaultCurrency ?? '' })
+const validateSetup = contractValidate(setupInput, toInput)
 
 /** First run: the company this desk bills for, its currency, and optional demo data. */
 export function SetupScreen() {
   const { replace, status } = useAppStatus()
-  const [companyName, setCompanyName] = useState('')
-  const [address, setAddress] = useState('')
-  const [defaultCurrency, setDefaultCurrency] = useState<string | null>('USD')
-  const [loadDemoData, setLoadDemoData] = useState(true)
-  const { errors, report, clear } = useFieldErrors(FIELDS)
+  const form = useForm<Values>({
+    initialValues: { companyName: '', address: '', defaultCurrency: 'USD', loadDemoData: true },
+    validate: validateSetup
+  })
   const setup = useMutation('setup.complete')
+  const loadDemoData = form.getValues().loadDemoData
 
-  async function submit(e: FormEvent) {
-    e.preventDefault()
-    clear()
+  async function submit(values: Values) {
     try {
-      const next = await setup.run({ companyName, address, defaultCurrency: defaultCurrency ?? '', loadDemoData })
-      notifySuccess('Billing desk is ready', loadDemoData ? 'Demo customers, classes and services were loaded.' : undefined)
+      const next = await setup.run(setupInput.parse(toInput(values)))
+      notifySuccess('Billing desk is ready', values.loadDemoData ? 'Demo customers, classes and services were loaded.' : undefined)
       replace(next)
     } catch (err) {
-      report(err)
+      reportToForm(form, err)
     }
   }
 
   return (
     <Center mih="100vh" p="md">
       <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={560}>
-        <form onSubmit={submit} noValidate aria-busy={setup.running}>
+        <form onSubmit={form.onSubmit((values) => void submit(values))} noValidate aria-busy={setup.running}>
           <Stack gap="md">
             <div>
               <Title order={1} size="h2">
@@ -47,39 +55,22 @@ export function SetupScreen() {
               </Text>
             </div>
 
-            <CompanyFields
-              companyName={companyName}
-              address={address}
-              onChange={(field, value) => {
-                if (field === 'companyName') setCompanyName(value)
-                else setAddress(value)
-                clear(field)
-              }}
-              errors={errors}
-              disabled={setup.running} autoFocus
-            />
+            <CompanyFields form={form} disabled={setup.running} autoFocus />
             <Select
               label="Default currency"
               description="Suggested for new customers and classes; each customer's currency is chosen once."
               withAsterisk
               data={CURRENCY_OPTIONS}
-              value={defaultCurrency}
-              onChange={(v) => {
-                setDefaultCurrency(v)
-                clear('defaultCurrency')
-              }}
+              {...form.getInputProps('defaultCurrency')}
               allowDeselect={false}
               searchable
-              error={errors.defaultCurrency}
               disabled={setup.running}
               name="defaultCurrency"
             />
             <Checkbox
               label="Load demo data (customers, classes, services)"
               description="Useful for trying the desk out; leave it off for a clean start."
-              checked={loadDemoData}
-              onChange={(ev) => setLoadDemoData(ev.currentTarget.checked)}
-              error={errors.loadDemoData}
+              {...form.getInputProps('loadDemoData', { type: 'checkbox' })}
               disabled={setup.running}
             />
 

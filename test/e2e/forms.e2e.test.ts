@@ -1,0 +1,118 @@
+/**
+ * Forms judged by the contract's schemas, and the wizard's details, in Chromium at the counter
+ * laptop's 1366x768: what was typed is refused under its field (never clamped or dropped), fields
+ * belong to the operation that asked for them, Escape in the date picker closes only the picker.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Locator, Page } from 'playwright-core'
+import { openDemoSession, type DemoSession, type Desk } from '../support/e2e'
+
+let session: DemoSession
+let desk: Desk
+let page: Page
+let pageErrors: string[]
+
+beforeAll(async () => {
+  session = await openDemoSession('forms', { viewport: { width: 1366, height: 768 } })
+  ;({ desk, page, pageErrors } = session)
+})
+
+afterAll(async () => {
+  await session?.close()
+})
+
+const dialog = () => page.getByRole('dialog')
+const nav = (label: string) => page.locator('nav').getByRole('button', { name: label, exact: true })
+const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true })
+
+/** The error text Mantine shows under an input (linked through aria-describedby), '' when none. */
+async function errorUnder(input: Locator): Promise<string> {
+  if ((await input.getAttribute('aria-invalid')) !== 'true') return ''
+  const ids = (await input.getAttribute('aria-describedby'))?.split(/\s+/) ?? []
+  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}-error"], [id="${id}"]`).first().innerText().catch(() => '')))
+  return texts.join(' | ')
+}
+
+async function openWizard(customerId: string) {
+  await nav('Customers').click()
+  await page.getByRole('searchbox', { name: 'Search customers' }).fill(customerId)
+  await page.getByRole('button', { name: `Balance adjustment for ${customerId}`, exact: true }).click()
+  await dialog().getByRole('radiogroup', { name: 'Operation type' }).waitFor()
+}
+
+describe('forms refuse what they cannot keep, under the field', () => {
+  it('refuses a billing day of 31 and due days of -3 instead of saving 28 and 3', async () => {
+    const before = await desk.call('classes.list', {})
+    await nav('Customer classes').click()
+    await heading('Customer classes').waitFor()
+    await page.getByRole('button', { name: 'New class' }).click()
+    await dialog().getByRole('textbox', { name: 'Name' }).fill('Coercion check')
+    const day = dialog().getByRole('textbox', { name: 'Billing day of the month' })
+    await day.fill('31')
+    const due = dialog().getByRole('textbox', { name: 'Invoice due days' })
+    await due.fill('-3')
+    await dialog().getByRole('button', { name: 'Create class' }).click()
+    await expect.poll(() => errorUnder(day)).toContain('Billing day is 1-28 (monthly) or 1-7 (weekly).')
+    expect(await day.inputValue()).toBe('31')
+    expect(await due.inputValue()).toBe('-3')
+    expect(await errorUnder(due)).toContain('Due days cannot be negative.')
+    expect((await desk.call('classes.list', {})).length).toBe(before.length)
+    await dialog().getByRole('button', { name: 'Cancel' }).click()
+    await dialog().waitFor({ state: 'detached' })
+  })
+
+  it('refuses an authorization period of -3 or "abc" instead of saving 3 or 7', async () => {
+    await nav('Settings').click()
+    await heading('Settings').waitFor()
+    const days = page.getByRole('textbox', { name: 'Card authorizations expire after (days)' })
+    await days.fill('-3')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await expect.poll(() => errorUnder(days)).toContain('At least 1 day.')
+    expect(await days.inputValue()).toBe('-3')
+    await days.fill('abc')
+    expect(await days.inputValue()).toBe('abc')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await expect.poll(() => errorUnder(days)).toContain('Enter a whole number.')
+    expect(await page.getByText('Settings saved').count()).toBe(0)
+    expect((await desk.call('settings.get', {})).cardAuthorizationDays).toBe(7)
+    await page.getByRole('button', { name: 'Discard changes' }).click()
+  })
+})
+
+describe('the wizard keeps each operation’s fields to itself', () => {
+  it('drops a Manual credit’s visible comment when the operation becomes a Manual payment', async () => {
+    await openWizard('easycall')
+    await dialog().getByRole('radio', { name: 'Manual credit', exact: true }).click()
+    await dialog().getByRole('button', { name: 'Continue', exact: true }).click()
+    await dialog().getByRole('textbox', { name: 'Visible comment' }).fill('Goodwill for the outage')
+    await dialog().getByRole('button', { name: 'Back', exact: true }).click()
+    await dialog().getByRole('radio', { name: 'Manual payment', exact: true }).click()
+    await dialog().getByRole('button', { name: 'Continue', exact: true }).click()
+    expect(await dialog().getByRole('textbox', { name: 'Visible comment' }).inputValue()).toBe('')
+    await dialog().getByRole('textbox', { name: 'Amount', exact: true }).fill('5')
+    await dialog().getByRole('button', { name: 'Continue', exact: true }).click()
+    await dialog().getByRole('button', { name: 'Finish', exact: true }).waitFor()
+    expect(await dialog().innerText()).not.toContain('Goodwill for the outage')
+  })
+
+  it('closes only the date picker on Escape, without asking to discard the adjustment', async () => {
+    await dialog().getByRole('button', { name: 'Back', exact: true }).click()
+    await dialog().getByRole('button', { name: 'Back', exact: true }).click()
+    await dialog().getByRole('radio', { name: 'Manual charge', exact: true }).click()
+    await dialog().getByRole('button', { name: 'Continue', exact: true }).click()
+    await dialog().getByRole('textbox', { name: 'Amount', exact: true }).fill('12')
+    await dialog().locator('#adj-date').click()
+    const picker = page.locator('.mantine-DateInput-dropdown, .mantine-Popover-dropdown').first()
+    await picker.waitFor()
+    await page.keyboard.press('Escape')
+    await picker.waitFor({ state: 'hidden' })
+    expect(await page.getByRole('alertdialog', { name: 'Discard this adjustment?' }).count()).toBe(0)
+    expect(await dialog().getByRole('textbox', { name: 'Amount', exact: true }).inputValue()).toBe('12')
+    // A second Escape is the wizard's: now it asks.
+    await page.keyboard.press('Escape')
+    await page.getByRole('alertdialog', { name: 'Discard this adjustment?' }).waitFor()
+    await page.getByRole('button', { name: 'Discard', exact: true }).click()
+    await dialog().waitFor({ state: 'detached' })
+    expect(pageErrors).toEqual([])
+  })
+})
