@@ -102,7 +102,7 @@ describe('the wizard keeps each operation’s fields to itself', () => {
     await dialog().getByRole('button', { name: 'Continue', exact: true }).click()
     await dialog().getByRole('textbox', { name: 'Amount', exact: true }).fill('12')
     await dialog().locator('#adj-date').click()
-    const picker = page.locator('.mantine-DateInput-dropdown, .mantine-Popover-dropdown').first()
+    const picker = page.locator('[data-dates-dropdown]')
     await picker.waitFor()
     await page.keyboard.press('Escape')
     await picker.waitFor({ state: 'hidden' })
