@@ -79,6 +79,44 @@ describe('forms refuse what they cannot keep, under the field', () => {
   })
 })
 
+describe('the customer form', () => {
+  const textbox = (name: string) => page.getByRole('textbox', { name, exact: true })
+
+  it('warns in words when a new customer would start over its credit limit, and asks before creating it', async () => {
+    await nav('Customers').click()
+    await page.getByRole('button', { name: 'New customer' }).click()
+    await heading('New customer').waitFor()
+    await textbox('Customer ID').fill('E2E-OVER-1')
+    await textbox('Permanent credit limit').fill('1000')
+    await textbox('Balance').fill('1500')
+    const warning = page.getByTestId('opening-over-limit')
+    await warning.waitFor()
+    expect(await warning.innerText()).toContain('over the credit limit 1,000.00 by 500.00')
+    await page.getByRole('button', { name: 'Create customer' }).click()
+    await dialog().getByText('Opening balance over the credit limit').waitFor()
+    await dialog().getByRole('button', { name: 'Cancel' }).click()
+    expect((await desk.call('customers.list', { search: 'E2E-OVER-1' })).rows.length).toBe(0)
+    await page.getByRole('button', { name: 'Create customer' }).click()
+    await dialog().getByRole('button', { name: 'Create over the limit' }).click()
+    await page.getByTestId('customer-title').filter({ hasText: 'E2E-OVER-1' }).waitFor()
+    // One way to write the credit limit: grouped, as the list shows it.
+    expect(await textbox('Permanent credit limit').inputValue()).toBe('1,000.00')
+  })
+
+  it('refuses due days of -3 under the field on the Invoices tab, as the main process would', async () => {
+    await page.getByRole('tab', { name: /Invoices & taxation/ }).click()
+    const due = textbox('Invoice due days (override)')
+    await due.fill('-3')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await expect.poll(() => errorUnder(due)).toContain('Due days cannot be negative.')
+    expect(await due.inputValue()).toBe('-3')
+    await due.fill('abc')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await expect.poll(() => errorUnder(due)).toContain('Enter a whole number.')
+    await due.fill('')
+  })
+})
+
 describe('the wizard keeps each operation’s fields to itself', () => {
   it('drops a Manual credit’s visible comment when the operation becomes a Manual payment', async () => {
     await openWizard('easycall')
