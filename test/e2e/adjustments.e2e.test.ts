@@ -70,7 +70,7 @@ async function focusListRow(customerId: string) {
   await page.locator('nav').getByRole('button', { name: 'Customers', exact: true }).click()
   const search = page.getByRole('searchbox', { name: 'Search customers' })
   await search.fill(customerId)
-  await page.getByTestId('customer-count').filter({ hasText: `1 matches “${customerId}”` }).waitFor()
+  await page.getByTestId('customer-count').filter({ hasText: `1 match “${customerId}”` }).waitFor()
   await table().locator('tbody tr:not([data-loading])').filter({ hasText: customerId }).waitFor()
   await search.focus()
   await page.keyboard.press('ArrowDown')

@@ -117,6 +117,43 @@ describe('the customer form', () => {
   })
 })
 
+describe('words on the list and the customer page', () => {
+  const count = () => page.getByTestId('customer-count')
+  const search = () => page.getByRole('searchbox', { name: 'Search customers' })
+
+  it('says "1 match" and "0 matches", and Clear filters leaves the search alone', async () => {
+    await nav('Customers').click()
+    await search().fill('easycall')
+    await count().filter({ hasText: /^1 match “easycall”$/ }).waitFor()
+    await search().fill('no-such-customer-zz')
+    await count().filter({ hasText: /^0 matches “no-such-customer-zz”$/ }).waitFor()
+    await search().fill('easycall')
+    await page.getByRole('group', { name: 'Filters' }).getByLabel('Status').click()
+    await page.getByRole('option', { name: 'Active', exact: true }).click()
+    await page.keyboard.press('Escape')
+    await count().filter({ hasText: 'with the filters' }).waitFor()
+    await page.getByRole('button', { name: 'Clear filters' }).first().click()
+    await count().filter({ hasText: /^1 match “easycall”$/ }).waitFor()
+    expect(await search().inputValue()).toBe('easycall')
+    await search().fill('')
+  })
+
+  it('labels a postpaid balance below zero "In credit", in words', async () => {
+    const { rows } = await desk.call('customers.list', { filters: { balanceControl: 'postpaid' }, sort: { key: 'balance', dir: 'asc' }, limit: 1 })
+    const c = rows[0]!
+    expect(c.balanceMinor).toBeLessThan(0) // the demo data has a postpaid customer in credit
+    await search().fill(c.customerId)
+    await page.getByRole('table', { name: 'Customers' }).getByRole('row').filter({ hasText: c.customerId }).first().click()
+    await page.getByTestId('customer-title').filter({ hasText: c.customerId }).waitFor()
+    await page.getByRole('tab', { name: /Balance/ }).click()
+    const figure = page.getByTestId('figure-balance').locator('..')
+    const text = await figure.innerText()
+    expect(text).toContain('IN CREDIT')
+    expect(text).toContain('The customer is in credit by')
+    expect(text).not.toContain('What the customer owes now')
+  })
+})
+
 describe('the wizard keeps each operation’s fields to itself', () => {
   it('drops a Manual credit’s visible comment when the operation becomes a Manual payment', async () => {
     await openWizard('easycall')

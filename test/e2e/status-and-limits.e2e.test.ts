@@ -45,7 +45,7 @@ async function findInList(customerId: string, terminated: boolean) {
     await page.keyboard.press('Escape')
   }
   await page.getByRole('searchbox', { name: 'Search customers' }).fill(customerId)
-  await page.getByTestId('customer-count').filter({ hasText: `1 matches “${customerId}”` }).waitFor()
+  await page.getByTestId('customer-count').filter({ hasText: `1 match “${customerId}”` }).waitFor()
 }
 
 const ALL = ['Manual charge', 'Manual credit', 'Manual payment', 'Promotional credit', 'Refund', 'E-commerce payment', 'E-commerce refund', 'Authorization only', 'Capture payment', 'Void']

@@ -9,6 +9,13 @@ import { balanceLabel, shownBalance } from './operations'
 export function CustomerStrip({ customer }: { customer: CustomerDetail }) {
   const c = customer
   const shown = shownBalance(c.balanceControl, c.balanceMinor)
+  // A red number is said in words too.
+  const warning =
+    c.balanceControl === 'prepaid' && shown < 0
+      ? 'below zero'
+      : c.balanceControl === 'postpaid' && c.creditLimitMinor !== null && c.balanceMinor > c.creditLimitMinor
+        ? `over the credit limit by ${formatAmount(c.balanceMinor - c.creditLimitMinor, c.currency)}`
+        : null
   return (
     <Group justify="space-between" className="adj-customer" wrap="wrap" gap="xs">
       <Group gap="xs" wrap="nowrap">
@@ -20,9 +27,15 @@ export function CustomerStrip({ customer }: { customer: CustomerDetail }) {
       <Group gap="md">
         <Text size="sm">
           {balanceLabel(c.balanceControl)}{' '}
-          <Text span fw={600} className="num" c={c.balanceControl === 'prepaid' && shown < 0 ? 'red' : undefined} data-testid="adj-customer-balance">
+          <Text span fw={600} className="num" c={warning ? 'red' : undefined} data-testid="adj-customer-balance">
             {formatAmount(shown, c.currency)}
           </Text>
+          {warning && (
+            <Text span c="red" size="sm" data-testid="adj-customer-warning">
+              {' '}
+              ({warning})
+            </Text>
+          )}
         </Text>
         <Text size="sm">
           Unallocated{' '}

@@ -285,7 +285,7 @@ export function CustomerForm(props: CustomerFormProps) {
               {detail ? 'Back to list' : 'Cancel'}
             </Button>
             <Text size="sm" c={dirty ? 'orange' : 'dimmed'} fw={dirty ? 600 : undefined} aria-live="polite" ml="xs">
-              {dirty ? 'Unsaved changes' : detail ? 'No unsaved changes' : 'The fields at the top are required; the tabs are optional.'}
+              {dirty ? 'Unsaved changes' : detail ? 'No unsaved changes' : 'Fields marked * are required; the rest can wait.'}
             </Text>
           </Group>
         </Paper>

@@ -23,11 +23,14 @@ export function BalanceCell({ row }: { row: CustomerRow }) {
   const prepaid = row.balanceControl === 'prepaid'
   const shown = prepaid ? -row.balanceMinor : row.balanceMinor
   const overLimit = !prepaid && row.creditLimitMinor !== null && row.balanceMinor > row.creditLimitMinor
-  const warn = (prepaid && shown < 0) || overLimit
+  const belowZero = prepaid && shown < 0
+  const warn = belowZero || overLimit
+  // The red number is said in words too: "over limit", "below zero", "in credit".
+  const what = overLimit ? 'over limit' : belowZero ? 'below zero' : !prepaid && shown < 0 ? 'in credit' : prepaid ? 'funds' : 'balance'
   return (
     <>
-      <span className="cl-what">{prepaid ? 'funds' : 'balance'}</span>{' '}
-      <span className={warn ? 'cl-neg' : undefined} title={overLimit ? 'Over the credit limit' : undefined}>
+      <span className={warn ? 'cl-what cl-neg' : 'cl-what'}>{what}</span>{' '}
+      <span className={warn ? 'cl-neg' : undefined} title={overLimit ? 'Over the credit limit' : belowZero ? 'Available funds below zero' : undefined}>
         {formatAmount(shown, row.currency)}
       </span>
     </>

@@ -138,7 +138,7 @@ export function ChangeStatusDialog(props: {
           <Alert color="red" variant="light" title="This is final" role="alert">
             <Stack gap={6}>
               <Text size="sm">
-                {d.customerId} will be permanently terminated on {terminationDate ?? 'today'}. The customer cannot be reactivated afterwards
+                {d.customerId} will be permanently terminated {terminationDate ? `on ${terminationDate}` : 'today'}. The customer cannot be reactivated afterwards
                 and is shown only under the Permanently terminated status filter.
               </Text>
               {note.trim() && <Text size="sm">Note: {note.trim()}</Text>}
