@@ -347,7 +347,9 @@ export function AdjustmentWizard(props: {
       }}
       returnFocus={false}
       title={title}
-      size={720}
+      size={960}
+      // Near the window's edges: at 768 px high every operation of step 1 then fits unscrolled.
+      yOffset={12}
       closeButtonProps={{ 'aria-label': 'Close the balance adjustment' }}
       classNames={{ body: 'adj-modal-body' }}
     >

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { Alert, Badge, Box, Button, Group, LoadingOverlay, Paper, Table, Text } from '@mantine/core'
+import { Alert, Box, Button, Group, LoadingOverlay, Paper, Table, Text } from '@mantine/core'
 import type { AuditEntry, AuditVerifyResult, LedgerCheckResult } from '../../../src-shared/domain'
 import { formatAmount } from '../../../src-shared/format'
 import { formatDateTime } from '../../../src-shared/format'
@@ -149,10 +149,11 @@ export function AuditPage() {
                       {e.operatorName}
                     </Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>{e.customerName ?? <Text span c="dimmed">—</Text>}</Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>
-                      <Badge variant="light" color="gray" radius="sm" style={{ textTransform: 'none' }}>
+                    <Table.Td className="nowrap" style={{ verticalAlign: 'top' }}>
+                      {/* A Badge cuts its text ("card…"): the kind is a short code, shown whole. */}
+                      <Text span size="xs" ff="monospace" px={6} py={2} bg="var(--mantine-color-default-hover)" style={{ borderRadius: 4 }}>
                         {e.kind}
-                      </Badge>
+                      </Text>
                     </Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>{e.description}</Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>{e.source ?? <Text span c="dimmed">—</Text>}</Table.Td>

@@ -58,7 +58,7 @@ export const COLUMNS: readonly Column[] = [
     id: 'customerId',
     label: 'Customer ID',
     sortKey: 'customerId',
-    track: 'minmax(124px, 1fr)',
+    track: 'minmax(176px, 1.4fr)',
     render: (r) => (
       <span className="cl-id" title={r.customerId}>
         {r.customerId}
@@ -69,7 +69,7 @@ export const COLUMNS: readonly Column[] = [
     id: 'companyName',
     label: 'Company name',
     sortKey: 'companyName',
-    track: 'minmax(140px, 2fr)',
+    track: 'minmax(130px, 2fr)',
     render: (r) => <span title={r.companyName}>{r.companyName}</span>
   },
   {
@@ -105,7 +105,7 @@ export const COLUMNS: readonly Column[] = [
     align: 'right',
     render: (r) => (r.creditLimitMinor === null ? dash : formatAmount(r.creditLimitMinor, r.currency))
   },
-  { id: 'status', label: 'Status', sortKey: 'status', track: '182px', render: (r) => <StatusBadge status={r.status} /> },
+  { id: 'status', label: 'Status', sortKey: 'status', track: '150px', render: (r) => <StatusBadge status={r.status} /> },
   {
     id: 'className',
     label: 'Class',

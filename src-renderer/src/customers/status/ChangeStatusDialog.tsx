@@ -109,6 +109,7 @@ export function ChangeStatusDialog(props: {
       title={<Text fw={700}>Change customer status</Text>}
       size="lg"
       closeOnClickOutside={!change.running}
+      classNames={{ body: 'dialog-body' }}
     >
       <Stack gap="md">
         <Group gap="xs">
@@ -239,7 +240,8 @@ export function ChangeStatusDialog(props: {
           </>
         )}
 
-        <Group justify="flex-end" gap="sm">
+        {/* Sticky: with the longest choice the buttons would otherwise start below a 768 px window. */}
+        <Group justify="flex-end" gap="sm" className="dialog-footer">
           <Button
             variant="default"
             onClick={() => (confirming ? setConfirming(false) : props.onClose())}

@@ -40,8 +40,8 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
   const [adjusting, setAdjusting] = useState(false)
 
   return (
-    <Stack gap="md" maw={900}>
-      <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }} spacing="sm">
+    <Stack gap="md">
+      <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }} spacing="sm" maw={900}>
         {prepaid ? (
           <Figure
             label="Available funds"
