@@ -5,6 +5,9 @@ import type { DbReader } from '../db/store'
 import { describeValueChange } from './audit'
 import type { Work } from './unitOfWork'
 
+/** "1 customer", "2 customers": counts in messages read as words, never "customer(s)". */
+const customers = (n: number) => (n === 1 ? '1 customer' : `${n} customers`)
+
 interface ClassRow {
   id: number
   name: string
@@ -60,7 +63,7 @@ function checkClass(r: DbReader, input: ClassInput, id: number | null): void {
   if (id !== null && input.currency !== null) {
     const other = r.get<{ n: number }>('SELECT count(*) AS n FROM customers WHERE class_id = ? AND currency <> ?', [id, input.currency])!.n
     if (other > 0) {
-      throw new AppError('VALIDATION', `${other} customer(s) of this class are billed in another currency, so the class cannot be limited to ${input.currency}.`, 'currency')
+      throw new AppError('VALIDATION', `${customers(other)} of this class ${other === 1 ? 'is' : 'are'} billed in another currency, so the class cannot be limited to ${input.currency}.`, 'currency')
     }
   }
 }
@@ -106,7 +109,7 @@ export function updateClass(w: Work, id: number, input: ClassInput): CustomerCla
       field: column,
       from,
       to: shown(input[key]),
-      description: `Customer class "${before.name}": ${describeValueChange(label, from, shown(input[key])).replace(/^./, (c) => c.toLowerCase())} Affects ${before.customerCount} customer(s).`
+      description: `Customer class "${before.name}": ${describeValueChange(label, from, shown(input[key])).replace(/^./, (c) => c.toLowerCase())} Affects ${customers(before.customerCount)}.`
     })
   }
   return getClass(w, id)

@@ -176,7 +176,7 @@ describe('customers', () => {
     expect(updated).toMatchObject({ dueDays: 7, customerCount: 1 })
     expect((await ok('customers.list', {})).rows[0]?.className).toBe('Callshop USD')
     const audit = (await ok('audit.list', {})).map((a) => a.description)
-    expect(audit).toContain('Customer class "Callshop USD": invoice due days changed from "14" to "7". Affects 1 customer(s).')
+    expect(audit).toContain('Customer class "Callshop USD": invoice due days changed from "14" to "7". Affects 1 customer.')
     await app.close()
   })
 
