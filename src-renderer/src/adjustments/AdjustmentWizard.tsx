@@ -2,14 +2,15 @@ import '@mantine/dates/styles.css'
 import './adjustments.css'
 import { useEffect, useReducer, useRef, useState } from 'react'
 import { Alert, Center, Loader, Modal, Stack, Stepper, Text } from '@mantine/core'
-import type { InputOf } from '../../../src-shared/contract'
+import { z } from 'zod'
+import { adjustmentFields, type InputOf } from '../../../src-shared/contract'
 import type { AdjustmentOperation } from '../../../src-shared/domain'
 import { asAppError } from '../api/invoke'
 import { invalidate, useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { localDatePlus } from '../customers/status/actions'
 import { QueryError } from '../lib/QueryError'
-import { useDirtyReport } from '../lib/contract-form'
+import { contractValidate, useDirtyReport } from '../lib/contract-form'
 import { CustomerStrip } from './CustomerStrip'
 import { DetailsStep, detailsComplete, type DetailsValues } from './DetailsStep'
 import { newOperationKey } from './operation-key'
@@ -22,6 +23,9 @@ import { ResultStep } from './ResultStep'
 import { SummaryStep } from './SummaryStep'
 import { WizardFooter } from './WizardFooter'
 import { INITIAL_WIZARD, isDirty, wizardReducer } from './wizard-state'
+
+/** The details as adjustments.preview will judge them (lengths, the date's form). */
+const validateDetails = contractValidate(z.object(adjustmentFields).strict(), (input: InputOf<'adjustments.preview'>) => input)
 
 /**
  * The Balance adjustment wizard for one customer: Operation type -> details -> Summary -> Finish.
@@ -162,6 +166,9 @@ export function AdjustmentWizard(props: {
 
   async function toSummary() {
     if (!op || !detailsComplete(op, values) || preview.running) return
+    // The contract's schema first: the same message under the same field as the main process.
+    const refused = Object.entries(validateDetails(input()))[0]
+    if (refused) return dispatch({ type: 'failed', field: refused[0], message: String(refused[1]) })
     dispatch({ type: 'previewing' })
     try {
       dispatch({ type: 'previewed', impact: await preview.run(input()) })
