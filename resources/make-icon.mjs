@@ -39,8 +39,7 @@ function shade(x, y) {
   if (x >= left && x <= right && y >= top && y <= zig) {
     colour = PAPER
     const line = (y0, x1, c) => (y >= y0 && y <= y0 + 28 && x >= 360 && x <= x1 ? c : null)
-    colour =
-      line(290, 664, INK) ?? line(370, 600, INK) ?? line(450, 640, INK) ?? line(530, 560, INK) ?? line(640, 664, TOTAL) ?? colour
+    colour = line(290, 664, INK) ?? line(370, 600, INK) ?? line(450, 640, INK) ?? line(530, 560, INK) ?? line(640, 664, TOTAL) ?? colour
   }
 
   // Paid stamp: a green disc overlapping the receipt's corner.

@@ -86,11 +86,10 @@ Module._load = function (request, parent, ...rest) {
 `
   )
   const sarifFile = join(work, 'report.sarif')
-  const run = spawnSync(
-    process.execPath,
-    ['-r', offline, cli, '-i', input, '-o', sarifFile, '-r', '-v', 'false', '-e', ELECTRON_VERSION],
-    { cwd: work, encoding: 'utf8' }
-  )
+  const run = spawnSync(process.execPath, ['-r', offline, cli, '-i', input, '-o', sarifFile, '-r', '-v', 'false', '-e', ELECTRON_VERSION], {
+    cwd: work,
+    encoding: 'utf8'
+  })
   if (run.status !== 0 || !existsSync(sarifFile)) {
     throw new Error(`Electronegativity failed (exit ${run.status}).\n${run.stdout}\n${run.stderr}`)
   }
@@ -118,9 +117,7 @@ Module._load = function (request, parent, ...rest) {
     if (file !== '(global)' && existsSync(join(root, file))) {
       source = (readFileSync(join(root, file), 'utf8').split('\n')[line - 1] ?? '').slice(Math.max(column - 1, 0))
     }
-    const match = accepted.find(
-      (a) => a.rule === result.ruleId && a.file === file && (file === '(global)' || source.startsWith(a.snippet))
-    )
+    const match = accepted.find((a) => a.rule === result.ruleId && a.file === file && (file === '(global)' || source.startsWith(a.snippet)))
     if (match) {
       match.used = true
       console.log(`accepted  ${text}`)

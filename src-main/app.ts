@@ -104,9 +104,7 @@ export class AppCore {
   ensureServices(): void {
     try {
       if (!this.store || this.phase() !== 'ready') return
-      const made = this.engine.change(FIRST_ADMIN_ACTOR, (w) =>
-        ensureDefaultServices(w, 'Default set: this data folder had no service for manual charges and credits.')
-      )
+      const made = this.engine.change(FIRST_ADMIN_ACTOR, (w) => ensureDefaultServices(w, 'Default set: this data folder had no service for manual charges and credits.'))
       if (made > 0) this.log(`services: created the ${made} default services`)
     } catch (err) {
       // Not fatal: everything else works, and the Services page can add them by hand.
@@ -376,7 +374,8 @@ function isDataFolderEntry(name: string): boolean {
 
 /** The audit note of a restore in recovery: what the journal added, and what is missing. */
 function replayText(r: JournalReplay): string {
-  const replayed = r.replayed === 0 ? ' No later change was in the journal to replay.' : ` ${r.replayed} later change${r.replayed === 1 ? ' was' : 's were'} replayed from the journal.`
+  const replayed =
+    r.replayed === 0 ? ' No later change was in the journal to replay.' : ` ${r.replayed} later change${r.replayed === 1 ? ' was' : 's were'} replayed from the journal.`
   const missing = r.missing === null ? '' : ` Changes ${r.missing.from}–${r.missing.to} are not in the restored data.`
   return replayed + missing
 }

@@ -14,11 +14,7 @@ export const PRODUCT_NAME = 'Callshop billing desk'
  * Linux `$XDG_CONFIG_HOME/<product>` (or `~/.config/<product>`), Windows `%APPDATA%\<product>`,
  * macOS `~/Library/Application Support/<product>`.
  */
-export function defaultDataDir(
-  platform: NodeJS.Platform = process.platform,
-  env: NodeJS.ProcessEnv = process.env,
-  home: string = os.homedir()
-): string {
+export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): string {
   if (platform === 'win32') {
     const appData = env.APPDATA
     const base = appData !== undefined && appData !== '' ? appData : path.win32.join(home, 'AppData', 'Roaming')
@@ -44,8 +40,7 @@ export interface LocateSqlWasmOptions {
  * (development, browser mode, tests) it is resolved from node_modules.
  */
 export function locateSqlWasm(opts: LocateSqlWasmOptions = {}): string {
-  const resourcesPath =
-    'resourcesPath' in opts ? opts.resourcesPath : (process as { resourcesPath?: string }).resourcesPath
+  const resourcesPath = 'resourcesPath' in opts ? opts.resourcesPath : (process as { resourcesPath?: string }).resourcesPath
   const exists = opts.exists ?? existsSync
   if (typeof resourcesPath === 'string' && resourcesPath !== '') {
     const packaged = path.join(resourcesPath, 'sql-wasm.wasm')

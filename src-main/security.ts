@@ -90,11 +90,7 @@ export function windowOpenHandler(): { action: 'deny' } {
 }
 
 /** `session.setPermissionRequestHandler`: every permission request (camera, notifications…) is refused. */
-export function denyPermissionRequest(
-  _webContents: unknown,
-  _permission: string,
-  callback: (granted: boolean) => void
-): void {
+export function denyPermissionRequest(_webContents: unknown, _permission: string, callback: (granted: boolean) => void): void {
   callback(false)
 }
 

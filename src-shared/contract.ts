@@ -62,7 +62,10 @@ const nothing = z.object({}).strict()
 /** A whole number; the message is what a form shows for "abc", "1.5" or an empty box. */
 const whole = () => z.number({ error: 'Enter a whole number.' }).int('Enter a whole number.')
 const text = (label: string, max: number) =>
-  z.string({ error: `${label} is required.` }).trim().max(max, `${label} is at most ${max} characters.`)
+  z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .max(max, `${label} is at most ${max} characters.`)
 
 export const setupInput = z
   .object({
@@ -109,10 +112,7 @@ export function isCalendarDate(text: string): boolean {
 }
 
 /** Every date of the contract: the shape alone let 2026-02-30 and 0000-00-00 be stored. */
-export const isoDate = z
-  .string()
-  .regex(ISO_DATE_RE, { message: 'Use a date like 2026-11-30.', abort: true })
-  .refine(isCalendarDate, 'Use a real date like 2026-11-30.')
+export const isoDate = z.string().regex(ISO_DATE_RE, { message: 'Use a date like 2026-11-30.', abort: true }).refine(isCalendarDate, 'Use a real date like 2026-11-30.')
 
 export const customerFiltersInput = z
   .object({
@@ -153,7 +153,10 @@ const customerEditable = {
   notes: text('Notes', 5000).default(''),
   dueDaysOverride: whole().min(0, 'Due days cannot be negative.').max(365, 'At most 365 days.').nullable().default(null),
   taxRatePpmOverride: z.number().int().min(0).max(1_000_000, 'Tax rate is at most 100%.').nullable().default(null),
-  customFields: z.array(z.object({ fieldId: id, value: z.string().max(1000) }).strict()).max(100).default([])
+  customFields: z
+    .array(z.object({ fieldId: id, value: z.string().max(1000) }).strict())
+    .max(100)
+    .default([])
 }
 
 export const customerCreateInput = z
@@ -249,9 +252,7 @@ export const serviceInput = z
 
 const csvText = z.string().min(1, 'The file is empty.').max(CSV_MAX_CHARS, 'The file is larger than 50 MB.')
 
-const backupFileName = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]+\.sqlite$/, 'Not a backup file name.')
+const backupFileName = z.string().regex(/^[A-Za-z0-9._-]+\.sqlite$/, 'Not a backup file name.')
 
 /**
  * A file chosen by the person: a full path (a relative one would land wherever the app happened to
@@ -311,7 +312,12 @@ export const contract = {
   'customers.changeStatus': channel<CustomerDetail>()({ input: statusChangeInput, roles: ADMIN }),
   'customers.addAccount': channel<CustomerDetail>()({
     input: z
-      .object({ id, accountId: text('Account ID', 64).min(1, 'Account ID is required.').regex(/^[A-Za-z0-9._-]+$/, 'Letters, digits, ".", "-" and "_" only.') })
+      .object({
+        id,
+        accountId: text('Account ID', 64)
+          .min(1, 'Account ID is required.')
+          .regex(/^[A-Za-z0-9._-]+$/, 'Letters, digits, ".", "-" and "_" only.')
+      })
       .strict(),
     roles: ADMIN
   }),

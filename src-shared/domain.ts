@@ -89,13 +89,7 @@ export interface RestoreOutcome extends AppStatus {
 }
 
 export type BalanceControl = 'prepaid' | 'postpaid'
-export type CustomerStatus =
-  | 'active'
-  | 'blocked'
-  | 'suspended'
-  | 'provisionally-terminated'
-  | 'permanently-terminated'
-  | 'exported'
+export type CustomerStatus = 'active' | 'blocked' | 'suspended' | 'provisionally-terminated' | 'permanently-terminated' | 'exported'
 
 export interface CustomerRow {
   id: number
@@ -129,15 +123,7 @@ export interface AuditVerifyResult {
 }
 
 /** Life-cycle actions an administrator can take (Suspended is set only by the overdue rule). */
-export type StatusAction =
-  | 'block'
-  | 'unblock'
-  | 'lift-suspension'
-  | 'provisionally-terminate'
-  | 'reactivate'
-  | 'permanently-terminate'
-  | 'export'
-  | 'clear-export'
+export type StatusAction = 'block' | 'unblock' | 'lift-suspension' | 'provisionally-terminate' | 'reactivate' | 'permanently-terminate' | 'export' | 'clear-export'
 
 export type CustomerSortKey = 'customerId' | 'companyName' | 'balanceControl' | 'balance' | 'unallocated' | 'creditLimit' | 'status' | 'currency' | 'className'
 
@@ -283,7 +269,15 @@ export interface AdjustmentResult extends AdjustmentImpact {
 export interface LedgerCheckResult {
   ok: boolean
   customersChecked: number
-  differences: { customerId: number; customerName: string; currency: string; balanceMinor: number; ledgerBalanceMinor: number; unallocatedMinor: number; ledgerUnallocatedMinor: number }[]
+  differences: {
+    customerId: number
+    customerName: string
+    currency: string
+    balanceMinor: number
+    ledgerBalanceMinor: number
+    unallocatedMinor: number
+    ledgerUnallocatedMinor: number
+  }[]
 }
 
 /** The kinds a service can be given on the Services page; goods and fees are one-off sales. */
@@ -341,7 +335,15 @@ export interface CardActivity {
   /** Card payments and captured authorizations with something left to refund. Newest first. */
   refundablePayments: { transactionId: string; kind: 'payment' | 'capture'; chargedMinor: number; refundableMinor: number; at: string; card: CardLabel | null }[]
   /** Sent, but the processor's answer is not known yet: nothing applied until reconciled. */
-  pending: { reference: string; operation: CardOperation; amountMinor: number; at: string; card: CardLabel | null; operationKey: string | null; transactionId: string | null }[]
+  pending: {
+    reference: string
+    operation: CardOperation
+    amountMinor: number
+    at: string
+    card: CardLabel | null
+    operationKey: string | null
+    transactionId: string | null
+  }[]
   /** Every request sent to the processor, newest first (the most recent 50). */
   attempts: {
     id: number

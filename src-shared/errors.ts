@@ -30,9 +30,7 @@ export class AppError extends Error implements AppErrorShape {
     if (field !== undefined) this.field = field
   }
   toShape(): AppErrorShape {
-    return this.field === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, field: this.field }
+    return this.field === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, field: this.field }
   }
 }
 

@@ -76,9 +76,7 @@ export function parseAmountExact(text: string, code: string, field = 'amount'): 
   if (frac.length > cur.exponent) {
     throw new AppError(
       'VALIDATION',
-      cur.exponent === 0
-        ? `${cur.code} amounts have no decimal places.`
-        : `${cur.code} amounts have at most ${cur.exponent} decimal places.`,
+      cur.exponent === 0 ? `${cur.code} amounts have no decimal places.` : `${cur.code} amounts have at most ${cur.exponent} decimal places.`,
       field
     )
   }

@@ -115,7 +115,12 @@ export class Journal {
   /** Set when a failed append could not be cut back; the store then refuses all writes. */
   poisoned = false
 
-  private constructor(readonly path: string, fd: number, size: number, allocated: number) {
+  private constructor(
+    readonly path: string,
+    fd: number,
+    size: number,
+    allocated: number
+  ) {
     this.fd = fd
     this.size = size
     this.allocated = allocated

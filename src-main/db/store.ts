@@ -46,7 +46,10 @@ function readSnapshotCheck(file: string): SnapshotCheck | null {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SnapshotCheck>
     if (typeof parsed.size !== 'number' || typeof parsed.crc32 !== 'number') return null
     const prev = parsed.previous
-    const previous = prev && typeof prev.size === 'number' && typeof prev.crc32 === 'number' ? { size: prev.size, crc32: prev.crc32, ...(typeof prev.seq === 'number' ? { seq: prev.seq } : {}) } : null
+    const previous =
+      prev && typeof prev.size === 'number' && typeof prev.crc32 === 'number'
+        ? { size: prev.size, crc32: prev.crc32, ...(typeof prev.seq === 'number' ? { seq: prev.seq } : {}) }
+        : null
     return { size: parsed.size, crc32: parsed.crc32, ...(typeof parsed.seq === 'number' ? { seq: parsed.seq } : {}), previous }
   } catch {
     return null

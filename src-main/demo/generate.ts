@@ -316,7 +316,6 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
     return must(xs[xs.length - 1])
   }
 
-
   // Classes and services.
   const classIds = new Map<string, number>()
   for (const c of DEMO_CLASSES) {
@@ -354,10 +353,7 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
   const poolAccountCount: number[] = []
   const poolAccounts: number[] = [] // accounts rows id
 
-  const addCustomer = (
-    c: Omit<NamedCustomer, 'className' | 'accounts'> & { classId: number | null; status: string },
-    accounts: readonly string[]
-  ): void => {
+  const addCustomer = (c: Omit<NamedCustomer, 'className' | 'accounts'> & { classId: number | null; status: string }, accounts: readonly string[]): void => {
     const id = w.insert(SQL_CUSTOMER, [
       c.customerId,
       c.companyName,
@@ -553,8 +549,7 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
       const accountRowId = poolAccounts[firstAccount + Math.floor(rand() * accountCount)]!
       const di = destTable[Math.floor(rand() * 1000)]!
       const hiBase = destHiBase[di]!
-      const destination =
-        destPrefix[di]! + String(hiBase + Math.floor(rand() * 9 * hiBase)) + String(Math.floor(rand() * 1_000_000)).padStart(6, '0')
+      const destination = destPrefix[di]! + String(hiBase + Math.floor(rand() * 9 * hiBase)) + String(Math.floor(rand() * 1_000_000)).padStart(6, '0')
       let service: number
       let duration: number
       let amount: number

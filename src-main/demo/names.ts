@@ -38,10 +38,22 @@ export const LOCALES: readonly Locale[] = [
     currency: 'USD',
     dial: '1',
     nationalDigits: 10,
-    brands: [['Liberty', 'liberty'], ['Hudson', 'hudson'], ['Bayside', 'bayside'], ['Lone Star', 'lonestar'], ['Empire', 'empire'], ['Golden Gate', 'goldengate']],
+    brands: [
+      ['Liberty', 'liberty'],
+      ['Hudson', 'hudson'],
+      ['Bayside', 'bayside'],
+      ['Lone Star', 'lonestar'],
+      ['Empire', 'empire'],
+      ['Golden Gate', 'goldengate']
+    ],
     kinds: ['Telecom', 'Communications', 'Calling Center', 'Phone Booths', 'Connect'],
     legal: ['LLC', 'Inc.', 'Corp.'],
-    people: [['Michael Brown', 'mbrown'], ['Emily Johnson', 'ejohnson'], ['José Ramírez', 'jramirez'], ['Zoë Martinez', 'zmartinez']],
+    people: [
+      ['Michael Brown', 'mbrown'],
+      ['Emily Johnson', 'ejohnson'],
+      ['José Ramírez', 'jramirez'],
+      ['Zoë Martinez', 'zmartinez']
+    ],
     streets: ['Broadway', 'Main Street', 'Ocean Avenue', 'Market Street', 'Atlantic Avenue'],
     cities: ['New York, NY 10001', 'Chicago, IL 60601', 'Houston, TX 77002', 'Los Angeles, CA 90012', 'Miami, FL 33130'],
     company: suffix,
@@ -53,10 +65,21 @@ export const LOCALES: readonly Locale[] = [
     currency: 'GBP',
     dial: '44',
     nationalDigits: 10,
-    brands: [['Thames', 'thames'], ['Pennine', 'pennine'], ['Highland', 'highland'], ['Brixton', 'brixton'], ['Mersey', 'mersey']],
+    brands: [
+      ['Thames', 'thames'],
+      ['Pennine', 'pennine'],
+      ['Highland', 'highland'],
+      ['Brixton', 'brixton'],
+      ['Mersey', 'mersey']
+    ],
     kinds: ['Telecom', 'Call Centre', 'Communications', 'Phone Shop'],
     legal: ['Ltd', 'PLC', 'LLP'],
-    people: [['Oliver Smith', 'osmith'], ["Siobhán O'Connor", 'soconnor'], ['Rhys Llewellyn', 'rllewellyn'], ['Saoirse Ní Bhriain', 'snibhriain']],
+    people: [
+      ['Oliver Smith', 'osmith'],
+      ["Siobhán O'Connor", 'soconnor'],
+      ['Rhys Llewellyn', 'rllewellyn'],
+      ['Saoirse Ní Bhriain', 'snibhriain']
+    ],
     streets: ['High Street', 'Station Road', 'Church Lane', 'Brick Lane', 'Whitechapel Road'],
     cities: ['London E1 6AN', 'Manchester M1 1AE', 'Birmingham B1 1BB', 'Glasgow G1 1XQ', 'Leeds LS1 4DY'],
     company: suffix,
@@ -68,10 +91,21 @@ export const LOCALES: readonly Locale[] = [
     currency: 'EUR',
     dial: '49',
     nationalDigits: 10,
-    brands: [['Köln', 'koln'], ['München', 'munchen'], ['Düsseldorf', 'dusseldorf'], ['Nürnberg', 'nurnberg'], ['Lübeck', 'lubeck']],
+    brands: [
+      ['Köln', 'koln'],
+      ['München', 'munchen'],
+      ['Düsseldorf', 'dusseldorf'],
+      ['Nürnberg', 'nurnberg'],
+      ['Lübeck', 'lubeck']
+    ],
     kinds: ['Telefonladen', 'Kommunikation', 'Callshop', 'Fernsprech'],
     legal: ['GmbH', 'UG', 'e.K.'],
-    people: [['Jürgen Müller', 'jmuller'], ['Björn Schäfer', 'bschafer'], ['Ayşe Yılmaz', 'ayilmaz'], ['Grete Weiß', 'gweiss']],
+    people: [
+      ['Jürgen Müller', 'jmuller'],
+      ['Björn Schäfer', 'bschafer'],
+      ['Ayşe Yılmaz', 'ayilmaz'],
+      ['Grete Weiß', 'gweiss']
+    ],
     streets: ['Hauptstraße', 'Königsallee', 'Schloßstraße', 'Gärtnerplatz', 'Münzgasse'],
     cities: ['50667 Köln', '80331 München', '40213 Düsseldorf', '90402 Nürnberg', '23552 Lübeck'],
     company: suffix,
@@ -83,10 +117,21 @@ export const LOCALES: readonly Locale[] = [
     currency: 'EUR',
     dial: '33',
     nationalDigits: 9,
-    brands: [['Étoile', 'etoile'], ["Côte d'Azur", 'cotedazur'], ['Orléans', 'orleans'], ['Besançon', 'besancon'], ['Nîmes', 'nimes']],
+    brands: [
+      ['Étoile', 'etoile'],
+      ["Côte d'Azur", 'cotedazur'],
+      ['Orléans', 'orleans'],
+      ['Besançon', 'besancon'],
+      ['Nîmes', 'nimes']
+    ],
     kinds: ['Téléboutique', 'Communications', 'Appels', 'Télécom'],
     legal: ['SARL', 'SAS', 'EURL'],
-    people: [['François Lefèvre', 'flefevre'], ['Hélène Dubois', 'hdubois'], ['Amélie Girard', 'agirard'], ['Loïc Benoît', 'lbenoit']],
+    people: [
+      ['François Lefèvre', 'flefevre'],
+      ['Hélène Dubois', 'hdubois'],
+      ['Amélie Girard', 'agirard'],
+      ['Loïc Benoît', 'lbenoit']
+    ],
     streets: ['rue de la République', 'boulevard Saint-Germain', 'rue Émile Zola', "place de l'Hôtel-de-Ville"],
     cities: ['75011 Paris', '13001 Marseille', '69002 Lyon', '45000 Orléans', '30000 Nîmes'],
     company: suffix,
@@ -98,10 +143,21 @@ export const LOCALES: readonly Locale[] = [
     currency: 'EUR',
     dial: '34',
     nationalDigits: 9,
-    brands: [['Peñalara', 'penalara'], ['Andalucía', 'andalucia'], ['Cádiz', 'cadiz'], ['Málaga', 'malaga'], ['León', 'leon']],
+    brands: [
+      ['Peñalara', 'penalara'],
+      ['Andalucía', 'andalucia'],
+      ['Cádiz', 'cadiz'],
+      ['Málaga', 'malaga'],
+      ['León', 'leon']
+    ],
     kinds: ['Locutorio', 'Telecomunicaciones', 'Llamadas'],
     legal: ['S.L.', 'S.A.'],
-    people: [['José Núñez', 'jnunez'], ['María Peña', 'mpena'], ['Íñigo Martín', 'imartin'], ['Begoña Ibáñez', 'bibanez']],
+    people: [
+      ['José Núñez', 'jnunez'],
+      ['María Peña', 'mpena'],
+      ['Íñigo Martín', 'imartin'],
+      ['Begoña Ibáñez', 'bibanez']
+    ],
     streets: ['Calle de Alcalá', 'Avenida de la Constitución', 'Calle Mayor', 'Plaza de España'],
     cities: ['28013 Madrid', '08002 Barcelona', '29015 Málaga', '11001 Cádiz', '24003 León'],
     company: suffix,
@@ -113,10 +169,19 @@ export const LOCALES: readonly Locale[] = [
     currency: 'EUR',
     dial: '351',
     nationalDigits: 9,
-    brands: [['São Jorge', 'saojorge'], ['Guimarães', 'guimaraes'], ['Açores', 'acores'], ['Setúbal', 'setubal']],
+    brands: [
+      ['São Jorge', 'saojorge'],
+      ['Guimarães', 'guimaraes'],
+      ['Açores', 'acores'],
+      ['Setúbal', 'setubal']
+    ],
     kinds: ['Comunicações', 'Telecomunicações', 'Chamadas'],
     legal: ['Lda.', 'S.A.'],
-    people: [['João Conceição', 'jconceicao'], ['Inês Gonçalves', 'igoncalves'], ['Sebastião Araújo', 'saraujo']],
+    people: [
+      ['João Conceição', 'jconceicao'],
+      ['Inês Gonçalves', 'igoncalves'],
+      ['Sebastião Araújo', 'saraujo']
+    ],
     streets: ['Rua Augusta', 'Avenida da Liberdade', 'Rua de Santa Catarina'],
     cities: ['1100-148 Lisboa', '4000-322 Porto', '2900-001 Setúbal'],
     company: suffix,
@@ -128,10 +193,21 @@ export const LOCALES: readonly Locale[] = [
     currency: 'EUR',
     dial: '30',
     nationalDigits: 10,
-    brands: [['Αθηνά', 'athina'], ['Ολυμπία', 'olympia'], ['Ερμής', 'ermis'], ['Ποσειδών', 'poseidon'], ['Ίκαρος', 'ikaros']],
+    brands: [
+      ['Αθηνά', 'athina'],
+      ['Ολυμπία', 'olympia'],
+      ['Ερμής', 'ermis'],
+      ['Ποσειδών', 'poseidon'],
+      ['Ίκαρος', 'ikaros']
+    ],
     kinds: ['Τηλεπικοινωνίες', 'Επικοινωνίες', 'Τηλεφωνικό Κέντρο'],
     legal: ['Α.Ε.', 'Ε.Π.Ε.', 'Ι.Κ.Ε.'],
-    people: [['Γιώργος Παπαδόπουλος', 'gpapadopoulos'], ['Ελένη Οικονόμου', 'eoikonomou'], ['Νίκος Αντωνίου', 'nantoniou'], ['Σοφία Καραμανλή', 'skaramanli']],
+    people: [
+      ['Γιώργος Παπαδόπουλος', 'gpapadopoulos'],
+      ['Ελένη Οικονόμου', 'eoikonomou'],
+      ['Νίκος Αντωνίου', 'nantoniou'],
+      ['Σοφία Καραμανλή', 'skaramanli']
+    ],
     streets: ['Οδός Ερμού', 'Λεωφόρος Συγγρού', 'Οδός Αθηνάς', 'Οδός Τσιμισκή'],
     cities: ['105 57 Αθήνα', '546 24 Θεσσαλονίκη', '262 21 Πάτρα', '712 02 Ηράκλειο'],
     company: suffix,
@@ -143,10 +219,24 @@ export const LOCALES: readonly Locale[] = [
     currency: 'PLN',
     dial: '48',
     nationalDigits: 9,
-    brands: [['Łódź', 'lodz'], ['Żółć', 'zolc'], ['Gdańsk', 'gdansk'], ['Kraków', 'krakow'], ['Wrocław', 'wroclaw'], ['Poznań', 'poznan'], ['Bielsko-Biała', 'bielskobiala']],
+    brands: [
+      ['Łódź', 'lodz'],
+      ['Żółć', 'zolc'],
+      ['Gdańsk', 'gdansk'],
+      ['Kraków', 'krakow'],
+      ['Wrocław', 'wroclaw'],
+      ['Poznań', 'poznan'],
+      ['Bielsko-Biała', 'bielskobiala']
+    ],
     kinds: ['Telekom', 'Łączność', 'Rozmowy', 'Punkt Telefoniczny'],
     legal: ['Sp. z o.o.', 's.c.', 'S.A.'],
-    people: [['Zofia Wójcik', 'zwojcik'], ['Łukasz Żółkiewski', 'lzolkiewski'], ['Małgorzata Dąbrowska', 'mdabrowska'], ['Paweł Szczęsny', 'pszczesny'], ['Jędrzej Ślęzak', 'jslezak']],
+    people: [
+      ['Zofia Wójcik', 'zwojcik'],
+      ['Łukasz Żółkiewski', 'lzolkiewski'],
+      ['Małgorzata Dąbrowska', 'mdabrowska'],
+      ['Paweł Szczęsny', 'pszczesny'],
+      ['Jędrzej Ślęzak', 'jslezak']
+    ],
     streets: ['ul. Piotrkowska', 'ul. Długa', 'ul. Świętokrzyska', 'ul. Źródlana', 'al. Jerozolimskie'],
     cities: ['90-001 Łódź', '80-831 Gdańsk', '31-042 Kraków', '50-077 Wrocław', '61-772 Poznań'],
     company: suffix,
@@ -158,10 +248,21 @@ export const LOCALES: readonly Locale[] = [
     currency: 'UAH',
     dial: '380',
     nationalDigits: 9,
-    brands: [['Київ', 'kyiv'], ['Дніпро', 'dnipro'], ['Львів', 'lviv'], ['Одеса', 'odesa'], ['Харків', 'kharkiv']],
+    brands: [
+      ['Київ', 'kyiv'],
+      ['Дніпро', 'dnipro'],
+      ['Львів', 'lviv'],
+      ['Одеса', 'odesa'],
+      ['Харків', 'kharkiv']
+    ],
     kinds: ['Телеком', "Зв'язок", 'Переговорний пункт'],
     legal: ['ТОВ', 'ПП', 'ФОП'],
-    people: [['Олена Шевченко', 'oshevchenko'], ['Андрій Коваленко', 'akovalenko'], ['Ганна Їжакевич', 'hizhakevych'], ['Юрій Гнатюк', 'yhnatiuk']],
+    people: [
+      ['Олена Шевченко', 'oshevchenko'],
+      ['Андрій Коваленко', 'akovalenko'],
+      ['Ганна Їжакевич', 'hizhakevych'],
+      ['Юрій Гнатюк', 'yhnatiuk']
+    ],
     streets: ['вул. Хрещатик', 'просп. Свободи', 'вул. Дерибасівська', 'вул. Сумська'],
     cities: ['01001 Київ', '79000 Львів', '65000 Одеса', '61000 Харків', '49000 Дніпро'],
     company: (b, k, l) => `${l} «${b} ${k}»`,
@@ -173,10 +274,21 @@ export const LOCALES: readonly Locale[] = [
     currency: 'JPY',
     dial: '81',
     nationalDigits: 10,
-    brands: [['東京', 'tokyo'], ['大阪', 'osaka'], ['さくら', 'sakura'], ['富士', 'fuji'], ['横浜', 'yokohama']],
+    brands: [
+      ['東京', 'tokyo'],
+      ['大阪', 'osaka'],
+      ['さくら', 'sakura'],
+      ['富士', 'fuji'],
+      ['横浜', 'yokohama']
+    ],
     kinds: ['通信', 'テレコム', 'コール'],
     legal: ['株式会社', '合同会社'],
-    people: [['山田 太郎', 'yamadataro'], ['佐藤 花子', 'satohanako'], ['鈴木 一郎', 'suzukiichiro'], ['高橋 美咲', 'takahashimisaki']],
+    people: [
+      ['山田 太郎', 'yamadataro'],
+      ['佐藤 花子', 'satohanako'],
+      ['鈴木 一郎', 'suzukiichiro'],
+      ['高橋 美咲', 'takahashimisaki']
+    ],
     streets: ['丸の内', '梅田', 'みなとみらい', '栄'],
     cities: ['〒100-0005 東京都千代田区', '〒530-0001 大阪府大阪市北区', '〒220-0012 神奈川県横浜市西区', '〒460-0008 愛知県名古屋市中区'],
     company: (b, k, l) => `${l}${b}${k}`,
@@ -188,10 +300,19 @@ export const LOCALES: readonly Locale[] = [
     currency: 'KWD',
     dial: '965',
     nationalDigits: 8,
-    brands: [['الكويت', 'alkuwait'], ['الخليج', 'alkhaleej'], ['النور', 'alnoor'], ['السالمية', 'salmiya']],
+    brands: [
+      ['الكويت', 'alkuwait'],
+      ['الخليج', 'alkhaleej'],
+      ['النور', 'alnoor'],
+      ['السالمية', 'salmiya']
+    ],
     kinds: ['للاتصالات', 'تليكوم'],
     legal: ['ذ.م.م', 'ش.م.ك'],
-    people: [['محمد العتيبي', 'malotaibi'], ['فاطمة الصباح', 'falsabah'], ['أحمد الرشيد', 'aalrashid']],
+    people: [
+      ['محمد العتيبي', 'malotaibi'],
+      ['فاطمة الصباح', 'falsabah'],
+      ['أحمد الرشيد', 'aalrashid']
+    ],
     streets: ['شارع الخليج العربي', 'شارع سالم المبارك', 'شارع تونس'],
     cities: ['مدينة الكويت', 'السالمية', 'حولي'],
     company: (b, k, l) => `شركة ${b} ${k} ${l}`,

@@ -82,9 +82,7 @@ function loadCustomer(r: DbReader, id: number): CustomerMoney {
 /** Audit wording: prepaid customers see "Available funds" (minus the balance), postpaid "Balance". */
 function balanceText(c: CustomerMoney, before: number, after: number, source: string, xdr: string): string {
   const change =
-    c.balance_control === 'prepaid'
-      ? describeAmountChange('Available funds', -before, -after, c.currency)
-      : describeAmountChange('Balance', before, after, c.currency)
+    c.balance_control === 'prepaid' ? describeAmountChange('Available funds', -before, -after, c.currency) : describeAmountChange('Balance', before, after, c.currency)
   return `${change} Source – ${source} (${xdr})`
 }
 
@@ -110,8 +108,8 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
   }
   if (WITH_CARD.has(input.operation)) {
     if (!settling) checkCard(input.cardNumber, input.cardExpiry, nowIso)
-  }
-  else if (input.cardNumber !== '' || input.cardExpiry !== '') throw new AppError('VALIDATION', 'Card details apply only to e-commerce payments and authorizations.', 'cardNumber')
+  } else if (input.cardNumber !== '' || input.cardExpiry !== '')
+    throw new AppError('VALIDATION', 'Card details apply only to e-commerce payments and authorizations.', 'cardNumber')
 
   // A void cancels the whole authorization: its amount is the authorized one.
   let amount: number
@@ -124,9 +122,14 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
   if (input.operation === 'capture' && amount > target!.amountMinor) {
     throw new AppError('VALIDATION', `A capture can take at most the authorized ${formatMoney(target!.amountMinor, c.currency)}; the rest is released.`, 'amount')
   }
-  if (input.operation === 'void' && amount !== target!.amountMinor) throw new AppError('VALIDATION', 'A void cancels the whole authorization; leave the amount empty.', 'amount')
+  if (input.operation === 'void' && amount !== target!.amountMinor)
+    throw new AppError('VALIDATION', 'A void cancels the whole authorization; leave the amount empty.', 'amount')
   if (input.operation === 'ecommerce-refund' && amount > target!.refundableMinor) {
-    throw new AppError('VALIDATION', `Refunds never exceed what was charged: at most ${formatMoney(target!.refundableMinor, c.currency)} of this payment can still be refunded.`, 'amount')
+    throw new AppError(
+      'VALIDATION',
+      `Refunds never exceed what was charged: at most ${formatMoney(target!.refundableMinor, c.currency)} of this payment can still be refunded.`,
+      'amount'
+    )
   }
 
   let serviceId: number | null = null
@@ -138,7 +141,12 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
     if (!s) throw new AppError('NOT_FOUND', `Service ${input.serviceId} does not exist.`, 'serviceId')
     if (s.is_special === 1) throw new AppError('VALIDATION', `"${s.name}" is not a real service; use a promotional credit for that.`, 'serviceId')
     // Disabled services stay on the records that name them but take no new charges or credits.
-    if (s.disabled === 1) throw new AppError('VALIDATION', `"${s.name}" is disabled: it takes no new charges or credits. Choose another service, or enable it in Settings > Services.`, 'serviceId')
+    if (s.disabled === 1)
+      throw new AppError(
+        'VALIDATION',
+        `"${s.name}" is disabled: it takes no new charges or credits. Choose another service, or enable it in Settings > Services.`,
+        'serviceId'
+      )
     serviceId = input.serviceId
     serviceName = s.name
     effectiveDate = input.date ?? today
@@ -155,11 +163,7 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
 
   const effect = EFFECT[input.operation]
   if (input.operation === 'refund' && amount > c.unallocated_minor) {
-    throw new AppError(
-      'VALIDATION',
-      `A refund returns money not yet used: at most the unallocated payments, ${formatMoney(c.unallocated_minor, c.currency)}.`,
-      'amount'
-    )
+    throw new AppError('VALIDATION', `A refund returns money not yet used: at most the unallocated payments, ${formatMoney(c.unallocated_minor, c.currency)}.`, 'amount')
   }
   const balanceDelta = effect.balance * amount
   const unallocatedDelta = input.operation === 'ecommerce-refund' ? -Math.min(amount, c.unallocated_minor) : effect.unallocated * amount
@@ -244,16 +248,16 @@ export function recordAdjustment(
     plan.balanceDeltaMinor === 0 && plan.unallocatedDeltaMinor === 0
       ? null
       : postToLedger(w, {
-    kind: input.operation,
-    customerId: input.customerId,
-    amountMinor: plan.balanceDeltaMinor,
-    unallocatedDeltaMinor: plan.unallocatedDeltaMinor,
-    serviceId: plan.serviceId,
-    effectiveDate: plan.effectiveDate,
-    outOfTurn: input.outOfTurn,
-    visibleComment: input.visibleComment,
-    internalComment: input.internalComment
-  })
+          kind: input.operation,
+          customerId: input.customerId,
+          amountMinor: plan.balanceDeltaMinor,
+          unallocatedDeltaMinor: plan.unallocatedDeltaMinor,
+          serviceId: plan.serviceId,
+          effectiveDate: plan.effectiveDate,
+          outOfTurn: input.outOfTurn,
+          visibleComment: input.visibleComment,
+          internalComment: input.internalComment
+        })
   // The same texts the Summary showed, now with the record's number.
   const texts = posted ? planTexts(plan, posted.xdrId) : plan.impact.auditTexts
   w.audit({
@@ -330,7 +334,16 @@ function checkExact(c: CustomerMoney, balanceAfter: number, unallocatedAfter: nu
 
 function findCardTarget(r: DbReader, c: CustomerMoney, input: AdjustmentInput, nowIso: string, settling: boolean): CardTarget {
   if (input.transactionId === '') throw new AppError('VALIDATION', 'Enter the transaction ID from the authorization or payment.', 'transactionId')
-  const t = r.get<{ id: number; kind: string; state: string; gateway_ref: string; amount_minor: number; captured_minor: number; refunded_minor: number; expires_at: string | null }>(
+  const t = r.get<{
+    id: number
+    kind: string
+    state: string
+    gateway_ref: string
+    amount_minor: number
+    captured_minor: number
+    refunded_minor: number
+    expires_at: string | null
+  }>(
     // Staff type the ID from a receipt: any letter case finds it (an exact match wins should the
     // processor ever issue IDs differing only in case).
     `SELECT id, kind, state, gateway_ref, amount_minor, captured_minor, refunded_minor, expires_at FROM card_transactions
@@ -340,7 +353,12 @@ function findCardTarget(r: DbReader, c: CustomerMoney, input: AdjustmentInput, n
   const field = 'transactionId'
   if (!t) throw new AppError('NOT_FOUND', `No card transaction ${input.transactionId} for this customer.`, field)
   if (input.operation === 'ecommerce-refund') {
-    const refundable = t.kind === 'payment' && t.state === 'completed' ? t.amount_minor - t.refunded_minor : t.kind === 'authorization' && t.state === 'completed' ? t.captured_minor - t.refunded_minor : null
+    const refundable =
+      t.kind === 'payment' && t.state === 'completed'
+        ? t.amount_minor - t.refunded_minor
+        : t.kind === 'authorization' && t.state === 'completed'
+          ? t.captured_minor - t.refunded_minor
+          : null
     if (refundable === null) throw new AppError('VALIDATION', `${t.gateway_ref} is not a completed card payment, so there is nothing to refund.`, field)
     return { id: t.id, kind: t.kind as CardTarget['kind'], gatewayRef: t.gateway_ref, amountMinor: t.amount_minor, refundableMinor: refundable }
   }
@@ -367,4 +385,3 @@ function checkCard(number: string, expiry: string, nowIso: string): void {
 function planTexts(plan: Plan, xdrId: number): string[] {
   return plan.impact.auditTexts.map((t) => t.replace('xDR id assigned on Finish', `xDR id ${xdrId}`))
 }
-

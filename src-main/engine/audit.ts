@@ -139,7 +139,13 @@ export function verifyAuditChain(r: DbReader): AuditVerifyResult {
   for (const row of r.all<StoredAudit>('SELECT * FROM audit_log ORDER BY id')) {
     const { hash, ...rest } = row
     const broken =
-      row.id !== expectedId ? `entry ${expectedId} is missing` : row.prev_hash !== prev ? 'its link to the previous entry is broken' : hashEntry(rest) !== hash ? 'its content was altered' : null
+      row.id !== expectedId
+        ? `entry ${expectedId} is missing`
+        : row.prev_hash !== prev
+          ? 'its link to the previous entry is broken'
+          : hashEntry(rest) !== hash
+            ? 'its content was altered'
+            : null
     if (broken) {
       return { ok: false, checked, firstBrokenId: row.id, message: `Audit entry ${row.id}: ${broken}.` }
     }

@@ -19,7 +19,17 @@ export function cardActivity(r: DbReader, customerId: number, nowIso: string): C
   const c = r.get<{ currency: string }>('SELECT currency FROM customers WHERE id = ?', [customerId])
   if (!c) throw new AppError('NOT_FOUND', `Customer ${customerId} does not exist.`, 'customerId')
 
-  type TxRow = { gateway_ref: string; amount_minor: number; captured_minor: number; refunded_minor: number; created_at: string; card_brand: string | null; card_last4: string | null; expires_at: string; kind: string }
+  type TxRow = {
+    gateway_ref: string
+    amount_minor: number
+    captured_minor: number
+    refunded_minor: number
+    created_at: string
+    card_brand: string | null
+    card_last4: string | null
+    expires_at: string
+    kind: string
+  }
   const openAuthorizations = r
     .all<TxRow>(
       `SELECT gateway_ref, amount_minor, created_at, card_brand, card_last4, expires_at FROM card_transactions
@@ -41,12 +51,29 @@ export function cardActivity(r: DbReader, customerId: number, nowIso: string): C
     )
     .map((t) => {
       const charged = t.kind === 'payment' ? t.amount_minor : t.captured_minor
-      return { transactionId: t.gateway_ref, kind: t.kind === 'payment' ? ('payment' as const) : ('capture' as const), chargedMinor: charged, refundableMinor: charged - t.refunded_minor, at: t.created_at, card: card(t.card_brand, t.card_last4) }
+      return {
+        transactionId: t.gateway_ref,
+        kind: t.kind === 'payment' ? ('payment' as const) : ('capture' as const),
+        chargedMinor: charged,
+        refundableMinor: charged - t.refunded_minor,
+        at: t.created_at,
+        card: card(t.card_brand, t.card_last4)
+      }
     })
     .filter((p) => p.refundableMinor > 0)
 
   const pending = r
-    .all<{ reference: string; kind: string; parent_kind: string | null; parent_ref: string | null; amount_minor: number; created_at: string; card_brand: string | null; card_last4: string | null; operation_key: string | null }>(
+    .all<{
+      reference: string
+      kind: string
+      parent_kind: string | null
+      parent_ref: string | null
+      amount_minor: number
+      created_at: string
+      card_brand: string | null
+      card_last4: string | null
+      operation_key: string | null
+    }>(
       `SELECT t.reference, t.kind, p.kind AS parent_kind, p.gateway_ref AS parent_ref, t.amount_minor, t.created_at,
               coalesce(t.card_brand, p.card_brand) AS card_brand, coalesce(t.card_last4, p.card_last4) AS card_last4, t.operation_key
        FROM card_transactions t LEFT JOIN card_transactions p ON p.id = t.parent_id
@@ -64,7 +91,19 @@ export function cardActivity(r: DbReader, customerId: number, nowIso: string): C
     }))
 
   const attempts = r
-    .all<{ id: number; created_at: string; operation: CardOperation; outcome: CardAttemptOutcome; reason: string | null; card_brand: string | null; card_last4: string | null; amount_minor: number; gateway_ref: string | null; operation_key: string | null; operator_name: string }>(
+    .all<{
+      id: number
+      created_at: string
+      operation: CardOperation
+      outcome: CardAttemptOutcome
+      reason: string | null
+      card_brand: string | null
+      card_last4: string | null
+      amount_minor: number
+      gateway_ref: string | null
+      operation_key: string | null
+      operator_name: string
+    }>(
       `SELECT id, created_at, operation, outcome, reason, card_brand, card_last4, amount_minor, gateway_ref, operation_key, operator_name
        FROM card_attempts WHERE customer_id = ? ORDER BY id DESC LIMIT ${ATTEMPTS_SHOWN}`,
       [customerId]
@@ -109,12 +148,30 @@ export function recordAttemptSent(w: Work, a: AttemptStart): number {
   return w.insert(
     `INSERT INTO card_attempts (customer_id, card_transaction_id, operation, outcome, card_brand, card_last4, amount_minor, currency, gateway_ref, operation_key, operator_id, operator_name, created_at)
      VALUES (?, ?, ?, 'sent', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [a.customerId, a.cardTransactionId, a.operation, a.card?.brand ?? null, a.card?.last4 ?? null, a.amountMinor, a.currency, a.gatewayRef, a.operationKey, w.actor.operatorId, w.actor.operatorName, w.at]
+    [
+      a.customerId,
+      a.cardTransactionId,
+      a.operation,
+      a.card?.brand ?? null,
+      a.card?.last4 ?? null,
+      a.amountMinor,
+      a.currency,
+      a.gatewayRef,
+      a.operationKey,
+      w.actor.operatorId,
+      w.actor.operatorName,
+      w.at
+    ]
   )
 }
 
 /** The processor's answer to an attempt (or reconciliation's): approved keeps the ID it gave. */
-export function settleAttempt(w: Work, where: { attemptId: number } | { cardTransactionId: number }, outcome: Exclude<CardAttemptOutcome, 'sent'>, detail: { reason?: string | null; gatewayRef?: string | null; card?: CardLabel | null } = {}): void {
+export function settleAttempt(
+  w: Work,
+  where: { attemptId: number } | { cardTransactionId: number },
+  outcome: Exclude<CardAttemptOutcome, 'sent'>,
+  detail: { reason?: string | null; gatewayRef?: string | null; card?: CardLabel | null } = {}
+): void {
   const [column, id] = 'attemptId' in where ? ['id', where.attemptId] : ['card_transaction_id', where.cardTransactionId]
   w.run(
     `UPDATE card_attempts SET outcome = ?, reason = ?, gateway_ref = coalesce(gateway_ref, ?), card_brand = coalesce(card_brand, ?), card_last4 = coalesce(card_last4, ?), settled_at = ?
@@ -140,7 +197,12 @@ const NOTHING_MOVED: Record<CardOperation, string> = {
 }
 
 /** The audit entry for an attempt the processor refused or could not process: nothing moved. */
-export function auditRefusedAttempt(w: Work, a: Pick<AttemptStart, 'customerId' | 'operation' | 'card' | 'amountMinor' | 'currency' | 'gatewayRef'>, outcome: 'declined' | 'error', reason: string): void {
+export function auditRefusedAttempt(
+  w: Work,
+  a: Pick<AttemptStart, 'customerId' | 'operation' | 'card' | 'amountMinor' | 'currency' | 'gatewayRef'>,
+  outcome: 'declined' | 'error',
+  reason: string
+): void {
   const cardText = a.card ? ` (${a.card.brand} •••• ${a.card.last4})` : ''
   w.audit({
     kind: outcome === 'declined' ? 'card.declined' : 'card.failed',

@@ -63,7 +63,11 @@ function checkClass(r: DbReader, input: ClassInput, id: number | null): void {
   if (id !== null && input.currency !== null) {
     const other = r.get<{ n: number }>('SELECT count(*) AS n FROM customers WHERE class_id = ? AND currency <> ?', [id, input.currency])!.n
     if (other > 0) {
-      throw new AppError('VALIDATION', `${customers(other)} of this class ${other === 1 ? 'is' : 'are'} billed in another currency, so the class cannot be limited to ${input.currency}.`, 'currency')
+      throw new AppError(
+        'VALIDATION',
+        `${customers(other)} of this class ${other === 1 ? 'is' : 'are'} billed in another currency, so the class cannot be limited to ${input.currency}.`,
+        'currency'
+      )
     }
   }
 }

@@ -156,7 +156,13 @@ function validateRow(r: DbReader, row: CsvRow, width: number, index: Map<Column,
   if (row.cells.length !== width) {
     return {
       ok: false,
-      issues: [{ line, field: '', message: `The line has ${row.cells.length} values but the header has ${width} columns (a missing or extra separator, or a value with the separator that is not in quotes).` }]
+      issues: [
+        {
+          line,
+          field: '',
+          message: `The line has ${row.cells.length} values but the header has ${width} columns (a missing or extra separator, or a value with the separator that is not in quotes).`
+        }
+      ]
     }
   }
   const issues: ImportIssue[] = []
@@ -177,14 +183,21 @@ function validateRow(r: DbReader, row: CsvRow, width: number, index: Map<Column,
     else {
       seen.set(key, line)
       const taken = r.get<{ customer_id: string }>('SELECT customer_id FROM customers WHERE customer_id = ?', [customerId])
-      if (taken) problem('customer_id', `Customer ID "${customerId}" is already used by an existing customer ("${taken.customer_id}"). Customer IDs are unique regardless of case.`)
+      if (taken)
+        problem(
+          'customer_id',
+          `Customer ID "${customerId}" is already used by an existing customer ("${taken.customer_id}"). Customer IDs are unique regardless of case.`
+        )
     }
   }
 
   const bcText = fold(cell('balance_control'))
   const balanceControl = bcText === 'prepaid' || bcText === 'postpaid' ? bcText : null
   if (balanceControl === null) {
-    problem('balance_control', bcText === '' ? 'Balance control is required: prepaid or postpaid.' : `"${cell('balance_control')}" is not a balance control; use prepaid or postpaid.`)
+    problem(
+      'balance_control',
+      bcText === '' ? 'Balance control is required: prepaid or postpaid.' : `"${cell('balance_control')}" is not a balance control; use prepaid or postpaid.`
+    )
   }
 
   const curText = cell('currency').toUpperCase()

@@ -53,12 +53,7 @@ export interface CustomerQuery {
 export function foldForSearch(s: string): string {
   const lower = s.toLowerCase()
   if (/^[\x00-\x7f]*$/.test(lower)) return lower // most IDs and names: nothing to fold
-  return lower
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/ł/g, 'l')
-    .replace(/ø/g, 'o')
-    .replace(/ß/g, 'ss')
+  return lower.normalize('NFD').replace(/\p{M}/gu, '').replace(/ł/g, 'l').replace(/ø/g, 'o').replace(/ß/g, 'ss')
 }
 
 // Keys are folded once on load, so sorting compares plain strings (Intl.Collator is ~10x slower,

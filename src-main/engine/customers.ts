@@ -58,7 +58,11 @@ function loadCustomer(r: DbReader, id: number): StoredCustomer {
 // ---------------------------------------------------------------------------------------------
 // The list
 
-export function listCustomers(r: DbReader, index: CustomerIndex, q: CustomerQuery & { offset: number; limit: number }): { total: number; offset: number; rows: CustomerRow[] } {
+export function listCustomers(
+  r: DbReader,
+  index: CustomerIndex,
+  q: CustomerQuery & { offset: number; limit: number }
+): { total: number; offset: number; rows: CustomerRow[] } {
   index.refresh(r)
   const all = index.query(q)
   return { total: all.length, offset: q.offset, rows: all.slice(q.offset, q.offset + q.limit).map(plainRow) }
@@ -79,7 +83,18 @@ function plainRow(e: CustomerRow): CustomerRow {
   }
 }
 
-const EXPORT_COLUMNS = ['customer_id', 'company_name', 'balance_control', 'currency', 'balance', 'available_funds', 'unallocated_payments', 'credit_limit', 'status', 'class']
+const EXPORT_COLUMNS = [
+  'customer_id',
+  'company_name',
+  'balance_control',
+  'currency',
+  'balance',
+  'available_funds',
+  'unallocated_payments',
+  'credit_limit',
+  'status',
+  'class'
+]
 
 /**
  * Text a spreadsheet would run as a formula ("=HYPERLINK(...)") is kept as text with a leading
@@ -180,9 +195,7 @@ export function getCustomerDetail(r: DbReader, id: number, nowIso: string): Cust
     createdAt: c.created_at,
     updatedAt: c.updated_at,
     accounts: accounts.map((a) => ({ id: a.id, accountId: a.account_id, status: a.status, createdAt: a.created_at })),
-    statusHistory: history.map(
-      (h): StatusHistoryEntry => ({ at: h.at, fromStatus: h.from_status, toStatus: h.to_status, note: h.note, operatorName: h.operator_name })
-    ),
+    statusHistory: history.map((h): StatusHistoryEntry => ({ at: h.at, fromStatus: h.from_status, toStatus: h.to_status, note: h.note, operatorName: h.operator_name })),
     customFields: custom.map((f) => ({ fieldId: f.field_id, name: f.name, kind: f.kind, value: f.value ?? '' })),
     allowedActions: allowedActions(state, nowIso)
   }
@@ -238,14 +251,26 @@ function saveCustomFields(w: Work, customerRowId: number, values: UpdateInput['c
     if (from === value) continue
     if (value === '') w.run('DELETE FROM customer_custom_values WHERE customer_id = ? AND field_id = ?', [customerRowId, fieldId])
     else w.run('INSERT OR REPLACE INTO customer_custom_values (customer_id, field_id, value) VALUES (?, ?, ?)', [customerRowId, fieldId, value])
-    w.audit({ kind: 'customer.change', customerId: customerRowId, field: `custom:${before.name}`, from, to: value, description: describeValueChange(before.name, from, value) })
+    w.audit({
+      kind: 'customer.change',
+      customerId: customerRowId,
+      field: `custom:${before.name}`,
+      from,
+      to: value,
+      description: describeValueChange(before.name, from, value)
+    })
   }
 }
 
 /** Create a customer (its opening balance as the first ledger record) and return its row id. */
 export function createCustomer(w: Work, input: CreateInput): number {
   const taken = w.get<{ customer_id: string }>('SELECT customer_id FROM customers WHERE customer_id = ?', [input.customerId])
-  if (taken) throw new AppError('CONFLICT', `Customer ID "${input.customerId}" is already used (by "${taken.customer_id}"). Customer IDs are unique regardless of case.`, 'customerId')
+  if (taken)
+    throw new AppError(
+      'CONFLICT',
+      `Customer ID "${input.customerId}" is already used (by "${taken.customer_id}"). Customer IDs are unique regardless of case.`,
+      'customerId'
+    )
   checkClass(w, input.classId, input.currency)
   const creditLimit = parseCreditLimit(input.creditLimit, input.balanceControl, input.currency)
   const opening = input.openingBalance === '' ? 0 : parseAmount(input.openingBalance, input.currency, 'openingBalance')
@@ -377,7 +402,14 @@ export function updateCustomer(w: Work, input: UpdateInput): void {
     if (from === next) continue
     w.run(`UPDATE customers SET ${column} = ?, updated_at = ? WHERE id = ?`, [next, w.at, c.id])
     const show = (v: number | null) => (v === null ? 'class default' : String(v))
-    w.audit({ kind: 'customer.change', customerId: c.id, field: column, from: show(from), to: show(next), description: describeValueChange(label, show(from), show(next)) })
+    w.audit({
+      kind: 'customer.change',
+      customerId: c.id,
+      field: column,
+      from: show(from),
+      to: show(next),
+      description: describeValueChange(label, show(from), show(next))
+    })
   }
   saveCustomFields(w, c.id, input.customFields)
 }

@@ -114,7 +114,13 @@ export class TestGateway implements PaymentGateway {
     if (digits === '4000000000009995') return { status: 'declined', reason: 'Declined by the card issuer: insufficient funds.' }
     if (digits === '4000000000000069' || expired) return { status: 'declined', reason: 'Declined by the card issuer: the card has expired.' }
     if (digits === '4000000000000119') return { status: 'error', message: 'The card processor reported a processing error. Try again later.' }
-    const approved: GatewayOutcome = { status: 'approved', gatewayRef: this.newRef(prefix), brand: cardBrand(digits), last4: digits.slice(-4), ...(expiresAt ? { expiresAt } : {}) }
+    const approved: GatewayOutcome = {
+      status: 'approved',
+      gatewayRef: this.newRef(prefix),
+      brand: cardBrand(digits),
+      last4: digits.slice(-4),
+      ...(expiresAt ? { expiresAt } : {})
+    }
     return approved
   }
 
@@ -163,7 +169,8 @@ export class TestGateway implements PaymentGateway {
 
   async refund(req: { reference: string; gatewayRef: string; amountMinor: number }): Promise<GatewayOutcome> {
     const paid = this.byGatewayRef(req.gatewayRef)
-    const captured = paid?.kind === 'authorization' ? this.state.txs.find((t) => t.kind === 'capture' && t.parentRef === req.gatewayRef && t.outcome.status === 'approved') : paid
+    const captured =
+      paid?.kind === 'authorization' ? this.state.txs.find((t) => t.kind === 'capture' && t.parentRef === req.gatewayRef && t.outcome.status === 'approved') : paid
     let outcome: GatewayOutcome
     if (!paid || !captured || paid.outcome.status !== 'approved') outcome = { status: 'declined', reason: 'Unknown payment.' }
     else if ((paid.refundedMinor ?? 0) + req.amountMinor > captured.amountMinor) outcome = { status: 'declined', reason: 'Refunds cannot exceed what was charged.' }

@@ -40,9 +40,10 @@ export function recordableSum(before: number, change: number, currencyCode: stri
 
 /** Append a record and move the customer's balance and unallocated payments with it. */
 export function postToLedger(w: Work, e: LedgerEntry): { xdrId: number; balanceMinor: number; unallocatedMinor: number } {
-  const c = w.get<{ balance_minor: number; unallocated_minor: number; currency: string }>('SELECT balance_minor, unallocated_minor, currency FROM customers WHERE id = ?', [
-    e.customerId
-  ])
+  const c = w.get<{ balance_minor: number; unallocated_minor: number; currency: string }>(
+    'SELECT balance_minor, unallocated_minor, currency FROM customers WHERE id = ?',
+    [e.customerId]
+  )
   if (!c) throw new AppError('NOT_FOUND', `Customer ${e.customerId} does not exist.`, 'customerId')
   // Checked before anything is written, so a refusal leaves the unit of work untouched.
   const balanceMinor = recordableSum(c.balance_minor, e.amountMinor, c.currency, 'balance')
@@ -50,7 +51,20 @@ export function postToLedger(w: Work, e: LedgerEntry): { xdrId: number; balanceM
   const xdrId = w.insert(
     `INSERT INTO xdrs (kind, customer_id, service_id, started_at, amount_minor, unallocated_delta_minor, effective_date, out_of_turn,
        visible_comment, internal_comment, operator_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [e.kind, e.customerId, e.serviceId, w.at, e.amountMinor, e.unallocatedDeltaMinor, e.effectiveDate, e.outOfTurn ? 1 : 0, e.visibleComment, e.internalComment, w.actor.operatorName, w.at]
+    [
+      e.kind,
+      e.customerId,
+      e.serviceId,
+      w.at,
+      e.amountMinor,
+      e.unallocatedDeltaMinor,
+      e.effectiveDate,
+      e.outOfTurn ? 1 : 0,
+      e.visibleComment,
+      e.internalComment,
+      w.actor.operatorName,
+      w.at
+    ]
   )
   w.run('UPDATE customers SET balance_minor = ?, unallocated_minor = ?, updated_at = ? WHERE id = ?', [balanceMinor, unallocatedMinor, w.at, e.customerId])
   return { xdrId, balanceMinor, unallocatedMinor }
@@ -58,7 +72,15 @@ export function postToLedger(w: Work, e: LedgerEntry): { xdrId: number; balanceM
 
 /** Recompute every balance and unallocated amount from the ledger and report any difference. */
 export function checkLedger(r: DbReader): LedgerCheckResult {
-  const rows = r.all<{ id: number; customer_id: string; currency: string; balance_minor: number; unallocated_minor: number; ledger_balance: number; ledger_unallocated: number }>(
+  const rows = r.all<{
+    id: number
+    customer_id: string
+    currency: string
+    balance_minor: number
+    unallocated_minor: number
+    ledger_balance: number
+    ledger_unallocated: number
+  }>(
     `SELECT c.id, c.customer_id, c.currency, c.balance_minor, c.unallocated_minor,
        coalesce(x.balance, 0) AS ledger_balance, coalesce(x.unallocated, 0) AS ledger_unallocated
      FROM customers c LEFT JOIN (
@@ -90,7 +112,19 @@ export function listTransactions(r: DbReader, q: { customerId: number; beforeXdr
     throw new AppError('NOT_FOUND', `Customer ${q.customerId} does not exist.`, 'customerId')
   }
   return r
-    .all<{ id: number; created_at: string; kind: string; amount_minor: number; unallocated_delta_minor: number; service_name: string | null; effective_date: string | null; out_of_turn: number; visible_comment: string; internal_comment: string; operator_name: string | null }>(
+    .all<{
+      id: number
+      created_at: string
+      kind: string
+      amount_minor: number
+      unallocated_delta_minor: number
+      service_name: string | null
+      effective_date: string | null
+      out_of_turn: number
+      visible_comment: string
+      internal_comment: string
+      operator_name: string | null
+    }>(
       `SELECT x.id, x.created_at, x.kind, x.amount_minor, x.unallocated_delta_minor, s.name AS service_name, x.effective_date,
          x.out_of_turn, x.visible_comment, x.internal_comment, x.operator_name
        FROM xdrs x LEFT JOIN services s ON s.id = x.service_id

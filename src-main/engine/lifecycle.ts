@@ -28,7 +28,6 @@ export interface LifecycleColumns extends LifecycleState {
   terminatedAt: string | null
 }
 
-
 /** Reactivation period after a provisional termination when the customer has no class. */
 export const DEFAULT_REACTIVATION_DAYS = 30
 
@@ -118,7 +117,7 @@ export function refusalReason(s: LifecycleState & { reactivationDeadline: string
       if (s.blocked) return null
       return s.suspended ? `The customer is not blocked. ${SUSPENSION_IS_AUTOMATIC}` : 'The customer is not blocked.'
     case 'lift-suspension':
-      if (!s.suspended) return 'Only a suspended customer\'s suspension can be lifted; this customer is not suspended.'
+      if (!s.suspended) return "Only a suspended customer's suspension can be lifted; this customer is not suspended."
       if (inactive) return `A customer who is ${inactive.toLowerCase()} has no services to resume; the suspension cannot be lifted.`
       return null
     case 'provisionally-terminate':
@@ -307,7 +306,10 @@ export function recordStatusChange(w: Work, customerRowId: number, from: Custome
     field: 'status',
     from: from === null ? null : STATUS_LABEL[from],
     to: STATUS_LABEL[to],
-    description: from === null ? `Status set to "${STATUS_LABEL[to]}"${note ? ` (${note})` : ''}.` : `${describeValueChange('Status', STATUS_LABEL[from], STATUS_LABEL[to]).slice(0, -1)}${note ? ` (${note})` : ''}.`
+    description:
+      from === null
+        ? `Status set to "${STATUS_LABEL[to]}"${note ? ` (${note})` : ''}.`
+        : `${describeValueChange('Status', STATUS_LABEL[from], STATUS_LABEL[to]).slice(0, -1)}${note ? ` (${note})` : ''}.`
   })
 }
 
@@ -401,7 +403,6 @@ export function applyOverdueSuspension(w: Work, customerRowId: number, suspended
   const next: LifecycleColumns = { ...pickColumns(c), suspended, suspensionLiftedUntil: suspended ? c.suspensionLiftedUntil : null }
   return applyColumns(w, c, next, note)
 }
-
 
 export const REACTIVATION_ENDED_NOTE = 'Reactivation period ended (automatic, by the scheduler)'
 export const LIFT_ENDED_NOTE = 'Suspension lift ended (automatic, by the scheduler)'

@@ -72,14 +72,29 @@ export async function submitCardAdjustment(d: CardDeps, input: SubmitInput): Pro
       rowId = w.insert(
         `INSERT INTO card_transactions (customer_id, kind, state, reference, parent_id, amount_minor, currency, card_brand, card_last4, operation_key, created_at, updated_at)
          VALUES (?, ?, 'started', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [input.customerId, kind, `cbd-${operationKey}-${n}`, plan.target?.id ?? null, plan.impact.amountMinor, plan.impact.currency, attempt.card?.brand ?? null, attempt.card?.last4 ?? null, operationKey, w.at, w.at]
+        [
+          input.customerId,
+          kind,
+          `cbd-${operationKey}-${n}`,
+          plan.target?.id ?? null,
+          plan.impact.amountMinor,
+          plan.impact.currency,
+          attempt.card?.brand ?? null,
+          attempt.card?.last4 ?? null,
+          operationKey,
+          w.at,
+          w.at
+        ]
       )
     }
     // A void writes no transaction of its own: its attempt belongs to the authorization.
     attempt.cardTransactionId = rowId ?? plan.target?.id ?? null
     return { rowId, attemptId: recordAttemptSent(w, attempt) }
   })
-  const reference = rowId === null ? `cbd-${operationKey}-void` : d.engine.read((r) => r.get<{ reference: string }>('SELECT reference FROM card_transactions WHERE id = ?', [rowId])!.reference)
+  const reference =
+    rowId === null
+      ? `cbd-${operationKey}-void`
+      : d.engine.read((r) => r.get<{ reference: string }>('SELECT reference FROM card_transactions WHERE id = ?', [rowId])!.reference)
 
   let outcome: GatewayOutcome
   try {
@@ -125,7 +140,11 @@ function settle(w: Work, rowId: number | null, plan: Plan, input: SubmitInput, o
   if (outcome.status === 'timeout') {
     if (rowId !== null) w.run("UPDATE card_transactions SET state = 'pending', updated_at = ? WHERE id = ?", [w.at, rowId])
     settleAttempt(w, { attemptId: attempt.id }, 'pending')
-    w.audit({ kind: 'card.pending', customerId: input.customerId, description: `Card ${plan.source} of ${formatMoney(plan.impact.amountMinor, plan.impact.currency)} sent; the card processor did not answer. Recorded as pending until reconciled.` })
+    w.audit({
+      kind: 'card.pending',
+      customerId: input.customerId,
+      description: `Card ${plan.source} of ${formatMoney(plan.impact.amountMinor, plan.impact.currency)} sent; the card processor did not answer. Recorded as pending until reconciled.`
+    })
     const words = PENDING_WORDS[attempt.operation]
     return {
       ok: false,
@@ -158,15 +177,32 @@ function attemptCard(r: DbReader, input: SubmitInput, plan: Plan): CardLabel | n
   return t?.card_brand && t.card_last4 ? { brand: t.card_brand, last4: t.card_last4 } : null
 }
 
-function applyApproved(w: Work, rowId: number | null, plan: Plan, input: Pick<SubmitInput, 'operation' | 'customerId' | 'outOfTurn' | 'visibleComment' | 'internalComment' | 'operationKey'>, outcome: Extract<GatewayOutcome, { status: 'approved' }>): AdjustmentResult {
+function applyApproved(
+  w: Work,
+  rowId: number | null,
+  plan: Plan,
+  input: Pick<SubmitInput, 'operation' | 'customerId' | 'outOfTurn' | 'visibleComment' | 'internalComment' | 'operationKey'>,
+  outcome: Extract<GatewayOutcome, { status: 'approved' }>
+): AdjustmentResult {
   const t = plan.target
   switch (input.operation) {
     case 'ecommerce-payment':
-      w.run("UPDATE card_transactions SET state = 'completed', gateway_ref = ?, card_brand = ?, card_last4 = ?, updated_at = ? WHERE id = ?", [outcome.gatewayRef, outcome.brand, outcome.last4, w.at, rowId])
+      w.run("UPDATE card_transactions SET state = 'completed', gateway_ref = ?, card_brand = ?, card_last4 = ?, updated_at = ? WHERE id = ?", [
+        outcome.gatewayRef,
+        outcome.brand,
+        outcome.last4,
+        w.at,
+        rowId
+      ])
       break
     case 'authorization':
       w.run("UPDATE card_transactions SET state = 'authorized', gateway_ref = ?, card_brand = ?, card_last4 = ?, expires_at = ?, updated_at = ? WHERE id = ?", [
-        outcome.gatewayRef, outcome.brand, outcome.last4, outcome.expiresAt ?? null, w.at, rowId
+        outcome.gatewayRef,
+        outcome.brand,
+        outcome.last4,
+        outcome.expiresAt ?? null,
+        w.at,
+        rowId
       ])
       break
     case 'capture':
@@ -177,7 +213,13 @@ function applyApproved(w: Work, rowId: number | null, plan: Plan, input: Pick<Su
       w.run("UPDATE card_transactions SET state = 'voided', updated_at = ? WHERE id = ?", [w.at, t!.id])
       break
     case 'ecommerce-refund':
-      w.run("UPDATE card_transactions SET state = 'completed', gateway_ref = ?, card_brand = ?, card_last4 = ?, updated_at = ? WHERE id = ?", [outcome.gatewayRef, outcome.brand, outcome.last4, w.at, rowId])
+      w.run("UPDATE card_transactions SET state = 'completed', gateway_ref = ?, card_brand = ?, card_last4 = ?, updated_at = ? WHERE id = ?", [
+        outcome.gatewayRef,
+        outcome.brand,
+        outcome.last4,
+        w.at,
+        rowId
+      ])
       w.run('UPDATE card_transactions SET refunded_minor = refunded_minor + ?, updated_at = ? WHERE id = ?', [plan.impact.amountMinor, w.at, t!.id])
       break
     default:
@@ -193,7 +235,11 @@ function applyApproved(w: Work, rowId: number | null, plan: Plan, input: Pick<Su
  * between Started and the answer) and settle it. Run at start-up and on demand.
  */
 export async function reconcileCardPayments(d: CardDeps): Promise<{ settled: number; stillPending: number }> {
-  const open = d.engine.read((r) => r.all<CardRow>("SELECT id, customer_id, kind, state, reference, parent_id, amount_minor, operation_key FROM card_transactions WHERE state IN ('started', 'pending') ORDER BY id"))
+  const open = d.engine.read((r) =>
+    r.all<CardRow>(
+      "SELECT id, customer_id, kind, state, reference, parent_id, amount_minor, operation_key FROM card_transactions WHERE state IN ('started', 'pending') ORDER BY id"
+    )
+  )
   let settled = 0
   let stillPending = 0
   for (const row of open) {
@@ -207,10 +253,15 @@ export async function reconcileCardPayments(d: CardDeps): Promise<{ settled: num
         const why = !outcome ? 'The request never reached the card processor.' : outcome.status === 'declined' ? outcome.reason : outcome.message
         w.run("UPDATE card_transactions SET state = 'failed', failure = ?, updated_at = ? WHERE id = ?", [why, w.at, row.id])
         settleAttempt(w, { cardTransactionId: row.id }, outcome?.status === 'error' ? 'error' : 'declined', { reason: why })
-        w.audit({ kind: 'card.reconciled', customerId: row.customer_id, description: `Pending card transaction ${row.reference} reconciled: failed (${why}) — no money moved.` })
+        w.audit({
+          kind: 'card.reconciled',
+          customerId: row.customer_id,
+          description: `Pending card transaction ${row.reference} reconciled: failed (${why}) — no money moved.`
+        })
         return
       }
-      const parent = row.parent_id === null ? null : w.get<{ gateway_ref: string; kind: string }>('SELECT gateway_ref, kind FROM card_transactions WHERE id = ?', [row.parent_id])
+      const parent =
+        row.parent_id === null ? null : w.get<{ gateway_ref: string; kind: string }>('SELECT gateway_ref, kind FROM card_transactions WHERE id = ?', [row.parent_id])
       const operation = operationOf(row.kind, parent?.kind ?? null)
       const currency = w.get<{ currency: string }>('SELECT currency FROM customers WHERE id = ?', [row.customer_id])!.currency
       const plan = planAdjustment(
@@ -232,7 +283,20 @@ export async function reconcileCardPayments(d: CardDeps): Promise<{ settled: num
         { settling: true }
       )
       settleAttempt(w, { cardTransactionId: row.id }, 'approved', { gatewayRef: outcome.gatewayRef, card: { brand: outcome.brand, last4: outcome.last4 } })
-      applyApproved(w, row.id, plan, { operation, customerId: row.customer_id, outOfTurn: false, visibleComment: '', internalComment: 'Settled by reconciliation with the card processor', operationKey: row.operation_key ?? `reconcile-${row.reference}` }, outcome)
+      applyApproved(
+        w,
+        row.id,
+        plan,
+        {
+          operation,
+          customerId: row.customer_id,
+          outOfTurn: false,
+          visibleComment: '',
+          internalComment: 'Settled by reconciliation with the card processor',
+          operationKey: row.operation_key ?? `reconcile-${row.reference}`
+        },
+        outcome
+      )
     })
     settled++
   }

@@ -115,7 +115,13 @@ export function updateService(w: Work, input: ServiceUpdate): Service {
   let name = before.name
   if (input.name !== before.name) {
     w.run('UPDATE services SET name = ? WHERE id = ?', [input.name, before.id])
-    w.audit({ kind: 'service.change', field: 'name', from: before.name, to: input.name, description: `Service "${before.name}": ${lowerFirst(describeValueChange('Name', before.name, input.name))}` })
+    w.audit({
+      kind: 'service.change',
+      field: 'name',
+      from: before.name,
+      to: input.name,
+      description: `Service "${before.name}": ${lowerFirst(describeValueChange('Name', before.name, input.name))}`
+    })
     name = input.name
   }
   if (input.kind !== before.kind) {
@@ -135,7 +141,13 @@ export function updateService(w: Work, input: ServiceUpdate): Service {
     const consequence = input.disabled
       ? 'It is no longer offered for new charges and credits; existing records keep it.'
       : 'It is offered again for new charges and credits.'
-    w.audit({ kind: 'service.change', field: 'disabled', from, to, description: `Service "${name}": ${lowerFirst(describeValueChange('Status', from, to))} ${consequence}` })
+    w.audit({
+      kind: 'service.change',
+      field: 'disabled',
+      from,
+      to,
+      description: `Service "${name}": ${lowerFirst(describeValueChange('Status', from, to))} ${consequence}`
+    })
   }
   return getService(w, before.id)
 }

@@ -6,7 +6,16 @@ import { cardActivity } from '../engine/cardActivity'
 import { listAudit, verifyAuditChain, type Actor } from '../engine/audit'
 import { checkLedger, listTransactions } from '../engine/ledger'
 import { createClass, listClasses, updateClass } from '../engine/customerClasses'
-import { addAccount, createCustomer, createCustomField, exportCustomersCsv, getCustomerDetail, listCustomFields, listCustomers, updateCustomer } from '../engine/customers'
+import {
+  addAccount,
+  createCustomer,
+  createCustomField,
+  exportCustomersCsv,
+  getCustomerDetail,
+  listCustomFields,
+  listCustomers,
+  updateCustomer
+} from '../engine/customers'
 import { changeStatus } from '../engine/lifecycle'
 import { commitImport, previewImport } from '../engine/customerImport'
 import { completeSetup, getSettings, updateSettings } from '../engine/settings'

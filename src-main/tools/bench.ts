@@ -87,12 +87,7 @@ const SEARCH = 'telecom'
 function recordPayment(w: DbWriter, at: string, customerId: number, amountMinor: number, audit: (rec: AuditRecord) => void): void {
   const c = w.get<{ balance_minor: number; currency: string }>('SELECT balance_minor, currency FROM customers WHERE id = ?', [customerId])
   if (!c) throw new Error(`customer ${customerId} not found`)
-  const xdrId = w.insert(`INSERT INTO xdrs (kind, customer_id, started_at, amount_minor, created_at) VALUES ('payment', ?, ?, ?, ?)`, [
-    customerId,
-    at,
-    -amountMinor,
-    at
-  ])
+  const xdrId = w.insert(`INSERT INTO xdrs (kind, customer_id, started_at, amount_minor, created_at) VALUES ('payment', ?, ?, ?, ?)`, [customerId, at, -amountMinor, at])
   const after = c.balance_minor - amountMinor
   w.run('UPDATE customers SET balance_minor = ?, updated_at = ? WHERE id = ?', [after, at, customerId])
   audit({
@@ -105,7 +100,6 @@ function recordPayment(w: DbWriter, at: string, customerId: number, amountMinor:
     source: { kind: 'payment', id: xdrId }
   })
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // A DbWriter over better-sqlite3 (the naive path uses the demo generator's sql.js one).
@@ -138,12 +132,15 @@ function nativeWriter(db: NativeDatabase): DbWriter {
     return st
   }
   // better-sqlite3 binds numbered parameters (?1, ?2) by name: pass them as { 1: .., 2: .. }.
-  const bind = (sql: string, params: SqlParam[]): unknown[] =>
-    /\?\d/.test(sql) ? [Object.fromEntries(params.map((p, i) => [String(i + 1), p]))] : params
+  const bind = (sql: string, params: SqlParam[]): unknown[] => (/\?\d/.test(sql) ? [Object.fromEntries(params.map((p, i) => [String(i + 1), p]))] : params)
   return {
     get: <T>(sql: string, params: SqlParam[] = []) => prepared(sql).get(...bind(sql, params)) as T | undefined,
     all: <T>(sql: string, params: SqlParam[] = []) => prepared(sql).all(...bind(sql, params)) as T[],
-    values: (sql, params = []) => db.prepare(sql).raw(true).all(...bind(sql, params)) as Value[][],
+    values: (sql, params = []) =>
+      db
+        .prepare(sql)
+        .raw(true)
+        .all(...bind(sql, params)) as Value[][],
     run: (sql, params = []) => prepared(sql).run(...bind(sql, params)).changes,
     insert: (sql, params = []) => Number(prepared(sql).run(...bind(sql, params)).lastInsertRowid)
   }
@@ -555,7 +552,9 @@ function measureSnapshotStall(run: ScaleRun): void {
     `snapshot in the worker: ${bg.snapshotMs.toFixed(0)} ms, ${bg.commitsDuring} payments served meanwhile; backup ${bg.backupMs.toFixed(0)} ms; ` +
       `longest wait between requests ${bg.snapshotStallMs.toFixed(1)} ms (snapshot) / ${bg.backupStallMs.toFixed(1)} ms (backup), ` +
       `${bg.baselineStallMs.toFixed(1)} ms with no snapshot; peak RSS ${mib(bg.peakRssBytes)} MiB for a ${mib(bg.dbBytes)} MiB database` +
-      (bg.pages === null ? ' (made on the main thread: the database outgrew its buffer)' : `; ${bg.pages} changed pages written over the last snapshot, ${bg.mainThreadMs?.toFixed(1)} ms of it on the main thread`)
+      (bg.pages === null
+        ? ' (made on the main thread: the database outgrew its buffer)'
+        : `; ${bg.pages} changed pages written over the last snapshot, ${bg.mainThreadMs?.toFixed(1)} ms of it on the main thread`)
   )
   run.note(
     `the same on the main thread (close, restore, bulk loads): longest wait ${mt.snapshotStallMs.toFixed(0)} ms (snapshot) / ` +
@@ -793,7 +792,11 @@ function printTable(figures: Figure[]): void {
     }
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
-  const line = (r: string[]) => r.map((cell, c) => (c === 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ').trimEnd()
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => (c === 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join(' | ')
+      .trimEnd()
   console.log(line(rows[0]!))
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'))
   for (const r of rows.slice(1)) console.log(line(r))
@@ -849,7 +852,8 @@ async function main(): Promise<void> {
   const childDir = option('--child-open')
   if (childDir !== undefined) return childOpen(childDir)
   const snapshotDir = option('--child-snapshot')
-  if (snapshotDir !== undefined) return childSnapshot(snapshotDir, process.argv[process.argv.indexOf('--child-snapshot') + 2] === 'main-thread' ? 'main-thread' : 'background')
+  if (snapshotDir !== undefined)
+    return childSnapshot(snapshotDir, process.argv[process.argv.indexOf('--child-snapshot') + 2] === 'main-thread' ? 'main-thread' : 'background')
 
   const scales = parseScales(option('--scales') ?? 'S,M')
   const jsonFile = option('--json')
@@ -862,7 +866,11 @@ async function main(): Promise<void> {
       `${Math.round(os.totalmem() / 2 ** 30)} GiB RAM; temp data in ${parent} (${fsType})`
   )
   // Other work on the machine shows up in every figure, above all in p99s: say how busy it was.
-  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ')
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')
   console.log(`load average at start: ${load()}`)
   if (fsType === 'tmpfs' || fsType === 'ramfs') {
     console.log('WARNING: the temp folder is in memory; fsync costs nothing there. Use --dir on a real disk.')

@@ -46,13 +46,22 @@ async function main(): Promise<void> {
     const ids = engine.change(FIRST_ADMIN_ACTOR, (w) => {
       const made: number[] = []
       for (let i = 0; i < rows; i++) {
-        const id = w.insert(
-          `INSERT INTO xdrs (kind, customer_id, started_at, amount_minor, created_at) VALUES ('crash-test', ?, ?, ?, ?)`,
-          [customer, w.at, amount, w.at]
-        )
+        const id = w.insert(`INSERT INTO xdrs (kind, customer_id, started_at, amount_minor, created_at) VALUES ('crash-test', ?, ?, ?, ?)`, [
+          customer,
+          w.at,
+          amount,
+          w.at
+        ])
         const before = w.get<{ b: number }>('SELECT balance_minor AS b FROM customers WHERE id = ?', [customer])!.b
         w.run('UPDATE customers SET balance_minor = balance_minor + ? WHERE id = ?', [amount, customer])
-        w.audit({ kind: 'crash-test', customerId: customer, from: String(before), to: String(before + amount), description: `Balance changed by ${amount}.`, source: { kind: 'crash test', id } })
+        w.audit({
+          kind: 'crash-test',
+          customerId: customer,
+          from: String(before),
+          to: String(before + amount),
+          description: `Balance changed by ${amount}.`,
+          source: { kind: 'crash test', id }
+        })
         made.push(id)
       }
       return made

@@ -70,7 +70,10 @@ async function focusListRow(customerId: string) {
   await page.locator('nav').getByRole('button', { name: 'Customers', exact: true }).click()
   const search = page.getByRole('searchbox', { name: 'Search customers' })
   await search.fill(customerId)
-  await page.getByTestId('customer-count').filter({ hasText: `1 match “${customerId}”` }).waitFor()
+  await page
+    .getByTestId('customer-count')
+    .filter({ hasText: `1 match “${customerId}”` })
+    .waitFor()
   await table().locator('tbody tr:not([data-loading])').filter({ hasText: customerId }).waitFor()
   await search.focus()
   await page.keyboard.press('ArrowDown')
@@ -145,9 +148,7 @@ describe('balance adjustment wizard in Chromium', () => {
       expect(headroom.after).toBe(usd(before.creditLimitMinor - afterMinor))
     }
     const audit = await dialog().getByTestId('adj-audit').innerText()
-    expect(audit).toContain(
-      `Balance changed from ${usd(before.balanceMinor)} to ${usd(afterMinor)} (decreased by 135.00). Source – manual payment`
-    )
+    expect(audit).toContain(`Balance changed from ${usd(before.balanceMinor)} to ${usd(afterMinor)} (decreased by 135.00). Source – manual payment`)
     expect(audit).toContain('Unallocated payments changed from')
     expect(await dialog().innerText()).toContain('Cash at the counter')
     expect((await customer('easycall')).balanceMinor).toBe(before.balanceMinor)

@@ -62,7 +62,10 @@ async function errorUnder(input: Locator): Promise<string> {
 async function openWizard(operation: string, customerId = 'easycall') {
   await page.locator('nav').getByRole('button', { name: 'Customers', exact: true }).click()
   await page.getByRole('searchbox', { name: 'Search customers' }).fill(customerId)
-  await page.getByTestId('customer-count').filter({ hasText: `1 match “${customerId}”` }).waitFor()
+  await page
+    .getByTestId('customer-count')
+    .filter({ hasText: `1 match “${customerId}”` })
+    .waitFor()
   await page.getByRole('button', { name: `Balance adjustment for ${customerId}`, exact: true }).click()
   await dialog().getByRole('radiogroup', { name: 'Operation type' }).waitFor()
   await radio(operation).click()
@@ -73,7 +76,10 @@ async function openWizard(operation: string, customerId = 'easycall') {
 async function openBalanceTab(customerId = 'easycall') {
   await page.locator('nav').getByRole('button', { name: 'Customers', exact: true }).click()
   await page.getByRole('searchbox', { name: 'Search customers' }).fill(customerId)
-  await page.getByTestId('customer-count').filter({ hasText: `1 match “${customerId}”` }).waitFor()
+  await page
+    .getByTestId('customer-count')
+    .filter({ hasText: `1 match “${customerId}”` })
+    .waitFor()
   await page.locator('tbody tr:not([data-loading])').filter({ hasText: customerId }).first().click()
   await page.getByTestId('customer-title').filter({ hasText: customerId }).waitFor()
   await page.getByRole('tab', { name: /^Balance & credits/ }).click()

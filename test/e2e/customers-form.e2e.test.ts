@@ -96,7 +96,10 @@ describe('customer form, statuses, classes and import in Chromium', () => {
   it('creates a prepaid customer: no credit limit, opening available funds, currency fixed after save', async () => {
     await newCustomerForm()
     await textbox('Customer ID').fill('E2E-PRE-1')
-    await page.locator('label').filter({ hasText: /^Prepaid$/ }).click()
+    await page
+      .locator('label')
+      .filter({ hasText: /^Prepaid$/ })
+      .click()
     // Prepaid customers have no credit limit; the amount is their available funds.
     await expect.poll(() => textbox('Permanent credit limit').count()).toBe(0)
     await choose('Currency', /^EUR/)
@@ -284,9 +287,7 @@ describe('customer form, statuses, classes and import in Chromium', () => {
     const count = Number((await row.locator('td').nth(8).innerText()).trim())
     expect(count).toBeGreaterThan(0)
     await row.getByRole('button', { name: 'Edit Callshop USD' }).click()
-    expect(await dialog().getByTestId('class-usage-warning').innerText()).toBe(
-      `${count} customers use this class; changes apply to all of them.`
-    )
+    expect(await dialog().getByTestId('class-usage-warning').innerText()).toBe(`${count} customers use this class; changes apply to all of them.`)
     await dialog().getByRole('textbox', { name: 'Tax rate' }).fill('23.5')
     await dialog().getByRole('button', { name: 'Save class' }).click()
     await page.getByText('Customer class saved').first().waitFor()
@@ -303,7 +304,9 @@ describe('customer form, statuses, classes and import in Chromium', () => {
       'E2E-IMP-1,Imported One,postpaid,USD,,100,0,no',
       'E2E-IMP-2,Imported Two,sometimes,USD,,,,no'
     ].join('\n')
-    await dialog().locator('input[type=file]').setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    await dialog()
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
     const problems = dialog().getByRole('table', { name: 'Import problems' })
     await problems.waitFor()
     const problem = await problems.locator('tbody tr').first().innerText()

@@ -29,7 +29,15 @@ const heading = (name: string) => page.getByRole('heading', { level: 1, name, ex
 async function errorUnder(input: Locator): Promise<string> {
   if ((await input.getAttribute('aria-invalid')) !== 'true') return ''
   const ids = (await input.getAttribute('aria-describedby'))?.split(/\s+/) ?? []
-  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}-error"], [id="${id}"]`).first().innerText().catch(() => '')))
+  const texts = await Promise.all(
+    ids.map((id) =>
+      page
+        .locator(`[id="${id}-error"], [id="${id}"]`)
+        .first()
+        .innerText()
+        .catch(() => '')
+    )
+  )
   return texts.join(' | ')
 }
 
@@ -124,16 +132,22 @@ describe('words on the list and the customer page', () => {
   it('says "1 match" and "0 matches", and Clear filters leaves the search alone', async () => {
     await nav('Customers').click()
     await search().fill('easycall')
-    await count().filter({ hasText: /^1 match “easycall”$/ }).waitFor()
+    await count()
+      .filter({ hasText: /^1 match “easycall”$/ })
+      .waitFor()
     await search().fill('no-such-customer-zz')
-    await count().filter({ hasText: /^0 matches “no-such-customer-zz”$/ }).waitFor()
+    await count()
+      .filter({ hasText: /^0 matches “no-such-customer-zz”$/ })
+      .waitFor()
     await search().fill('easycall')
     await page.getByRole('group', { name: 'Filters' }).getByLabel('Status').click()
     await page.getByRole('option', { name: 'Active', exact: true }).click()
     await page.keyboard.press('Escape')
     await count().filter({ hasText: 'with the filters' }).waitFor()
     await page.getByRole('button', { name: 'Clear filters' }).first().click()
-    await count().filter({ hasText: /^1 match “easycall”$/ }).waitFor()
+    await count()
+      .filter({ hasText: /^1 match “easycall”$/ })
+      .waitFor()
     expect(await search().inputValue()).toBe('easycall')
     await search().fill('')
   })

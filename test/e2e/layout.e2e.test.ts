@@ -49,7 +49,8 @@ async function blockedPrimaryButtons(): Promise<string[]> {
         continue
       }
       const at = document.elementFromPoint(s.left + s.width / 2, s.top + s.height / 2)
-      if (!at || !(at === b || b.contains(at))) problems.push(`${name}: covered by ${at ? `${at.tagName.toLowerCase()}.${String(at.className).slice(0, 60)}` : 'nothing'}`)
+      if (!at || !(at === b || b.contains(at)))
+        problems.push(`${name}: covered by ${at ? `${at.tagName.toLowerCase()}.${String(at.className).slice(0, 60)}` : 'nothing'}`)
     }
     return problems
   })
@@ -158,12 +159,18 @@ describe('every screen at 1366x768', () => {
     await nav('Customer classes').click()
     await heading('Customer classes').waitFor()
     await check('classes')
-    await page.getByRole('button', { name: /^Edit / }).first().click()
+    await page
+      .getByRole('button', { name: /^Edit / })
+      .first()
+      .click()
     await dialog().getByRole('button', { name: 'Save class' }).waitFor()
     await check('class-modal')
     await dialog().getByRole('button', { name: 'Save class' }).click()
     await page.getByText('Customer class saved').first().waitFor()
-    await page.getByRole('button', { name: /^Edit / }).first().click()
+    await page
+      .getByRole('button', { name: /^Edit / })
+      .first()
+      .click()
     await dialog().getByRole('button', { name: 'Save class' }).waitFor()
     await check('class-modal-with-notification')
     await dialog().getByRole('button', { name: 'Cancel' }).click()

@@ -22,7 +22,14 @@ beforeAll(async () => {
   dataDir = tempDataDir('services')
   desk = await startDesk(dataDir)
   await desk.call('setup.complete', { companyName: 'Fresh Callshop', address: '1 New Street', defaultCurrency: 'USD', loadDemoData: false })
-  const c = await desk.call('customers.create', { customerId: 'walkin01', companyName: 'Walk-in Counter', balanceControl: 'postpaid', currency: 'USD', classId: null, creditLimit: null })
+  const c = await desk.call('customers.create', {
+    customerId: 'walkin01',
+    companyName: 'Walk-in Counter',
+    balanceControl: 'postpaid',
+    currency: 'USD',
+    classId: null,
+    creditLimit: null
+  })
   customerId = c.id
   browser = await launchChromium()
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme: 'light' })
@@ -145,7 +152,13 @@ describe('services on a fresh install in Chromium', () => {
   it('a disabled service is no longer offered, and the charge made with it keeps its name', async () => {
     // A charge booked to the new service before it is disabled.
     const printing = (await desk.call('services.list', {})).find((s) => s.name === 'Printing & copies')!
-    const charge = await desk.call('adjustments.submit', { customerId, operation: 'manual-charge', amount: '1.50', serviceId: printing.id, operationKey: 'e2e-services-0000001' })
+    const charge = await desk.call('adjustments.submit', {
+      customerId,
+      operation: 'manual-charge',
+      amount: '1.50',
+      serviceId: printing.id,
+      operationKey: 'e2e-services-0000001'
+    })
 
     await openServicesPage()
     await page.getByRole('button', { name: 'Edit Printing & copies', exact: true }).click()

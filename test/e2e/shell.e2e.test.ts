@@ -86,7 +86,12 @@ describe('renderer shell in Chromium over the loopback host', () => {
     const before = await rows.count()
     expect(before).toBeGreaterThan(10)
     const summary = page.getByTestId('customer-count')
-    const totalBefore = Number(/of (\d+) customers|^(\d+) customers/.exec(await summary.innerText())?.slice(1).find(Boolean))
+    const totalBefore = Number(
+      /of (\d+) customers|^(\d+) customers/
+        .exec(await summary.innerText())
+        ?.slice(1)
+        .find(Boolean)
+    )
     expect(totalBefore).toBeGreaterThan(10)
 
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('Easy Call')

@@ -45,14 +45,36 @@ async function findInList(customerId: string, terminated: boolean) {
     await page.keyboard.press('Escape')
   }
   await page.getByRole('searchbox', { name: 'Search customers' }).fill(customerId)
-  await page.getByTestId('customer-count').filter({ hasText: `1 match “${customerId}”` }).waitFor()
+  await page
+    .getByTestId('customer-count')
+    .filter({ hasText: `1 match “${customerId}”` })
+    .waitFor()
 }
 
-const ALL = ['Manual charge', 'Manual credit', 'Manual payment', 'Promotional credit', 'Refund', 'E-commerce payment', 'E-commerce refund', 'Authorization only', 'Capture payment', 'Void']
+const ALL = [
+  'Manual charge',
+  'Manual credit',
+  'Manual payment',
+  'Promotional credit',
+  'Refund',
+  'E-commerce payment',
+  'E-commerce refund',
+  'Authorization only',
+  'Capture payment',
+  'Void'
+]
 
 describe('customer status and amount limits in the wizard', () => {
   it('a permanently terminated customer is offered only payments, up to what it still owes', async () => {
-    const c = await desk.call('customers.create', { customerId: 'E2E-FINAL', companyName: 'Final Bill Ltd', balanceControl: 'postpaid', currency: 'USD', classId: null, creditLimit: '100', openingBalance: '70.00' })
+    const c = await desk.call('customers.create', {
+      customerId: 'E2E-FINAL',
+      companyName: 'Final Bill Ltd',
+      balanceControl: 'postpaid',
+      currency: 'USD',
+      classId: null,
+      creditLimit: '100',
+      openingBalance: '70.00'
+    })
     await desk.call('customers.changeStatus', { id: c.id, action: 'permanently-terminate' })
     await findInList('E2E-FINAL', true)
     await page.getByRole('button', { name: 'Balance adjustment for E2E-FINAL', exact: true }).click()
@@ -95,7 +117,15 @@ describe('customer status and amount limits in the wizard', () => {
   })
 
   it('an exported customer is offered nothing until the mark is cleared', async () => {
-    const c = await desk.call('customers.create', { customerId: 'E2E-EXPORTED', companyName: '', balanceControl: 'prepaid', currency: 'USD', classId: null, creditLimit: null, openingBalance: '5' })
+    const c = await desk.call('customers.create', {
+      customerId: 'E2E-EXPORTED',
+      companyName: '',
+      balanceControl: 'prepaid',
+      currency: 'USD',
+      classId: null,
+      creditLimit: null,
+      openingBalance: '5'
+    })
     await desk.call('customers.changeStatus', { id: c.id, action: 'export' })
     await findInList('E2E-EXPORTED', false)
     await page.getByRole('button', { name: 'Balance adjustment for E2E-EXPORTED', exact: true }).click()

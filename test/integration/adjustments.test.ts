@@ -26,18 +26,42 @@ describe('balance adjustments (manual operations)', () => {
     const { app, ok } = await desk()
     const easy = (await ok('customers.list', { search: 'easycall' })).rows[0]!
     const preview = await ok('adjustments.preview', { customerId: easy.id, operation: 'manual-payment', amount: '135' })
-    expect(preview).toMatchObject({ balanceBeforeMinor: easy.balanceMinor, balanceAfterMinor: easy.balanceMinor - 13500, unallocatedAfterMinor: easy.unallocatedPaymentsMinor + 13500 })
+    expect(preview).toMatchObject({
+      balanceBeforeMinor: easy.balanceMinor,
+      balanceAfterMinor: easy.balanceMinor - 13500,
+      unallocatedAfterMinor: easy.unallocatedPaymentsMinor + 13500
+    })
     expect((await ok('audit.list', {})).some((a) => a.kind === 'customer.balance')).toBe(false) // preview wrote nothing
-    const done = await ok('adjustments.submit', { customerId: easy.id, operation: 'manual-payment', amount: '135', visibleComment: 'Cash at the counter', operationKey: key() })
+    const done = await ok('adjustments.submit', {
+      customerId: easy.id,
+      operation: 'manual-payment',
+      amount: '135',
+      visibleComment: 'Cash at the counter',
+      operationKey: key()
+    })
     expect(done.auditTexts[0]).toBe(`Balance changed from 123.45 to -11.55 (decreased by 135.00). Source – manual payment (xDR id ${done.xdrId})`)
-    expect(done.auditTexts[1]).toBe(`Unallocated payments changed from 0.00 to 135.00 (increased by 135.00). Payments source – customer payment transaction (xDR id ${done.xdrId})`)
+    expect(done.auditTexts[1]).toBe(
+      `Unallocated payments changed from 0.00 to 135.00 (increased by 135.00). Payments source – customer payment transaction (xDR id ${done.xdrId})`
+    )
     const audit = await ok('audit.list', {})
-    expect(audit.slice(0, 2).map((a) => a.description).sort()).toEqual([...done.auditTexts].sort())
+    expect(
+      audit
+        .slice(0, 2)
+        .map((a) => a.description)
+        .sort()
+    ).toEqual([...done.auditTexts].sort())
     expect((await ok('customers.get', { id: easy.id })).balanceMinor).toBe(-1155)
     expect((await ok('ledger.check', {})).ok).toBe(true)
     // The customer page lists it first among the money records (usage is left out).
     const txs = await ok('ledger.transactions', { customerId: easy.id })
-    expect(txs[0]).toMatchObject({ xdrId: done.xdrId, kind: 'manual-payment', amountMinor: -13500, unallocatedDeltaMinor: 13500, visibleComment: 'Cash at the counter', operatorName: 'Administrator' })
+    expect(txs[0]).toMatchObject({
+      xdrId: done.xdrId,
+      kind: 'manual-payment',
+      amountMinor: -13500,
+      unallocatedDeltaMinor: 13500,
+      visibleComment: 'Cash at the counter',
+      operatorName: 'Administrator'
+    })
     expect(txs.map((t) => t.kind)).toEqual(['manual-payment', 'opening-balance'])
     await app.close()
   })
@@ -87,7 +111,9 @@ describe('balance adjustments (manual operations)', () => {
     expect(await ok('ledger.check', {})).toMatchObject({ ok: true, customersChecked: 100, differences: [] })
     const easy = (await ok('customers.list', { search: 'easycall' })).rows[0]!
     // Someone edits the balance behind the ledger's back.
-    app.core.engine.change({ operatorId: 1, operatorName: 'Administrator' }, (w) => w.run('UPDATE customers SET balance_minor = balance_minor + 1 WHERE id = ?', [easy.id]))
+    app.core.engine.change({ operatorId: 1, operatorName: 'Administrator' }, (w) =>
+      w.run('UPDATE customers SET balance_minor = balance_minor + 1 WHERE id = ?', [easy.id])
+    )
     const check = await ok('ledger.check', {})
     expect(check.ok).toBe(false)
     expect(check.differences).toEqual([
@@ -104,7 +130,10 @@ describe('balance adjustments (manual operations)', () => {
     const again = await ok('adjustments.submit', { customerId: easy.id, operation: 'manual-payment', amount: '10', operationKey: k })
     expect(again).toEqual({ ...first, repeated: true })
     expect((await ok('customers.get', { id: easy.id })).balanceMinor).toBe(easy.balanceMinor - 1000)
-    expect(await call('adjustments.submit', { customerId: easy.id, operation: 'manual-credit', amount: '10', operationKey: k })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    expect(await call('adjustments.submit', { customerId: easy.id, operation: 'manual-credit', amount: '10', operationKey: k })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' }
+    })
     await app.close()
   })
 

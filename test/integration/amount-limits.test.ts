@@ -102,14 +102,21 @@ describe('balances and unallocated payments stay exact', () => {
     const res = await desk.call('adjustments.preview', adjustment(owesMost.id, 'manual-charge', '0.01'))
     expect(res).toMatchObject({
       ok: false,
-      error: { code: 'VALIDATION', field: 'amount', message: 'This operation would take the balance beyond 90,071,992,547,409.91 USD, the most the books can hold exactly.' }
+      error: {
+        code: 'VALIDATION',
+        field: 'amount',
+        message: 'This operation would take the balance beyond 90,071,992,547,409.91 USD, the most the books can hold exactly.'
+      }
     })
     await desk.ok('adjustments.submit', { ...adjustment(owesMost.id, 'manual-payment', '0.01'), operationKey: newKey() })
 
     const heldMost = await customer('USD', { control: 'prepaid', opening: '90,071,992,547,409.91' })
     const before = footprint(heldMost.id)
     const credit = await desk.call('adjustments.submit', { ...adjustment(heldMost.id, 'promotional-credit', '0.01'), operationKey: newKey() })
-    expect(credit).toMatchObject({ ok: false, error: { field: 'amount', message: 'This operation would take available funds beyond 90,071,992,547,409.91 USD, the most the books can hold exactly.' } })
+    expect(credit).toMatchObject({
+      ok: false,
+      error: { field: 'amount', message: 'This operation would take available funds beyond 90,071,992,547,409.91 USD, the most the books can hold exactly.' }
+    })
     expect(footprint(heldMost.id)).toEqual(before)
     await setLimit(1_000_000)
   })
@@ -120,7 +127,10 @@ describe('balances and unallocated payments stay exact', () => {
     // Unallocated payments already at the edge (put there directly: reaching it by payments takes thousands).
     desk.app.core.engine.change(ADMIN_ACTOR, (w) => w.run('UPDATE customers SET unallocated_minor = ? WHERE id = ?', [Number.MAX_SAFE_INTEGER, c.id]))
     const res = await desk.call('adjustments.preview', adjustment(c.id, 'manual-payment', '1'))
-    expect(res).toMatchObject({ ok: false, error: { field: 'amount', message: 'This operation would take unallocated payments beyond 9,007,199,254,740,991 JPY, the most the books can hold exactly.' } })
+    expect(res).toMatchObject({
+      ok: false,
+      error: { field: 'amount', message: 'This operation would take unallocated payments beyond 9,007,199,254,740,991 JPY, the most the books can hold exactly.' }
+    })
     await setLimit(1_000_000)
   })
 })
@@ -150,7 +160,10 @@ describe('property: amounts at and around the limits', () => {
           const amountMinor = limitMinor + BigInt(offset)
           if (amountMinor <= 0n) return
           const amount = formatMinor(Number(amountMinor), cur, { grouping: false })
-          const state = desk.app.core.engine.read((r) => r.get<{ balance_minor: number; maxm: number }>('SELECT c.balance_minor, s.max_operation_major AS maxm FROM customers c, settings s WHERE c.id = ?', [c.id])!)
+          const state = desk.app.core.engine.read(
+            (r) =>
+              r.get<{ balance_minor: number; maxm: number }>('SELECT c.balance_minor, s.max_operation_major AS maxm FROM customers c, settings s WHERE c.id = ?', [c.id])!
+          )
           if (state.maxm !== limit) await setLimit(limit)
           const sign = op === 'manual-charge' ? 1n : -1n
           const after = BigInt(state.balance_minor) + sign * amountMinor
@@ -163,7 +176,11 @@ describe('property: amounts at and around the limits', () => {
             expect(res.ok).toBe(false)
             if (!res.ok) {
               expect(res.error.field).toBe('amount')
-              expect(res.error.message).toMatch(amountMinor > limitMinor ? /One operation can move at most .* \(the maximum amount per operation, in Settings\)\./ : /the most the books can hold exactly\./)
+              expect(res.error.message).toMatch(
+                amountMinor > limitMinor
+                  ? /One operation can move at most .* \(the maximum amount per operation, in Settings\)\./
+                  : /the most the books can hold exactly\./
+              )
             }
           }
         }

@@ -45,7 +45,13 @@ describe('billing app over the handler table', () => {
     expect(res.ok).toBe(true)
     const status = (res as { value: AppStatus }).value
     expect(status.phase).toBe('ready')
-    expect(status.settings).toEqual({ companyName: 'Łódź Callshop', address: 'ul. Piotrkowska 1', defaultCurrency: 'PLN', cardAuthorizationDays: 7, maxOperationAmount: 1_000_000 })
+    expect(status.settings).toEqual({
+      companyName: 'Łódź Callshop',
+      address: 'ul. Piotrkowska 1',
+      defaultCurrency: 'PLN',
+      cardAuthorizationDays: 7,
+      maxOperationAmount: 1_000_000
+    })
     expect(status.counts.customers).toBe(100)
     // Repeating setup is refused rather than silently overwriting the company.
     expect(await app.dispatch('setup.complete', setup, { transport: 'test' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
@@ -90,7 +96,10 @@ describe('billing app over the handler table', () => {
       expect(await app.core.dailyBackup()).toBeNull() // once a day
     }
     const list = (await app.dispatch('backup.list', {}, { transport: 'test' })) as { ok: true; value: BackupInfo[] }
-    const daily = list.value.filter((b) => b.kind === 'daily').map((b) => b.fileName).sort()
+    const daily = list.value
+      .filter((b) => b.kind === 'daily')
+      .map((b) => b.fileName)
+      .sort()
     expect(daily).toHaveLength(14)
     expect(daily[0]).toBe('daily-2026-11-03.sqlite')
     const target = path.join(tmpDataDir(), 'my-backup.sqlite')

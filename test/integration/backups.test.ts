@@ -64,7 +64,10 @@ describe('where a manual backup may be written', () => {
     for (const target of targets) {
       for (const overwrite of [false, true]) {
         const res = await d.call('backup.create', { path: target, overwrite })
-        expect(res, `${target} (overwrite ${overwrite})`).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'path', message: expect.stringMatching(/inside the data folder/) } })
+        expect(res, `${target} (overwrite ${overwrite})`).toMatchObject({
+          ok: false,
+          error: { code: 'VALIDATION', field: 'path', message: expect.stringMatching(/inside the data folder/) }
+        })
       }
     }
     // A link to the journal from outside is refused as a link (it would be replaced, but say so).
@@ -95,7 +98,10 @@ describe('where a manual backup may be written', () => {
     const target = path.join(tmpDataDir('outside-'), 'usb-copy.sqlite')
     fs.writeFileSync(target, 'last week’s copy')
     const refused = await d.call('backup.create', { path: target })
-    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', field: 'path', message: `${target} already exists. Confirm to replace it, or choose another file name.` } })
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', field: 'path', message: `${target} already exists. Confirm to replace it, or choose another file name.` }
+    })
     expect(fs.readFileSync(target, 'utf8')).toBe('last week’s copy')
     expect(await d.call('backup.create', { path: target, overwrite: true })).toMatchObject({ ok: true })
     expect(fs.readFileSync(target).subarray(0, 15).toString('latin1')).toBe('SQLite format 3')
@@ -119,7 +125,10 @@ describe('where a manual backup may be written', () => {
   it('a folder the desk may not write to, or that does not exist, is answered in words', async () => {
     const d = await readyDesk()
     const missing = await d.call('backup.create', { path: path.join(tmpDataDir('outside-'), 'no-such-folder', 'b.sqlite') })
-    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'path', message: expect.stringMatching(/^The folder .*no-such-folder does not exist\.$/) } })
+    expect(missing).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', field: 'path', message: expect.stringMatching(/^The folder .*no-such-folder does not exist\.$/) }
+    })
     // /sys refuses new files even to root; elsewhere a folder without write permission does.
     let folder = '/sys'
     if (process.platform !== 'linux') {
@@ -144,9 +153,15 @@ describe('paths a person typed', () => {
       [path.join(tmpDataDir('nul-'), 'a\u0000b.sqlite'), /NUL character/]
     ]
     for (const [p, message] of cases) {
-      expect(await d.call('backup.create', { path: p })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'path', message: expect.stringMatching(message) } })
+      expect(await d.call('backup.create', { path: p })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION', field: 'path', message: expect.stringMatching(message) }
+      })
       for (const channel of ['backup.check', 'backup.restore'] as const) {
-        expect(await d.call(channel, { source: { kind: 'file', path: p } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'source.path', message: expect.stringMatching(message) } })
+        expect(await d.call(channel, { source: { kind: 'file', path: p } })).toMatchObject({
+          ok: false,
+          error: { code: 'VALIDATION', field: 'source.path', message: expect.stringMatching(message) }
+        })
       }
     }
     // A relative path used to land in the folder the app was started from.
@@ -201,17 +216,21 @@ describe('restore sources', () => {
 describe('who may read the books', () => {
   const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8)
   /** Every file and folder under the data folder with its mode. */
-  const modes = (dir: string) =>
-    Object.fromEntries(
-      fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => [f, mode(path.join(dir, f))])
-    )
+  const modes = (dir: string) => Object.fromEntries(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => [f, mode(path.join(dir, f))]))
 
   it('creates the data and backups folders 0700 and every file 0600, and repairs looser modes at start-up', async () => {
     const dataDir = path.join(tmpDataDir(), 'desk') // made by the app
     const d = await desk(dataDir)
     await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
     const c = (await d.ok('customers.list', { limit: 1 })).rows[0]!
-    await d.ok('adjustments.submit', { customerId: c.id, operation: 'ecommerce-payment', amount: '5', cardNumber: '4242424242424242', cardExpiry: '12/30', operationKey: key() })
+    await d.ok('adjustments.submit', {
+      customerId: c.id,
+      operation: 'ecommerce-payment',
+      amount: '5',
+      cardNumber: '4242424242424242',
+      cardExpiry: '12/30',
+      operationKey: key()
+    })
     await d.app.core.dailyBackup()
     await d.ok('backup.create', {})
     const chosen = path.join(tmpDataDir('outside-'), 'usb.sqlite')

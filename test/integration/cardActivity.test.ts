@@ -16,16 +16,51 @@ describe('card activity of a customer', () => {
   it('lists open authorizations and refundable card payments with their card, amounts and expiry; used, voided and expired ones drop out', async () => {
     const { app, ok, id } = await cardDesk(clock)
     const a1 = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '80', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
-    const a2 = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '30', cardNumber: '5555 5555 5555 4444', cardExpiry: '12/30', operationKey: key() })
-    const paid = await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '60', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
+    const a2 = await ok('adjustments.submit', {
+      customerId: id,
+      operation: 'authorization',
+      amount: '30',
+      cardNumber: '5555 5555 5555 4444',
+      cardExpiry: '12/30',
+      operationKey: key()
+    })
+    const paid = await ok('adjustments.submit', {
+      customerId: id,
+      operation: 'ecommerce-payment',
+      amount: '60',
+      cardNumber: VISA,
+      cardExpiry: '12/30',
+      operationKey: key()
+    })
 
     let act = await ok('payments.cardActivity', { customerId: id })
     expect(act.currency).toBe('USD')
     expect(act.openAuthorizations).toEqual([
-      { transactionId: a2.transactionId, amountMinor: 3000, at: '2026-11-21T10:00:00.000Z', card: { brand: 'Mastercard', last4: '4444' }, expiresAt: '2026-11-28T10:00:00.000Z' },
-      { transactionId: a1.transactionId, amountMinor: 8000, at: '2026-11-21T10:00:00.000Z', card: { brand: 'Visa', last4: '4242' }, expiresAt: '2026-11-28T10:00:00.000Z' }
+      {
+        transactionId: a2.transactionId,
+        amountMinor: 3000,
+        at: '2026-11-21T10:00:00.000Z',
+        card: { brand: 'Mastercard', last4: '4444' },
+        expiresAt: '2026-11-28T10:00:00.000Z'
+      },
+      {
+        transactionId: a1.transactionId,
+        amountMinor: 8000,
+        at: '2026-11-21T10:00:00.000Z',
+        card: { brand: 'Visa', last4: '4242' },
+        expiresAt: '2026-11-28T10:00:00.000Z'
+      }
     ])
-    expect(act.refundablePayments).toEqual([{ transactionId: paid.transactionId, kind: 'payment', chargedMinor: 6000, refundableMinor: 6000, at: '2026-11-21T10:00:00.000Z', card: { brand: 'Visa', last4: '4242' } }])
+    expect(act.refundablePayments).toEqual([
+      {
+        transactionId: paid.transactionId,
+        kind: 'payment',
+        chargedMinor: 6000,
+        refundableMinor: 6000,
+        at: '2026-11-21T10:00:00.000Z',
+        card: { brand: 'Visa', last4: '4242' }
+      }
+    ])
 
     // Capture 50 of a1, refund 20 of the payment, void a2.
     await ok('adjustments.submit', { customerId: id, operation: 'capture', amount: '50', transactionId: a1.transactionId!, operationKey: key() })
@@ -60,11 +95,32 @@ describe('card activity of a customer', () => {
   it('records declined, expired-card and processing-error attempts durably, with an audit entry each, and still refuses them', async () => {
     const { ok, call, id, money, app, dataDir } = await cardDesk(clock)
     const auditBefore = (await ok('audit.list', { limit: 1 }))[0]!.id
-    const declined = await call('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '60', cardNumber: '4000 0000 0000 9995', cardExpiry: '12/30', operationKey: key() })
+    const declined = await call('adjustments.submit', {
+      customerId: id,
+      operation: 'ecommerce-payment',
+      amount: '60',
+      cardNumber: '4000 0000 0000 9995',
+      cardExpiry: '12/30',
+      operationKey: key()
+    })
     expect(declined).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'cardNumber', message: 'Declined by the card issuer: insufficient funds.' } })
-    const expired = await call('adjustments.submit', { customerId: id, operation: 'authorization', amount: '7', cardNumber: '4000000000000069', cardExpiry: '12/30', operationKey: key() })
+    const expired = await call('adjustments.submit', {
+      customerId: id,
+      operation: 'authorization',
+      amount: '7',
+      cardNumber: '4000000000000069',
+      cardExpiry: '12/30',
+      operationKey: key()
+    })
     expect(expired).toMatchObject({ ok: false, error: { field: 'cardNumber', message: 'Declined by the card issuer: the card has expired.' } })
-    const broken = await call('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '9.99', cardNumber: '4000000000000119', cardExpiry: '12/30', operationKey: key() })
+    const broken = await call('adjustments.submit', {
+      customerId: id,
+      operation: 'ecommerce-payment',
+      amount: '9.99',
+      cardNumber: '4000000000000119',
+      cardExpiry: '12/30',
+      operationKey: key()
+    })
     expect(broken).toMatchObject({ ok: false, error: { field: 'cardNumber', message: expect.stringMatching(/processing error/) } })
     expect(await money()).toEqual({ balance: 10000, unallocated: 0 })
     await app.close()
@@ -100,7 +156,9 @@ describe('card activity of a customer', () => {
     const auth = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '20', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
     // The engine lets this through (not expired by our clock); the processor's own clock says expired.
     clock.now += 7 * 86_400_000 - 1
-    app.core.engine.change({ operatorId: 1, operatorName: 'test' }, (w) => w.run("UPDATE card_transactions SET expires_at = '2099-01-01T00:00:00.000Z' WHERE gateway_ref = ?", [auth.transactionId]))
+    app.core.engine.change({ operatorId: 1, operatorName: 'test' }, (w) =>
+      w.run("UPDATE card_transactions SET expires_at = '2099-01-01T00:00:00.000Z' WHERE gateway_ref = ?", [auth.transactionId])
+    )
     clock.now += 1
     const refused = await call('adjustments.submit', { customerId: id, operation: 'capture', amount: '20', transactionId: auth.transactionId!, operationKey: key() })
     clock.now -= 7 * 86_400_000
@@ -111,14 +169,23 @@ describe('card activity of a customer', () => {
       ['authorization', 'approved', auth.transactionId, '4242']
     ])
     const audit = await ok('audit.list', { limit: 1 })
-    expect(audit[0]!.description).toBe(`Capture of authorization ${auth.transactionId} for 20.00 USD declined (Visa •••• 4242): This authorization has expired. Nothing moved: the card was not charged and the balance did not change.`)
+    expect(audit[0]!.description).toBe(
+      `Capture of authorization ${auth.transactionId} for 20.00 USD declined (Visa •••• 4242): This authorization has expired. Nothing moved: the card was not charged and the balance did not change.`
+    )
     await app.close()
   })
 
   it('shows a payment whose answer never came as pending, with its card, until reconciliation settles it', async () => {
     const { app, ok, call, id, money } = await cardDesk(clock)
     const k = key()
-    const lost = await call('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '40', cardNumber: '4000 0000 0000 0408', cardExpiry: '12/30', operationKey: k })
+    const lost = await call('adjustments.submit', {
+      customerId: id,
+      operation: 'ecommerce-payment',
+      amount: '40',
+      cardNumber: '4000 0000 0000 0408',
+      cardExpiry: '12/30',
+      operationKey: k
+    })
     expect(lost).toMatchObject({ ok: false, error: { code: 'IO' } })
     if (lost.ok) throw new Error('unreachable')
     // Names what is pending and the button that exists.
@@ -127,7 +194,17 @@ describe('card activity of a customer', () => {
     expect(lost.error.message).not.toContain('"Reconcile"')
 
     let act = await ok('payments.cardActivity', { customerId: id })
-    expect(act.pending).toEqual([{ reference: expect.stringContaining(k), operation: 'ecommerce-payment', amountMinor: 4000, at: '2026-11-21T10:00:00.000Z', card: { brand: 'Visa', last4: '0408' }, operationKey: k, transactionId: null }])
+    expect(act.pending).toEqual([
+      {
+        reference: expect.stringContaining(k),
+        operation: 'ecommerce-payment',
+        amountMinor: 4000,
+        at: '2026-11-21T10:00:00.000Z',
+        card: { brand: 'Visa', last4: '0408' },
+        operationKey: k,
+        transactionId: null
+      }
+    ])
     expect(act.attempts[0]).toMatchObject({ operation: 'ecommerce-payment', outcome: 'pending', operationKey: k })
 
     await ok('payments.reconcile', {})
@@ -141,7 +218,14 @@ describe('card activity of a customer', () => {
 
   it('calls a lost authorization an authorization, not a payment', async () => {
     const { app, call, id } = await cardDesk(clock)
-    const lost = await call('adjustments.submit', { customerId: id, operation: 'authorization', amount: '40', cardNumber: '4000000000000408', cardExpiry: '12/30', operationKey: key() })
+    const lost = await call('adjustments.submit', {
+      customerId: id,
+      operation: 'authorization',
+      amount: '40',
+      cardNumber: '4000000000000408',
+      cardExpiry: '12/30',
+      operationKey: key()
+    })
     if (lost.ok) throw new Error('a lost answer must not succeed')
     expect(lost.error.message).toContain('The card authorization is recorded as pending')
     expect(lost.error.message).not.toMatch(/The payment|charge the card again/)

@@ -25,7 +25,11 @@ beforeAll(async () => {
   // One data folder for the whole file (support/tmp removes its folders after each test).
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'channel-inputs-'))
   app = await openBillingApp({ dataDir, now: () => Date.parse('2026-11-21T10:00:00Z'), log: () => {}, dailyBackupDelayMs: 3_600_000 })
-  const setup = await app.dispatch('setup.complete', { companyName: 'Input Check Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true }, { transport: 'test' })
+  const setup = await app.dispatch(
+    'setup.complete',
+    { companyName: 'Input Check Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true },
+    { transport: 'test' }
+  )
   expect(setup.ok).toBe(true)
   host = await startHost({ dispatcher: app, rendererDir: '/nonexistent' })
 })
@@ -80,7 +84,13 @@ function post(channel: string, body: string | Buffer): Promise<{ status: number;
   const port = Number(new URL(host.url).port)
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: `/ipc/${encodeURIComponent(channel)}`, method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/ipc/${encodeURIComponent(channel)}`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }
+      },
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (d: Buffer) => chunks.push(d))
@@ -123,7 +133,16 @@ const hostile = fc.oneof(
     new Date(0),
     new Map([['a', 1]])
   ),
-  fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true, withBoxedValues: true, withSparseArray: true })
+  fc.anything({
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withTypedArray: true,
+    withNullPrototype: true,
+    withBoxedValues: true,
+    withSparseArray: true
+  })
 )
 
 describe('every channel of the contract refuses bad input with a typed error and changes nothing', () => {
@@ -137,7 +156,7 @@ describe('every channel of the contract refuses bad input with a typed error and
     const shape = shapeOf(channel)
     const schema = contract[channel].input as z.ZodType
     // Whole inputs that are not the object the channel takes.
-    for (const input of ['not an object', 42, true, [], [{}], { unexpectedField: 1 }, { __proto__: { id: 1 } , constructor: 1 }]) {
+    for (const input of ['not an object', 42, true, [], [{}], { unexpectedField: 1 }, { __proto__: { id: 1 }, constructor: 1 }]) {
       expectTypedRefusal(await viaElectron(channel, input), `${channel} ${JSON.stringify(input)}`)
     }
     // Values JSON cannot carry (the Electron bridge can): a cycle and a bigint.
@@ -225,7 +244,10 @@ describe('dates are calendar dates', () => {
       }
       for (const good of ['2026-02-28', '2024-02-29', '2000-02-29', '2026-12-31', '2026-01-01']) {
         const issues = (contract[channel].input as z.ZodType).safeParse({ [field]: good }).error?.issues ?? []
-        expect(issues.find((i) => i.path.join('.') === field), `${channel}.${field} = ${good}`).toBeUndefined()
+        expect(
+          issues.find((i) => i.path.join('.') === field),
+          `${channel}.${field} = ${good}`
+        ).toBeUndefined()
       }
     }
   })
@@ -254,7 +276,10 @@ describe('dates are calendar dates', () => {
       { id: easy.value.rows[0]!.id, companyName: 'Easy Call Ltd', classId: null, creditLimit: null, customFields: [{ fieldId: field.value.id, value: '2026-02-30' }] },
       { transport: 'test' }
     )
-    expect(update).toEqual({ ok: false, error: { code: 'VALIDATION', message: 'Contract start must be a real date like 2026-11-30.', field: `customFields.${field.value.id}` } })
+    expect(update).toEqual({
+      ok: false,
+      error: { code: 'VALIDATION', message: 'Contract start must be a real date like 2026-11-30.', field: `customFields.${field.value.id}` }
+    })
     expect(fingerprint()).toBe(afterField)
     const status = await app.dispatch('customers.changeStatus', { id: easy.value.rows[0]!.id, action: 'lift-suspension', until: '2026-02-30' }, { transport: 'test' })
     expect(status).toEqual({ ok: false, error: { code: 'VALIDATION', message: 'Use a real date like 2026-11-30.', field: 'until' } })
@@ -296,7 +321,14 @@ describe('requests that used to end in INTERNAL or a silent answer', () => {
 
     // A payment as large as can be typed is refused by the per-operation maximum (at its highest
     // setting) before it could reach the unallocated payments.
-    const payer = (await call('customers.create', { customerId: 'BIG-PAYER', balanceControl: 'postpaid', currency: 'JPY', companyName: '', classId: null, creditLimit: null })) as IpcResponse<{ id: number }>
+    const payer = (await call('customers.create', {
+      customerId: 'BIG-PAYER',
+      balanceControl: 'postpaid',
+      currency: 'JPY',
+      companyName: '',
+      classId: null,
+      creditLimit: null
+    })) as IpcResponse<{ id: number }>
     if (!payer.ok) throw new Error(payer.error.message)
     const beforePay = fingerprint()
     const pay = { customerId: payer.value.id, operation: 'manual-payment', amount: '9007199254740991' }

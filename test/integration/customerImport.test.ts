@@ -19,7 +19,10 @@ async function world() {
   engine.change(ADMIN, (w) => {
     w.insert("INSERT INTO customer_classes (name, currency) VALUES ('Gold USD', 'USD')")
     w.insert("INSERT INTO customer_classes (name, currency) VALUES ('Any', NULL)")
-    createCustomer(w, customerCreateInput.parse({ customerId: 'Existing-1', balanceControl: 'prepaid', currency: 'USD', companyName: 'Old', classId: null, creditLimit: null }))
+    createCustomer(
+      w,
+      customerCreateInput.parse({ customerId: 'Existing-1', balanceControl: 'prepaid', currency: 'USD', companyName: 'Old', classId: null, creditLimit: null })
+    )
   })
   const count = () => engine.read((r) => r.get<{ n: number }>('SELECT count(*) AS n FROM customers')!.n)
   const journalSeq = () => Number(engine.read((r) => r.get<{ value: string }>("SELECT value FROM meta WHERE key = 'journal_seq'")!.value))
@@ -106,13 +109,19 @@ describe('customer import from CSV', () => {
     // Nothing is written when any row is bad...
     const seq = t.journalSeq()
     const err = refusal(() => t.commit(csv, false))
-    expect(err).toMatchObject({ code: 'VALIDATION', message: 'Line 3, currency: XYZ is not a currency. Use one of: USD, EUR, GBP, PLN, UAH, CAD, CHF, JPY, KWD; 4 rows have problems — nothing was imported.' })
+    expect(err).toMatchObject({
+      code: 'VALIDATION',
+      message: 'Line 3, currency: XYZ is not a currency. Use one of: USD, EUR, GBP, PLN, UAH, CAD, CHF, JPY, KWD; 4 rows have problems — nothing was imported.'
+    })
     expect(t.count()).toBe(1)
     expect(t.journalSeq()).toBe(seq)
 
     // ...unless the person chooses to import only the valid rows.
     expect(t.commit(csv, true)).toEqual({ imported: 1, skipped: 4 })
-    expect(t.engine.read((r) => r.all<{ customer_id: string }>('SELECT customer_id FROM customers ORDER BY id')).map((c) => c.customer_id)).toEqual(['Existing-1', 'OK-1'])
+    expect(t.engine.read((r) => r.all<{ customer_id: string }>('SELECT customer_id FROM customers ORDER BY id')).map((c) => c.customer_id)).toEqual([
+      'Existing-1',
+      'OK-1'
+    ])
     expect(t.engine.read((r) => r.get<{ description: string }>("SELECT description FROM audit_log WHERE kind = 'customer.import'"))?.description).toBe(
       'Imported 1 customer from CSV (4 rows skipped).'
     )
@@ -123,7 +132,11 @@ describe('customer import from CSV', () => {
     const csv = lines('NEW-1,a,postpaid,USD,,,,,,', 'new-1,b,postpaid,USD,,,,,,', 'EXISTING-1,c,postpaid,USD,,,,,,', 'NEW-2,d,postpaid,USD,,,,,,')
     expect(t.preview(csv).issues).toEqual([
       { line: 3, field: 'customer_id', message: 'Customer ID "new-1" already appears on line 2 of this file.' },
-      { line: 4, field: 'customer_id', message: 'Customer ID "EXISTING-1" is already used by an existing customer ("Existing-1"). Customer IDs are unique regardless of case.' }
+      {
+        line: 4,
+        field: 'customer_id',
+        message: 'Customer ID "EXISTING-1" is already used by an existing customer ("Existing-1"). Customer IDs are unique regardless of case.'
+      }
     ])
     expect(t.commit(csv, true)).toEqual({ imported: 2, skipped: 2 })
     // Importing the same file again: every row now exists.
@@ -147,7 +160,9 @@ describe('customer import from CSV', () => {
 
     // Spaces and capitals in column names are fine; semicolons as separators too.
     const ok = t.preview('Customer ID;Balance Control;CURRENCY;Credit-Limit\nS-1;postpaid;EUR;1.234,00\n')
-    expect(ok.issues).toEqual([{ line: 2, field: 'credit_limit', message: 'Credit limit: "1.234,00" is not an amount. Use digits, optionally with a decimal point, e.g. 1,234.56.' }])
+    expect(ok.issues).toEqual([
+      { line: 2, field: 'credit_limit', message: 'Credit limit: "1.234,00" is not an amount. Use digits, optionally with a decimal point, e.g. 1,234.56.' }
+    ])
   })
 
   it('an empty file, a header alone, blank lines, ragged rows and a broken quote', async () => {

@@ -25,7 +25,14 @@ const base = { companyName: '', classId: null, creditLimit: null } as const
 describe('customers', () => {
   it('creates prepaid and postpaid customers with exact opening amounts, audited and in the ledger', async () => {
     const { app, ok } = await desk()
-    const pre = await ok('customers.create', { ...base, customerId: 'smartcall', companyName: 'SmartCall Ltd', balanceControl: 'prepaid', currency: 'USD', openingBalance: '75.00' })
+    const pre = await ok('customers.create', {
+      ...base,
+      customerId: 'smartcall',
+      companyName: 'SmartCall Ltd',
+      balanceControl: 'prepaid',
+      currency: 'USD',
+      openingBalance: '75.00'
+    })
     expect(pre).toMatchObject({ balanceControl: 'prepaid', balanceMinor: -7500, status: 'active', creditLimitMinor: null })
     const post = await ok('customers.create', {
       ...base,
@@ -52,8 +59,16 @@ describe('customers', () => {
     const { app, ok, call } = await desk()
     await ok('customers.create', { ...base, customerId: 'MegaTrunk', balanceControl: 'postpaid', currency: 'EUR', openingBalance: '' })
     const eurClass = await ok('classes.create', {
-      name: 'Reseller EUR', currency: 'EUR', billingPeriod: 'monthly', billingDay: 1, dueDays: 30, suspendOnOverdue: false,
-      suspensionGraceDays: 0, reactivationDays: 30, taxRatePpm: 0, invoicePrefix: 'EU-'
+      name: 'Reseller EUR',
+      currency: 'EUR',
+      billingPeriod: 'monthly',
+      billingDay: 1,
+      dueDays: 30,
+      suspendOnOverdue: false,
+      suspensionGraceDays: 0,
+      reactivationDays: 30,
+      taxRatePpm: 0,
+      invoicePrefix: 'EU-'
     })
     const cases: [InputOf<'customers.create'>, string, RegExp][] = [
       [{ ...base, customerId: 'megatrunk', balanceControl: 'postpaid', currency: 'EUR' }, 'customerId', /already used/],
@@ -77,7 +92,15 @@ describe('customers', () => {
 
   it('never changes currency or balance through an edit, and audits each edited field from -> to', async () => {
     const { app, ok, call } = await desk()
-    const c = await ok('customers.create', { ...base, customerId: 'johndoe', companyName: 'John Doe', balanceControl: 'postpaid', currency: 'PLN', openingBalance: '40', creditLimit: '100' })
+    const c = await ok('customers.create', {
+      ...base,
+      customerId: 'johndoe',
+      companyName: 'John Doe',
+      balanceControl: 'postpaid',
+      currency: 'PLN',
+      openingBalance: '40',
+      creditLimit: '100'
+    })
     const currencyChange = await call('customers.update', { ...base, id: c.id, currency: 'USD' } as unknown as InputOf<'customers.update'>)
     expect(currencyChange).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
     const updated = await ok('customers.update', { ...base, id: c.id, companyName: 'John Doe Telecom', creditLimit: '150.50', phone: '+48 600 100 200' })
@@ -139,7 +162,8 @@ describe('customers', () => {
     await make('pln-790', 'PLN', '790.80', '900')
     await make('jpy-5000', 'JPY', '5000', '6000')
     await make('usd-88-43', 'USD', '88.43', '150')
-    const order = async (key: 'balance' | 'creditLimit', dir: 'asc' | 'desc') => (await ok('customers.list', { sort: { key, dir }, limit: 500 })).rows.map((r) => r.customerId)
+    const order = async (key: 'balance' | 'creditLimit', dir: 'asc' | 'desc') =>
+      (await ok('customers.list', { sort: { key, dir }, limit: 500 })).rows.map((r) => r.customerId)
     expect(await order('balance', 'desc')).toEqual(['jpy-5000', 'pln-1026', 'pln-790', 'kwd-88', 'usd-88-43'])
     expect(await order('balance', 'asc')).toEqual(['usd-88-43', 'kwd-88', 'pln-790', 'pln-1026', 'jpy-5000'])
     expect(await order('creditLimit', 'desc')).toEqual(['jpy-5000', 'pln-1026', 'pln-790', 'usd-88-43', 'kwd-88'])
@@ -150,7 +174,14 @@ describe('customers', () => {
     const { app, ok } = await desk()
     await ok('customers.create', { ...base, customerId: 'a', companyName: 'Comma, Inc', balanceControl: 'prepaid', currency: 'USD', openingBalance: '1234.5' })
     await ok('customers.create', { ...base, customerId: 'b', balanceControl: 'postpaid', currency: 'JPY', openingBalance: '700' })
-    await ok('customers.create', { ...base, customerId: 'lodz', companyName: '=HYPERLINK("x") Łódź Москва', balanceControl: 'prepaid', currency: 'PLN', openingBalance: '5' })
+    await ok('customers.create', {
+      ...base,
+      customerId: 'lodz',
+      companyName: '=HYPERLINK("x") Łódź Москва',
+      balanceControl: 'prepaid',
+      currency: 'PLN',
+      openingBalance: '5'
+    })
     const out = await ok('customers.exportCsv', { filters: { balanceControl: 'prepaid' } })
     expect(out.rows).toBe(2)
     // A UTF-8 byte-order mark first, so Excel reads Łódź and Москва as written.
@@ -167,7 +198,18 @@ describe('customers', () => {
 
   it('customer classes: unique names, currency limits checked against members, member count shown', async () => {
     const { app, ok, call } = await desk()
-    const klass = { name: 'Callshop USD', currency: null, billingPeriod: 'monthly', billingDay: 1, dueDays: 14, suspendOnOverdue: true, suspensionGraceDays: 5, reactivationDays: 30, taxRatePpm: 0, invoicePrefix: 'CS-' } as const
+    const klass = {
+      name: 'Callshop USD',
+      currency: null,
+      billingPeriod: 'monthly',
+      billingDay: 1,
+      dueDays: 14,
+      suspendOnOverdue: true,
+      suspensionGraceDays: 5,
+      reactivationDays: 30,
+      taxRatePpm: 0,
+      invoicePrefix: 'CS-'
+    } as const
     const k = await ok('classes.create', klass)
     expect(await call('classes.create', { ...klass, name: 'callshop usd' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', field: 'name' } })
     await ok('customers.create', { ...base, customerId: 'p1', balanceControl: 'postpaid', currency: 'EUR', classId: k.id })

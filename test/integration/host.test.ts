@@ -28,14 +28,18 @@ function request(port: number, opts: { path: string; method?: string; headers?: 
 
 /** The host in a process of its own, so a request that kills it shows as a dead process. */
 async function startHostProcess(): Promise<{ child: ChildProcess; port: number; token: string; exited: () => string | null; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/support/host-child.ts'), path.resolve('src-renderer')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/support/host-child.ts'), path.resolve('src-renderer')], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stderr = ''
   let exit: string | null = null
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
-  const closed = new Promise<void>((resolve) => child.on('exit', (code, signal) => {
-    exit = `exit ${code ?? signal}: ${stderr}`
-    resolve()
-  }))
+  const closed = new Promise<void>((resolve) =>
+    child.on('exit', (code, signal) => {
+      exit = `exit ${code ?? signal}: ${stderr}`
+      resolve()
+    })
+  )
   const ready = await new Promise<string>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (d: Buffer) => {

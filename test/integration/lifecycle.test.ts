@@ -32,29 +32,43 @@ async function world(dataDir = tmpDataDir()) {
   const engine = new Engine(store, () => clock.t)
   const addCustomer = (customerId: string, extra: Record<string, unknown> = {}) =>
     engine.change(ADMIN, (w) =>
-      createCustomer(w, customerCreateInput.parse({ customerId, balanceControl: 'postpaid', currency: 'USD', companyName: customerId, classId: null, creditLimit: null, ...extra }))
+      createCustomer(
+        w,
+        customerCreateInput.parse({ customerId, balanceControl: 'postpaid', currency: 'USD', companyName: customerId, classId: null, creditLimit: null, ...extra })
+      )
     )
   const addClass = (name: string, reactivationDays: number) =>
     engine.change(ADMIN, (w) => w.insert('INSERT INTO customer_classes (name, reactivation_days) VALUES (?, ?)', [name, reactivationDays]))
   const change = (id: number, action: string, extra: Record<string, unknown> = {}) =>
     engine.change(ADMIN, (w) => changeStatus(w, statusChangeInput.parse({ id, action, ...extra })))
   const row = (id: number) =>
-    engine.read((r) =>
-      r.get<{
-        status: string
-        lifecycle: string
-        blocked: number
-        suspended: number
-        suspension_lifted_until: string | null
-        provisionally_terminated_at: string | null
-        reactivation_deadline: string | null
-        terminated_at: string | null
-      }>('SELECT * FROM customers WHERE id = ?', [id])!
+    engine.read(
+      (r) =>
+        r.get<{
+          status: string
+          lifecycle: string
+          blocked: number
+          suspended: number
+          suspension_lifted_until: string | null
+          provisionally_terminated_at: string | null
+          reactivation_deadline: string | null
+          terminated_at: string | null
+        }>('SELECT * FROM customers WHERE id = ?', [id])!
     )
   const history = (id: number) =>
-    engine.read((r) => r.all<{ at: string; from_status: string | null; to_status: string; note: string; operator_name: string }>('SELECT * FROM customer_status_history WHERE customer_id = ? ORDER BY id', [id]))
+    engine.read((r) =>
+      r.all<{ at: string; from_status: string | null; to_status: string; note: string; operator_name: string }>(
+        'SELECT * FROM customer_status_history WHERE customer_id = ? ORDER BY id',
+        [id]
+      )
+    )
   const audits = (id: number) =>
-    engine.read((r) => r.all<{ id: number; at: string; kind: string; field: string | null; from_value: string | null; to_value: string | null; description: string }>('SELECT * FROM audit_log WHERE customer_id = ? ORDER BY id', [id]))
+    engine.read((r) =>
+      r.all<{ id: number; at: string; kind: string; field: string | null; from_value: string | null; to_value: string | null; description: string }>(
+        'SELECT * FROM audit_log WHERE customer_id = ? ORDER BY id',
+        [id]
+      )
+    )
   const journalSeq = () => Number(engine.read((r) => r.get<{ value: string }>("SELECT value FROM meta WHERE key = 'journal_seq'")!.value))
   return { clock, store, engine, addCustomer, addClass, change, row, history, audits, journalSeq, sql, dataDir }
 }
@@ -130,7 +144,10 @@ describe('customer life cycle', () => {
     expect(refusal(() => t.change(id, 'lift-suspension'))).toMatchObject({ code: 'VALIDATION', field: 'until' })
     expect(refusal(() => t.change(id, 'lift-suspension', { until: '2026-11-20' }))).toMatchObject({ code: 'VALIDATION', field: 'until' })
     // The contract refuses an impossible date first; the engine still checks its own input.
-    expect(statusChangeInput.safeParse({ id, action: 'lift-suspension', until: '2026-02-30' }).error?.issues[0]).toMatchObject({ path: ['until'], message: 'Use a real date like 2026-11-30.' })
+    expect(statusChangeInput.safeParse({ id, action: 'lift-suspension', until: '2026-02-30' }).error?.issues[0]).toMatchObject({
+      path: ['until'],
+      message: 'Use a real date like 2026-11-30.'
+    })
     const impossible = { ...statusChangeInput.parse({ id, action: 'lift-suspension' }), until: '2026-02-30' }
     expect(refusal(() => t.engine.change(ADMIN, (w) => changeStatus(w, impossible)))).toMatchObject({ code: 'VALIDATION', field: 'until' })
     t.change(id, 'lift-suspension', { until: '2026-11-23', note: 'Pays on Monday' })
@@ -288,7 +305,11 @@ describe('the life-cycle scheduler in the app', () => {
     let app = await open()
     expect(app.core.runLifecycleTasks()).toBe(0) // before first-run setup: nothing to do
     await app.dispatch('setup.complete', { companyName: 'Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false }, test)
-    const created = await app.dispatch('customers.create', { customerId: 'Leaving', balanceControl: 'postpaid', currency: 'USD', companyName: 'Leaving Ltd', classId: null, creditLimit: null }, test)
+    const created = await app.dispatch(
+      'customers.create',
+      { customerId: 'Leaving', balanceControl: 'postpaid', currency: 'USD', companyName: 'Leaving Ltd', classId: null, creditLimit: null },
+      test
+    )
     const id = (created as { ok: true; value: CustomerDetail }).value.id
     const res = await app.dispatch('customers.changeStatus', { id, action: 'provisionally-terminate' }, test)
     expect(res).toMatchObject({ ok: true, value: { status: 'provisionally-terminated', allowedActions: ['reactivate', 'permanently-terminate'] } })

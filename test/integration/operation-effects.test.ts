@@ -62,10 +62,14 @@ async function customerReadyFor(operation: AdjustmentOperation, control: Balance
   await ok('adjustments.submit', { customerId: c.id, operation: 'manual-payment', amount: '30.00', operationKey: newKey() })
   let transactionId = ''
   if (operation === 'ecommerce-refund') {
-    transactionId = (await ok('adjustments.submit', { customerId: c.id, operation: 'ecommerce-payment', amount: '30.00', cardNumber: VISA, cardExpiry: '12/30', operationKey: newKey() })).transactionId!
+    transactionId = (
+      await ok('adjustments.submit', { customerId: c.id, operation: 'ecommerce-payment', amount: '30.00', cardNumber: VISA, cardExpiry: '12/30', operationKey: newKey() })
+    ).transactionId!
   }
   if (operation === 'capture' || operation === 'void') {
-    transactionId = (await ok('adjustments.submit', { customerId: c.id, operation: 'authorization', amount: '30.00', cardNumber: VISA, cardExpiry: '12/30', operationKey: newKey() })).transactionId!
+    transactionId = (
+      await ok('adjustments.submit', { customerId: c.id, operation: 'authorization', amount: '30.00', cardNumber: VISA, cardExpiry: '12/30', operationKey: newKey() })
+    ).transactionId!
   }
   return { id: c.id, transactionId }
 }
@@ -107,7 +111,10 @@ describe.each(['postpaid', 'prepaid'] as const)('the ten operations on a %s cust
     if (control === 'postpaid') expect(changed, 'what the postpaid customer owes').toEqual({ balance: owed, unallocated })
     else {
       // Prepaid customers see available funds: minus the balance.
-      expect({ availableFunds: -after.balanceMinor - -before.balanceMinor, unallocated: changed.unallocated }, 'the prepaid customer\'s funds').toEqual({ availableFunds, unallocated })
+      expect({ availableFunds: -after.balanceMinor - -before.balanceMinor, unallocated: changed.unallocated }, "the prepaid customer's funds").toEqual({
+        availableFunds,
+        unallocated
+      })
       expect(changed.balance).toBe(owed)
     }
 

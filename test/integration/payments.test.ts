@@ -20,14 +20,27 @@ describe('card operations through the test gateway', () => {
     expect(await money()).toEqual({ balance: 4000, unallocated: 6000 })
     expect((await ok('ledger.check', {})).ok).toBe(true)
     await app.close()
-    const everything = Buffer.concat(fs.readdirSync(dataDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dataDir, f)).isFile()).map((f) => fs.readFileSync(path.join(dataDir, f))))
+    const everything = Buffer.concat(
+      fs
+        .readdirSync(dataDir, { recursive: true })
+        .map(String)
+        .filter((f) => fs.statSync(path.join(dataDir, f)).isFile())
+        .map((f) => fs.readFileSync(path.join(dataDir, f)))
+    )
     expect(everything.includes('4242424242424242')).toBe(false)
     expect(everything.includes(VISA)).toBe(false)
   })
 
   it('a declined card shows why, on the card field, and moves no money', async () => {
     const { app, call, id, money } = await desk()
-    const res = await call('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '60', cardNumber: '4000000000009995', cardExpiry: '12/30', operationKey: key() })
+    const res = await call('adjustments.submit', {
+      customerId: id,
+      operation: 'ecommerce-payment',
+      amount: '60',
+      cardNumber: '4000000000009995',
+      cardExpiry: '12/30',
+      operationKey: key()
+    })
     expect(res).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'cardNumber', message: 'Declined by the card issuer: insufficient funds.' } })
     const failed = app.core.engine.read((r) => r.get<{ state: string; failure: string }>('SELECT state, failure FROM card_transactions'))
     expect(failed).toEqual({ state: 'failed', failure: 'Declined by the card issuer: insufficient funds.' })
@@ -54,7 +67,10 @@ describe('card operations through the test gateway', () => {
 
   it('authorizations expire after the configured number of days', async () => {
     const { app, ok, call, id } = await desk()
-    expect(await call('settings.update', { companyName: 'Card Shop', address: '', cardAuthorizationDays: 31 })).toMatchObject({ ok: false, error: { field: 'cardAuthorizationDays' } })
+    expect(await call('settings.update', { companyName: 'Card Shop', address: '', cardAuthorizationDays: 31 })).toMatchObject({
+      ok: false,
+      error: { field: 'cardAuthorizationDays' }
+    })
     await ok('settings.update', { companyName: 'Card Shop', address: '', cardAuthorizationDays: 2 })
     const auth = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '5', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
     expect(auth.expiresAt).toBe('2026-11-23T10:00:00.000Z')
@@ -67,10 +83,12 @@ describe('card operations through the test gateway', () => {
     const a1 = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '20', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
     const voided = await ok('adjustments.submit', { customerId: id, operation: 'void', amount: '', transactionId: a1.transactionId!, operationKey: key() })
     expect(voided.auditTexts[0]).toMatch(/voided; the balance does not change/)
-    expect(await call('adjustments.submit', { customerId: id, operation: 'capture', amount: '20', transactionId: a1.transactionId!, operationKey: key() })).toMatchObject({
-      ok: false,
-      error: { message: expect.stringMatching(/was voided/) }
-    })
+    expect(await call('adjustments.submit', { customerId: id, operation: 'capture', amount: '20', transactionId: a1.transactionId!, operationKey: key() })).toMatchObject(
+      {
+        ok: false,
+        error: { message: expect.stringMatching(/was voided/) }
+      }
+    )
     const a2 = await ok('adjustments.submit', { customerId: id, operation: 'authorization', amount: '20', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
     clock.now += 8 * 86_400_000
     const late = await call('adjustments.submit', { customerId: id, operation: 'capture', amount: '20', transactionId: a2.transactionId!, operationKey: key() })
@@ -81,10 +99,23 @@ describe('card operations through the test gateway', () => {
 
   it('refunds a card payment in parts, never more than was charged', async () => {
     const { app, ok, call, id, money } = await desk()
-    const paid = await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '60', cardNumber: VISA, cardExpiry: '12/30', operationKey: key() })
+    const paid = await ok('adjustments.submit', {
+      customerId: id,
+      operation: 'ecommerce-payment',
+      amount: '60',
+      cardNumber: VISA,
+      cardExpiry: '12/30',
+      operationKey: key()
+    })
     await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-refund', amount: '25', transactionId: paid.transactionId!, operationKey: key() })
     await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-refund', amount: '35', transactionId: paid.transactionId!, operationKey: key() })
-    const more = await call('adjustments.submit', { customerId: id, operation: 'ecommerce-refund', amount: '0.01', transactionId: paid.transactionId!, operationKey: key() })
+    const more = await call('adjustments.submit', {
+      customerId: id,
+      operation: 'ecommerce-refund',
+      amount: '0.01',
+      transactionId: paid.transactionId!,
+      operationKey: key()
+    })
     expect(more).toMatchObject({ ok: false, error: { field: 'amount', message: expect.stringMatching(/never exceed what was charged/) } })
     expect(await money()).toEqual({ balance: 10000, unallocated: 0 })
     expect((await ok('ledger.check', {})).ok).toBe(true)
@@ -94,18 +125,41 @@ describe('card operations through the test gateway', () => {
   it('a time-out is recorded as pending, never half applied, and reconciled with the gateway', async () => {
     const { app, ok, call, id, money } = await desk()
     const k = key()
-    const lost = await call('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '40', cardNumber: '4000000000000408', cardExpiry: '12/30', operationKey: k })
+    const lost = await call('adjustments.submit', {
+      customerId: id,
+      operation: 'ecommerce-payment',
+      amount: '40',
+      cardNumber: '4000000000000408',
+      cardExpiry: '12/30',
+      operationKey: k
+    })
     expect(lost).toMatchObject({ ok: false, error: { code: 'IO', message: expect.stringMatching(/pending/) } })
     expect(await money()).toEqual({ balance: 10000, unallocated: 0 })
     // Retrying the same wizard submission does not charge the card again.
-    expect(await call('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '40', cardNumber: '4000000000000408', cardExpiry: '12/30', operationKey: k })).toMatchObject({
+    expect(
+      await call('adjustments.submit', {
+        customerId: id,
+        operation: 'ecommerce-payment',
+        amount: '40',
+        cardNumber: '4000000000000408',
+        cardExpiry: '12/30',
+        operationKey: k
+      })
+    ).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT' }
     })
     expect(await ok('payments.reconcile', {})).toEqual({ settled: 1, stillPending: 0 })
     expect(await money()).toEqual({ balance: 6000, unallocated: 4000 })
     // Now the key returns the settled result.
-    const again = await ok('adjustments.submit', { customerId: id, operation: 'ecommerce-payment', amount: '40', cardNumber: '4000000000000408', cardExpiry: '12/30', operationKey: k })
+    const again = await ok('adjustments.submit', {
+      customerId: id,
+      operation: 'ecommerce-payment',
+      amount: '40',
+      cardNumber: '4000000000000408',
+      cardExpiry: '12/30',
+      operationKey: k
+    })
     expect(again).toMatchObject({ repeated: true, balanceAfterMinor: 6000 })
     expect((await ok('ledger.check', {})).ok).toBe(true)
     await app.close()
@@ -118,7 +172,11 @@ describe('card operations: invariants over random sequences', () => {
     const { app, call, ok, id } = await desk()
     // Customers of both balance controls in currencies with 0, 2 and 3 decimals.
     const people: { id: number; currency: string }[] = [{ id, currency: 'USD' }]
-    for (const [n, balanceControl, currency] of [[1, 'prepaid', 'USD'], [2, 'postpaid', 'JPY'], [3, 'prepaid', 'KWD']] as const) {
+    for (const [n, balanceControl, currency] of [
+      [1, 'prepaid', 'USD'],
+      [2, 'postpaid', 'JPY'],
+      [3, 'prepaid', 'KWD']
+    ] as const) {
       const c = await ok('customers.create', { customerId: `card${n}`, companyName: '', balanceControl, currency, classId: null, creditLimit: null })
       people.push({ id: c.id, currency })
     }
@@ -142,22 +200,42 @@ describe('card operations: invariants over random sequences', () => {
           else if (s.op === 'pay' || s.op === 'auth') {
             const who = people[s.who]!
             const res = await call('adjustments.submit', {
-              customerId: who.id, operation: s.op === 'pay' ? 'ecommerce-payment' : 'authorization', amount: amount(s.cents, who.currency), cardNumber: cards[s.card]!, cardExpiry: '12/40', operationKey: key()
+              customerId: who.id,
+              operation: s.op === 'pay' ? 'ecommerce-payment' : 'authorization',
+              amount: amount(s.cents, who.currency),
+              cardNumber: cards[s.card]!,
+              cardExpiry: '12/40',
+              operationKey: key()
             })
             if (res.ok) (s.op === 'pay' ? payments : auths).push({ customerId: who.id, currency: who.currency, tx: res.value.transactionId! })
           } else if (s.op === 'capture' || s.op === 'void') {
             const t = auths[s.pick % Math.max(auths.length, 1)]
             if (!t) continue
-            const res = await call('adjustments.submit', { customerId: t.customerId, operation: s.op, amount: s.op === 'capture' ? amount(s.cents, t.currency) : '', transactionId: t.tx, operationKey: key() })
+            const res = await call('adjustments.submit', {
+              customerId: t.customerId,
+              operation: s.op,
+              amount: s.op === 'capture' ? amount(s.cents, t.currency) : '',
+              transactionId: t.tx,
+              operationKey: key()
+            })
             if (res.ok && s.op === 'capture') payments.push(t)
           } else {
             const t = payments[s.pick % Math.max(payments.length, 1)]
-            if (t) await call('adjustments.submit', { customerId: t.customerId, operation: 'ecommerce-refund', amount: amount(s.cents, t.currency), transactionId: t.tx, operationKey: key() })
+            if (t)
+              await call('adjustments.submit', {
+                customerId: t.customerId,
+                operation: 'ecommerce-refund',
+                amount: amount(s.cents, t.currency),
+                transactionId: t.tx,
+                operationKey: key()
+              })
           }
         }
         const overCaptured = app.core.engine.read((r) => r.all("SELECT id FROM card_transactions WHERE kind = 'authorization' AND captured_minor > amount_minor"))
         const overRefunded = app.core.engine.read((r) =>
-          r.all("SELECT id FROM card_transactions WHERE (kind = 'payment' AND parent_id IS NULL AND refunded_minor > amount_minor) OR (kind = 'authorization' AND refunded_minor > captured_minor)")
+          r.all(
+            "SELECT id FROM card_transactions WHERE (kind = 'payment' AND parent_id IS NULL AND refunded_minor > amount_minor) OR (kind = 'authorization' AND refunded_minor > captured_minor)"
+          )
         )
         expect(overCaptured).toEqual([])
         expect(overRefunded).toEqual([])
@@ -167,7 +245,9 @@ describe('card operations: invariants over random sequences', () => {
       { numRuns: 400 }
     )
     // The sequences really exercised the paths the invariants are about.
-    const states = app.core.engine.read((r) => r.all<{ kind: string; state: string; n: number }>('SELECT kind, state, count(*) AS n FROM card_transactions GROUP BY kind, state'))
+    const states = app.core.engine.read((r) =>
+      r.all<{ kind: string; state: string; n: number }>('SELECT kind, state, count(*) AS n FROM card_transactions GROUP BY kind, state')
+    )
     const n = (kind: string, state: string) => states.find((x) => x.kind === kind && x.state === state)?.n ?? 0
     expect(n('authorization', 'completed')).toBeGreaterThan(0) // captured
     expect(n('authorization', 'voided')).toBeGreaterThan(0)

@@ -107,7 +107,10 @@ describe('the check record and a crash during a snapshot', () => {
       const open = () => DurableStore.open({ dataDir: dir, sql, now: () => T0, log: () => {} })
       const add = (s: DurableStore, name: string) =>
         s.transaction((w) =>
-          w.insert(`INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`, [name, name])
+          w.insert(`INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`, [
+            name,
+            name
+          ])
         )
       const s = open()
       add(s, 'first')
@@ -130,7 +133,10 @@ describe('the check record and a crash during a snapshot', () => {
         truncate.mockRestore()
       }
       const again = open()
-      expect(again.read((r) => r.all<{ customer_id: string }>('SELECT customer_id FROM customers ORDER BY id')).map((c) => c.customer_id), step).toEqual(['first', 'second'])
+      expect(
+        again.read((r) => r.all<{ customer_id: string }>('SELECT customer_id FROM customers ORDER BY id')).map((c) => c.customer_id),
+        step
+      ).toEqual(['first', 'second'])
       again.close()
     }
   })

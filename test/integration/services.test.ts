@@ -149,13 +149,16 @@ describe('creating and changing services', () => {
     const auditBefore = (await ok('audit.list', { limit: 1 }))[0]!.id
     const disabled = await ok('services.update', { id: intl.id, name: 'International calls', kind: 'voice', disabled: true })
     expect(disabled.disabled).toBe(true)
-    expect(auditAfter(auditBefore)).toEqual([{
-      kind: 'service.change',
-      field: 'disabled',
-      from_value: 'Active',
-      to_value: 'Disabled',
-      description: 'Service "International calls": status changed from "Active" to "Disabled". It is no longer offered for new charges and credits; existing records keep it.'
-    }])
+    expect(auditAfter(auditBefore)).toEqual([
+      {
+        kind: 'service.change',
+        field: 'disabled',
+        from_value: 'Active',
+        to_value: 'Disabled',
+        description:
+          'Service "International calls": status changed from "Active" to "Disabled". It is no longer offered for new charges and credits; existing records keep it.'
+      }
+    ])
     expect((await ok('services.list', {})).map((s) => s.name)).not.toContain('International calls')
     expect((await ok('services.listAll', {})).find((s) => s.id === intl.id)).toMatchObject({ name: 'International calls', disabled: true })
     // Old records still name it.
@@ -189,7 +192,9 @@ describe('creating and changing services', () => {
     expect((await ok('audit.list', { limit: 1 }))[0]!.id).toBe(auditBefore)
     // Promotional credits still go to it.
     const c = await ok('customers.create', { customerId: 'promo', companyName: '', balanceControl: 'prepaid', currency: 'USD', classId: null, creditLimit: null })
-    expect((await ok('adjustments.submit', { customerId: c.id, operation: 'promotional-credit', amount: '1', operationKey: key() })).serviceName).toBe('Credits / Promotions')
+    expect((await ok('adjustments.submit', { customerId: c.id, operation: 'promotional-credit', amount: '1', operationKey: key() })).serviceName).toBe(
+      'Credits / Promotions'
+    )
     await app.close()
   })
 

@@ -16,10 +16,10 @@ async function open(dataDir: string) {
 
 function addCustomer(store: DurableStore, name: string): void {
   store.transaction((w) =>
-    w.insert(
-      `INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`,
-      [name, name]
-    )
+    w.insert(`INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`, [
+      name,
+      name
+    ])
   )
 }
 
@@ -82,7 +82,12 @@ describe('snapshots and backups off the main thread', () => {
     addCustomer(s, 'c')
     // Depending on whether the worker read the files before or after that snapshot, it finishes
     // unused or fails; either way it is not installed.
-    expect(await snap.then((r) => r.installed, () => false)).toBe(false)
+    expect(
+      await snap.then(
+        (r) => r.installed,
+        () => false
+      )
+    ).toBe(false)
     expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([])
     const again = await open(dir)
     expect(names(again)).toEqual(['a', 'b', 'c'])
@@ -112,7 +117,11 @@ describe('snapshots and backups off the main thread', () => {
   it('writes a manual backup while other requests are answered, with every committed change in it', async () => {
     const dir = tmpDataDir()
     const app = await openBillingApp({ dataDir: dir, now: () => T0, log: () => {}, dailyBackupDelayMs: 3_600_000 })
-    await app.dispatch('setup.complete', { companyName: 'Łódź Callshop', address: 'ul. Piotrkowska 1', defaultCurrency: 'PLN', loadDemoData: false }, { transport: 'test' })
+    await app.dispatch(
+      'setup.complete',
+      { companyName: 'Łódź Callshop', address: 'ul. Piotrkowska 1', defaultCurrency: 'PLN', loadDemoData: false },
+      { transport: 'test' }
+    )
     for (let i = 0; i < 5; i++) addCustomer(app.core.store!, `c${i}`)
     const order: string[] = []
     const backup = app.dispatch('backup.create', {}, { transport: 'test' }).then((r) => {

@@ -14,8 +14,16 @@ import { ADMIN_ACTOR, newKey, openTestDesk, type TestDesk } from '../support/des
 
 const VISA = '4242 4242 4242 4242'
 const OPERATIONS: AdjustmentOperation[] = [
-  'manual-charge', 'manual-credit', 'manual-payment', 'promotional-credit', 'refund',
-  'ecommerce-payment', 'ecommerce-refund', 'authorization', 'capture', 'void'
+  'manual-charge',
+  'manual-credit',
+  'manual-payment',
+  'promotional-credit',
+  'refund',
+  'ecommerce-payment',
+  'ecommerce-refund',
+  'authorization',
+  'capture',
+  'void'
 ]
 const STATUSES: CustomerStatus[] = ['active', 'blocked', 'suspended', 'provisionally-terminated', 'permanently-terminated', 'exported']
 
@@ -46,7 +54,12 @@ afterAll(async () => {
 
 /** Put a customer into `status` the way the app does it (the overdue rule for Suspended). */
 async function bringTo(id: number, status: CustomerStatus) {
-  const action = { blocked: 'block', 'provisionally-terminated': 'provisionally-terminate', 'permanently-terminated': 'permanently-terminate', exported: 'export' } as const
+  const action = {
+    blocked: 'block',
+    'provisionally-terminated': 'provisionally-terminate',
+    'permanently-terminated': 'permanently-terminate',
+    exported: 'export'
+  } as const
   if (status === 'suspended') desk.app.core.engine.change(ADMIN_ACTOR, (w) => applyOverdueSuspension(w, id, true, 'Invoice overdue'))
   else if (status !== 'active') await desk.ok('customers.changeStatus', { id, action: action[status] })
   expect((await desk.ok('customers.get', { id })).status).toBe(status)
@@ -58,10 +71,32 @@ async function bringTo(id: number, status: CustomerStatus) {
  */
 async function customerIn(status: CustomerStatus) {
   const { ok } = desk
-  const c = await ok('customers.create', { customerId: `status-${++seq}`, companyName: 'Lviv Phones', balanceControl: 'postpaid', currency: 'USD', classId: null, creditLimit: '500', openingBalance: '130.00' })
+  const c = await ok('customers.create', {
+    customerId: `status-${++seq}`,
+    companyName: 'Lviv Phones',
+    balanceControl: 'postpaid',
+    currency: 'USD',
+    classId: null,
+    creditLimit: '500',
+    openingBalance: '130.00'
+  })
   await ok('adjustments.submit', { customerId: c.id, operation: 'manual-payment', amount: '30.00', operationKey: newKey() })
-  const payment = await ok('adjustments.submit', { customerId: c.id, operation: 'ecommerce-payment', amount: '30.00', cardNumber: VISA, cardExpiry: '12/30', operationKey: newKey() })
-  const auth = await ok('adjustments.submit', { customerId: c.id, operation: 'authorization', amount: '30.00', cardNumber: VISA, cardExpiry: '12/30', operationKey: newKey() })
+  const payment = await ok('adjustments.submit', {
+    customerId: c.id,
+    operation: 'ecommerce-payment',
+    amount: '30.00',
+    cardNumber: VISA,
+    cardExpiry: '12/30',
+    operationKey: newKey()
+  })
+  const auth = await ok('adjustments.submit', {
+    customerId: c.id,
+    operation: 'authorization',
+    amount: '30.00',
+    cardNumber: VISA,
+    cardExpiry: '12/30',
+    operationKey: newKey()
+  })
   await bringTo(c.id, status)
   return { id: c.id, paymentId: payment.transactionId!, authId: auth.transactionId! }
 }
@@ -129,7 +164,15 @@ describe('a permanently terminated customer settles the final invoice', () => {
   })
 
   it('a prepaid one with funds left owes nothing, so takes no payment', async () => {
-    const c = await desk.ok('customers.create', { customerId: `status-${++seq}`, companyName: '', balanceControl: 'prepaid', currency: 'USD', classId: null, creditLimit: null, openingBalance: '5.00' })
+    const c = await desk.ok('customers.create', {
+      customerId: `status-${++seq}`,
+      companyName: '',
+      balanceControl: 'prepaid',
+      currency: 'USD',
+      classId: null,
+      creditLimit: null,
+      openingBalance: '5.00'
+    })
     await bringTo(c.id, 'permanently-terminated')
     const res = await desk.call('adjustments.preview', { customerId: c.id, operation: 'manual-payment', amount: '1' })
     expect(res).toMatchObject({ ok: false, error: { field: 'amount', message: expect.stringMatching(/owes nothing/) } })
@@ -140,7 +183,11 @@ describe.each(STATUSES)('editing a customer who is %s', (status) => {
   const frozen = status === 'permanently-terminated' || status === 'exported'
   const edit = (id: number): InputOf<'customers.update'>[] => {
     const base = { id, companyName: 'Lviv Phones', classId: null, creditLimit: '500.00' }
-    return [{ ...base, companyName: 'Lviv Phones Ltd' }, { ...base, creditLimit: '900.00' }, { ...base, customFields: [{ fieldId, value: 'C-17' }] }]
+    return [
+      { ...base, companyName: 'Lviv Phones Ltd' },
+      { ...base, creditLimit: '900.00' },
+      { ...base, customFields: [{ fieldId, value: 'C-17' }] }
+    ]
   }
 
   it(frozen ? 'refuses every edit: details, credit limit, custom fields, accounts' : 'accepts edits', async () => {
@@ -167,7 +214,10 @@ describe('an exported customer', () => {
     await desk.ok('customers.changeStatus', { id: c.id, action: 'block' })
     await desk.ok('customers.changeStatus', { id: c.id, action: 'export' })
     expect((await desk.ok('customers.get', { id: c.id })).allowedActions).toEqual(['clear-export'])
-    expect(await desk.call('customers.changeStatus', { id: c.id, action: 'unblock' })).toMatchObject({ ok: false, error: { field: 'action', message: expect.stringMatching(/exported/i) } })
+    expect(await desk.call('customers.changeStatus', { id: c.id, action: 'unblock' })).toMatchObject({
+      ok: false,
+      error: { field: 'action', message: expect.stringMatching(/exported/i) }
+    })
     await desk.ok('customers.changeStatus', { id: c.id, action: 'clear-export' })
     await desk.ok('adjustments.submit', { ...inputFor('manual-payment', c), operationKey: newKey() })
     await desk.ok('customers.update', { id: c.id, companyName: 'Back again', classId: null, creditLimit: '500.00' })

@@ -15,10 +15,10 @@ async function open(dataDir: string, snapshotAfterBytes?: number) {
 
 function addCustomer(store: DurableStore, name: string): number {
   return store.transaction((w) =>
-    w.insert(
-      `INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`,
-      [name, name]
-    )
+    w.insert(`INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`, [
+      name,
+      name
+    ])
   )
 }
 

@@ -17,7 +17,15 @@ export async function cardDesk(clock: { now: number }) {
     return res.value
   }
   await ok('setup.complete', { companyName: 'Card Shop', address: '', defaultCurrency: 'USD', loadDemoData: false })
-  const c = await ok('customers.create', { customerId: 'cardholder', companyName: 'Easy Call Ltd', balanceControl: 'postpaid', currency: 'USD', classId: null, creditLimit: null, openingBalance: '100' })
+  const c = await ok('customers.create', {
+    customerId: 'cardholder',
+    companyName: 'Easy Call Ltd',
+    balanceControl: 'postpaid',
+    currency: 'USD',
+    classId: null,
+    creditLimit: null,
+    openingBalance: '100'
+  })
   const money = async () => {
     const d = await ok('customers.get', { id: c.id })
     return { balance: d.balanceMinor, unallocated: d.unallocatedPaymentsMinor }

@@ -106,7 +106,11 @@ export async function openDemoSession(
   const desk = await startDesk(dataDir, opts.now ? { now: opts.now } : {})
   await desk.call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true })
   const browser = await launchChromium()
-  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1360, height: 900 }, colorScheme: 'light', acceptDownloads: opts.acceptDownloads ?? false })
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1360, height: 900 },
+    colorScheme: 'light',
+    acceptDownloads: opts.acceptDownloads ?? false
+  })
   const page = await context.newPage()
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))

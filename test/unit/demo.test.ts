@@ -95,8 +95,13 @@ describe('generateDemoData (size S)', () => {
     expect(scalar(db, "SELECT count(*) FROM xdrs WHERE kind = 'usage'")).toBe(5000)
     // Plus one opening ledger record per customer, so balances equal the sums of their records.
     expect(scalar(db, 'SELECT count(*) FROM xdrs')).toBe(5100)
-    expect(scalar(db, `SELECT count(*) FROM customers c WHERE c.balance_minor <> (SELECT sum(amount_minor) FROM xdrs x WHERE x.customer_id = c.id)
-      OR c.unallocated_minor <> (SELECT sum(unallocated_delta_minor) FROM xdrs x WHERE x.customer_id = c.id)`)).toBe(0)
+    expect(
+      scalar(
+        db,
+        `SELECT count(*) FROM customers c WHERE c.balance_minor <> (SELECT sum(amount_minor) FROM xdrs x WHERE x.customer_id = c.id)
+      OR c.unallocated_minor <> (SELECT sum(unallocated_delta_minor) FROM xdrs x WHERE x.customer_id = c.id)`
+      )
+    ).toBe(0)
     expect(scalar(db, 'SELECT count(*) FROM customer_classes')).toBe(6)
     expect(progress).toEqual([
       [0, 5000],
@@ -135,19 +140,53 @@ describe('generateDemoData (size S)', () => {
        FROM customers c JOIN customer_classes k ON k.id = c.class_id WHERE c.id <= 4 ORDER BY c.id`
     )
     expect(named).toEqual([
-      { id: 1, customer_id: 'easycall', company_name: 'Easy Call Ltd', balance_control: 'postpaid', currency: 'USD', credit_limit_minor: 50_000, status: 'active', class: 'Callshop USD' },
-      { id: 2, customer_id: 'smartcall', company_name: 'SmartCall Ltd', balance_control: 'prepaid', currency: 'USD', credit_limit_minor: null, status: 'active', class: 'Callshop USD' },
-      { id: 3, customer_id: 'megatrunk', company_name: 'MegaTrunk', balance_control: 'postpaid', currency: 'EUR', credit_limit_minor: 200_000, status: 'active', class: 'Reseller EUR' },
-      { id: 4, customer_id: 'johndoe', company_name: 'John Doe', balance_control: 'prepaid', currency: 'PLN', credit_limit_minor: null, status: 'active', class: 'Retail PLN' }
+      {
+        id: 1,
+        customer_id: 'easycall',
+        company_name: 'Easy Call Ltd',
+        balance_control: 'postpaid',
+        currency: 'USD',
+        credit_limit_minor: 50_000,
+        status: 'active',
+        class: 'Callshop USD'
+      },
+      {
+        id: 2,
+        customer_id: 'smartcall',
+        company_name: 'SmartCall Ltd',
+        balance_control: 'prepaid',
+        currency: 'USD',
+        credit_limit_minor: null,
+        status: 'active',
+        class: 'Callshop USD'
+      },
+      {
+        id: 3,
+        customer_id: 'megatrunk',
+        company_name: 'MegaTrunk',
+        balance_control: 'postpaid',
+        currency: 'EUR',
+        credit_limit_minor: 200_000,
+        status: 'active',
+        class: 'Reseller EUR'
+      },
+      {
+        id: 4,
+        customer_id: 'johndoe',
+        company_name: 'John Doe',
+        balance_control: 'prepaid',
+        currency: 'PLN',
+        credit_limit_minor: null,
+        status: 'active',
+        class: 'Retail PLN'
+      }
     ])
     const accounts = rows<{ account_id: string }>(db, 'SELECT account_id FROM accounts WHERE customer_id = 1 ORDER BY id').map((a) => a.account_id)
     expect(accounts).toEqual(['ECL-BOOTH-01', 'ECL-BOOTH-02', 'ECL-BOOTH-03', 'ECL-BOOTH-04'])
   })
 
   it("keeps every customer's currency to its class's currency when the class has one", () => {
-    expect(
-      scalar(db, 'SELECT count(*) FROM customers c JOIN customer_classes k ON k.id = c.class_id WHERE k.currency IS NOT NULL AND k.currency <> c.currency')
-    ).toBe(0)
+    expect(scalar(db, 'SELECT count(*) FROM customers c JOIN customer_classes k ON k.id = c.class_id WHERE k.currency IS NOT NULL AND k.currency <> c.currency')).toBe(0)
     expect(scalar(db, 'SELECT count(*) FROM customers WHERE class_id IS NULL')).toBe(0)
     const currencies = rows<{ currency: string }>(db, 'SELECT DISTINCT currency FROM customers ORDER BY currency').map((r) => r.currency)
     expect(currencies).toEqual(['EUR', 'GBP', 'JPY', 'KWD', 'PLN', 'UAH', 'USD'])
@@ -167,7 +206,10 @@ describe('generateDemoData (size S)', () => {
   it('has company names in non-Latin scripts and with Polish letters', () => {
     const names = rows<{ company_name: string }>(db, 'SELECT company_name FROM customers').map((r) => r.company_name)
     for (const script of [/\p{Script=Cyrillic}/u, /\p{Script=Greek}/u, /\p{Script=Han}/u, /\p{Script=Arabic}/u]) {
-      expect(names.some((n) => script.test(n)), String(script)).toBe(true)
+      expect(
+        names.some((n) => script.test(n)),
+        String(script)
+      ).toBe(true)
     }
     expect(names.some((n) => n.includes('Łódź'))).toBe(true)
     expect(names.some((n) => n.includes('Żółć'))).toBe(true)
@@ -200,7 +242,9 @@ describe('generateDemoData (size S)', () => {
   it('gives usage plausible accounts, services, times, durations, destinations and charges', () => {
     // The account belongs to the customer; the customer still uses services.
     expect(scalar(db, 'SELECT count(*) FROM xdrs x JOIN accounts a ON a.id = x.account_id WHERE a.customer_id <> x.customer_id')).toBe(0)
-    expect(scalar(db, "SELECT count(*) FROM xdrs x JOIN customers c ON c.id = x.customer_id WHERE x.kind = 'usage' AND c.status IN ('exported', 'permanently-terminated')")).toBe(0)
+    expect(
+      scalar(db, "SELECT count(*) FROM xdrs x JOIN customers c ON c.id = x.customer_id WHERE x.kind = 'usage' AND c.status IN ('exported', 'permanently-terminated')")
+    ).toBe(0)
     const usage = rows<{ service: string; started_at: string; duration_s: number; destination: string; amount_minor: number }>(
       db,
       'SELECT s.kind AS service, started_at, duration_s, destination, amount_minor FROM xdrs x JOIN services s ON s.id = x.service_id'

@@ -105,7 +105,7 @@ describe('allowed status actions', () => {
 })
 
 describe('calendar dates in local time', () => {
-  it('a lift until a day lasts to that day\'s local midnight', () => {
+  it("a lift until a day lasts to that day's local midnight", () => {
     expect(endOfLocalDay('2026-11-30')).toBe(new Date(2026, 11, 1).toISOString())
     expect(endOfLocalDay('2026-12-31')).toBe(new Date(2027, 0, 1).toISOString())
     expect(endOfLocalDay('2028-02-28')).toBe(new Date(2028, 1, 29).toISOString())

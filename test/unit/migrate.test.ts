@@ -42,7 +42,12 @@ describe('migrations', () => {
     const SQL = await loadSqlJs()
     const db = new SQL.Database()
     db.run('PRAGMA foreign_keys = ON')
-    const base = [fake(1, "CREATE TABLE p (id INTEGER PRIMARY KEY, k TEXT CHECK (k IN ('a'))); CREATE TABLE c (p_id INTEGER REFERENCES p (id)); INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1);")]
+    const base = [
+      fake(
+        1,
+        "CREATE TABLE p (id INTEGER PRIMARY KEY, k TEXT CHECK (k IN ('a'))); CREATE TABLE c (p_id INTEGER REFERENCES p (id)); INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1);"
+      )
+    ]
     migrate(db, AT, base)
     // Widening p's CHECK: the child table c keeps referring to p by name.
     const rebuild = (copy: string) =>

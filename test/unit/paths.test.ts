@@ -19,16 +19,12 @@ describe('defaultDataDir', () => {
   })
 
   it('Windows: %APPDATA%, else the roaming profile folder', () => {
-    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\Ann\\AppData\\Roaming' }, 'C:\\Users\\Ann')).toBe(
-      'C:\\Users\\Ann\\AppData\\Roaming\\Callshop billing desk'
-    )
+    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\Ann\\AppData\\Roaming' }, 'C:\\Users\\Ann')).toBe('C:\\Users\\Ann\\AppData\\Roaming\\Callshop billing desk')
     expect(defaultDataDir('win32', {}, 'C:\\Users\\Ann')).toBe('C:\\Users\\Ann\\AppData\\Roaming\\Callshop billing desk')
   })
 
   it('macOS: ~/Library/Application Support, whatever XDG says', () => {
-    expect(defaultDataDir('darwin', { XDG_CONFIG_HOME: '/xdg' }, '/Users/ann')).toBe(
-      '/Users/ann/Library/Application Support/Callshop billing desk'
-    )
+    expect(defaultDataDir('darwin', { XDG_CONFIG_HOME: '/xdg' }, '/Users/ann')).toBe('/Users/ann/Library/Application Support/Callshop billing desk')
   })
 
   it('defaults to this process', () => {

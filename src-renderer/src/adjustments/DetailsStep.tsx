@@ -83,19 +83,20 @@ export function DetailsStep(props: {
   const refund = op.key === 'refund'
   const unallocated = customer.unallocatedPaymentsMinor
   const ceiling = statusLimits(customer).paymentCeilingMinor
-  const amountDescription = ceiling !== null
-    ? `At most ${formatAmount(ceiling, cur, { withCode: true })}: what the permanently terminated customer still owes, to settle the final invoice.`
-    : refund
-    ? unallocated > 0
-      ? `At most ${formatAmount(unallocated, cur, { withCode: true })}: the customer's unallocated payments, which the refund reduces.`
-      : 'This customer has no unallocated payments, so there is nothing to refund.'
-    : op.key === 'capture'
-      ? `In ${cur}. At most the authorized amount; the rest of the authorization is released.`
-      : op.key === 'ecommerce-refund'
-        ? `In ${cur}. At most what is left of the payment after earlier refunds.`
-        : op.key === 'authorization'
-          ? `In ${cur}: the amount to reserve on the card. The balance does not change.`
-          : `In ${cur}, the customer's currency, e.g. 135 or 1,234.56.`
+  const amountDescription =
+    ceiling !== null
+      ? `At most ${formatAmount(ceiling, cur, { withCode: true })}: what the permanently terminated customer still owes, to settle the final invoice.`
+      : refund
+        ? unallocated > 0
+          ? `At most ${formatAmount(unallocated, cur, { withCode: true })}: the customer's unallocated payments, which the refund reduces.`
+          : 'This customer has no unallocated payments, so there is nothing to refund.'
+        : op.key === 'capture'
+          ? `In ${cur}. At most the authorized amount; the rest of the authorization is released.`
+          : op.key === 'ecommerce-refund'
+            ? `In ${cur}. At most what is left of the payment after earlier refunds.`
+            : op.key === 'authorization'
+              ? `In ${cur}: the amount to reserve on the card. The balance does not change.`
+              : `In ${cur}, the customer's currency, e.g. 135 or 1,234.56.`
 
   const serviceData = (props.services ?? []).filter((s) => s.kind !== 'credits').map((s) => ({ value: String(s.id), label: s.name }))
 
@@ -213,7 +214,6 @@ export function DetailsStep(props: {
           </>
         )}
 
-
         {op.withCard && (
           <>
             <Group align="flex-start" gap="md" wrap="wrap">
@@ -306,12 +306,7 @@ function TestCardsHint({ onPick }: { onPick: (number: string) => void }) {
       <ul>
         {Object.entries(TEST_CARDS).map(([number, meaning]) => (
           <li key={number}>
-            <UnstyledButton
-              type="button"
-              className="adj-test-card"
-              onClick={() => onPick(number)}
-              aria-label={`Use test card ${formatCardNumber(number)}: ${meaning}`}
-            >
+            <UnstyledButton type="button" className="adj-test-card" onClick={() => onPick(number)} aria-label={`Use test card ${formatCardNumber(number)}: ${meaning}`}>
               {formatCardNumber(number)}
             </UnstyledButton>{' '}
             <Text span size="xs">

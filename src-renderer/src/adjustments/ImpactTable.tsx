@@ -63,7 +63,10 @@ export function ImpactTable({ impact, afterLabel = 'After' }: { impact: Adjustme
         {lines(impact).map((l) => (
           <Table.Tr key={l.id} data-testid={`adj-impact-${l.id}`}>
             <Table.Th scope="row" fw={500}>
-              {l.label} <Text span size="xs" c="dimmed">{cur}</Text>
+              {l.label}{' '}
+              <Text span size="xs" c="dimmed">
+                {cur}
+              </Text>
             </Table.Th>
             <Table.Td className="num" data-testid="before" c={l.warnNegative && l.before < 0 ? 'red' : undefined}>
               {formatAmount(l.before, cur)}

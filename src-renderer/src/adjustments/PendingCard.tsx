@@ -36,10 +36,15 @@ export function PendingCard(props: {
   }
   if (s && (s.outcome === 'declined' || s.outcome === 'error')) {
     return (
-      <Alert color="red" variant="light" title={`${noun} ${s.outcome === 'declined' ? 'declined' : 'failed'} at the card processor`} role="alert" data-testid="adj-pending" data-state="failed">
-        <Text size="sm">
-          {s.reason ?? 'The card processor refused it.'} Nothing moved: the balance did not change. Close this and start again to try another card.
-        </Text>
+      <Alert
+        color="red"
+        variant="light"
+        title={`${noun} ${s.outcome === 'declined' ? 'declined' : 'failed'} at the card processor`}
+        role="alert"
+        data-testid="adj-pending"
+        data-state="failed"
+      >
+        <Text size="sm">{s.reason ?? 'The card processor refused it.'} Nothing moved: the balance did not change. Close this and start again to try another card.</Text>
       </Alert>
     )
   }

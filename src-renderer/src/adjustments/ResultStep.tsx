@@ -28,8 +28,7 @@ export function ResultStep({ op, result }: { op: OperationInfo; result: Adjustme
         <Text size="sm">
           {formatAmount(result.amountMinor, cur, { withCode: true })}
           {authorization ? ' reserved on the card' : op.key === 'void' ? ' released on the card' : ''} for <bdi>{result.customerName}</bdi>
-          {result.xdrId !== null ? ` — xDR id ${result.xdrId}` : ''}.{' '}
-          {balanceLabel(result.balanceControl)} now{' '}
+          {result.xdrId !== null ? ` — xDR id ${result.xdrId}` : ''}. {balanceLabel(result.balanceControl)} now{' '}
           <Text span fw={700} className="num" c={result.balanceControl === 'prepaid' && now < 0 ? 'red' : undefined} data-testid="adj-result-balance">
             {formatAmount(now, cur, { withCode: true })}
           </Text>

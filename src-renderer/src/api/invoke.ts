@@ -79,10 +79,7 @@ async function viaHttp(channel: Channel, input: unknown): Promise<unknown> {
     throw new AppError('INTERNAL', 'Cannot reach the billing engine. Is the billing desk still running on this computer?')
   }
   if (response.status === 401) {
-    throw new AppError(
-      'UNAUTHORIZED',
-      'This page has no valid access key. Open the full address printed when the billing desk started (it ends in #token=…).'
-    )
+    throw new AppError('UNAUTHORIZED', 'This page has no valid access key. Open the full address printed when the billing desk started (it ends in #token=…).')
   }
   if (response.status === 403) {
     throw new AppError('FORBIDDEN', 'The billing engine refused this page: it only answers pages it served itself, at its own address.')

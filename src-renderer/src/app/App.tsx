@@ -29,10 +29,7 @@ export function App() {
 /** Asks the main process which screen applies: first run, recovery, or the working shell. */
 function Root() {
   const q = useQuery('app.status', {})
-  const ctx = useMemo<StatusContextValue | null>(
-    () => (q.data ? { status: q.data, replace: q.setData, refresh: q.reload } : null),
-    [q.data, q.setData, q.reload]
-  )
+  const ctx = useMemo<StatusContextValue | null>(() => (q.data ? { status: q.data, replace: q.setData, refresh: q.reload } : null), [q.data, q.setData, q.reload])
 
   if (!ctx) {
     if (q.error) {

@@ -30,17 +30,21 @@ function VerifyResult({ result }: { result: AuditVerifyResult }) {
 function LedgerResult({ result }: { result: LedgerCheckResult }) {
   return result.ok ? (
     <Alert color="teal" variant="light" title="Ledger matches" role="status" data-testid="ledger-result">
-      <Text size="sm">{result.customersChecked === 1 ? 'The one customer' : `All ${result.customersChecked} customers`}: every balance and unallocated payments amount equals the sum of the customer's ledger records.</Text>
+      <Text size="sm">
+        {result.customersChecked === 1 ? 'The one customer' : `All ${result.customersChecked} customers`}: every balance and unallocated payments amount equals the sum of
+        the customer's ledger records.
+      </Text>
     </Alert>
   ) : (
     <Alert color="red" variant="light" title="Ledger differences" role="alert" data-testid="ledger-result">
       <Text size="sm" mb="xs">
-        {result.differences.length} of {result.customersChecked} {result.customersChecked === 1 ? 'customer' : 'customers'} {result.differences.length === 1 ? 'differs' : 'differ'} from their ledger:
+        {result.differences.length} of {result.customersChecked} {result.customersChecked === 1 ? 'customer' : 'customers'}{' '}
+        {result.differences.length === 1 ? 'differs' : 'differ'} from their ledger:
       </Text>
       {result.differences.slice(0, 20).map((d) => (
         <Text size="sm" key={d.customerId}>
-          {d.customerName}: balance {formatAmount(d.balanceMinor, d.currency)} against {formatAmount(d.ledgerBalanceMinor, d.currency)} in the ledger;
-          unallocated payments {formatAmount(d.unallocatedMinor, d.currency)} against {formatAmount(d.ledgerUnallocatedMinor, d.currency)}
+          {d.customerName}: balance {formatAmount(d.balanceMinor, d.currency)} against {formatAmount(d.ledgerBalanceMinor, d.currency)} in the ledger; unallocated
+          payments {formatAmount(d.unallocatedMinor, d.currency)} against {formatAmount(d.ledgerUnallocatedMinor, d.currency)}
         </Text>
       ))}
     </Alert>
@@ -148,7 +152,13 @@ export function AuditPage() {
                     <Table.Td className="nowrap" style={{ verticalAlign: 'top' }}>
                       {e.operatorName}
                     </Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>{e.customerName ?? <Text span c="dimmed">—</Text>}</Table.Td>
+                    <Table.Td style={{ verticalAlign: 'top' }}>
+                      {e.customerName ?? (
+                        <Text span c="dimmed">
+                          —
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td className="nowrap" style={{ verticalAlign: 'top' }}>
                       {/* A Badge cuts its text ("card…"): the kind is a short code, shown whole. */}
                       <Text span size="xs" ff="monospace" px={6} py={2} bg="var(--mantine-color-default-hover)" style={{ borderRadius: 4 }}>
@@ -156,7 +166,13 @@ export function AuditPage() {
                       </Text>
                     </Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>{e.description}</Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>{e.source ?? <Text span c="dimmed">—</Text>}</Table.Td>
+                    <Table.Td style={{ verticalAlign: 'top' }}>
+                      {e.source ?? (
+                        <Text span c="dimmed">
+                          —
+                        </Text>
+                      )}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

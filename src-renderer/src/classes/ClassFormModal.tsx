@@ -145,11 +145,7 @@ export function ClassFormModal(props: {
       size="xl"
       closeOnClickOutside={!running}
     >
-      <form
-        onSubmit={form.onSubmit((values) => void save(values))}
-        noValidate
-        aria-label={k ? 'Edit customer class' : 'New customer class'}
-      >
+      <form onSubmit={form.onSubmit((values) => void save(values))} noValidate aria-label={k ? 'Edit customer class' : 'New customer class'}>
         <Stack gap="md">
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
             <TextInput label="Name" withAsterisk {...form.getInputProps('name')} disabled={running} data-autofocus autoComplete="off" name="name" />
@@ -177,23 +173,32 @@ export function ClassFormModal(props: {
               />
             </Input.Wrapper>
             {v.billingPeriod === 'monthly' ? (
-              <WholeNumberInput {...form.getInputProps('billingDay')} name="billingDay" label="Billing day of the month" description="1–28, so every month has it." disabled={running} />
-            ) : (
-              <Select
-                label="Billing weekday"
-                data={WEEKDAY_OPTIONS}
+              <WholeNumberInput
                 {...form.getInputProps('billingDay')}
-                allowDeselect={false}
-                disabled={running}
                 name="billingDay"
+                label="Billing day of the month"
+                description="1–28, so every month has it."
+                disabled={running}
               />
+            ) : (
+              <Select label="Billing weekday" data={WEEKDAY_OPTIONS} {...form.getInputProps('billingDay')} allowDeselect={false} disabled={running} name="billingDay" />
             )}
-            <WholeNumberInput {...form.getInputProps('dueDays')} name="dueDays" label="Invoice due days" description="Due date = issue date + due days; 0 = due on receipt." disabled={running} />
+            <WholeNumberInput
+              {...form.getInputProps('dueDays')}
+              name="dueDays"
+              label="Invoice due days"
+              description="Due date = issue date + due days; 0 = due on receipt."
+              disabled={running}
+            />
             <TextInput
               label="Tax rate"
               description="Percent, up to 4 decimals (e.g. 23 or 8.25)."
               {...form.getInputProps('taxRatePpm')}
-              rightSection={<Text size="xs" c="dimmed">%</Text>}
+              rightSection={
+                <Text size="xs" c="dimmed">
+                  %
+                </Text>
+              }
               rightSectionWidth={36}
               inputMode="decimal"
               disabled={running}
@@ -234,8 +239,7 @@ export function ClassFormModal(props: {
           </SimpleGrid>
 
           <Text size="sm" c="dimmed">
-            Billing:{' '}
-            {Number.isInteger(billingDayNumber) && billingDayNumber >= 1 ? describeBillingPeriod(v.billingPeriod, billingDayNumber) : '—'}
+            Billing: {Number.isInteger(billingDayNumber) && billingDayNumber >= 1 ? describeBillingPeriod(v.billingPeriod, billingDayNumber) : '—'}
           </Text>
 
           {k && k.customerCount > 0 && (

@@ -56,14 +56,24 @@ export function ClassesPage() {
                     <Table.Td className="nowrap" fw={600}>
                       {k.name}
                     </Table.Td>
-                    <Table.Td>{k.currency ?? <Text span c="dimmed" size="sm">any</Text>}</Table.Td>
+                    <Table.Td>
+                      {k.currency ?? (
+                        <Text span c="dimmed" size="sm">
+                          any
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td className="nowrap">{describeBillingPeriod(k.billingPeriod, k.billingDay)}</Table.Td>
                     <Table.Td className="num">{k.dueDays}</Table.Td>
                     <Table.Td className="nowrap">{describeSuspension(k)}</Table.Td>
                     <Table.Td className="num nowrap">{plural(k.reactivationDays, 'day')}</Table.Td>
                     <Table.Td className="num">{formatPercent(k.taxRatePpm)}%</Table.Td>
                     <Table.Td ff="monospace" fz="sm">
-                      {k.invoicePrefix || <Text span c="dimmed" size="sm">—</Text>}
+                      {k.invoicePrefix || (
+                        <Text span c="dimmed" size="sm">
+                          —
+                        </Text>
+                      )}
                     </Table.Td>
                     <Table.Td className="num">{k.customerCount}</Table.Td>
                     <Table.Td ta="right" pr="md">

@@ -107,8 +107,8 @@ export function ReplayNote(props: { replay: JournalReplay; done?: boolean }) {
       {replay.stoppedBecause && <Text size="sm">Replay stopped: {replay.stoppedBecause}.</Text>}
       {replay.missing ? (
         <Text size="sm" c="red.8" fw={500} data-testid="replay-gap">
-          {changes(missing)} (numbers {replay.missing.from}–{replay.missing.to}) {done ? 'could not be recovered' : 'will be missing'}: they are in neither
-          the backup nor the journal.
+          {changes(missing)} (numbers {replay.missing.from}–{replay.missing.to}) {done ? 'could not be recovered' : 'will be missing'}: they are in neither the backup nor
+          the journal.
         </Text>
       ) : (
         <Text size="sm" c="teal.8" fw={500} data-testid="replay-gap">

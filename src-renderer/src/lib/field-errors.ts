@@ -12,18 +12,15 @@ export function useFieldErrors<F extends string>(fields: readonly F[]) {
   const known = useRef<readonly string[]>(fields)
   known.current = fields
 
-  const report = useCallback(
-    (e: unknown) => {
-      const err = asAppError(e)
-      if (err.field && known.current.includes(err.field)) {
-        setErrors({ [err.field]: err.message } as Partial<Record<F, string>>)
-      } else {
-        setErrors({})
-        notifyError(err)
-      }
-    },
-    []
-  )
+  const report = useCallback((e: unknown) => {
+    const err = asAppError(e)
+    if (err.field && known.current.includes(err.field)) {
+      setErrors({ [err.field]: err.message } as Partial<Record<F, string>>)
+    } else {
+      setErrors({})
+      notifyError(err)
+    }
+  }, [])
 
   const clear = useCallback((field?: F) => {
     setErrors((prev) => {

@@ -65,9 +65,7 @@ const toSettings = (v: CompanyValues) => ({
 const validateSetup = contractValidate(setupInput, toSetup)
 const validateSettings = contractValidate(settingsInput, toSettings)
 
-export type CompanySubmit =
-  | { mode: 'first-run'; input: InputOf<'setup.complete'> }
-  | { mode: 'settings'; input: InputOf<'settings.update'> }
+export type CompanySubmit = { mode: 'first-run'; input: InputOf<'setup.complete'> } | { mode: 'settings'; input: InputOf<'settings.update'> }
 
 /**
  * The company this desk bills for, as first run asks for it (with the default currency and demo
@@ -102,9 +100,7 @@ export function CompanyForm(props: {
 
   async function submit(v: CompanyValues) {
     try {
-      await props.onSubmit(
-        firstRun ? { mode: 'first-run', input: setupInput.parse(toSetup(v)) } : { mode: 'settings', input: settingsInput.parse(toSettings(v)) }
-      )
+      await props.onSubmit(firstRun ? { mode: 'first-run', input: setupInput.parse(toSetup(v)) } : { mode: 'settings', input: settingsInput.parse(toSettings(v)) })
     } catch (err) {
       reportToForm(form, err)
     }

@@ -43,7 +43,10 @@ export function ServiceFormModal(props: { opened: boolean; service: Service | nu
       // The kind list offers only editable kinds, so `kind` is one of them here.
       const fields = { name, kind: kind as EditableKind }
       const saved = s ? await update.run({ ...fields, id: s.id, disabled: !offered }) : await create.run(fields)
-      notifySuccess(s ? 'Service saved' : 'Service created', `“${saved.name}”${saved.disabled ? ' is disabled: not offered for new charges and credits.' : ' is offered for manual charges and credits.'}`)
+      notifySuccess(
+        s ? 'Service saved' : 'Service created',
+        `“${saved.name}”${saved.disabled ? ' is disabled: not offered for new charges and credits.' : ' is offered for manual charges and credits.'}`
+      )
       props.onSaved(saved)
       props.onClose()
     } catch (e) {
@@ -111,7 +114,9 @@ export function ServiceFormModal(props: { opened: boolean; service: Service | nu
           )}
           {s && s.disabled === offered && (
             <Alert variant="light" color={offered ? 'teal' : 'orange'} data-testid="service-status-change">
-              {offered ? 'Saving enables the service: the wizard offers it again.' : 'Saving disables the service: the wizard stops offering it. Existing records keep it.'}
+              {offered
+                ? 'Saving enables the service: the wizard offers it again.'
+                : 'Saving disables the service: the wizard stops offering it. Existing records keep it.'}
             </Alert>
           )}
           <Group justify="flex-end" gap="sm">

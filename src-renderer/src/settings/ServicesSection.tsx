@@ -26,8 +26,8 @@ export function ServicesSection() {
             Services
           </Title>
           <Text size="sm" c="dimmed" maw={760}>
-            Every manual charge and credit is for a service, and invoices group charges by service. A disabled service is not offered for new
-            charges and credits; the records that name it keep it.
+            Every manual charge and credit is for a service, and invoices group charges by service. A disabled service is not offered for new charges and credits; the
+            records that name it keep it.
           </Text>
         </div>
         <Button onClick={() => setEditing({ service: null })} disabled={!canEdit}>

@@ -20,8 +20,11 @@ export function SetupScreen() {
               Set up the billing desk
             </Title>
             <Text c="dimmed" size="sm" mt={4}>
-              This is the first start on this computer. Tell the desk which company it bills for. Everything stays in the data
-              folder <Text span ff="monospace" size="sm">{status.dataDir}</Text>.
+              This is the first start on this computer. Tell the desk which company it bills for. Everything stays in the data folder{' '}
+              <Text span ff="monospace" size="sm">
+                {status.dataDir}
+              </Text>
+              .
             </Text>
           </div>
           <CompanyForm

@@ -267,15 +267,7 @@ export function CustomerForm(props: CustomerFormProps) {
           </Tabs.Panel>
         </Tabs>
 
-        <Paper
-          withBorder
-          radius="md"
-          p="sm"
-          pos="sticky"
-          bottom={8}
-          style={{ zIndex: 5, boxShadow: 'var(--mantine-shadow-sm)' }}
-          data-testid="save-bar"
-        >
+        <Paper withBorder radius="md" p="sm" pos="sticky" bottom={8} style={{ zIndex: 5, boxShadow: 'var(--mantine-shadow-sm)' }} data-testid="save-bar">
           {/* Buttons on the left: notifications appear bottom right and must not cover Save. */}
           <Group gap="sm" wrap="wrap">
             <Button type="submit" loading={running} disabled={!editable}>

@@ -137,7 +137,11 @@ export function TopSection(props: { form: FormBinding; classes: readonly Custome
           placeholder="No limit"
           value={values.creditLimit}
           onChange={(e) => set('creditLimit', e.currentTarget.value)}
-          rightSection={<Text size="xs" c="dimmed">{values.currency ?? ''}</Text>}
+          rightSection={
+            <Text size="xs" c="dimmed">
+              {values.currency ?? ''}
+            </Text>
+          }
           rightSectionWidth={48}
           inputMode="decimal"
           error={errors.creditLimit}
@@ -177,7 +181,11 @@ export function TopSection(props: { form: FormBinding; classes: readonly Custome
           placeholder="0"
           value={values.openingBalance}
           onChange={(e) => set('openingBalance', e.currentTarget.value)}
-          rightSection={<Text size="xs" c="dimmed">{values.currency ?? ''}</Text>}
+          rightSection={
+            <Text size="xs" c="dimmed">
+              {values.currency ?? ''}
+            </Text>
+          }
           rightSectionWidth={48}
           inputMode="decimal"
           error={errors.openingBalance}

@@ -84,10 +84,7 @@ export function ImportCustomersDialog(props: { opened: boolean; onClose: () => v
     if (csv === null) return
     try {
       const r = await commit.run({ csv, onlyValidRows })
-      notifySuccess(
-        'Customers imported',
-        `${plural(r.imported, 'customer')} imported${r.skipped > 0 ? `; ${plural(r.skipped, 'row')} with problems skipped` : ''}.`
-      )
+      notifySuccess('Customers imported', `${plural(r.imported, 'customer')} imported${r.skipped > 0 ? `; ${plural(r.skipped, 'row')} with problems skipped` : ''}.`)
       invalidate('customers.list', 'classes.list')
       props.onClose()
     } catch (e) {
@@ -109,10 +106,9 @@ export function ImportCustomersDialog(props: { opened: boolean; onClose: () => v
     >
       <Stack gap="md">
         <Text size="sm" c="dimmed">
-          For moving customers from another system. One customer per line after a header line. Required columns:{' '}
-          <Code>customer_id</Code>, <Code>balance_control</Code> (prepaid or postpaid), <Code>currency</Code>. <Code>class</Code> is a
-          class name, <Code>blocked</Code> is yes or no, amounts are written like 1,234.56. Nothing is written unless the whole file is
-          valid — or you choose to import only the valid rows.{' '}
+          For moving customers from another system. One customer per line after a header line. Required columns: <Code>customer_id</Code>, <Code>balance_control</Code>{' '}
+          (prepaid or postpaid), <Code>currency</Code>. <Code>class</Code> is a class name, <Code>blocked</Code> is yes or no, amounts are written like 1,234.56. Nothing
+          is written unless the whole file is valid — or you choose to import only the valid rows.{' '}
           <Anchor component="button" type="button" size="sm" onClick={() => downloadText('customers-import-template.csv', templateCsv(), 'text/csv;charset=utf-8')}>
             Download template
           </Anchor>
@@ -174,7 +170,11 @@ export function ImportCustomersDialog(props: { opened: boolean; onClose: () => v
                           <Table.Tr key={`${i.line}-${i.field}-${n}`}>
                             <Table.Td className="num">{i.line}</Table.Td>
                             <Table.Td ff="monospace" fz="sm">
-                              {i.field || <Text span c="dimmed">—</Text>}
+                              {i.field || (
+                                <Text span c="dimmed">
+                                  —
+                                </Text>
+                              )}
                             </Table.Td>
                             <Table.Td>{i.message}</Table.Td>
                           </Table.Tr>
@@ -220,7 +220,13 @@ export function ImportCustomersDialog(props: { opened: boolean; onClose: () => v
                             <Table.Td>{r.companyName}</Table.Td>
                             <Table.Td>{BALANCE_CONTROL_LABEL[r.balanceControl] ?? r.balanceControl}</Table.Td>
                             <Table.Td>{r.currency}</Table.Td>
-                            <Table.Td>{r.className ?? <Text span c="dimmed">—</Text>}</Table.Td>
+                            <Table.Td>
+                              {r.className ?? (
+                                <Text span c="dimmed">
+                                  —
+                                </Text>
+                              )}
+                            </Table.Td>
                           </Table.Tr>
                         ))}
                       </Table.Tbody>
@@ -255,11 +261,7 @@ export function ImportCustomersDialog(props: { opened: boolean; onClose: () => v
               Import only the {plural(preview.validRows, 'valid row')}
             </Button>
           )}
-          <Button
-            onClick={() => void runImport(false)}
-            disabled={!preview || hasIssues || preview.validRows === 0 || busy}
-            loading={commit.running && !hasIssues}
-          >
+          <Button onClick={() => void runImport(false)} disabled={!preview || hasIssues || preview.validRows === 0 || busy} loading={commit.running && !hasIssues}>
             {preview && !hasIssues ? `Import all ${plural(preview.validRows, 'customer')}` : 'Import all'}
           </Button>
         </Group>

@@ -29,11 +29,7 @@ export function CustomerFilterBar() {
         clearable
         size="xs"
         w={320}
-        description={
-          showsTerminated
-            ? 'Permanently terminated customers are included.'
-            : 'Permanently terminated customers appear only when chosen.'
-        }
+        description={showsTerminated ? 'Permanently terminated customers are included.' : 'Permanently terminated customers appear only when chosen.'}
         inputWrapperOrder={['label', 'input', 'description']}
         comboboxProps={{ withinPortal: true }}
       />

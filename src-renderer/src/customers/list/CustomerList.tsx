@@ -166,9 +166,7 @@ export function CustomerList() {
                 : `${groupDigits(terminatedMatches)} permanently terminated customers match “${debounced}”.`}{' '}
               Permanently terminated customers are listed only when that status is chosen.
             </Text>
-            <Button onClick={() => list.setFilter('statuses', ['permanently-terminated'])}>
-              {terminatedMatches === 1 ? 'Show it' : 'Show them'}
-            </Button>
+            <Button onClick={() => list.setFilter('statuses', ['permanently-terminated'])}>{terminatedMatches === 1 ? 'Show it' : 'Show them'}</Button>
           </Stack>
         )}
         <Text c="dimmed" size="sm">
@@ -217,13 +215,7 @@ export function CustomerList() {
           <Group gap="sm">
             {newCustomer}
             {isAdmin && <ImportCustomersButton />}
-            <Button
-              variant="default"
-              leftSection={<DownloadIcon />}
-              onClick={onExport}
-              loading={exportCsv.running}
-              disabled={total === null || total === 0}
-            >
+            <Button variant="default" leftSection={<DownloadIcon />} onClick={onExport} loading={exportCsv.running} disabled={total === null || total === 0}>
               Export CSV
             </Button>
           </Group>

@@ -44,10 +44,7 @@ export function BalanceCell({ row }: { row: CustomerRow }) {
 export function StatusBadge({ status }: { status: CustomerRow['status'] }) {
   const color = STATUS_COLOR[status] ?? 'gray'
   return (
-    <span
-      className="cl-badge"
-      style={{ background: `var(--mantine-color-${color}-light)`, color: `var(--mantine-color-${color}-light-color)` }}
-    >
+    <span className="cl-badge" style={{ background: `var(--mantine-color-${color}-light)`, color: `var(--mantine-color-${color}-light-color)` }}>
       {STATUS_LABEL[status] ?? status}
     </span>
   )

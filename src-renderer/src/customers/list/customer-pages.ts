@@ -111,23 +111,25 @@ function fetchPage(e: Entry, page: number): void {
   const gen = e.gen
   e.inFlight.set(page, gen)
   inFlight += 1
-  invoke('customers.list', { ...e.query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then(
-    (res) => {
-      const have = e.pages.get(page)
-      if (!have || have.gen <= gen) e.pages.set(page, { rows: res.rows, gen })
-      if (gen >= e.gen || e.total === null) e.total = res.total
-      e.error = null
-    },
-    (err: unknown) => {
-      e.error = asAppError(err)
-    }
-  ).finally(() => {
-    if (e.inFlight.get(page) === gen) e.inFlight.delete(page)
-    inFlight -= 1
-    evict(new Set([e.key]))
-    changed()
-    pump()
-  })
+  invoke('customers.list', { ...e.query, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+    .then(
+      (res) => {
+        const have = e.pages.get(page)
+        if (!have || have.gen <= gen) e.pages.set(page, { rows: res.rows, gen })
+        if (gen >= e.gen || e.total === null) e.total = res.total
+        e.error = null
+      },
+      (err: unknown) => {
+        e.error = asAppError(err)
+      }
+    )
+    .finally(() => {
+      if (e.inFlight.get(page) === gen) e.inFlight.delete(page)
+      inFlight -= 1
+      evict(new Set([e.key]))
+      changed()
+      pump()
+    })
 }
 
 /**

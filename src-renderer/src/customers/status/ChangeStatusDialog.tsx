@@ -124,23 +124,20 @@ export function ChangeStatusDialog(props: {
 
         {d.status === 'suspended' && (
           <Alert variant="light" color="yellow" title="Suspended for an overdue invoice">
-            This status is set automatically and cannot be cleared by hand; paying the overdue invoice ends it. You can lift the suspension
-            until a date.
+            This status is set automatically and cannot be cleared by hand; paying the overdue invoice ends it. You can lift the suspension until a date.
           </Alert>
         )}
 
         {d.allowedActions.length === 0 ? (
           <Text size="sm" c="dimmed">
-            {d.status === 'permanently-terminated'
-              ? 'Permanently terminated is final: no status change is possible.'
-              : 'No status change is possible from here.'}
+            {d.status === 'permanently-terminated' ? 'Permanently terminated is final: no status change is possible.' : 'No status change is possible from here.'}
           </Text>
         ) : confirming ? (
           <Alert color="red" variant="light" title="This is final" role="alert">
             <Stack gap={6}>
               <Text size="sm">
-                {d.customerId} will be permanently terminated {terminationDate ? `on ${terminationDate}` : 'today'}. The customer cannot be reactivated afterwards
-                and is shown only under the Permanently terminated status filter.
+                {d.customerId} will be permanently terminated {terminationDate ? `on ${terminationDate}` : 'today'}. The customer cannot be reactivated afterwards and is
+                shown only under the Permanently terminated status filter.
               </Text>
               {note.trim() && <Text size="sm">Note: {note.trim()}</Text>}
             </Stack>
@@ -242,20 +239,11 @@ export function ChangeStatusDialog(props: {
 
         {/* Sticky: with the longest choice the buttons would otherwise start below a 768 px window. */}
         <Group justify="flex-end" gap="sm" className="dialog-footer">
-          <Button
-            variant="default"
-            onClick={() => (confirming ? setConfirming(false) : props.onClose())}
-            disabled={change.running}
-          >
+          <Button variant="default" onClick={() => (confirming ? setConfirming(false) : props.onClose())} disabled={change.running}>
             {confirming ? 'Back' : 'Cancel'}
           </Button>
           {d.allowedActions.length > 0 && (
-            <Button
-              color={confirming ? 'red' : chosen?.color}
-              onClick={() => void apply()}
-              disabled={!action}
-              loading={change.running}
-            >
+            <Button color={confirming ? 'red' : chosen?.color} onClick={() => void apply()} disabled={!action} loading={change.running}>
               {confirming ? 'Permanently terminate' : (chosen?.button ?? 'Apply')}
             </Button>
           )}

@@ -50,8 +50,7 @@ export const ACTION_TEXT: Record<StatusAction, ActionText> = {
   },
   export: {
     label: 'Exported',
-    explanation:
-      'The customer’s data has been moved to another installation. The customer is inactive; the data is kept here. Exported can be cleared back to Active.',
+    explanation: 'The customer’s data has been moved to another installation. The customer is inactive; the data is kept here. Exported can be cleared back to Active.',
     button: 'Mark as exported'
   },
   'clear-export': {

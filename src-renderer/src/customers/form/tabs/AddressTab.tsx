@@ -7,7 +7,11 @@ type TextField = 'companyName' | 'firstName' | 'lastName' | 'phone' | 'email' | 
 /** Address info: who the customer is and where invoices go. */
 export function AddressTab({ form }: { form: FormBinding }) {
   const { values, set, errors, disabled, fieldId } = form
-  const input = (field: TextField & keyof CustomerFormValues, label: string, extra: { type?: string; autoComplete?: string; description?: string; span?: boolean } = {}) => (
+  const input = (
+    field: TextField & keyof CustomerFormValues,
+    label: string,
+    extra: { type?: string; autoComplete?: string; description?: string; span?: boolean } = {}
+  ) => (
     <TextInput
       id={fieldId(field)}
       label={label}

@@ -53,8 +53,8 @@ export function CardActivityPanel(props: { customerId: number; canAdjust: boolea
           <Text size="sm">
             {CARD_NOUN[p.operation]} of {money(p.amountMinor)}
             {p.card ? ` on ${cardLabel(p.card)}` : ''}
-            {p.transactionId ? ` (${p.transactionId})` : ''}, sent {formatDateTime(p.at)}: the card processor has not answered. {PENDING_EFFECT[p.operation]} It
-            is checked again at the next start-up.
+            {p.transactionId ? ` (${p.transactionId})` : ''}, sent {formatDateTime(p.at)}: the card processor has not answered. {PENDING_EFFECT[p.operation]} It is
+            checked again at the next start-up.
           </Text>
           {props.canAdjust && (
             <Button size="xs" variant="default" mt="sm" onClick={() => void check()} loading={reconcile.running}>
@@ -196,4 +196,3 @@ function Section(props: { title: string; hint: string; children: ReactNode }) {
     </div>
   )
 }
-

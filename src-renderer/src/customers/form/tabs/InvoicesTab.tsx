@@ -38,7 +38,9 @@ export function InvoicesTab(props: { form: FormBinding; klass: CustomerClass | n
           <Table withRowBorders={false} verticalSpacing={4} horizontalSpacing="xs" aria-label="Class invoicing settings">
             <Table.Tbody>
               <Table.Tr>
-                <Table.Td c="dimmed" w={200}>Billing period</Table.Td>
+                <Table.Td c="dimmed" w={200}>
+                  Billing period
+                </Table.Td>
                 <Table.Td data-testid="class-billing-period">{base.billing}</Table.Td>
               </Table.Tr>
               <Table.Tr>
@@ -54,8 +56,7 @@ export function InvoicesTab(props: { form: FormBinding; klass: CustomerClass | n
         </Paper>
       ) : (
         <Alert variant="light" color="gray">
-          No customer class chosen: the desk’s default billing period, due days and tax rate apply; they are shown here once the customer is
-          saved.
+          No customer class chosen: the desk’s default billing period, due days and tax rate apply; they are shown here once the customer is saved.
         </Alert>
       )}
 
@@ -64,15 +65,17 @@ export function InvoicesTab(props: { form: FormBinding; klass: CustomerClass | n
           id={fieldId('dueDaysOverride')}
           label="Invoice due days (override)"
           description={
-            base?.dueDays != null
-              ? `Empty: ${plural(base.dueDays, 'day')}, ${base.from}. 0 = due on receipt.`
-              : 'Empty: as the class says. 0 = due on receipt.'
+            base?.dueDays != null ? `Empty: ${plural(base.dueDays, 'day')}, ${base.from}. 0 = due on receipt.` : 'Empty: as the class says. 0 = due on receipt.'
           }
           placeholder={base?.dueDays != null ? String(base.dueDays) : 'From the class'}
           value={values.dueDaysOverride}
           onChange={(e) => set('dueDaysOverride', e.currentTarget.value)}
           inputMode="numeric"
-          rightSection={<Text size="xs" c="dimmed">days</Text>}
+          rightSection={
+            <Text size="xs" c="dimmed">
+              days
+            </Text>
+          }
           rightSectionWidth={48}
           error={errors.dueDaysOverride}
           disabled={disabled}
@@ -93,7 +96,11 @@ export function InvoicesTab(props: { form: FormBinding; klass: CustomerClass | n
           value={values.taxRateOverride}
           onChange={(e) => set('taxRateOverride', e.currentTarget.value)}
           inputMode="decimal"
-          rightSection={<Text size="xs" c="dimmed">%</Text>}
+          rightSection={
+            <Text size="xs" c="dimmed">
+              %
+            </Text>
+          }
           rightSectionWidth={36}
           error={errors.taxRatePpmOverride}
           disabled={disabled}
@@ -104,8 +111,8 @@ export function InvoicesTab(props: { form: FormBinding; klass: CustomerClass | n
 
       {d && (
         <Text size="sm" c="dimmed" data-testid="effective-invoicing">
-          Applies now: {describeBillingPeriod(d.effective.billingPeriod, d.effective.billingDay)}; invoices due in{' '}
-          {plural(d.effective.dueDays, 'day')}; tax {formatPercent(d.effective.taxRatePpm)}%.
+          Applies now: {describeBillingPeriod(d.effective.billingPeriod, d.effective.billingDay)}; invoices due in {plural(d.effective.dueDays, 'day')}; tax{' '}
+          {formatPercent(d.effective.taxRatePpm)}%.
         </Text>
       )}
     </Stack>

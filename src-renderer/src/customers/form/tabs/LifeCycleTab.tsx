@@ -73,11 +73,25 @@ export function LifeCycleTab(props: { detail: CustomerDetail; onChangeStatus: ()
                     <Table.Td className="nowrap" style={{ fontVariantNumeric: 'tabular-nums' }}>
                       {formatDateTime(h.at)}
                     </Table.Td>
-                    <Table.Td className="nowrap">{h.fromStatus ? STATUS_LABEL[h.fromStatus] : <Text span c="dimmed">—</Text>}</Table.Td>
+                    <Table.Td className="nowrap">
+                      {h.fromStatus ? (
+                        STATUS_LABEL[h.fromStatus]
+                      ) : (
+                        <Text span c="dimmed">
+                          —
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td className="nowrap">
                       <StatusBadge status={h.toStatus} />
                     </Table.Td>
-                    <Table.Td>{h.note || <Text span c="dimmed">—</Text>}</Table.Td>
+                    <Table.Td>
+                      {h.note || (
+                        <Text span c="dimmed">
+                          —
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td className="nowrap">{h.operatorName}</Table.Td>
                   </Table.Tr>
                 ))}
