@@ -91,6 +91,8 @@ const ADMIN: readonly Role[] = ['administrator']
 const RESTORED: readonly DataKind[] = DATA_KINDS.filter((k) => k !== 'status')
 
 const nothing = z.object({}).strict()
+/** A whole number; the message is what a form shows for "abc", "1.5" or an empty box. */
+const whole = () => z.number({ error: 'Enter a whole number.' }).int('Enter a whole number.')
 const text = (label: string, max: number) =>
   z
     .string({ error: `${label} is required.` })
@@ -113,7 +115,7 @@ export const settingsInput = z
   .object({
     companyName: text('Company name', 200).min(1, 'Company name is required.'),
     address: text('Address', 1000),
-    cardAuthorizationDays: z.number().int().min(1, 'At least 1 day.').max(30, 'At most 30 days.').optional(),
+    cardAuthorizationDays: whole().min(1, 'At least 1 day.').max(30, 'At most 30 days.').optional(),
     /** Whole major units of the customer's currency; the bound keeps it exact in every currency. */
     maxOperationAmount: z
       .number({ error: 'Enter a whole number.' })
@@ -181,7 +183,7 @@ const customerEditable = {
   zip: text('Postal code', 20).default(''),
   country: text('Country', 100).default(''),
   notes: text('Notes', 5000).default(''),
-  dueDaysOverride: z.number().int().min(0, 'Due days cannot be negative.').max(365).nullable().default(null),
+  dueDaysOverride: whole().min(0, 'Due days cannot be negative.').max(365, 'At most 365 days.').nullable().default(null),
   taxRatePpmOverride: z.number().int().min(0).max(1_000_000, 'Tax rate is at most 100%.').nullable().default(null),
   customFields: z
     .array(z.object({ fieldId: id, value: z.string().max(1000) }).strict())
@@ -229,12 +231,12 @@ export const classInput = z
     name: text('Name', 100).min(1, 'Name is required.'),
     currency: z.enum(CURRENCY_CODES).nullable(),
     billingPeriod: z.enum(['monthly', 'weekly']),
-    billingDay: z.number().int().min(1).max(28, 'Billing day is 1-28 (monthly) or 1-7 (weekly).'),
-    dueDays: z.number().int().min(0, 'Due days cannot be negative.').max(365),
+    billingDay: whole().min(1, 'Billing day is 1-28 (monthly) or 1-7 (weekly).').max(28, 'Billing day is 1-28 (monthly) or 1-7 (weekly).'),
+    dueDays: whole().min(0, 'Due days cannot be negative.').max(365, 'At most 365 days.'),
     suspendOnOverdue: z.boolean(),
-    suspensionGraceDays: z.number().int().min(0).max(365),
-    reactivationDays: z.number().int().min(1, 'At least one day.').max(3650),
-    taxRatePpm: z.number().int().min(0).max(1_000_000, 'Tax rate is at most 100%.'),
+    suspensionGraceDays: whole().min(0, 'Grace days cannot be negative.').max(365, 'At most 365 days.'),
+    reactivationDays: whole().min(1, 'At least one day.').max(3650, 'At most 3650 days.'),
+    taxRatePpm: whole().min(0, 'Tax rate cannot be negative.').max(1_000_000, 'Tax rate is at most 100%.'),
     invoicePrefix: text('Invoice prefix', 20).regex(/^[A-Za-z0-9/_-]*$/, 'Letters, digits, "/", "-" and "_" only.')
   })
   .strict()

@@ -6,6 +6,9 @@ import { describeValueChange } from './audit'
 import { numberOf } from './sql'
 import type { Work } from './unitOfWork'
 
+/** "1 customer", "2 customers": counts in messages read as words, never "customer(s)". */
+const customers = (n: number) => (n === 1 ? '1 customer' : `${n} customers`)
+
 /** A row of customer_classes. */
 export interface StoredClass {
   id: number
@@ -66,7 +69,7 @@ function checkClass(r: DbReader, input: ClassInput, id: number | null): void {
     if (other > 0) {
       throw new AppError(
         'VALIDATION',
-        `${other} customer(s) of this class are billed in another currency, so the class cannot be limited to ${input.currency}.`,
+        `${customers(other)} of this class ${other === 1 ? 'is' : 'are'} billed in another currency, so the class cannot be limited to ${input.currency}.`,
         'currency'
       )
     }
@@ -114,7 +117,7 @@ export function updateClass(w: Work, id: number, input: ClassInput): CustomerCla
       field: column,
       from,
       to: shown(input[key]),
-      description: `Customer class "${before.name}": ${describeValueChange(label, from, shown(input[key])).replace(/^./, (c) => c.toLowerCase())} Affects ${before.customerCount} customer(s).`
+      description: `Customer class "${before.name}": ${describeValueChange(label, from, shown(input[key])).replace(/^./, (c) => c.toLowerCase())} Affects ${customers(before.customerCount)}.`
     })
   }
   return getClass(w, id)

@@ -72,7 +72,7 @@ async function focusListRow(customerId: string) {
   await search.fill(customerId)
   await page
     .getByTestId('customer-count')
-    .filter({ hasText: `1 matches “${customerId}”` })
+    .filter({ hasText: `1 match “${customerId}”` })
     .waitFor()
   await table().locator('tbody tr:not([data-loading])').filter({ hasText: customerId }).waitFor()
   await search.focus()

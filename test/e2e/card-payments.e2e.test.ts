@@ -64,7 +64,7 @@ async function openWizard(operation: string, customerId = 'easycall') {
   await page.getByRole('searchbox', { name: 'Search customers' }).fill(customerId)
   await page
     .getByTestId('customer-count')
-    .filter({ hasText: `1 matches “${customerId}”` })
+    .filter({ hasText: `1 match “${customerId}”` })
     .waitFor()
   await page.getByRole('button', { name: `Balance adjustment for ${customerId}`, exact: true }).click()
   await dialog().getByRole('radiogroup', { name: 'Operation type' }).waitFor()
@@ -78,7 +78,7 @@ async function openBalanceTab(customerId = 'easycall') {
   await page.getByRole('searchbox', { name: 'Search customers' }).fill(customerId)
   await page
     .getByTestId('customer-count')
-    .filter({ hasText: `1 matches “${customerId}”` })
+    .filter({ hasText: `1 match “${customerId}”` })
     .waitFor()
   await page.locator('tbody tr:not([data-loading])').filter({ hasText: customerId }).first().click()
   await page.getByTestId('customer-title').filter({ hasText: customerId }).waitFor()

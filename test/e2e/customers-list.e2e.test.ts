@@ -30,7 +30,7 @@ const count = () => page.getByTestId('customer-count')
 const searchBox = () => page.getByRole('searchbox', { name: 'Search customers' })
 const filters = () => page.getByRole('group', { name: 'Filters' })
 
-/** The number at the start of the count line ("1,234 customers", "3 match “easy”"). */
+/** The number at the start of the count line ("1,234 customers", "3 matches “easy”"). */
 async function shownTotal(): Promise<number> {
   const text = await count().innerText()
   const m = /^([\d,]+) /.exec(text)
@@ -52,6 +52,8 @@ async function settled(): Promise<void> {
 }
 
 async function clearAll(): Promise<void> {
+  // "Clear filters" leaves the search alone: the search box is emptied on its own.
+  await searchBox().fill('')
   const clear = page.getByRole('button', { name: 'Clear filters' }).first()
   if (await clear.isVisible()) await clear.click()
   await countSays(/^[\d,]+ customers?$/)
@@ -107,7 +109,7 @@ describe('customer list in Chromium over the loopback host', () => {
   it('shows only blocked customers under the Blocked status filter', async () => {
     await clearAll()
     await chooseStatus('Blocked')
-    await countSays('match the filters')
+    await countSays('with the filters')
     const blocked = await shownTotal()
     expect(blocked).toBeGreaterThan(0)
     const statuses = await columnTexts('Status')
@@ -125,11 +127,14 @@ describe('customer list in Chromium over the loopback host', () => {
 
     await clearAll()
     await searchBox().fill(gone.customerId)
-    await countSays(`0 match “${gone.customerId}”`)
+    await countSays(`0 matches “${gone.customerId}”`)
     await page.getByText(`No customer matches “${gone.customerId}”`).waitFor()
     expect(await filters().getByText('Permanently terminated customers appear only when chosen.').isVisible()).toBe(true)
-
-    await chooseStatus('Permanently terminated')
+    // The search did find someone, among the permanently terminated: it says so and offers them.
+    const found = page.getByTestId('terminated-matches')
+    await found.waitFor()
+    expect(await found.innerText()).toContain(`1 permanently terminated customer matches “${gone.customerId}”.`)
+    await found.getByRole('button', { name: 'Show it' }).click()
     const row = loadedRows().filter({ hasText: gone.companyName })
     await row.first().waitFor()
     expect(await row.first().innerText()).toContain('Permanently terminated')
@@ -143,7 +148,7 @@ describe('customer list in Chromium over the loopback host', () => {
     await page.getByRole('option', { name: 'Postpaid', exact: true }).click()
     await filters().getByLabel('Currency').click()
     await page.getByRole('option', { name: 'USD', exact: true }).click()
-    await countSays('match the filters')
+    await countSays('with the filters')
 
     const header = table().getByRole('columnheader', { name: /Balance \/ Available funds/ })
     expect(await header.getAttribute('aria-sort')).toBe('none')
@@ -202,7 +207,7 @@ describe('customer list in Chromium over the loopback host', () => {
   it('exports the filtered list to a CSV file with the header and the same rows', async () => {
     await clearAll()
     await chooseStatus('Blocked')
-    await countSays('match the filters')
+    await countSays('with the filters')
     const shown = await shownTotal()
     const ids = await columnTexts('Customer ID')
 

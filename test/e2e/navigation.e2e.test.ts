@@ -187,6 +187,20 @@ describe('leaving a form with unsaved changes', () => {
     await onList()
   })
 
+  it('asks before leaving unsaved company settings', async () => {
+    await nav('Settings').click()
+    await heading('Settings').waitFor()
+    const name = page.getByRole('textbox', { name: 'Company name' })
+    await name.fill('Northside Callshop Ltd (unsaved)')
+    await nav('Customers').click()
+    await leaveGuard().getByRole('button', { name: 'Stay' }).click()
+    expect(await name.inputValue()).toBe('Northside Callshop Ltd (unsaved)')
+    await nav('Customers').click()
+    await leaveGuard().getByRole('button', { name: 'Leave and discard' }).click()
+    await onList()
+    expect((await desk.call('settings.get', {})).companyName).not.toContain('unsaved')
+  })
+
   it('asks before Back leaves a half-filled class or a half-filled adjustment', async () => {
     await nav('Customer classes').click()
     await heading('Customer classes').waitFor()

@@ -49,7 +49,7 @@ async function findInList(customerId: string, terminated: boolean) {
   await page.getByRole('searchbox', { name: 'Search customers' }).fill(customerId)
   await page
     .getByTestId('customer-count')
-    .filter({ hasText: `1 matches “${customerId}”` })
+    .filter({ hasText: `1 match “${customerId}”` })
     .waitFor()
 }
 

@@ -77,14 +77,14 @@ describe('classes.update', () => {
         field: 'due_days',
         from_value: '14',
         to_value: '30',
-        description: 'Customer class "Prepaid cards": invoice due days changed from "14" to "30". Affects 2 customer(s).'
+        description: 'Customer class "Prepaid cards": invoice due days changed from "14" to "30". Affects 2 customers.'
       },
       {
         kind: 'class.change',
         field: 'suspend_on_overdue',
         from_value: 'off',
         to_value: 'on',
-        description: 'Customer class "Prepaid cards": suspension on overdue invoice changed from "off" to "on". Affects 2 customer(s).'
+        description: 'Customer class "Prepaid cards": suspension on overdue invoice changed from "off" to "on". Affects 2 customers.'
       }
     ])
     await desk.ok('classes.update', { ...CLASS, id: k.id, name: 'Prepaid cards', dueDays: 30, suspendOnOverdue: true })
@@ -96,7 +96,7 @@ describe('classes.update', () => {
     await desk.ok('customers.create', { customerId: 'mixed-eur', companyName: '', balanceControl: 'prepaid', currency: 'EUR', classId: k.id, creditLimit: null })
     expect(await desk.call('classes.update', { ...CLASS, id: k.id, name: 'Mixed currencies', currency: 'USD' })).toMatchObject({
       ok: false,
-      error: { code: 'VALIDATION', field: 'currency', message: '1 customer(s) of this class are billed in another currency, so the class cannot be limited to USD.' }
+      error: { code: 'VALIDATION', field: 'currency', message: '1 customer of this class is billed in another currency, so the class cannot be limited to USD.' }
     })
     expect((await desk.ok('classes.list', {})).find((c) => c.id === k.id)?.currency).toBeNull()
     // The currency its customers do use is fine.
@@ -143,7 +143,7 @@ describe('classes and their customers', () => {
     expect(updated).toMatchObject({ dueDays: 7, customerCount: 1 })
     expect((await ok('customers.list', {})).rows[0]?.className).toBe('Callshop USD')
     const audit = (await ok('audit.list', {})).map((a) => a.description)
-    expect(audit).toContain('Customer class "Callshop USD": invoice due days changed from "14" to "7". Affects 1 customer(s).')
+    expect(audit).toContain('Customer class "Callshop USD": invoice due days changed from "14" to "7". Affects 1 customer.')
     await close()
   })
 })

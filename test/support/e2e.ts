@@ -98,12 +98,19 @@ export interface DemoSession {
  * A data folder after first run with demo data, the desk on it, and Chromium showing the
  * Customers page — where most end-to-end tests start.
  */
-export async function openDemoSession(name: string, opts: { now?: () => number; acceptDownloads?: boolean } = {}): Promise<DemoSession> {
+export async function openDemoSession(
+  name: string,
+  opts: { now?: () => number; acceptDownloads?: boolean; viewport?: { width: number; height: number } } = {}
+): Promise<DemoSession> {
   const dataDir = tempDataDir(name)
   const desk = await startDesk(dataDir, opts.now ? { now: opts.now } : {})
   await desk.call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true })
   const browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light', acceptDownloads: opts.acceptDownloads ?? false })
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1360, height: 900 },
+    colorScheme: 'light',
+    acceptDownloads: opts.acceptDownloads ?? false
+  })
   const page = await context.newPage()
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))

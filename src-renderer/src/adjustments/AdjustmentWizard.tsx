@@ -1,32 +1,33 @@
 import '@mantine/dates/styles.css'
 import './adjustments.css'
-import { useEffect, useRef, useState } from 'react'
-import { Alert, Button, Center, Group, Loader, Modal, Stack, Stepper, Text } from '@mantine/core'
-import type { InputOf } from '../../../src-shared/contract'
-import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult, CustomerDetail } from '../../../src-shared/domain'
-import { formatAmount } from '../../../src-shared/format'
+import { useEffect, useReducer, useRef, useState } from 'react'
+import { Alert, Center, Loader, Modal, Stack, Stepper, Text } from '@mantine/core'
+import { z } from 'zod'
+import { adjustmentFields, type InputOf } from '../../../src-shared/contract'
+import type { AdjustmentOperation } from '../../../src-shared/domain'
 import { asAppError } from '../api/invoke'
 import { useMutation, useQuery } from '../api/query'
 import { staysInWizard, useWizardStep } from '../app/nav'
 import { useAppStatus } from '../app/status'
 import { useLeaveGuard } from '../lib/leave-guard'
 import { localDatePlus } from '../customers/status/actions'
-import { BALANCE_CONTROL_LABEL } from '../lib/labels'
 import { QueryError } from '../lib/QueryError'
-import { StatusBadge } from '../customers/status/StatusBadge'
-import { DETAIL_FIELDS, DETAILS_FORM_ID, DetailsStep, detailsComplete, type DetailField, type DetailsValues } from './DetailsStep'
+import { contractValidate, useDirtyReport } from '../lib/contract-form'
+import { CustomerStrip } from './CustomerStrip'
+import { DetailsStep, detailsComplete, type DetailsValues } from './DetailsStep'
 import { newOperationKey } from './operation-key'
 import { OperationStep } from './OperationStep'
 import { isCardOperation, unavailableCardOperations } from './cardActivity'
-import { PendingCard, type CardAttempt } from './PendingCard'
-import { balanceLabel, operationInfo, shownBalance, statusLimits } from './operations'
+import { PendingCard } from './PendingCard'
+import { operationInfo, statusLimits } from './operations'
 import { Receipt } from './Receipt'
 import { ResultStep } from './ResultStep'
 import { SummaryStep } from './SummaryStep'
+import { WizardFooter } from './WizardFooter'
+import { INITIAL_WIZARD, isDirty, wizardReducer } from './wizard-state'
 
-type FieldErrors = Partial<Record<DetailField | 'operation', string>>
-
-const isDetailField = (f: string | undefined): f is DetailField => f !== undefined && (DETAIL_FIELDS as readonly string[]).includes(f)
+/** The details as adjustments.preview will judge them (lengths, the date's form). */
+const validateDetails = contractValidate(z.object(adjustmentFields).strict(), (input: InputOf<'adjustments.preview'>) => input)
 
 /**
  * The Balance adjustment wizard for one customer: Operation type -> details -> Summary -> Finish.
@@ -34,7 +35,12 @@ const isDetailField = (f: string | undefined): f is DetailField => f !== undefin
  * Finish); its field errors are shown under the field they name, on that field's step.
  * Mount it to open it; it calls onClose once it has closed.
  */
-export function AdjustmentWizard(props: { customerId: number; onClose: () => void }) {
+export function AdjustmentWizard(props: {
+  customerId: number
+  onClose: () => void
+  /** Whether something was entered that closing would throw away (for a leave guard). */
+  onDirtyChange?: (dirty: boolean) => void
+}) {
   const { status } = useAppStatus()
   const customerQ = useQuery('customers.get', { id: props.customerId })
   const servicesQ = useQuery('services.list', {})
@@ -51,37 +57,23 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   const [opened, setOpened] = useState(true)
   // Where the cursor was (the list row's button, the customer page's): it goes back there.
   const [returnTo] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null))
-  const [operation, setOperation] = useState<AdjustmentOperation | null>(null)
-  const [values, setValues] = useState<DetailsValues>(() => ({
-    amount: '',
-    serviceId: null,
-    // Empty means today (the engine's today); a day chosen here must not be in the future.
-    date: null,
-    outOfTurn: false,
-    transactionId: '',
-    cardNumber: '',
-    cardExpiry: '',
-    visibleComment: '',
-    internalComment: ''
-  }))
-  const [errors, setErrors] = useState<FieldErrors>({})
-  /** An engine error that names no field of this wizard: shown on the step where it happened. */
-  const [general, setGeneral] = useState<string | null>(null)
-  /**
-   * A card Finish whose answer the card processor never gave (time-out): the engine recorded it as
-   * pending and reconciles it later. It is not retried from here: Finish is gone, Close stays.
-   */
-  const [pending, setPending] = useState<string | null>(null)
-  /** The pending request's attempt once the processor's answer is known (approved / declined). */
-  const [settledAttempt, setSettledAttempt] = useState<CardAttempt | null>(null)
-  /** What the last "Check pending card payments now" found while it is still pending. */
-  const [checkNote, setCheckNote] = useState<string | null>(null)
-  const [focus, setFocus] = useState<{ field: DetailField | null; n: number }>({ field: null, n: 0 })
-  const [impact, setImpact] = useState<AdjustmentImpact | null>(null)
-  const [result, setResult] = useState<AdjustmentResult | null>(null)
-  // The step lives in the address (Back/Forward move between steps), as far as the wizard has what it needs.
-  const [step, setStep] = useWizardStep(result ? 3 : impact ? 2 : operation ? 1 : 0)
-  const [confirmingClose, setConfirmingClose] = useState(false)
+  const [state, dispatch] = useReducer(wizardReducer, INITIAL_WIZARD)
+  const { operation, values, errors, general, pending, settledAttempt, checkNote, focus, impact, result, confirmingClose } = state
+  // The step lives in the address too, so Back/Forward (and Alt+Left, the mouse's back button) move
+  // between steps. The reducer moves the step (Continue, Back, an error on an earlier step) and the
+  // address follows; a step taken in the address (browser Back/Forward) moves the reducer.
+  const [urlStep, setUrlStep] = useWizardStep(result ? 3 : impact ? 2 : operation ? 1 : 0)
+  const step = state.step
+  const reducerStep = useRef(state.step)
+  useEffect(() => {
+    if (state.step !== reducerStep.current) {
+      reducerStep.current = state.step
+      if (state.step !== urlStep) setUrlStep(state.step)
+    } else if (urlStep !== state.step) {
+      reducerStep.current = urlStep
+      dispatch({ type: 'goto', step: urlStep })
+    }
+  }, [state.step, urlStep, setUrlStep])
   /** A Finish went out: the customer's figures may have changed, so closing refreshes them. */
   const sent = useRef(false)
   const inFlight = useRef(false)
@@ -105,7 +97,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   // (the step then shows why) rather than leave a Continue that cannot go on.
   const chosenUnavailable = step === 0 && operation !== null && unavailable[operation] !== undefined
   useEffect(() => {
-    if (chosenUnavailable) setOperation(null)
+    if (chosenUnavailable) dispatch({ type: 'unchoose' })
   }, [chosenUnavailable])
 
   // A pending card payment leaves one thing to do: close (the button that says so has the cursor).
@@ -124,21 +116,13 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     if (!askedToClose.current) return
     askedToClose.current = false
     if (step === 0) document.querySelector<HTMLElement>('.adj-ops [role="radio"][tabindex="0"]')?.focus()
-    if (step === 1) setFocus((f) => ({ field: null, n: f.n + 1 }))
+    if (step === 1) dispatch({ type: 'refocus' })
     if (step === 2) finishRef.current?.focus()
   }, [confirmingClose])
 
-  const dirty =
-    values.amount.trim() !== '' ||
-    values.serviceId !== null ||
-    values.date !== null ||
-    values.outOfTurn ||
-    values.transactionId.trim() !== '' ||
-    values.cardNumber.trim() !== '' ||
-    values.cardExpiry.trim() !== '' ||
-    values.visibleComment.trim() !== '' ||
-    values.internalComment.trim() !== ''
-  useLeaveGuard(dirty && result === null && pending === null, staysInWizard)
+  const dirty = isDirty(state) && !pending
+  useDirtyReport(dirty, props.onDirtyChange)
+  useLeaveGuard(dirty, staysInWizard)
 
   function close() {
     setOpened(false)
@@ -148,29 +132,18 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   function requestClose() {
     if (step === 3 || pending) return close()
     if (submit.running || preview.running) return
-    if (confirmingClose) return setConfirmingClose(false) // Escape again: back to the wizard
-    if (dirty) return setConfirmingClose(true)
+    if (confirmingClose) return dispatch({ type: 'keepEditing' }) // Escape again: back to the wizard
+    if (dirty) return dispatch({ type: 'askToClose' })
     close()
   }
 
   function change<K extends keyof DetailsValues>(key: K, value: DetailsValues[K]) {
-    setValues((v) => ({ ...v, [key]: value }))
-    setImpact(null) // a Summary reached again by Forward must show these values, so it is computed anew
-    setErrors((e) => {
-      if (!(key in e)) return e
-      const next = { ...e }
-      delete next[key as DetailField]
-      return next
-    })
-    setGeneral(null)
+    dispatch({ type: 'change', key, value })
   }
 
   function chooseOperation(next: AdjustmentOperation) {
     if (unavailable[next] !== undefined) return
-    setOperation(next)
-    setErrors({})
-    setGeneral(null)
-    setImpact(null)
+    dispatch({ type: 'choose', operation: next })
   }
 
   /** A transaction chosen from the list: its ID, and the amount it allows (still editable). */
@@ -181,9 +154,7 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
 
   function toDetails() {
     if (!op || unavailable[op.key] !== undefined) return
-    setGeneral(null)
-    setStep(1)
-    setFocus((f) => ({ field: null, n: f.n + 1 }))
+    dispatch({ type: 'toDetails' })
   }
 
   function input(): InputOf<'adjustments.preview'> {
@@ -207,28 +178,17 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
   /** An engine error goes to the step and field it names; without a (known) field it stays here. */
   function report(e: unknown) {
     const err = asAppError(e)
-    const field = err.field
-    if (field === 'operation') {
-      setErrors({ operation: err.message })
-      setStep(0)
-    } else if (isDetailField(field)) {
-      setErrors({ [field]: err.message })
-      setStep(1)
-      setFocus((f) => ({ field, n: f.n + 1 }))
-    } else {
-      setErrors({})
-      setGeneral(err.message)
-    }
+    dispatch({ type: 'failed', field: err.field, message: err.message })
   }
 
   async function toSummary() {
     if (!op || !detailsComplete(op, values) || preview.running) return
-    setGeneral(null)
-    setErrors({})
+    // The contract's schema first: the same message under the same field as the main process.
+    const refused = Object.entries(validateDetails(input()))[0]
+    if (refused) return dispatch({ type: 'failed', field: refused[0], message: String(refused[1]) })
+    dispatch({ type: 'previewing' })
     try {
-      const res = await preview.run(input())
-      setImpact(res)
-      setStep(2)
+      dispatch({ type: 'previewed', impact: await preview.run(input()) })
     } catch (e) {
       report(e)
     }
@@ -238,31 +198,18 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     if (inFlight.current || !impact || pending) return
     inFlight.current = true
     sent.current = true
-    setGeneral(null)
+    dispatch({ type: 'clearGeneral' })
     try {
-      const res = await submit.run({ ...input(), operationKey })
-      setResult(res)
-      setStep(3)
+      dispatch({ type: 'finished', result: await submit.run({ ...input(), operationKey }) })
       customerQ.reload() // the strip at the top shows the figures as they are now
     } catch (e) {
       const err = asAppError(e)
       // The card processor did not answer: recorded as pending, settled by reconciliation.
-      if (op?.card && err.code === 'IO' && err.field === undefined) {
-        setErrors({})
-        setPending(err.message)
-      } else report(e)
+      if (op?.card && err.code === 'IO' && err.field === undefined) dispatch({ type: 'pending', message: err.message })
+      else report(e)
     } finally {
       inFlight.current = false
       activityQ.reload() // a new authorization or payment to pick from, a capture that used one
-    }
-  }
-
-  function back() {
-    setGeneral(null)
-    if (step === 1) setStep(0)
-    if (step === 2) {
-      setStep(1)
-      setFocus((f) => ({ field: null, n: f.n + 1 }))
     }
   }
 
@@ -279,14 +226,16 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
       // This wizard's newest attempt (one operation key per wizard).
       const mine = activity.attempts.find((a) => a.operationKey === operationKey)
       if (mine && (mine.outcome === 'approved' || mine.outcome === 'declined' || mine.outcome === 'error')) {
-        setSettledAttempt(mine)
-        setCheckNote(null)
+        dispatch({ type: 'settled', attempt: mine })
       } else {
-        setCheckNote(`Checked ${new Date().toTimeString().slice(0, 5)}: the card processor has still not answered. It is checked again at the next start-up.`)
+        dispatch({
+          type: 'checkNote',
+          note: `Checked ${new Date().toTimeString().slice(0, 5)}: the card processor has still not answered. It is checked again at the next start-up.`
+        })
       }
       customerQ.reload()
     } catch (e) {
-      setCheckNote(`Could not check: ${asAppError(e).message}`)
+      dispatch({ type: 'checkNote', note: `Could not check: ${asAppError(e).message}` })
     }
   }
 
@@ -391,63 +340,26 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
     )
   }
 
-  let footer
-  if (confirmingClose) {
-    footer = (
-      <Group justify="space-between" className="adj-confirm" role="alertdialog" aria-label="Discard this adjustment?">
-        <Text size="sm" fw={600}>
-          Discard this adjustment? Nothing has been saved.
-        </Text>
-        <Group gap="sm">
-          <Button ref={keepEditingRef} variant="default" onClick={() => setConfirmingClose(false)}>
-            Keep editing
-          </Button>
-          <Button color="red" onClick={close}>
-            Discard
-          </Button>
-        </Group>
-      </Group>
-    )
-  } else if (step === 3) {
-    footer = (
-      <Group justify="space-between">
-        <Button variant="default" onClick={printReceipt}>
-          Print receipt
-        </Button>
-        <Button ref={closeRef} onClick={close}>
-          Close
-        </Button>
-      </Group>
-    )
-  } else {
-    footer = (
-      <Group justify="space-between">
-        <Button ref={cancelRef} variant="subtle" color="gray" onClick={requestClose} disabled={running}>
-          {pending ? 'Close' : 'Cancel'}
-        </Button>
-        <Group gap="sm">
-          <Button variant="default" onClick={back} disabled={step === 0 || running || pending !== null}>
-            Back
-          </Button>
-          {step === 0 && (
-            <Button onClick={toDetails} disabled={!op || !customer}>
-              Continue
-            </Button>
-          )}
-          {step === 1 && (
-            <Button type="submit" form={DETAILS_FORM_ID} loading={preview.running} disabled={!op || !detailsComplete(op, values)}>
-              Continue
-            </Button>
-          )}
-          {step === 2 && !pending && (
-            <Button ref={finishRef} onClick={() => void finish()} loading={submit.running}>
-              Finish
-            </Button>
-          )}
-        </Group>
-      </Group>
-    )
-  }
+  const footer = (
+    <WizardFooter
+      step={step}
+      confirmingClose={confirmingClose}
+      pending={pending !== null}
+      running={running}
+      previewing={preview.running}
+      submitting={submit.running}
+      canContinue={op !== null && customer !== undefined && (step !== 1 || detailsComplete(op, values))}
+      onKeepEditing={() => dispatch({ type: 'keepEditing' })}
+      onDiscard={close}
+      onPrint={printReceipt}
+      onClose={close}
+      onCancel={requestClose}
+      onBack={() => dispatch({ type: 'back' })}
+      onContinue={toDetails}
+      onFinish={() => void finish()}
+      refs={{ keepEditing: keepEditingRef, close: closeRef, cancel: cancelRef, finish: finishRef }}
+    />
+  )
 
   return (
     <Modal
@@ -459,42 +371,14 @@ export function AdjustmentWizard(props: { customerId: number; onClose: () => voi
       }}
       returnFocus={false}
       title={title}
-      size={720}
+      size={960}
+      // Near the window's edges: at 768 px high every operation of step 1 then fits unscrolled.
+      yOffset={12}
       closeButtonProps={{ 'aria-label': 'Close the balance adjustment' }}
       classNames={{ body: 'adj-modal-body' }}
     >
       {body}
       <div className="adj-footer">{footer}</div>
     </Modal>
-  )
-}
-
-/** Who this is for, and where their figures stand now. */
-function CustomerStrip({ customer }: { customer: CustomerDetail }) {
-  const c = customer
-  const shown = shownBalance(c.balanceControl, c.balanceMinor)
-  return (
-    <Group justify="space-between" className="adj-customer" wrap="wrap" gap="xs">
-      <Group gap="xs" wrap="nowrap">
-        <StatusBadge status={c.status} testId="adj-customer-status" />
-        <Text size="sm">
-          <bdi>{c.companyName || 'No company name'}</bdi> · {BALANCE_CONTROL_LABEL[c.balanceControl]} · {c.currency}
-        </Text>
-      </Group>
-      <Group gap="md">
-        <Text size="sm">
-          {balanceLabel(c.balanceControl)}{' '}
-          <Text span fw={600} className="num" c={c.balanceControl === 'prepaid' && shown < 0 ? 'red' : undefined} data-testid="adj-customer-balance">
-            {formatAmount(shown, c.currency)}
-          </Text>
-        </Text>
-        <Text size="sm">
-          Unallocated{' '}
-          <Text span fw={600} className="num">
-            {formatAmount(c.unallocatedPaymentsMinor, c.currency)}
-          </Text>
-        </Text>
-      </Group>
-    </Group>
   )
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Button, Checkbox, Group, Radio, Select, Stack, Text, TextInput, Textarea, UnstyledButton } from '@mantine/core'
 import { DateInput } from '@mantine/dates'
 import type { CardActivity, CustomerDetail, ServiceOption } from '../../../src-shared/domain'
@@ -6,24 +6,9 @@ import { formatAmount, formatDate, formatDateTime } from '../../../src-shared/fo
 import { TEST_CARDS } from '../../../src-shared/testCards'
 import { statusLimits, type OperationInfo } from './operations'
 import { cardLabel } from './ResultStep'
+import type { DetailField, DetailsValues } from './wizard-state'
 
-export interface DetailsValues {
-  /** As typed: the engine parses it exactly in the customer's currency. */
-  amount: string
-  serviceId: string | null
-  date: string | null
-  outOfTurn: boolean
-  transactionId: string
-  /** As typed (digits, spaces); sent to the gateway with the expiry, never stored. */
-  cardNumber: string
-  /** MM/YY */
-  cardExpiry: string
-  visibleComment: string
-  internalComment: string
-}
-
-export const DETAIL_FIELDS = ['amount', 'serviceId', 'date', 'outOfTurn', 'transactionId', 'cardNumber', 'cardExpiry', 'visibleComment', 'internalComment'] as const
-export type DetailField = (typeof DETAIL_FIELDS)[number]
+export { DETAIL_FIELDS, type DetailField, type DetailsValues } from './wizard-state'
 
 export const DETAILS_FORM_ID = 'adj-details-form'
 
@@ -84,6 +69,9 @@ export function DetailsStep(props: {
   const { op, customer, values, errors, onChange } = props
   const cur = customer.currency
   const formRef = useRef<HTMLFormElement>(null)
+  // While the date picker is open, Escape is the picker's: the modal's window listener skips an
+  // Escape whose target carries data-mantine-stop-propagation, so it does not ask "Discard?".
+  const [pickerOpen, setPickerOpen] = useState(false)
 
   useEffect(() => {
     const id = `adj-${props.focus.field ?? firstDetailField(op)}`
@@ -208,7 +196,8 @@ export function DetailsStep(props: {
                 value={values.date}
                 onChange={(v) => onChange('date', v)}
                 error={errors.date}
-                popoverProps={{ withinPortal: true }}
+                popoverProps={{ withinPortal: true, onOpen: () => setPickerOpen(true), onClose: () => setPickerOpen(false) }}
+                data-mantine-stop-propagation={pickerOpen ? 'true' : undefined}
                 name="date"
               />
               <Checkbox

@@ -16,7 +16,11 @@ export function App() {
   const colorScheme = useUi((s) => s.colorScheme)
   return (
     <MantineProvider theme={theme} forceColorScheme={colorScheme}>
-      <Notifications position="bottom-right" limit={4} />
+      {/*
+        Top centre: at 1366x768 the page titles' middle is the one place no button sits (page
+        actions are top right, save bars and dialog buttons bottom left and right).
+      */}
+      <Notifications position="top-center" containerWidth={380} limit={3} />
       <ErrorBoundary>
         <QueryClientProvider client={queryClient}>
           <Root />

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { Alert, Badge, Box, Button, Group, LoadingOverlay, Paper, Table, Text } from '@mantine/core'
+import { Alert, Box, Button, Group, LoadingOverlay, Paper, Table, Text } from '@mantine/core'
 import type { AuditEntry, AuditVerifyResult, LedgerCheckResult } from '../../../src-shared/domain'
 import { formatAmount } from '../../../src-shared/format'
 import { formatDateTime } from '../../../src-shared/format'
@@ -14,14 +14,14 @@ function VerifyResult({ result }: { result: AuditVerifyResult }) {
   return result.ok ? (
     <Alert color="teal" variant="light" title="Audit chain intact" role="status" data-testid="verify-result">
       <Text size="sm">
-        {result.checked} {result.checked === 1 ? 'entry' : 'entries'} checked; every entry matches the one before it. {result.message}
+        {result.checked === 1 ? '1 entry' : `${result.checked} entries`} checked; every entry matches the one before it. {result.message}
       </Text>
     </Alert>
   ) : (
     <Alert color="red" variant="light" title="Audit chain broken" role="alert" data-testid="verify-result">
       <Text size="sm">
         {result.message}
-        {result.firstBrokenId !== null && ` First broken link: entry #${result.firstBrokenId}.`} {result.checked} entries checked.
+        {result.firstBrokenId !== null && ` First broken link: entry #${result.firstBrokenId}.`} {result.checked === 1 ? '1 entry' : `${result.checked} entries`} checked.
       </Text>
     </Alert>
   )
@@ -30,12 +30,16 @@ function VerifyResult({ result }: { result: AuditVerifyResult }) {
 function LedgerResult({ result }: { result: LedgerCheckResult }) {
   return result.ok ? (
     <Alert color="teal" variant="light" title="Ledger matches" role="status" data-testid="ledger-result">
-      <Text size="sm">All {result.customersChecked} customers: every balance and unallocated payments amount equals the sum of the customer's ledger records.</Text>
+      <Text size="sm">
+        {result.customersChecked === 1 ? 'The one customer' : `All ${result.customersChecked} customers`}: every balance and unallocated payments amount equals the sum of
+        the customer's ledger records.
+      </Text>
     </Alert>
   ) : (
     <Alert color="red" variant="light" title="Ledger differences" role="alert" data-testid="ledger-result">
       <Text size="sm" mb="xs">
-        {result.differences.length} of {result.customersChecked} customers differ from their ledger:
+        {result.differences.length} of {result.customersChecked} {result.customersChecked === 1 ? 'customer' : 'customers'}{' '}
+        {result.differences.length === 1 ? 'differs' : 'differ'} from their ledger:
       </Text>
       {result.differences.slice(0, 20).map((d) => (
         <Text size="sm" key={d.customerId}>
@@ -155,10 +159,11 @@ export function AuditPage() {
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>
-                      <Badge variant="light" color="gray" radius="sm" style={{ textTransform: 'none' }}>
+                    <Table.Td className="nowrap" style={{ verticalAlign: 'top' }}>
+                      {/* A Badge cuts its text ("card…"): the kind is a short code, shown whole. */}
+                      <Text span size="xs" ff="monospace" px={6} py={2} bg="var(--mantine-color-default-hover)" style={{ borderRadius: 4 }}>
                         {e.kind}
-                      </Badge>
+                      </Text>
                     </Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>{e.description}</Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>

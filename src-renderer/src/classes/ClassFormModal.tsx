@@ -1,43 +1,36 @@
-import { useEffect, useState } from 'react'
-import { Alert, Button, Group, Input, Modal, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core'
-import type { InputOf } from '../../../src-shared/contract'
+import { useEffect } from 'react'
+import { Alert, Button, Group, Input, Modal, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core'
+import { useForm } from '@mantine/form'
+import { classInput } from '../../../src-shared/contract'
 import type { CustomerClass } from '../../../src-shared/domain'
 import { CURRENCIES } from '../../../src-shared/money'
 import { useMutation } from '../api/query'
+import { contractValidate, reportToForm, typedWhole, useDirtyReport } from '../lib/contract-form'
 import { useLeaveGuard } from '../lib/leave-guard'
-import { useFieldErrors } from '../lib/field-errors'
+import { WholeNumberInput } from '../lib/WholeNumberInput'
 import { notifySuccess } from '../lib/notify'
 import { describeBillingPeriod, plural, WEEKDAYS } from './describe'
 import { formatPercent, parsePercent } from './percent'
-
-const FIELDS = [
-  'name',
-  'currency',
-  'billingPeriod',
-  'billingDay',
-  'dueDays',
-  'suspendOnOverdue',
-  'suspensionGraceDays',
-  'reactivationDays',
-  'taxRatePpm',
-  'invoicePrefix'
-] as const
-type Field = (typeof FIELDS)[number]
 
 const ANY = ''
 const CURRENCY_OPTIONS = [{ value: ANY, label: 'Any currency' }, ...CURRENCIES.map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` }))]
 const WEEKDAY_OPTIONS = WEEKDAYS.map((d, i) => ({ value: String(i + 1), label: d }))
 
+/**
+ * What the boxes hold, named after the contract's fields: numbers as typed (text), so that 31 or
+ * -3 stay on screen with the schema's message under them instead of being clamped to 28 or 3.
+ */
 interface Values {
   name: string
   currency: string
   billingPeriod: 'monthly' | 'weekly'
   billingDay: string
-  dueDays: number | string
+  dueDays: string
   suspendOnOverdue: boolean
-  suspensionGraceDays: number | string
-  reactivationDays: number | string
-  taxRate: string
+  suspensionGraceDays: string
+  reactivationDays: string
+  /** The tax rate in percent, as typed; sent as taxRatePpm. */
+  taxRatePpm: string
   invoicePrefix: string
 }
 
@@ -48,11 +41,11 @@ function initialValues(k: CustomerClass | null): Values {
       currency: ANY,
       billingPeriod: 'monthly',
       billingDay: '1',
-      dueDays: 14,
+      dueDays: '14',
       suspendOnOverdue: true,
-      suspensionGraceDays: 0,
-      reactivationDays: 30,
-      taxRate: '0',
+      suspensionGraceDays: '0',
+      reactivationDays: '30',
+      taxRatePpm: '0',
       invoicePrefix: ''
     }
   }
@@ -61,106 +54,90 @@ function initialValues(k: CustomerClass | null): Values {
     currency: k.currency ?? ANY,
     billingPeriod: k.billingPeriod,
     billingDay: String(k.billingDay),
-    dueDays: k.dueDays,
+    dueDays: String(k.dueDays),
     suspendOnOverdue: k.suspendOnOverdue,
-    suspensionGraceDays: k.suspensionGraceDays,
-    reactivationDays: k.reactivationDays,
-    taxRate: formatPercent(k.taxRatePpm),
+    suspensionGraceDays: String(k.suspensionGraceDays),
+    reactivationDays: String(k.reactivationDays),
+    taxRatePpm: formatPercent(k.taxRatePpm),
     invoicePrefix: k.invoicePrefix
   }
 }
 
-class LocalError extends Error {
-  constructor(
-    readonly field: Field,
-    message: string
-  ) {
-    super(message)
-  }
-}
-
-function whole(v: number | string, field: Field): number {
-  if (typeof v === 'number' && Number.isInteger(v)) return v
-  const s = String(v).trim()
-  if (!/^\d{1,5}$/.test(s)) throw new LocalError(field, 'Enter a whole number.')
-  return Number(s)
-}
-
-function toInput(v: Values): InputOf<'classes.create'> {
-  const tax = parsePercent(v.taxRate)
-  if (!tax.ok) throw new LocalError('taxRatePpm', tax.message)
+/** The request the form sends; what cannot be converted is passed on for the schema to refuse. */
+function toInput(v: Values) {
+  const tax = parsePercent(v.taxRatePpm)
   return {
     name: v.name,
     currency: v.currency === ANY ? null : v.currency,
     billingPeriod: v.billingPeriod,
-    billingDay: whole(v.billingDay, 'billingDay'),
-    dueDays: whole(v.dueDays, 'dueDays'),
+    billingDay: typedWhole(v.billingDay),
+    dueDays: typedWhole(v.dueDays),
     suspendOnOverdue: v.suspendOnOverdue,
-    suspensionGraceDays: whole(v.suspensionGraceDays, 'suspensionGraceDays'),
-    reactivationDays: whole(v.reactivationDays, 'reactivationDays'),
-    taxRatePpm: tax.ppm,
+    suspensionGraceDays: typedWhole(v.suspensionGraceDays),
+    reactivationDays: typedWhole(v.reactivationDays),
+    taxRatePpm: tax.ok ? tax.ppm : v.taxRatePpm,
     invoicePrefix: v.invoicePrefix
   }
 }
 
+const validateClass = contractValidate(classInput, toInput)
+
 /** Create or edit a customer class. Editing a class in use says how many customers it affects. */
-export function ClassFormModal(props: { opened: boolean; klass: CustomerClass | null; onClose: () => void; onSaved?: (k: CustomerClass) => void }) {
+export function ClassFormModal(props: {
+  opened: boolean
+  klass: CustomerClass | null
+  onClose: () => void
+  onSaved?: (k: CustomerClass) => void
+  /** Whether the form holds unsaved changes (for a leave guard). */
+  onDirtyChange?: (dirty: boolean) => void
+}) {
   const k = props.klass
-  const [v, setV] = useState<Values>(() => initialValues(k))
+  const form = useForm<Values>({
+    initialValues: initialValues(k),
+    validate: (values) => {
+      const errors = validateClass(values)
+      // The percent box has its own wording for text that is not a percent.
+      const tax = parsePercent(values.taxRatePpm)
+      return tax.ok ? errors : { ...errors, taxRatePpm: tax.message }
+    },
+    onValuesChange: (next, prev) => {
+      // Switching period: keep a day that exists in the new period.
+      if (next.billingPeriod === 'weekly' && prev.billingPeriod !== 'weekly' && !/^[1-7]$/.test(next.billingDay.trim())) {
+        form.setFieldValue('billingDay', '1')
+      }
+    }
+  })
   const create = useMutation('classes.create')
   const update = useMutation('classes.update')
   const running = create.running || update.running
-  const { errors, report, clear } = useFieldErrors(FIELDS)
-  const [localErrors, setLocalErrors] = useState<Partial<Record<Field, string>>>({})
+  const dirty = props.opened && form.isDirty()
+  useDirtyReport(dirty, props.onDirtyChange)
+  useLeaveGuard(dirty)
 
   useEffect(() => {
     if (!props.opened) return
-    setV(initialValues(k))
-    setLocalErrors({})
-    clear()
-  }, [props.opened, k, clear])
+    form.setInitialValues(initialValues(k))
+    form.setValues(initialValues(k))
+    form.clearErrors()
+  }, [props.opened, k])
 
-  const err = (f: Field) => localErrors[f] ?? errors[f]
-  const dirty = props.opened && JSON.stringify(v) !== JSON.stringify(initialValues(k))
-  useLeaveGuard(dirty)
-  function set<K extends keyof Values>(key: K, value: Values[K]) {
-    setV((prev) => {
-      const next = { ...prev, [key]: value }
-      // Switching period: keep a day that exists in the new period.
-      if (key === 'billingPeriod' && value === 'weekly' && Number(prev.billingDay) > 7) next.billingDay = '1'
-      return next
-    })
-    const f = (key === 'taxRate' ? 'taxRatePpm' : key) as Field
-    clear(f)
-    setLocalErrors((prev) => (prev[f] ? { ...prev, [f]: undefined } : prev))
-  }
-
-  async function save() {
-    clear()
-    setLocalErrors({})
-    let input: InputOf<'classes.create'>
-    try {
-      input = toInput(v)
-    } catch (e) {
-      if (e instanceof LocalError) {
-        setLocalErrors({ [e.field]: e.message })
-        return
-      }
-      throw e
-    }
+  async function save(values: Values) {
+    const input = classInput.parse(toInput(values))
     try {
       const saved = k ? await update.run({ ...input, id: k.id }) : await create.run(input)
       notifySuccess(
         k ? 'Customer class saved' : 'Customer class created',
         k && k.customerCount > 0 ? `“${saved.name}”: the changes apply to ${plural(k.customerCount, 'customer')}.` : `“${saved.name}”.`
       )
+      form.resetDirty()
       props.onSaved?.(saved)
       props.onClose()
     } catch (e) {
-      report(e)
+      reportToForm(form, e)
     }
   }
 
+  const v = form.getValues()
   const billingDayNumber = Number(v.billingDay)
   return (
     <Modal
@@ -170,39 +147,20 @@ export function ClassFormModal(props: { opened: boolean; klass: CustomerClass | 
       size="xl"
       closeOnClickOutside={!running}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault()
-          void save()
-        }}
-        noValidate
-        aria-label={k ? 'Edit customer class' : 'New customer class'}
-      >
+      <form onSubmit={form.onSubmit((values) => void save(values))} noValidate aria-label={k ? 'Edit customer class' : 'New customer class'}>
         <Stack gap="md">
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
-            <TextInput
-              label="Name"
-              withAsterisk
-              value={v.name}
-              onChange={(e) => set('name', e.currentTarget.value)}
-              error={err('name')}
-              disabled={running}
-              data-autofocus
-              autoComplete="off"
-              name="name"
-            />
+            <TextInput label="Name" withAsterisk {...form.getInputProps('name')} disabled={running} data-autofocus autoComplete="off" name="name" />
             <Select
               label="Currency"
               description="Customers of this class must bill in it; “Any currency” leaves the choice open."
               data={CURRENCY_OPTIONS}
-              value={v.currency}
-              onChange={(x) => set('currency', x ?? ANY)}
+              {...form.getInputProps('currency')}
               allowDeselect={false}
-              error={err('currency')}
               disabled={running}
               name="currency"
             />
-            <Input.Wrapper label="Billing period" error={err('billingPeriod')}>
+            <Input.Wrapper label="Billing period" error={form.errors.billingPeriod}>
               <SegmentedControl
                 fullWidth
                 mt={4}
@@ -211,54 +169,33 @@ export function ClassFormModal(props: { opened: boolean; klass: CustomerClass | 
                   { value: 'weekly', label: 'Weekly' }
                 ]}
                 value={v.billingPeriod}
-                onChange={(x) => set('billingPeriod', x === 'weekly' ? 'weekly' : 'monthly')}
+                onChange={(x) => form.setFieldValue('billingPeriod', x === 'weekly' ? 'weekly' : 'monthly')}
                 disabled={running}
                 aria-label="Billing period"
               />
             </Input.Wrapper>
             {v.billingPeriod === 'monthly' ? (
-              <NumberInput
+              <WholeNumberInput
+                {...form.getInputProps('billingDay')}
+                name="billingDay"
                 label="Billing day of the month"
                 description="1–28, so every month has it."
-                min={1}
-                max={28}
-                allowDecimal={false}
-                allowNegative={false}
-                value={v.billingDay === '' ? '' : Number(v.billingDay)}
-                onChange={(x) => set('billingDay', String(x))}
-                error={err('billingDay')}
                 disabled={running}
-                name="billingDay"
               />
             ) : (
-              <Select
-                label="Billing weekday"
-                data={WEEKDAY_OPTIONS}
-                value={v.billingDay}
-                onChange={(x) => set('billingDay', x ?? '1')}
-                allowDeselect={false}
-                error={err('billingDay')}
-                disabled={running}
-                name="billingDay"
-              />
+              <Select label="Billing weekday" data={WEEKDAY_OPTIONS} {...form.getInputProps('billingDay')} allowDeselect={false} disabled={running} name="billingDay" />
             )}
-            <NumberInput
+            <WholeNumberInput
+              {...form.getInputProps('dueDays')}
+              name="dueDays"
               label="Invoice due days"
               description="Due date = issue date + due days; 0 = due on receipt."
-              min={0}
-              allowDecimal={false}
-              allowNegative={false}
-              value={v.dueDays}
-              onChange={(x) => set('dueDays', x)}
-              error={err('dueDays')}
               disabled={running}
-              name="dueDays"
             />
             <TextInput
               label="Tax rate"
               description="Percent, up to 4 decimals (e.g. 23 or 8.25)."
-              value={v.taxRate}
-              onChange={(e) => set('taxRate', e.currentTarget.value)}
+              {...form.getInputProps('taxRatePpm')}
               rightSection={
                 <Text size="xs" c="dimmed">
                   %
@@ -266,7 +203,6 @@ export function ClassFormModal(props: { opened: boolean; klass: CustomerClass | 
               }
               rightSectionWidth={36}
               inputMode="decimal"
-              error={err('taxRatePpm')}
               disabled={running}
               autoComplete="off"
               name="taxRate"
@@ -275,43 +211,29 @@ export function ClassFormModal(props: { opened: boolean; klass: CustomerClass | 
               <Switch
                 label="Suspend on overdue invoice"
                 description="Customers with an overdue invoice become Suspended automatically."
-                checked={v.suspendOnOverdue}
-                onChange={(e) => set('suspendOnOverdue', e.currentTarget.checked)}
-                error={err('suspendOnOverdue')}
+                {...form.getInputProps('suspendOnOverdue', { type: 'checkbox' })}
                 disabled={running}
                 mt={4}
               />
             </Stack>
-            <NumberInput
+            <WholeNumberInput
+              {...form.getInputProps('suspensionGraceDays')}
+              name="suspensionGraceDays"
               label="Suspension grace days"
               description="Days after the due date before the suspension."
-              min={0}
-              allowDecimal={false}
-              allowNegative={false}
-              value={v.suspensionGraceDays}
-              onChange={(x) => set('suspensionGraceDays', x)}
-              error={err('suspensionGraceDays')}
               disabled={running || !v.suspendOnOverdue}
-              name="suspensionGraceDays"
             />
-            <NumberInput
+            <WholeNumberInput
+              {...form.getInputProps('reactivationDays')}
+              name="reactivationDays"
               label="Reactivation period (days)"
               description="How long a provisionally terminated customer can be reactivated; then Permanently terminated. Default 30."
-              min={1}
-              allowDecimal={false}
-              allowNegative={false}
-              value={v.reactivationDays}
-              onChange={(x) => set('reactivationDays', x)}
-              error={err('reactivationDays')}
               disabled={running}
-              name="reactivationDays"
             />
             <TextInput
               label="Invoice number prefix"
               description="Letters, digits, “/”, “-” and “_”; e.g. INV-."
-              value={v.invoicePrefix}
-              onChange={(e) => set('invoicePrefix', e.currentTarget.value)}
-              error={err('invoicePrefix')}
+              {...form.getInputProps('invoicePrefix')}
               disabled={running}
               autoComplete="off"
               name="invoicePrefix"

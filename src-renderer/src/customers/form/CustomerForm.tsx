@@ -1,19 +1,22 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react'
+import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Alert, Button, Group, Modal, Paper, Stack, Tabs, Text, Textarea } from '@mantine/core'
+import { useForm } from '@mantine/form'
 import type { CustomerClass, CustomerDetail, CustomFieldDefinition } from '../../../../src-shared/domain'
 import { asAppError } from '../../api/invoke'
 import { useMutation } from '../../api/query'
 import { customerPath, useCustomerNav, useCustomerTab } from '../../app/nav'
+import { useDirtyReport } from '../../lib/contract-form'
 import { useLeaveGuard } from '../../lib/leave-guard'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import {
   ADDRESS_FIELDS,
   customFieldErrorKey,
   emptyValues,
-  LocalFieldError,
+  openingOverLimit,
   tabOfField,
   toCreateInput,
   toUpdateInput,
+  validateCustomer,
   valuesFromDetail,
   type CustomerFormValues,
   type TabId
@@ -63,27 +66,37 @@ export interface CustomerFormProps {
   /** A change made outside the form's Save (an account added). */
   onUpdated: (d: CustomerDetail) => void
   onChangeStatus: () => void
+  /** Whether the form holds unsaved changes (for a leave guard). */
+  onDirtyChange?: (dirty: boolean) => void
 }
 
 export function CustomerForm(props: CustomerFormProps) {
   const { detail, classes, fields } = props
   const nav = useCustomerNav()
-  const [initial, setInitial] = useState<CustomerFormValues>(() => (detail ? valuesFromDetail(detail) : emptyValues(props.defaultCurrency)))
-  const [values, setValues] = useState<CustomerFormValues>(initial)
-  const [errors, setErrors] = useState<Record<string, string | undefined>>({})
+  const form = useForm<CustomerFormValues>({
+    initialValues: detail ? valuesFromDetail(detail) : emptyValues(props.defaultCurrency),
+    // The contract's schema, keyed by the engine's field names (the errors' keys are not the values').
+    validate: (v) => validateCustomer(v, fields, detail !== null)
+  })
+  const values = form.getValues()
+  const errors = form.errors as Record<string, string | undefined>
   const [tab, setTab] = useCustomerTab()
   const [focusField, setFocusField] = useState<{ field: string } | null>(null)
-  const [confirmMessage, setConfirmMessage] = useState<string | null>(null)
+  const [confirm, setConfirm] = useState<{ title: string; message: string; action: string } | null>(null)
   const create = useMutation('customers.create')
   const update = useMutation('customers.update')
   const running = create.running || update.running
   const editable = props.canEdit && !props.readOnlyReason
   const disabled = running || !editable
 
+  const clearError = (key: string) => {
+    if (form.errors[key] !== undefined) form.clearFieldError(key)
+  }
+
   const set = useCallback(
     <K extends keyof CustomerFormValues>(field: K, value: CustomerFormValues[K]) => {
-      setValues((prev) => {
-        const next = { ...prev, [field]: value }
+      form.setValues((prev) => {
+        const next = { ...prev, [field]: value } as CustomerFormValues
         // A class with a currency brings its currency along (only before the first save).
         if (field === 'classId' && !detail && value !== null) {
           const k = classes.find((c) => String(c.id) === value)
@@ -96,21 +109,22 @@ export function CustomerForm(props: CustomerFormProps) {
         }
         return next
       })
-      const key = ERROR_KEY_OF[field] ?? field
-      setErrors((prev) => (prev[key] === undefined ? prev : { ...prev, [key]: undefined }))
+      clearError(ERROR_KEY_OF[field] ?? field)
     },
-    [classes, detail]
+    [classes, detail, form]
   )
 
-  const setCustomField = useCallback((id: number, value: string) => {
-    setValues((prev) => ({ ...prev, customFields: { ...prev.customFields, [id]: value } }))
-    const key = `customFields.${id}`
-    setErrors((prev) => (prev[key] === undefined ? prev : { ...prev, [key]: undefined }))
-  }, [])
+  const setCustomField = useCallback(
+    (id: number, value: string) => {
+      form.setValues((prev) => ({ customFields: { ...prev.customFields, [id]: value } }))
+      clearError(`customFields.${id}`)
+    },
+    [form]
+  )
 
   // Show an error where the eye is: switch to its tab, then bring the field into view.
   function showFieldError(field: string, message: string) {
-    setErrors({ [field]: message })
+    form.setErrors({ [field]: message })
     const t = tabOfField(field)
     if (t) setTab(t)
     setFocusField({ field })
@@ -126,29 +140,34 @@ export function CustomerForm(props: CustomerFormProps) {
   }, [focusField])
 
   async function save(confirmCreditLimitBelowBalance: boolean) {
-    setErrors({})
-    let input
-    try {
-      input = detail ? toUpdateInput(detail.id, values, fields, confirmCreditLimitBelowBalance) : toCreateInput(values, fields)
-    } catch (e) {
-      if (e instanceof LocalFieldError) {
-        showFieldError(e.field, e.message)
-        return
-      }
-      throw e
+    // The form refuses what the main process would refuse, with its message, under the same field.
+    const checked = validateCustomer(values, fields, detail !== null)
+    const first = Object.entries(checked)[0]
+    if (first) {
+      showFieldError(first[0], first[1])
+      form.setErrors(checked)
+      return
     }
+    form.clearErrors()
+    // Creating a customer over its credit limit asks first, as lowering a limit below the balance does.
+    const over = detail ? null : openingOverLimit(values)
+    if (over && !confirmCreditLimitBelowBalance) {
+      setConfirm({ title: 'Opening balance over the credit limit', message: `${over} Create the customer anyway?`, action: 'Create over the limit' })
+      return
+    }
+    const input = detail ? toUpdateInput(detail.id, values, fields, confirmCreditLimitBelowBalance) : toCreateInput(values, fields)
     try {
       const saved = 'id' in input ? await update.run(input) : await create.run(input)
       const next = valuesFromDetail(saved)
-      setInitial(next)
-      setValues(next)
+      form.setInitialValues(next)
+      form.setValues(next)
       notifySuccess(detail ? 'Customer saved' : 'Customer created', detail ? `${saved.customerId}: changes saved.` : `${saved.customerId} was added.`)
       props.onSaved(saved)
     } catch (e) {
       const err = asAppError(e)
       // A credit limit below the balance is allowed once the person confirms it.
       if (detail && err.code === 'CONFLICT' && err.field === 'creditLimit' && !confirmCreditLimitBelowBalance) {
-        setConfirmMessage(err.message)
+        setConfirm({ title: 'Credit limit below the current balance', message: err.message, action: 'Save with this limit' })
         return
       }
       const key = err.field ? customFieldErrorKey(err.field, fields) : null
@@ -162,7 +181,8 @@ export function CustomerForm(props: CustomerFormProps) {
     void save(false)
   }
 
-  const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(initial), [values, initial])
+  const dirty = form.isDirty()
+  useDirtyReport(dirty, props.onDirtyChange)
   // Its own tabs and the wizard over it keep the form; anywhere else asks first.
   const here = customerPath(detail?.id ?? 'new')
   useLeaveGuard(dirty, (next) => next.pathname === here || next.pathname.startsWith(`${here}/`))
@@ -261,27 +281,27 @@ export function CustomerForm(props: CustomerFormProps) {
               {detail ? 'Back to list' : 'Cancel'}
             </Button>
             <Text size="sm" c={dirty ? 'orange' : 'dimmed'} fw={dirty ? 600 : undefined} aria-live="polite" ml="xs">
-              {dirty ? 'Unsaved changes' : detail ? 'No unsaved changes' : 'The fields at the top are required; the tabs are optional.'}
+              {dirty ? 'Unsaved changes' : detail ? 'No unsaved changes' : 'Fields marked * are required; the rest can wait.'}
             </Text>
           </Group>
         </Paper>
       </Stack>
 
-      <Modal opened={confirmMessage !== null} onClose={() => setConfirmMessage(null)} title="Credit limit below the current balance" centered>
+      <Modal opened={confirm !== null} onClose={() => setConfirm(null)} title={confirm?.title} centered>
         <Stack gap="md">
-          <Text size="sm">{confirmMessage}</Text>
+          <Text size="sm">{confirm?.message}</Text>
           <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={() => setConfirmMessage(null)}>
+            <Button variant="default" onClick={() => setConfirm(null)}>
               Cancel
             </Button>
             <Button
               color="orange"
               onClick={() => {
-                setConfirmMessage(null)
+                setConfirm(null)
                 void save(true)
               }}
             >
-              Save with this limit
+              {confirm?.action}
             </Button>
           </Group>
         </Stack>

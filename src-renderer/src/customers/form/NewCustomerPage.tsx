@@ -50,7 +50,7 @@ export function NewCustomerPage() {
   return (
     <>
       {back}
-      <PageHeader title="New customer" description="The fields at the top are required. The tabs are optional and can be filled in later." />
+      <PageHeader title="New customer" description="Fields marked * are required. Everything else, and the tabs, can be filled in later." />
       <CustomerForm
         detail={null}
         classes={classesQ.data}

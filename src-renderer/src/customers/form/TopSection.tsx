@@ -5,6 +5,7 @@ import { CURRENCIES } from '../../../../src-shared/money'
 import { useCustomerNav } from '../../app/nav'
 import { classOptionLabel } from '../../classes/describe'
 import type { FormBinding } from './CustomerForm'
+import { openingOverLimit } from './form-model'
 
 /** The required top of the customer form (the source page's "information on the top"). */
 export function TopSection(props: { form: FormBinding; classes: readonly CustomerClass[]; detail: CustomerDetail | null }) {
@@ -26,6 +27,7 @@ export function TopSection(props: { form: FormBinding; classes: readonly Custome
 
   const currencyName = CURRENCIES.find((c) => c.code === values.currency)?.name
   const amountLabel = prepaid ? 'Available funds' : 'Balance'
+  const overLimit = saved ? null : openingOverLimit(values)
 
   return (
     <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" verticalSpacing="sm">
@@ -165,9 +167,16 @@ export function TopSection(props: { form: FormBinding; classes: readonly Custome
           id={fieldId('openingBalance')}
           label={amountLabel}
           description={
-            prepaid
-              ? 'Opening funds (empty = 0); afterwards it changes only through balance adjustments.'
-              : 'Opening balance owed (empty = 0); afterwards it changes only through balance adjustments.'
+            <>
+              {prepaid
+                ? 'Opening funds (empty = 0); afterwards it changes only through balance adjustments.'
+                : 'Opening balance owed (empty = 0); afterwards it changes only through balance adjustments.'}
+              {overLimit && (
+                <Text span display="block" size="xs" c="orange.9" fw={600} mt={2} data-testid="opening-over-limit">
+                  {overLimit}
+                </Text>
+              )}
+            </>
           }
           placeholder="0"
           value={values.openingBalance}

@@ -1,6 +1,8 @@
-import type { InputOf } from '../../../../src-shared/contract'
+import { customerCreateInput, customerUpdateInput, type InputOf } from '../../../../src-shared/contract'
 import type { BalanceControl, CustomerDetail, CustomFieldDefinition } from '../../../../src-shared/domain'
-import { formatMinor } from '../../../../src-shared/money'
+import { formatAmount } from '../../../../src-shared/format'
+import { parseAmount } from '../../../../src-shared/money'
+import { contractValidate, typedWhole } from '../../lib/contract-form'
 import { formatPercent, parsePercent } from '../../classes/percent'
 
 /**
@@ -81,7 +83,7 @@ export function valuesFromDetail(d: CustomerDetail): CustomerFormValues {
     balanceControl: d.balanceControl,
     currency: d.currency,
     classId: d.classId === null ? null : String(d.classId),
-    creditLimit: d.creditLimitMinor === null ? '' : formatMinor(d.creditLimitMinor, d.currency, { grouping: false }),
+    creditLimit: d.creditLimitMinor === null ? '' : formatAmount(d.creditLimitMinor, d.currency),
     openingBalance: '',
     companyName: d.companyName,
     firstName: d.firstName,
@@ -99,29 +101,13 @@ export function valuesFromDetail(d: CustomerDetail): CustomerFormValues {
   }
 }
 
-/** A conversion the form itself cannot make (the engine never sees it). */
-export class LocalFieldError extends Error {
-  constructor(
-    readonly field: string,
-    message: string
-  ) {
-    super(message)
-  }
-}
-
+/**
+ * The request as the form would send it. What cannot be converted (letters in a number) is passed
+ * on as typed, so the contract's schema refuses it under its field (see validateCustomer).
+ */
 function editable(v: CustomerFormValues, fields: readonly CustomFieldDefinition[]) {
-  let taxRatePpmOverride: number | null = null
-  if (v.taxRateOverride.trim() !== '') {
-    const p = parsePercent(v.taxRateOverride)
-    if (!p.ok) throw new LocalFieldError('taxRatePpmOverride', p.message)
-    taxRatePpmOverride = p.ppm
-  }
-  let dueDaysOverride: number | null = null
-  if (v.dueDaysOverride.trim() !== '') {
-    const t = v.dueDaysOverride.trim()
-    if (!/^\d{1,4}$/.test(t)) throw new LocalFieldError('dueDaysOverride', 'Enter a whole number of days, or leave it empty to use the class.')
-    dueDaysOverride = Number(t)
-  }
+  const tax = v.taxRateOverride.trim() === '' ? null : parsePercent(v.taxRateOverride)
+  const due = v.dueDaysOverride.trim() === '' ? null : typedWhole(v.dueDaysOverride)
   return {
     companyName: v.companyName,
     classId: v.classId === null ? null : Number(v.classId),
@@ -136,9 +122,46 @@ function editable(v: CustomerFormValues, fields: readonly CustomFieldDefinition[
     zip: v.zip,
     country: v.country,
     notes: v.notes,
-    dueDaysOverride,
-    taxRatePpmOverride,
+    dueDaysOverride: due as number | null,
+    taxRatePpmOverride: (tax === null ? null : tax.ok ? tax.ppm : v.taxRateOverride) as number | null,
     customFields: fields.map((f) => ({ fieldId: f.id, value: (v.customFields[f.id] ?? '').trim() }))
+  }
+}
+
+const validateCreate = contractValidate(customerCreateInput, (x: { v: CustomerFormValues; fields: readonly CustomFieldDefinition[] }) => toCreateInput(x.v, x.fields))
+const validateUpdate = contractValidate(customerUpdateInput, (x: { v: CustomerFormValues; fields: readonly CustomFieldDefinition[] }) =>
+  toUpdateInput(1, x.v, x.fields, false)
+)
+
+/**
+ * The contract's verdict on the form, keyed by the engine's field names (as its errors are):
+ * the same messages the main process would answer with. The tax percent has its own wording.
+ */
+export function validateCustomer(v: CustomerFormValues, fields: readonly CustomFieldDefinition[], existing: boolean): Record<string, string> {
+  const raw = (existing ? validateUpdate : validateCreate)({ v, fields })
+  const errors: Record<string, string> = {}
+  for (const [path, message] of Object.entries(raw)) {
+    const key = customFieldErrorKey(path, fields)
+    if (errors[key] === undefined && typeof message === 'string') errors[key] = message
+  }
+  const tax = v.taxRateOverride.trim() === '' ? null : parsePercent(v.taxRateOverride)
+  if (tax && !tax.ok) errors.taxRatePpmOverride = tax.message
+  return errors
+}
+
+/**
+ * An opening balance that starts the customer over its credit limit, in words (null when it does
+ * not, or when either amount cannot be read yet: the schema and the engine judge those).
+ */
+export function openingOverLimit(v: CustomerFormValues): string | null {
+  if (v.balanceControl !== 'postpaid' || v.currency === null || v.creditLimit.trim() === '' || v.openingBalance.trim() === '') return null
+  try {
+    const limit = parseAmount(v.creditLimit, v.currency, 'creditLimit')
+    const opening = parseAmount(v.openingBalance, v.currency, 'openingBalance')
+    if (opening <= limit) return null
+    return `The opening balance ${formatAmount(opening, v.currency)} is over the credit limit ${formatAmount(limit, v.currency)} by ${formatAmount(opening - limit, v.currency)}: the customer starts over the limit, and usage is refused until it is paid down.`
+  } catch {
+    return null
   }
 }
 

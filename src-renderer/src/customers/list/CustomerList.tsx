@@ -104,13 +104,23 @@ export function CustomerList() {
   const total = pages.total
   const everyoneTotal = everyone.data?.total ?? null
 
+  // A search that finds nothing among the listed statuses may still find permanently terminated
+  // customers (listed only under their filter): say so and offer to show them.
+  const terminatedHidden = filters.statuses === undefined || filters.statuses.length === 0
+  const terminated = useQuery(
+    'customers.list',
+    { search: debounced, filters: { ...filters, statuses: ['permanently-terminated'] }, offset: 0, limit: 1 },
+    { enabled: debounced !== '' && terminatedHidden && total === 0 && !pages.stale }
+  )
+  const terminatedMatches = debounced !== '' && terminatedHidden && total === 0 ? (terminated.data?.total ?? 0) : 0
+
   let summary = ''
   if (total !== null && !pages.stale) {
     if (!filtering) summary = `${groupDigits(total)} ${total === 1 ? 'customer' : 'customers'}`
     else {
-      summary = `${groupDigits(total)} ${total === 1 ? 'matches' : 'match'}`
+      summary = `${groupDigits(total)} ${total === 1 ? 'match' : 'matches'}`
       if (debounced) summary += ` “${debounced}”`
-      if (activeFilterCount(filters) > 0) summary += debounced ? ' and the filters' : ' the filters'
+      if (activeFilterCount(filters) > 0) summary += ' with the filters'
     }
   }
 
@@ -140,6 +150,17 @@ export function CustomerList() {
   } else if (total === 0 && !pages.stale) {
     body = (
       <EmptyState title={debounced ? `No customer matches “${debounced}”` : 'No customer matches the filters'}>
+        {terminatedMatches > 0 && (
+          <Stack gap="xs" align="center" data-testid="terminated-matches">
+            <Text size="sm">
+              {terminatedMatches === 1
+                ? `1 permanently terminated customer matches “${debounced}”.`
+                : `${groupDigits(terminatedMatches)} permanently terminated customers match “${debounced}”.`}{' '}
+              Permanently terminated customers are listed only when that status is chosen.
+            </Text>
+            <Button onClick={() => list.setFilter('statuses', ['permanently-terminated'])}>{terminatedMatches === 1 ? 'Show it' : 'Show them'}</Button>
+          </Stack>
+        )}
         <Text c="dimmed" size="sm">
           {filters.hasOverdueInvoice
             ? `No customer has an overdue invoice yet: ${OVERDUE_LATER.toLowerCase()}.`
@@ -147,11 +168,18 @@ export function CustomerList() {
               ? 'Try a shorter search or fewer filters.'
               : 'Permanently terminated customers are listed only when that status is chosen in the Status filter.'}
         </Text>
-        {filtering && (
-          <Button variant="default" onClick={clearFilters}>
-            Clear filters
-          </Button>
-        )}
+        <Group gap="sm">
+          {debounced !== '' && (
+            <Button variant="default" onClick={() => setSearch('')}>
+              Clear the search
+            </Button>
+          )}
+          {activeFilterCount(filters) > 0 && (
+            <Button variant="default" onClick={clearFilters}>
+              Clear filters
+            </Button>
+          )}
+        </Group>
       </EmptyState>
     )
   } else {
@@ -220,7 +248,7 @@ export function CustomerList() {
             <Text size="sm" c="dimmed" data-testid="customer-count" aria-live="polite" className="num">
               {summary}
             </Text>
-            {(search.trim() !== '' || activeFilterCount(filters) > 0) && (
+            {activeFilterCount(filters) > 0 && (
               <Button variant="subtle" size="compact-sm" onClick={clearFilters}>
                 Clear filters
               </Button>

@@ -23,11 +23,14 @@ export function BalanceCell({ row }: { row: CustomerRow }) {
   const prepaid = row.balanceControl === 'prepaid'
   const shown = prepaid ? -row.balanceMinor : row.balanceMinor
   const overLimit = !prepaid && row.creditLimitMinor !== null && row.balanceMinor > row.creditLimitMinor
-  const warn = (prepaid && shown < 0) || overLimit
+  const belowZero = prepaid && shown < 0
+  const warn = belowZero || overLimit
+  // The red number is said in words too: "over limit", "below zero", "in credit".
+  const what = overLimit ? 'over limit' : belowZero ? 'below zero' : !prepaid && shown < 0 ? 'in credit' : prepaid ? 'funds' : 'balance'
   return (
     <>
-      <span className="cl-what">{prepaid ? 'funds' : 'balance'}</span>{' '}
-      <span className={warn ? 'cl-neg' : undefined} title={overLimit ? 'Over the credit limit' : undefined}>
+      <span className={warn ? 'cl-what cl-neg' : 'cl-what'}>{what}</span>{' '}
+      <span className={warn ? 'cl-neg' : undefined} title={overLimit ? 'Over the credit limit' : belowZero ? 'Available funds below zero' : undefined}>
         {formatAmount(shown, row.currency)}
       </span>
     </>
@@ -52,7 +55,7 @@ export const COLUMNS: readonly Column[] = [
     id: 'customerId',
     label: 'Customer ID',
     sortKey: 'customerId',
-    track: 'minmax(124px, 1fr)',
+    track: 'minmax(176px, 1.4fr)',
     render: (r) => (
       <span className="cl-id" title={r.customerId}>
         {r.customerId}
@@ -63,7 +66,7 @@ export const COLUMNS: readonly Column[] = [
     id: 'companyName',
     label: 'Company name',
     sortKey: 'companyName',
-    track: 'minmax(140px, 2fr)',
+    track: 'minmax(130px, 2fr)',
     render: (r) => <span title={r.companyName}>{r.companyName}</span>
   },
   {
@@ -99,7 +102,7 @@ export const COLUMNS: readonly Column[] = [
     align: 'right',
     render: (r) => (r.creditLimitMinor === null ? dash : formatAmount(r.creditLimitMinor, r.currency))
   },
-  { id: 'status', label: 'Status', sortKey: 'status', track: '182px', render: (r) => <StatusBadge status={r.status} /> },
+  { id: 'status', label: 'Status', sortKey: 'status', track: '150px', render: (r) => <StatusBadge status={r.status} /> },
   {
     id: 'className',
     label: 'Class',

@@ -41,6 +41,7 @@ interface CustomerListState {
   setFilter: <K extends keyof CustomerFilters>(key: K, value: CustomerFilters[K] | undefined) => void
   /** Click on a column header: a new column starts in its natural direction, the same one flips. */
   sortBy: (key: CustomerSortKey) => void
+  /** The filters only: the search stays (it has its own box to clear). */
   clearFilters: () => void
   setActiveIndex: (index: number | null) => void
   setScroll: (key: string, top: number) => void
@@ -69,7 +70,7 @@ export const useCustomerList = create<CustomerListState>()((set) => ({
       sort: s.sort.key === key ? { key, dir: s.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: FIRST_DIR[key] },
       ...fresh
     })),
-  clearFilters: () => set({ search: '', filters: {}, ...fresh }),
+  clearFilters: () => set({ filters: {}, ...fresh }),
   setActiveIndex: (activeIndex) => set({ activeIndex }),
   setScroll: (key, top) => set({ scroll: { key, top } })
 }))

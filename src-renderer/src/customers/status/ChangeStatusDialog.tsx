@@ -103,7 +103,14 @@ export function ChangeStatusDialog(props: {
   }
 
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={<Text fw={700}>Change customer status</Text>} size="lg" closeOnClickOutside={!change.running}>
+    <Modal
+      opened={props.opened}
+      onClose={props.onClose}
+      title={<Text fw={700}>Change customer status</Text>}
+      size="lg"
+      closeOnClickOutside={!change.running}
+      classNames={{ body: 'dialog-body' }}
+    >
       <Stack gap="md">
         <Group gap="xs">
           <Text size="sm">
@@ -129,8 +136,8 @@ export function ChangeStatusDialog(props: {
           <Alert color="red" variant="light" title="This is final" role="alert">
             <Stack gap={6}>
               <Text size="sm">
-                {d.customerId} will be permanently terminated on {terminationDate ?? 'today'}. The customer cannot be reactivated afterwards and is shown only under the
-                Permanently terminated status filter.
+                {d.customerId} will be permanently terminated {terminationDate ? `on ${terminationDate}` : 'today'}. The customer cannot be reactivated afterwards and is
+                shown only under the Permanently terminated status filter.
               </Text>
               {note.trim() && <Text size="sm">Note: {note.trim()}</Text>}
             </Stack>
@@ -230,7 +237,8 @@ export function ChangeStatusDialog(props: {
           </>
         )}
 
-        <Group justify="flex-end" gap="sm">
+        {/* Sticky: with the longest choice the buttons would otherwise start below a 768 px window. */}
+        <Group justify="flex-end" gap="sm" className="dialog-footer">
           <Button variant="default" onClick={() => (confirming ? setConfirming(false) : props.onClose())} disabled={change.running}>
             {confirming ? 'Back' : 'Cancel'}
           </Button>

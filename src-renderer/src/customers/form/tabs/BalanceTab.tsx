@@ -38,18 +38,31 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
   const adjust = useAdjustmentRoute()
 
   return (
-    <Stack gap="md" maw={900}>
-      <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }} spacing="sm">
+    <Stack gap="md">
+      <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }} spacing="sm" maw={900}>
         {prepaid ? (
           <Figure
             label="Available funds"
             value={formatAmount(funds, cur, { withCode: true })}
-            hint="Spent as services are used; at zero no more services can be used."
+            hint={
+              funds < 0
+                ? `Below zero: the customer has used ${formatAmount(-funds, cur, { withCode: true })} more than was paid in.`
+                : 'Spent as services are used; at zero no more services can be used.'
+            }
             tone={funds < 0 ? 'red' : undefined}
             testId="figure-funds"
           />
         ) : (
-          <Figure label="Balance" value={formatAmount(detail.balanceMinor, cur, { withCode: true })} hint="What the customer owes now." testId="figure-balance" />
+          <Figure
+            label={detail.balanceMinor < 0 ? 'In credit' : 'Balance'}
+            value={formatAmount(detail.balanceMinor, cur, { withCode: true })}
+            hint={
+              detail.balanceMinor < 0
+                ? `The customer is in credit by ${formatAmount(-detail.balanceMinor, cur, { withCode: true })}: nothing is owed.`
+                : 'What the customer owes now.'
+            }
+            testId="figure-balance"
+          />
         )}
         <Figure
           label="Unallocated payments"
@@ -69,7 +82,13 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
           <Figure
             label="Headroom"
             value={headroom === null ? '—' : formatAmount(headroom, cur, { withCode: true })}
-            hint={headroom === null ? 'No limit set.' : headroom < 0 ? 'Over the credit limit.' : 'Credit limit minus balance.'}
+            hint={
+              headroom === null
+                ? 'No limit set.'
+                : headroom < 0
+                  ? `Over the credit limit by ${formatAmount(-headroom, cur, { withCode: true })}: usage is refused until it is paid down.`
+                  : 'Credit limit minus balance.'
+            }
             tone={headroom !== null && headroom < 0 ? 'red' : undefined}
             testId="figure-headroom"
           />
