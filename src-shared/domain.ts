@@ -88,6 +88,9 @@ export interface RestoreOutcome extends AppStatus {
   replay: JournalReplay | null
 }
 
+/** Reactivation period after a provisional termination when the customer has no class. */
+export const DEFAULT_REACTIVATION_DAYS = 30
+
 export type BalanceControl = 'prepaid' | 'postpaid'
 export type CustomerStatus = 'active' | 'blocked' | 'suspended' | 'provisionally-terminated' | 'permanently-terminated' | 'exported'
 

@@ -40,8 +40,16 @@ const ymd = (p: Parts) => `${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)}`
  * engine's "today" and the dates it stores from instants; `formatDate` is the same for display.
  */
 export function localDate(iso: string): string {
-  const dt = new Date(iso)
+  return localDateOf(new Date(iso))
+}
+
+function localDateOf(dt: Date): string {
   return ymd({ y: dt.getFullYear(), mo: dt.getMonth() + 1, d: dt.getDate(), h: 0, mi: 0 })
+}
+
+/** The local calendar date `days` days after `from` (default now): today is localDatePlus(0). */
+export function localDatePlus(days: number, from: Date = new Date()): string {
+  return localDateOf(new Date(from.getFullYear(), from.getMonth(), from.getDate() + days))
 }
 
 /**

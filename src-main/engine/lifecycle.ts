@@ -1,6 +1,6 @@
 import { STATUS_LABEL } from '../../src-shared/labels'
 import type { ParsedInputOf } from '../../src-shared/contract'
-import type { CustomerStatus, StatusHistoryEntry } from '../../src-shared/domain'
+import { type CustomerStatus, DEFAULT_REACTIVATION_DAYS, type StatusHistoryEntry } from '../../src-shared/domain'
 import type { DbReader } from '../db/store'
 import { AppError } from '../../src-shared/errors'
 import { formatDateTime, formatLastDay, localDate } from '../../src-shared/format'
@@ -8,7 +8,7 @@ import { describeValueChange } from './audit'
 import type { StoredClass } from './customerClasses'
 import type { StoredCustomer } from './customers'
 import { addLocalDays, checkedDate, endOfLocalDay } from './calendar'
-import { DEFAULT_REACTIVATION_DAYS, effectiveStatus, refusalReason, type LifecycleColumns, type LifecycleState } from './lifecycleRules'
+import { effectiveStatus, refusalReason, type LifecycleColumns, type LifecycleState } from './lifecycleRules'
 import type { Work } from './unitOfWork'
 
 /**

@@ -24,9 +24,6 @@ export interface LifecycleColumns extends LifecycleState {
   terminatedAt: string | null
 }
 
-/** Reactivation period after a provisional termination when the customer has no class. */
-export const DEFAULT_REACTIVATION_DAYS = 30
-
 /**
  * The status shown for a customer when several apply: terminated (or exported) > blocked >
  * suspended > active. A suspension lifted by an administrator does not count until the lift ends.

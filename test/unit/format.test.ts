@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { formatAmount, formatDate, formatDateTime, formatSize } from '../../src-shared/format'
+import { formatAmount, formatDate, formatDateTime, formatSize, localDate, localDatePlus } from '../../src-shared/format'
 
 const originalTz = process.env.TZ
 
@@ -69,5 +69,15 @@ describe('formatSize', () => {
     expect(formatSize(1023)).toBe('1023 bytes')
     expect(formatSize(1536)).toBe('1.5 KB')
     expect(formatSize(5 * 1024 * 1024)).toBe('5.0 MB')
+  })
+})
+
+describe('localDatePlus (the renderer\'s "today" and date limits, on the shared local-date helper)', () => {
+  it('counts calendar days in local time across month and year ends', () => {
+    expect(localDatePlus(0, new Date(2026, 10, 30, 23, 59))).toBe('2026-11-30')
+    expect(localDatePlus(1, new Date(2026, 10, 30, 23, 59))).toBe('2026-12-01')
+    expect(localDatePlus(32, new Date(2026, 11, 1, 0, 0))).toBe('2027-01-02')
+    expect(localDatePlus(-1, new Date(2026, 2, 1, 12, 0))).toBe('2026-02-28')
+    expect(localDatePlus(0, new Date(2026, 10, 30, 12))).toBe(localDate(new Date(2026, 10, 30, 12).toISOString()))
   })
 })

@@ -2,19 +2,18 @@ import '@mantine/dates/styles.css'
 import { useEffect, useState } from 'react'
 import { Alert, Button, Checkbox, Group, Modal, Radio, Stack, Text, Textarea } from '@mantine/core'
 import { DateInput } from '@mantine/dates'
-import type { CustomerClass, CustomerDetail, StatusAction } from '../../../../src-shared/domain'
-import { formatDate } from '../../../../src-shared/format'
+import { type CustomerClass, type CustomerDetail, DEFAULT_REACTIVATION_DAYS, type StatusAction } from '../../../../src-shared/domain'
+import { formatDate, localDatePlus } from '../../../../src-shared/format'
 import { useMutation } from '../../api/query'
 import { useFieldErrors } from '../../lib/field-errors'
 import { STATUS_LABEL } from '../../lib/labels'
 import { notifySuccess } from '../../lib/notify'
 import { plural } from '../../classes/describe'
-import { ACTION_TEXT, localDatePlus } from './actions'
+import { ACTION_TEXT } from './actions'
 import { StatusBadge } from './StatusBadge'
 
 const FIELDS = ['action', 'note', 'until', 'terminationDate', 'issuePartialInvoice'] as const
 /** The seed's default reactivation period, used when the customer has no class. */
-const DEFAULT_REACTIVATION_DAYS = 30
 
 /**
  * Change customer status: only the actions the life-cycle rules allow now (the engine lists

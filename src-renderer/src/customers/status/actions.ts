@@ -59,10 +59,3 @@ export const ACTION_TEXT: Record<StatusAction, ActionText> = {
     button: 'Clear Exported'
   }
 }
-
-/** Today's calendar date in local time, plus `days`: "2026-12-21". */
-export function localDatePlus(days: number, from: Date = new Date()): string {
-  const d = new Date(from.getFullYear(), from.getMonth(), from.getDate() + days)
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-}
