@@ -182,13 +182,7 @@ function applyApproved(
   const t = plan.target
   switch (input.operation) {
     case 'ecommerce-payment':
-      w.run("UPDATE card_transactions SET state = 'completed', gateway_ref = ?, card_brand = ?, card_last4 = ?, updated_at = ? WHERE id = ?", [
-        outcome.gatewayRef,
-        outcome.brand,
-        outcome.last4,
-        w.at,
-        rowId
-      ])
+      completeWithReference(w, rowId, outcome)
       break
     case 'authorization':
       w.run("UPDATE card_transactions SET state = 'authorized', gateway_ref = ?, card_brand = ?, card_last4 = ?, expires_at = ?, updated_at = ? WHERE id = ?", [
@@ -208,13 +202,7 @@ function applyApproved(
       w.run("UPDATE card_transactions SET state = 'voided', updated_at = ? WHERE id = ?", [w.at, t!.id])
       break
     case 'ecommerce-refund':
-      w.run("UPDATE card_transactions SET state = 'completed', gateway_ref = ?, card_brand = ?, card_last4 = ?, updated_at = ? WHERE id = ?", [
-        outcome.gatewayRef,
-        outcome.brand,
-        outcome.last4,
-        w.at,
-        rowId
-      ])
+      completeWithReference(w, rowId, outcome)
       w.run('UPDATE card_transactions SET refunded_minor = refunded_minor + ?, updated_at = ? WHERE id = ?', [plan.impact.amountMinor, w.at, t!.id])
       break
     default:
@@ -298,4 +286,15 @@ export async function reconcileCardPayments(d: CardDeps): Promise<{ settled: num
     settled++
   }
   return { settled, stillPending }
+}
+
+/** A card payment or refund the processor approved: completed, with its reference and card. */
+function completeWithReference(w: Work, rowId: number | null, outcome: Extract<GatewayOutcome, { status: 'approved' }>): void {
+  w.run("UPDATE card_transactions SET state = 'completed', gateway_ref = ?, card_brand = ?, card_last4 = ?, updated_at = ? WHERE id = ?", [
+    outcome.gatewayRef,
+    outcome.brand,
+    outcome.last4,
+    w.at,
+    rowId
+  ])
 }

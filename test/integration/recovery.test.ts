@@ -8,20 +8,9 @@ import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
 import { tmpDataDir } from '../support/tmp'
 import { ARCHIVE_DIR } from '../../src-main/db/journalArchive'
+import { mulberry32 } from '../../src-main/demo/random'
 
 const T0 = Date.parse('2026-11-21T10:00:00Z')
-
-/** A small seeded generator, so a failure names a reproducible flip. */
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 async function desk(dataDir: string, opts: { snapshotAfterBytes?: number } = {}) {
   const app = await openBillingApp({ dataDir, now: () => T0, log: () => {}, dailyBackupDelayMs: 3_600_000, ...opts })
@@ -79,7 +68,7 @@ describe('a damaged database file', () => {
     s.close()
     const snapshot = fs.readFileSync(path.join(dir, SNAPSHOT_FILE))
     const check = fs.readFileSync(path.join(dir, SNAPSHOT_CHECK_FILE))
-    const random = rng(13)
+    const random = mulberry32(13) // seeded: a failure names a reproducible flip
     const openedSilently: number[] = []
     for (let i = 0; i < 80; i++) {
       const at = Math.floor(random() * snapshot.length)

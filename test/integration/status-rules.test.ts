@@ -8,23 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyOverdueSuspension } from '../../src-main/engine/lifecycle'
-import type { InputOf } from '../../src-shared/contract'
+import { ADJUSTMENT_OPERATIONS, type InputOf } from '../../src-shared/contract'
 import type { AdjustmentOperation, CustomerStatus } from '../../src-shared/domain'
 import { ADMIN_ACTOR, newKey, openTestDesk, type TestDesk } from '../support/desk'
 
 const VISA = '4242 4242 4242 4242'
-const OPERATIONS: AdjustmentOperation[] = [
-  'manual-charge',
-  'manual-credit',
-  'manual-payment',
-  'promotional-credit',
-  'refund',
-  'ecommerce-payment',
-  'ecommerce-refund',
-  'authorization',
-  'capture',
-  'void'
-]
+const OPERATIONS: readonly AdjustmentOperation[] = ADJUSTMENT_OPERATIONS
 const STATUSES: CustomerStatus[] = ['active', 'blocked', 'suspended', 'provisionally-terminated', 'permanently-terminated', 'exported']
 
 /** The rule under test: which operations each status accepts (for an amount within what is owed). */
