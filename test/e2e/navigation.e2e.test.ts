@@ -218,6 +218,18 @@ describe("the list's search, filters and sort are in its address", () => {
     await expect.poll(hash).toBe(FILTERED)
     expect(await shownState()).toEqual(filteredState())
 
+    // The wizard over the filtered list keeps the list under it, and closing it returns there.
+    const first = expected.firstIds[0]!
+    await table()
+      .getByRole('button', { name: `Balance adjustment for ${first}`, exact: true })
+      .click()
+    await dialog().getByRole('radiogroup', { name: 'Operation type' }).waitFor()
+    expect(hash()).toMatch(/^#\/customers\?q=ltd&status=active,blocked&currency=USD&sort=balance-desc&adjust=\d+&step=operation$/)
+    await page.keyboard.press('Escape')
+    await dialog().waitFor({ state: 'detached' })
+    await expect.poll(hash).toBe(FILTERED)
+    expect(await shownState()).toEqual(filteredState())
+
     // "Customers" in the menu, from another page, also finds the list as it was left.
     await nav('Settings').click()
     await heading('Settings').waitFor()

@@ -38,6 +38,12 @@ export const customerPath = (id: number | 'new', tab?: TabId) => `/customers/${i
  */
 const NOW = { flushSync: true } as const
 
+/** `?a=1&status=active,blocked`: commas stay readable in the address (the list's statuses). */
+const searchOf = (params: URLSearchParams) => {
+  const text = params.toString().replace(/%2C/gi, ',')
+  return text ? `?${text}` : ''
+}
+
 /** The customer form's tab, kept in the address: each tab is a Back step. */
 export function useCustomerTab(): [TabId, (tab: TabId) => void] {
   const params = useParams()
@@ -98,7 +104,7 @@ export function useAdjustmentRoute() {
       const next = new URLSearchParams(location.search)
       next.set('adjust', String(id))
       next.set('step', STEPS[0])
-      void navigate({ search: `?${next.toString()}` }, { ...NOW, state: { wizardDepth: 1 } satisfies WizardState })
+      void navigate({ search: searchOf(next) }, { ...NOW, state: { wizardDepth: 1 } satisfies WizardState })
     },
     [navigate, location.search]
   )
@@ -112,8 +118,7 @@ export function useAdjustmentRoute() {
       const rest = new URLSearchParams(location.search)
       rest.delete('adjust')
       rest.delete('step')
-      const search = rest.toString()
-      void navigate({ pathname: location.pathname, search: search ? `?${search}` : '' }, { replace: true })
+      void navigate({ pathname: location.pathname, search: searchOf(rest) }, { replace: true })
     }
   }, [location, navigate])
   return { customerId, open, close }
@@ -141,7 +146,7 @@ export function useWizardStep(reachable: WizardStep): [WizardStep, (step: Wizard
     else if (urlStep > reachable || index < 0) {
       const next = new URLSearchParams(params)
       next.set('step', STEPS[step]!)
-      void navigate({ search: `?${next.toString()}` }, { replace: true, state: location.state })
+      void navigate({ search: searchOf(next) }, { replace: true, state: location.state })
     }
   }, [urlStep, reachable, step, index, params, location.state, navigate, close])
 
@@ -155,7 +160,7 @@ export function useWizardStep(reachable: WizardStep): [WizardStep, (step: Wizard
       }
       const next = new URLSearchParams(params)
       next.set('step', STEPS[to]!)
-      void navigate({ search: `?${next.toString()}` }, { ...NOW, state: { wizardDepth: (state.wizardDepth ?? 0) + 1, prevStep: step } satisfies WizardState })
+      void navigate({ search: searchOf(next) }, { ...NOW, state: { wizardDepth: (state.wizardDepth ?? 0) + 1, prevStep: step } satisfies WizardState })
     },
     [step, location, params, navigate]
   )
