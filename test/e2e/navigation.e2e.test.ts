@@ -1,7 +1,8 @@
 /**
  * Addresses and history end to end: every screen has an address in the URL's hash, Back and
  * Forward (the browser's, and Alt+Left/Right) walk list -> customer -> tab -> wizard step ->
- * settings, a reload keeps the screen, and leaving a customer form with an unsaved change asks
+ * settings, a reload keeps the screen (the customer list with its search, filters and sort too:
+ * they are in its address), and leaving a customer form with an unsaved change asks
  * first. The built UI (out/renderer) in Debian's Chromium over the loopback host.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -38,9 +39,10 @@ const hash = () => new URL(page.url()).hash
 const selectedTab = () => page.getByRole('tab', { selected: true })
 const wizardStep = () => dialog().locator('.adj-visually-hidden').innerText()
 
+/** On the list; its address may carry the search, filters and sort it was left with. */
 async function onList() {
   await heading('Customers').waitFor()
-  await expect.poll(hash).toBe('#/customers')
+  await expect.poll(hash).toMatch(/^#\/customers(\?|$)/)
 }
 
 async function onCustomer(tab: RegExp) {
@@ -127,6 +129,142 @@ describe('addresses, Back/Forward and reload', () => {
     await onCustomer(/Life cycle/)
     await page.reload()
     await onCustomer(/Life cycle/)
+  })
+})
+
+describe("the list's search, filters and sort are in its address", () => {
+  const searchBox = () => page.getByRole('searchbox', { name: 'Search customers' })
+  const filters = () => page.getByRole('group', { name: 'Filters' })
+  const table = () => page.getByRole('table', { name: 'Customers' })
+  const balanceHeader = () => table().getByRole('columnheader', { name: /Balance \/ Available funds/ })
+  const FILTERED = '#/customers?q=ltd&status=active,blocked&currency=USD&sort=balance-desc'
+  let expected: { total: number; firstIds: string[] }
+
+  /** Nothing loading or stale: the list shows the answer to its address. */
+  async function settled() {
+    await page.waitForFunction(() => {
+      const t = document.querySelector('table[aria-label="Customers"]')
+      return t !== null && t.getAttribute('aria-busy') === 'false' && t.closest('[data-stale]') === null
+    })
+  }
+
+  /** What the person sees of the list's state: the search, the filters, the sort, the count and the first rows. */
+  async function shownState() {
+    await settled()
+    return {
+      search: await searchBox().inputValue(),
+      statuses: await filters().locator('.mantine-Pill-label').allInnerTexts(),
+      currency: await filters().getByLabel('Currency').inputValue(),
+      sort: await balanceHeader().getAttribute('aria-sort'),
+      count: await page.getByTestId('customer-count').innerText(),
+      firstIds: (await table().locator('tbody tr:not([data-loading])').allInnerTexts()).slice(0, 5).map((t) => /^(\S+)/.exec(t)![1])
+    }
+  }
+
+  const filteredState = () => ({
+    search: 'ltd',
+    statuses: ['Active', 'Blocked'],
+    currency: 'USD',
+    sort: 'descending',
+    count: `${expected.total} ${expected.total === 1 ? 'match' : 'matches'} “ltd” with the filters`,
+    firstIds: expected.firstIds
+  })
+
+  beforeAll(async () => {
+    const { total, rows } = await desk.call('customers.list', {
+      search: 'ltd',
+      filters: { statuses: ['active', 'blocked'], currency: 'USD' },
+      sort: { key: 'balance', dir: 'desc' },
+      limit: 5
+    })
+    expected = { total, firstIds: rows.map((r) => r.customerId) }
+  })
+
+  it('typing replaces the entry; a filter or sort is a Back step; the address shows them all', async () => {
+    expect(expected.total).toBeGreaterThan(1) // the demo data has such customers
+    await nav('Customers').click()
+    await onList()
+    await searchBox().fill('')
+    await expect.poll(hash).toBe('#/customers')
+    const entries = await page.evaluate(() => history.length)
+
+    await searchBox().pressSequentially('ltd', { delay: 60 })
+    await expect.poll(hash).toBe('#/customers?q=ltd')
+    expect(await page.evaluate(() => history.length)).toBe(entries) // no entry per key
+
+    await filters().getByLabel('Status').click()
+    await page.getByRole('option', { name: 'Active', exact: true }).click()
+    await page.getByRole('option', { name: 'Blocked', exact: true }).click()
+    await page.keyboard.press('Escape')
+    await filters().getByLabel('Currency').click()
+    await page.getByRole('option', { name: 'USD', exact: true }).click()
+    await balanceHeader().getByRole('button').click()
+    await expect.poll(hash).toBe(FILTERED)
+    expect(await shownState()).toEqual(filteredState())
+
+    // Back undoes the sort, Forward brings it back.
+    await page.goBack()
+    await expect.poll(hash).toBe('#/customers?q=ltd&status=active,blocked&currency=USD')
+    await expect.poll(() => balanceHeader().getAttribute('aria-sort')).toBe('none')
+    await page.goForward()
+    await expect.poll(hash).toBe(FILTERED)
+    expect(await shownState()).toEqual(filteredState())
+  })
+
+  it('Back from a customer opened from the filtered list returns to the same list', async () => {
+    await table().locator('tbody tr:not([data-loading])').first().click()
+    await page.getByTestId('customer-title').filter({ hasText: expected.firstIds[0]! }).waitFor()
+    await page.goBack()
+    await expect.poll(hash).toBe(FILTERED)
+    expect(await shownState()).toEqual(filteredState())
+
+    // The wizard over the filtered list keeps the list under it, and closing it returns there.
+    const first = expected.firstIds[0]!
+    await table()
+      .getByRole('button', { name: `Balance adjustment for ${first}`, exact: true })
+      .click()
+    await dialog().getByRole('radiogroup', { name: 'Operation type' }).waitFor()
+    expect(hash()).toMatch(/^#\/customers\?q=ltd&status=active,blocked&currency=USD&sort=balance-desc&adjust=\d+&step=operation$/)
+    await page.keyboard.press('Escape')
+    await dialog().waitFor({ state: 'detached' })
+    await expect.poll(hash).toBe(FILTERED)
+    expect(await shownState()).toEqual(filteredState())
+
+    // "Customers" in the menu, from another page, also finds the list as it was left.
+    await nav('Settings').click()
+    await heading('Settings').waitFor()
+    await nav('Customers').click()
+    await expect.poll(hash).toBe(FILTERED)
+    expect(await shownState()).toEqual(filteredState())
+  })
+
+  it('a reload keeps the filtered list', async () => {
+    await page.reload()
+    await heading('Customers').waitFor()
+    expect(hash()).toBe(FILTERED)
+    await expect.poll(() => searchBox().inputValue()).toBe('ltd')
+    expect(await shownState()).toEqual(filteredState())
+  })
+
+  it('an address with parameters it does not know shows the list without them, never an error', async () => {
+    await page.evaluate(() => {
+      location.hash = '#/customers?status=bogus,blocked&currency=XYZ&class=999999&control=neither&overLimit=maybe&sort=nope-desc'
+    })
+    await page.reload()
+    await heading('Customers').waitFor()
+    const blocked = await desk.call('customers.list', { filters: { statuses: ['blocked'] }, limit: 1 })
+    await expect.poll(() => page.getByTestId('customer-count').innerText()).toBe(`${blocked.total} ${blocked.total === 1 ? 'match' : 'matches'} with the filters`)
+    expect(await filters().locator('.mantine-Pill-label').allInnerTexts()).toEqual(['Blocked'])
+    expect(await filters().getByLabel('Currency').inputValue()).toBe('')
+    expect(await filters().getByLabel('Customer class').inputValue()).toBe('')
+    expect(await balanceHeader().getAttribute('aria-sort')).toBe('none')
+    expect(await page.getByRole('alert').count()).toBe(0)
+
+    // The plain list again, for the tests after these.
+    await page.evaluate(() => {
+      location.hash = '#/customers'
+    })
+    await expect.poll(() => page.getByTestId('customer-count').innerText()).toMatch(/^[\d,]+ customers$/)
   })
 })
 

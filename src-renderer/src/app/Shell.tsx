@@ -6,7 +6,7 @@ import { transportName } from '../api/invoke'
 import { MoonIcon, SunIcon } from '../lib/icons'
 import { LeaveGuardPrompt } from '../lib/leave-guard'
 import { ErrorBoundary } from './ErrorBoundary'
-import { pagePath } from './nav'
+import { menuPath } from './nav'
 import { PAGES } from './pages'
 import { useAppStatus } from './status'
 import { useUi } from './ui-store'
@@ -80,7 +80,7 @@ export function Shell() {
               active={p.id === current.id}
               aria-current={p.id === current.id ? 'page' : undefined}
               onClick={() => {
-                void navigate(pagePath(p.id), { flushSync: true })
+                void navigate(menuPath(p.id), { flushSync: true })
                 nav.close()
               }}
             />

@@ -7,7 +7,7 @@ import type { PageId } from './ui-store'
 /**
  * Every screen has an address (hash history: it works from file:// in the desktop app and
  * survives a reload in browser mode):
- *   #/customers                      the list
+ *   #/customers[?q=&status=&…&sort=] the list, its search, filters and sort (list-address.ts)
  *   #/customers/new[/<tab>]          the new-customer form
  *   #/customers/<id>[/<tab>]         a customer and its tab
  *   ...?adjust=<id>&step=<step>      the balance adjustment wizard over the list or a customer
@@ -17,6 +17,19 @@ import type { PageId } from './ui-store'
 export const TABS: readonly TabId[] = ['address', 'balance', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom']
 
 export const pagePath = (page: PageId) => `/${page}`
+
+/**
+ * The list's search, filters and sort as last shown, so "Customers" in the menu and "Back to
+ * list" on a customer return to the list as it was left (Back does so through the history).
+ */
+let lastListSearch = ''
+export function rememberListSearch(search: string) {
+  lastListSearch = search
+}
+/** The customer list as last shown. */
+export const listPath = () => `/customers${lastListSearch ? `?${lastListSearch}` : ''}`
+/** A page of the menu; the customer list as last shown. */
+export const menuPath = (page: PageId) => (page === 'customers' ? listPath() : pagePath(page))
 export const customerPath = (id: number | 'new', tab?: TabId) => `/customers/${id}${tab && tab !== 'address' ? `/${tab}` : ''}`
 
 /**
@@ -24,6 +37,12 @@ export const customerPath = (id: number | 'new', tab?: TabId) => `/customers/${i
  * (and a test) sees the page the moment the click is done.
  */
 const NOW = { flushSync: true } as const
+
+/** `?a=1&status=active,blocked`: commas stay readable in the address (the list's statuses). */
+const searchOf = (params: URLSearchParams) => {
+  const text = params.toString().replace(/%2C/gi, ',')
+  return text ? `?${text}` : ''
+}
 
 /** The customer form's tab, kept in the address: each tab is a Back step. */
 export function useCustomerTab(): [TabId, (tab: TabId) => void] {
@@ -39,7 +58,7 @@ export function useCustomerTab(): [TabId, (tab: TabId) => void] {
 export function useCustomerNav() {
   const navigate = useNavigate()
   return {
-    list: useCallback(() => void navigate('/customers', NOW), [navigate]),
+    list: useCallback(() => void navigate(listPath(), NOW), [navigate]),
     customer: useCallback((id: number) => void navigate(customerPath(id), NOW), [navigate]),
     /** After a save: the form has no unsaved changes any more, whatever its last render said. */
     customerAfterSave: useCallback(
@@ -50,7 +69,7 @@ export function useCustomerNav() {
       [navigate]
     ),
     newCustomer: useCallback(() => void navigate(customerPath('new'), NOW), [navigate]),
-    page: useCallback((page: PageId) => void navigate(pagePath(page), NOW), [navigate])
+    page: useCallback((page: PageId) => void navigate(menuPath(page), NOW), [navigate])
   }
 }
 
@@ -79,9 +98,15 @@ export function useAdjustmentRoute() {
   const raw = Number(params.get('adjust'))
   const customerId = Number.isSafeInteger(raw) && raw > 0 ? raw : null
 
+  // The page's own parameters (the list's filters) stay under the wizard.
   const open = useCallback(
-    (id: number) => void navigate({ search: `?adjust=${id}&step=${STEPS[0]}` }, { ...NOW, state: { wizardDepth: 1 } satisfies WizardState }),
-    [navigate]
+    (id: number) => {
+      const next = new URLSearchParams(location.search)
+      next.set('adjust', String(id))
+      next.set('step', STEPS[0])
+      void navigate({ search: searchOf(next) }, { ...NOW, state: { wizardDepth: 1 } satisfies WizardState })
+    },
+    [navigate, location.search]
   )
   const close = useCallback(() => {
     leaveWithoutAsking()
@@ -89,7 +114,12 @@ export function useAdjustmentRoute() {
     // Back to the entry the wizard was opened from; opened from a pasted or reloaded address:
     // replace it with the page under the wizard.
     if (depth > 0) void navigate(-depth)
-    else void navigate({ pathname: location.pathname, search: '' }, { replace: true })
+    else {
+      const rest = new URLSearchParams(location.search)
+      rest.delete('adjust')
+      rest.delete('step')
+      void navigate({ pathname: location.pathname, search: searchOf(rest) }, { replace: true })
+    }
   }, [location, navigate])
   return { customerId, open, close }
 }
@@ -116,7 +146,7 @@ export function useWizardStep(reachable: WizardStep): [WizardStep, (step: Wizard
     else if (urlStep > reachable || index < 0) {
       const next = new URLSearchParams(params)
       next.set('step', STEPS[step]!)
-      void navigate({ search: `?${next.toString()}` }, { replace: true, state: location.state })
+      void navigate({ search: searchOf(next) }, { replace: true, state: location.state })
     }
   }, [urlStep, reachable, step, index, params, location.state, navigate, close])
 
@@ -130,7 +160,7 @@ export function useWizardStep(reachable: WizardStep): [WizardStep, (step: Wizard
       }
       const next = new URLSearchParams(params)
       next.set('step', STEPS[to]!)
-      void navigate({ search: `?${next.toString()}` }, { ...NOW, state: { wizardDepth: (state.wizardDepth ?? 0) + 1, prevStep: step } satisfies WizardState })
+      void navigate({ search: searchOf(next) }, { ...NOW, state: { wizardDepth: (state.wizardDepth ?? 0) + 1, prevStep: step } satisfies WizardState })
     },
     [step, location, params, navigate]
   )

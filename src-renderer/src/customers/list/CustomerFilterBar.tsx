@@ -1,9 +1,8 @@
 import { Checkbox, Group, MultiSelect, Select, Tooltip } from '@mantine/core'
-import type { BalanceControl, CustomerStatus } from '../../../../src-shared/domain'
+import type { BalanceControl, CustomerFilters, CustomerStatus } from '../../../../src-shared/domain'
 import { CURRENCY_CODES } from '../../../../src-shared/money'
 import { useQuery } from '../../api/query'
 import { BALANCE_CONTROL_LABEL, STATUS_LABEL } from '../../lib/labels'
-import { useCustomerList } from './list-store'
 
 const STATUSES = Object.keys(STATUS_LABEL) as CustomerStatus[]
 const STATUS_OPTIONS = STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] }))
@@ -11,9 +10,14 @@ const BALANCE_OPTIONS = (Object.keys(BALANCE_CONTROL_LABEL) as BalanceControl[])
 
 export const OVERDUE_LATER = 'Invoices arrive with the invoicing feature'
 
-/** Status, balance control, currency, class, over credit limit, overdue invoice; kept in the list store. */
-export function CustomerFilterBar() {
-  const { filters, setFilter } = useCustomerList()
+/** Status, balance control, currency, class, over credit limit, overdue invoice; kept in the list's address. */
+export function CustomerFilterBar({
+  filters,
+  setFilter
+}: {
+  filters: CustomerFilters
+  setFilter: <K extends keyof CustomerFilters>(key: K, value: CustomerFilters[K] | undefined) => void
+}) {
   const classes = useQuery('classes.list', {})
   const classOptions = (classes.data ?? []).map((c) => ({ value: String(c.id), label: c.name }))
   const showsTerminated = filters.statuses?.includes('permanently-terminated') === true

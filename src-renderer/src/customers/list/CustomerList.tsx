@@ -1,7 +1,6 @@
 import './customer-list.css'
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { Button, Group, Kbd, Paper, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core'
-import { useDebouncedValue } from '@mantine/hooks'
 import type { CustomerRow } from '../../../../src-shared/domain'
 import { useMutation, useQuery } from '../../api/query'
 import { useAppStatus } from '../../app/status'
@@ -15,6 +14,7 @@ import { CustomerGrid } from './CustomerGrid'
 import { useCustomerPages, type CustomerQuery } from './customer-pages'
 import { downloadText } from '../../lib/download'
 import { DownloadIcon, PlusIcon, SearchIcon } from '../../lib/icons'
+import { useListView } from './list-address'
 import { activeFilterCount, useCustomerList } from './list-store'
 
 const SEARCH_DEBOUNCE_MS = 150
@@ -35,9 +35,10 @@ export function CustomerList() {
   const isAdmin = status.operator.role === 'administrator'
   const nav = useCustomerNav()
   const list = useCustomerList()
-  const { search, filters, sort, setSearch, clearFilters } = list
-
-  const [debounced] = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS)
+  const view = useListView(SEARCH_DEBOUNCE_MS)
+  const { typed, filters, sort, setSearch, clearFilters } = view
+  /** The search as the address (and so the query) has it: the typed text once typing pauses. */
+  const debounced = view.search
   const query = useMemo<CustomerQuery>(() => ({ search: debounced, filters, sort }), [debounced, filters, sort])
   const queryKey = JSON.stringify(query)
   const pages = useCustomerPages(query)
@@ -83,11 +84,13 @@ export function CustomerList() {
 
   const onOpen = useCallback(
     (row: CustomerRow, index: number) => {
-      useCustomerList.getState().setActiveIndex(index)
+      useCustomerList.getState().setActiveIndex(queryKey, index)
       nav.customer(row.id)
     },
-    [nav.customer]
+    [nav.customer, queryKey]
   )
+
+  const onActiveIndex = useCallback((index: number | null) => useCustomerList.getState().setActiveIndex(queryKey, index), [queryKey])
 
   const exportCsv = useMutation('customers.exportCsv')
   async function onExport() {
@@ -158,7 +161,7 @@ export function CustomerList() {
                 : `${groupDigits(terminatedMatches)} permanently terminated customers match “${debounced}”.`}{' '}
               Permanently terminated customers are listed only when that status is chosen.
             </Text>
-            <Button onClick={() => list.setFilter('statuses', ['permanently-terminated'])}>{terminatedMatches === 1 ? 'Show it' : 'Show them'}</Button>
+            <Button onClick={() => view.setFilter('statuses', ['permanently-terminated'])}>{terminatedMatches === 1 ? 'Show it' : 'Show them'}</Button>
           </Stack>
         )}
         <Text c="dimmed" size="sm">
@@ -189,9 +192,9 @@ export function CustomerList() {
         queryKey={queryKey}
         height={gridHeight}
         sort={sort}
-        onSort={list.sortBy}
-        activeIndex={list.activeIndex}
-        onActiveIndex={list.setActiveIndex}
+        onSort={view.sortBy}
+        activeIndex={list.active.key === queryKey ? list.active.index : null}
+        onActiveIndex={onActiveIndex}
         onOpen={onOpen}
         initialScrollTop={list.scroll.key === queryKey ? list.scroll.top : 0}
         onLeave={list.setScroll}
@@ -222,7 +225,7 @@ export function CustomerList() {
             aria-label="Search customers"
             aria-keyshortcuts="/ Control+F Meta+F"
             placeholder={SEARCH_PLACEHOLDER}
-            value={search}
+            value={typed}
             onChange={(e) => setSearch(e.currentTarget.value)}
             onKeyDown={(e) => {
               // Down from search goes into the list.
@@ -234,13 +237,13 @@ export function CustomerList() {
             }}
             leftSection={<SearchIcon />}
             rightSection={
-              search === '' ? (
+              typed === '' ? (
                 <Tooltip label="Press / or Ctrl+F to search">
                   <Kbd size="xs">/</Kbd>
                 </Tooltip>
               ) : null
             }
-            rightSectionPointerEvents={search === '' ? 'all' : 'none'}
+            rightSectionPointerEvents={typed === '' ? 'all' : 'none'}
             w={520}
             maw="100%"
           />
@@ -256,7 +259,7 @@ export function CustomerList() {
           </Group>
         </Group>
 
-        <CustomerFilterBar />
+        <CustomerFilterBar filters={filters} setFilter={view.setFilter} />
 
         <div ref={gridSlot}>{body}</div>
       </Stack>
