@@ -38,6 +38,7 @@ import { countCustomers, type StoredCustomer } from '../engine/customers'
 import { listCustomers } from '../engine/customerList'
 import { CustomerIndex } from '../engine/customerIndex'
 import { completeSetup } from '../engine/settings'
+import { type PriceListVersion, type RateRow, rateCall, versionInForce } from '../engine/rating'
 import { Engine } from '../engine/unitOfWork'
 
 type Scale = 'S' | 'M' | 'L'
@@ -763,6 +764,55 @@ async function measureCustomerList(sql: SqlJsStatic, dir: string, figures: Figur
   }
 }
 
+/**
+ * The rating arithmetic alone (src-main/engine/rating.ts), in memory: 1M synthetic calls against
+ * two versions of a 5,000-prefix price list (version in force, longest prefix, intervals, one
+ * rounding each). The floor under usage.rate_1m_s, which adds parsing and the database.
+ */
+function measureRatingPure(figures: Figure[], notes: string[]): void {
+  const rand = mulberry32(9)
+  const digits = (n: number) => Array.from({ length: n }, () => String(Math.floor(rand() * 10))).join('')
+  const prefixes = new Set<string>()
+  while (prefixes.size < 5000) prefixes.add(String(1 + Math.floor(rand() * 9)) + digits(1 + Math.floor(rand() * 5)))
+  const list = [...prefixes]
+  const rows = (scale: bigint): RateRow[] =>
+    list.map((prefix, i) => ({
+      prefix,
+      description: `destination ${i}`,
+      ratePerMinute: (BigInt(i % 977) * 137n + 500n) * scale,
+      connectionFee: BigInt(i % 3) * 500n,
+      firstIntervalS: i % 2 === 0 ? 60 : 30,
+      nextIntervalS: i % 2 === 0 ? 60 : 6,
+      freeSeconds: i % 5 === 0 ? 5 : 0
+    }))
+  const changeAt = Date.parse('2026-03-15T00:00:00Z')
+  const versions: PriceListVersion[] = [
+    { effectiveFrom: Date.parse('2026-01-01T00:00:00Z'), rows: rows(1n) },
+    { effectiveFrom: changeAt, rows: rows(2n) }
+  ]
+  const n = 1_000_000
+  const numbers: string[] = []
+  const durations = new Int32Array(n)
+  const starts = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    // About 1% dial a number outside the list (leading 0 after normalisation matches no prefix).
+    numbers.push(rand() < 0.01 ? `+0${digits(9)}` : `+${list[Math.floor(rand() * list.length)]}${digits(7)}`)
+    durations[i] = Math.floor(rand() * 1800)
+    starts[i] = changeAt + Math.floor((rand() - 0.5) * 30 * 86_400_000)
+  }
+  const t0 = process.hrtime.bigint()
+  let total = 0
+  let unrated = 0
+  for (let i = 0; i < n; i++) {
+    const start = starts[i] ?? 0
+    const res = rateCall({ durationS: durations[i] ?? 0, calledNumber: numbers[i] ?? '', start }, versionInForce(versions, start), 2, 'away-from-zero')
+    if (res.rated) total += res.chargeMinor
+    else unrated++
+  }
+  figures.push({ name: 'rating.rate_1m_pure_s', value: elapsedMs(t0) / 1000, unit: 's', scale: 'M' })
+  notes.push(`rating.rate_1m_pure_s: ${n} calls, 5,000 prefixes x 2 versions, ${unrated} unrated, total ${total} minor units.`)
+}
+
 const MEASUREMENTS: Measurement[] = [
   { title: 'database size', run: measureDbSize },
   { title: 'disk flush baseline', run: measureDiskFlush },
@@ -915,6 +965,8 @@ async function main(): Promise<void> {
       const dir = fs.mkdtempSync(path.join(parent, 'callshop-bench-customers-'))
       dirs.push(dir)
       await measureCustomerList(sql, dir, figures, notes)
+      status('rating arithmetic, 1M calls in memory...')
+      measureRatingPure(figures, notes)
     }
   } finally {
     cleanUp()
