@@ -186,15 +186,12 @@ describe('longest prefix match', () => {
     expect(res).toEqual({ rated: false, reason: 'no-matching-prefix' })
   })
 
-  it('is fast for thousands of prefixes', () => {
+  // How fast it is lives in the benchmark (rating.rate_1m_pure_s), not in a timed test.
+  it('finds the right prefix among thousands', () => {
     const many: RateRow[] = []
     for (let i = 0; i < 5000; i++) many.push(row({ prefix: String(1000 + i * 17), description: `d${i}` }))
-    longestPrefixMatch(many, '1000')
-    const t0 = performance.now()
-    let hits = 0
-    for (let i = 0; i < 100000; i++) if (longestPrefixMatch(many, `${1000 + (i % 5000) * 17}5551234`)) hits++
-    expect(hits).toBe(100000)
-    expect(performance.now() - t0).toBeLessThan(2000)
+    for (let i = 0; i < 5000; i += 7) expect(longestPrefixMatch(many, `${1000 + i * 17}5551234`)?.description).toBe(`d${i}`)
+    expect(longestPrefixMatch(many, '9995551234')).toBeUndefined()
   })
 })
 
