@@ -59,6 +59,7 @@ describe('Price lists page', () => {
     await problems.waitFor()
     expect(await problems.locator('tbody tr').first().textContent()).toBe('3price_per_minutePrice per minute cannot be negative ("-0.02").')
     expect(await dialog().getByRole('button', { name: 'Upload', exact: true }).isDisabled()).toBe(true)
+    await page.waitForTimeout(400) // the dialog's opening transition, for a screenshot a person can read
     await page.screenshot({ path: '.test-output/pricelists-upload-problems-1366.png' })
 
     await chooseCsv(`\uFEFF${HEADER}\r\n44;UK;0.01;0;60;60;0\r\n49;Germany;0.02;0;60;60;0\r\n33;France;0.03;0;60;60;0\r\n`)
@@ -86,6 +87,7 @@ describe('Price lists page', () => {
     expect(await dialog().getByText('1 changed').isVisible()).toBe(true)
     expect(await dialog().getByRole('region', { name: 'Changed' }).textContent()).toContain('44price per minute0.010.015')
     expect(await dialog().getByRole('table', { name: 'Removed prefixes' }).textContent()).toContain('France')
+    await page.waitForTimeout(400)
     await page.screenshot({ path: '.test-output/pricelists-compare-1366.png' })
     await page.keyboard.press('Escape')
     await dialog().waitFor({ state: 'detached' })

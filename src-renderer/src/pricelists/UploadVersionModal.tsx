@@ -6,7 +6,7 @@ import { asAppError } from '../api/invoke'
 import { useMutation } from '../api/query'
 import { notifySuccess } from '../lib/notify'
 import { readText } from '../lib/read-file'
-import { RatesTable } from './parts'
+import { formatInstant, RatesTable } from './parts'
 
 const COLUMNS = 'prefix, description, price_per_minute, connection_fee, first_interval, next_interval, free_seconds'
 /** Rows shown in the preview; the file may hold thousands. */
@@ -52,7 +52,7 @@ export function UploadVersionModal(props: { opened: boolean; list: PriceListDeta
   const submit = async () => {
     try {
       const v = await upload.run({ priceListId: props.list.id, csv, effectiveFrom: effectiveFrom.trim() })
-      notifySuccess('Version uploaded', `${v.rowCount} prefixes in ${props.list.name}, effective from ${v.effectiveFrom}`)
+      notifySuccess('Version uploaded', `${v.rowCount} prefixes in ${props.list.name}, effective from ${formatInstant(v.effectiveFrom)}`)
       close()
     } catch (e) {
       setError(asAppError(e))
