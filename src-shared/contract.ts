@@ -10,6 +10,11 @@ import type {
   CustomerRow,
   CustomFieldDefinition,
   ImportPreview,
+  PriceList,
+  PriceListComparison,
+  PriceListDetail,
+  PriceListPreview,
+  PriceListVersion,
   AdjustmentImpact,
   AdjustmentResult,
   CardActivity,
@@ -47,6 +52,8 @@ export const DATA_KINDS = [
   'services',
   /** Customer classes (with their customer counts). */
   'classes',
+  /** Price lists, their versions and rates, and their assignment to classes and customers. */
+  'priceLists',
   'customFields',
   'audit'
 ] as const
@@ -284,6 +291,11 @@ export const serviceInput = z
 
 const csvText = z.string().min(1, 'The file is empty.').max(CSV_MAX_CHARS, 'The file is larger than 50 MB.')
 
+/** An instant with its offset, e.g. 2026-03-01T00:00:00Z or 2026-03-01T00:00:00+01:00. */
+const instant = z.iso.datetime({ offset: true, error: 'Enter a date and time with its time zone, e.g. 2026-03-01T00:00:00Z.' })
+
+const priceListCsv = { priceListId: id, csv: csvText }
+
 const backupFileName = z.string().regex(/^[A-Za-z0-9._-]+\.sqlite$/, 'Not a backup file name.')
 
 /**
@@ -408,6 +420,49 @@ export const contract = {
   'classes.list': channel<CustomerClass[]>()({ reads: ['classes', 'customers'], input: nothing, roles: EVERYONE }),
   'classes.create': channel<CustomerClass>()({ changes: ['classes', 'audit'], input: classInput, roles: ADMIN }),
   'classes.update': channel<CustomerClass>()({ changes: ['classes', 'audit'], input: classInput.extend({ id }).strict(), roles: ADMIN }),
+  'priceLists.list': channel<PriceList[]>()({ reads: ['priceLists'], input: nothing, roles: EVERYONE }),
+  'priceLists.get': channel<PriceListDetail>()({ reads: ['priceLists'], input: z.object({ id }).strict(), roles: EVERYONE }),
+  'priceLists.create': channel<PriceList>()({
+    changes: ['priceLists', 'audit'],
+    input: z
+      .object({
+        name: text('Name', 100).min(1, 'Name is required.'),
+        currency: z.enum(CURRENCY_CODES, { error: 'Choose a currency from the list.' })
+      })
+      .strict(),
+    roles: ADMIN
+  }),
+  /** Checks a version's CSV and lists its rows and problems; changes nothing. */
+  'priceLists.previewVersion': channel<PriceListPreview>()({
+    reads: ['priceLists'],
+    input: z.object(priceListCsv).strict(),
+    roles: ADMIN,
+    maxBodyBytes: CSV_BODY_LIMIT
+  }),
+  /** Uploads a version only when its CSV has no problem at all: nothing is half-imported. */
+  'priceLists.uploadVersion': channel<PriceListVersion>()({
+    changes: ['priceLists', 'audit'],
+    input: z.object({ ...priceListCsv, effectiveFrom: instant }).strict(),
+    roles: ADMIN,
+    maxBodyBytes: CSV_BODY_LIMIT
+  }),
+  /** The version in force at an instant: the latest effective at or before it (null: none yet). */
+  'priceLists.versionAt': channel<{ version: PriceListVersion | null }>()({
+    reads: ['priceLists'],
+    input: z.object({ priceListId: id, at: instant }).strict(),
+    roles: EVERYONE
+  }),
+  'priceLists.compare': channel<PriceListComparison>()({ reads: ['priceLists'], input: z.object({ versionId: id }).strict(), roles: EVERYONE }),
+  'priceLists.assignToClass': channel<{ classId: number; serviceId: number; priceListId: number }>()({
+    changes: ['priceLists', 'classes', 'audit'],
+    input: z.object({ classId: id, serviceId: id, priceListId: id }).strict(),
+    roles: ADMIN
+  }),
+  'priceLists.overrideForCustomer': channel<{ customerId: number; serviceId: number; priceListId: number }>()({
+    changes: ['priceLists', 'customers', 'audit'],
+    input: z.object({ customerId: id, serviceId: id, priceListId: id }).strict(),
+    roles: ADMIN
+  }),
   'customFields.list': channel<CustomFieldDefinition[]>()({ reads: ['customFields'], input: nothing, roles: EVERYONE }),
   'customFields.create': channel<CustomFieldDefinition>()({
     changes: ['customFields', 'audit'],

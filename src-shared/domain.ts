@@ -361,3 +361,56 @@ export interface CardActivity {
     operatorName: string
   }[]
 }
+
+/** A price list (tariff) in one currency; rates live in its versions. */
+export interface PriceList {
+  id: number
+  name: string
+  currency: string
+  createdAt: string
+  versionCount: number
+}
+
+export interface PriceListVersion {
+  id: number
+  priceListId: number
+  /** ISO instant from which calls starting then or later are rated with this version. */
+  effectiveFrom: string
+  uploadedAt: string
+  operatorName: string
+  rowCount: number
+}
+
+/**
+ * One destination's rate. Prices are text with up to 5 decimals ("0.01234"), exact: stored as
+ * integers of 1e-5 of the major unit, since per-minute rates need sub-cent precision.
+ */
+export interface PriceListRate {
+  prefix: string
+  description: string
+  pricePerMinute: string
+  connectionFee: string
+  firstInterval: number
+  nextInterval: number
+  freeSeconds: number
+}
+
+export interface PriceListDetail extends PriceList {
+  versions: PriceListVersion[]
+}
+
+/** A CSV checked before upload: the rows read and every problem by line and column. */
+export interface PriceListPreview {
+  totalRows: number
+  rates: PriceListRate[]
+  issues: ImportIssue[]
+}
+
+export interface PriceListComparison {
+  version: PriceListVersion
+  /** The version before it (by effective instant), or null for the first one. */
+  previous: PriceListVersion | null
+  added: PriceListRate[]
+  removed: PriceListRate[]
+  changed: { prefix: string; before: PriceListRate; after: PriceListRate; fields: string[] }[]
+}

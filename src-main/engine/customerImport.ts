@@ -29,7 +29,7 @@ const fold = (s: string) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase())
 /** "Customer ID", "customer-id", " CUSTOMER_ID " -> "customer_id". */
 const normaliseHeader = (h: string) => fold(h.trim()).replace(/[\s-]+/g, '_')
 
-interface CsvRow {
+export interface CsvRow {
   /** Physical line (1 = header) where the row starts, as an editor numbers lines. */
   line: number
   cells: string[]
@@ -41,7 +41,7 @@ const LINE_BREAK = /\r\n|\r|\n/g
 const countLineBreaks = (s: string) => s.match(LINE_BREAK)?.length ?? 0
 
 /** Split the text into rows with the line each starts on (quoted fields may span lines). */
-function readCsv(text: string): CsvRow[] {
+export function readCsv(text: string): CsvRow[] {
   const csv = text.replace(/^\uFEFF/, '')
   const rows: CsvRow[] = []
   let start = 0

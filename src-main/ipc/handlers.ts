@@ -9,6 +9,17 @@ import { cardActivity } from '../engine/cardActivity'
 import { listAudit, verifyAuditChain, type Actor } from '../engine/audit'
 import { checkLedger, listTransactions } from '../engine/ledger'
 import { createClass, listClasses, updateClass } from '../engine/customerClasses'
+import {
+  assignToClass,
+  compareVersion,
+  createPriceList,
+  getPriceList,
+  listPriceLists,
+  overrideForCustomer,
+  previewVersion,
+  uploadVersion,
+  versionAt
+} from '../engine/priceLists'
 import { addAccount } from '../engine/accounts'
 import { getCustomerDetail } from '../engine/customerDetail'
 import { exportCustomersCsv } from '../engine/customerExport'
@@ -131,6 +142,15 @@ export const handlers: HandlerTable<HandlerContext> = {
 
   'services.update': (input, { engine, actor }) => engine().change(actor, (w) => updateService(w, input)),
 
+  'priceLists.list': (_input, { engine }) => engine().read(listPriceLists),
+  'priceLists.get': (input, { engine }) => engine().read((r) => getPriceList(r, input.id)),
+  'priceLists.create': (input, { engine, actor }) => engine().change(actor, (w) => createPriceList(w, input)),
+  'priceLists.previewVersion': (input, { engine }) => engine().read((r) => previewVersion(r, input)),
+  'priceLists.uploadVersion': (input, { engine, actor }) => engine().change(actor, (w) => uploadVersion(w, input)),
+  'priceLists.versionAt': (input, { engine }) => engine().read((r) => ({ version: versionAt(r, input.priceListId, input.at) })),
+  'priceLists.compare': (input, { engine }) => engine().read((r) => compareVersion(r, input.versionId)),
+  'priceLists.assignToClass': (input, { engine, actor }) => engine().change(actor, (w) => assignToClass(w, input)),
+  'priceLists.overrideForCustomer': (input, { engine, actor }) => engine().change(actor, (w) => overrideForCustomer(w, input)),
   'classes.list': (_input, { engine }) => engine().read(listClasses),
 
   'classes.create': (input, { engine, actor }) => engine().change(actor, (w) => createClass(w, input)),

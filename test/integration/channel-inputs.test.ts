@@ -377,6 +377,10 @@ describe('valid but extreme input never ends in INTERNAL', () => {
     '2024-02-29',
     '0001-01-01',
     '9999-12-31',
+    // Instants with their offset (price list versions): the earliest and latest a schema accepts.
+    '2026-03-01T00:00:00Z',
+    '0000-01-01T00:00:00-14:00',
+    '9999-12-31T23:59:59.999+14:00',
     'Łódź Москва',
     "'; DROP TABLE customers; --",
     '=HYPERLINK("http://evil")',

@@ -3,7 +3,8 @@ import { AuditPage } from '../audit/AuditPage'
 import { ClassesPage } from '../classes/ClassesPage'
 import { CustomerList } from '../customers/list/CustomerList'
 import { InvoicesPage } from '../invoices/InvoicesPage'
-import { FileIcon, GearIcon, LayersIcon, ListIcon, PhoneIcon, RepeatIcon, UsersIcon } from '../lib/icons'
+import { FileIcon, GearIcon, LayersIcon, ListIcon, PhoneIcon, RepeatIcon, TagIcon, UsersIcon } from '../lib/icons'
+import { PriceListsPage } from '../pricelists/PriceListsPage'
 import { ReissuePage } from '../reissue/ReissuePage'
 import { SettingsPage } from '../settings/SettingsPage'
 import { UsagePage } from '../usage/UsagePage'
@@ -19,6 +20,7 @@ export interface PageDef {
 export const PAGES: readonly PageDef[] = [
   { id: 'customers', label: 'Customers', icon: UsersIcon, component: CustomerList },
   { id: 'classes', label: 'Customer classes', icon: LayersIcon, component: ClassesPage },
+  { id: 'pricelists', label: 'Price lists', icon: TagIcon, component: PriceListsPage },
   { id: 'invoices', label: 'Invoices', icon: FileIcon, component: InvoicesPage },
   { id: 'reissue', label: 'Re-issue', icon: RepeatIcon, component: ReissuePage },
   { id: 'usage', label: 'Usage', icon: PhoneIcon, component: UsagePage },

@@ -117,3 +117,10 @@ export const SortIcon = (p: SVGProps<SVGSVGElement> & { dir: 'asc' | 'desc' | nu
     </svg>
   )
 }
+
+export const TagIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...base(p)}>
+    <path d="M20.6 13.4 13.4 20.6a2 2 0 0 1-2.8 0L3 13V3h10l7.6 7.6a2 2 0 0 1 0 2.8z" />
+    <circle cx="7.5" cy="7.5" r="1.5" />
+  </svg>
+)

@@ -7,16 +7,8 @@ import { BALANCE_CONTROL_LABEL } from '../../lib/labels'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { plural } from '../../classes/describe'
 import { downloadText } from '../../lib/download'
+import { readText } from '../../lib/read-file'
 import { IMPORT_COLUMNS, templateCsv } from './template'
-
-function readText(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader()
-    reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result : '')
-    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read.'))
-    reader.readAsText(file)
-  })
-}
 
 function Count(props: { label: string; value: number; color?: string; testId: string }) {
   return (
