@@ -85,11 +85,12 @@ export function parseAmountExact(text: string, code: string, field = 'amount'): 
 }
 
 /** "1234567" minor units of USD -> "12,345.67"; negative amounts get a leading minus. */
-export function formatMinor(minor: number, code: string, opts: { grouping?: boolean } = {}): string {
-  if (!Number.isSafeInteger(minor)) throw new AppError('INTERNAL', `Amount ${String(minor)} is not a whole number of minor units.`)
+export function formatMinor(minor: number | bigint, code: string, opts: { grouping?: boolean } = {}): string {
+  // A bigint (a limit or a sum past the safe range) is exact by nature; a number must be a safe integer.
+  if (typeof minor === 'number' && !Number.isSafeInteger(minor)) throw new AppError('INTERNAL', `Amount ${String(minor)} is not a whole number of minor units.`)
   const cur = currency(code)
   const neg = minor < 0
-  const digits = String(Math.abs(minor)).padStart(cur.exponent + 1, '0')
+  const digits = String(neg ? -minor : minor).padStart(cur.exponent + 1, '0')
   const whole = digits.slice(0, digits.length - cur.exponent)
   const frac = digits.slice(digits.length - cur.exponent)
   const grouped = opts.grouping === false ? whole : whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
@@ -97,7 +98,7 @@ export function formatMinor(minor: number, code: string, opts: { grouping?: bool
 }
 
 /** "12,345.67 USD": the one way an amount is written with its currency (formatAmount's withCode too). */
-export function formatMoney(minor: number, code: string): string {
+export function formatMoney(minor: number | bigint, code: string): string {
   return `${formatMinor(minor, code)} ${code}`
 }
 

@@ -317,8 +317,7 @@ function parseOperationAmount(r: DbReader, text: string, code: string, settling:
   if (minor <= 0n) throw new AppError('VALIDATION', 'The amount must be more than zero; the operation type decides the direction.', 'amount')
   const max = maxOperationMinor(r, currency(code).exponent)
   if (minor > max && !settling) {
-    // max is at most 10^12 major units x 10^3: an exact integer as a number, not a float guess.
-    throw new AppError('VALIDATION', `One operation can move at most ${formatMoney(Number(max), code)} (the maximum amount per operation, in Settings).`, 'amount')
+    throw new AppError('VALIDATION', `One operation can move at most ${formatMoney(max, code)} (the maximum amount per operation, in Settings).`, 'amount')
   }
   if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new AppError('VALIDATION', 'The amount is too large.', 'amount')
   return Number(minor)

@@ -137,3 +137,12 @@ describe('formatMinor then parseAmount', () => {
     )
   })
 })
+
+describe('formatMinor with a bigint (limits and sums past the safe-integer range)', () => {
+  it('formats exactly, as the number form does', () => {
+    expect(formatMinor(100000000n, 'USD')).toBe('1,000,000.00')
+    expect(formatMinor(1_000_000_000_000_000n, 'KWD')).toBe('1,000,000,000,000.000')
+    expect(formatMinor(-123456789012345678n, 'JPY')).toBe('-123,456,789,012,345,678')
+    expect(formatMinor(5n, 'USD')).toBe(formatMinor(5, 'USD'))
+  })
+})
