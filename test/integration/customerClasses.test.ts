@@ -4,8 +4,7 @@
  * use, auditing each changed field with the number of customers it affects, and listing by name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { InputOf } from '../../src-shared/contract'
-import { openTestDesk, type TestDesk } from '../support/desk'
+import { openTestDesk, type TestDesk, classInput } from '../support/desk'
 
 let desk: TestDesk
 beforeAll(async () => {
@@ -15,18 +14,7 @@ afterAll(async () => {
   await desk.close()
 })
 
-const CLASS: InputOf<'classes.create'> = {
-  name: 'Residential',
-  currency: null,
-  billingPeriod: 'monthly',
-  billingDay: 1,
-  dueDays: 14,
-  suspendOnOverdue: false,
-  suspensionGraceDays: 0,
-  reactivationDays: 30,
-  taxRatePpm: 0,
-  invoicePrefix: 'RES-'
-}
+const CLASS = classInput({ name: 'Residential', invoicePrefix: 'RES-' })
 
 const classAudit = () =>
   desk.app.core.engine.read((r) =>
@@ -123,18 +111,7 @@ describe('classes and their customers', () => {
 
   it('customer classes: unique names, currency limits checked against members, member count shown', async () => {
     const { ok, call, close } = await openTestDesk()
-    const klass = {
-      name: 'Callshop USD',
-      currency: null,
-      billingPeriod: 'monthly',
-      billingDay: 1,
-      dueDays: 14,
-      suspendOnOverdue: true,
-      suspensionGraceDays: 5,
-      reactivationDays: 30,
-      taxRatePpm: 0,
-      invoicePrefix: 'CS-'
-    } as const
+    const klass = classInput({ name: 'Callshop USD', suspendOnOverdue: true, suspensionGraceDays: 5, invoicePrefix: 'CS-' })
     const k = await ok('classes.create', klass)
     expect(await call('classes.create', { ...klass, name: 'callshop usd' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', field: 'name' } })
     await ok('customers.create', { ...base, customerId: 'p1', balanceControl: 'postpaid', currency: 'EUR', classId: k.id })

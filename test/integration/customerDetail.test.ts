@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getCustomerDetail } from '../../src-main/engine/customerDetail'
-import { openTestDesk, type TestDesk } from '../support/desk'
+import { openTestDesk, type TestDesk, classInput } from '../support/desk'
 
 const base = { companyName: '', classId: null, creditLimit: null } as const
 const clock = { t: Date.parse('2026-11-21T10:00:00Z') }
@@ -22,18 +22,10 @@ afterAll(async () => {
 describe('customers.get', () => {
   it('shows a customer with a history: columns, class terms, accounts, status changes newest first, custom fields, allowed actions', async () => {
     const { ok } = desk
-    const klass = await ok('classes.create', {
-      name: 'Weekly EUR',
-      currency: 'EUR',
-      billingPeriod: 'weekly',
-      billingDay: 3,
-      dueDays: 10,
-      suspendOnOverdue: false,
-      suspensionGraceDays: 0,
-      reactivationDays: 30,
-      taxRatePpm: 230_000,
-      invoicePrefix: 'WK-'
-    })
+    const klass = await ok(
+      'classes.create',
+      classInput({ name: 'Weekly EUR', currency: 'EUR', billingPeriod: 'weekly', billingDay: 3, dueDays: 10, taxRatePpm: 230_000, invoicePrefix: 'WK-' })
+    )
     const vat = await ok('customFields.create', { name: 'VAT number', kind: 'text' })
     // An update sends the whole form, so both carry the same contact details.
     const details = { companyName: 'History Calls', classId: klass.id, creditLimit: '500', phone: '+48 600 100 200', city: 'Łódź' }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { foldForSearch } from '../../src-main/engine/customerIndex'
 import { postToLedger } from '../../src-main/engine/ledger'
 import type { InputOf } from '../../src-shared/contract'
-import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
+import { ADMIN_ACTOR, openTestDesk, type TestDesk, classInput } from '../support/desk'
 
 let desk: TestDesk
 const ids: Record<string, number> = {}
@@ -22,20 +22,7 @@ const create = async (customerId: string, more: Partial<InputOf<'customers.creat
 
 beforeAll(async () => {
   desk = await openTestDesk()
-  classId = (
-    await desk.ok('classes.create', {
-      name: 'Street shops',
-      currency: null,
-      billingPeriod: 'monthly',
-      billingDay: 1,
-      dueDays: 14,
-      suspendOnOverdue: false,
-      suspensionGraceDays: 0,
-      reactivationDays: 30,
-      taxRatePpm: 0,
-      invoicePrefix: ''
-    })
-  ).id
+  classId = (await desk.ok('classes.create', classInput({ name: 'Street shops' }))).id
   await create('acme-01', { companyName: 'Café Łódź', openingBalance: '10.00', classId })
   await create('acme-02', { companyName: 'Kraków Telecom', openingBalance: '10.00', phone: '+48 12 555 0199' })
   await create('zeta-03', { companyName: 'Plain Trading', currency: 'JPY', openingBalance: '500' })
@@ -113,19 +100,7 @@ describe('changes show up in the next query, whichever path made them', () => {
   })
 
   it('a class rename: every listed customer of the class carries the new name', async () => {
-    await desk.ok('classes.update', {
-      id: classId,
-      name: 'Corner shops',
-      currency: null,
-      billingPeriod: 'monthly',
-      billingDay: 1,
-      dueDays: 14,
-      suspendOnOverdue: false,
-      suspensionGraceDays: 0,
-      reactivationDays: 30,
-      taxRatePpm: 0,
-      invoicePrefix: ''
-    })
+    await desk.ok('classes.update', { id: classId, ...classInput({ name: 'Corner shops' }) })
     expect((await list({ search: 'acme-01' })).rows[0]?.className).toBe('Corner shops')
     expect(await found('street shops')).toEqual([])
   })

@@ -7,22 +7,11 @@ import { createAppDispatcher } from '../../src-main/app'
 import { updateClass } from '../../src-main/engine/customerClasses'
 import type { Channel, InputOf } from '../../src-shared/contract'
 import type { Operator, Role } from '../../src-shared/domain'
-import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
+import { ADMIN_ACTOR, openTestDesk, type TestDesk, classInput } from '../support/desk'
 
 const operatorWith = (role: Role): Operator => ({ id: 7, login: role, name: `A ${role}`, role })
 
-const klass = {
-  name: 'Callshop USD',
-  currency: 'USD',
-  billingPeriod: 'monthly',
-  billingDay: 1,
-  dueDays: 14,
-  suspendOnOverdue: false,
-  suspensionGraceDays: 0,
-  reactivationDays: 30,
-  taxRatePpm: 0,
-  invoicePrefix: 'CS-'
-} as const
+const klass = classInput({ name: 'Callshop USD', currency: 'USD', invoicePrefix: 'CS-' })
 
 let desk: TestDesk | null = null
 afterEach(async () => {

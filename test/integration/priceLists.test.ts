@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InputOf } from '../../src-shared/contract'
-import { openTestDesk, type TestDesk } from '../support/desk'
+import { openTestDesk, type TestDesk, classInput } from '../support/desk'
 
 let desk: TestDesk
 beforeAll(async () => {
@@ -172,18 +172,7 @@ describe('assignment to classes and customers', () => {
     const serviceId = desk.addVoiceService()
     const usd = await newList('USD')
     const eur = await newList('EUR')
-    const k = await desk.ok('classes.create', {
-      name: 'Booths',
-      currency: 'USD',
-      billingPeriod: 'monthly',
-      billingDay: 1,
-      dueDays: 14,
-      suspendOnOverdue: false,
-      suspensionGraceDays: 0,
-      reactivationDays: 30,
-      taxRatePpm: 0,
-      invoicePrefix: 'B-'
-    })
+    const k = await desk.ok('classes.create', classInput({ name: 'Booths', currency: 'USD', invoicePrefix: 'B-' }))
     const auditBefore = priceAudit().length
     expect(await desk.call('priceLists.assignToClass', { classId: k.id, serviceId, priceListId: eur.id })).toMatchObject({
       ok: false,

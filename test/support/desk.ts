@@ -41,3 +41,22 @@ export async function openTestDesk(opts: { demo?: boolean; now?: () => number } 
 }
 
 export type TestDesk = Awaited<ReturnType<typeof openTestDesk>>
+
+/**
+ * A customer class as classes.create takes it: the usual monthly class (billed on the 1st, due in
+ * 14 days, no overdue suspension, 30 reactivation days, no tax), with what a test cares about.
+ */
+export function classInput(fields: Partial<InputOf<'classes.create'>> & Pick<InputOf<'classes.create'>, 'name'>): InputOf<'classes.create'> {
+  return {
+    currency: null,
+    billingPeriod: 'monthly',
+    billingDay: 1,
+    dueDays: 14,
+    suspendOnOverdue: false,
+    suspensionGraceDays: 0,
+    reactivationDays: 30,
+    taxRatePpm: 0,
+    invoicePrefix: '',
+    ...fields
+  }
+}
