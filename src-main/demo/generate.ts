@@ -273,7 +273,7 @@ const SQL_ACCOUNT = "INSERT INTO accounts (customer_id, account_id, status, crea
  * literals: in a DurableStore transaction every row's SQL and parameters are journaled.
  */
 const sqlUsage = (at: string): string =>
-  `INSERT INTO xdrs(kind,customer_id,account_id,service_id,started_at,duration_s,destination,amount_minor,created_at)VALUES('usage',?,?,?,?,?,?,?,'${at.replace(/'/g, "''")}')`
+  `INSERT INTO xdrs(kind,customer_id,account_id,service_id,started_at,duration_s,destination,amount_minor,charge_minor,rating,rated_at,created_at)VALUES('usage',?1,?2,?3,?4,?5,?6,?7,?7,'rated','${at.replace(/'/g, "''")}','${at.replace(/'/g, "''")}')`
 
 /** Exact ceil(n / d) for non-negative integers n and positive integers d. */
 function ceilDiv(n: number, d: number): number {

@@ -14,7 +14,8 @@ import type { Work } from './unitOfWork'
 export interface StoredXdr {
   id: number
   kind: string
-  customer_id: number
+  /** NULL only on a usage record whose account is unknown (unrated, see migration 0012). */
+  customer_id: number | null
   account_id: number | null
   service_id: number | null
   started_at: string
@@ -28,6 +29,17 @@ export interface StoredXdr {
   internal_comment: string
   operator_name: string | null
   created_at: string
+  switch_record_id: string | null
+  account_ref: string | null
+  rating: 'rated' | 'unrated' | null
+  unrated_reason: string | null
+  charge_minor: number | null
+  billed_s: number | null
+  prefix: string | null
+  price_list_version_id: number | null
+  rated_at: string | null
+  import_id: number | null
+  rerating_id: number | null
 }
 
 type TransactionRow = Pick<

@@ -103,7 +103,7 @@ function findList(r: DbReader, id: number, field: string): PriceList {
 /** A list with its versions, the latest effective first. */
 export function getPriceList(r: DbReader, id: number): PriceListDetail {
   const list = findList(r, id, 'id')
-  const versions = r.all<StoredPriceListVersion>('SELECT * FROM price_list_versions WHERE price_list_id = ? ORDER BY effective_from DESC', [id]).map(toVersion)
+  const versions = r.all<StoredPriceListVersion>('SELECT * FROM price_list_versions WHERE price_list_id = ? ORDER BY effective_from DESC, id DESC', [id]).map(toVersion)
   return { ...list, versions }
 }
 
@@ -259,8 +259,12 @@ export function uploadVersion(w: Work, input: ParsedInputOf<'priceLists.uploadVe
     throw new AppError('VALIDATION', `Nothing was uploaded: ${where}: ${firstIssue.message}${more}`, 'csv')
   }
   const effectiveFrom = normaliseInstant(input.effectiveFrom)
-  const clash = w.get<Pick<StoredPriceListVersion, 'id'>>('SELECT id FROM price_list_versions WHERE price_list_id = ? AND effective_from = ?', [list.id, effectiveFrom])
-  if (clash) throw new AppError('CONFLICT', `Price list "${list.name}" already has a version effective from ${effectiveFrom}; choose another instant.`, 'effectiveFrom')
+  // A version at the same instant as an earlier upload corrects it (a wrong file uploaded by
+  // mistake): from now on it is the one in force from that instant; the earlier one stays as history.
+  const replaced = w.get<Pick<StoredPriceListVersion, 'id'>>(
+    'SELECT id FROM price_list_versions WHERE price_list_id = ? AND effective_from = ? ORDER BY id DESC LIMIT 1',
+    [list.id, effectiveFrom]
+  )
   const versionId = w.insert('INSERT INTO price_list_versions (price_list_id, effective_from, uploaded_at, operator_name, row_count) VALUES (?, ?, ?, ?, ?)', [
     list.id,
     effectiveFrom,
@@ -276,7 +280,7 @@ export function uploadVersion(w: Work, input: ParsedInputOf<'priceLists.uploadVe
   }
   w.audit({
     kind: 'priceList.version',
-    description: `Price list "${list.name}": version effective from ${effectiveFrom} uploaded with ${parsed.rates.length} prefix${parsed.rates.length === 1 ? '' : 'es'}.`
+    description: `Price list "${list.name}": version effective from ${effectiveFrom} uploaded with ${parsed.rates.length} prefix${parsed.rates.length === 1 ? '' : 'es'}${replaced ? `, replacing the version uploaded earlier for the same instant (id ${replaced.id})` : ''}.`
   })
   return toVersion(w.get<StoredPriceListVersion>('SELECT * FROM price_list_versions WHERE id = ?', [versionId])!)
 }
@@ -284,10 +288,10 @@ export function uploadVersion(w: Work, input: ParsedInputOf<'priceLists.uploadVe
 /** The version rating a call that starts at `at`: the latest effective at or before it. */
 export function versionAt(r: DbReader, priceListId: number, at: string): PriceListVersion | null {
   findList(r, priceListId, 'priceListId')
-  const row = r.get<StoredPriceListVersion>('SELECT * FROM price_list_versions WHERE price_list_id = ? AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1', [
-    priceListId,
-    normaliseInstant(at)
-  ])
+  const row = r.get<StoredPriceListVersion>(
+    'SELECT * FROM price_list_versions WHERE price_list_id = ? AND effective_from <= ? ORDER BY effective_from DESC, id DESC LIMIT 1',
+    [priceListId, normaliseInstant(at)]
+  )
   return row ? toVersion(row) : null
 }
 
@@ -307,10 +311,10 @@ const COMPARED: [keyof StoredPriceListRate, string][] = [
 export function compareVersion(r: DbReader, versionId: number): PriceListComparison {
   const row = r.get<StoredPriceListVersion>('SELECT * FROM price_list_versions WHERE id = ?', [versionId])
   if (!row) throw new AppError('NOT_FOUND', `Price list version ${versionId} does not exist.`, 'versionId')
-  const prev = r.get<StoredPriceListVersion>('SELECT * FROM price_list_versions WHERE price_list_id = ? AND effective_from < ? ORDER BY effective_from DESC LIMIT 1', [
-    row.price_list_id,
-    row.effective_from
-  ])
+  const prev = r.get<StoredPriceListVersion>(
+    'SELECT * FROM price_list_versions WHERE price_list_id = ? AND (effective_from < ? OR (effective_from = ? AND id < ?)) ORDER BY effective_from DESC, id DESC LIMIT 1',
+    [row.price_list_id, row.effective_from, row.effective_from, row.id]
+  )
   const after = ratesOf(r, row.id)
   const before = prev ? ratesOf(r, prev.id) : new Map<string, StoredPriceListRate>()
   const result: PriceListComparison = { version: toVersion(row), previous: prev ? toVersion(prev) : null, added: [], removed: [], changed: [] }

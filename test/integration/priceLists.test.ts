@@ -130,13 +130,16 @@ describe('priceLists.uploadVersion', () => {
     expect(detail.versions.map((v) => v.id)).toEqual([april.id, march.id])
     expect(detail.versionCount).toBe(2)
     expect(priceAudit().at(-1)?.description).toBe(`Price list "${list.name}": version effective from 2026-04-01T00:00:00.000Z uploaded with 1 prefix.`)
-    // A second version at the same instant is refused under its field.
-    expect(
-      await desk.call('priceLists.uploadVersion', { priceListId: list.id, csv: `${HEADER}\n44,UK,0.03,0,60,60,0`, effectiveFrom: '2026-04-01T00:00:00Z' })
-    ).toMatchObject({
-      ok: false,
-      error: { code: 'CONFLICT', field: 'effectiveFrom' }
-    })
+    // A second version at the same instant corrects the first: it is in force from then on, the
+    // wrong one stays listed as history, and comparing shows what the correction changed.
+    const fix = await desk.ok('priceLists.uploadVersion', { priceListId: list.id, csv: `${HEADER}\n44,UK,0.03,0,60,60,0`, effectiveFrom: '2026-04-01T00:00:00Z' })
+    expect(await at('2026-04-01T00:00:00Z')).toBe(fix.id)
+    expect(await at('2026-03-31T23:59:59.999Z')).toBe(march.id)
+    expect((await desk.ok('priceLists.get', { id: list.id })).versions.map((v) => v.id)).toEqual([fix.id, april.id, march.id])
+    expect(priceAudit().at(-1)?.description).toContain(`replacing the version uploaded earlier for the same instant (id ${april.id})`)
+    const compared = await desk.ok('priceLists.compare', { versionId: fix.id })
+    expect(compared.previous?.id).toBe(april.id)
+    expect(compared.changed.map((c) => [c.prefix, c.fields])).toEqual([['44', ['price per minute']]])
   })
 })
 

@@ -62,4 +62,41 @@ describe('migrations', () => {
     // Without the marker a migration runs with foreign keys enforced, as before.
     expect(() => migrate(db, AT, [...base, rebuild('INSERT INTO p2 SELECT * FROM p;'), fake(3, 'DELETE FROM p WHERE id = 1')])).toThrow(/FOREIGN KEY/)
   })
+
+  it('migration 0012 keeps every record, its id and the id counter, marks old usage rated, and keeps price list versions', async () => {
+    const SQL = await loadSqlJs()
+    const db = new SQL.Database()
+    db.run('PRAGMA foreign_keys = ON')
+    migrate(
+      db,
+      AT,
+      MIGRATIONS.filter((m) => m.version < 12)
+    )
+    db.exec(`INSERT INTO customers (id, customer_id, balance_control, currency, created_at, updated_at) VALUES (1, 'c1', 'postpaid', 'USD', 'x', 'x');
+      INSERT INTO xdrs (kind, customer_id, started_at, amount_minor, created_at) VALUES ('usage', 1, 's', 150, 'c'), ('payment', 1, 's', -50, 'c'), ('usage', 1, 's', 7, 'c');
+      DELETE FROM xdrs WHERE id = 3;
+      INSERT INTO price_lists (id, name, currency, created_at) VALUES (1, 'T', 'USD', 'x');
+      INSERT INTO price_list_versions (id, price_list_id, effective_from, uploaded_at, operator_name, row_count) VALUES (1, 1, '2026-03-01T00:00:00.000Z', 'x', 'a', 1);
+      INSERT INTO price_list_rates (version_id, prefix, rate_e5, connection_e5, first_interval_s, next_interval_s, free_seconds) VALUES (1, '44', 100, 0, 60, 60, 0);`)
+    expect(migrate(db, AT).applied.map((m) => m.version)).toContain(12)
+    expect(db.exec('SELECT id, kind, amount_minor, rating, charge_minor FROM xdrs ORDER BY id')[0]!.values).toEqual([
+      [1, 'usage', 150, 'rated', 150],
+      [2, 'payment', -50, null, null]
+    ])
+    // The deleted id 3 is not handed out again.
+    db.run("INSERT INTO xdrs (kind, customer_id, started_at, created_at) VALUES ('payment', 1, 's', 'c')")
+    expect(db.exec('SELECT max(id) FROM xdrs')[0]!.values[0]![0]).toBe(4)
+    // Only an unrated usage record may lack a customer.
+    db.run("INSERT INTO xdrs (kind, started_at, created_at, rating, account_ref) VALUES ('usage', 's', 'c', 'unrated', 'BOOTH-9')")
+    expect(() => db.run("INSERT INTO xdrs (kind, started_at, created_at) VALUES ('payment', 's', 'c')")).toThrow(/CHECK/)
+    // Same switch record id twice: refused.
+    db.run("INSERT INTO xdrs (kind, customer_id, started_at, created_at, switch_record_id) VALUES ('usage', 1, 's', 'c', 'SW-1')")
+    expect(() => db.run("INSERT INTO xdrs (kind, customer_id, started_at, created_at, switch_record_id) VALUES ('usage', 1, 's', 'c', 'SW-1')")).toThrow(/UNIQUE/)
+    // Versions kept, still append-only, and a second one at the same instant is allowed.
+    db.run("INSERT INTO price_list_versions (price_list_id, effective_from, uploaded_at, operator_name, row_count) VALUES (1, '2026-03-01T00:00:00.000Z', 'y', 'a', 0)")
+    expect(() => db.run('DELETE FROM price_list_versions WHERE id = 1')).toThrow(/history/)
+    expect(db.exec('SELECT count(*) FROM price_list_rates WHERE version_id = 1')[0]!.values[0]![0]).toBe(1)
+    expect(db.exec('PRAGMA foreign_key_check')).toEqual([])
+    db.close()
+  })
 })

@@ -1,0 +1,166 @@
+/**
+ * Rating usage records against the database's price lists: which list rates a customer's usage
+ * of a service (the customer's own list, else its class's, or one list chosen for a re-rating),
+ * which version of it is in force at the call's start, and the charge (the pure rule in
+ * rating.ts). The import, the re-rating preview and its apply all rate through a UsageRater, so
+ * they cannot disagree. A rater caches what it has looked up: make a new one per unit of work
+ * (or per import batch) so that a price list uploaded meanwhile is seen.
+ */
+import { AppError } from '../../src-shared/errors'
+import { currency, type RoundingMode } from '../../src-shared/money'
+import type { DbReader } from '../db/store'
+import type { StoredPriceListRate, StoredPriceListVersion } from './priceLists'
+import { rateCall, versionInForce, type PriceListVersion, type RateRow } from './rating'
+
+/** Why a usage record is kept unrated (never charged as zero): shown in the browser and the import summary. */
+export type UsageUnratedReason = 'no-matching-prefix' | 'no-price-list' | 'unknown-account' | 'closed-account' | 'unknown-service'
+
+export const UNRATED_REASON_TEXT: Record<UsageUnratedReason, string> = {
+  'no-matching-prefix': 'no prefix of the price list matches the called number',
+  'no-price-list': 'no price list rates this service for the customer at that time',
+  'unknown-account': 'the account is not known',
+  'closed-account': 'the account is closed',
+  'unknown-service': 'the service is not known'
+}
+
+/** How a usage record is rated now: the columns of xdrs that say so (migration 0012). */
+export interface UsageRating {
+  rating: 'rated' | 'unrated'
+  unratedReason: UsageUnratedReason | null
+  chargeMinor: number | null
+  billedS: number | null
+  prefix: string | null
+  priceListVersionId: number | null
+}
+
+export interface UsageToRate {
+  customerId: number
+  serviceId: number
+  /** Epoch milliseconds of the call's start. */
+  start: number
+  durationS: number
+  calledNumber: string
+}
+
+export const unrated = (reason: UsageUnratedReason): UsageRating => ({
+  rating: 'unrated',
+  unratedReason: reason,
+  chargeMinor: null,
+  billedS: null,
+  prefix: null,
+  priceListVersionId: null
+})
+
+interface LoadedVersion extends PriceListVersion {
+  id: number
+}
+
+export interface UsageRaterOptions {
+  /** Rate every record with this list instead of the assigned ones (a re-rating's choice). */
+  priceListId?: number | undefined
+  /** Default: the setting (DESIGN: away from zero). */
+  roundingMode?: RoundingMode | undefined
+}
+
+/** The rounding rule of rated charges, from Settings (migration 0012's default before setup). */
+export function ratingRoundingMode(r: DbReader): RoundingMode {
+  return r.get<{ rounding_mode: RoundingMode }>('SELECT rounding_mode FROM settings WHERE id = 1')?.rounding_mode ?? 'away-from-zero'
+}
+
+export class UsageRater {
+  private readonly roundingMode: RoundingMode
+  private readonly customers = new Map<number, { currency: string; exponent: number; classId: number | null } | null>()
+  private readonly assigned = new Map<string, number | null>()
+  private readonly versions = new Map<number, LoadedVersion[]>()
+
+  constructor(
+    private readonly r: DbReader,
+    private readonly opts: UsageRaterOptions = {}
+  ) {
+    this.roundingMode = opts.roundingMode ?? ratingRoundingMode(r)
+  }
+
+  /** Rate one record of a known customer and service. */
+  rate(u: UsageToRate): UsageRating {
+    const c = this.customer(u.customerId)
+    if (!c) throw new AppError('NOT_FOUND', `Customer ${u.customerId} does not exist.`, 'customerId')
+    const listId = this.opts.priceListId ?? this.assignedList(u.customerId, c.classId, u.serviceId)
+    if (listId === null) return unrated('no-price-list')
+    const version = versionInForce(this.versionsOf(listId), u.start)
+    const res = rateCall({ durationS: u.durationS, calledNumber: u.calledNumber, start: u.start }, version, c.exponent, this.roundingMode)
+    if (!res.rated) return unrated(res.reason)
+    return {
+      rating: 'rated',
+      unratedReason: null,
+      chargeMinor: res.chargeMinor,
+      billedS: res.billedSeconds,
+      prefix: res.prefix,
+      priceListVersionId: version?.id ?? null
+    }
+  }
+
+  private customer(id: number) {
+    let c = this.customers.get(id)
+    if (c === undefined) {
+      const row = this.r.get<{ currency: string; class_id: number | null }>('SELECT currency, class_id FROM customers WHERE id = ?', [id])
+      c = row ? { currency: row.currency, exponent: currency(row.currency).exponent, classId: row.class_id } : null
+      this.customers.set(id, c)
+    }
+    return c
+  }
+
+  /** The customer's own list for the service, else its class's, else none. */
+  private assignedList(customerId: number, classId: number | null, serviceId: number): number | null {
+    const key = `${customerId}:${serviceId}`
+    let listId = this.assigned.get(key)
+    if (listId === undefined) {
+      const own = this.r.get<{ price_list_id: number }>('SELECT price_list_id FROM customer_price_lists WHERE customer_id = ? AND service_id = ?', [
+        customerId,
+        serviceId
+      ])
+      const ofClass =
+        own || classId === null
+          ? undefined
+          : this.r.get<{ price_list_id: number }>('SELECT price_list_id FROM class_price_lists WHERE class_id = ? AND service_id = ?', [classId, serviceId])
+      listId = own?.price_list_id ?? ofClass?.price_list_id ?? null
+      this.assigned.set(key, listId)
+    }
+    return listId
+  }
+
+  /** Every version of a list with its rows, oldest instant first and, at one instant, oldest upload first (the last wins). */
+  private versionsOf(listId: number): LoadedVersion[] {
+    let vs = this.versions.get(listId)
+    if (!vs) {
+      const rows = this.r.all<StoredPriceListRate>(
+        `SELECT r.* FROM price_list_rates r JOIN price_list_versions v ON v.id = r.version_id WHERE v.price_list_id = ? ORDER BY r.version_id`,
+        [listId]
+      )
+      const byVersion = new Map<number, RateRow[]>()
+      for (const x of rows) {
+        let list = byVersion.get(x.version_id)
+        if (!list) {
+          list = []
+          byVersion.set(x.version_id, list)
+        }
+        list.push({
+          prefix: x.prefix,
+          description: x.description,
+          ratePerMinute: BigInt(x.rate_e5),
+          connectionFee: BigInt(x.connection_e5),
+          firstIntervalS: x.first_interval_s,
+          nextIntervalS: x.next_interval_s,
+          freeSeconds: x.free_seconds
+        })
+      }
+      vs = this.r
+        .all<Pick<StoredPriceListVersion, 'id' | 'effective_from'>>(
+          'SELECT id, effective_from FROM price_list_versions WHERE price_list_id = ? ORDER BY effective_from, id',
+          [listId]
+        )
+        .map((v) => ({ id: v.id, effectiveFrom: Date.parse(v.effective_from), rows: byVersion.get(v.id) ?? [] }))
+      this.versions.set(listId, vs)
+    }
+    return vs
+  }
+}
