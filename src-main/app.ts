@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { JobRegistry } from './jobs/registry'
 import path from 'node:path'
 import type { SqlJsStatic } from 'sql.js'
 import type { AppPhase, AppStatus, BackupInfo, JournalReplay, Operator, RecoveryInfo, RestoreCandidate, RestoreOutcome } from '../src-shared/domain'
@@ -61,6 +62,8 @@ export class AppCore {
   readonly gateway: PaymentGateway
   /** The customer list in memory (search at 50k customers); rebuilt after a restore. */
   readonly customerIndex = new CustomerIndex()
+  /** Long work (usage imports, re-ratings) in bounded units of work, with progress and Cancel. */
+  readonly jobs: JobRegistry
   private timers: NodeJS.Timeout[] = []
 
   constructor(
@@ -71,6 +74,7 @@ export class AppCore {
     private readonly lock: DataDirLock,
     private readonly storeOptions: { snapshotAfterBytes?: number }
   ) {
+    this.jobs = new JobRegistry(now)
     this.backups = new Backups(dataDir, sql, now)
     this.gateway = TestGateway.inDataDir(dataDir, now, () => this.store?.read(getSettings)?.cardAuthorizationDays ?? DEFAULT_AUTHORIZATION_DAYS)
     this.store = null
@@ -141,6 +145,7 @@ export class AppCore {
   handlerServices(): HandlerServices {
     return {
       engine: () => this.engine,
+      jobs: this.jobs,
       customerIndex: this.customerIndex,
       gateway: this.gateway,
       nowIso: () => this.nowIso(),

@@ -1,4 +1,5 @@
 /** Domain types shared by the engine and the renderer. Amounts are integer minor units. */
+import type { AppErrorShape } from './errors'
 
 export type Role = 'administrator' | 'cashier' | 'auditor'
 export const ROLES: readonly Role[] = ['administrator', 'cashier', 'auditor']
@@ -413,4 +414,29 @@ export interface PriceListComparison {
   added: PriceListRate[]
   removed: PriceListRate[]
   changed: { prefix: string; before: PriceListRate; after: PriceListRate; fields: string[] }[]
+}
+
+/** How far a long job (usage import, re-rating) has got: polled by the page that started it. */
+export interface JobProgress {
+  done: number
+  total: number
+  /** What is counted: "records", "customers". */
+  unit: string
+  perSecond: number
+  /** Seconds left at the rate so far; null until there is a rate. */
+  etaSeconds: number | null
+  message: string
+}
+
+export interface JobSnapshot<R> {
+  id: string
+  kind: string
+  /** cancelled: stopped at a unit-of-work boundary; what was done before stays done. */
+  state: 'running' | 'completed' | 'cancelled' | 'failed'
+  progress: JobProgress
+  /** Set when the job ended (also when cancelled: what was done). */
+  result: R | null
+  error: AppErrorShape | null
+  startedAt: string
+  finishedAt: string | null
 }

@@ -1,4 +1,5 @@
 import type { InputOf } from '../../src-shared/contract'
+import type { JobRegistry } from '../jobs/registry'
 import type { AppStatus, BackupInfo, Operator, RestoreCandidate, RestoreOutcome } from '../../src-shared/domain'
 import type { CustomerIndex } from '../engine/customerIndex'
 import type { PaymentGateway } from '../engine/gateway'
@@ -54,6 +55,8 @@ export interface HandlerServices {
   /** The current moment as ISO text (tests pass a controllable clock). */
   nowIso(): string
   status(operator: Operator): AppStatus
+  /** Long work (usage import, re-rating) run in bounded units with progress and Cancel. */
+  jobs: JobRegistry
 }
 
 export interface HandlerContext extends HandlerServices {
