@@ -440,3 +440,67 @@ export interface JobSnapshot<R> {
   startedAt: string
   finishedAt: string | null
 }
+
+// --- Usage import (issue 9, item 2) ---
+
+/** Where a usage file came in: the Usage page, the import folder, or `npm run billing -- import-usage`. */
+export type UsageImportSource = 'page' | 'folder' | 'command-line'
+
+/** A row of a usage file that was not imported: its line (header = 1) and column (null: the whole line). */
+export interface UsageImportProblem {
+  line: number
+  field: string | null
+  message: string
+}
+
+/** Why a customer whose usage was imported is listed in the summary. */
+export type UsageImportFlag = 'blocked' | 'suspended' | 'terminated' | 'exported' | 'funds-below-zero' | 'over-credit-limit'
+
+export interface UsageImportFlagged {
+  customerId: number
+  customerName: string
+  currency: string
+  reason: UsageImportFlag
+  balanceMinor: number
+  creditLimitMinor: number | null
+}
+
+/** What a usage import did (also while running: the counters of the batches committed so far). */
+export interface UsageImportSummary {
+  importId: number
+  state: 'completed' | 'cancelled' | 'failed'
+  source: UsageImportSource
+  fileName: string
+  /** Data lines read (blank lines not counted). */
+  lines: number
+  /** New records written, rated or unrated. */
+  imported: number
+  rated: number
+  unrated: number
+  /** Switch record ids imported before (or earlier in the file): skipped, never charged twice. */
+  duplicates: number
+  /** Broken rows: listed in `problems` (the first ones), never written. */
+  rejected: number
+  unratedByReason: Record<string, number>
+  chargedByCurrency: { currency: string; chargedMinor: number; records: number }[]
+  problems: UsageImportProblem[]
+  flagged: UsageImportFlagged[]
+}
+
+/** A past usage import, as the history lists it. */
+export interface UsageImportRecord {
+  importId: number
+  source: UsageImportSource
+  fileName: string
+  startedAt: string
+  finishedAt: string | null
+  /** interrupted: the app stopped during it; its whole batches stay, importing the file again completes it. */
+  state: 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted'
+  operatorName: string
+  lines: number
+  imported: number
+  rated: number
+  unrated: number
+  duplicates: number
+  rejected: number
+}

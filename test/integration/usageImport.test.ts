@@ -1,0 +1,277 @@
+/**
+ * The usage import engine (src-main/engine/usageImport.ts): a switch's CSV of usage records read,
+ * rated and posted to the ledger in whole batches. Time zones, duplicates, bad rows by line and
+ * column, unrated reasons, the summary's flagged customers, Cancel between batches, a batch that
+ * fails leaving the ones before it, and balances that always equal the ledger.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
+import { usageWorld } from '../support/usageWorld'
+import { importUsageCsv } from '../../src-main/engine/usageImport'
+import type { StoredXdr } from '../../src-main/engine/ledger'
+
+let desk: TestDesk
+let serviceCode = ''
+beforeAll(async () => {
+  desk = await openTestDesk()
+  const serviceId = desk.addVoiceService()
+  serviceCode = desk.app.core.engine.read((r) => r.get<{ code: string }>('SELECT code FROM services WHERE id = ?', [serviceId])!.code)
+})
+afterAll(async () => {
+  await desk.close()
+})
+
+const HEADER = 'switch_record_id,account,start_time,duration,called_number,service'
+let fileSeq = 0
+/** A usage file; `{svc}` in a row stands for the test's voice service code. */
+const usageCsv = (...rows: string[]) => [HEADER, ...rows].join('\n').replaceAll('{svc}', serviceCode)
+const runImport = (csv: string, opts?: Parameters<typeof importUsageCsv>[3]) =>
+  importUsageCsv(desk.app.core.engine, ADMIN_ACTOR, { source: 'page', fileName: `usage-${++fileSeq}.csv`, csv }, opts)
+
+const usageOf = (switchRecordId: string) => desk.app.core.engine.read((r) => r.get<StoredXdr>('SELECT * FROM xdrs WHERE switch_record_id = ?', [switchRecordId]))
+const balanceOf = (customerId: number) =>
+  desk.app.core.engine.read((r) => r.get<{ balance_minor: number }>('SELECT balance_minor FROM customers WHERE id = ?', [customerId])!.balance_minor)
+const ledgerOk = async () => (await desk.ok('ledger.check', {})).ok
+
+let idSeq = 0
+/** A switch record id no other test uses. */
+const rid = () => `sw-${++idSeq}`
+
+/** A world with one UK/US tariff from 1 January 2026 and a new tariff from 1 March 2026 00:00 UTC. */
+async function world() {
+  const w = await usageWorld(desk)
+  await w.upload('2026-01-01T00:00:00Z', '44,UK,0.10,0,60,60,0', '1,US,0.06,0,60,60,0')
+  await w.upload('2026-03-01T00:00:00Z', '44,UK,0.50,0,60,60,0', '1,US,0.30,0,60,60,0')
+  return w
+}
+
+describe('importUsageCsv', () => {
+  it('reads the start time in its own time zone, in either spelling, and chooses the version in force at that instant', async () => {
+    const w = await world()
+    const c = await w.customer({}, [`acc-tz-${idSeq}`])
+    const acc = `acc-tz-${idSeq}`
+    const [a, b, z, d] = [rid(), rid(), rid(), rid()]
+    const sum = await runImport(
+      usageCsv(
+        // 01:30 at +02:00 is 23:30 UTC on 28 February: the January version (0.10/min).
+        `${a},${acc},2026-03-01T01:30:00+02:00,60,+44 20 7946 0000,{svc}`,
+        `${b},${acc},2026-03-01 03:00:00 +02:00,60,+442079460000,{svc}`,
+        `${z},${acc},2026-03-01T00:00:00Z,60,00442079460000,{svc}`,
+        `${d},${acc},2026-03-01T00:00:00,60,442079460000,{svc}`
+      )
+    )
+    expect(usageOf(a)).toMatchObject({ started_at: '2026-02-28T23:30:00.000Z', charge_minor: 10, amount_minor: 10, rating: 'rated', customer_id: c.id })
+    expect(usageOf(b)).toMatchObject({ started_at: '2026-03-01T01:00:00.000Z', charge_minor: 50 })
+    expect(usageOf(z)).toMatchObject({ started_at: '2026-03-01T00:00:00.000Z', charge_minor: 50 })
+    expect(usageOf(d)).toBeUndefined()
+    expect(sum).toMatchObject({ state: 'completed', lines: 4, imported: 3, rated: 3, rejected: 1 })
+    expect(sum.problems).toEqual([{ line: 5, field: 'start_time', message: expect.stringMatching(/time zone/) }])
+    expect(sum.chargedByCurrency).toEqual([{ currency: 'USD', chargedMinor: 110, records: 3 }])
+    expect(balanceOf(c.id)).toBe(110)
+  })
+
+  it('accepts a BOM, ";" separators, Windows line endings, headers in any order and spelling, and the service by name', async () => {
+    const w = await world()
+    const acc = `acc-fmt-${idSeq}`
+    const c = await w.customer({}, [acc])
+    const svcName = desk.app.core.engine.read((r) => r.get<{ name: string }>('SELECT name FROM services WHERE id = ?', [w.serviceId])!.name)
+    const [a, b] = [rid(), rid()]
+    const csv = `\uFEFFService;Called-Number;DURATION; Start Time ;Account;Switch Record ID\r\n${svcName.toUpperCase()};+1 212 555 0100;61;2026-01-10T10:00:00Z;${acc};${a}\r\n{svc};12125550100;0;2026-01-10T11:00:00Z;${acc};${b}\r\n`
+    const sum = await runImport(csv.replaceAll('{svc}', serviceCode))
+    expect(sum).toMatchObject({ state: 'completed', lines: 2, imported: 2, rated: 2, rejected: 0, problems: [] })
+    expect(usageOf(a)).toMatchObject({ charge_minor: 12, billed_s: 120, prefix: '1', duration_s: 61, destination: '+1 212 555 0100' })
+    expect(usageOf(b)).toMatchObject({ charge_minor: 0, rating: 'rated' })
+    expect(balanceOf(c.id)).toBe(12)
+  })
+
+  it('charges a record once: a switch record id seen before, in this file or an earlier import, is skipped and counted', async () => {
+    const w = await world()
+    const acc = `acc-dup-${idSeq}`
+    const c = await w.customer({}, [acc])
+    const [a, b] = [rid(), rid()]
+    const csv = usageCsv(
+      `${a},${acc},2026-01-10T10:00:00Z,60,441234,{svc}`,
+      `${b},${acc},2026-01-10T11:00:00Z,60,441234,{svc}`,
+      `${a},${acc},2026-01-10T12:00:00Z,600,441234,{svc}`
+    )
+    const first = await runImport(csv)
+    expect(first).toMatchObject({ lines: 3, imported: 2, duplicates: 1, rated: 2 })
+    expect(balanceOf(c.id)).toBe(20)
+    const again = await runImport(csv, { batchSize: 1 })
+    expect(again).toMatchObject({ state: 'completed', lines: 3, imported: 0, duplicates: 3, rated: 0, chargedByCurrency: [] })
+    expect(balanceOf(c.id)).toBe(20)
+    expect(await ledgerOk()).toBe(true)
+  })
+
+  it('rejects broken rows by line and column and imports the rest', async () => {
+    const w = await world()
+    const acc = `acc-bad-${idSeq}`
+    const c = await w.customer({}, [acc])
+    const ok = rid()
+    const sum = await runImport(
+      usageCsv(
+        `${ok},${acc},2026-01-10T10:00:00Z,60,441234,{svc}`,
+        `${rid()},${acc},2026-01-10T10:00:00Z,-5,441234,{svc}`,
+        `${rid()},${acc},2026-01-10T10:00:00Z,12.5,441234,{svc}`,
+        `,${acc},2026-01-10T10:00:00Z,60,441234,{svc}`,
+        `${rid()},,2026-01-10T10:00:00Z,60,441234,{svc}`,
+        `${rid()},${acc},2026-02-30T10:00:00Z,60,441234,{svc}`,
+        `${rid()},${acc},2026-01-10T10:00:00Z,60`,
+        '',
+        `${rid()},${acc},2026-01-10T10:00:00Z,60,,{svc}`
+      )
+    )
+    expect(sum).toMatchObject({ state: 'completed', lines: 8, imported: 1, rejected: 7 })
+    expect(sum.problems.map((p) => [p.line, p.field])).toEqual([
+      [3, 'duration'],
+      [4, 'duration'],
+      [5, 'switch_record_id'],
+      [6, 'account'],
+      [7, 'start_time'],
+      [8, null],
+      [10, 'called_number']
+    ])
+    expect(balanceOf(c.id)).toBe(10)
+  })
+
+  it('writes nothing from a file whose header lacks a column, and says which', async () => {
+    const sum = await runImport('switch_record_id,account,start_time,duration,service\nx-1,a,2026-01-10T10:00:00Z,60,voice')
+    expect(sum).toMatchObject({ state: 'failed', imported: 0 })
+    expect(sum.problems).toEqual([{ line: 1, field: 'called_number', message: expect.stringMatching(/called_number/) }])
+    expect(usageOf('x-1')).toBeUndefined()
+  })
+
+  it('keeps usage of an unknown account, a closed account, an unknown service or an unpriced destination unrated, with the reason, charging nothing', async () => {
+    const w = await world()
+    const acc = `acc-unr-${idSeq}`
+    const closed = `acc-closed-${idSeq}`
+    const c = await w.customer({}, [acc, closed])
+    desk.app.core.engine.change(ADMIN_ACTOR, (x) => x.run("UPDATE accounts SET status = 'closed' WHERE account_id = ?", [closed]))
+    const [u, k, s, p, r] = [rid(), rid(), rid(), rid(), rid()]
+    const sum = await runImport(
+      usageCsv(
+        `${u},nobody-${idSeq},2026-01-10T10:00:00Z,60,441234,{svc}`,
+        `${k},${closed},2026-01-10T10:00:00Z,60,441234,{svc}`,
+        `${s},${acc},2026-01-10T10:00:00Z,60,441234,no-such-service`,
+        `${p},${acc},2026-01-10T10:00:00Z,60,+33 1 23 45,{svc}`,
+        `${r},${acc},2026-01-10T10:00:00Z,60,441234,{svc}`
+      )
+    )
+    expect(sum).toMatchObject({ imported: 5, rated: 1, unrated: 4 })
+    expect(sum.unratedByReason).toEqual({ 'unknown-account': 1, 'closed-account': 1, 'unknown-service': 1, 'no-matching-prefix': 1 })
+    expect(usageOf(u)).toMatchObject({
+      customer_id: null,
+      account_ref: `nobody-${idSeq}`,
+      rating: 'unrated',
+      unrated_reason: 'unknown-account',
+      amount_minor: 0,
+      charge_minor: null
+    })
+    expect(usageOf(k)).toMatchObject({ customer_id: c.id, rating: 'unrated', unrated_reason: 'closed-account', amount_minor: 0 })
+    expect(usageOf(s)).toMatchObject({ customer_id: c.id, service_id: null, rating: 'unrated', unrated_reason: 'unknown-service' })
+    expect(usageOf(p)).toMatchObject({ rating: 'unrated', unrated_reason: 'no-matching-prefix', amount_minor: 0 })
+    expect(balanceOf(c.id)).toBe(10)
+    expect(await ledgerOk()).toBe(true)
+  })
+
+  it('rates usage of blocked customers and flags them; lists prepaid customers below zero funds and postpaid ones over their credit limit', async () => {
+    const w = await world()
+    const [bAcc, pAcc, qAcc, okAcc] = [`acc-bl-${idSeq}`, `acc-pre-${idSeq}`, `acc-post-${idSeq}`, `acc-fine-${idSeq}`]
+    const blocked = await w.customer({ blocked: true }, [bAcc])
+    const prepaid = await w.customer({ balanceControl: 'prepaid', openingBalance: '0.15' }, [pAcc])
+    const postpaid = await w.customer({ creditLimit: '0.15' }, [qAcc])
+    await w.customer({ creditLimit: '5.00' }, [okAcc])
+    const sum = await runImport(
+      usageCsv(
+        `${rid()},${bAcc},2026-01-10T10:00:00Z,60,441234,{svc}`,
+        `${rid()},${pAcc},2026-01-10T10:00:00Z,120,441234,{svc}`,
+        `${rid()},${qAcc},2026-01-10T10:00:00Z,120,441234,{svc}`,
+        `${rid()},${okAcc},2026-01-10T10:00:00Z,120,441234,{svc}`
+      )
+    )
+    expect(sum.rated).toBe(4)
+    expect(sum.flagged).toEqual([
+      { customerId: blocked.id, customerName: blocked.customerId, currency: 'USD', reason: 'blocked', balanceMinor: 10, creditLimitMinor: null },
+      { customerId: prepaid.id, customerName: prepaid.customerId, currency: 'USD', reason: 'funds-below-zero', balanceMinor: 5, creditLimitMinor: null },
+      { customerId: postpaid.id, customerName: postpaid.customerId, currency: 'USD', reason: 'over-credit-limit', balanceMinor: 20, creditLimitMinor: 15 }
+    ])
+  })
+
+  it('stops between whole batches on Cancel, and a second import of the file completes it without charging twice', async () => {
+    const w = await world()
+    const acc = `acc-cancel-${idSeq}`
+    const c = await w.customer({}, [acc])
+    const rows = Array.from({ length: 7 }, (_, i) => `${rid()},${acc},2026-01-10T10:0${i}:00Z,60,441234,{svc}`)
+    const csv = usageCsv(...rows)
+    const ctl = new AbortController()
+    const progress: [number, number][] = []
+    const cancelled = await runImport(csv, {
+      batchSize: 3,
+      signal: ctl.signal,
+      onProgress: (done, total) => {
+        progress.push([done, total])
+        if (done >= 3) ctl.abort()
+      }
+    })
+    expect(cancelled).toMatchObject({ state: 'cancelled', lines: 3, imported: 3, rated: 3 })
+    expect(progress[progress.length - 1]).toEqual([3, 7])
+    expect(balanceOf(c.id)).toBe(30)
+    const history = desk.app.core.engine.read((r) =>
+      r.get<{ state: string; imported: number }>('SELECT state, imported FROM usage_imports WHERE id = ?', [cancelled.importId])
+    )
+    expect(history).toEqual({ state: 'cancelled', imported: 3 })
+    const rest = await runImport(csv, { batchSize: 3 })
+    expect(rest).toMatchObject({ state: 'completed', lines: 7, imported: 4, duplicates: 3 })
+    expect(balanceOf(c.id)).toBe(70)
+    expect(await ledgerOk()).toBe(true)
+  })
+
+  it('commits each batch whole: a batch that fails leaves nothing of itself and the batches before it; re-importing completes', async () => {
+    const w = await world()
+    const acc = `acc-atomic-${idSeq}`
+    const c = await w.customer({}, [acc])
+    const ids = Array.from({ length: 5 }, () => rid())
+    const csv = usageCsv(...ids.map((id, i) => `${id},${acc},2026-01-10T10:0${i}:00Z,60,441234,{svc}`))
+    // The database refuses the 5th record: the failure happens inside the second batch (records 4-5).
+    desk.app.core.engine.change(ADMIN_ACTOR, (x) =>
+      x.run(`CREATE TRIGGER usage_boom BEFORE INSERT ON xdrs WHEN NEW.switch_record_id = '${ids[4]}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`)
+    )
+    const failed = await runImport(csv, { batchSize: 3 })
+    expect(failed).toMatchObject({ state: 'failed', imported: 3 })
+    expect(failed.problems).toEqual([{ line: 5, field: null, message: expect.stringMatching(/disk on fire/) }])
+    expect(usageOf(ids[3]!)).toBeUndefined()
+    expect(balanceOf(c.id)).toBe(30)
+    expect(await ledgerOk()).toBe(true)
+    desk.app.core.engine.change(ADMIN_ACTOR, (x) => x.run('DROP TRIGGER usage_boom'))
+    const rest = await runImport(csv, { batchSize: 3 })
+    expect(rest).toMatchObject({ state: 'completed', imported: 2, duplicates: 3 })
+    expect(balanceOf(c.id)).toBe(50)
+  })
+
+  it('keeps balances equal to the ledger and audits each balance change with the import', async () => {
+    const w = await world()
+    const accs = [`acc-led-a-${idSeq}`, `acc-led-b-${idSeq}`]
+    const a = await w.customer({ openingBalance: '1.00' }, [accs[0]!])
+    const b = await w.customer({}, [accs[1]!])
+    const rows = Array.from({ length: 10 }, (_, i) => `${rid()},${accs[i % 2]},2026-01-10T10:00:${String(i).padStart(2, '0')}Z,${30 + i},1 212,{svc}`)
+    const sum = await runImport(usageCsv(...rows), { batchSize: 4 })
+    expect(sum).toMatchObject({ state: 'completed', imported: 10, rated: 10 })
+    expect(balanceOf(a.id)).toBe(100 + 5 * 6)
+    expect(balanceOf(b.id)).toBe(5 * 6)
+    expect(await ledgerOk()).toBe(true)
+    const audit = desk.app.core.engine.read((r) =>
+      r.all<{ customer_id: number | null; description: string; from_value: string | null; to_value: string | null }>(
+        "SELECT customer_id, description, from_value, to_value FROM audit_log WHERE source_kind = 'usage-import' AND source_id = ? ORDER BY id",
+        [sum.importId]
+      )
+    )
+    // Batches of 4: a and b each get records in all three batches (2+2, 2+2, 1+1).
+    expect(audit.filter((e) => e.customer_id === a.id).map((e) => [e.from_value, e.to_value])).toEqual([
+      ['100', '112'],
+      ['112', '124'],
+      ['124', '130']
+    ])
+    expect(audit.find((e) => e.customer_id === a.id)!.description).toMatch(/Usage import #\d+ \(usage-\d+\.csv\): 2 records rated, balance changed from 1\.00 to 1\.12/)
+    expect(audit.some((e) => e.customer_id === null && /10 records imported/.test(e.description))).toBe(true)
+  })
+})
