@@ -20,8 +20,9 @@ export default defineConfig({
           index: main('src-main/electron/main.ts'),
           // Browser mode: the same handler table over HTTP on 127.0.0.1.
           host: main('src-main/host/cli.ts'),
-          // Command-line tools: demo data, benchmark, crash-test child.
+          // Command-line tools: demo data, benchmark, crash-test child, `npm run billing`.
           demo: main('src-main/tools/demo-cli.ts'),
+          billing: main('src-main/tools/billing-cli.ts'),
           bench: main('src-main/tools/bench.ts'),
           'crash-child': main('src-main/tools/crash-child.ts'),
           // Snapshots and backups off the main thread (worker_threads; see src-main/db/snapshotter.ts).

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { JobRegistry } from './jobs/registry'
+import { UsageImportFolder } from './usage/importFolder'
 import path from 'node:path'
 import type { SqlJsStatic } from 'sql.js'
 import type { AppPhase, AppStatus, BackupInfo, JournalReplay, Operator, RecoveryInfo, RestoreCandidate, RestoreOutcome } from '../src-shared/domain'
@@ -35,6 +36,11 @@ export interface BillingAppOptions {
   snapshotAfterBytes?: number
   /** Delay before the daily backup check after start-up (ms); default 5 s, off the start-up path. */
   dailyBackupDelayMs?: number
+  /**
+   * false: open the books for one job and close them (the command line): no schedulers, no
+   * start-up catch-up (life cycle, card reconciliation, import folder), which stay the app's work.
+   */
+  background?: boolean
 }
 
 export interface BillingApp extends Dispatcher {
@@ -64,6 +70,8 @@ export class AppCore {
   readonly customerIndex = new CustomerIndex()
   /** Long work (usage imports, re-ratings) in bounded units of work, with progress and Cancel. */
   readonly jobs: JobRegistry
+  /** The usage import folder set in Settings, looked at by the schedulers. */
+  readonly usageFolder: UsageImportFolder
   private timers: NodeJS.Timeout[] = []
 
   constructor(
@@ -75,6 +83,16 @@ export class AppCore {
     private readonly storeOptions: { snapshotAfterBytes?: number }
   ) {
     this.jobs = new JobRegistry(now)
+    this.usageFolder = new UsageImportFolder({
+      engine: () => this.engine,
+      folder: () =>
+        this.store?.read((r) => r.get<{ usage_import_folder: string | null }>('SELECT usage_import_folder FROM settings WHERE id = 1'))?.usage_import_folder ?? null,
+      jobs: this.jobs,
+      // Nobody is at the keyboard: the built-in administrator stands in (as for the life cycle).
+      actor: FIRST_ADMIN_ACTOR,
+      now,
+      log
+    })
     this.backups = new Backups(dataDir, sql, now)
     this.gateway = TestGateway.inDataDir(dataDir, now, () => this.store?.read(getSettings)?.cardAuthorizationDays ?? DEFAULT_AUTHORIZATION_DAYS)
     this.store = null
@@ -346,7 +364,16 @@ export class AppCore {
       }
     }
     lifecycleTick()
-    const everyMinute = setInterval(lifecycleTick, 60 * 1000)
+    // Usage files the switch dropped in the import folder: at start-up, then every minute.
+    const folderTick = () => {
+      if (this.phase() !== 'ready') return
+      this.usageFolder.look().catch((err: unknown) => this.log(`usage import folder: ${(err as Error).message}`))
+    }
+    folderTick()
+    const everyMinute = setInterval(() => {
+      lifecycleTick()
+      folderTick()
+    }, 60 * 1000)
     everyMinute.unref()
     this.timers.push(everyMinute)
     const tick = () => {
@@ -389,12 +416,14 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
     throw err
   }
   core.ensureServices()
-  core.startSchedulers(opts.dailyBackupDelayMs ?? 5000)
-  // Build the customer list index while the window loads (~0.8 s at 50k customers), not on the
-  // first click on Customers.
-  setImmediate(() => core.warmCustomerIndex())
-  // Card payments whose answer was lost (time-out, crash) are settled with the gateway at start-up.
-  setImmediate(() => void core.reconcileCardPayments())
+  if (opts.background !== false) {
+    core.startSchedulers(opts.dailyBackupDelayMs ?? 5000)
+    // Build the customer list index while the window loads (~0.8 s at 50k customers), not on the
+    // first click on Customers.
+    setImmediate(() => core.warmCustomerIndex())
+    // Card payments whose answer was lost (time-out, crash) are settled with the gateway at start-up.
+    setImmediate(() => void core.reconcileCardPayments())
+  }
   const dispatcher = createAppDispatcher(core, (caller) => core.operator(caller), log)
   return {
     core,

@@ -23,6 +23,7 @@ export interface JobControl {
 interface Job {
   snapshot: JobSnapshot<unknown>
   controller: AbortController
+  ended: Promise<void>
 }
 
 /** Finished jobs are kept this long, so a window that reloads can still read the result. */
@@ -51,7 +52,14 @@ export class JobRegistry {
       startedAt: new Date(startedMs).toISOString(),
       finishedAt: null
     }
-    const job: Job = { snapshot, controller }
+    let markEnded = () => {}
+    const job: Job = {
+      snapshot,
+      controller,
+      ended: new Promise<void>((resolve) => {
+        markEnded = resolve
+      })
+    }
     this.jobs.set(id, job)
     const ctl: JobControl = {
       signal: controller.signal,
@@ -76,11 +84,13 @@ export class JobRegistry {
           snapshot.result = result
           snapshot.state = controller.signal.aborted ? 'cancelled' : 'completed'
           snapshot.finishedAt = new Date(this.now()).toISOString()
+          markEnded()
         },
         (err: unknown) => {
           snapshot.error = err instanceof AppError ? err.toShape() : ({ code: 'INTERNAL', message: (err as Error)?.message ?? String(err) } satisfies AppErrorShape)
           snapshot.state = controller.signal.aborted ? 'cancelled' : 'failed'
           snapshot.finishedAt = new Date(this.now()).toISOString()
+          markEnded()
         }
       )
     })
@@ -92,6 +102,13 @@ export class JobRegistry {
     const job = this.jobs.get(id)
     if (!job || job.snapshot.kind !== kind) throw new AppError('NOT_FOUND', `There is no ${kind} with id ${id} (it may have finished more than an hour ago).`, 'jobId')
     return { ...job.snapshot, progress: { ...job.snapshot.progress } } as JobSnapshot<R>
+  }
+
+  /** The job once it has ended (completed, cancelled or failed). */
+  async finished<R>(id: string, kind: string): Promise<JobSnapshot<R>> {
+    this.get(id, kind)
+    await this.jobs.get(id)?.ended
+    return this.get<R>(id, kind)
   }
 
   /** Ask a running job to stop at its next unit-of-work boundary. A finished job is left as it is. */
