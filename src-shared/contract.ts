@@ -514,7 +514,7 @@ export const contract = {
   'audit.verify': channel<AuditVerifyResult>()({ reads: ['audit'], input: nothing, roles: ['administrator', 'auditor'] }),
   // --- Usage browser (issue 9)
   /** A page of usage (and optionally money) records, newest first; `after` is the previous page's `next`. */
-  'usage.browse': channel<UsageBrowserPage>()({
+  'usage.list': channel<UsageBrowserPage>()({
     reads: USAGE_READS,
     input: z
       .object({ ...usageFilterFields, after: usageCursor.optional(), limit: z.number().int().min(1).max(500).default(100) })

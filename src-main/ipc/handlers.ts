@@ -173,7 +173,7 @@ export const handlers: HandlerTable<HandlerContext> = {
   'audit.verify': (_input, { engine }) => engine().read(verifyAuditChain),
 
   // --- Usage browser (issue 9)
-  'usage.browse': (input, { engine }) => engine().read((r) => browseUsage(r, input)),
+  'usage.list': (input, { engine }) => engine().read((r) => browseUsage(r, input)),
   'usage.totals': (input, { engine }) => engine().read((r) => usageTotals(r, input)),
   'usage.exportCsv': (input, { engine, nowIso }) => engine().read((r) => exportUsageCsv(r, input, nowIso())),
   'usage.customerSummary': (input, { engine }) => engine().read((r) => customerUsageSummary(r, input.customerId))

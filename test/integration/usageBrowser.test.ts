@@ -99,22 +99,22 @@ async function world() {
 describe('usage browser', () => {
   it('lists a customer’s usage newest first and filters by account, period, rating and destination', async () => {
     const { alice, tag } = await world()
-    const all = await desk.ok('usage.browse', { customerId: alice.id })
+    const all = await desk.ok('usage.list', { customerId: alice.id })
     expect(all.rows.map((r) => r.startedAt)).toEqual(['2026-04-02T08:00:00.000Z', '2026-04-01T01:30:00.000Z', '2026-03-05T10:00:00.000Z'])
     expect(all.rows[1]).toMatchObject({ kind: 'usage', customerName: alice.customerId, currency: 'USD', account: `al-${tag}-2`, chargeMinor: 777, rating: 'rated' })
     expect(all.rows[0]).toMatchObject({ rating: 'unrated', unratedReason: 'no-matching-prefix', chargeMinor: null, postedMinor: 0 })
     expect(all.next).toBeNull()
 
-    const byAccount = await desk.ok('usage.browse', { account: `AL-${tag}-1` })
+    const byAccount = await desk.ok('usage.list', { account: `AL-${tag}-1` })
     expect(byAccount.rows.map((r) => r.destination)).toEqual(['+33123456', '+442071234567'])
     // `from` inclusive, `to` exclusive, instants with any offset: 2026-03-31T23:30-02:00 is April in UTC.
-    const march = await desk.ok('usage.browse', { customerId: alice.id, from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' })
+    const march = await desk.ok('usage.list', { customerId: alice.id, from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' })
     expect(march.rows.map((r) => r.chargeMinor)).toEqual([1250])
-    const edge = await desk.ok('usage.browse', { customerId: alice.id, from: '2026-04-01T03:30:00+02:00', to: '2026-04-02T08:00:00Z' })
+    const edge = await desk.ok('usage.list', { customerId: alice.id, from: '2026-04-01T03:30:00+02:00', to: '2026-04-02T08:00:00Z' })
     expect(edge.rows.map((r) => r.chargeMinor)).toEqual([777])
-    const unrated = await desk.ok('usage.browse', { customerId: alice.id, rating: 'unrated' })
+    const unrated = await desk.ok('usage.list', { customerId: alice.id, rating: 'unrated' })
     expect(unrated.rows.map((r) => r.destination)).toEqual(['+33123456'])
-    const rated = await desk.ok('usage.browse', { customerId: alice.id, rating: 'rated', destination: '+44' })
+    const rated = await desk.ok('usage.list', { customerId: alice.id, rating: 'rated', destination: '+44' })
     expect(rated.rows.map((r) => r.destination)).toEqual(['+442071234567'])
   })
 
@@ -131,7 +131,7 @@ describe('usage browser', () => {
     const seen: number[] = []
     let after: { startedAt: string; xdrId: number } | undefined
     for (let pages = 0; pages < 10; pages++) {
-      const page = await desk.ok('usage.browse', { customerId: c.id, limit: 5, ...(after ? { after } : {}) })
+      const page = await desk.ok('usage.list', { customerId: c.id, limit: 5, ...(after ? { after } : {}) })
       seen.push(...page.rows.map((r) => r.durationS))
       if (!page.next) break
       after = page.next
@@ -149,7 +149,7 @@ describe('usage browser', () => {
     // Across customers: the totals are the sums of exactly the rows the browser lists for the filter.
     const filter = { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z', destination: '+4' }
     const march = await desk.ok('usage.totals', filter)
-    const listed = (await desk.ok('usage.browse', { ...filter, limit: 500 })).rows
+    const listed = (await desk.ok('usage.list', { ...filter, limit: 500 })).rows
     const sums = new Map<string, number>()
     for (const r of listed) sums.set(String(r.currency), (sums.get(String(r.currency)) ?? 0) + (r.chargeMinor ?? 0))
     expect(new Map(march.lines.map((l) => [String(l.currency), l.chargeMinor]))).toEqual(sums)
@@ -159,7 +159,7 @@ describe('usage browser', () => {
     expect(ghost.lines).toEqual([expect.objectContaining({ currency: null, records: 1, unrated: 1, chargeMinor: 0 })])
     const jpy = await desk.ok('usage.totals', { customerId: kenji.id })
     expect(jpy.lines[0]).toMatchObject({ currency: 'JPY', chargeMinor: 45 })
-    const bobs = await desk.ok('usage.browse', { customerId: bob.id, destination: '+4477' })
+    const bobs = await desk.ok('usage.list', { customerId: bob.id, destination: '+4477' })
     expect(bobs.rows).toHaveLength(1)
   })
 
@@ -173,9 +173,9 @@ describe('usage browser', () => {
       internalComment: 'SECRET-staff-note',
       operationKey: newKey()
     })
-    const usageOnly = await desk.ok('usage.browse', { customerId: alice.id })
+    const usageOnly = await desk.ok('usage.list', { customerId: alice.id })
     expect(usageOnly.rows.every((r) => r.kind === 'usage')).toBe(true)
-    const page = await desk.ok('usage.browse', { customerId: alice.id, includeTransactions: true })
+    const page = await desk.ok('usage.list', { customerId: alice.id, includeTransactions: true })
     const payment = page.rows.find((r) => r.kind === 'manual-payment')
     expect(payment).toMatchObject({ visibleComment: 'Thank you – cash', postedMinor: -1000, chargeMinor: -1000, currency: 'USD' })
     expect(page.rows.some((r) => r.kind === 'opening-balance')).toBe(true)
@@ -208,7 +208,7 @@ describe('usage browser', () => {
   })
 
   it('refuses a period that ends before it starts, and an unknown customer, naming the field', async () => {
-    const bad = await desk.call('usage.browse', { from: '2026-04-01T00:00:00Z', to: '2026-03-01T00:00:00Z' })
+    const bad = await desk.call('usage.list', { from: '2026-04-01T00:00:00Z', to: '2026-03-01T00:00:00Z' })
     expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'to' } })
     const nobody = await desk.call('usage.customerSummary', { customerId: 999_999 })
     expect(nobody).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'customerId' } })
