@@ -30,6 +30,8 @@ export type UsageFilter = ParsedInputOf<'usage.totals'>
 interface Where {
   sql: string
   params: SqlParam[]
+  /** An index narrows the records to read (a customer, an account, unrated usage, a period, a rare destination). */
+  indexed: boolean
 }
 
 /** An instant with any offset as stored: UTC, milliseconds, "Z" (the text order is the time order). */
@@ -37,9 +39,11 @@ const utc = (instant: string) => new Date(instant).toISOString()
 
 /**
  * At most this many records of one destination prefix are fetched through the destination index
- * and sorted; more than that and they are dense enough that walking time order finds a page fast.
+ * and sorted; more than that and they are dense enough (1% of a million) that walking time order
+ * finds a page within about as many steps. Measured at 1M records: 2,218 matches walked in time
+ * order took 95 ms a page, fetched by the index 2 ms.
  */
-const RARE_DESTINATION = 2_000
+const RARE_DESTINATION = 10_000
 
 function whereOf(r: DbReader, f: UsageFilter): Where {
   const conds: string[] = []
@@ -97,11 +101,19 @@ function whereOf(r: DbReader, f: UsageFilter): Where {
       params.push(...destinationRange(f.destination))
     }
   }
-  return { sql: conds.length === 0 ? '1' : conds.join(' AND '), params }
+  const indexed =
+    f.customerId !== undefined ||
+    Boolean(f.account) ||
+    f.rating === 'unrated' ||
+    f.unratedReason !== undefined ||
+    f.from !== undefined ||
+    f.to !== undefined ||
+    conds.some((c) => c.includes('xdrs_destination'))
+  return { sql: conds.length === 0 ? '1' : conds.join(' AND '), params, indexed }
 }
 
 /** Usage whose destination starts with a prefix, as a range over xdrs_destination. */
-const DESTINATION_RANGE = "kind = 'usage' AND destination >= ? AND destination < ?"
+const DESTINATION_RANGE = 'destination >= ? AND destination < ?'
 /** The prefix, and the prefix with its last character raised by one: every text starting so lies between. */
 const destinationRange = (prefix: string): [string, string] => [prefix, prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)]
 
@@ -171,7 +183,12 @@ export function browseUsage(r: DbReader, q: UsageFilter & { after?: UsageCursor 
   return { rows, next: more && last ? { startedAt: last.startedAt, xdrId: last.xdrId } : null }
 }
 
-/** Totals of the filter per record kind, service and currency (largest groups first). */
+/**
+ * Totals of the filter per record kind, service and currency (largest groups first). They read
+ * every matching record: without a narrowing index, one plain pass over the table (NOT INDEXED)
+ * with a sort of the groups; left to itself SQLite walks xdrs_customer_time to save that sort and
+ * visits the table in random order, 5x slower (2.9 s against 0.5 s at 1M records).
+ */
 export function usageTotals(r: DbReader, f: UsageFilter): UsageTotals {
   const where = whereOf(r, f)
   const lines = r
@@ -191,7 +208,7 @@ export function usageTotals(r: DbReader, f: UsageFilter): UsageTotals {
        FROM (
          SELECT x.kind, x.service_id, x.customer_id, count(*) AS records, sum(x.rating = 'unrated') AS unrated, sum(x.duration_s) AS duration_s,
            sum(CASE WHEN x.kind = 'usage' THEN coalesce(x.charge_minor, 0) ELSE x.amount_minor END) AS charge_minor, sum(x.amount_minor) AS posted_minor
-         FROM xdrs x WHERE ${where.sql} GROUP BY x.kind, x.service_id, x.customer_id
+         FROM xdrs x ${where.indexed ? '' : 'NOT INDEXED'} WHERE ${where.sql} GROUP BY x.kind, x.service_id, x.customer_id
        ) t
        LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN services s ON s.id = t.service_id
        GROUP BY t.kind, t.service_id, c.currency ORDER BY t.kind <> 'usage', records DESC, t.kind, s.name, c.currency`,
