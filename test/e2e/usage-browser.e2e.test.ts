@@ -99,7 +99,7 @@ describe('usage browser', () => {
     const lines = await page.getByTestId('makeup-amount').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-minor'))))
     expect(lines.length).toBeGreaterThan(1)
     expect(lines.reduce((a, b) => a + b, 0)).toBe(shown)
-    await page.getByText('What the').scrollIntoViewIfNeeded()
+    await page.getByText(/^What the .* made of$/).evaluate((el) => el.scrollIntoView({ block: 'start' }))
     await shot('balance')
 
     // A usage line opens the browser on that customer's month and service.
