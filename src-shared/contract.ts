@@ -516,9 +516,7 @@ export const contract = {
   /** A page of usage (and optionally money) records, newest first; `after` is the previous page's `next`. */
   'usage.list': channel<UsageBrowserPage>()({
     reads: USAGE_READS,
-    input: z
-      .object({ ...usageFilterFields, after: usageCursor.optional(), limit: z.number().int().min(1).max(500).default(100) })
-      .strict(),
+    input: z.object({ ...usageFilterFields, after: usageCursor.optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     roles: EVERYONE
   }),
   /** Totals of the filtered view per record kind, service and currency. */
@@ -529,9 +527,7 @@ export const contract = {
    */
   'usage.exportCsv': channel<{ fileName: string; csv: string; rows: number; next: { startedAt: string; xdrId: number } | null }>()({
     reads: USAGE_READS,
-    input: z
-      .object({ ...usageFilterFields, after: usageCursor.optional(), chunkRows: z.number().int().min(1).max(50_000).default(20_000) })
-      .strict(),
+    input: z.object({ ...usageFilterFields, after: usageCursor.optional(), chunkRows: z.number().int().min(1).max(50_000).default(20_000) }).strict(),
     roles: EVERYONE
   }),
   /** A customer's usage per month and service and money records per kind: what its balance is made of. */

@@ -158,9 +158,7 @@ function rowsAfter(r: DbReader, f: UsageFilter, after: UsageCursor | undefined, 
   const where = whereOf(r, f)
   const cursor = after ? ' AND (x.started_at, x.id) < (?, ?)' : ''
   const params = [...where.params, ...(after ? [after.startedAt, after.xdrId] : []), limit]
-  return r
-    .values(`SELECT ${ROW_COLUMNS} FROM xdrs x ${ROW_JOINS} WHERE ${where.sql}${cursor} ORDER BY x.started_at DESC, x.id DESC LIMIT ?`, params)
-    .map(toRow)
+  return r.values(`SELECT ${ROW_COLUMNS} FROM xdrs x ${ROW_JOINS} WHERE ${where.sql}${cursor} ORDER BY x.started_at DESC, x.id DESC LIMIT ?`, params).map(toRow)
 }
 
 /** One page of the browser; `next` continues it (null: nothing older matches). */

@@ -51,10 +51,13 @@ describe('usage browser', () => {
     expect(dests.every((d) => d.startsWith('+44'))).toBe(true)
     const filtered = await totalRecords()
     // The totals per service add up to the record count.
-    const perLine = await page.locator('[data-testid="usage-total-line"] td:nth-child(3)').allInnerTexts()
+    const perLine = await page.locator('[data-testid="usage-total-line"] td:nth-child(2)').allInnerTexts()
     expect(perLine.reduce((a, t) => a + Number(t.replace(/,/g, '')), 0)).toBe(filtered)
     // Amounts are right-aligned.
-    const align = await page.locator('[data-testid="usage-row"] td:nth-child(9)').first().evaluate((el) => getComputedStyle(el).textAlign)
+    const align = await page
+      .locator('[data-testid="usage-row"] td:nth-child(9)')
+      .first()
+      .evaluate((el) => getComputedStyle(el).textAlign)
     expect(align).toBe('right')
     await shot('filtered')
 
@@ -96,7 +99,8 @@ describe('usage browser', () => {
     const figure = page.locator('[data-testid="figure-balance"], [data-testid="figure-funds"]').first()
     const shown = minorOf(await figure.innerText())
     expect(minorOf(await total.innerText())).toBe(shown)
-    const lines = await page.getByTestId('makeup-amount').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-minor'))))
+    // What a person reads: every line's amount as shown, added up.
+    const lines = (await page.getByTestId('makeup-amount').allInnerTexts()).map(minorOf)
     expect(lines.length).toBeGreaterThan(1)
     expect(lines.reduce((a, b) => a + b, 0)).toBe(shown)
     await page.getByText(/^What the .* made of$/).evaluate((el) => el.scrollIntoView({ block: 'start' }))

@@ -125,7 +125,15 @@ describe('usage browser', () => {
     const rows: UsageRow[] = []
     for (let i = 0; i < 23; i++) {
       // Three records per instant: the cursor must tell them apart by xDR id.
-      rows.push({ customerId: c.id, accountRef: account, serviceId: w.serviceId, startedAt: `2026-05-${String(10 + Math.floor(i / 3)).padStart(2, '0')}T09:00:00Z`, destination: '+1555', durationS: i, chargeMinor: i })
+      rows.push({
+        customerId: c.id,
+        accountRef: account,
+        serviceId: w.serviceId,
+        startedAt: `2026-05-${String(10 + Math.floor(i / 3)).padStart(2, '0')}T09:00:00Z`,
+        destination: '+1555',
+        durationS: i,
+        chargeMinor: i
+      })
     }
     addUsage(rows)
     const seen: number[] = []
@@ -144,7 +152,19 @@ describe('usage browser', () => {
     const forAlice = await desk.ok('usage.totals', { customerId: alice.id })
     expect(forAlice).toEqual({
       records: 3,
-      lines: [{ kind: 'usage', serviceId: usd.serviceId, serviceName: expect.any(String), currency: 'USD', records: 3, unrated: 1, durationS: 180, chargeMinor: 2027, postedMinor: 2027 }]
+      lines: [
+        {
+          kind: 'usage',
+          serviceId: usd.serviceId,
+          serviceName: expect.any(String),
+          currency: 'USD',
+          records: 3,
+          unrated: 1,
+          durationS: 180,
+          chargeMinor: 2027,
+          postedMinor: 2027
+        }
+      ]
     })
     // Across customers: the totals are the sums of exactly the rows the browser lists for the filter.
     const filter = { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z', destination: '+4' }
@@ -188,7 +208,11 @@ describe('usage browser', () => {
   it('exports the whole filtered view in chunks, amounts exact in each currency', async () => {
     const { alice, kenji, tag } = await world()
     const first = await desk.ok('usage.exportCsv', { customerId: alice.id, chunkRows: 2 })
-    expect(first.csv.startsWith('\uFEFFxdr_id,started_at_utc,kind,customer,account,service,destination,duration_s,billed_s,rating,unrated_reason,prefix,currency,charge,posted,visible_comment\r\n')).toBe(true)
+    expect(
+      first.csv.startsWith(
+        '\uFEFFxdr_id,started_at_utc,kind,customer,account,service,destination,duration_s,billed_s,rating,unrated_reason,prefix,currency,charge,posted,visible_comment\r\n'
+      )
+    ).toBe(true)
     expect(first.rows).toBe(2)
     expect(first.next).not.toBeNull()
     expect(first.fileName).toMatch(/^usage-\d{4}-\d{2}-\d{2}\.csv$/)

@@ -149,6 +149,36 @@ function Filters(props: { view: UsageView; onChange: (v: UsageView) => void; fix
   )
 }
 
+/** The totals' lines of one record kind and service, its amounts per currency side by side. */
+interface TotalGroup {
+  key: string
+  label: string
+  isUsage: boolean
+  records: number
+  unrated: number
+  durationS: number
+  amounts: { currency: string | null; minor: number }[]
+}
+
+function groupTotals(totals: UsageTotals): TotalGroup[] {
+  const groups = new Map<string, TotalGroup>()
+  for (const l of totals.lines) {
+    const key = `${l.kind}|${l.serviceId ?? ''}`
+    let g = groups.get(key)
+    if (!g) {
+      const label = l.kind === 'usage' ? (l.serviceName ?? 'No service') : `${kindLabel(l.kind)}${l.serviceName ? ` · ${l.serviceName}` : ''}`
+      g = { key, label, isUsage: l.kind === 'usage', records: 0, unrated: 0, durationS: 0, amounts: [] }
+      groups.set(key, g)
+    }
+    g.records += l.records
+    g.unrated += l.unrated
+    g.durationS += l.durationS
+    g.amounts.push({ currency: l.currency, minor: l.chargeMinor })
+  }
+  return [...groups.values()]
+}
+
+/** One row per service (and per kind of money record), amounts per currency: a short table above the records. */
 function TotalsTable({ totals }: { totals: UsageTotals }) {
   if (totals.lines.length === 0) return null
   return (
@@ -157,23 +187,27 @@ function TotalsTable({ totals }: { totals: UsageTotals }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Records of</Table.Th>
-            <Table.Th>Currency</Table.Th>
             <Table.Th ta="right">Records</Table.Th>
             <Table.Th ta="right">Unrated</Table.Th>
             <Table.Th ta="right">Minutes</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
+            <Table.Th ta="right">Amount per currency</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {totals.lines.map((l) => (
-            <Table.Tr key={`${l.kind}-${l.serviceId}-${l.currency}`} data-testid="usage-total-line">
-              <Table.Td>{l.kind === 'usage' ? (l.serviceName ?? 'No service') : `${kindLabel(l.kind)}${l.serviceName ? ` · ${l.serviceName}` : ''}`}</Table.Td>
-              <Table.Td>{l.currency ?? 'No customer'}</Table.Td>
-              <Table.Td ta="right">{l.records.toLocaleString('en-US')}</Table.Td>
-              <Table.Td ta="right">{l.kind === 'usage' ? l.unrated.toLocaleString('en-US') : ''}</Table.Td>
-              <Table.Td ta="right">{l.kind === 'usage' ? Math.round(l.durationS / 60).toLocaleString('en-US') : ''}</Table.Td>
-              <Table.Td ta="right" className="nowrap">
-                {l.currency === null ? '—' : formatAmount(l.chargeMinor, l.currency, { withCode: true })}
+          {groupTotals(totals).map((g) => (
+            <Table.Tr key={g.key} data-testid="usage-total-line">
+              <Table.Td className="nowrap">{g.label}</Table.Td>
+              <Table.Td ta="right">{g.records.toLocaleString('en-US')}</Table.Td>
+              <Table.Td ta="right">{g.isUsage ? g.unrated.toLocaleString('en-US') : ''}</Table.Td>
+              <Table.Td ta="right">{g.isUsage ? Math.round(g.durationS / 60).toLocaleString('en-US') : ''}</Table.Td>
+              <Table.Td ta="right">
+                <Group gap={4} justify="flex-end" wrap="wrap">
+                  {g.amounts.map((a) => (
+                    <Badge key={a.currency ?? 'none'} variant="default" radius="sm" tt="none" fw={500} size="md" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                      {a.currency === null ? 'no customer: —' : formatAmount(a.minor, a.currency, { withCode: true })}
+                    </Badge>
+                  ))}
+                </Group>
               </Table.Td>
             </Table.Tr>
           ))}
@@ -186,7 +220,7 @@ function TotalsTable({ totals }: { totals: UsageTotals }) {
 function RecordsTable(props: { rows: UsageBrowserRow[]; showCustomer: boolean }) {
   return (
     <Table.ScrollContainer minWidth={1000} type="native">
-      <Table tabularNums verticalSpacing={4} horizontalSpacing="sm" aria-label="Usage records" striped stickyHeader>
+      <Table tabularNums verticalSpacing={4} horizontalSpacing="xs" fz="sm" aria-label="Usage records" striped stickyHeader>
         <Table.Thead>
           <Table.Tr>
             <Table.Th className="nowrap">Start (UTC)</Table.Th>
@@ -224,7 +258,7 @@ function RecordsTable(props: { rows: UsageBrowserRow[]; showCustomer: boolean })
               <Table.Td ff="monospace" fz="sm">
                 {r.destination}
               </Table.Td>
-              <Table.Td ta="right">{r.kind === 'usage' ? duration(r.durationS) : ''}</Table.Td>
+              <Table.Td ta="right">{r.kind === 'usage' && (r.durationS > 0 || r.billedS !== null) ? duration(r.durationS) : ''}</Table.Td>
               <Table.Td ta="right">{r.billedS === null ? '' : duration(r.billedS)}</Table.Td>
               <Table.Td className="nowrap">
                 {r.rating === 'unrated' ? (
@@ -243,6 +277,12 @@ function RecordsTable(props: { rows: UsageBrowserRow[]; showCustomer: boolean })
               </Table.Td>
               <Table.Td ta="right" className="nowrap">
                 {money(r.chargeMinor, r.currency)}
+                {/* Several customers' records: each amount says its currency. */}
+                {props.showCustomer && r.currency && r.chargeMinor !== null && (
+                  <Text span size="xs" c="dimmed" ml={4}>
+                    {r.currency}
+                  </Text>
+                )}
                 {r.currency && r.chargeMinor !== null && r.kind === 'usage' && r.chargeMinor !== r.postedMinor && (
                   <Text size="xs" c="dimmed">
                     posted {formatAmount(r.postedMinor, r.currency)}
