@@ -2,7 +2,7 @@
  * The usage browser end to end on the demo data: the Usage page filtered (filters in the address),
  * its CSV export, a customer's Usage tab, and the Balance & credits tab whose lines add up to the
  * balance shown, each line of usage opening the browser with its month and service. Screenshots
- * at 1366x768 go to test-results/usage-browser-*.png.
+ * at 1366x768 go to .test-output/usage-browser-*.png.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -14,7 +14,7 @@ let session: DemoSession
 let desk: Desk
 let page: Page
 let pageErrors: string[]
-const SHOTS = path.join(ROOT, 'test-results')
+const SHOTS = path.join(ROOT, '.test-output')
 
 beforeAll(async () => {
   session = await openDemoSession('usage-browser', { viewport: { width: 1366, height: 768 }, acceptDownloads: true })
