@@ -519,8 +519,18 @@ export const contract = {
     input: z.object({ ...usageFilterFields, after: usageCursor.optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     roles: EVERYONE
   }),
-  /** Totals of the filtered view per record kind, service and currency. */
-  'usage.totals': channel<UsageTotals>()({ reads: USAGE_READS, input: z.object(usageFilterFields).strict(), roles: EVERYONE }),
+  /**
+   * Totals of the filtered view per record kind, service and currency. A filter no index narrows is
+   * totalled a slice of `sliceXdrs` record ids at a time (pass the answer's `next` as `afterXdrId`),
+   * so that reading a million records never holds the engine for seconds in one request.
+   */
+  'usage.totals': channel<UsageTotals>()({
+    reads: USAGE_READS,
+    input: z
+      .object({ ...usageFilterFields, afterXdrId: z.number().int().min(0).optional(), sliceXdrs: z.number().int().min(1).max(1_000_000).default(100_000) })
+      .strict(),
+    roles: EVERYONE
+  }),
   /**
    * The filtered view as CSV, a chunk at a time (a million records do not travel as one answer):
    * the first chunk (no `after`) has the byte-order mark and the header; `next` is null at the end.

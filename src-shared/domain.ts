@@ -504,6 +504,10 @@ export interface UsageTotalLine {
 export interface UsageTotals {
   lines: UsageTotalLine[]
   records: number
+  /** More records to total: ask again with this as `afterXdrId` and add the answers up. Null: done. */
+  next: number | null
+  /** How far the slices have got through the record ids (both equal once done). */
+  progress: { doneThroughXdrId: number; lastXdrId: number }
 }
 
 /** A customer's usage per calendar month (UTC) and service, beside its money records: together they make the balance. */

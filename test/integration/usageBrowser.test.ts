@@ -152,6 +152,8 @@ describe('usage browser', () => {
     const forAlice = await desk.ok('usage.totals', { customerId: alice.id })
     expect(forAlice).toEqual({
       records: 3,
+      next: null,
+      progress: expect.any(Object),
       lines: [
         {
           kind: 'usage',
@@ -181,6 +183,30 @@ describe('usage browser', () => {
     expect(jpy.lines[0]).toMatchObject({ currency: 'JPY', chargeMinor: 45 })
     const bobs = await desk.ok('usage.list', { customerId: bob.id, destination: '+4477' })
     expect(bobs.rows).toHaveLength(1)
+  })
+
+  it('totals a broad filter in slices of the table that add up to the whole, so no request holds the engine for long', async () => {
+    await world()
+    const whole = new Map<string, number>()
+    let records = 0
+    let after: number | undefined
+    let slices = 0
+    do {
+      const part = await desk.ok('usage.totals', { rating: 'rated', sliceXdrs: 3, ...(after === undefined ? {} : { afterXdrId: after }) })
+      slices++
+      for (const l of part.lines) whole.set(`${l.serviceId}|${l.currency}`, (whole.get(`${l.serviceId}|${l.currency}`) ?? 0) + l.chargeMinor)
+      records += part.records
+      expect(part.progress.doneThroughXdrId).toBeLessThanOrEqual(part.progress.lastXdrId)
+      after = part.next ?? undefined
+    } while (after !== undefined)
+    expect(slices).toBeGreaterThan(3)
+    const atOnce = await desk.ok('usage.totals', { rating: 'rated', sliceXdrs: 1_000_000 })
+    expect(atOnce.next).toBeNull()
+    expect(records).toBe(atOnce.records)
+    expect(whole).toEqual(new Map(atOnce.lines.map((l) => [`${l.serviceId}|${l.currency}`, l.chargeMinor])))
+    // A customer's totals come at once: its index already bounds the work.
+    const { alice } = await world()
+    expect((await desk.ok('usage.totals', { customerId: alice.id, sliceXdrs: 1 })).next).toBeNull()
   })
 
   it('shows money records with their visible comment and never the internal one', async () => {

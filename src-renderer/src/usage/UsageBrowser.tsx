@@ -12,6 +12,7 @@ import { DownloadIcon } from '../lib/icons'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { QueryError } from '../lib/QueryError'
 import { usageFilterOf, type UsageView } from './usage-address'
+import { useUsageTotals } from './useUsageTotals'
 
 const PAGE_SIZE = 100
 /** Records per export request: small enough that one request never holds the engine for long. */
@@ -160,7 +161,7 @@ interface TotalGroup {
   amounts: { currency: string | null; minor: number }[]
 }
 
-function groupTotals(totals: UsageTotals): TotalGroup[] {
+function groupTotals(totals: Pick<UsageTotals, 'lines'>): TotalGroup[] {
   const groups = new Map<string, TotalGroup>()
   for (const l of totals.lines) {
     const key = `${l.kind}|${l.serviceId ?? ''}`
@@ -179,7 +180,7 @@ function groupTotals(totals: UsageTotals): TotalGroup[] {
 }
 
 /** One row per service (and per kind of money record), amounts per currency: a short table above the records. */
-function TotalsTable({ totals }: { totals: UsageTotals }) {
+function TotalsTable({ totals }: { totals: Pick<UsageTotals, 'lines' | 'records'> }) {
   if (totals.lines.length === 0) return null
   return (
     <Table.ScrollContainer minWidth={640} type="native">
@@ -314,7 +315,7 @@ export function UsageBrowser(props: { view: UsageView; onChange: (v: UsageView) 
   useEffect(() => setCursors([]), [filterKey])
   const after = cursors[cursors.length - 1]
   const page = useQuery('usage.list', { ...filter, limit: PAGE_SIZE, ...(after ? { after } : {}) })
-  const totals = useQuery('usage.totals', filter)
+  const totals = useUsageTotals(filter)
   const exportCsv = useMutation('usage.exportCsv')
   const [exported, setExported] = useState<number | null>(null)
 
@@ -350,7 +351,11 @@ export function UsageBrowser(props: { view: UsageView; onChange: (v: UsageView) 
       <Paper withBorder radius="md" p="sm">
         <Group justify="space-between" align="flex-start" mb={totals.data?.lines.length ? 'xs' : 0} wrap="wrap">
           <Text fw={600} data-testid="usage-total-records">
-            {totals.data ? `${totals.data.records.toLocaleString('en-US')} ${totals.data.records === 1 ? 'record' : 'records'}` : 'Counting…'}
+            {totals.progress !== null
+              ? `Counting… ${Math.floor(totals.progress * 100)}%`
+              : totals.data
+                ? `${totals.data.records.toLocaleString('en-US')} ${totals.data.records === 1 ? 'record' : 'records'}`
+                : 'Counting…'}
           </Text>
           <Button
             variant="default"
