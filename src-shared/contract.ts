@@ -526,9 +526,7 @@ export const contract = {
    */
   'usage.totals': channel<UsageTotals>()({
     reads: USAGE_READS,
-    input: z
-      .object({ ...usageFilterFields, afterXdrId: z.number().int().min(0).optional(), sliceXdrs: z.number().int().min(1).max(1_000_000).default(100_000) })
-      .strict(),
+    input: z.object({ ...usageFilterFields, afterXdrId: z.number().int().min(0).optional(), sliceXdrs: z.number().int().min(1).max(1_000_000).default(50_000) }).strict(),
     roles: EVERYONE
   }),
   /**

@@ -448,7 +448,7 @@ function measureUsageBrowse(run: ScaleRun): void {
       const t0 = process.hrtime.bigint()
       do {
         const t1 = process.hrtime.bigint()
-        const part = usageTotals(r, { ...make(0), sliceXdrs: 100_000, ...(after === undefined ? {} : { afterXdrId: after }) })
+        const part = usageTotals(r, { ...make(0), sliceXdrs: 50_000, ...(after === undefined ? {} : { afterXdrId: after }) })
         longest = Math.max(longest, elapsedMs(t1))
         after = part.next ?? undefined
       } while (after !== undefined)
