@@ -24,7 +24,10 @@ import type {
   LedgerTransaction,
   RestoreCandidate,
   RestoreOutcome,
-  Role
+  Role,
+  CustomerUsageSummary,
+  UsageBrowserPage,
+  UsageTotals
 } from './domain'
 import { SERVICE_KINDS } from './domain'
 import { CURRENCY_CODES } from './money'
@@ -316,6 +319,35 @@ const restoreSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), path: filePath }).strict()
 ])
 
+// --- Usage browser (issue 9) ---------------------------------------------------------------------
+
+/** Why a usage record is unrated (src-main/engine/usageRating.ts UsageUnratedReason). */
+export const USAGE_UNRATED_REASONS = ['no-matching-prefix', 'no-price-list', 'unknown-account', 'closed-account', 'unknown-service'] as const
+
+/** The usage browser's filters; every one optional. `to` is exclusive, `from` inclusive. */
+export const usageFilterFields = {
+  customerId: id.optional(),
+  /** An account ID (as on the customer's Accounts tab, or as the switch wrote an unknown one). */
+  account: z.string().trim().max(64, 'Account is at most 64 characters.').optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  serviceId: id.optional(),
+  rating: z.enum(['rated', 'unrated'], { error: 'Rating is "rated" or "unrated".' }).optional(),
+  unratedReason: z.enum(USAGE_UNRATED_REASONS, { error: 'Choose a reason from the list.' }).optional(),
+  /** The start of the called number as the switch wrote it, e.g. +44 or +4420. */
+  destination: z
+    .string()
+    .trim()
+    .max(32, 'Destination is at most 32 characters.')
+    .regex(/^\+?[0-9]*$/, 'Destination is the start of a called number: digits, optionally after "+".')
+    .optional(),
+  /** Show money records (payments, credits, charges) between the usage, with their visible comments. */
+  includeTransactions: z.boolean().default(false)
+}
+
+const usageCursor = z.object({ startedAt: z.string().max(40), xdrId: id }).strict()
+const USAGE_READS: readonly DataKind[] = ['ledger', 'customers', 'services']
+
 export const contract = {
   'app.status': channel<AppStatus>()({ reads: ['status'], input: nothing, roles: EVERYONE }),
   'setup.complete': channel<AppStatus>()({ changes: ['status', 'settings', 'audit'], input: setupInput, roles: ADMIN }),
@@ -479,7 +511,35 @@ export const contract = {
       .strict(),
     roles: ['administrator', 'auditor']
   }),
-  'audit.verify': channel<AuditVerifyResult>()({ reads: ['audit'], input: nothing, roles: ['administrator', 'auditor'] })
+  'audit.verify': channel<AuditVerifyResult>()({ reads: ['audit'], input: nothing, roles: ['administrator', 'auditor'] }),
+  // --- Usage browser (issue 9)
+  /** A page of usage (and optionally money) records, newest first; `after` is the previous page's `next`. */
+  'usage.list': channel<UsageBrowserPage>()({
+    reads: USAGE_READS,
+    input: z.object({ ...usageFilterFields, after: usageCursor.optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    roles: EVERYONE
+  }),
+  /**
+   * Totals of the filtered view per record kind, service and currency. A filter no index narrows is
+   * totalled a slice of `sliceXdrs` record ids at a time (pass the answer's `next` as `afterXdrId`),
+   * so that reading a million records never holds the engine for seconds in one request.
+   */
+  'usage.totals': channel<UsageTotals>()({
+    reads: USAGE_READS,
+    input: z.object({ ...usageFilterFields, afterXdrId: z.number().int().min(0).optional(), sliceXdrs: z.number().int().min(1).max(1_000_000).default(50_000) }).strict(),
+    roles: EVERYONE
+  }),
+  /**
+   * The filtered view as CSV, a chunk at a time (a million records do not travel as one answer):
+   * the first chunk (no `after`) has the byte-order mark and the header; `next` is null at the end.
+   */
+  'usage.exportCsv': channel<{ fileName: string; csv: string; rows: number; next: { startedAt: string; xdrId: number } | null }>()({
+    reads: USAGE_READS,
+    input: z.object({ ...usageFilterFields, after: usageCursor.optional(), chunkRows: z.number().int().min(1).max(50_000).default(20_000) }).strict(),
+    roles: EVERYONE
+  }),
+  /** A customer's usage per month and service and money records per kind: what its balance is made of. */
+  'usage.customerSummary': channel<CustomerUsageSummary>()({ reads: USAGE_READS, input: z.object({ customerId: id }).strict(), roles: EVERYONE })
 } as const
 
 export type Contract = typeof contract

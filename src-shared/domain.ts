@@ -504,3 +504,97 @@ export interface UsageImportRecord {
   duplicates: number
   rejected: number
 }
+
+// --- Usage browser (issue 9) ---------------------------------------------------------------------
+
+/** Where a page of the usage browser stopped: the last row's start and xDR id (newest first). */
+export interface UsageCursor {
+  startedAt: string
+  xdrId: number
+}
+
+/**
+ * One row of the usage browser: a usage record, or a money record (payment, credit, charge) when
+ * the browser is asked to show them. Money records carry their visible comment only: the internal
+ * comment is staff-only and never leaves the engine through the browser or its export.
+ */
+export interface UsageBrowserRow {
+  xdrId: number
+  /** 'usage', or the money record's kind ('manual-payment', 'opening-balance', ...). */
+  kind: string
+  startedAt: string
+  /** Row id and customer ID of the customer; null for usage of an unknown account. */
+  customerId: number | null
+  customerName: string | null
+  /** The customer's currency; null for usage of an unknown account (never charged). */
+  currency: string | null
+  /** The account as known, or as the switch wrote it when unknown. */
+  account: string | null
+  serviceId: number | null
+  serviceName: string | null
+  destination: string
+  durationS: number
+  billedS: number | null
+  rating: 'rated' | 'unrated' | null
+  unratedReason: string | null
+  prefix: string | null
+  /** Usage: its charge under its current rating (null when unrated). Money: its effect on the balance. */
+  chargeMinor: number | null
+  /** What the record posted to the balance (usage: on import; re-rating corrections are separate records). */
+  postedMinor: number
+  visibleComment: string
+}
+
+export interface UsageBrowserPage {
+  rows: UsageBrowserRow[]
+  /** Pass as `after` for the next (older) page; null when this page is the last. */
+  next: UsageCursor | null
+}
+
+/** Totals of the filtered view: one line per record kind, service and currency. */
+export interface UsageTotalLine {
+  kind: string
+  serviceId: number | null
+  serviceName: string | null
+  currency: string | null
+  records: number
+  /** Usage rated / unrated among `records`. */
+  unrated: number
+  durationS: number
+  chargeMinor: number
+  postedMinor: number
+}
+
+export interface UsageTotals {
+  lines: UsageTotalLine[]
+  records: number
+  /** More records to total: ask again with this as `afterXdrId` and add the answers up. Null: done. */
+  next: number | null
+  /** How far the slices have got through the record ids (both equal once done). */
+  progress: { doneThroughXdrId: number; lastXdrId: number }
+}
+
+/** A customer's usage per calendar month (UTC) and service, beside its money records: together they make the balance. */
+export interface CustomerUsageMonth {
+  /** YYYY-MM (UTC). */
+  month: string
+  serviceId: number | null
+  serviceName: string | null
+  records: number
+  unrated: number
+  /** What this usage posted to the balance. */
+  postedMinor: number
+  /** What it costs under its current rating (differs from posted after a re-rating; the correction is a money record). */
+  chargeMinor: number
+}
+
+export interface CustomerUsageSummary {
+  customerId: number
+  currency: string
+  balanceMinor: number
+  usage: CustomerUsageMonth[]
+  /** Money records (payments, credits, charges, opening balance, re-rating corrections) per kind. */
+  money: { kind: string; records: number; totalMinor: number }[]
+  /** Sum of every usage and money line: equals balanceMinor while the ledger is sound. */
+  listedTotalMinor: number
+}

@@ -21,7 +21,7 @@ const EXPORT_COLUMNS = [
  * Text a spreadsheet would run as a formula ("=HYPERLINK(...)") is kept as text with a leading
  * "'"; plain signed amounts ("-176.55") are numbers, not formulas, and stay as they are.
  */
-const FORMULA_START = /^(?![-+]?\d+(?:\.\d+)?$)[=+\-@\t\r]/
+export const FORMULA_START = /^(?![-+]?\d+(?:\.\d+)?$)[=+\-@\t\r]/
 
 /**
  * The filtered, sorted list as CSV (amounts exact, in each customer's currency), with a UTF-8

@@ -32,6 +32,7 @@ import { commitImport, previewImport } from '../engine/customerImport'
 import { completeSetup, getSettings, updateSettings } from '../engine/settings'
 import { createService, listAllServices, listServices, updateService } from '../engine/services'
 import { loadDemoData } from '../demo/load'
+import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '../engine/usageBrowser'
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
 
@@ -169,5 +170,11 @@ export const handlers: HandlerTable<HandlerContext> = {
 
   'audit.list': (input, { engine }) => engine().read((r) => listAudit(r, input)),
 
-  'audit.verify': (_input, { engine }) => engine().read(verifyAuditChain)
+  'audit.verify': (_input, { engine }) => engine().read(verifyAuditChain),
+
+  // --- Usage browser (issue 9)
+  'usage.list': (input, { engine }) => engine().read((r) => browseUsage(r, input)),
+  'usage.totals': (input, { engine }) => engine().read((r) => usageTotals(r, input)),
+  'usage.exportCsv': (input, { engine, nowIso }) => engine().read((r) => exportUsageCsv(r, input, nowIso())),
+  'usage.customerSummary': (input, { engine }) => engine().read((r) => customerUsageSummary(r, input.customerId))
 }

@@ -40,6 +40,7 @@ import { CustomerIndex } from '../engine/customerIndex'
 import { completeSetup } from '../engine/settings'
 import { type PriceListVersion, type RateRow, rateCall, versionInForce } from '../engine/rating'
 import { Engine } from '../engine/unitOfWork'
+import { browseUsage, usageTotals, type UsageFilter } from '../engine/usageBrowser'
 
 type Scale = 'S' | 'M' | 'L'
 const ALL_SCALES: readonly Scale[] = ['S', 'M', 'L']
@@ -70,7 +71,8 @@ const TARGETS: { name: string; scale: Scale; max: number; text: string }[] = [
   { name: 'adjustment.finish.p99_ms', scale: 'M', max: 5, text: '≤ 5 ms' },
   { name: 'snapshot.main_stall_ms', scale: 'M', max: 100, text: '≤ 100 ms' },
   { name: 'backup.main_stall_ms', scale: 'M', max: 100, text: '≤ 100 ms' },
-  { name: 'memory.peak_rss_ratio', scale: 'M', max: 2.5, text: '≤ 2.5x' }
+  { name: 'memory.peak_rss_ratio', scale: 'M', max: 2.5, text: '≤ 2.5x' },
+  { name: 'usage.browse.p95_ms', scale: 'M', max: 50, text: '≤ 50 ms' }
 ]
 
 /** A plain SQL search over customers, for comparing sql.js with native SQLite on equal terms. */
@@ -392,6 +394,70 @@ function measureQuery(run: ScaleRun): void {
     }
   })
   run.record('query.sql_search.p50_ms', median(sqlSamples), 'ms')
+}
+
+/**
+ * The usage browser: one page of 100 records (the Usage page's page) for a mix of filters a person
+ * uses, as `browseUsage` answers `usage.list`: none, a customer, a customer's month, an account,
+ * a week, a service, a common and a rare destination, and the next page after each. p95 over all.
+ */
+function measureUsageBrowse(run: ScaleRun): void {
+  const store = run.openStore()
+  const filters = store.read((r) => {
+    const newest = String(r.values("SELECT max(started_at) FROM xdrs WHERE kind = 'usage'")[0]?.[0] ?? new Date().toISOString())
+    const month = new Date(Date.parse(newest) - 30 * 86_400_000).toISOString()
+    const week = new Date(Date.parse(newest) - 7 * 86_400_000).toISOString()
+    const sms = Number(r.values("SELECT id FROM services WHERE kind = 'messaging' ORDER BY id LIMIT 1")[0]?.[0] ?? 0)
+    const accounts = r.values('SELECT account_id FROM accounts ORDER BY id').map((v) => String(v[0]))
+    const base = { includeTransactions: false }
+    const mix: ((i: number) => UsageFilter)[] = [
+      () => base,
+      () => ({ ...base, customerId: run.nextCustomer() }),
+      () => ({ ...base, customerId: run.nextCustomer(), from: month, to: newest }),
+      (i) => ({ ...base, account: accounts[(i * 7919) % accounts.length]! }),
+      () => ({ ...base, from: week, to: newest }),
+      () => ({ ...base, serviceId: sms }),
+      () => ({ ...base, destination: '+44' }),
+      () => ({ ...base, destination: '+96510' }),
+      () => ({ ...base, customerId: run.nextCustomer(), includeTransactions: true })
+    ]
+    return mix
+  })
+  const samples: number[] = []
+  const rounds = run.scale === 'S' ? 40 : 25
+  store.read((r) => {
+    for (let i = 0; i < rounds; i++) {
+      for (const make of filters) {
+        const f = make(i)
+        let t0 = process.hrtime.bigint()
+        const first = browseUsage(r, { ...f, limit: 100 })
+        samples.push(elapsedMs(t0))
+        if (first.next) {
+          t0 = process.hrtime.bigint()
+          browseUsage(r, { ...f, after: first.next, limit: 100 })
+          samples.push(elapsedMs(t0))
+        }
+      }
+    }
+    // The totals of the same filters load beside the page (further requests, a slice of the table
+    // at a time when no index narrows the filter): a note, not the target.
+    const totals: string[] = []
+    for (const make of filters) {
+      let longest = 0
+      let after: number | undefined
+      const t0 = process.hrtime.bigint()
+      do {
+        const t1 = process.hrtime.bigint()
+        const part = usageTotals(r, { ...make(0), sliceXdrs: 50_000, ...(after === undefined ? {} : { afterXdrId: after }) })
+        longest = Math.max(longest, elapsedMs(t1))
+        after = part.next ?? undefined
+      } while (after !== undefined)
+      totals.push(`${elapsedMs(t0).toFixed(0)} (${longest.toFixed(0)})`)
+    }
+    run.note(`usage totals per filter, all slices (longest slice) in ms, unfiltered first: ${totals.join(', ')}`)
+  })
+  run.record('usage.browse.p95_ms', percentile(samples, 0.95), 'ms')
+  run.record('usage.browse.max_ms', Math.max(...samples), 'ms')
 }
 
 /**
@@ -818,6 +884,7 @@ const MEASUREMENTS: Measurement[] = [
   { title: 'disk flush baseline', run: measureDiskFlush },
   { title: 'durable commits', run: measureDurableCommit },
   { title: 'customers search query', run: measureQuery },
+  { title: 'usage browser pages', run: measureUsageBrowse },
   { title: 'adjustment Finish', run: measureAdjustmentFinish },
   { title: 'snapshots', run: measureSnapshot },
   { title: 'snapshot and backup while requests are served', run: measureSnapshotStall },

@@ -103,7 +103,7 @@ describe('every screen at 1366x768', () => {
     await page.getByRole('searchbox', { name: 'Search customers' }).fill('easycall')
     await page.getByRole('table', { name: 'Customers' }).getByRole('row').filter({ hasText: 'easycall' }).first().click()
     await page.getByTestId('customer-title').filter({ hasText: 'easycall' }).waitFor()
-    for (const [i, tab] of ['Address info', 'Balance', 'Invoices', 'Life cycle', 'Accounts', 'Additional info', 'Custom fields'].entries()) {
+    for (const [i, tab] of ['Address info', 'Balance', 'Usage', 'Invoices', 'Life cycle', 'Accounts', 'Additional info', 'Custom fields'].entries()) {
       await page.getByRole('tab', { name: new RegExp(`^${tab}`) }).click()
       await page.evaluate(() => window.scrollTo(0, 0))
       await check(`customer-tab-${i}`)

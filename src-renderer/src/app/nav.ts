@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useRef } from 'react'
+import { useCallback, useEffect, useMemo, useRef } from 'react'
 import { useLocation, useNavigate, useParams, useSearchParams, type Location } from 'react-router'
 import type { TabId } from '../customers/form/form-model'
 import { leaveWithoutAsking } from '../lib/leave-guard'
+import { parseUsageView, usageSearch, type UsageView } from '../usage/usage-address'
 import type { PageId } from './ui-store'
 
 /**
@@ -11,10 +12,12 @@ import type { PageId } from './ui-store'
  *   #/customers/new[/<tab>]          the new-customer form
  *   #/customers/<id>[/<tab>]         a customer and its tab
  *   ...?adjust=<id>&step=<step>      the balance adjustment wizard over the list or a customer
- *   #/classes, #/settings, #/audit, #/invoices, #/usage, #/reissue
+ *   #/usage[?customer=&account=&from=&to=&service=&rating=&reason=&dest=&money=1] the usage browser (usage-address.ts)
+ *   #/customers/<id>/usage[?…]       a customer's usage: the same filters but the customer
+ *   #/classes, #/settings, #/audit, #/invoices, #/reissue
  */
 
-export const TABS: readonly TabId[] = ['address', 'balance', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom']
+export const TABS: readonly TabId[] = ['address', 'balance', 'usage', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom']
 
 export const pagePath = (page: PageId) => `/${page}`
 
@@ -31,6 +34,16 @@ export const listPath = () => `/customers${lastListSearch ? `?${lastListSearch}`
 /** A page of the menu; the customer list as last shown. */
 export const menuPath = (page: PageId) => (page === 'customers' ? listPath() : pagePath(page))
 export const customerPath = (id: number | 'new', tab?: TabId) => `/customers/${id}${tab && tab !== 'address' ? `/${tab}` : ''}`
+
+/** The usage browser with these filters; with a customer, that customer's Usage tab when `onCustomerTab`. */
+export function usagePath(view: UsageView, opts: { onCustomerTab?: boolean } = {}): string {
+  if (opts.onCustomerTab && view.customerId !== undefined) {
+    const search = usageSearch(view, { withoutCustomer: true })
+    return `${customerPath(view.customerId, 'usage')}${search ? `?${search}` : ''}`
+  }
+  const search = usageSearch(view)
+  return `/usage${search ? `?${search}` : ''}`
+}
 
 /**
  * A click shows its screen in the same frame, as before the router (no transition): the person
@@ -165,4 +178,29 @@ export function useWizardStep(reachable: WizardStep): [WizardStep, (step: Wizard
     [step, location, params, navigate]
   )
   return [step, setStep]
+}
+
+// --- The usage browser ---------------------------------------------------------------------------
+
+/**
+ * The usage browser's filters from the address, and how to change them (each change a history
+ * entry, so Back undoes a filter). On a customer's Usage tab the customer comes from the path.
+ */
+export function useUsageView(customerId?: number): [UsageView, (next: UsageView) => void] {
+  const [params] = useSearchParams()
+  const location = useLocation()
+  const navigate = useNavigate()
+  const text = params.toString()
+  const view = useMemo(() => {
+    const v = parseUsageView(new URLSearchParams(text))
+    return customerId === undefined ? v : { ...v, customerId }
+  }, [text, customerId])
+  const setView = useCallback(
+    (next: UsageView) => {
+      const search = usageSearch(next, { withoutCustomer: customerId !== undefined })
+      void navigate({ pathname: location.pathname, search: search ? `?${search}` : '' }, NOW)
+    },
+    [navigate, location.pathname, customerId]
+  )
+  return [view, setView]
 }

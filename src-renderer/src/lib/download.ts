@@ -2,8 +2,9 @@
  * Save text as a file the way a browser does: a Blob behind a temporary <a download>. Works the
  * same in Chromium (browser mode) and in Electron's renderer, and needs no network request.
  */
-export function downloadText(fileName: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
+export function downloadText(fileName: string, text: string | readonly string[], type: string): void {
+  // Parts (a large export fetched in chunks) go into the Blob as they are, never joined into one string.
+  const url = URL.createObjectURL(new Blob(typeof text === 'string' ? [text] : [...text], { type }))
   const a = document.createElement('a')
   a.href = url
   a.download = fileName

@@ -1,5 +1,21 @@
-import { NotYet } from '../lib/NotYet'
+import { useUsageView } from '../app/nav'
+import { PageHeader } from '../lib/PageHeader'
+import { UsageBrowser } from './UsageBrowser'
 
+/**
+ * The Usage page: the usage import (its panel from ./import, added at the top) and the usage
+ * browser below it, its filters in the address.
+ */
 export function UsagePage() {
-  return <NotYet title="Usage" message="Usage records, CSV import and re-rating arrive with the usage feature — nothing to show yet." />
+  const [view, setView] = useUsageView()
+  return (
+    <>
+      <PageHeader
+        title="Usage"
+        description="Usage records from the switch, rated against the price lists, newest first. Filter by customer, account, period, service, rating or destination; totals and the CSV export cover every record the filters match."
+      />
+      {/* Usage import: its panel (src-renderer/src/usage/import/) goes on this line. */}
+      <UsageBrowser view={view} onChange={setView} />
+    </>
+  )
 }

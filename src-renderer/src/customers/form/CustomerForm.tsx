@@ -28,6 +28,7 @@ import { BalanceTab } from './tabs/BalanceTab'
 import { CustomFieldsTab } from './tabs/CustomFieldsTab'
 import { InvoicesTab } from './tabs/InvoicesTab'
 import { LifeCycleTab } from './tabs/LifeCycleTab'
+import { UsageTab } from './tabs/UsageTab'
 
 /** What every part of the form gets: the values, a setter and the engine's errors by field. */
 export interface FormBinding {
@@ -219,6 +220,9 @@ export function CustomerForm(props: CustomerFormProps) {
             <Tabs.Tab value="balance" disabled={notSaved} title={notSaved ? 'Available once the customer is saved' : undefined}>
               Balance &amp; credits
             </Tabs.Tab>
+            <Tabs.Tab value="usage" disabled={notSaved} title={notSaved ? 'Available once the customer is saved' : undefined}>
+              Usage
+            </Tabs.Tab>
             <Tabs.Tab value="invoices">{tabLabel('invoices', 'Invoices & taxation')}</Tabs.Tab>
             <Tabs.Tab value="lifecycle" disabled={notSaved} title={notSaved ? 'Available once the customer is saved' : undefined}>
               Life cycle
@@ -236,6 +240,11 @@ export function CustomerForm(props: CustomerFormProps) {
           {detail && (
             <Tabs.Panel value="balance" pt="md">
               <BalanceTab detail={detail} />
+            </Tabs.Panel>
+          )}
+          {detail && (
+            <Tabs.Panel value="usage" pt="md">
+              <UsageTab customerId={detail.id} />
             </Tabs.Panel>
           )}
           <Tabs.Panel value="invoices" pt="md">

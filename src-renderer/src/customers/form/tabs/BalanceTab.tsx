@@ -3,6 +3,7 @@ import type { CustomerDetail } from '../../../../../src-shared/domain'
 import { formatAmount } from '../../../../../src-shared/format'
 import { useAdjustmentRoute } from '../../../app/nav'
 import { useAppStatus } from '../../../app/status'
+import { BalanceMakeup } from './BalanceMakeup'
 import { CardActivityPanel } from './CardActivityPanel'
 import { TransactionsTable } from './TransactionsTable'
 
@@ -109,6 +110,16 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
         </Text>
       </Group>
 
+      <div>
+        <Text fw={600} mb={4}>
+          What the {prepaid ? 'available funds are' : 'balance is'} made of
+        </Text>
+        <Text size="sm" c="dimmed" mb="xs">
+          Usage per month (UTC) and service — open a line to see its records — and the money records, which add up to the amount above.
+        </Text>
+        <BalanceMakeup detail={detail} />
+      </div>
+
       <CardActivityPanel customerId={detail.id} canAdjust={canAdjust} />
 
       <div>
@@ -116,7 +127,7 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
           Transactions
         </Text>
         <Text size="sm" c="dimmed" mb="xs">
-          The ledger records behind these amounts, newest first (usage is in the usage browser).
+          The money records behind these amounts, newest first (usage records are on the Usage tab).
         </Text>
         <TransactionsTable customerId={detail.id} currency={cur} balanceControl={detail.balanceControl} />
       </div>
