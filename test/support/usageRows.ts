@@ -5,7 +5,13 @@
  * customer, charging nothing.
  */
 import { UsageRater } from '../../src-main/engine/usageRating'
-import { ADMIN_ACTOR, type TestDesk } from './desk'
+import type { Engine } from '../../src-main/engine/unitOfWork'
+import { ADMIN_ACTOR } from './desk'
+
+/** A test desk or an end-to-end desk: both hold the running app. */
+interface HasEngine {
+  app: { core: { engine: Engine } }
+}
 
 export interface TestUsage {
   customerId: number | null
@@ -19,7 +25,7 @@ export interface TestUsage {
 
 let switchSeq = 0
 
-export function insertUsage(desk: TestDesk, rows: TestUsage[]): number[] {
+export function insertUsage(desk: HasEngine, rows: TestUsage[]): number[] {
   return desk.app.core.engine.change(ADMIN_ACTOR, (w) => {
     const rater = new UsageRater(w)
     return rows.map((u) => {
@@ -60,7 +66,7 @@ export function insertUsage(desk: TestDesk, rows: TestUsage[]): number[] {
 }
 
 /** Per customer: usage charges (current rating), usage amounts (posted on import) and re-rating corrections. */
-export function usageSums(desk: TestDesk, customerId: number) {
+export function usageSums(desk: HasEngine, customerId: number) {
   return desk.app.core.engine.read(
     (r) =>
       r.get<{ charge: number; amount: number; corrections: number; balance: number }>(

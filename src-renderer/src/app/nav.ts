@@ -11,7 +11,7 @@ import type { PageId } from './ui-store'
  *   #/customers/new[/<tab>]          the new-customer form
  *   #/customers/<id>[/<tab>]         a customer and its tab
  *   ...?adjust=<id>&step=<step>      the balance adjustment wizard over the list or a customer
- *   #/classes, #/settings, #/audit, #/invoices, #/usage, #/reissue
+ *   #/classes, #/settings, #/audit, #/invoices, #/usage, #/rerating, #/reissue
  */
 
 export const TABS: readonly TabId[] = ['address', 'balance', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom']
