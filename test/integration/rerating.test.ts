@@ -9,7 +9,8 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InputOf } from '../../src-shared/contract'
 import type { JobSnapshot, ReratingResult } from '../../src-shared/domain'
-import { openTestDesk, type TestDesk } from '../support/desk'
+import { prepareRerating } from '../../src-main/engine/rerating'
+import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
 import { usageWorld } from '../support/usageWorld'
 import { insertUsage, usageSums } from '../support/usageRows'
 
@@ -230,6 +231,27 @@ describe('re-rating a period (the March story)', () => {
     expect(end.state).toBe('cancelled')
     expect(end.result).toMatchObject({ cancelled: true, customersChanged: 0 })
     expect([await balanceOf(easy.id), await balanceOf(smart.id)]).toEqual(before)
+    expect((await desk.ok('ledger.check', {})).ok).toBe(true)
+  })
+
+  it('Cancel between units of work: the customers before it are re-rated whole, the others untouched', async () => {
+    const { world, easy, smart } = await marchWorld()
+    await world.upload('2026-03-01T00:00:00Z', '44,UK,0.10,0,60,60,0')
+    const before = [await balanceOf(easy.id), await balanceOf(smart.id)]
+    const controller = new AbortController()
+    const engine = desk.app.core.engine
+    const apply = prepareRerating(engine, ADMIN_ACTOR, { scope: { kind: 'class', classId: world.klass.id }, ...MARCH, priceListId: null }, 1)
+    const result = await apply({
+      signal: controller.signal,
+      // Cancel pressed once the first customer's unit of work has committed.
+      progress: (done) => {
+        if (done === 1) controller.abort()
+      },
+      pause: () => Promise.resolve()
+    })
+    expect(result).toMatchObject({ cancelled: true, customersChanged: 1, recordsChanged: 1 })
+    expect([await balanceOf(easy.id), await balanceOf(smart.id)]).toEqual([before[0]! - 160, before[1]])
+    expect((await desk.ok('rerating.history', {}))[0]).toMatchObject({ id: result.reratingId, state: 'cancelled', customers: 1 })
     expect((await desk.ok('ledger.check', {})).ok).toBe(true)
   })
 

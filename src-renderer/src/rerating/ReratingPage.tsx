@@ -101,7 +101,7 @@ export function ReratingPage() {
   // Poll the job while it runs; when it ends, refresh what it changed and the preview.
   const polling = useRef(false)
   useEffect(() => {
-    if (!job || job.state !== 'running' || polling.current) return
+    if (job?.state !== 'running' || polling.current) return
     polling.current = true
     const timer = setTimeout(async () => {
       try {
