@@ -364,8 +364,6 @@ function applyToCustomer(
   rater: UsageRater,
   c: ScopedCustomer
 ): { considered: number; changed: { records: number; oldMinor: number; newMinor: number } | null } {
-  // A purge may have run since the re-rating started.
-  checkRecalculable(w, run.plan.from, 'from')
   const o = customerChanges(w, rater, c.id, run.plan)
   if (o.changes.length === 0) return { considered: o.considered, changed: null }
   if (run.id === null) {
@@ -472,6 +470,8 @@ export function prepareRerating(
       let unit: { c: ScopedCustomer; changed: { records: number; oldMinor: number; newMinor: number } }[]
       try {
         unit = engine.change(actor, (w) => {
+          // A purge may have run since the re-rating started.
+          checkRecalculable(w, plan.from, 'from')
           const changed: typeof unit = []
           let considered = 0
           end = next

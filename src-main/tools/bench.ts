@@ -43,7 +43,7 @@ import { completeSetup } from '../engine/settings'
 import { type PriceListVersion, type RateRow, rateCall, versionInForce } from '../engine/rating'
 import { Engine } from '../engine/unitOfWork'
 import { createPriceList, uploadVersion } from '../engine/priceLists'
-import { prepareRerating } from '../engine/rerating'
+import { prepareRerating, previewRerating } from '../engine/rerating'
 import { DESTINATIONS } from '../demo/names'
 
 type Scale = 'S' | 'M' | 'L'
@@ -847,6 +847,12 @@ async function measureRerateMonth(run: ScaleRun): Promise<void> {
   })
   const to = new Date().toISOString()
   const from = new Date(Date.parse(to) - 30 * 86_400_000).toISOString()
+  // The preview is a read in the main process: how long the page waits for it (a note, not a figure).
+  const p0 = process.hrtime.bigint()
+  const preview = engine.read((r) => previewRerating(r, { scope: { kind: 'all' }, from, to, priceListId: null, limit: 50 }))
+  run.note(
+    `re-rating preview of the same month: ${(elapsedMs(p0) / 1000).toFixed(1)} s for ${preview.recordsConsidered} records of ${preview.customersConsidered} customers.`
+  )
   const t0 = process.hrtime.bigint()
   const apply = prepareRerating(engine, FIRST_ADMIN_ACTOR, { scope: { kind: 'all' }, from, to, priceListId: null })
   const result = await apply({
