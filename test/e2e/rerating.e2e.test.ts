@@ -96,6 +96,21 @@ describe('Re-rating page', () => {
     expect(await balances()).toEqual([190, 90])
   })
 
+  it('previews only the picked customers', async () => {
+    await page.getByRole('region', { name: 'What to re-rate' }).getByText('Picked', { exact: true }).click()
+    const picker = page.getByPlaceholder('Type to search')
+    await picker.fill('Smart')
+    await page.getByRole('option', { name: 'SmartCall (USD)' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Re-rating' }).click()
+    await page.getByRole('button', { name: 'Preview', exact: true }).click()
+    const perCustomer = page.getByRole('table', { name: 'Per customer' })
+    await expect.poll(() => perCustomer.locator('tbody tr').allTextContents()).toEqual(['SmartCall10.900.10-0.80USD'])
+    await page.screenshot({ path: '.test-output/rerating-picked-1366.png', fullPage: false })
+    await page.getByRole('region', { name: 'What to re-rate' }).getByText('All', { exact: true }).click()
+    await page.getByRole('button', { name: 'Preview', exact: true }).click()
+    await expect.poll(() => perCustomer.locator('tbody tr').count()).toBe(2)
+  })
+
   it('applies with a progress bar; every balance moves by exactly its difference', async () => {
     await page.getByRole('button', { name: 'Apply re-rating' }).click()
     await page.getByText('Re-rating done').waitFor({ timeout: 15_000 })

@@ -23,6 +23,9 @@ function dayStart(date: string, plusDays = 0): string | null {
 
 const PAGE_SIZE = 50
 
+/** "1 customer", "2,000 customers". */
+const count = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`
+
 /**
  * Re-rating: choose whose usage (all, a class, picked customers), the period and the price list
  * (the assigned ones, or one list), preview what changes per customer before anything is written,
@@ -269,8 +272,8 @@ function PreviewSection(props: { preview: ReratingPreview; page: number; onPage:
         Preview: {formatInstant(p.from)} to {formatInstant(p.to)}
       </Title>
       <Text size="sm" c="dimmed" mb="sm">
-        {p.priceListName === null ? "Each customer's assigned price lists." : `Everyone rated with "${p.priceListName}".`} {p.customersConsidered.toLocaleString('en-US')}{' '}
-        customers, {p.recordsConsidered.toLocaleString('en-US')} usage records looked at; {p.recordsChanged.toLocaleString('en-US')} change.
+        {p.priceListName === null ? "Each customer's assigned price lists." : `Everyone rated with "${p.priceListName}".`} {count(p.customersConsidered, 'customer')},{' '}
+        {count(p.recordsConsidered, 'usage record')} looked at; {p.recordsChanged.toLocaleString('en-US')} change.
         {p.recordsNotRated > 0 &&
           ` ${p.recordsNotRated.toLocaleString('en-US')} rated records cannot be rated with this choice (no prefix or no list) and keep their charge.`}
       </Text>
