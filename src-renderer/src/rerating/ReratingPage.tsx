@@ -9,6 +9,7 @@ import { invoke } from '../api/invoke'
 import { refreshAfter, useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { notifyError } from '../lib/notify'
+import { plural } from '../classes/describe'
 import { PageHeader } from '../lib/PageHeader'
 import { formatInstant } from '../pricelists/parts'
 
@@ -22,9 +23,6 @@ function dayStart(date: string, plusDays = 0): string | null {
 }
 
 const PAGE_SIZE = 50
-
-/** "1 customer", "2,000 customers". */
-const count = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`
 
 /**
  * Re-rating: choose whose usage (all, a class, picked customers), the period and the price list
@@ -239,7 +237,7 @@ export function ReratingPage() {
                   <Text size="sm">
                     {preview.result.recordsChanged === 0
                       ? 'Nothing would change: applying writes nothing.'
-                      : `Applying changes ${preview.result.recordsChanged.toLocaleString('en-US')} records of ${preview.result.customers.length.toLocaleString('en-US')} customers, one unit of work per customer.`}
+                      : `Applying changes ${plural(preview.result.recordsChanged, 'record')} of ${plural(preview.result.customers.length, 'customer')}, each customer whole in one unit of work.`}
                   </Text>
                   <Button color="orange" onClick={() => void onApply()} loading={start.running}>
                     Apply re-rating
@@ -272,13 +270,13 @@ function PreviewSection(props: { preview: ReratingPreview; page: number; onPage:
         Preview: {formatInstant(p.from)} to {formatInstant(p.to)}
       </Title>
       <Text size="sm" c="dimmed" mb="sm">
-        {p.priceListName === null ? "Each customer's assigned price lists." : `Everyone rated with "${p.priceListName}".`} {count(p.customersConsidered, 'customer')},{' '}
-        {count(p.recordsConsidered, 'usage record')} looked at; {p.recordsChanged.toLocaleString('en-US')} change.
+        {p.priceListName === null ? "Each customer's assigned price lists." : `Everyone rated with "${p.priceListName}".`} {plural(p.customersConsidered, 'customer')},{' '}
+        {plural(p.recordsConsidered, 'usage record')} looked at; {p.recordsChanged.toLocaleString('en-US')} change.
         {p.recordsNotRated > 0 &&
           ` ${p.recordsNotRated.toLocaleString('en-US')} rated records cannot be rated with this choice (no prefix or no list) and keep their charge.`}
       </Text>
       {p.skipped.length > 0 && (
-        <Alert color="yellow" mb="sm" title={`${p.skipped.length} customer${p.skipped.length === 1 ? '' : 's'} left out`}>
+        <Alert color="yellow" mb="sm" title={`${plural(p.skipped.length, 'customer')} left out`}>
           {p.skipped
             .slice(0, 10)
             .map((s) => `${s.customerName}: ${s.reason}`)
@@ -421,7 +419,7 @@ function JobProgress(props: { job: JobSnapshot<ReratingResult>; onCancel: () => 
           <Text size="sm">
             {r.reratingId === null
               ? 'Nothing changed: no record, correction or audit entry was written.'
-              : `Re-rating ${r.reratingId}: ${r.recordsChanged.toLocaleString('en-US')} records of ${r.customersChanged.toLocaleString('en-US')} customers changed; balances moved by ${r.totals
+              : `Re-rating ${r.reratingId}: ${plural(r.recordsChanged, 'record')} of ${plural(r.customersChanged, 'customer')} changed; balances moved by ${r.totals
                   .map((t) => `${t.differenceMinor > 0 ? '+' : ''}${formatMinor(t.differenceMinor, t.currency)} ${t.currency}`)
                   .join(', ')}.`}
           </Text>

@@ -5,6 +5,7 @@ import { formatMinor } from '../../../src-shared/money'
 import { useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { notifyError, notifySuccess } from '../lib/notify'
+import { plural } from '../classes/describe'
 import { QueryError } from '../lib/QueryError'
 
 const day = (iso: string) => iso.slice(0, 10)
@@ -55,10 +56,7 @@ export function RetentionSection() {
     try {
       const r = await purge.run({ cutoff: preview.cutoff })
       setPreview(null)
-      notifySuccess(
-        'Usage purged',
-        `${r.recordsPurged.toLocaleString('en-US')} records before ${day(r.cutoff)} replaced by ${r.summariesWritten.toLocaleString('en-US')} summaries.`
-      )
+      notifySuccess('Usage purged', `${plural(r.recordsPurged, 'record')} before ${day(r.cutoff)} replaced by ${plural(r.summariesWritten, 'summary', 'summaries')}.`)
     } catch (e) {
       notifyError(e)
     }
@@ -112,8 +110,8 @@ export function RetentionSection() {
             ) : (
               <>
                 <Alert color="orange">
-                  {preview.records.toLocaleString('en-US')} usage records of {preview.customers.toLocaleString('en-US')} customers started before {day(preview.cutoff)}.
-                  They will be replaced by {preview.summaries.toLocaleString('en-US')} summary records; this cannot be undone.
+                  {plural(preview.records, 'usage record')} of {plural(preview.customers, 'customer')} started before {day(preview.cutoff)}. They will be replaced by{' '}
+                  {preview.summaries.toLocaleString('en-US')} summary records; this cannot be undone.
                   {preview.unassignedRecords > 0 &&
                     ` ${preview.unassignedRecords.toLocaleString('en-US')} unrated records of unknown accounts charged nothing and are removed.`}
                 </Alert>
