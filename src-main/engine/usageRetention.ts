@@ -135,12 +135,24 @@ export function previewPurge(r: DbReader, nowIso: string): UsagePurgePreview {
   return out
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+
+/** Customers per unit of work of a purge: a month at M scale is 500,000 records of 10,000 customers. */
+const PURGE_UNIT_CUSTOMERS = 200
+
 /**
  * Purge the usage before the retention cutoff: the cutoff is recorded first (audited), then each
- * month is replaced by its summaries in one unit of work. A crash in between leaves the months not
- * yet done in place; purging again finishes them.
+ * month is replaced by its summaries in units of work of a few customers each (audited), pausing
+ * between them so other requests are served. A crash in between leaves the records not yet
+ * summarised in place; purging again finishes them.
  */
-export function purgeUsage(engine: Engine, actor: Actor, nowIso: string, confirm: { cutoff: string }): UsagePurgeResult {
+export async function purgeUsage(
+  engine: Engine,
+  actor: Actor,
+  nowIso: string,
+  confirm: { cutoff: string },
+  pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))
+): Promise<UsagePurgeResult> {
   const { cutoff, months } = engine.read((r) => getRetention(r, nowIso))
   if (confirm.cutoff !== cutoff) {
     throw new AppError(
@@ -164,28 +176,44 @@ export function purgeUsage(engine: Engine, actor: Actor, nowIso: string, confirm
   })
   const customers = new Set<number>()
   for (const m of engine.read((r) => monthsBefore(r, cutoff))) {
-    engine.change(actor, (w) => {
-      for (const c of w.all<{ customer_id: number }>(
-        "SELECT DISTINCT customer_id FROM xdrs WHERE kind = 'usage' AND started_at >= ? AND started_at < ? AND customer_id IS NOT NULL",
-        [m.from, m.to]
-      ))
-        customers.add(c.customer_id)
-      const summaries = w.run(
-        `INSERT INTO xdrs (kind, customer_id, service_id, started_at, duration_s, destination, amount_minor, charge_minor, created_at, visible_comment)
-         SELECT 'usage-summary', customer_id, service_id, ?1, sum(duration_s), '', sum(amount_minor), sum(coalesce(charge_minor, 0)), ?3,
-           'Usage of ' || ?4 || ': ' || count(*) || ' records (details purged)'
-         FROM xdrs WHERE kind = 'usage' AND started_at >= ?1 AND started_at < ?2 AND customer_id IS NOT NULL
-         GROUP BY customer_id, service_id ORDER BY customer_id, service_id`,
-        [m.from, m.to, w.at, m.label]
+    const ids = engine
+      .read((r) =>
+        r.values("SELECT DISTINCT customer_id FROM xdrs WHERE kind = 'usage' AND started_at >= ? AND started_at < ? AND customer_id IS NOT NULL", [m.from, m.to])
       )
-      const purged = w.run("DELETE FROM xdrs WHERE kind = 'usage' AND started_at >= ? AND started_at < ?", [m.from, m.to])
-      result.summariesWritten += summaries
-      result.recordsPurged += purged
-      w.audit({
-        kind: 'usage.purge',
-        description: `Usage of ${m.label} purged: ${purged} records replaced by ${summaries} summary records (balances unchanged).`
+      .map((v) => v[0] as number)
+    for (let i = 0; i < ids.length; i += PURGE_UNIT_CUSTOMERS) {
+      const batch = ids.slice(i, i + PURGE_UNIT_CUSTOMERS)
+      for (const id of batch) customers.add(id)
+      engine.change(actor, (w) => {
+        let summaries = 0
+        let purged = 0
+        for (const id of batch) {
+          summaries += w.run(
+            `INSERT INTO xdrs (kind, customer_id, service_id, started_at, duration_s, destination, amount_minor, charge_minor, created_at, visible_comment)
+             SELECT 'usage-summary', customer_id, service_id, ?2, sum(duration_s), '', sum(amount_minor), sum(coalesce(charge_minor, 0)), ?4,
+               'Usage of ' || ?5 || ': ' || count(*) || ' records (details purged)'
+             FROM xdrs WHERE customer_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND kind = 'usage'
+             GROUP BY service_id ORDER BY service_id`,
+            [id, m.from, m.to, w.at, m.label]
+          )
+          purged += w.run("DELETE FROM xdrs WHERE customer_id = ? AND started_at >= ? AND started_at < ? AND kind = 'usage'", [id, m.from, m.to])
+        }
+        result.summariesWritten += summaries
+        result.recordsPurged += purged
+        w.audit({
+          kind: 'usage.purge',
+          description: `Usage of ${m.label} purged for ${count(batch.length, 'customer')}: ${count(purged, 'record')} replaced by ${count(summaries, 'summary record')} (balances unchanged).`
+        })
       })
+      await pause()
+    }
+    // Unrated records of unknown accounts charged nothing: removed without a summary.
+    const orphans = engine.change(actor, (w) => {
+      const n = w.run("DELETE FROM xdrs WHERE customer_id IS NULL AND kind = 'usage' AND started_at >= ? AND started_at < ?", [m.from, m.to])
+      if (n > 0) w.audit({ kind: 'usage.purge', description: `Usage of ${m.label}: ${count(n, 'unrated record')} of unknown accounts purged (they charged nothing).` })
+      return n
     })
+    result.recordsPurged += orphans
   }
   result.customers = customers.size
   return result

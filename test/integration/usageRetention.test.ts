@@ -88,8 +88,10 @@ describe('usage retention', () => {
     const sums = usageSums(desk, a.id)
     expect(sums.charge).toBe(sums.amount + sums.corrections)
     const audit = await desk.ok('audit.list', { limit: 5 })
-    expect(audit.map((e) => e.kind).filter((k) => k === 'usage.purge')).toHaveLength(3) // started, July, August
-    expect(audit.some((e) => /Usage of 2026-07 purged: 2 records replaced by 1 summary records/.test(e.description))).toBe(true)
+    // Started, July, August, and August's record of an unknown account.
+    expect(audit.map((e) => e.kind).filter((k) => k === 'usage.purge')).toHaveLength(4)
+    expect(audit.map((e) => e.description)).toContain('Usage of 2026-07 purged for 1 customer: 2 records replaced by 1 summary record (balances unchanged).')
+    expect(audit.map((e) => e.description)).toContain('Usage of 2026-08: 1 unrated record of unknown accounts purged (they charged nothing).')
 
     expect(await desk.ok('usage.retention', {})).toMatchObject({ purgedBefore: '2026-09-01T00:00:00.000Z' })
     expect(desk.app.core.engine.read((r) => [isUsageRecalculable(r, '2026-08-01T00:00:00Z'), isUsageRecalculable(r, '2026-09-01T00:00:00Z')])).toEqual([false, true])
