@@ -137,8 +137,8 @@ export function previewPurge(r: DbReader, nowIso: string): UsagePurgePreview {
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
 
-/** Customers per unit of work of a purge: a month at M scale is 500,000 records of 10,000 customers. */
-const PURGE_UNIT_CUSTOMERS = 200
+/** Records per unit of work of a purge (a month at M scale is 500,000 records of 10,000 customers). */
+const PURGE_UNIT_RECORDS = 5_000
 
 /**
  * Purge the usage before the retention cutoff: the cutoff is recorded first (audited), then each
@@ -176,13 +176,25 @@ export async function purgeUsage(
   })
   const customers = new Set<number>()
   for (const m of engine.read((r) => monthsBefore(r, cutoff))) {
-    const ids = engine
-      .read((r) =>
-        r.values("SELECT DISTINCT customer_id FROM xdrs WHERE kind = 'usage' AND started_at >= ? AND started_at < ? AND customer_id IS NOT NULL", [m.from, m.to])
-      )
-      .map((v) => v[0] as number)
-    for (let i = 0; i < ids.length; i += PURGE_UNIT_CUSTOMERS) {
-      const batch = ids.slice(i, i + PURGE_UNIT_CUSTOMERS)
+    // Units of whole customers of about PURGE_UNIT_RECORDS records: the busiest customers have
+    // tens of thousands of records a month, the quietest a handful.
+    const perCustomer = engine.read((r) =>
+      r.values("SELECT customer_id, count(*) FROM xdrs WHERE kind = 'usage' AND started_at >= ? AND started_at < ? AND customer_id IS NOT NULL GROUP BY customer_id", [
+        m.from,
+        m.to
+      ])
+    )
+    const batches: number[][] = []
+    let records = PURGE_UNIT_RECORDS
+    for (const [id, n] of perCustomer) {
+      if (records + (n as number) > PURGE_UNIT_RECORDS) {
+        batches.push([])
+        records = 0
+      }
+      batches[batches.length - 1]?.push(id as number)
+      records += n as number
+    }
+    for (const batch of batches) {
       for (const id of batch) customers.add(id)
       engine.change(actor, (w) => {
         let summaries = 0

@@ -33,6 +33,10 @@ CREATE TABLE rerating_customers (
   PRIMARY KEY (rerating_id, customer_id)
 );
 CREATE INDEX rerating_customers_customer ON rerating_customers (customer_id, period_from);
+-- A purge deletes usage xdrs by the hundred thousand; with foreign keys on, each delete looks for
+-- rows referring to the xdr. Without these indexes every delete scanned both tables whole.
+CREATE INDEX rerating_customers_correction ON rerating_customers (correction_xdr_id);
+CREATE INDEX card_transactions_xdr ON card_transactions (xdr_id);
 
 -- Usage before this instant has been purged (replaced by 'usage-summary' records per customer,
 -- month and service): periods before it cannot be re-rated nor their invoices recalculated.
