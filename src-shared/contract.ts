@@ -15,6 +15,14 @@ import type {
   PriceListDetail,
   PriceListPreview,
   PriceListVersion,
+  OutOfDatePeriod,
+  ReratingHistoryEntry,
+  ReratingPreview,
+  ReratingResult,
+  JobSnapshot,
+  UsagePurgePreview,
+  UsagePurgeResult,
+  UsageRetention,
   AdjustmentImpact,
   AdjustmentResult,
   CardActivity,
@@ -58,6 +66,8 @@ export const DATA_KINDS = [
   /** Price lists, their versions and rates, and their assignment to classes and customers. */
   'priceLists',
   'customFields',
+  /** Usage records (xDRs of kind usage), their re-ratings and retention. */
+  'usage',
   'audit'
 ] as const
 export type DataKind = (typeof DATA_KINDS)[number]
@@ -346,7 +356,62 @@ export const usageFilterFields = {
 }
 
 const usageCursor = z.object({ startedAt: z.string().max(40), xdrId: id }).strict()
-const USAGE_READS: readonly DataKind[] = ['ledger', 'customers', 'services']
+const USAGE_READS: readonly DataKind[] = ['usage', 'ledger', 'customers', 'services']
+// --- Re-rating and retention of usage (issue 9, items 5 and 6) ---
+
+const reratingScope = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }).strict(),
+  z.object({ kind: z.literal('class'), classId: id }).strict(),
+  z.object({ kind: z.literal('customers'), customerIds: z.array(id).min(1, 'Pick at least one customer.').max(10_000, 'Pick at most 10,000 customers.') }).strict()
+])
+
+export const reratingInput = z
+  .object({
+    scope: reratingScope,
+    from: instant,
+    to: instant,
+    /** Null: each customer's assigned lists; else one list for everyone (customers in another currency are skipped). */
+    priceListId: id.nullable()
+  })
+  .strict()
+
+const jobId = z.object({ jobId: z.string().uuid('Not a job id.') }).strict()
+
+const reratingChannels = {
+  /** What a re-rating would change (per customer old/new total and difference, a page of changed records); writes nothing. */
+  'rerating.preview': channel<ReratingPreview>()({
+    reads: ['usage', 'customers', 'priceLists'],
+    input: reratingInput.extend({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    roles: ADMIN
+  }),
+  /** Starts the re-rating as a job (one unit of work per customer); poll rerating.status. */
+  'rerating.start': channel<JobSnapshot<ReratingResult>>()({ changes: ['usage', 'ledger', 'customers', 'audit'], input: reratingInput, roles: ADMIN }),
+  /** A re-rating job's progress and, once ended, its result. Read after the end to refresh the screens it changed. */
+  'rerating.status': channel<JobSnapshot<ReratingResult>>()({ reads: ['usage'], input: jobId, roles: ADMIN }),
+  /** Stops a re-rating between customers: those done stay done. */
+  'rerating.cancel': channel<JobSnapshot<ReratingResult>>()({ changes: ['usage', 'ledger', 'customers', 'audit'], input: jobId, roles: ADMIN }),
+  'rerating.history': channel<ReratingHistoryEntry[]>()({ reads: ['usage'], input: nothing, roles: ['administrator', 'auditor'] }),
+  /** Customer periods whose usage a re-rating changed: their invoices are out of date (issues 10 and 11). */
+  'rerating.outOfDatePeriods': channel<OutOfDatePeriod[]>()({
+    reads: ['usage', 'customers'],
+    input: z.object({ customerId: id.optional(), since: instant.optional() }).strict(),
+    roles: ['administrator', 'auditor']
+  }),
+  'usage.retention': channel<UsageRetention>()({ reads: ['settings', 'usage'], input: nothing, roles: EVERYONE }),
+  'usage.setRetention': channel<UsageRetention>()({
+    changes: ['settings', 'usage', 'audit'],
+    input: z.object({ months: whole().min(1, 'Keep usage for at least 1 month.').max(120, 'Keep usage for at most 120 months.') }).strict(),
+    roles: ADMIN
+  }),
+  /** What a purge now would remove (per customer and month) and the summaries replacing it; changes nothing. */
+  'usage.retentionPreview': channel<UsagePurgePreview>()({ reads: ['usage', 'settings'], input: nothing, roles: ADMIN }),
+  /** Purges usage before the cutoff the person confirmed (refused if the cutoff has moved since the preview). */
+  'usage.purge': channel<UsagePurgeResult>()({
+    changes: ['usage', 'ledger', 'settings', 'audit'],
+    input: z.object({ cutoff: instant }).strict(),
+    roles: ADMIN
+  })
+} as const
 
 export const contract = {
   'app.status': channel<AppStatus>()({ reads: ['status'], input: nothing, roles: EVERYONE }),
@@ -539,7 +604,8 @@ export const contract = {
     roles: EVERYONE
   }),
   /** A customer's usage per month and service and money records per kind: what its balance is made of. */
-  'usage.customerSummary': channel<CustomerUsageSummary>()({ reads: USAGE_READS, input: z.object({ customerId: id }).strict(), roles: EVERYONE })
+  'usage.customerSummary': channel<CustomerUsageSummary>()({ reads: USAGE_READS, input: z.object({ customerId: id }).strict(), roles: EVERYONE }),
+  ...reratingChannels
 } as const
 
 export type Contract = typeof contract

@@ -598,3 +598,139 @@ export interface CustomerUsageSummary {
   /** Sum of every usage and money line: equals balanceMinor while the ledger is sound. */
   listedTotalMinor: number
 }
+
+// --- Re-rating and retention of usage (issue 9, items 5 and 6) ---
+
+/** Whose usage a re-rating rates again. */
+export type ReratingScope = { kind: 'all' } | { kind: 'class'; classId: number } | { kind: 'customers'; customerIds: number[] }
+
+/** One customer's part of a re-rating: its usage total in the period under the old and the new rating. */
+export interface ReratingCustomerLine {
+  customerId: number
+  customerName: string
+  currency: string
+  /** Usage records whose rating changes. */
+  records: number
+  oldTotalMinor: number
+  newTotalMinor: number
+  differenceMinor: number
+}
+
+export interface ReratingRecordChange {
+  xdrId: number
+  customerId: number
+  customerName: string
+  currency: string
+  startedAt: string
+  destination: string
+  durationS: number
+  oldRating: 'rated' | 'unrated'
+  oldChargeMinor: number | null
+  newRating: 'rated' | 'unrated'
+  newChargeMinor: number | null
+  /** Why the record is unrated after the re-rating (null when rated). */
+  newUnratedReason: string | null
+}
+
+export interface CurrencyTotals {
+  currency: string
+  oldTotalMinor: number
+  newTotalMinor: number
+  differenceMinor: number
+}
+
+export interface ReratingPreview {
+  from: string
+  to: string
+  priceListId: number | null
+  priceListName: string | null
+  customersConsidered: number
+  recordsConsidered: number
+  recordsChanged: number
+  /** Rated records the chosen rating cannot rate (no prefix, no list): left at their charge, not charged as zero. */
+  recordsNotRated: number
+  /** Customers whose usage changes, largest difference first. */
+  customers: ReratingCustomerLine[]
+  totals: CurrencyTotals[]
+  /** A page of the records that change (offset/limit of the request). */
+  changes: ReratingRecordChange[]
+  /** Customers left out: their currency is not the chosen list's. */
+  skipped: { customerId: number; customerName: string; currency: string; reason: string }[]
+}
+
+export interface ReratingResult {
+  /** Null when nothing changed (then nothing was written at all). */
+  reratingId: number | null
+  customersChanged: number
+  recordsChanged: number
+  totals: CurrencyTotals[]
+  /** Stopped by Cancel between customers: the customers before it are re-rated, the others untouched. */
+  cancelled: boolean
+}
+
+export interface ReratingHistoryEntry {
+  id: number
+  at: string
+  operatorName: string
+  from: string
+  to: string
+  scope: ReratingScope
+  priceListId: number | null
+  priceListName: string | null
+  state: 'running' | 'completed' | 'cancelled'
+  customers: number
+  records: number
+  finishedAt: string | null
+}
+
+/**
+ * A customer's usage of a period was re-rated after its invoices may have been issued: invoices
+ * of that customer covering [from, to) are out of date (the input of batch re-issue).
+ */
+export interface OutOfDatePeriod {
+  reratingId: number
+  at: string
+  customerId: number
+  customerName: string
+  from: string
+  to: string
+  differenceMinor: number
+  currency: string
+}
+
+export interface UsageRetention {
+  months: number
+  /** Usage that started before this instant would be purged now. */
+  cutoff: string
+  /** Usage before this instant has been purged already (null: never purged). */
+  purgedBefore: string | null
+}
+
+export interface UsagePurgeMonth {
+  customerId: number
+  customerName: string
+  currency: string
+  /** YYYY-MM, the office's local month. */
+  month: string
+  records: number
+  amountMinor: number
+}
+
+export interface UsagePurgePreview {
+  cutoff: string
+  records: number
+  customers: number
+  /** Summary records that would replace them (one per customer, month and service). */
+  summaries: number
+  /** Unrated records of unknown accounts (no customer): removed without a summary, they charged nothing. */
+  unassignedRecords: number
+  /** Per customer and month, the first ones (see `records` for all). */
+  months: UsagePurgeMonth[]
+}
+
+export interface UsagePurgeResult {
+  cutoff: string
+  recordsPurged: number
+  summariesWritten: number
+  customers: number
+}

@@ -33,10 +33,15 @@ import { completeSetup, getSettings, updateSettings } from '../engine/settings'
 import { createService, listAllServices, listServices, updateService } from '../engine/services'
 import { loadDemoData } from '../demo/load'
 import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '../engine/usageBrowser'
+import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
+import { getRetention, previewPurge, purgeUsage, setRetentionMonths } from '../engine/usageRetention'
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
 
 type RestoreSource = InputOf<'backup.restore'>['source']
+
+/** The job kind of a re-rating in the JobRegistry. */
+const RERATING_JOB = 'rerating'
 
 /** Backups as the Settings page uses them (the app owns the files and the restore). */
 export interface BackupDesk {
@@ -176,5 +181,20 @@ export const handlers: HandlerTable<HandlerContext> = {
   'usage.list': (input, { engine }) => engine().read((r) => browseUsage(r, input)),
   'usage.totals': (input, { engine }) => engine().read((r) => usageTotals(r, input)),
   'usage.exportCsv': (input, { engine, nowIso }) => engine().read((r) => exportUsageCsv(r, input, nowIso())),
-  'usage.customerSummary': (input, { engine }) => engine().read((r) => customerUsageSummary(r, input.customerId))
+  'usage.customerSummary': (input, { engine }) => engine().read((r) => customerUsageSummary(r, input.customerId)),
+  // --- Re-rating and retention of usage (issue 9, items 5 and 6) ---
+  'rerating.preview': (input, { engine }) => engine().read((r) => previewRerating(r, input)),
+  'rerating.start': (input, { engine, jobs, actor }) => {
+    if (jobs.running(RERATING_JOB).length > 0) throw new AppError('CONFLICT', 'A re-rating is already running: wait for it to finish or cancel it.')
+    // Checked here, so bad input is refused at once rather than as a failed job.
+    return jobs.start(RERATING_JOB, 'customers', prepareRerating(engine(), actor, input))
+  },
+  'rerating.status': (input, { jobs }) => jobs.get(input.jobId, RERATING_JOB),
+  'rerating.cancel': (input, { jobs }) => jobs.cancel(input.jobId, RERATING_JOB),
+  'rerating.history': (_input, { engine }) => engine().read((r) => listReratings(r)),
+  'rerating.outOfDatePeriods': (input, { engine }) => engine().read((r) => outOfDatePeriods(r, input)),
+  'usage.retention': (_input, { engine, nowIso }) => engine().read((r) => getRetention(r, nowIso())),
+  'usage.setRetention': (input, { engine, nowIso, actor }) => engine().change(actor, (w) => setRetentionMonths(w, input.months, nowIso())),
+  'usage.retentionPreview': (_input, { engine, nowIso }) => engine().read((r) => previewPurge(r, nowIso())),
+  'usage.purge': (input, { engine, nowIso, actor }) => purgeUsage(engine(), actor, nowIso(), input)
 }

@@ -405,7 +405,12 @@ describe('valid but extreme input never ends in INTERNAL', () => {
     { key: 'balance', dir: 'desc' },
     { statuses: ['exported'], overCreditLimit: true, currency: 'KWD' },
     { kind: 'backup', fileName: 'nothing-here.sqlite' },
-    { kind: 'file', path: '/nonexistent/backup.sqlite' }
+    { kind: 'file', path: '/nonexistent/backup.sqlite' },
+    // Re-rating: its scopes and a job id.
+    { kind: 'all' },
+    { kind: 'class', classId: 1 },
+    { kind: 'customers', customerIds: [1, 999_999] },
+    '00000000-0000-4000-8000-000000000000'
   ]
 
   const optionsOf = (s: z.ZodType): unknown[] => {

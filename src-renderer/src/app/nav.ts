@@ -14,7 +14,7 @@ import type { PageId } from './ui-store'
  *   ...?adjust=<id>&step=<step>      the balance adjustment wizard over the list or a customer
  *   #/usage[?customer=&account=&from=&to=&service=&rating=&reason=&dest=&money=1] the usage browser (usage-address.ts)
  *   #/customers/<id>/usage[?…]       a customer's usage: the same filters but the customer
- *   #/classes, #/settings, #/audit, #/invoices, #/reissue
+ *   #/classes, #/settings, #/audit, #/invoices, #/rerating, #/reissue
  */
 
 export const TABS: readonly TabId[] = ['address', 'balance', 'usage', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom']

@@ -3,9 +3,10 @@ import { AuditPage } from '../audit/AuditPage'
 import { ClassesPage } from '../classes/ClassesPage'
 import { CustomerList } from '../customers/list/CustomerList'
 import { InvoicesPage } from '../invoices/InvoicesPage'
-import { FileIcon, GearIcon, LayersIcon, ListIcon, PhoneIcon, RepeatIcon, TagIcon, UsersIcon } from '../lib/icons'
+import { FileIcon, GearIcon, LayersIcon, ListIcon, PhoneIcon, RefreshIcon, RepeatIcon, TagIcon, UsersIcon } from '../lib/icons'
 import { PriceListsPage } from '../pricelists/PriceListsPage'
 import { ReissuePage } from '../reissue/ReissuePage'
+import { ReratingPage } from '../rerating/ReratingPage'
 import { SettingsPage } from '../settings/SettingsPage'
 import { UsagePage } from '../usage/UsagePage'
 import type { PageId } from './ui-store'
@@ -24,6 +25,7 @@ export const PAGES: readonly PageDef[] = [
   { id: 'invoices', label: 'Invoices', icon: FileIcon, component: InvoicesPage },
   { id: 'reissue', label: 'Re-issue', icon: RepeatIcon, component: ReissuePage },
   { id: 'usage', label: 'Usage', icon: PhoneIcon, component: UsagePage },
+  { id: 'rerating', label: 'Re-rating', icon: RefreshIcon, component: ReratingPage },
   { id: 'audit', label: 'Audit log', icon: ListIcon, component: AuditPage },
   { id: 'settings', label: 'Settings', icon: GearIcon, component: SettingsPage }
 ]

@@ -124,3 +124,11 @@ export const TagIcon = (p: SVGProps<SVGSVGElement>) => (
     <circle cx="7.5" cy="7.5" r="1.5" />
   </svg>
 )
+
+/** Re-rating: a circular arrow (rate again). */
+export const RefreshIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...base(p)}>
+    <path d="M23 4v6h-6" />
+    <path d="M20.5 15a9 9 0 1 1-2.1-9.4L23 10" />
+  </svg>
+)

@@ -2,6 +2,7 @@ import { Stack } from '@mantine/core'
 import { PageHeader } from '../lib/PageHeader'
 import { BackupsSection } from './BackupsSection'
 import { CompanySettingsForm } from './CompanySettingsForm'
+import { RetentionSection } from './RetentionSection'
 import { ServicesSection } from './ServicesSection'
 
 export function SettingsPage() {
@@ -11,6 +12,7 @@ export function SettingsPage() {
       <Stack gap="lg">
         <CompanySettingsForm />
         <ServicesSection />
+        <RetentionSection />
         <BackupsSection />
       </Stack>
     </>
