@@ -27,7 +27,7 @@ import type {
   Role
 } from './domain'
 import { SERVICE_KINDS } from './domain'
-import { CURRENCY_CODES } from './money'
+import { CURRENCY_CODES, ROUNDING_MODES } from './money'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -129,6 +129,15 @@ export const settingsInput = z
       .int('Enter a whole number of currency units, without decimals.')
       .min(1, 'At least 1.')
       .max(MAX_OPERATION_AMOUNT_CEILING, 'At most 1,000,000,000,000.')
+      .optional(),
+    // Usage settings (issue 9): the rounding of rated charges and the usage import folder.
+    roundingMode: z.enum(ROUNDING_MODES, { error: 'Choose a rounding rule from the list.' }).optional(),
+    /** A full path; empty: no import folder. The engine checks it exists and can be written. */
+    usageImportFolder: z
+      .string()
+      .trim()
+      .max(4096, 'The path is longer than 4096 characters.')
+      .refine((p) => !p.includes('\u0000'), 'A folder path cannot contain a NUL character.')
       .optional()
   })
   .strict()
@@ -159,7 +168,7 @@ export const customerFiltersInput = z
     balanceControl: z.enum(['prepaid', 'postpaid']).optional(),
     currency: z.enum(CURRENCY_CODES).optional(),
     classId: id.optional(),
-    overCreditLimit: z.boolean().optional(),
+    overLimit: z.boolean().optional(),
     hasOverdueInvoice: z.boolean().optional()
   })
   .strict()

@@ -1,5 +1,6 @@
 /** Domain types shared by the engine and the renderer. Amounts are integer minor units. */
 import type { AppErrorShape } from './errors'
+import type { RoundingMode } from './money'
 
 export type Role = 'administrator' | 'cashier' | 'auditor'
 export const ROLES: readonly Role[] = ['administrator', 'cashier', 'auditor']
@@ -22,6 +23,10 @@ export interface CompanySettings {
    * (default 1,000,000: 1,000,000 JPY, 1,000,000.00 USD, 1,000,000.000 KWD).
    */
   maxOperationAmount: number
+  /** How a rated charge's 5-decimal amount is rounded to the minor unit (DESIGN: away from zero). */
+  roundingMode: RoundingMode
+  /** The folder usage files are imported from; null: none. */
+  usageImportFolder: string | null
 }
 
 export interface BackupInfo {
@@ -136,7 +141,8 @@ export interface CustomerFilters {
   balanceControl?: BalanceControl
   currency?: string
   classId?: number
-  overCreditLimit?: boolean
+  /** Prepaid customers with available funds below zero and postpaid ones over their credit limit. */
+  overLimit?: boolean
   hasOverdueInvoice?: boolean
 }
 
