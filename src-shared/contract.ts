@@ -5,8 +5,10 @@ import type {
   AuditVerifyResult,
   BackupInfo,
   CompanySettings,
+  ClassPriceLists,
   CustomerClass,
   CustomerDetail,
+  CustomerPriceLists,
   CustomerRow,
   CustomFieldDefinition,
   ImportPreview,
@@ -470,6 +472,30 @@ export const contract = {
   'priceLists.overrideForCustomer': channel<{ customerId: number; serviceId: number; priceListId: number }>()({
     changes: ['priceLists', 'customers', 'audit'],
     input: z.object({ customerId: id, serviceId: id, priceListId: id }).strict(),
+    roles: ADMIN
+  }),
+  // Price-list assignment screens (issue 9): what rates a class's and a customer's usage, and removing it.
+  /** A class's list per rated service (voice and messaging services, and any other with a list). */
+  'priceLists.classAssignments': channel<ClassPriceLists>()({
+    reads: ['priceLists', 'classes', 'customers', 'services'],
+    input: z.object({ classId: id }).strict(),
+    roles: EVERYONE
+  }),
+  /** A customer's own lists, its class's, and the effective one per rated service with its source. */
+  'priceLists.customerAssignments': channel<CustomerPriceLists>()({
+    reads: ['priceLists', 'classes', 'customers', 'services'],
+    input: z.object({ customerId: id }).strict(),
+    roles: EVERYONE
+  }),
+  'priceLists.removeClassAssignment': channel<{ classId: number; serviceId: number }>()({
+    changes: ['priceLists', 'classes', 'audit'],
+    input: z.object({ classId: id, serviceId: id }).strict(),
+    roles: ADMIN
+  }),
+  /** The customer's usage of the service is rated with its class's list again. */
+  'priceLists.removeCustomerOverride': channel<{ customerId: number; serviceId: number }>()({
+    changes: ['priceLists', 'customers', 'audit'],
+    input: z.object({ customerId: id, serviceId: id }).strict(),
     roles: ADMIN
   }),
   'customFields.list': channel<CustomFieldDefinition[]>()({ reads: ['customFields'], input: nothing, roles: EVERYONE }),

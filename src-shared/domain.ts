@@ -422,6 +422,56 @@ export interface PriceListComparison {
   changed: { prefix: string; before: PriceListRate; after: PriceListRate; fields: string[] }[]
 }
 
+// Price-list assignment (issue 9): which list rates whose usage of a service.
+
+/** A price list as an assignment names it. */
+export interface PriceListRef {
+  id: number
+  name: string
+  currency: string
+}
+
+/** A class's list for one rated service (null: none; its usage stays unrated unless customers have their own). */
+export interface ClassServicePriceList {
+  serviceId: number
+  serviceName: string
+  priceList: PriceListRef | null
+}
+
+export interface ClassPriceLists {
+  classId: number
+  className: string
+  /**
+   * The currency a list must be in to be assigned: the class's, else the one its customers all
+   * bill in; null when any currency would do (no currency and no customers yet).
+   */
+  currency: string | null
+  services: ClassServicePriceList[]
+}
+
+/** Where a customer's list for a service comes from. */
+export type PriceListSource = 'own' | 'class' | 'none'
+
+export interface CustomerServicePriceList {
+  serviceId: number
+  serviceName: string
+  /** The customer's own list (an override), if any. */
+  own: PriceListRef | null
+  /** Its class's list, if any. */
+  ofClass: PriceListRef | null
+  /** The list that rates this customer's usage of the service: own, else the class's. */
+  effective: PriceListRef | null
+  source: PriceListSource
+}
+
+export interface CustomerPriceLists {
+  customerId: number
+  currency: string
+  classId: number | null
+  className: string | null
+  services: CustomerServicePriceList[]
+}
+
 /** How far a long job (usage import, re-rating) has got: polled by the page that started it. */
 export interface JobProgress {
   done: number

@@ -8,7 +8,8 @@ import { CHANNELS, contract, DATA_KINDS, dataUseOf, type Channel } from '../../s
 import { refreshedBy } from '../../src-renderer/src/api/data-use'
 
 /** Channels that change nothing: their verb reads, checks or computes. */
-const READ_VERBS = /\.(status|get|list|listAll|check|verify|transactions|cardActivity|exportCsv|preview|importPreview|previewVersion|versionAt|compare)$/
+const READ_VERBS =
+  /\.(status|get|list|listAll|check|verify|transactions|cardActivity|exportCsv|preview|importPreview|previewVersion|versionAt|compare|classAssignments|customerAssignments)$/
 
 describe('channel data declarations', () => {
   it('every channel declares either what it reads or what it changes, never both, with known kinds', () => {
