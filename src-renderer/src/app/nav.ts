@@ -14,7 +14,7 @@ import type { PageId } from './ui-store'
  *   #/classes, #/settings, #/audit, #/invoices, #/usage, #/reissue
  */
 
-export const TABS: readonly TabId[] = ['address', 'balance', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom']
+export const TABS: readonly TabId[] = ['address', 'balance', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom', 'pricelists']
 
 export const pagePath = (page: PageId) => `/${page}`
 
