@@ -101,7 +101,7 @@ export function UsageSettingsSection() {
             />
             <Group>
               <Button type="submit" loading={save.running} disabled={!dirty}>
-                Save
+                Save usage settings
               </Button>
               {dirty && (
                 <Button variant="subtle" onClick={() => form.reset()} disabled={save.running}>
