@@ -22,6 +22,16 @@ let voiceId: number
 let retailId: number
 
 const SHOTS = process.env.SCREENSHOT_DIR
+const classFields = {
+  billingPeriod: 'monthly',
+  billingDay: 1,
+  dueDays: 14,
+  suspendOnOverdue: false,
+  suspensionGraceDays: 0,
+  reactivationDays: 30,
+  taxRatePpm: 0,
+  invoicePrefix: ''
+} as const
 
 async function shot(name: string) {
   if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`) })
@@ -31,19 +41,10 @@ beforeAll(async () => {
   dataDir = tempDataDir('pricelist-assignment')
   desk = await startDesk(dataDir)
   await desk.call('setup.complete', { companyName: 'Tariff Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })
-  const klass = await desk.call('classes.create', {
-    name: 'Booths USD',
-    currency: 'USD',
-    billingPeriod: 'monthly',
-    billingDay: 1,
-    dueDays: 14,
-    suspendOnOverdue: false,
-    suspensionGraceDays: 0,
-    reactivationDays: 30,
-    taxRatePpm: 0,
-    invoicePrefix: ''
-  })
+  const klass = await desk.call('classes.create', { ...classFields, name: 'Booths USD', currency: 'USD' })
   classId = klass.id
+  // A long name, as the demo's "Wholesale any currency": the row's buttons must still be on screen.
+  await desk.call('classes.create', { ...classFields, name: 'Wholesale trunks in any currency', currency: null })
   retailId = (await desk.call('priceLists.create', { name: 'Booth retail', currency: 'USD' })).id
   await desk.call('priceLists.create', { name: 'Booth VIP', currency: 'USD' })
   await desk.call('priceLists.create', { name: 'Euro trunks', currency: 'EUR' })
@@ -94,6 +95,10 @@ async function reachable(button: ReturnType<Page['getByRole']>) {
 describe('price-list assignment', () => {
   it("assigns a list to a class's voice calls, offering only lists in the class's currency", async () => {
     await page.locator('nav').getByRole('button', { name: 'Customer classes', exact: true }).click()
+    for (const name of ['Booths USD', 'Wholesale trunks in any currency']) {
+      await reachable(page.getByRole('button', { name: `Price lists of ${name}` }))
+      await reachable(page.getByRole('button', { name: `Edit ${name}` }))
+    }
     await page.getByRole('button', { name: 'Price lists of Booths USD' }).click()
     await dialog().getByText('Price lists of Booths USD').waitFor()
     expect(page.url()).toContain(`pricelists=${classId}`)

@@ -52,13 +52,13 @@ export function ClassesPage() {
                   <Table.Th className="num-head">Tax</Table.Th>
                   <Table.Th>Invoice prefix</Table.Th>
                   <Table.Th className="num-head">Customers</Table.Th>
-                  <Table.Th aria-label="Actions" w={180} />
+                  <Table.Th aria-label="Actions" />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {classes.map((k) => (
                   <Table.Tr key={k.id}>
-                    <Table.Td className="nowrap" fw={600}>
+                    <Table.Td fw={600} miw={125}>
                       {k.name}
                     </Table.Td>
                     <Table.Td>
