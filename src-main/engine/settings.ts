@@ -82,7 +82,12 @@ export function updateSettings(
     cardAuthorizationDays: input.cardAuthorizationDays ?? cur.cardAuthorizationDays,
     maxOperationAmount: input.maxOperationAmount ?? cur.maxOperationAmount,
     roundingMode: input.roundingMode ?? cur.roundingMode,
-    usageImportFolder: input.usageImportFolder === undefined ? cur.usageImportFolder : checkImportFolder(input.usageImportFolder)
+    // Checked only when it changes: a folder that went missing since (an unplugged drive) does not
+    // stop the other settings from being saved; the import reports it.
+    usageImportFolder:
+      input.usageImportFolder === undefined || input.usageImportFolder.trim() === (cur.usageImportFolder ?? '')
+        ? cur.usageImportFolder
+        : checkImportFolder(input.usageImportFolder)
   }
   const changes: [field: string, label: string, from: string | number, to: string | number][] = [
     ['company_name', 'Company name', cur.companyName, next.companyName],

@@ -163,6 +163,25 @@ describe('usage settings: rounding of rated charges and the usage import folder'
     }
   })
 
+  it('keeps an import folder that went missing when another usage setting is saved, and checks it again only when it is changed', async () => {
+    const { app, call, ok } = await freshApp()
+    try {
+      await ok('setup.complete', SETUP)
+      const folder = tmpDataDir('usage-gone-')
+      await ok('settings.update', { companyName: 'Corner Callshop', address: '1 Main St', usageImportFolder: folder })
+      fs.rmSync(folder, { recursive: true })
+      // The Usage section sends the folder as it is shown: the rounding rule can still be changed.
+      const saved = await ok('settings.update', { companyName: 'Corner Callshop', address: '1 Main St', roundingMode: 'toward-zero', usageImportFolder: folder })
+      expect(saved).toMatchObject({ roundingMode: 'toward-zero', usageImportFolder: folder })
+      expect(await call('settings.update', { companyName: 'Corner Callshop', address: '1 Main St', usageImportFolder: `${folder}-other` })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION', field: 'usageImportFolder' }
+      })
+    } finally {
+      await app.close()
+    }
+  })
+
   it('refuses a relative, missing, non-folder or unwritable import folder and a rounding rule it does not know, changing nothing', async () => {
     const { app, call, ok, settingsAudit } = await freshApp()
     try {
