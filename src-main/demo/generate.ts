@@ -405,17 +405,19 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
       }))
     )
   )
+  // Every voice service rates with the voice list (first-run setup also made International calls),
+  // the demo's SMS with the SMS list.
+  const voiceServiceIds = w
+    .all<Pick<StoredService, 'id'>>("SELECT id FROM services WHERE kind = 'voice' AND is_special = 0 AND disabled = 0 ORDER BY id")
+    .map((s) => s.id)
   /** Assign a currency's voice and SMS lists in a table of assignments (class or customer). */
   const assignLists = (table: 'class_price_lists' | 'customer_price_lists', column: 'class_id' | 'customer_id', id: number, code: string): void => {
     const ci = currencyCodes.indexOf(code)
-    w.run(`INSERT INTO ${table} (${column}, service_id, price_list_id) VALUES (?, ?, ?), (?, ?, ?)`, [
-      id,
-      voiceId,
-      must(voiceLists[ci]).listId,
-      id,
-      smsId,
-      must(smsLists[ci]).listId
-    ])
+    const pairs: [number, number][] = [...voiceServiceIds.map((v): [number, number] => [v, must(voiceLists[ci]).listId]), [smsId, must(smsLists[ci]).listId]]
+    w.run(
+      `INSERT INTO ${table} (${column}, service_id, price_list_id) VALUES ${pairs.map(() => '(?, ?, ?)').join(', ')}`,
+      pairs.flatMap(([serviceId, listId]) => [id, serviceId, listId])
+    )
   }
   // A class with a currency gets that currency's lists; a class without one cannot (its customers
   // bill in several currencies), so each of its customers gets its own currency's lists.

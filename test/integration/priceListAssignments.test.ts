@@ -117,4 +117,24 @@ describe('price-list assignments', () => {
       error: { code: 'NOT_FOUND', field: 'customerId' }
     })
   })
+
+  it('gives every demo customer a list in its currency for every voice and messaging service: from its class, or its own in a class without a currency', async () => {
+    const demo = await openTestDesk({ demo: true })
+    try {
+      const customers = (await demo.ok('customers.list', { limit: 500, filters: { statuses: ['active', 'blocked', 'suspended', 'provisionally-terminated'] } })).rows
+      expect(customers.length).toBeGreaterThan(50)
+      const sources = new Set<string>()
+      for (const c of customers) {
+        const got = await demo.ok('priceLists.customerAssignments', { customerId: c.id })
+        expect(got.services.map((s) => s.serviceName).sort()).toEqual(['International calls', 'SMS', 'Voice calls'])
+        for (const s of got.services) {
+          expect(s.effective?.currency, `${c.customerId} ${s.serviceName}`).toBe(c.currency)
+          sources.add(s.source)
+        }
+      }
+      expect([...sources].sort()).toEqual(['class', 'own'])
+    } finally {
+      await demo.close()
+    }
+  })
 })
