@@ -593,8 +593,9 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
   const destPrefix = DESTINATIONS.map((d) => `+${d.prefix}`)
   const destHiBase = DESTINATIONS.map((d) => 10 ** (d.digits - 7)) // national number = hi part + 6 digits
   // Charges come from rateCall against the lists above. A destination's numbers all match its one
-  // prefix, so a charge depends only on currency, destination and duration: each is rated once,
-  // on its first record, and remembered (-1: not yet), which keeps a million records fast.
+  // prefix, and a charge is the row's price for the billed seconds, so it depends only on currency,
+  // destination and billed seconds: each is rated once, on its first record, and remembered
+  // (-1: not yet), which keeps a million records fast (a few thousand rateCall calls, not 1M).
   const roundingMode = ratingRoundingMode(w)
   const exponents = currencyCodes.map((c) => currencyInfo(c).exponent)
   const MAX_CALL_S = 3600
@@ -644,8 +645,9 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
       // One record per time slot of the window, anywhere in its slot; it ends before `at`.
       let t = startS + Math.floor((j * windowS) / count) + Math.floor(rand() * slot)
       if (t + duration > atS) t = atS - duration
+      const billed = billedSeconds(duration, voice ? DEMO_VOICE_INTERVALS : DEMO_SMS_INTERVALS)
       const memo = voice ? voiceCharge : smsCharge
-      const key = voice ? (ci * DESTINATIONS.length + di) * (MAX_CALL_S + 1) + duration : ci * DESTINATIONS.length + di
+      const key = voice ? (ci * DESTINATIONS.length + di) * (MAX_CALL_S + 1) + billed : ci * DESTINATIONS.length + di
       let amount = memo[key]!
       if (amount < 0) {
         amount = rate(ci, voice ? voiceList : smsList, destination, duration, t * 1000)
@@ -659,7 +661,7 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
         duration,
         destination,
         amount,
-        billedSeconds(duration, voice ? DEMO_VOICE_INTERVALS : DEMO_SMS_INTERVALS),
+        billed,
         DESTINATIONS[di]!.prefix,
         voice ? voiceList.versionId : smsList.versionId
       ]
