@@ -5,8 +5,10 @@ import type {
   AuditVerifyResult,
   BackupInfo,
   CompanySettings,
+  ClassPriceLists,
   CustomerClass,
   CustomerDetail,
+  CustomerPriceLists,
   CustomerRow,
   CustomFieldDefinition,
   ImportPreview,
@@ -38,7 +40,7 @@ import type {
   UsageTotals
 } from './domain'
 import { SERVICE_KINDS } from './domain'
-import { CURRENCY_CODES } from './money'
+import { CURRENCY_CODES, ROUNDING_MODES } from './money'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -142,6 +144,15 @@ export const settingsInput = z
       .int('Enter a whole number of currency units, without decimals.')
       .min(1, 'At least 1.')
       .max(MAX_OPERATION_AMOUNT_CEILING, 'At most 1,000,000,000,000.')
+      .optional(),
+    // Usage settings (issue 9): the rounding of rated charges and the usage import folder.
+    roundingMode: z.enum(ROUNDING_MODES, { error: 'Choose a rounding rule from the list.' }).optional(),
+    /** A full path; empty: no import folder. The engine checks it exists and can be written. */
+    usageImportFolder: z
+      .string()
+      .trim()
+      .max(4096, 'The path is longer than 4096 characters.')
+      .refine((p) => !p.includes('\u0000'), 'A folder path cannot contain a NUL character.')
       .optional()
   })
   .strict()
@@ -172,7 +183,7 @@ export const customerFiltersInput = z
     balanceControl: z.enum(['prepaid', 'postpaid']).optional(),
     currency: z.enum(CURRENCY_CODES).optional(),
     classId: id.optional(),
-    overCreditLimit: z.boolean().optional(),
+    overLimit: z.boolean().optional(),
     hasOverdueInvoice: z.boolean().optional()
   })
   .strict()
@@ -558,6 +569,30 @@ export const contract = {
   'priceLists.overrideForCustomer': channel<{ customerId: number; serviceId: number; priceListId: number }>()({
     changes: ['priceLists', 'customers', 'audit'],
     input: z.object({ customerId: id, serviceId: id, priceListId: id }).strict(),
+    roles: ADMIN
+  }),
+  // Price-list assignment screens (issue 9): what rates a class's and a customer's usage, and removing it.
+  /** A class's list per rated service (voice and messaging services, and any other with a list). */
+  'priceLists.classAssignments': channel<ClassPriceLists>()({
+    reads: ['priceLists', 'classes', 'customers', 'services'],
+    input: z.object({ classId: id }).strict(),
+    roles: EVERYONE
+  }),
+  /** A customer's own lists, its class's, and the effective one per rated service with its source. */
+  'priceLists.customerAssignments': channel<CustomerPriceLists>()({
+    reads: ['priceLists', 'classes', 'customers', 'services'],
+    input: z.object({ customerId: id }).strict(),
+    roles: EVERYONE
+  }),
+  'priceLists.removeClassAssignment': channel<{ classId: number; serviceId: number }>()({
+    changes: ['priceLists', 'classes', 'audit'],
+    input: z.object({ classId: id, serviceId: id }).strict(),
+    roles: ADMIN
+  }),
+  /** The customer's usage of the service is rated with its class's list again. */
+  'priceLists.removeCustomerOverride': channel<{ customerId: number; serviceId: number }>()({
+    changes: ['priceLists', 'customers', 'audit'],
+    input: z.object({ customerId: id, serviceId: id }).strict(),
     roles: ADMIN
   }),
   'customFields.list': channel<CustomFieldDefinition[]>()({ reads: ['customFields'], input: nothing, roles: EVERYONE }),

@@ -1,5 +1,6 @@
 /** Domain types shared by the engine and the renderer. Amounts are integer minor units. */
 import type { AppErrorShape } from './errors'
+import type { RoundingMode } from './money'
 
 export type Role = 'administrator' | 'cashier' | 'auditor'
 export const ROLES: readonly Role[] = ['administrator', 'cashier', 'auditor']
@@ -22,6 +23,10 @@ export interface CompanySettings {
    * (default 1,000,000: 1,000,000 JPY, 1,000,000.00 USD, 1,000,000.000 KWD).
    */
   maxOperationAmount: number
+  /** How a rated charge's 5-decimal amount is rounded to the minor unit (DESIGN: away from zero). */
+  roundingMode: RoundingMode
+  /** The folder usage files are imported from; null: none. */
+  usageImportFolder: string | null
 }
 
 export interface BackupInfo {
@@ -136,7 +141,8 @@ export interface CustomerFilters {
   balanceControl?: BalanceControl
   currency?: string
   classId?: number
-  overCreditLimit?: boolean
+  /** Prepaid customers with available funds below zero and postpaid ones over their credit limit. */
+  overLimit?: boolean
   hasOverdueInvoice?: boolean
 }
 
@@ -414,6 +420,56 @@ export interface PriceListComparison {
   added: PriceListRate[]
   removed: PriceListRate[]
   changed: { prefix: string; before: PriceListRate; after: PriceListRate; fields: string[] }[]
+}
+
+// Price-list assignment (issue 9): which list rates whose usage of a service.
+
+/** A price list as an assignment names it. */
+export interface PriceListRef {
+  id: number
+  name: string
+  currency: string
+}
+
+/** A class's list for one rated service (null: none; its usage stays unrated unless customers have their own). */
+export interface ClassServicePriceList {
+  serviceId: number
+  serviceName: string
+  priceList: PriceListRef | null
+}
+
+export interface ClassPriceLists {
+  classId: number
+  className: string
+  /**
+   * The currency a list must be in to be assigned: the class's, else the one its customers all
+   * bill in; null when any currency would do (no currency and no customers yet).
+   */
+  currency: string | null
+  services: ClassServicePriceList[]
+}
+
+/** Where a customer's list for a service comes from. */
+export type PriceListSource = 'own' | 'class' | 'none'
+
+export interface CustomerServicePriceList {
+  serviceId: number
+  serviceName: string
+  /** The customer's own list (an override), if any. */
+  own: PriceListRef | null
+  /** Its class's list, if any. */
+  ofClass: PriceListRef | null
+  /** The list that rates this customer's usage of the service: own, else the class's. */
+  effective: PriceListRef | null
+  source: PriceListSource
+}
+
+export interface CustomerPriceLists {
+  customerId: number
+  currency: string
+  classId: number | null
+  className: string | null
+  services: CustomerServicePriceList[]
 }
 
 /** How far a long job (usage import, re-rating) has got: polled by the page that started it. */

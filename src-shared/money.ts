@@ -102,7 +102,17 @@ export function formatMoney(minor: number | bigint, code: string): string {
   return `${formatMinor(minor, code)} ${code}`
 }
 
-export type RoundingMode = 'away-from-zero' | 'half-up' | 'half-even' | 'toward-zero'
+/** The rounding rules of rated charges, the default (DESIGN) first. */
+export const ROUNDING_MODES = ['away-from-zero', 'half-up', 'half-even', 'toward-zero'] as const
+export type RoundingMode = (typeof ROUNDING_MODES)[number]
+
+/** How Settings and the audit log name each rule. */
+export const ROUNDING_MODE_NAMES: Record<RoundingMode, string> = {
+  'away-from-zero': 'away from zero',
+  'half-up': 'half up',
+  'half-even': 'half even',
+  'toward-zero': 'toward zero'
+}
 
 /**
  * Divide exactly and round once: the single rounding rule for rated charges.

@@ -5,13 +5,17 @@ import { dbAccess, type DbAccess, type DbWriter } from '../db/access'
 import type { SqlParam } from '../db/journal'
 import type { StoredClass } from '../engine/customerClasses'
 import { countCustomers } from '../engine/customers'
+import { billedSeconds, rateCall, type PriceListVersion, type RateRow } from '../engine/rating'
 import { DEFAULT_SERVICES, type StoredService } from '../engine/services'
+import { ratingRoundingMode } from '../engine/usageRating'
 import { DESTINATIONS, LOCALES, PER_US_CENT, type Locale } from './names'
 import { mulberry32 } from './random'
 
 /**
- * Deterministic demo data: customer classes, services, customers with their accounts (booths,
- * lines, trunks) and rated usage records. The same seed and size give byte-identical rows: all
+ * Deterministic demo data: customer classes, services, price lists (voice and SMS per currency,
+ * assigned to every class, or to each customer of a class without a currency), customers with
+ * their accounts (booths, lines, trunks) and usage records rated by those lists with the real
+ * rating rule, so that re-rating the demo with its own lists changes nothing. The same seed and size give byte-identical rows: all
  * randomness comes from one seeded PRNG and every timestamp derives from `opts.at`.
  *
  * The generator only writes rows. The caller wraps it in one transaction and records one audit
@@ -273,12 +277,25 @@ const SQL_ACCOUNT = "INSERT INTO accounts (customer_id, account_id, status, crea
  * literals: in a DurableStore transaction every row's SQL and parameters are journaled.
  */
 const sqlUsage = (at: string): string =>
-  `INSERT INTO xdrs(kind,customer_id,account_id,service_id,started_at,duration_s,destination,amount_minor,charge_minor,rating,rated_at,created_at)VALUES('usage',?1,?2,?3,?4,?5,?6,?7,?7,'rated','${at.replace(/'/g, "''")}','${at.replace(/'/g, "''")}')`
+  `INSERT INTO xdrs(kind,customer_id,account_id,service_id,started_at,duration_s,destination,amount_minor,charge_minor,billed_s,prefix,price_list_version_id,rating,rated_at,created_at)VALUES('usage',?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,'rated','${at.replace(/'/g, "''")}','${at.replace(/'/g, "''")}')`
 
-/** Exact ceil(n / d) for non-negative integers n and positive integers d. */
-function ceilDiv(n: number, d: number): number {
-  const r = n % d
-  return (n - r) / d + (r > 0 ? 1 : 0)
+const SQL_PRICE_LIST = 'INSERT INTO price_lists (name, currency, created_at) VALUES (?, ?, ?)'
+const SQL_PRICE_VERSION = "INSERT INTO price_list_versions (price_list_id, effective_from, uploaded_at, operator_name, row_count) VALUES (?, ?, ?, 'Demo data', ?)"
+const SQL_PRICE_RATE = `INSERT INTO price_list_rates (version_id, prefix, description, rate_e5, connection_e5, first_interval_s, next_interval_s, free_seconds)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+/** Demo voice billing: the first 30 seconds, then every 6 (a common callshop tariff). */
+const DEMO_VOICE_INTERVALS = { firstIntervalS: 30, nextIntervalS: 6, freeSeconds: 0 }
+/**
+ * A message is priced by the connection fee of a one-second record: the rating rule charges
+ * nothing for a record with no billed seconds, so demo messages are written with a duration of 1.
+ */
+const DEMO_SMS_INTERVALS = { firstIntervalS: 1, nextIntervalS: 1, freeSeconds: 0 }
+
+/** The demo's price of `milliCents` (thousandths of a US cent) in 1e-5 of `code`'s major unit. */
+function priceE5(milliCents: number, code: string): number {
+  const [num, den] = PER_US_CENT[code]!
+  return Math.round((milliCents * num * 10 ** (5 - currencyInfo(code).exponent)) / (1000 * den))
 }
 
 /** US cents -> minor units of `code`, rounded half up (demo balances only, never a rated charge rule). */
@@ -347,8 +364,67 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
   const voiceId = must(serviceIds.get('voice'))
   const smsId = must(serviceIds.get('sms'))
 
-  // Usage goes to accounts of customers that still use services (or did recently).
+  // Price lists: voice and SMS per demo currency, one version effective a day before the oldest
+  // usage. The same rows are kept in memory (`voiceVersions`, `smsVersions`) to rate the usage.
   const currencyCodes = Object.keys(PER_US_CENT)
+  const atS = Math.floor(atMs / 1000)
+  const windowS = DEMO_USAGE_DAYS * 86_400
+  const startS = atS - windowS
+  const effectiveFrom = new Date((startS - 86_400) * 1000).toISOString()
+  const addPriceList = (name: string, code: string, rows: RateRow[]): { listId: number; versionId: number; version: PriceListVersion } => {
+    const listId = w.insert(SQL_PRICE_LIST, [name, code, at])
+    const versionId = w.insert(SQL_PRICE_VERSION, [listId, effectiveFrom, at, rows.length])
+    for (const r of rows) {
+      w.run(SQL_PRICE_RATE, [versionId, r.prefix, r.description, Number(r.ratePerMinute), Number(r.connectionFee), r.firstIntervalS, r.nextIntervalS, r.freeSeconds])
+    }
+    return { listId, versionId, version: { effectiveFrom: Date.parse(effectiveFrom), rows } }
+  }
+  const voiceLists = currencyCodes.map((code) =>
+    addPriceList(
+      `Standard voice ${code}`,
+      code,
+      DESTINATIONS.map((d) => ({
+        prefix: d.prefix,
+        description: d.country,
+        ratePerMinute: BigInt(priceE5(d.voiceMilliCentsPerMin, code)),
+        connectionFee: 0n,
+        ...DEMO_VOICE_INTERVALS
+      }))
+    )
+  )
+  const smsLists = currencyCodes.map((code) =>
+    addPriceList(
+      `Standard SMS ${code}`,
+      code,
+      DESTINATIONS.map((d) => ({
+        prefix: d.prefix,
+        description: d.country,
+        ratePerMinute: 0n,
+        connectionFee: BigInt(priceE5(d.smsMilliCents, code)),
+        ...DEMO_SMS_INTERVALS
+      }))
+    )
+  )
+  // Every voice service rates with the voice list (first-run setup also made International calls),
+  // the demo's SMS with the SMS list.
+  const voiceServiceIds = w
+    .all<Pick<StoredService, 'id'>>("SELECT id FROM services WHERE kind = 'voice' AND is_special = 0 AND disabled = 0 ORDER BY id")
+    .map((s) => s.id)
+  /** Assign a currency's voice and SMS lists in a table of assignments (class or customer). */
+  const assignLists = (table: 'class_price_lists' | 'customer_price_lists', column: 'class_id' | 'customer_id', id: number, code: string): void => {
+    const ci = currencyCodes.indexOf(code)
+    const pairs: [number, number][] = [...voiceServiceIds.map((v): [number, number] => [v, must(voiceLists[ci]).listId]), [smsId, must(smsLists[ci]).listId]]
+    w.run(
+      `INSERT INTO ${table} (${column}, service_id, price_list_id) VALUES ${pairs.map(() => '(?, ?, ?)').join(', ')}`,
+      pairs.flatMap(([serviceId, listId]) => [id, serviceId, listId])
+    )
+  }
+  // A class with a currency gets that currency's lists; a class without one cannot (its customers
+  // bill in several currencies), so each of its customers gets its own currency's lists.
+  for (const c of DEMO_CLASSES) if (c.currency !== null) assignLists('class_price_lists', 'class_id', must(classIds.get(c.name)), c.currency)
+  const classWithoutCurrency = new Set(DEMO_CLASSES.filter((c) => c.currency === null).map((c) => must(classIds.get(c.name))))
+
+  // Usage goes to accounts of customers that still use services (or did recently).
   const poolCustomer: number[] = [] // customers rows id
   const poolCurrency: number[] = [] // index into currencyCodes
   const poolFirstAccount: number[] = [] // index into poolAccounts
@@ -374,6 +450,7 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
       at
     ])
     const accIds = accounts.map((accountId) => w.insert(SQL_ACCOUNT, [id, accountId, at]))
+    if (c.classId !== null && classWithoutCurrency.has(c.classId)) assignLists('customer_price_lists', 'customer_id', id, c.currency)
     if (c.status !== 'exported' && c.status !== 'permanently-terminated') {
       poolCustomer.push(id)
       poolCurrency.push(currencyCodes.indexOf(c.currency))
@@ -502,8 +579,6 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
   // Usage records. Everything per row is precomputed or integer arithmetic; one SQL text.
   const poolSize = poolCustomer.length
   if (size.usageRecords > 0 && poolSize === 0) throw new AppError('INTERNAL', 'Demo data has no active accounts to give usage to.')
-  const curNum = currencyCodes.map((c) => must(PER_US_CENT[c])[0])
-  const curDen = currencyCodes.map((c) => must(PER_US_CENT[c])[1])
   // A 1,000-slot table makes a weighted destination pick one array read.
   const destTable: number[] = []
   {
@@ -517,8 +592,20 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
   }
   const destPrefix = DESTINATIONS.map((d) => `+${d.prefix}`)
   const destHiBase = DESTINATIONS.map((d) => 10 ** (d.digits - 7)) // national number = hi part + 6 digits
-  const destVoice = DESTINATIONS.map((d) => d.voiceMilliCentsPerMin)
-  const smsCharge = DESTINATIONS.map((d) => currencyCodes.map((_, ci) => ceilDiv(d.smsMilliCents * must(curNum[ci]), 1000 * must(curDen[ci]))))
+  // Charges come from rateCall against the lists above. A destination's numbers all match its one
+  // prefix, and a charge is the row's price for the billed seconds, so it depends only on currency,
+  // destination and billed seconds: each is rated once, on its first record, and remembered
+  // (-1: not yet), which keeps a million records fast (a few thousand rateCall calls, not 1M).
+  const roundingMode = ratingRoundingMode(w)
+  const exponents = currencyCodes.map((c) => currencyInfo(c).exponent)
+  const MAX_CALL_S = 3600
+  const voiceCharge = new Int32Array(currencyCodes.length * DESTINATIONS.length * (MAX_CALL_S + 1)).fill(-1)
+  const smsCharge = new Int32Array(currencyCodes.length * DESTINATIONS.length).fill(-1)
+  const rate = (ci: number, list: { version: PriceListVersion }, destination: string, durationS: number, startMs: number): number => {
+    const res = rateCall({ durationS, calledNumber: destination, start: startMs }, list.version, must(exponents[ci]), roundingMode)
+    if (!res.rated) throw new AppError('INTERNAL', `Demo usage to ${destination} matched no prefix of its price list.`)
+    return res.chargeMinor
+  }
 
   // How many records each customer gets: skewed towards the first customers, so there are a few
   // busy ones (the named customers first) and a long tail.
@@ -534,16 +621,13 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
   // Written customer by customer, each in time order: the (customer_id, started_at) index then
   // only ever appends, which keeps million-row loads fast.
   const sql = sqlUsage(at)
-  const atS = Math.floor(atMs / 1000)
-  const windowS = DEMO_USAGE_DAYS * 86_400
-  const startS = atS - windowS
   for (let p = 0; p < poolSize; p++) {
     const count = perCustomer[p]!
     if (count === 0) continue
     const customerRowId = poolCustomer[p]!
     const ci = poolCurrency[p]!
-    const num = curNum[ci]!
-    const den = curDen[ci]!
+    const voiceList = voiceLists[ci]!
+    const smsList = smsLists[ci]!
     const firstAccount = poolFirstAccount[p]!
     const accountCount = poolAccountCount[p]!
     const slot = Math.max(1, Math.floor(windowS / count))
@@ -552,23 +636,35 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
       const di = destTable[Math.floor(rand() * 1000)]!
       const hiBase = destHiBase[di]!
       const destination = destPrefix[di]! + String(hiBase + Math.floor(rand() * 9 * hiBase)) + String(Math.floor(rand() * 1_000_000)).padStart(6, '0')
-      let service: number
-      let duration: number
-      let amount: number
-      if (rand() < 0.8) {
-        service = voiceId
+      const voice = rand() < 0.8
+      let duration = 1 // a message (see DEMO_SMS_INTERVALS)
+      if (voice) {
         const d = rand()
         duration = 5 + Math.floor(d * d * d * 3596) // 5..3600 s, mostly short calls
-        amount = ceilDiv(duration * destVoice[di]! * num, 60_000 * den)
-      } else {
-        service = smsId
-        duration = 0
-        amount = smsCharge[di]![ci]!
       }
       // One record per time slot of the window, anywhere in its slot; it ends before `at`.
       let t = startS + Math.floor((j * windowS) / count) + Math.floor(rand() * slot)
       if (t + duration > atS) t = atS - duration
-      const params: SqlParam[] = [customerRowId, accountRowId, service, new Date(t * 1000).toISOString(), duration, destination, amount]
+      const billed = billedSeconds(duration, voice ? DEMO_VOICE_INTERVALS : DEMO_SMS_INTERVALS)
+      const memo = voice ? voiceCharge : smsCharge
+      const key = voice ? (ci * DESTINATIONS.length + di) * (MAX_CALL_S + 1) + billed : ci * DESTINATIONS.length + di
+      let amount = memo[key]!
+      if (amount < 0) {
+        amount = rate(ci, voice ? voiceList : smsList, destination, duration, t * 1000)
+        memo[key] = amount
+      }
+      const params: SqlParam[] = [
+        customerRowId,
+        accountRowId,
+        voice ? voiceId : smsId,
+        new Date(t * 1000).toISOString(),
+        duration,
+        destination,
+        amount,
+        billed,
+        DESTINATIONS[di]!.prefix,
+        voice ? voiceList.versionId : smsList.versionId
+      ]
       w.run(sql, params)
       if (++done % PROGRESS_EVERY === 0 && done !== n) opts.onProgress?.(done, n)
     }

@@ -338,6 +338,8 @@ export const PER_US_CENT: Readonly<Record<string, readonly [number, number]>> = 
 /** Called destinations: country prefix, national digits, per-minute and per-message cost. */
 export interface Destination {
   prefix: string
+  /** The description on the demo price lists. */
+  country: string
   digits: number
   /** Voice rate in thousandths of a US cent per minute. */
   voiceMilliCentsPerMin: number
@@ -347,25 +349,25 @@ export interface Destination {
 }
 
 export const DESTINATIONS: readonly Destination[] = [
-  { prefix: '1', digits: 10, voiceMilliCentsPerMin: 1000, smsMilliCents: 1500, weight: 14 },
-  { prefix: '44', digits: 10, voiceMilliCentsPerMin: 1500, smsMilliCents: 4000, weight: 8 },
-  { prefix: '48', digits: 9, voiceMilliCentsPerMin: 1800, smsMilliCents: 3500, weight: 8 },
-  { prefix: '380', digits: 9, voiceMilliCentsPerMin: 9000, smsMilliCents: 6000, weight: 8 },
-  { prefix: '49', digits: 10, voiceMilliCentsPerMin: 1600, smsMilliCents: 5000, weight: 6 },
-  { prefix: '33', digits: 9, voiceMilliCentsPerMin: 1700, smsMilliCents: 5000, weight: 4 },
-  { prefix: '34', digits: 9, voiceMilliCentsPerMin: 1500, smsMilliCents: 4500, weight: 4 },
-  { prefix: '30', digits: 10, voiceMilliCentsPerMin: 2500, smsMilliCents: 5500, weight: 3 },
-  { prefix: '351', digits: 9, voiceMilliCentsPerMin: 2200, smsMilliCents: 5000, weight: 2 },
-  { prefix: '81', digits: 10, voiceMilliCentsPerMin: 6000, smsMilliCents: 7000, weight: 3 },
-  { prefix: '965', digits: 8, voiceMilliCentsPerMin: 11000, smsMilliCents: 8000, weight: 2 },
-  { prefix: '91', digits: 10, voiceMilliCentsPerMin: 1200, smsMilliCents: 2000, weight: 8 },
-  { prefix: '92', digits: 10, voiceMilliCentsPerMin: 7000, smsMilliCents: 4000, weight: 5 },
-  { prefix: '880', digits: 10, voiceMilliCentsPerMin: 4500, smsMilliCents: 4000, weight: 4 },
-  { prefix: '234', digits: 10, voiceMilliCentsPerMin: 12000, smsMilliCents: 6000, weight: 4 },
-  { prefix: '63', digits: 10, voiceMilliCentsPerMin: 14000, smsMilliCents: 3000, weight: 4 },
-  { prefix: '20', digits: 10, voiceMilliCentsPerMin: 9500, smsMilliCents: 5000, weight: 3 },
-  { prefix: '212', digits: 9, voiceMilliCentsPerMin: 21000, smsMilliCents: 7000, weight: 3 },
-  { prefix: '90', digits: 10, voiceMilliCentsPerMin: 5000, smsMilliCents: 4500, weight: 3 },
-  { prefix: '55', digits: 11, voiceMilliCentsPerMin: 3000, smsMilliCents: 3500, weight: 2 },
-  { prefix: '52', digits: 10, voiceMilliCentsPerMin: 2000, smsMilliCents: 3000, weight: 2 }
+  { prefix: '1', country: 'USA and Canada', digits: 10, voiceMilliCentsPerMin: 1000, smsMilliCents: 1500, weight: 14 },
+  { prefix: '44', country: 'United Kingdom', digits: 10, voiceMilliCentsPerMin: 1500, smsMilliCents: 4000, weight: 8 },
+  { prefix: '48', country: 'Poland', digits: 9, voiceMilliCentsPerMin: 1800, smsMilliCents: 3500, weight: 8 },
+  { prefix: '380', country: 'Ukraine', digits: 9, voiceMilliCentsPerMin: 9000, smsMilliCents: 6000, weight: 8 },
+  { prefix: '49', country: 'Germany', digits: 10, voiceMilliCentsPerMin: 1600, smsMilliCents: 5000, weight: 6 },
+  { prefix: '33', country: 'France', digits: 9, voiceMilliCentsPerMin: 1700, smsMilliCents: 5000, weight: 4 },
+  { prefix: '34', country: 'Spain', digits: 9, voiceMilliCentsPerMin: 1500, smsMilliCents: 4500, weight: 4 },
+  { prefix: '30', country: 'Greece', digits: 10, voiceMilliCentsPerMin: 2500, smsMilliCents: 5500, weight: 3 },
+  { prefix: '351', country: 'Portugal', digits: 9, voiceMilliCentsPerMin: 2200, smsMilliCents: 5000, weight: 2 },
+  { prefix: '81', country: 'Japan', digits: 10, voiceMilliCentsPerMin: 6000, smsMilliCents: 7000, weight: 3 },
+  { prefix: '965', country: 'Kuwait', digits: 8, voiceMilliCentsPerMin: 11000, smsMilliCents: 8000, weight: 2 },
+  { prefix: '91', country: 'India', digits: 10, voiceMilliCentsPerMin: 1200, smsMilliCents: 2000, weight: 8 },
+  { prefix: '92', country: 'Pakistan', digits: 10, voiceMilliCentsPerMin: 7000, smsMilliCents: 4000, weight: 5 },
+  { prefix: '880', country: 'Bangladesh', digits: 10, voiceMilliCentsPerMin: 4500, smsMilliCents: 4000, weight: 4 },
+  { prefix: '234', country: 'Nigeria', digits: 10, voiceMilliCentsPerMin: 12000, smsMilliCents: 6000, weight: 4 },
+  { prefix: '63', country: 'Philippines', digits: 10, voiceMilliCentsPerMin: 14000, smsMilliCents: 3000, weight: 4 },
+  { prefix: '20', country: 'Egypt', digits: 10, voiceMilliCentsPerMin: 9500, smsMilliCents: 5000, weight: 3 },
+  { prefix: '212', country: 'Morocco', digits: 9, voiceMilliCentsPerMin: 21000, smsMilliCents: 7000, weight: 3 },
+  { prefix: '90', country: 'Turkey', digits: 10, voiceMilliCentsPerMin: 5000, smsMilliCents: 4500, weight: 3 },
+  { prefix: '55', country: 'Brazil', digits: 11, voiceMilliCentsPerMin: 3000, smsMilliCents: 3500, weight: 2 },
+  { prefix: '52', country: 'Mexico', digits: 10, voiceMilliCentsPerMin: 2000, smsMilliCents: 3000, weight: 2 }
 ]

@@ -221,7 +221,7 @@ export class CustomerIndex {
       (f.balanceControl === undefined || e.balanceControl === f.balanceControl) &&
       (f.currency === undefined || e.currency === f.currency) &&
       (f.classId === undefined || e.classId === f.classId) &&
-      (f.overCreditLimit !== true || (e.balanceControl === 'postpaid' && e.creditLimitMinor !== null && e.balanceMinor > e.creditLimitMinor)) &&
+      (f.overLimit !== true || isOverLimit(e)) &&
       // No invoice exists before invoicing lands, so no customer has an overdue one yet.
       f.hasOverdueInvoice !== true &&
       (hits === null || hits[e.ordinal] === 1)
@@ -234,6 +234,14 @@ export class CustomerIndex {
     }
     return out
   }
+}
+
+/**
+ * "Over limit": a prepaid customer whose available funds are below zero (it owes something), or a
+ * postpaid one owing more than its credit limit. A postpaid customer without a limit is never over.
+ */
+export function isOverLimit(c: Pick<CustomerRow, 'balanceControl' | 'balanceMinor' | 'creditLimitMinor'>): boolean {
+  return c.balanceControl === 'prepaid' ? c.balanceMinor > 0 : c.creditLimitMinor !== null && c.balanceMinor > c.creditLimitMinor
 }
 
 function compare(a: Entry, b: Entry, key: CustomerSortKey): number {

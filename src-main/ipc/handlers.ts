@@ -21,6 +21,7 @@ import {
   uploadVersion,
   versionAt
 } from '../engine/priceLists'
+import { classPriceLists, customerPriceLists, removeClassAssignment, removeCustomerOverride } from '../engine/priceListAssignments'
 import { addAccount } from '../engine/accounts'
 import { getCustomerDetail } from '../engine/customerDetail'
 import { exportCustomersCsv } from '../engine/customerExport'
@@ -160,6 +161,11 @@ export const handlers: HandlerTable<HandlerContext> = {
   'priceLists.compare': (input, { engine }) => engine().read((r) => compareVersion(r, input.versionId)),
   'priceLists.assignToClass': (input, { engine, actor }) => engine().change(actor, (w) => assignToClass(w, input)),
   'priceLists.overrideForCustomer': (input, { engine, actor }) => engine().change(actor, (w) => overrideForCustomer(w, input)),
+  // Price-list assignment screens (issue 9)
+  'priceLists.classAssignments': (input, { engine }) => engine().read((r) => classPriceLists(r, input.classId)),
+  'priceLists.customerAssignments': (input, { engine }) => engine().read((r) => customerPriceLists(r, input.customerId)),
+  'priceLists.removeClassAssignment': (input, { engine, actor }) => engine().change(actor, (w) => removeClassAssignment(w, input)),
+  'priceLists.removeCustomerOverride': (input, { engine, actor }) => engine().change(actor, (w) => removeCustomerOverride(w, input)),
   'classes.list': (_input, { engine }) => engine().read(listClasses),
 
   'classes.create': (input, { engine, actor }) => engine().change(actor, (w) => createClass(w, input)),

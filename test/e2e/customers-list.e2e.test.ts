@@ -117,6 +117,42 @@ describe('customer list in Chromium over the loopback host', () => {
     expect(new Set(statuses)).toEqual(new Set(['Blocked']))
   })
 
+  it('"Over limit" shows prepaid customers below zero and postpaid ones over their credit limit, and is kept in the address', async () => {
+    // A prepaid customer whose usage took its funds below zero, beside the demo's postpaid ones over their limit.
+    const below = await desk.call('customers.create', {
+      customerId: 'zz-below-zero',
+      companyName: 'Below Zero Phones',
+      classId: null,
+      creditLimit: null,
+      balanceControl: 'prepaid',
+      currency: 'USD',
+      openingBalance: '1.00'
+    })
+    const service = (await desk.call('services.list', {})).find((s) => s.kind === 'voice')
+    await desk.call('adjustments.submit', {
+      customerId: below.id,
+      operation: 'manual-charge',
+      amount: '3.50',
+      serviceId: service!.id,
+      operationKey: 'e2e-over-limit-charge-1'
+    })
+    const expected = await desk.call('customers.list', { filters: { overLimit: true }, limit: 500 })
+    expect(expected.rows.some((r) => r.balanceControl === 'prepaid')).toBe(true)
+    expect(expected.rows.some((r) => r.balanceControl === 'postpaid')).toBe(true)
+    await clearAll()
+    await filters().getByRole('checkbox', { name: 'Over limit' }).check()
+    await countSays('with the filters')
+    expect(await shownTotal()).toBe(expected.total)
+    expect(page.url()).toContain('overLimit=1')
+    const texts = await loadedRows().allInnerTexts()
+    expect(texts.length).toBe(Math.min(expected.total, texts.length))
+    for (const t of texts) expect(t).toMatch(/over limit|below zero/)
+    expect(texts.some((t) => t.includes('Below Zero Phones'))).toBe(true)
+    await page.reload()
+    await countSays('with the filters')
+    expect(await filters().getByRole('checkbox', { name: 'Over limit' }).isChecked()).toBe(true)
+  })
+
   it('hides permanently terminated customers until their status is chosen', async () => {
     const terminated = await desk.call('customers.list', {
       filters: { statuses: ['permanently-terminated'] },

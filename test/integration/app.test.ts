@@ -50,7 +50,9 @@ describe('billing app over the handler table', () => {
       address: 'ul. Piotrkowska 1',
       defaultCurrency: 'PLN',
       cardAuthorizationDays: 7,
-      maxOperationAmount: 1_000_000
+      maxOperationAmount: 1_000_000,
+      roundingMode: 'away-from-zero',
+      usageImportFolder: null
     })
     expect(status.counts.customers).toBe(100)
     // Repeating setup is refused rather than silently overwriting the company.

@@ -403,7 +403,7 @@ describe('valid but extreme input never ends in INTERNAL', () => {
     [{ fieldId: 999, value: 'x' }],
     ['exported', 'suspended'],
     { key: 'balance', dir: 'desc' },
-    { statuses: ['exported'], overCreditLimit: true, currency: 'KWD' },
+    { statuses: ['exported'], overLimit: true, currency: 'KWD' },
     { kind: 'backup', fileName: 'nothing-here.sqlite' },
     { kind: 'file', path: '/nonexistent/backup.sqlite' },
     // Re-rating: its scopes and a job id.

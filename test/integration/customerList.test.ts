@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { formatMinor } from '../../src-shared/money'
-import { openTestDesk } from '../support/desk'
+import { newKey, openTestDesk } from '../support/desk'
 
 const base = { companyName: '', classId: null, creditLimit: null } as const
 
@@ -27,8 +27,9 @@ describe('customers.list', () => {
     expect(faceValues).toEqual([...faceValues].sort((a, b) => b - a))
     const prepaidUsd = await ok('customers.list', { filters: { balanceControl: 'prepaid', currency: 'USD' }, limit: 500 })
     expect(prepaidUsd.rows.every((r) => r.balanceControl === 'prepaid' && r.currency === 'USD')).toBe(true)
-    const over = await ok('customers.list', { filters: { overCreditLimit: true }, limit: 500 })
-    expect(over.rows.every((r) => r.creditLimitMinor !== null && r.balanceMinor > r.creditLimitMinor)).toBe(true)
+    const over = await ok('customers.list', { filters: { overLimit: true }, limit: 500 })
+    expect(over.total).toBeGreaterThan(0)
+    expect(over.rows.every((r) => (r.balanceControl === 'prepaid' ? r.balanceMinor > 0 : r.creditLimitMinor !== null && r.balanceMinor > r.creditLimitMinor))).toBe(true)
     expect((await ok('customers.list', { filters: { hasOverdueInvoice: true } })).total).toBe(0)
     // A change shows in the next answer: the index picks up the new row version.
     const c = await ok('customers.create', { ...base, customerId: 'zz-new', companyName: 'Zebra Ščuka', balanceControl: 'prepaid', currency: 'PLN' })
@@ -54,6 +55,30 @@ describe('customers.list', () => {
     expect(await order('balance', 'desc')).toEqual(['jpy-5000', 'pln-1026', 'pln-790', 'kwd-88', 'usd-88-43'])
     expect(await order('balance', 'asc')).toEqual(['usd-88-43', 'kwd-88', 'pln-790', 'pln-1026', 'jpy-5000'])
     expect(await order('creditLimit', 'desc')).toEqual(['jpy-5000', 'pln-1026', 'pln-790', 'usd-88-43', 'kwd-88'])
+    await close()
+  })
+
+  it('"Over limit" lists prepaid customers whose funds are below zero and postpaid ones over their credit limit', async () => {
+    const { ok, addVoiceService, close } = await openTestDesk()
+    const serviceId = addVoiceService()
+    const make = (customerId: string, balanceControl: 'prepaid' | 'postpaid', openingBalance: string, creditLimit: string | null) =>
+      ok('customers.create', { ...base, customerId, balanceControl, currency: 'USD', openingBalance, creditLimit })
+    const charge = (customerId: number, amount: string) => ok('adjustments.submit', { customerId, operation: 'manual-charge', amount, serviceId, operationKey: newKey() })
+    const pre = await make('pre-below', 'prepaid', '5.00', null)
+    await charge(pre.id, '5.01') // funds -0.01
+    const preZero = await make('pre-zero', 'prepaid', '5.00', null)
+    await charge(preZero.id, '5.00') // funds exactly 0: not below zero
+    await make('pre-funded', 'prepaid', '10.00', null)
+    await make('post-over', 'postpaid', '100.01', '100.00')
+    await make('post-at', 'postpaid', '100.00', '100.00')
+    await make('post-nolimit', 'postpaid', '5000.00', null)
+    const over = await ok('customers.list', { filters: { overLimit: true }, limit: 500 })
+    expect(over.rows.map((r) => r.customerId)).toEqual(['post-over', 'pre-below'])
+    const overPrepaid = await ok('customers.list', { filters: { overLimit: true, balanceControl: 'prepaid' }, limit: 500 })
+    expect(overPrepaid.rows.map((r) => r.customerId)).toEqual(['pre-below'])
+    // A payment that brings the funds back to zero takes the customer off the list.
+    await ok('adjustments.submit', { customerId: pre.id, operation: 'manual-payment', amount: '0.01', operationKey: newKey() })
+    expect((await ok('customers.list', { filters: { overLimit: true }, limit: 500 })).rows.map((r) => r.customerId)).toEqual(['post-over'])
     await close()
   })
 })

@@ -8,6 +8,7 @@ import { loadSqlJs } from '../../src-main/db/sqljs'
 import { DurableStore } from '../../src-main/db/store'
 import { DEMO_SIZES, generateDemoData, sqlJsWriter, type DemoSize } from '../../src-main/demo/generate'
 import { mulberry32 } from '../../src-main/demo/random'
+import { UsageRater } from '../../src-main/engine/usageRating'
 
 const AT = '2026-03-15T10:30:00.000Z'
 const DAY_MS = 86_400_000
@@ -264,13 +265,93 @@ describe('generateDemoData (size S)', () => {
         expect(u.duration_s).toBeLessThanOrEqual(3600)
       } else {
         expect(u.service).toBe('messaging')
-        expect(u.duration_s).toBe(0)
+        expect(u.duration_s).toBe(1) // one message: a one-second record priced by its connection fee
       }
     }
     expect(voice).toBeGreaterThan(3000)
     expect(voice).toBeLessThan(4800)
     // The named customers have usage to show.
     expect(scalar(db, 'SELECT count(DISTINCT customer_id) FROM xdrs WHERE customer_id <= 4')).toBe(4)
+  })
+
+  it('has a voice and an SMS price list per currency, one version in force before the oldest usage, assigned to every class or customer', () => {
+    const lists = rows<{ name: string; currency: string; versions: number; effective_from: string; row_count: number }>(
+      db,
+      `SELECT p.name, p.currency, count(v.id) AS versions, min(v.effective_from) AS effective_from, min(v.row_count) AS row_count
+       FROM price_lists p JOIN price_list_versions v ON v.price_list_id = p.id GROUP BY p.id ORDER BY p.id`
+    )
+    const currencies = ['USD', 'EUR', 'GBP', 'PLN', 'UAH', 'JPY', 'KWD']
+    expect(lists.map((l) => l.name).sort()).toEqual(currencies.flatMap((c) => [`Standard SMS ${c}`, `Standard voice ${c}`]).sort())
+    const oldestUsage = rows<{ t: string }>(db, "SELECT min(started_at) AS t FROM xdrs WHERE kind = 'usage'")[0]!.t
+    for (const l of lists) {
+      expect(l.name.endsWith(l.currency)).toBe(true)
+      expect(l.versions).toBe(1)
+      expect(l.row_count).toBe(21)
+      expect(l.effective_from < oldestUsage).toBe(true)
+    }
+    // Prices with up to 5 decimals, every destination prefix of the usage priced.
+    expect(
+      scalar(
+        db,
+        "SELECT count(*) FROM xdrs x WHERE kind = 'usage' AND NOT EXISTS (SELECT 1 FROM price_list_rates r WHERE r.version_id = x.price_list_version_id AND r.prefix = x.prefix)"
+      )
+    ).toBe(0)
+    expect(
+      scalar(
+        db,
+        "SELECT count(*) FROM price_list_rates r JOIN price_list_versions v ON v.id = r.version_id JOIN price_lists p ON p.id = v.price_list_id WHERE p.name = 'Standard voice USD' AND r.prefix = '44' AND r.rate_e5 = 1500"
+      )
+    ).toBe(1)
+    // A class with a currency has its lists; each customer of a class without one has its own.
+    expect(scalar(db, 'SELECT count(*) FROM class_price_lists')).toBe(2 * 4)
+    expect(
+      scalar(
+        db,
+        `SELECT count(*) FROM customers c JOIN customer_classes k ON k.id = c.class_id WHERE
+         (SELECT count(*) FROM customer_price_lists o JOIN price_lists p ON p.id = o.price_list_id WHERE o.customer_id = c.id AND p.currency = c.currency)
+         + (SELECT count(*) FROM class_price_lists a JOIN price_lists p ON p.id = a.price_list_id WHERE a.class_id = k.id AND p.currency = c.currency) <> 2`
+      )
+    ).toBe(0)
+  })
+
+  it('rates every usage record with its price lists: rating them again with the same lists changes no amount', () => {
+    const usage = rows<{
+      customer_id: number
+      service_id: number
+      started_at: string
+      duration_s: number
+      destination: string
+      amount_minor: number
+      charge_minor: number
+      billed_s: number
+      price_list_version_id: number
+    }>(
+      db,
+      "SELECT customer_id, service_id, started_at, duration_s, destination, amount_minor, charge_minor, billed_s, price_list_version_id FROM xdrs WHERE kind = 'usage' ORDER BY id"
+    )
+    const w = sqlJsWriter(db)
+    const rater = new UsageRater(w)
+    let differ = 0
+    for (const u of usage) {
+      const again = rater.rate({
+        customerId: u.customer_id,
+        serviceId: u.service_id,
+        durationS: u.duration_s,
+        calledNumber: u.destination,
+        start: Date.parse(u.started_at)
+      })
+      if (
+        again.rating !== 'rated' ||
+        again.chargeMinor !== u.amount_minor ||
+        again.chargeMinor !== u.charge_minor ||
+        again.billedS !== u.billed_s ||
+        again.priceListVersionId !== u.price_list_version_id
+      )
+        differ++
+    }
+    w.free()
+    expect(usage.length).toBe(5000)
+    expect(differ).toBe(0)
   })
 
   it('refuses to load into a database that already has customers', () => {

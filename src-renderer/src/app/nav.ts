@@ -17,7 +17,7 @@ import type { PageId } from './ui-store'
  *   #/classes, #/settings, #/audit, #/invoices, #/rerating, #/reissue
  */
 
-export const TABS: readonly TabId[] = ['address', 'balance', 'usage', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom']
+export const TABS: readonly TabId[] = ['address', 'balance', 'usage', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom', 'pricelists']
 
 export const pagePath = (page: PageId) => `/${page}`
 

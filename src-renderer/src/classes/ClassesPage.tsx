@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { useSearchParams } from 'react-router'
 import { Box, Button, LoadingOverlay, Paper, Table, Text } from '@mantine/core'
 import type { CustomerClass } from '../../../src-shared/domain'
 import { useQuery } from '../api/query'
@@ -6,6 +7,7 @@ import { useAppStatus } from '../app/status'
 import { PageHeader } from '../lib/PageHeader'
 import { QueryError } from '../lib/QueryError'
 import { ClassFormModal } from './ClassFormModal'
+import { ClassPriceListsModal } from './ClassPriceListsModal'
 import { describeBillingPeriod, describeSuspension, plural } from './describe'
 import { formatPercent } from './percent'
 
@@ -16,6 +18,9 @@ export function ClassesPage() {
   const [editing, setEditing] = useState<{ klass: CustomerClass | null } | null>(null)
   const canEdit = status.operator.role === 'administrator'
   const classes = q.data ?? []
+  // A class's price lists open over the page, in the address (#/classes?pricelists=<id>).
+  const [params, setParams] = useSearchParams()
+  const priceListsOf = /^\d+$/.test(params.get('pricelists') ?? '') ? Number(params.get('pricelists')) : null
 
   return (
     <>
@@ -47,13 +52,13 @@ export function ClassesPage() {
                   <Table.Th className="num-head">Tax</Table.Th>
                   <Table.Th>Invoice prefix</Table.Th>
                   <Table.Th className="num-head">Customers</Table.Th>
-                  <Table.Th aria-label="Actions" w={80} />
+                  <Table.Th aria-label="Actions" />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {classes.map((k) => (
                   <Table.Tr key={k.id}>
-                    <Table.Td className="nowrap" fw={600}>
+                    <Table.Td fw={600} miw={125}>
                       {k.name}
                     </Table.Td>
                     <Table.Td>
@@ -76,7 +81,10 @@ export function ClassesPage() {
                       )}
                     </Table.Td>
                     <Table.Td className="num">{k.customerCount}</Table.Td>
-                    <Table.Td ta="right" pr="md">
+                    <Table.Td ta="right" pr="md" className="nowrap">
+                      <Button size="compact-sm" variant="subtle" onClick={() => setParams({ pricelists: String(k.id) })} aria-label={`Price lists of ${k.name}`}>
+                        Price lists
+                      </Button>
                       <Button size="compact-sm" variant="subtle" onClick={() => setEditing({ klass: k })} disabled={!canEdit} aria-label={`Edit ${k.name}`}>
                         Edit
                       </Button>
@@ -96,6 +104,7 @@ export function ClassesPage() {
         </Paper>
       )}
 
+      <ClassPriceListsModal classId={priceListsOf} canEdit={canEdit} onClose={() => setParams({})} />
       <ClassFormModal opened={editing !== null} klass={editing?.klass ?? null} onClose={() => setEditing(null)} />
     </>
   )

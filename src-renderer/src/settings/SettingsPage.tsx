@@ -4,14 +4,19 @@ import { BackupsSection } from './BackupsSection'
 import { CompanySettingsForm } from './CompanySettingsForm'
 import { RetentionSection } from './RetentionSection'
 import { ServicesSection } from './ServicesSection'
+import { UsageSettingsSection } from './UsageSettingsSection'
 
 export function SettingsPage() {
   return (
     <>
-      <PageHeader title="Settings" description="Company details printed on invoices, the services charges and credits are for, and the backups of the billing data." />
+      <PageHeader
+        title="Settings"
+        description="Company details printed on invoices, the services charges and credits are for, how usage is rated and imported, and the backups of the billing data."
+      />
       <Stack gap="lg">
         <CompanySettingsForm />
         <ServicesSection />
+        <UsageSettingsSection />
         <RetentionSection />
         <BackupsSection />
       </Stack>

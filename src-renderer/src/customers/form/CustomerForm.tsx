@@ -28,6 +28,7 @@ import { BalanceTab } from './tabs/BalanceTab'
 import { CustomFieldsTab } from './tabs/CustomFieldsTab'
 import { InvoicesTab } from './tabs/InvoicesTab'
 import { LifeCycleTab } from './tabs/LifeCycleTab'
+import { PriceListsTab } from './tabs/PriceListsTab'
 import { UsageTab } from './tabs/UsageTab'
 
 /** What every part of the form gets: the values, a setter and the engine's errors by field. */
@@ -232,6 +233,9 @@ export function CustomerForm(props: CustomerFormProps) {
             </Tabs.Tab>
             <Tabs.Tab value="notes">{tabLabel('notes', 'Additional info')}</Tabs.Tab>
             <Tabs.Tab value="custom">{tabLabel('custom', 'Custom fields')}</Tabs.Tab>
+            <Tabs.Tab value="pricelists" disabled={notSaved} title={notSaved ? 'Available once the customer is saved' : undefined}>
+              Price lists
+            </Tabs.Tab>
           </Tabs.List>
 
           <Tabs.Panel value="address" pt="md">
@@ -278,6 +282,11 @@ export function CustomerForm(props: CustomerFormProps) {
           <Tabs.Panel value="custom" pt="md">
             <CustomFieldsTab form={binding} fields={fields} onFieldCreated={props.onFieldCreated} canDefine={props.canEdit} />
           </Tabs.Panel>
+          {detail && (
+            <Tabs.Panel value="pricelists" pt="md">
+              <PriceListsTab detail={detail} canEdit={editable} />
+            </Tabs.Panel>
+          )}
         </Tabs>
 
         <Paper withBorder radius="md" p="sm" pos="sticky" bottom={8} style={{ zIndex: 5, boxShadow: 'var(--mantine-shadow-sm)' }} data-testid="save-bar">

@@ -35,7 +35,7 @@ export interface CustomerFormValues {
   customFields: Record<number, string>
 }
 
-export type TabId = 'address' | 'balance' | 'usage' | 'invoices' | 'lifecycle' | 'accounts' | 'notes' | 'custom'
+export type TabId = 'address' | 'balance' | 'usage' | 'invoices' | 'lifecycle' | 'accounts' | 'notes' | 'custom' | 'pricelists'
 
 export const ADDRESS_FIELDS = ['companyName', 'firstName', 'lastName', 'phone', 'email', 'address', 'city', 'zip', 'country'] as const
 

@@ -73,10 +73,11 @@ export function CustomerFilterBar({
       />
       <Group gap="md" pt={24} wrap="nowrap">
         <Checkbox
-          label="Over credit limit"
+          label="Over limit"
+          title="Prepaid customers whose available funds are below zero, and postpaid customers over their credit limit"
           size="xs"
-          checked={filters.overCreditLimit === true}
-          onChange={(e) => setFilter('overCreditLimit', e.currentTarget.checked)}
+          checked={filters.overLimit === true}
+          onChange={(e) => setFilter('overLimit', e.currentTarget.checked)}
         />
         <Tooltip label={OVERDUE_LATER} openDelay={200}>
           <div>

@@ -27,7 +27,7 @@ const PARAM = {
   balanceControl: 'control',
   currency: 'currency',
   classId: 'class',
-  overCreditLimit: 'overLimit',
+  overLimit: 'overLimit',
   hasOverdueInvoice: 'overdue',
   sort: 'sort'
 } as const
@@ -58,7 +58,7 @@ export function parseListView(params: URLSearchParams): ListView {
   const classText = get(PARAM.classId)
   const classId = classText && /^\d+$/.test(classText) ? filterParam('classId', Number(classText)) : undefined
   if (classId) filters.classId = classId
-  if (flag(get(PARAM.overCreditLimit))) filters.overCreditLimit = true
+  if (flag(get(PARAM.overLimit))) filters.overLimit = true
   if (flag(get(PARAM.hasOverdueInvoice))) filters.hasOverdueInvoice = true
 
   let sort = DEFAULT_SORT
@@ -78,7 +78,7 @@ export function listViewSearch(view: ListView): string {
     [PARAM.balanceControl, f.balanceControl],
     [PARAM.currency, f.currency],
     [PARAM.classId, f.classId === undefined ? undefined : String(f.classId)],
-    [PARAM.overCreditLimit, f.overCreditLimit ? '1' : undefined],
+    [PARAM.overLimit, f.overLimit ? '1' : undefined],
     [PARAM.hasOverdueInvoice, f.hasOverdueInvoice ? '1' : undefined],
     [PARAM.sort, sort.key === DEFAULT_SORT.key && sort.dir === DEFAULT_SORT.dir ? undefined : `${sort.key}-${sort.dir}`]
   ]
