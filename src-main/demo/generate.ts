@@ -5,7 +5,7 @@ import { dbAccess, type DbAccess, type DbWriter } from '../db/access'
 import type { SqlParam } from '../db/journal'
 import type { StoredClass } from '../engine/customerClasses'
 import { countCustomers } from '../engine/customers'
-import { billedSeconds, rateCall, type PriceListVersion, type RateRow } from '../engine/rating'
+import { billedSeconds, rateCall, type ChargeBasis, type PriceListVersion, type RateRow } from '../engine/rating'
 import { DEFAULT_SERVICES, type StoredService } from '../engine/services'
 import { ratingRoundingMode } from '../engine/usageRating'
 import { DESTINATIONS, LOCALES, PER_US_CENT, type Locale } from './names'
@@ -287,8 +287,8 @@ const SQL_PRICE_RATE = `INSERT INTO price_list_rates (version_id, prefix, descri
 /** Demo voice billing: the first 30 seconds, then every 6 (a common callshop tariff). */
 const DEMO_VOICE_INTERVALS = { firstIntervalS: 30, nextIntervalS: 6, freeSeconds: 0 }
 /**
- * A message is priced by the connection fee of a one-second record: the rating rule charges
- * nothing for a record with no billed seconds, so demo messages are written with a duration of 1.
+ * Messaging is charged per message (the row's connection fee, rating.ts ChargeBasis 'message');
+ * the intervals are there because a price-list row needs them.
  */
 const DEMO_SMS_INTERVALS = { firstIntervalS: 1, nextIntervalS: 1, freeSeconds: 0 }
 
@@ -601,8 +601,8 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
   const MAX_CALL_S = 3600
   const voiceCharge = new Int32Array(currencyCodes.length * DESTINATIONS.length * (MAX_CALL_S + 1)).fill(-1)
   const smsCharge = new Int32Array(currencyCodes.length * DESTINATIONS.length).fill(-1)
-  const rate = (ci: number, list: { version: PriceListVersion }, destination: string, durationS: number, startMs: number): number => {
-    const res = rateCall({ durationS, calledNumber: destination, start: startMs }, list.version, must(exponents[ci]), roundingMode)
+  const rate = (ci: number, list: { version: PriceListVersion }, destination: string, durationS: number, startMs: number, basis: ChargeBasis): number => {
+    const res = rateCall({ durationS, calledNumber: destination, start: startMs }, list.version, must(exponents[ci]), roundingMode, basis)
     if (!res.rated) throw new AppError('INTERNAL', `Demo usage to ${destination} matched no prefix of its price list.`)
     return res.chargeMinor
   }
@@ -637,7 +637,7 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
       const hiBase = destHiBase[di]!
       const destination = destPrefix[di]! + String(hiBase + Math.floor(rand() * 9 * hiBase)) + String(Math.floor(rand() * 1_000_000)).padStart(6, '0')
       const voice = rand() < 0.8
-      let duration = 1 // a message (see DEMO_SMS_INTERVALS)
+      let duration = 0 // a text message: switches write 0 s; messaging is charged per message
       if (voice) {
         const d = rand()
         duration = 5 + Math.floor(d * d * d * 3596) // 5..3600 s, mostly short calls
@@ -645,12 +645,12 @@ export function generateDemoData(w: DbWriter, opts: DemoOptions): DemoResult {
       // One record per time slot of the window, anywhere in its slot; it ends before `at`.
       let t = startS + Math.floor((j * windowS) / count) + Math.floor(rand() * slot)
       if (t + duration > atS) t = atS - duration
-      const billed = billedSeconds(duration, voice ? DEMO_VOICE_INTERVALS : DEMO_SMS_INTERVALS)
+      const billed = voice ? billedSeconds(duration, DEMO_VOICE_INTERVALS) : 0
       const memo = voice ? voiceCharge : smsCharge
       const key = voice ? (ci * DESTINATIONS.length + di) * (MAX_CALL_S + 1) + billed : ci * DESTINATIONS.length + di
       let amount = memo[key]!
       if (amount < 0) {
-        amount = rate(ci, voice ? voiceList : smsList, destination, duration, t * 1000)
+        amount = rate(ci, voice ? voiceList : smsList, destination, duration, t * 1000, voice ? 'time' : 'message')
         memo[key] = amount
       }
       const params: SqlParam[] = [

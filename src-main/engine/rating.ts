@@ -46,6 +46,14 @@ export interface CallToRate {
 
 export type UnratedReason = 'no-matching-prefix' | 'no-price-list'
 
+/**
+ * How a record is charged: 'time' (voice: connection fee plus the per-minute price of the billed
+ * seconds) or 'message' (messaging services: each record is one message, charged the row's
+ * connection fee as its price per message, whatever the record's duration — switches write 0 s for
+ * a text message, and a message must not go free for it).
+ */
+export type ChargeBasis = 'time' | 'message'
+
 export type RatingResult =
   | {
       rated: true
@@ -151,7 +159,13 @@ export function billedSeconds(durationS: number, row: Pick<RateRow, 'firstInterv
  * no billed seconds (0 s, or all within the free seconds) costs nothing, connection fee included:
  * the fee is for a charged connection, and a failed or unanswered attempt is not one.
  */
-export function rateCall(call: CallToRate, version: PriceListVersion | undefined, currencyExponent: number, roundingMode: RoundingMode): RatingResult {
+export function rateCall(
+  call: CallToRate,
+  version: PriceListVersion | undefined,
+  currencyExponent: number,
+  roundingMode: RoundingMode,
+  basis: ChargeBasis = 'time'
+): RatingResult {
   if (!Number.isSafeInteger(call.durationS) || call.durationS < 0) {
     throw new AppError('VALIDATION', `The duration "${String(call.durationS)}" must be a whole number of seconds, 0 or more.`, 'durationS')
   }
@@ -161,9 +175,9 @@ export function rateCall(call: CallToRate, version: PriceListVersion | undefined
   if (!version) return { rated: false, reason: 'no-price-list' }
   const row = longestPrefixMatch(version.rows, call.calledNumber)
   if (!row) return { rated: false, reason: 'no-matching-prefix' }
-  const billed = billedSeconds(call.durationS, row)
+  const billed = basis === 'message' ? 0 : billedSeconds(call.durationS, row)
   let chargeMinor = 0
-  if (billed > 0) {
+  if (billed > 0 || basis === 'message') {
     // In 1/60 of a price unit: (fee x 60 + rate x seconds) / 60, then / 10^(5 - exponent) to the minor unit.
     const numerator = row.connectionFee * 60n + row.ratePerMinute * BigInt(billed)
     const denominator = 60n * (PRICE_SCALE / 10n ** BigInt(currencyExponent))
@@ -194,10 +208,16 @@ export interface RatedBatch {
  * Each record is rounded on its own, so the total does not depend on order or on how the
  * records were split into files.
  */
-export function rateCalls(calls: readonly CallToRate[], versions: readonly PriceListVersion[], currencyExponent: number, roundingMode: RoundingMode): RatedBatch {
+export function rateCalls(
+  calls: readonly CallToRate[],
+  versions: readonly PriceListVersion[],
+  currencyExponent: number,
+  roundingMode: RoundingMode,
+  basis: ChargeBasis = 'time'
+): RatedBatch {
   const batch: RatedBatch = { results: [], totalMinor: 0, billedSeconds: 0, unrated: 0 }
   for (const call of calls) {
-    const res = rateCall(call, versionInForce(versions, call.start), currencyExponent, roundingMode)
+    const res = rateCall(call, versionInForce(versions, call.start), currencyExponent, roundingMode, basis)
     batch.results.push(res)
     if (res.rated) {
       batch.totalMinor += res.chargeMinor

@@ -10,7 +10,7 @@ import { AppError } from '../../src-shared/errors'
 import { currency, type RoundingMode } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
 import type { StoredPriceListRate, StoredPriceListVersion } from './priceLists'
-import { rateCall, versionInForce, type PriceListVersion, type RateRow } from './rating'
+import { rateCall, versionInForce, type ChargeBasis, type PriceListVersion, type RateRow } from './rating'
 
 /** Why a usage record is kept unrated (never charged as zero): shown in the browser and the import summary. */
 export type UsageUnratedReason = 'no-matching-prefix' | 'no-price-list' | 'unknown-account' | 'closed-account' | 'unknown-service'
@@ -72,6 +72,7 @@ export class UsageRater {
   private readonly customers = new Map<number, { currency: string; exponent: number; classId: number | null } | null>()
   private readonly assigned = new Map<string, number | null>()
   private readonly versions = new Map<number, LoadedVersion[]>()
+  private readonly bases = new Map<number, ChargeBasis>()
 
   constructor(
     private readonly r: DbReader,
@@ -87,7 +88,7 @@ export class UsageRater {
     const listId = this.opts.priceListId ?? this.assignedList(u.customerId, c.classId, u.serviceId)
     if (listId === null) return unrated('no-price-list')
     const version = versionInForce(this.versionsOf(listId), u.start)
-    const res = rateCall({ durationS: u.durationS, calledNumber: u.calledNumber, start: u.start }, version, c.exponent, this.roundingMode)
+    const res = rateCall({ durationS: u.durationS, calledNumber: u.calledNumber, start: u.start }, version, c.exponent, this.roundingMode, this.basisOf(u.serviceId))
     if (!res.rated) return unrated(res.reason)
     return {
       rating: 'rated',
@@ -97,6 +98,17 @@ export class UsageRater {
       prefix: res.prefix,
       priceListVersionId: version?.id ?? null
     }
+  }
+
+  /** Messaging services are charged per message, the others by time (rating.ts ChargeBasis). */
+  private basisOf(serviceId: number): ChargeBasis {
+    let basis = this.bases.get(serviceId)
+    if (basis === undefined) {
+      const kind = this.r.get<{ kind: string }>('SELECT kind FROM services WHERE id = ?', [serviceId])?.kind
+      basis = kind === 'messaging' ? 'message' : 'time'
+      this.bases.set(serviceId, basis)
+    }
+    return basis
   }
 
   private customer(id: number) {

@@ -85,6 +85,17 @@ describe('UsageRater', () => {
     }
   })
 
+  it('rates a messaging service per message: a 0-second text is charged its price, not zero', async () => {
+    const world = await usageWorld(desk)
+    const c = await world.customer()
+    const smsId = desk.app.core.engine.read((r) => r.get<{ id: number }>("SELECT id FROM services WHERE kind = 'messaging' ORDER BY id LIMIT 1")!.id)
+    await desk.ok('priceLists.assignToClass', { classId: world.klass.id, serviceId: smsId, priceListId: world.list.id })
+    await world.upload('2026-01-01T00:00:00Z', '44,UK,0.10,0.03,60,60,0')
+    const text = { customerId: c.id, durationS: 0, calledNumber: '+447700900123', start: at('2026-03-01T10:00:00Z') }
+    expect(rater().rate({ ...text, serviceId: smsId })).toMatchObject({ rating: 'rated', chargeMinor: 3, billedS: 0 })
+    expect(rater().rate({ ...text, serviceId: world.serviceId })).toMatchObject({ rating: 'rated', chargeMinor: 0 })
+  })
+
   it('refuses to rate for a customer that does not exist', () => {
     expect(() => rater().rate({ customerId: 999_999, serviceId: 1, durationS: 1, calledNumber: '1', start: 0 })).toThrow(/Customer 999999 does not exist/)
   })

@@ -265,7 +265,7 @@ describe('generateDemoData (size S)', () => {
         expect(u.duration_s).toBeLessThanOrEqual(3600)
       } else {
         expect(u.service).toBe('messaging')
-        expect(u.duration_s).toBe(1) // one message: a one-second record priced by its connection fee
+        expect(u.duration_s).toBe(0) // a text message: 0 s, charged per message
       }
     }
     expect(voice).toBeGreaterThan(3000)

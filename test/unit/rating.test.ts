@@ -98,6 +98,23 @@ describe('billed seconds', () => {
   })
 })
 
+describe('messaging: charged per message', () => {
+  it('a text message is charged the price per message (the connection fee), whatever its duration; no per-minute price', () => {
+    const sms = row({ prefix: '44', ratePerMinute: price('0.10'), connectionFee: price('0.04125'), firstIntervalS: 1, nextIntervalS: 1 })
+    for (const durationS of [0, 1, 61]) {
+      const res = rateCall({ durationS, calledNumber: '+447700900123', start: START }, version([sms]), 2, 'away-from-zero', 'message')
+      expect(res).toMatchObject({ rated: true, billedSeconds: 0, chargeMinor: 5, prefix: '44' })
+    }
+    expect(rateCall({ durationS: 0, calledNumber: '+447700900123', start: START }, version([sms]), 2, 'half-even', 'message')).toMatchObject({ chargeMinor: 4 })
+    // By time (voice), the same 0-second record is a failed attempt and costs nothing.
+    expect(rateCall({ durationS: 0, calledNumber: '+447700900123', start: START }, version([sms]), 2, 'away-from-zero')).toMatchObject({ chargeMinor: 0 })
+    expect(rateCall({ durationS: 0, calledNumber: '+33100', start: START }, version([sms]), 2, 'away-from-zero', 'message')).toEqual({
+      rated: false,
+      reason: 'no-matching-prefix'
+    })
+  })
+})
+
 describe('one rounding per record', () => {
   // Exact charge 0.125 USD (60 s at 0.12500/min): the .xxx5 tie between 0.12 and 0.13.
   const tie = row({ ratePerMinute: price('0.125') })
