@@ -88,7 +88,7 @@ export function RetentionSection() {
               disabled={!canEdit}
             />
             <Button variant="default" onClick={() => void onSave()} loading={save.running} disabled={!canEdit || months === current?.months}>
-              Save
+              Save retention
             </Button>
             <Button onClick={() => void onPreview()} loading={previewCall.running} disabled={!canEdit}>
               Preview purge
