@@ -34,6 +34,7 @@ import { createService, listAllServices, listServices, updateService } from '../
 import { loadDemoData } from '../demo/load'
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
+import { usageImportHandlers } from './usageImportHandlers'
 
 type RestoreSource = InputOf<'backup.restore'>['source']
 
@@ -169,5 +170,8 @@ export const handlers: HandlerTable<HandlerContext> = {
 
   'audit.list': (input, { engine }) => engine().read((r) => listAudit(r, input)),
 
-  'audit.verify': (_input, { engine }) => engine().read(verifyAuditChain)
+  'audit.verify': (_input, { engine }) => engine().read(verifyAuditChain),
+
+  // Usage import (issue 9, item 2)
+  ...usageImportHandlers
 }

@@ -6,6 +6,7 @@
  *
  * --scales  demo data sizes to measure (default S,M; L only when asked, it takes long to load)
  * --json    also write the figures as a JSON array of { name, value, unit, scale }
+ * --only    run only the measurements whose title contains this text (e.g. --only "usage import")
  * --dir     where the temporary data folders go (default: the OS temp folder). It must be a real
  *           disk: on tmpfs an fsync costs nothing and the commit figures mean nothing.
  *
@@ -40,6 +41,7 @@ import { CustomerIndex } from '../engine/customerIndex'
 import { completeSetup } from '../engine/settings'
 import { type PriceListVersion, type RateRow, rateCall, versionInForce } from '../engine/rating'
 import { Engine } from '../engine/unitOfWork'
+import { benchUsageImport } from './benchUsage'
 
 type Scale = 'S' | 'M' | 'L'
 const ALL_SCALES: readonly Scale[] = ['S', 'M', 'L']
@@ -70,7 +72,8 @@ const TARGETS: { name: string; scale: Scale; max: number; text: string }[] = [
   { name: 'adjustment.finish.p99_ms', scale: 'M', max: 5, text: '≤ 5 ms' },
   { name: 'snapshot.main_stall_ms', scale: 'M', max: 100, text: '≤ 100 ms' },
   { name: 'backup.main_stall_ms', scale: 'M', max: 100, text: '≤ 100 ms' },
-  { name: 'memory.peak_rss_ratio', scale: 'M', max: 2.5, text: '≤ 2.5x' }
+  { name: 'memory.peak_rss_ratio', scale: 'M', max: 2.5, text: '≤ 2.5x' },
+  { name: 'usage.rate_1m_s', scale: 'M', max: 20, text: '≤ 20 s' }
 ]
 
 /** A plain SQL search over customers, for comparing sql.js with native SQLite on equal terms. */
@@ -813,6 +816,22 @@ function measureRatingPure(figures: Figure[], notes: string[]): void {
   notes.push(`rating.rate_1m_pure_s: ${n} calls, 5,000 prefixes x 2 versions, ${unrated} unrated, total ${total} minor units.`)
 }
 
+/**
+ * The usage import (src-main/engine/usageImport.ts) of a switch file, parsing, rating, duplicate
+ * check, inserts, balances, audit and the durable journal included: 1M records at M
+ * (usage.rate_1m_s), 100k at S. Runs last: it adds the records to the scale's database.
+ */
+async function measureUsageImport(run: ScaleRun): Promise<void> {
+  const n = Number(process.env.USAGE_BENCH_N ?? 0) || (run.scale === 'S' ? 100_000 : 1_000_000)
+  const res = await benchUsageImport(run.openStore(), n)
+  const s = res.summary
+  run.record(run.scale === 'S' ? 'usage.rate_100k_s' : run.scale === 'M' ? 'usage.rate_1m_s' : 'usage.rate_1m_l_s', res.seconds, 's')
+  run.note(
+    `usage import: ${s.lines.toLocaleString('en-US')} lines (${res.fileMb.toFixed(1)} MiB) in ${res.batches} batches, ${s.rated.toLocaleString('en-US')} rated, ` +
+      `${s.unrated.toLocaleString('en-US')} unrated ${JSON.stringify(s.unratedByReason)}, state ${s.state}, ${Math.round(s.lines / res.seconds).toLocaleString('en-US')} records/s.`
+  )
+}
+
 const MEASUREMENTS: Measurement[] = [
   { title: 'database size', run: measureDbSize },
   { title: 'disk flush baseline', run: measureDiskFlush },
@@ -824,7 +843,8 @@ const MEASUREMENTS: Measurement[] = [
   { title: 'cold open in process', run: measureColdOpen },
   { title: 'cold open in a new process', run: measureColdProcess },
   { title: 'naive export commits', run: measureExportCommit },
-  { title: 'native SQLite reference', run: measureNative }
+  { title: 'native SQLite reference', run: measureNative },
+  { title: 'usage import', run: measureUsageImport }
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -913,6 +933,8 @@ async function main(): Promise<void> {
 
   const scales = parseScales(option('--scales') ?? 'S,M')
   const jsonFile = option('--json')
+  /** Run only the measurements whose title contains this text (e.g. "usage import"). */
+  const only = option('--only')
   const parent = fs.realpathSync(path.resolve(option('--dir') ?? os.tmpdir()))
   const fsType = filesystemOf(parent)
   const cpus = os.cpus()
@@ -951,7 +973,7 @@ async function main(): Promise<void> {
       const run = new ScaleRun(scale, sql, dir, figures)
       try {
         await loadDemo(run)
-        for (const m of MEASUREMENTS) {
+        for (const m of MEASUREMENTS.filter((x) => only === undefined || x.title.includes(only))) {
           status(`[${scale}] ${m.title}...`)
           await m.run(run)
         }
@@ -961,7 +983,7 @@ async function main(): Promise<void> {
         fs.rmSync(dir, { recursive: true, force: true })
       }
     }
-    if (scales.includes('M')) {
+    if (scales.includes('M') && only === undefined) {
       const dir = fs.mkdtempSync(path.join(parent, 'callshop-bench-customers-'))
       dirs.push(dir)
       await measureCustomerList(sql, dir, figures, notes)

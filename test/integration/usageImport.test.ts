@@ -213,7 +213,7 @@ describe('importUsageCsv', () => {
         if (done >= 3) ctl.abort()
       }
     })
-    expect(cancelled).toMatchObject({ state: 'cancelled', lines: 3, imported: 3, rated: 3 })
+    expect(cancelled).toMatchObject({ state: 'cancelled', lines: 7, imported: 3, rated: 3 })
     expect(progress[progress.length - 1]).toEqual([3, 7])
     expect(balanceOf(c.id)).toBe(30)
     const history = desk.app.core.engine.read((r) =>
@@ -265,13 +265,17 @@ describe('importUsageCsv', () => {
         [sum.importId]
       )
     )
-    // Batches of 4: a and b each get records in all three batches (2+2, 2+2, 1+1).
+    // The file alternates a and b; records are written grouped by customer in batches of 4:
+    // a a a a | a b b b | b b. One audit entry per customer per batch.
     expect(audit.filter((e) => e.customer_id === a.id).map((e) => [e.from_value, e.to_value])).toEqual([
-      ['100', '112'],
-      ['112', '124'],
+      ['100', '124'],
       ['124', '130']
     ])
-    expect(audit.find((e) => e.customer_id === a.id)!.description).toMatch(/Usage import #\d+ \(usage-\d+\.csv\): 2 records rated, balance changed from 1\.00 to 1\.12/)
+    expect(audit.filter((e) => e.customer_id === b.id).map((e) => [e.from_value, e.to_value])).toEqual([
+      ['0', '18'],
+      ['18', '30']
+    ])
+    expect(audit.find((e) => e.customer_id === a.id)!.description).toMatch(/Usage import #\d+ \(usage-\d+\.csv\): 4 records rated, balance changed from 1\.00 to 1\.24/)
     expect(audit.some((e) => e.customer_id === null && /10 records imported/.test(e.description))).toBe(true)
   })
 })

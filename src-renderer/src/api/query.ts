@@ -31,8 +31,8 @@ export const queryClient = new QueryClient({
   }
 })
 
-/** Refresh the queries showing data that a successful `channel` call changed. */
-function refreshAfter(channel: Channel): Promise<void> {
+/** Refresh the queries showing data that a successful `channel` call changed (also when a job it started has finished). */
+export function refreshAfter(channel: Channel): Promise<void> {
   return queryClient.invalidateQueries({
     predicate: (q) => {
       const c = channelOfKey(q.queryKey)
