@@ -79,6 +79,8 @@ describe('Usage page: import a usage file', () => {
     await dialog()
       .locator('input[type=file]')
       .setInputFiles({ name: 'march-usage.csv', mimeType: 'text/csv', buffer: Buffer.from(usageFile()) })
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: '.test-output/usage-import-choose-1366.png' })
     await dialog().getByTestId('usage-import-start').click()
     const progress = dialog().getByRole('progressbar', { name: 'Usage import progress' })
     await progress.waitFor({ timeout: 30_000 })

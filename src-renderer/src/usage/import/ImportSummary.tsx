@@ -130,7 +130,7 @@ export function ImportSummary({ summary: s }: { summary: UsageImportSummary }) {
                   <Table.Tr>
                     <Table.Th>Customer</Table.Th>
                     <Table.Th>Why</Table.Th>
-                    <Table.Th ta="right">Balance</Table.Th>
+                    <Table.Th ta="right">Balance owed</Table.Th>
                     <Table.Th ta="right">Credit limit</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
