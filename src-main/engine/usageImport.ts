@@ -80,6 +80,16 @@ class CsvLines {
     this.pos = text.charCodeAt(0) === 0xfeff ? 1 : 0
   }
 
+  /** The cells of the record that starts at `offset` (a place `offset` gave before), read again. */
+  cellsAt(offset: number): string[] {
+    const [pos, line] = [this.pos, this.line]
+    this.pos = offset
+    const row = this.next()
+    this.pos = pos
+    this.line = line
+    return row?.cells ?? []
+  }
+
   /** Characters read so far. */
   get offset(): number {
     return this.pos
@@ -643,17 +653,21 @@ export async function importUsageCsv(
   // are then written grouped by customer, in time order: a batch touches few customers, so the
   // balance updates and audit entries per batch stay few, and the (customer, time) index grows
   // in place. The first record with a switch record id wins; later ones are duplicates.
+  // A million records must not become a million objects kept alive (the garbage collector would
+  // then cost more than the import): each valid record is kept as numbers, the line's place in
+  // the text among them, and its text is read again when its batch is written.
   const total = input.csv.length
-  // Customer row id (0: unknown account) -> its records in file order.
-  const byCustomer = new Map<number, ParsedUsage[]>()
-  let count = 0
+  const kept = { offset: [] as number[], line: [] as number[], start: [] as number[], duration: [] as number[] }
+  // Customer row id (0: unknown account) -> indexes of its records in `kept`, in file order.
+  const byCustomer = new Map<number, number[]>()
   const seen = new Set<string>()
   const lookups = new Lookups(engineReader(engine))
   for (let i = 1; ; i++) {
+    const offset = lines.offset
     const row = lines.next()
     if (!row) break
     if (i % READ_SLICE === 0) {
-      opts.onProgress?.(0, Math.round((count * total) / Math.max(1, lines.offset)))
+      opts.onProgress?.(0, Math.round((kept.line.length * total) / Math.max(1, lines.offset)))
       await opts.pause?.()
       if (opts.signal?.aborted) return finish(engine, actor, summary('cancelled'))
     }
@@ -673,27 +687,54 @@ export async function importUsageCsv(
         group = []
         byCustomer.set(customerId, group)
       }
-      group.push(parsed)
-      count++
+      group.push(kept.line.length)
+      kept.offset.push(offset)
+      kept.line.push(parsed.line)
+      kept.start.push(parsed.start)
+      kept.duration.push(parsed.durationS)
     }
   }
   seen.clear()
-  // Unknown accounts last; each customer's records by start time (a stable sort: file order at one instant).
-  const records: ParsedUsage[] = []
+  // Unknown accounts last; each customer's records by start time (stable: file order at one instant).
+  const order = new Int32Array(kept.line.length)
+  let placed = 0
   for (const id of [...byCustomer.keys()].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b))) {
-    records.push(...byCustomer.get(id)!.sort((a, b) => a.start - b.start))
+    const group = byCustomer.get(id)!
+    if (group.some((k, j) => j > 0 && kept.start[k]! < kept.start[group[j - 1]!]!)) group.sort((x, y) => kept.start[x]! - kept.start[y]!)
+    order.set(group, placed)
+    placed += group.length
   }
   byCustomer.clear()
+  /** The records of order[from..to), read again from their lines (already checked). */
+  const recordsOf = (from: number, to: number): ParsedUsage[] => {
+    const out: ParsedUsage[] = []
+    for (let j = from; j < to; j++) {
+      const k = order[j]!
+      const cells = lines.cellsAt(kept.offset[k]!)
+      const cell = (col: number) => cells[header.index[col]!]!.trim()
+      out.push({
+        line: kept.line[k]!,
+        switchRecordId: cell(0),
+        account: cell(1),
+        start: kept.start[k]!,
+        durationS: kept.duration[k]!,
+        calledNumber: cell(4),
+        service: cell(5)
+      })
+    }
+    return out
+  }
   engine.change(actor, (w) =>
     w.run('UPDATE usage_imports SET lines = ?, rejected = ?, duplicates = ? WHERE id = ?', [totals.lines, totals.rejected, totals.duplicates, importId])
   )
 
   // 2. Write them in batches, each one unit of work; Cancel and pauses between batches.
   let done = 0
-  opts.onProgress?.(0, records.length)
-  while (done < records.length) {
+  const count = order.length
+  opts.onProgress?.(0, count)
+  while (done < count) {
     if (opts.signal?.aborted) return finish(engine, actor, summary('cancelled'))
-    const batch = records.slice(done, done + batchSize)
+    const batch = recordsOf(done, Math.min(count, done + batchSize))
     try {
       engine.change(actor, (w) => writeBatch(w, ctx, batch))()
     } catch (err) {
@@ -707,8 +748,8 @@ export async function importUsageCsv(
       return finish(engine, actor, summary('failed'))
     }
     done += batch.length
-    opts.onProgress?.(done, records.length)
-    if (done < records.length) await opts.pause?.()
+    opts.onProgress?.(done, count)
+    if (done < count) await opts.pause?.()
   }
   return finish(engine, actor, summary('completed'))
 }

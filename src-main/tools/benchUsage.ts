@@ -74,8 +74,8 @@ export async function benchUsageImport(store: DurableStore, n = 1_000_000): Prom
     { source: 'command-line', fileName: 'bench-usage.csv', csv },
     {
       ...(process.env.USAGE_BENCH_BATCH ? { batchSize: Number(process.env.USAGE_BENCH_BATCH) } : {}),
-      onProgress: () => {
-        batches++
+      onProgress: (done) => {
+        if (done > 0) batches++
       },
       // As the job registry's pause: a macrotask turn, where a due background snapshot starts.
       pause: () => new Promise((resolve) => setImmediate(resolve))

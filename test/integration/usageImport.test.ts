@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
 import { usageWorld } from '../support/usageWorld'
-import { importUsageCsv } from '../../src-main/engine/usageImport'
+import { importUsageCsv, parseZonedTime } from '../../src-main/engine/usageImport'
 import type { StoredXdr } from '../../src-main/engine/ledger'
 
 let desk: TestDesk
@@ -277,5 +277,20 @@ describe('importUsageCsv', () => {
     ])
     expect(audit.find((e) => e.customer_id === a.id)!.description).toMatch(/Usage import #\d+ \(usage-\d+\.csv\): 4 records rated, balance changed from 1\.00 to 1\.24/)
     expect(audit.some((e) => e.customer_id === null && /10 records imported/.test(e.description))).toBe(true)
+  })
+})
+
+describe('parseZonedTime', () => {
+  it('reads every spelling of a zone and refuses a time without one, or one not on the calendar', () => {
+    const utc = Date.parse('2026-03-05T08:00:00Z')
+    for (const text of ['2026-03-05T10:00:00+02:00', '2026-03-05T10:00:00+0200', '2026-03-05T10:00:00+02', '2026-03-05 10:00:00 +02:00', '2026-03-05T08:00:00Z', '2026-03-05T08:00Z']) {
+      expect(parseZonedTime(text), text).toBe(utc)
+    }
+    expect(parseZonedTime('2026-03-05T02:30:00.250-05:30')).toBe(utc + 250)
+    expect(parseZonedTime('2026-03-05T10:00:00')).toMatch(/has no time zone/)
+    expect(parseZonedTime('2026-02-29T10:00:00Z')).toMatch(/not a date and time that exists/)
+    expect(parseZonedTime('2026-03-05T24:00:00Z')).toMatch(/not a date and time that exists/)
+    expect(parseZonedTime('2026-03-05T10:00:00+15:00')).toMatch(/offset that does not exist/)
+    expect(parseZonedTime('5 March 2026')).toMatch(/not a date and time with a time zone/)
   })
 })
