@@ -336,31 +336,38 @@ const VALUES_ROW = `(${Array(ROW_PARAMS).fill('?').join(',')})`
 const INSERT_HEAD =
   'INSERT INTO xdrs(kind,customer_id,account_id,service_id,started_at,duration_s,destination,amount_minor,charge_minor,switch_record_id,account_ref,rating,unrated_reason,billed_s,prefix,price_list_version_id,created_at,rated_at,import_id)' +
   "SELECT 'usage',column1,column2,column3,column4,column5,column6,coalesce(column7,0),column7,column8,column9,CASE WHEN column10 IS NULL THEN 'rated' ELSE 'unrated' END,column10,column11,column12,column13,?1,?1,?2 FROM(VALUES"
-const insertSqlCache = new Map<number, string>()
-/** The INSERT of `n` rows (n a power of two ≤ 256, so at most nine statements are ever prepared). */
-function insertSql(n: number): string {
-  let sql = insertSqlCache.get(n)
+const insertSqlCache = new Map<string, string>()
+/** The INSERT of `n` rows (n a power of two ≤ 256, so at most eighteen statements are ever prepared). */
+function insertSql(n: number, skipKnown: boolean): string {
+  const key = `${n}:${skipKnown}`
+  let sql = insertSqlCache.get(key)
   if (!sql) {
-    sql = `${INSERT_HEAD}${Array(n).fill(VALUES_ROW).join(',')})`
-    insertSqlCache.set(n, sql)
+    sql = `${skipKnown ? INSERT_HEAD.replace('INSERT INTO', 'INSERT OR IGNORE INTO') : INSERT_HEAD}${Array(n).fill(VALUES_ROW).join(',')})`
+    insertSqlCache.set(key, sql)
   }
   return sql
 }
 const MAX_ROWS_PER_INSERT = 256
 
 /** Insert `params.length / ROW_PARAMS` rows whose parameters follow one another in `params`. */
-function insertRows(w: Work, importId: number, params: SqlParam[]): void {
+/** Returns how many rows were written: with `skipKnown`, a row whose switch record id is in already is not. */
+function insertRows(w: Work, importId: number, params: SqlParam[], skipKnown: boolean): number {
   const rows = params.length / ROW_PARAMS
+  let written = 0
   let i = 0
   while (i < rows) {
     let n = MAX_ROWS_PER_INSERT
     while (n > rows - i) n >>= 1
     const chunk: SqlParam[] = [w.at, importId]
     for (let k = i * ROW_PARAMS, end = (i + n) * ROW_PARAMS; k < end; k++) chunk.push(params[k]!)
-    w.run(insertSql(n), chunk)
+    written += w.run(insertSql(n, skipKnown), chunk)
     i += n
   }
+  return written
 }
+
+/** A batch written without looking for known switch record ids met some: its unit of work is undone, and it is written again with the lookup. */
+class DuplicatesInBatch extends Error {}
 
 interface Totals {
   lines: number
@@ -419,12 +426,19 @@ interface BatchContext {
 }
 
 /** One unit of work: the batch's new records, balances, counters and audit entries. */
-function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[]): () => void {
-  // Switch record ids already in the database: one indexed lookup for the whole batch.
+/**
+ * One batch. `lookUpKnown`: first find which switch record ids are in already (one indexed query),
+ * and skip them. Without it (the usual case: a new file) the rows are inserted skipping known ids,
+ * and if any was skipped the batch is undone (DuplicatesInBatch) to be written again with it:
+ * a new file's batches then cost no lookup, and a duplicate is never charged.
+ */
+function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lookUpKnown: boolean): () => void {
   const known = new Set(
-    w
-      .values('SELECT x.switch_record_id FROM json_each(?) j JOIN xdrs x ON x.switch_record_id = j.value', [JSON.stringify(batch.map((u) => u.switchRecordId))])
-      .map((v) => String(v[0]))
+    lookUpKnown
+      ? w
+          .values('SELECT x.switch_record_id FROM json_each(?) j JOIN xdrs x ON x.switch_record_id = j.value', [JSON.stringify(batch.map((u) => u.switchRecordId))])
+          .map((v) => String(v[0]))
+      : []
   )
   const { rater, lookups } = ctx.rating.begin(w)
   const params: SqlParam[] = []
@@ -473,7 +487,7 @@ function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[]): () => voi
       reasons[reason] = (reasons[reason] ?? 0) + 1
     }
   }
-  insertRows(w, ctx.importId, params)
+  if (insertRows(w, ctx.importId, params, !lookUpKnown) !== params.length / ROW_PARAMS) throw new DuplicatesInBatch()
 
   // Each touched customer's balance moves once by the batch's total: balance = sum of the ledger.
   const touched =
@@ -730,13 +744,22 @@ export async function importUsageCsv(
 
   // 2. Write them in batches, each one unit of work; Cancel and pauses between batches.
   let done = 0
+  // Look for known switch record ids only after a batch met some (re-importing a file).
+  let lookUpKnown = false
   const count = order.length
   opts.onProgress?.(0, count)
   while (done < count) {
     if (opts.signal?.aborted) return finish(engine, actor, summary('cancelled'))
     const batch = recordsOf(done, Math.min(count, done + batchSize))
     try {
-      engine.change(actor, (w) => writeBatch(w, ctx, batch))()
+      const before = totals.duplicates
+      try {
+        engine.change(actor, (w) => writeBatch(w, ctx, batch, lookUpKnown))()
+      } catch (err) {
+        if (!(err instanceof DuplicatesInBatch)) throw err
+        engine.change(actor, (w) => writeBatch(w, ctx, batch, true))()
+      }
+      lookUpKnown = totals.duplicates > before
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       const first = Math.min(...batch.map((u) => u.line))
