@@ -822,7 +822,7 @@ function measureRatingPure(figures: Figure[], notes: string[]): void {
  * (usage.rate_1m_s), 100k at S. Runs last: it adds the records to the scale's database.
  */
 async function measureUsageImport(run: ScaleRun): Promise<void> {
-  const n = Number(process.env.USAGE_BENCH_N ?? 0) || (run.scale === 'S' ? 100_000 : 1_000_000)
+  const n = run.scale === 'S' ? 100_000 : 1_000_000
   const res = await benchUsageImport(run.openStore(), n)
   const s = res.summary
   run.record(run.scale === 'S' ? 'usage.rate_100k_s' : run.scale === 'M' ? 'usage.rate_1m_s' : 'usage.rate_1m_l_s', res.seconds, 's')

@@ -65,15 +65,12 @@ export async function benchUsageImport(store: DurableStore, n = 1_000_000): Prom
   const prefixes = pricesForEveryone(engine, rand)
   const csv = usageFile(engine, prefixes, n, rand)
   let batches = 0
-  if (process.env.USAGE_BENCH_CACHE) store.read((r) => r.get(`PRAGMA cache_size = -${Number(process.env.USAGE_BENCH_CACHE)}`))
-  if (process.env.USAGE_BENCH_JMEM) store.read((r) => r.get('PRAGMA journal_mode = MEMORY'))
   const t0 = performance.now()
   const summary = await importUsageCsv(
     engine,
     FIRST_ADMIN_ACTOR,
     { source: 'command-line', fileName: 'bench-usage.csv', csv },
     {
-      ...(process.env.USAGE_BENCH_BATCH ? { batchSize: Number(process.env.USAGE_BENCH_BATCH) } : {}),
       onProgress: (done) => {
         if (done > 0) batches++
       },

@@ -112,4 +112,18 @@ describe('Usage page: import a usage file', () => {
     await page.getByRole('heading', { level: 1, name: /Booth Seven/ }).waitFor()
     expect(pageErrors).toEqual([])
   })
+
+  it('lists the import in the history, and shows its stored summary again', async () => {
+    await page.locator('nav').getByRole('button', { name: 'Usage', exact: true }).click()
+    await page.getByTestId('usage-import-open').click()
+    const history = dialog().getByRole('table', { name: 'Recent usage imports' })
+    await history.waitFor()
+    expect(await history.locator('tbody tr').first().textContent()).toMatch(/#1 march-usage\.csv.*Usage pagecompleted60,002201/)
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: '.test-output/usage-import-history-1366.png' })
+    await history.getByRole('button', { name: '#1 march-usage.csv' }).click()
+    await dialog().getByTestId('usage-import-summary').waitFor()
+    expect(await dialog().getByTestId('usage-import-charged-USD').textContent()).toBe('6,000.00 USD')
+    expect(pageErrors).toEqual([])
+  })
 })

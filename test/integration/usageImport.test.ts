@@ -284,7 +284,14 @@ describe('importUsageCsv', () => {
 describe('parseZonedTime', () => {
   it('reads every spelling of a zone and refuses a time without one, or one not on the calendar', () => {
     const utc = Date.parse('2026-03-05T08:00:00Z')
-    for (const text of ['2026-03-05T10:00:00+02:00', '2026-03-05T10:00:00+0200', '2026-03-05T10:00:00+02', '2026-03-05 10:00:00 +02:00', '2026-03-05T08:00:00Z', '2026-03-05T08:00Z']) {
+    for (const text of [
+      '2026-03-05T10:00:00+02:00',
+      '2026-03-05T10:00:00+0200',
+      '2026-03-05T10:00:00+02',
+      '2026-03-05 10:00:00 +02:00',
+      '2026-03-05T08:00:00Z',
+      '2026-03-05T08:00Z'
+    ]) {
       expect(parseZonedTime(text), text).toBe(utc)
     }
     expect(parseZonedTime('2026-03-05T02:30:00.250-05:30')).toBe(utc + 250)

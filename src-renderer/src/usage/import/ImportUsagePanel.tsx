@@ -6,6 +6,7 @@ import { asAppError } from '../../api/invoke'
 import { refreshAfter, useMutation } from '../../api/query'
 import { notifyError } from '../../lib/notify'
 import { readText } from '../../lib/read-file'
+import { ImportHistory } from './ImportHistory'
 import { ImportSummary } from './ImportSummary'
 
 /** Parts a little under the channel's limit. */
@@ -54,6 +55,7 @@ export function ImportUsageModal(props: { opened: boolean; onClose: () => void }
   const start = useMutation('usageImport.start')
   const status = useMutation('usageImport.status')
   const cancel = useMutation('usageImport.cancel')
+  const stored = useMutation('usageImport.get')
   const statusRef = useRef(status.run)
   statusRef.current = status.run
 
@@ -122,6 +124,14 @@ export function ImportUsageModal(props: { opened: boolean; onClose: () => void }
     }
   }
 
+  async function openStored(importId: number) {
+    try {
+      setStage({ kind: 'done', summary: await stored.run({ importId }) })
+    } catch (e) {
+      notifyError(e)
+    }
+  }
+
   async function stop(job: JobSnapshot<UsageImportSummary>) {
     setStage((s) => (s.kind === 'importing' ? { ...s, cancelling: true } : s))
     try {
@@ -172,6 +182,7 @@ export function ImportUsageModal(props: { opened: boolean; onClose: () => void }
               Import
             </Button>
           </Group>
+          <ImportHistory onOpen={(id) => void openStored(id)} />
         </Stack>
       )}
 
