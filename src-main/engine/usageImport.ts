@@ -8,9 +8,12 @@
  * and because a switch record id is unique, importing the file again skips what is in and
  * completes the rest without charging anything twice.
  *
- * Speed (1M records in ≤ 20 s on two cores): rows are inserted with multi-row INSERT statements
- * (one SQL text per 256 rows, journaled once), duplicates are found with one indexed query per
- * batch, and accounts and services are looked up in maps loaded once per import.
+ * Speed (1M records, target 20 s on two cores; see docs/benchmarks.md usage.rate_1m_s): the file
+ * is checked first and its records written grouped by customer (few balance updates and audit
+ * entries per batch); rows go in with multi-row INSERT statements (one short SQL text per 256
+ * rows, journaled once); a new file's batches need no lookup of known switch record ids; what
+ * rating reads is kept across batches while nothing else changes; and a million records are kept
+ * as numbers, not objects, between reading and writing.
  */
 import type { UsageImportFlag, UsageImportFlagged, UsageImportProblem, UsageImportRecord, UsageImportSource, UsageImportSummary } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
