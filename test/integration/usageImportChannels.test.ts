@@ -89,4 +89,16 @@ describe('usage import channels', () => {
     expect(later.result).toMatchObject({ state: 'completed', imported: 5 })
     expect((await desk.ok('ledger.check', {})).ok).toBe(true)
   })
+
+  it('lists an import the app stopped in the middle of as interrupted', async () => {
+    // What a crash mid-file leaves: the import's row still 'running', and no job running it.
+    const id = desk.app.core.engine.change({ operatorId: 1, operatorName: 'Administrator' }, (w) =>
+      w.insert(
+        "INSERT INTO usage_imports (source, file_name, started_at, state, operator_name, lines, imported) VALUES ('folder', 'cut.csv', ?, 'running', 'Administrator', 10000, 5000)",
+        [w.at]
+      )
+    )
+    const listed = (await desk.ok('usageImport.list', {})).find((i) => i.importId === id)
+    expect(listed).toMatchObject({ state: 'interrupted', fileName: 'cut.csv', imported: 5000 })
+  })
 })
