@@ -41,6 +41,7 @@ import type {
 } from './domain'
 import { SERVICE_KINDS } from './domain'
 import { CURRENCY_CODES, ROUNDING_MODES } from './money'
+import type { UsageImportRecord, UsageImportSummary } from './domain'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -67,9 +68,9 @@ export const DATA_KINDS = [
   'classes',
   /** Price lists, their versions and rates, and their assignment to classes and customers. */
   'priceLists',
-  'customFields',
-  /** Usage records (xDRs of kind usage), their re-ratings and retention. */
+  /** Usage records (xDRs of kind usage), the imports that brought them in, their re-ratings and retention. */
   'usage',
+  'customFields',
   'audit'
 ] as const
 export type DataKind = (typeof DATA_KINDS)[number]
@@ -102,6 +103,11 @@ const CSV_MAX_CHARS = 50 * 1024 * 1024
  * so a 50 MB file of any ordinary text fits in twice its size, plus the rest of the request.
  */
 const CSV_BODY_LIMIT = 2 * CSV_MAX_CHARS + DEFAULT_BODY_LIMIT
+
+/** A usage file travels in parts of at most this many characters (a JSON body of about 4 MiB at worst for ordinary text). */
+export const USAGE_CHUNK_MAX_CHARS = 1_000_000
+/** The largest usage file the Usage page takes (about 2.5M records). */
+export const USAGE_FILE_MAX_CHARS = 200_000_000
 
 const EVERYONE: readonly Role[] = ['administrator', 'cashier', 'auditor']
 const ADMIN: readonly Role[] = ['administrator']
@@ -519,6 +525,57 @@ export const contract = {
     roles: EVERYONE
   }),
   'ledger.check': channel<LedgerCheckResult>()({ reads: ['ledger', 'customers'], input: nothing, roles: ['administrator', 'auditor'] }),
+
+  // --- Usage import (issue 9, item 2): a file uploaded in parts, then imported by a job (docs/usage.md) ---
+  /** Stage a usage file: its parts follow through usageImport.chunk; nothing is imported yet. */
+  'usageImport.begin': channel<{ uploadId: string }>()({
+    changes: ['usage'],
+    input: z
+      .object({
+        fileName: text('File name', 255).min(1, 'File name is required.'),
+        totalChars: z
+          .number()
+          .int()
+          .min(1, 'The file is empty.')
+          .max(USAGE_FILE_MAX_CHARS, `A usage file is at most ${USAGE_FILE_MAX_CHARS.toLocaleString('en-US')} characters; split it.`)
+      })
+      .strict(),
+    roles: ADMIN
+  }),
+  /** One part of a staged file, in order (seq from 0). */
+  'usageImport.chunk': channel<{ receivedChars: number }>()({
+    changes: ['usage'],
+    input: z
+      .object({ uploadId: z.string().uuid(), seq: z.number().int().min(0), text: z.string().max(USAGE_CHUNK_MAX_CHARS, 'A part is at most 1,000,000 characters.') })
+      .strict(),
+    roles: ADMIN,
+    maxBodyBytes: 4 * USAGE_CHUNK_MAX_CHARS + 64 * 1024
+  }),
+  /** Import a fully staged file as a job (refused while another usage import runs); poll usageImport.status. */
+  'usageImport.start': channel<JobSnapshot<UsageImportSummary>>()({
+    changes: ['usage', 'customers', 'ledger', 'audit'],
+    input: z.object({ uploadId: z.string().uuid() }).strict(),
+    roles: ADMIN
+  }),
+  'usageImport.status': channel<JobSnapshot<UsageImportSummary>>()({
+    reads: ['usage'],
+    input: z.object({ jobId: z.string().uuid() }).strict(),
+    roles: ['administrator', 'auditor']
+  }),
+  /** Stop the import after the batch in progress: the batches written stay (the summary says so). */
+  'usageImport.cancel': channel<JobSnapshot<UsageImportSummary>>()({
+    changes: ['usage', 'customers', 'ledger', 'audit'],
+    input: z.object({ jobId: z.string().uuid() }).strict(),
+    roles: ADMIN
+  }),
+  /** Past usage imports with their counters, newest first. */
+  'usageImport.list': channel<UsageImportRecord[]>()({
+    reads: ['usage'],
+    input: z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    roles: ['administrator', 'auditor']
+  }),
+  /** A past import's stored summary (problems by line, unrated by reason, flagged customers). */
+  'usageImport.get': channel<UsageImportSummary>()({ reads: ['usage'], input: z.object({ importId: id }).strict(), roles: ['administrator', 'auditor'] }),
   /** The services the wizard offers for a manual charge or credit: disabled ones are left out. */
   'services.list': channel<ServiceOption[]>()({ reads: ['services'], input: nothing, roles: EVERYONE }),
   /** Every service, disabled ones too, for the Services page. */

@@ -8,9 +8,12 @@
  * and because a switch record id is unique, importing the file again skips what is in and
  * completes the rest without charging anything twice.
  *
- * Speed (1M records in ≤ 20 s on two cores): rows are inserted with multi-row INSERT statements
- * (one SQL text per 256 rows, journaled once), duplicates are found with one indexed query per
- * batch, and accounts and services are looked up in maps loaded once per import.
+ * Speed (1M records, target 20 s on two cores; see docs/benchmarks.md usage.rate_1m_s): the file
+ * is checked first and its records written grouped by customer (few balance updates and audit
+ * entries per batch); rows go in with multi-row INSERT statements (one short SQL text per 256
+ * rows, journaled once); a new file's batches need no lookup of known switch record ids; what
+ * rating reads is kept across batches while nothing else changes; and a million records are kept
+ * as numbers, not objects, between reading and writing.
  */
 import type { UsageImportFlag, UsageImportFlagged, UsageImportProblem, UsageImportRecord, UsageImportSource, UsageImportSummary } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
@@ -29,6 +32,8 @@ export const USAGE_COLUMNS = ['switch_record_id', 'account', 'start_time', 'dura
 type UsageColumn = (typeof USAGE_COLUMNS)[number]
 
 export const DEFAULT_USAGE_BATCH = 5_000
+/** Lines read between two pauses while the file is read. */
+const READ_SLICE = 50_000
 /** Problems listed in a summary; the rest are counted in `rejected` only (a file of garbage stays a small summary). */
 export const MAX_LISTED_PROBLEMS = 500
 /** A call longer than 30 days is a broken record, not a call. */
@@ -78,24 +83,26 @@ class CsvLines {
     this.pos = text.charCodeAt(0) === 0xfeff ? 1 : 0
   }
 
+  /** The cells of the record that starts at `offset` (a place `offset` gave before), read again. */
+  cellsAt(offset: number): string[] {
+    const [pos, line] = [this.pos, this.line]
+    this.pos = offset
+    const row = this.next()
+    this.pos = pos
+    this.line = line
+    return row?.cells ?? []
+  }
+
+  /** Characters read so far. */
+  get offset(): number {
+    return this.pos
+  }
+
   /** The separator is whichever of `;` and `,` the header line uses more (`;` is what a European spreadsheet writes). */
   detectSeparator(): void {
     const end = this.text.indexOf('\n', this.pos)
     const head = this.text.slice(this.pos, end < 0 ? this.text.length : end)
     this.sep = (head.match(/;/g)?.length ?? 0) > (head.match(/,/g)?.length ?? 0) ? ';' : ','
-  }
-
-  /** Rough number of lines left (progress total). */
-  countLines(): number {
-    let n = 0
-    let i = this.pos
-    for (;;) {
-      const k = this.text.indexOf('\n', i)
-      if (k < 0) break
-      n++
-      i = k + 1
-    }
-    return i < this.text.length ? n + 1 : n
   }
 
   next(): CsvLine | null {
@@ -230,6 +237,18 @@ function checkRow(line: number, c: Cells): ParsedUsage | UsageImportProblem {
   }
 }
 
+/** A data line checked: the record, or its first problem (by line and column). */
+function parseRow(row: CsvLine, index: number[]): ParsedUsage | UsageImportProblem {
+  if (row.problem !== null || row.cells.length !== USAGE_COLUMNS.length) {
+    return { line: row.line, field: null, message: row.problem ?? `The line has ${row.cells.length} values; the header has ${USAGE_COLUMNS.length} columns.` }
+  }
+  const cells = {} as Cells
+  USAGE_COLUMNS.forEach((col, i) => {
+    cells[col] = row.cells[index[i]!]!.trim()
+  })
+  return checkRow(row.line, cells)
+}
+
 /** Column positions from the header line, or the problems that stop the whole file. */
 function readHeader(lines: CsvLines): { index: number[] } | { problems: UsageImportProblem[] } {
   lines.detectSeparator()
@@ -263,12 +282,14 @@ interface AccountRef {
   closed: boolean
 }
 
-/** Accounts and services by their folded names: loaded once per import (thousands of rows, one query each). */
+/** Accounts and services by their folded names, loaded in one query each (see RatingState for how long they are kept). */
 class Lookups {
   private readonly accounts = new Map<string, AccountRef | null>()
+  /** As written in the file: most files write an account the same way on every line, so folding is rarely needed. */
+  private readonly accountsAsWritten = new Map<string, AccountRef | null>()
   private readonly services = new Map<string, number>()
 
-  constructor(r: DbReader) {
+  constructor(private readonly r: DbReader) {
     for (const [id, account, customerId, status] of r.values('SELECT id, account_id, customer_id, status FROM accounts')) {
       this.accounts.set(fold(String(account)), { accountRowId: Number(id), customerId: Number(customerId), closed: status !== 'active' })
     }
@@ -279,54 +300,77 @@ class Lookups {
   }
 
   /** An account added while the import runs is found too (the map only knew the accounts at its start). */
-  account(r: DbReader, ref: string): AccountRef | null {
+  account(ref: string): AccountRef | null {
+    let a = this.accountsAsWritten.get(ref)
+    if (a !== undefined) return a
     const key = fold(ref)
-    let a = this.accounts.get(key)
+    a = this.accounts.get(key)
     if (a === undefined) {
-      const row = r.get<{ id: number; customer_id: number; status: string }>('SELECT id, customer_id, status FROM accounts WHERE account_id = ?', [ref])
+      const row = this.r.get<{ id: number; customer_id: number; status: string }>('SELECT id, customer_id, status FROM accounts WHERE account_id = ?', [ref])
       a = row ? { accountRowId: row.id, customerId: row.customer_id, closed: row.status !== 'active' } : null
       this.accounts.set(key, a)
     }
+    this.accountsAsWritten.set(ref, a)
     return a
   }
 
   service(ref: string): number | null {
-    return this.services.get(fold(ref)) ?? null
+    return this.services.get(ref) ?? this.services.get(fold(ref)) ?? null
   }
 }
 
-/** Parameters per inserted row; `?1` is the batch's instant and `?2` the import id. */
-const ROW_PARAMS = 13
-const rowSql = (k: number) => {
-  const p = (i: number) => `?${3 + k * ROW_PARAMS + i}`
-  // amount_minor: what the ledger is posted (the charge; 0 for an unrated record, which is never charged).
-  return `('usage',${p(0)},${p(1)},${p(2)},${p(3)},${p(4)},${p(5)},coalesce(${p(6)},0),${p(6)},${p(7)},${p(8)},CASE WHEN ${p(9)} IS NULL THEN 'rated' ELSE 'unrated' END,${p(9)},${p(10)},${p(11)},${p(12)},?1,?1,?2)`
+/** Reads through the engine, for what outlives one unit of work (a batch's Work is done when it commits). */
+function engineReader(engine: Engine): DbReader {
+  return {
+    get: (sql, params) => engine.read((r) => r.get(sql, params)),
+    all: (sql, params) => engine.read((r) => r.all(sql, params)),
+    values: (sql, params) => engine.read((r) => r.values(sql, params))
+  }
 }
-const insertSqlCache = new Map<number, string>()
-/** The INSERT of `n` rows (n a power of two ≤ 256, so at most nine statements are ever prepared). */
-function insertSql(n: number): string {
-  let sql = insertSqlCache.get(n)
+
+/** Parameters per inserted row (the VALUES' columns). */
+const ROW_PARAMS = 13
+const VALUES_ROW = `(${Array(ROW_PARAMS).fill('?').join(',')})`
+/**
+ * `?1` is the batch's instant and `?2` the import id; they come first in the text, so every plain
+ * `?` of the VALUES is numbered after them. Short per row: each statement's text is journaled.
+ * amount_minor is what the ledger is posted: the charge, 0 for an unrated record (never charged).
+ */
+const INSERT_HEAD =
+  'INSERT INTO xdrs(kind,customer_id,account_id,service_id,started_at,duration_s,destination,amount_minor,charge_minor,switch_record_id,account_ref,rating,unrated_reason,billed_s,prefix,price_list_version_id,created_at,rated_at,import_id)' +
+  "SELECT 'usage',column1,column2,column3,column4,column5,column6,coalesce(column7,0),column7,column8,column9,CASE WHEN column10 IS NULL THEN 'rated' ELSE 'unrated' END,column10,column11,column12,column13,?1,?1,?2 FROM(VALUES"
+const insertSqlCache = new Map<string, string>()
+/** The INSERT of `n` rows (n a power of two ≤ 256, so at most eighteen statements are ever prepared). */
+function insertSql(n: number, skipKnown: boolean): string {
+  const key = `${n}:${skipKnown}`
+  let sql = insertSqlCache.get(key)
   if (!sql) {
-    sql =
-      'INSERT INTO xdrs(kind,customer_id,account_id,service_id,started_at,duration_s,destination,amount_minor,charge_minor,switch_record_id,account_ref,rating,unrated_reason,billed_s,prefix,price_list_version_id,created_at,rated_at,import_id)VALUES' +
-      Array.from({ length: n }, (_, k) => rowSql(k)).join(',')
-    insertSqlCache.set(n, sql)
+    sql = `${skipKnown ? INSERT_HEAD.replace('INSERT INTO', 'INSERT OR IGNORE INTO') : INSERT_HEAD}${Array(n).fill(VALUES_ROW).join(',')})`
+    insertSqlCache.set(key, sql)
   }
   return sql
 }
 const MAX_ROWS_PER_INSERT = 256
 
-function insertRows(w: Work, importId: number, rows: SqlParam[][]): void {
+/** Insert `params.length / ROW_PARAMS` rows whose parameters follow one another in `params`. */
+/** Returns how many rows were written: with `skipKnown`, a row whose switch record id is in already is not. */
+function insertRows(w: Work, importId: number, params: SqlParam[], skipKnown: boolean): number {
+  const rows = params.length / ROW_PARAMS
+  let written = 0
   let i = 0
-  while (i < rows.length) {
+  while (i < rows) {
     let n = MAX_ROWS_PER_INSERT
-    while (n > rows.length - i) n >>= 1
-    const params: SqlParam[] = [w.at, importId]
-    for (let k = 0; k < n; k++) params.push(...rows[i + k]!)
-    w.run(insertSql(n), params)
+    while (n > rows - i) n >>= 1
+    const chunk: SqlParam[] = [w.at, importId]
+    for (let k = i * ROW_PARAMS, end = (i + n) * ROW_PARAMS; k < end; k++) chunk.push(params[k]!)
+    written += w.run(insertSql(n, skipKnown), chunk)
     i += n
   }
+  return written
 }
+
+/** A batch written without looking for known switch record ids met some: its unit of work is undone, and it is written again with the lookup. */
+class DuplicatesInBatch extends Error {}
 
 interface Totals {
   lines: number
@@ -342,26 +386,65 @@ interface Totals {
 
 type CustomerRow = Pick<StoredCustomer, 'id' | 'customer_id' | 'currency' | 'balance_minor' | 'credit_limit_minor' | 'balance_control' | 'status'>
 
+/**
+ * What rating reads (accounts, services, price lists and their assignment, customers' classes),
+ * kept across batches while nothing else changes the database: loading a 5,000-prefix list per
+ * batch would cost more than rating the batch. Every other change writes an audit entry, so the
+ * audit log's last id after our own batch tells whether someone else wrote since; if so (a price
+ * list uploaded, an account added meanwhile) the next batch starts a new UsageRater and new lookups.
+ */
+class RatingState {
+  private lastAuditId = -1
+  private rater: UsageRater | null = null
+  private lookups: Lookups | null = null
+
+  constructor(private readonly engine: Engine) {}
+
+  /** For the batch about to be written (inside its unit of work). */
+  begin(w: Work): { rater: UsageRater; lookups: Lookups } {
+    const last = lastAuditId(w)
+    if (this.rater === null || this.lookups === null || last !== this.lastAuditId) {
+      const reader = engineReader(this.engine)
+      this.rater = new UsageRater(reader)
+      this.lookups = new Lookups(reader)
+    }
+    return { rater: this.rater, lookups: this.lookups }
+  }
+
+  /** After the batch's own writes, inside its unit of work. */
+  end(w: Work): void {
+    this.lastAuditId = lastAuditId(w)
+  }
+}
+
+const lastAuditId = (r: DbReader) => r.get<{ id: number | null }>('SELECT max(id) AS id FROM audit_log')?.id ?? 0
+
 interface BatchContext {
   importId: number
   label: string
-  lookups: Lookups
+  rating: RatingState
   totals: Totals
   /** Customers with rated usage in this import, for the summary's flags. */
   touched: Set<number>
 }
 
 /** One unit of work: the batch's new records, balances, counters and audit entries. */
-function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lines: number, rejected: number): void {
-  const t = ctx.totals
-  // Switch record ids already in the database: one indexed lookup for the whole batch.
+/**
+ * One batch. `lookUpKnown`: first find which switch record ids are in already (one indexed query),
+ * and skip them. Without it (the usual case: a new file) the rows are inserted skipping known ids,
+ * and if any was skipped the batch is undone (DuplicatesInBatch) to be written again with it:
+ * a new file's batches then cost no lookup, and a duplicate is never charged.
+ */
+function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lookUpKnown: boolean): () => void {
   const known = new Set(
-    w
-      .values('SELECT x.switch_record_id FROM json_each(?) j JOIN xdrs x ON x.switch_record_id = j.value', [JSON.stringify(batch.map((u) => u.switchRecordId))])
-      .map((v) => String(v[0]))
+    lookUpKnown
+      ? w
+          .values('SELECT x.switch_record_id FROM json_each(?) j JOIN xdrs x ON x.switch_record_id = j.value', [JSON.stringify(batch.map((u) => u.switchRecordId))])
+          .map((v) => String(v[0]))
+      : []
   )
-  const rater = new UsageRater(w)
-  const rows: SqlParam[][] = []
+  const { rater, lookups } = ctx.rating.begin(w)
+  const params: SqlParam[] = []
   const deltas = new Map<number, { minor: number; records: number }>()
   const currencyOf = new Map<number, string>()
   let duplicates = 0
@@ -373,14 +456,14 @@ function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lines: num
       continue
     }
     known.add(u.switchRecordId) // a second record with the id later in the batch is a duplicate too
-    const account = ctx.lookups.account(w, u.account)
-    const serviceId = ctx.lookups.service(u.service)
+    const account = lookups.account(u.account)
+    const serviceId = lookups.service(u.service)
     let rating: UsageRating
     if (!account) rating = unrated('unknown-account')
     else if (account.closed) rating = unrated('closed-account')
     else if (serviceId === null) rating = unrated('unknown-service')
     else rating = rater.rate({ customerId: account.customerId, serviceId, start: u.start, durationS: u.durationS, calledNumber: u.calledNumber })
-    rows.push([
+    params.push(
       account?.customerId ?? null,
       account?.accountRowId ?? null,
       serviceId,
@@ -394,7 +477,7 @@ function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lines: num
       rating.billedS,
       rating.prefix,
       rating.priceListVersionId
-    ])
+    )
     if (rating.rating === 'rated' && account) {
       rated++
       const d = deltas.get(account.customerId)
@@ -407,7 +490,7 @@ function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lines: num
       reasons[reason] = (reasons[reason] ?? 0) + 1
     }
   }
-  insertRows(w, ctx.importId, rows)
+  if (insertRows(w, ctx.importId, params, !lookUpKnown) !== params.length / ROW_PARAMS) throw new DuplicatesInBatch()
 
   // Each touched customer's balance moves once by the batch's total: balance = sum of the ledger.
   const touched =
@@ -422,7 +505,6 @@ function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lines: num
   for (const c of touched) {
     const d = deltas.get(c.id)!
     currencyOf.set(c.id, c.currency)
-    ctx.touched.add(c.id)
     const after = recordableSum(c.balance_minor, d.minor, c.currency, 'balance')
     if (after !== c.balance_minor) updates.push([c.id, after])
     const f = (m: number) => formatMinor(m, c.currency)
@@ -443,27 +525,33 @@ function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lines: num
       [w.at, JSON.stringify(updates)]
     )
   }
-  for (const [id, d] of deltas) {
-    const code = currencyOf.get(id)!
-    const c = t.charged.get(code)
-    if (c) {
-      c[0] += d.minor
-      c[1] += d.records
-    } else t.charged.set(code, [d.minor, d.records])
+  const imported = params.length / ROW_PARAMS
+  w.run('UPDATE usage_imports SET imported = imported + ?, rated = rated + ?, unrated = unrated + ?, duplicates = duplicates + ? WHERE id = ?', [
+    imported,
+    rated,
+    imported - rated,
+    duplicates,
+    ctx.importId
+  ])
+  ctx.rating.end(w)
+  // Added to the import's totals by the caller once the unit of work has committed.
+  return () => {
+    const t = ctx.totals
+    for (const [id, d] of deltas) {
+      const code = currencyOf.get(id)!
+      ctx.touched.add(id)
+      const c = t.charged.get(code)
+      if (c) {
+        c[0] += d.minor
+        c[1] += d.records
+      } else t.charged.set(code, [d.minor, d.records])
+    }
+    t.imported += imported
+    t.rated += rated
+    t.unrated += imported - rated
+    t.duplicates += duplicates
+    for (const [reason, n] of Object.entries(reasons)) t.unratedByReason[reason] = (t.unratedByReason[reason] ?? 0) + n
   }
-  const imported = rows.length
-  w.run(
-    `UPDATE usage_imports SET lines = lines + ?, imported = imported + ?, rated = rated + ?, unrated = unrated + ?, duplicates = duplicates + ?,
-       rejected = rejected + ? WHERE id = ?`,
-    [lines, imported, rated, imported - rated, duplicates, rejected, ctx.importId]
-  )
-  t.lines += lines
-  t.imported += imported
-  t.rated += rated
-  t.unrated += imported - rated
-  t.duplicates += duplicates
-  t.rejected += rejected
-  for (const [reason, n] of Object.entries(reasons)) t.unratedByReason[reason] = (t.unratedByReason[reason] ?? 0) + n
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -576,75 +664,129 @@ export async function importUsageCsv(
     problems.push(...header.problems)
     return finish(engine, actor, summary('failed'))
   }
-  const total = lines.countLines()
-  const ctx: BatchContext = {
-    importId,
-    label: `Usage import #${importId} (${input.fileName})`,
-    lookups: engine.read((r) => new Lookups(r)),
-    totals,
-    touched
-  }
-  const problem = (p: UsageImportProblem) => {
-    if (problems.length < MAX_LISTED_PROBLEMS) problems.push(p)
-  }
-  for (;;) {
-    if (opts.signal?.aborted) return finish(engine, actor, summary('cancelled'))
-    // Read the next batch: `batchSize` valid records (broken and blank lines do not count).
-    const batch: ParsedUsage[] = []
-    let read = 0
-    let rejected = 0
-    let firstLine = 0
-    let end = false
-    while (batch.length < batchSize) {
-      const row = lines.next()
-      if (!row) {
-        end = true
-        break
+  const ctx: BatchContext = { importId, label: `Usage import #${importId} (${input.fileName})`, rating: new RatingState(engine), totals, touched }
+
+  // 1. Read and check the whole file (in slices, letting other requests in between). Records
+  // are then written grouped by customer, in time order: a batch touches few customers, so the
+  // balance updates and audit entries per batch stay few, and the (customer, time) index grows
+  // in place. The first record with a switch record id wins; later ones are duplicates.
+  // A million records must not become a million objects kept alive (the garbage collector would
+  // then cost more than the import): each valid record is kept as numbers, the line's place in
+  // the text among them, and its text is read again when its batch is written.
+  const total = input.csv.length
+  const kept = { offset: [] as number[], line: [] as number[], start: [] as number[], duration: [] as number[] }
+  // Customer row id (0: unknown account) -> indexes of its records in `kept`, in file order.
+  const byCustomer = new Map<number, number[]>()
+  const seen = new Set<string>()
+  const lookups = new Lookups(engineReader(engine))
+  for (let i = 1; ; i++) {
+    const offset = lines.offset
+    const row = lines.next()
+    if (!row) break
+    if (i % READ_SLICE === 0) {
+      opts.onProgress?.(0, Math.round((kept.line.length * total) / Math.max(1, lines.offset)))
+      await opts.pause?.()
+      if (opts.signal?.aborted) return finish(engine, actor, summary('cancelled'))
+    }
+    if (row.problem === null && row.cells.every((c) => c.trim() === '')) continue
+    totals.lines++
+    const parsed = parseRow(row, header.index)
+    if ('message' in parsed) {
+      totals.rejected++
+      if (problems.length < MAX_LISTED_PROBLEMS) problems.push(parsed)
+    } else if (seen.has(parsed.switchRecordId)) {
+      totals.duplicates++
+    } else {
+      seen.add(parsed.switchRecordId)
+      const customerId = lookups.account(parsed.account)?.customerId ?? 0
+      let group = byCustomer.get(customerId)
+      if (!group) {
+        group = []
+        byCustomer.set(customerId, group)
       }
-      if (row.problem === null && row.cells.every((c) => c.trim() === '')) continue
-      read++
-      if (firstLine === 0) firstLine = row.line
-      if (row.problem !== null || row.cells.length !== USAGE_COLUMNS.length) {
-        rejected++
-        problem({
-          line: row.line,
-          field: null,
-          message: row.problem ?? `The line has ${row.cells.length} values; the header has ${USAGE_COLUMNS.length} columns.`
-        })
-        continue
-      }
-      const cells = {} as Cells
-      USAGE_COLUMNS.forEach((col, i) => {
-        cells[col] = row.cells[header.index[i]!]!.trim()
+      group.push(kept.line.length)
+      kept.offset.push(offset)
+      kept.line.push(parsed.line)
+      kept.start.push(parsed.start)
+      kept.duration.push(parsed.durationS)
+    }
+  }
+  seen.clear()
+  // Unknown accounts last; each customer's records by start time (stable: file order at one instant).
+  const order = new Int32Array(kept.line.length)
+  let placed = 0
+  for (const id of [...byCustomer.keys()].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b))) {
+    const group = byCustomer.get(id)!
+    if (group.some((k, j) => j > 0 && kept.start[k]! < kept.start[group[j - 1]!]!)) group.sort((x, y) => kept.start[x]! - kept.start[y]!)
+    order.set(group, placed)
+    placed += group.length
+  }
+  byCustomer.clear()
+  /** The records of order[from..to), read again from their lines (already checked). */
+  const recordsOf = (from: number, to: number): ParsedUsage[] => {
+    const out: ParsedUsage[] = []
+    for (let j = from; j < to; j++) {
+      const k = order[j]!
+      const cells = lines.cellsAt(kept.offset[k]!)
+      const cell = (col: number) => cells[header.index[col]!]!.trim()
+      out.push({
+        line: kept.line[k]!,
+        switchRecordId: cell(0),
+        account: cell(1),
+        start: kept.start[k]!,
+        durationS: kept.duration[k]!,
+        calledNumber: cell(4),
+        service: cell(5)
       })
-      const parsed = checkRow(row.line, cells)
-      if ('message' in parsed) {
-        rejected++
-        problem(parsed)
-      } else batch.push(parsed)
     }
-    if (read > 0) {
+    return out
+  }
+  engine.change(actor, (w) =>
+    w.run('UPDATE usage_imports SET lines = ?, rejected = ?, duplicates = ? WHERE id = ?', [totals.lines, totals.rejected, totals.duplicates, importId])
+  )
+
+  // 2. Write them in batches, each one unit of work; Cancel and pauses between batches.
+  let done = 0
+  // Look for known switch record ids only after a batch met some (re-importing a file).
+  let lookUpKnown = false
+  const count = order.length
+  opts.onProgress?.(0, count)
+  while (done < count) {
+    if (opts.signal?.aborted) return finish(engine, actor, summary('cancelled'))
+    const batch = recordsOf(done, Math.min(count, done + batchSize))
+    try {
+      const before = totals.duplicates
       try {
-        engine.change(actor, (w) => writeBatch(w, ctx, batch, read, rejected))
+        engine.change(actor, (w) => writeBatch(w, ctx, batch, lookUpKnown))()
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err)
-        problems.push({
-          line: firstLine,
-          field: null,
-          message: `The records from line ${firstLine} on could not be written (${message}); the ones before are imported. Import the file again to complete it.`
-        })
-        return finish(engine, actor, summary('failed'))
+        if (!(err instanceof DuplicatesInBatch)) throw err
+        engine.change(actor, (w) => writeBatch(w, ctx, batch, true))()
       }
-      opts.onProgress?.(totals.lines, Math.max(total, totals.lines))
+      lookUpKnown = totals.duplicates > before
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      const first = Math.min(...batch.map((u) => u.line))
+      problems.push({
+        line: first,
+        field: null,
+        message: `A batch of ${batch.length.toLocaleString('en-US')} records (line ${first} among them) could not be written (${message}); the batches before it are imported. Import the file again to complete it.`
+      })
+      return finish(engine, actor, summary('failed'))
     }
-    if (end) break
-    await opts.pause?.()
+    done += batch.length
+    opts.onProgress?.(done, count)
+    if (done < count) await opts.pause?.()
   }
   return finish(engine, actor, summary('completed'))
 }
 
-/** Past imports, newest first. A 'running' one that no job is running was cut short by a stop of the app. */
-export function listUsageImports(r: DbReader, opts: { limit: number; runningIds?: ReadonlySet<number> }): UsageImportRecord[] {
+/**
+ * Past imports, newest first. A 'running' one is running only while an import job runs (then the
+ * newest such row is it); any other was cut short when the app stopped: 'interrupted', its whole
+ * batches kept, and importing the file again completes it.
+ */
+export function listUsageImports(r: DbReader, opts: { limit: number; importRunning: boolean }): UsageImportRecord[] {
+  const running = opts.importRunning ? (r.get<{ id: number | null }>("SELECT max(id) AS id FROM usage_imports WHERE state = 'running'")?.id ?? null) : null
   return r
     .all<{
       id: number
@@ -667,7 +809,7 @@ export function listUsageImports(r: DbReader, opts: { limit: number; runningIds?
       fileName: u.file_name,
       startedAt: u.started_at,
       finishedAt: u.finished_at,
-      state: u.state === 'running' && !opts.runningIds?.has(u.id) ? 'interrupted' : u.state,
+      state: u.state === 'running' && u.id !== running ? 'interrupted' : u.state,
       operatorName: u.operator_name,
       lines: u.lines,
       imported: u.imported,

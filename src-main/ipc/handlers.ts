@@ -38,6 +38,7 @@ import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } fro
 import { getRetention, previewPurge, purgeUsage, setRetentionMonths } from '../engine/usageRetention'
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
+import { usageImportHandlers } from './usageImportHandlers'
 
 type RestoreSource = InputOf<'backup.restore'>['source']
 
@@ -202,5 +203,7 @@ export const handlers: HandlerTable<HandlerContext> = {
   'usage.retention': (_input, { engine, nowIso }) => engine().read((r) => getRetention(r, nowIso())),
   'usage.setRetention': (input, { engine, nowIso, actor }) => engine().change(actor, (w) => setRetentionMonths(w, input.months, nowIso())),
   'usage.retentionPreview': (_input, { engine, nowIso }) => engine().read((r) => previewPurge(r, nowIso())),
-  'usage.purge': (input, { engine, nowIso, actor }) => purgeUsage(engine(), actor, nowIso(), input)
+  'usage.purge': (input, { engine, nowIso, actor }) => purgeUsage(engine(), actor, nowIso(), input),
+  // Usage import (issue 9, item 2)
+  ...usageImportHandlers
 }

@@ -395,6 +395,8 @@ describe('valid but extreme input never ends in INTERNAL', () => {
     '01/20',
     'ch_000001',
     'auth_000001',
+    // A job or upload id (usage import): one that does not exist.
+    '00000000-0000-4000-8000-000000000000',
     'customer_id,balance_control,currency\nFUZZ-IMPORT,postpaid,USD',
     'customer_id,balance_control,currency\nFUZZ-IMPORT-2,prepaid,JPY\nFUZZ-IMPORT-2,prepaid,JPY',
     'daily-2026-11-20.sqlite',

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
 import { usageWorld } from '../support/usageWorld'
-import { importUsageCsv } from '../../src-main/engine/usageImport'
+import { importUsageCsv, parseZonedTime } from '../../src-main/engine/usageImport'
 import type { StoredXdr } from '../../src-main/engine/ledger'
 
 let desk: TestDesk
@@ -213,14 +213,15 @@ describe('importUsageCsv', () => {
         if (done >= 3) ctl.abort()
       }
     })
-    expect(cancelled).toMatchObject({ state: 'cancelled', lines: 3, imported: 3, rated: 3 })
+    expect(cancelled).toMatchObject({ state: 'cancelled', lines: 7, imported: 3, rated: 3 })
     expect(progress[progress.length - 1]).toEqual([3, 7])
     expect(balanceOf(c.id)).toBe(30)
     const history = desk.app.core.engine.read((r) =>
       r.get<{ state: string; imported: number }>('SELECT state, imported FROM usage_imports WHERE id = ?', [cancelled.importId])
     )
     expect(history).toEqual({ state: 'cancelled', imported: 3 })
-    const rest = await runImport(csv, { batchSize: 3 })
+    // Batches of 4: the first holds the 3 records in already and a new one.
+    const rest = await runImport(csv, { batchSize: 4 })
     expect(rest).toMatchObject({ state: 'completed', lines: 7, imported: 4, duplicates: 3 })
     expect(balanceOf(c.id)).toBe(70)
     expect(await ledgerOk()).toBe(true)
@@ -265,13 +266,39 @@ describe('importUsageCsv', () => {
         [sum.importId]
       )
     )
-    // Batches of 4: a and b each get records in all three batches (2+2, 2+2, 1+1).
+    // The file alternates a and b; records are written grouped by customer in batches of 4:
+    // a a a a | a b b b | b b. One audit entry per customer per batch.
     expect(audit.filter((e) => e.customer_id === a.id).map((e) => [e.from_value, e.to_value])).toEqual([
-      ['100', '112'],
-      ['112', '124'],
+      ['100', '124'],
       ['124', '130']
     ])
-    expect(audit.find((e) => e.customer_id === a.id)!.description).toMatch(/Usage import #\d+ \(usage-\d+\.csv\): 2 records rated, balance changed from 1\.00 to 1\.12/)
+    expect(audit.filter((e) => e.customer_id === b.id).map((e) => [e.from_value, e.to_value])).toEqual([
+      ['0', '18'],
+      ['18', '30']
+    ])
+    expect(audit.find((e) => e.customer_id === a.id)!.description).toMatch(/Usage import #\d+ \(usage-\d+\.csv\): 4 records rated, balance changed from 1\.00 to 1\.24/)
     expect(audit.some((e) => e.customer_id === null && /10 records imported/.test(e.description))).toBe(true)
+  })
+})
+
+describe('parseZonedTime', () => {
+  it('reads every spelling of a zone and refuses a time without one, or one not on the calendar', () => {
+    const utc = Date.parse('2026-03-05T08:00:00Z')
+    for (const text of [
+      '2026-03-05T10:00:00+02:00',
+      '2026-03-05T10:00:00+0200',
+      '2026-03-05T10:00:00+02',
+      '2026-03-05 10:00:00 +02:00',
+      '2026-03-05T08:00:00Z',
+      '2026-03-05T08:00Z'
+    ]) {
+      expect(parseZonedTime(text), text).toBe(utc)
+    }
+    expect(parseZonedTime('2026-03-05T02:30:00.250-05:30')).toBe(utc + 250)
+    expect(parseZonedTime('2026-03-05T10:00:00')).toMatch(/has no time zone/)
+    expect(parseZonedTime('2026-02-29T10:00:00Z')).toMatch(/not a date and time that exists/)
+    expect(parseZonedTime('2026-03-05T24:00:00Z')).toMatch(/not a date and time that exists/)
+    expect(parseZonedTime('2026-03-05T10:00:00+15:00')).toMatch(/offset that does not exist/)
+    expect(parseZonedTime('5 March 2026')).toMatch(/not a date and time with a time zone/)
   })
 })

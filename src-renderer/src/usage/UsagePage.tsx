@@ -1,6 +1,7 @@
 import { useUsageView } from '../app/nav'
 import { PageHeader } from '../lib/PageHeader'
 import { UsageBrowser } from './UsageBrowser'
+import { ImportUsagePanel } from './import/ImportUsagePanel'
 
 /**
  * The Usage page: the usage import (its panel from ./import, added at the top) and the usage
@@ -14,7 +15,7 @@ export function UsagePage() {
         title="Usage"
         description="Usage records from the switch, rated against the price lists, newest first. Filter by customer, account, period, service, rating or destination; totals and the CSV export cover every record the filters match."
       />
-      {/* Usage import: its panel (src-renderer/src/usage/import/) goes on this line. */}
+      <ImportUsagePanel />
       <UsageBrowser view={view} onChange={setView} />
     </>
   )

@@ -1,0 +1,82 @@
+/**
+ * usage.rate_1m_s for the benchmark (bench.ts): import and rate 1M usage records through
+ * importUsageCsv on a store already loaded with demo data, as the Usage page's job does it
+ * (a macrotask turn between batches). The file is made before the clock starts.
+ */
+import { performance } from 'node:perf_hooks'
+import { mulberry32 } from '../demo/random'
+import type { DurableStore } from '../db/store'
+import { FIRST_ADMIN_ACTOR } from '../engine/operators'
+import { createPriceList, uploadVersion } from '../engine/priceLists'
+import { Engine } from '../engine/unitOfWork'
+import { importUsageCsv, type UsageImportSummary } from '../engine/usageImport'
+
+export interface UsageImportBench {
+  seconds: number
+  summary: UsageImportSummary
+  fileMb: number
+  batches: number
+}
+
+/** A price list per currency (5,000 prefixes), set as every customer's list for voice and SMS. */
+function pricesForEveryone(engine: Engine, rand: () => number): string[] {
+  const digits = (n: number) => Array.from({ length: n }, () => String(Math.floor(rand() * 10))).join('')
+  const prefixes = new Set<string>()
+  while (prefixes.size < 5000) prefixes.add(String(1 + Math.floor(rand() * 9)) + digits(1 + Math.floor(rand() * 5)))
+  const list = [...prefixes]
+  const csv = [
+    'prefix,price_per_minute,connection_fee,first_interval,next_interval,free_seconds',
+    ...list.map((p, i) => `${p},0.${String(100 + (i % 900)).padStart(3, '0')}5,${i % 3 === 0 ? '0.01' : '0'},${i % 2 ? 30 : 60},${i % 2 ? 6 : 60},${i % 5 === 0 ? 5 : 0}`)
+  ].join('\n')
+  const currencies = engine.read((r) => r.values('SELECT DISTINCT currency FROM customers ORDER BY 1').map((v) => String(v[0])))
+  engine.change(FIRST_ADMIN_ACTOR, (w) => {
+    for (const currency of currencies) {
+      const pl = createPriceList(w, { name: `Bench tariff ${currency}`, currency: currency as never })
+      uploadVersion(w, { priceListId: pl.id, csv, effectiveFrom: '2020-01-01T00:00:00.000Z' })
+    }
+    w.run(`INSERT OR REPLACE INTO customer_price_lists (customer_id, service_id, price_list_id)
+      SELECT c.id, s.id, p.id FROM customers c JOIN price_lists p ON p.currency = c.currency AND p.name LIKE 'Bench tariff %'
+      CROSS JOIN services s WHERE s.code IN ('voice', 'sms')`)
+  })
+  return list
+}
+
+/** `n` usage records in time order over 30 days: 80% voice, 20% SMS, about 1% to unpriced numbers and 0.1% to unknown accounts. */
+function usageFile(engine: Engine, prefixes: string[], n: number, rand: () => number): string {
+  const accounts = engine.read((r) =>
+    r.values("SELECT a.account_id FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.status = 'active' ORDER BY a.id").map((v) => String(v[0]))
+  )
+  const start = Date.parse('2026-10-01T00:00:00Z')
+  const parts: string[] = ['switch_record_id,account,start_time,duration,called_number,service']
+  for (let i = 0; i < n; i++) {
+    const t = new Date(start + Math.floor((i * 30 * 86_400_000) / n)).toISOString().replace('.000Z', '+00:00')
+    const account = rand() < 0.001 ? `UNKNOWN-${i}` : accounts[Math.floor(rand() * accounts.length)]!
+    const voice = rand() < 0.8
+    const number = rand() < 0.01 ? `+0${Math.floor(rand() * 1e9)}` : `+${prefixes[Math.floor(rand() * prefixes.length)]}${Math.floor(1e6 + rand() * 9e6)}`
+    const d = rand()
+    parts.push(`SW${i},${account},${t},${voice ? 5 + Math.floor(d * d * d * 3596) : 0},${number},${voice ? 'voice' : 'sms'}`)
+  }
+  return parts.join('\n')
+}
+
+export async function benchUsageImport(store: DurableStore, n = 1_000_000): Promise<UsageImportBench> {
+  const engine = new Engine(store, Date.now)
+  const rand = mulberry32(31337)
+  const prefixes = pricesForEveryone(engine, rand)
+  const csv = usageFile(engine, prefixes, n, rand)
+  let batches = 0
+  const t0 = performance.now()
+  const summary = await importUsageCsv(
+    engine,
+    FIRST_ADMIN_ACTOR,
+    { source: 'command-line', fileName: 'bench-usage.csv', csv },
+    {
+      onProgress: (done) => {
+        if (done > 0) batches++
+      },
+      // As the job registry's pause: a macrotask turn, where a due background snapshot starts.
+      pause: () => new Promise((resolve) => setImmediate(resolve))
+    }
+  )
+  return { seconds: (performance.now() - t0) / 1000, summary, fileMb: Buffer.byteLength(csv) / 2 ** 20, batches }
+}
