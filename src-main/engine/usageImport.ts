@@ -31,6 +31,9 @@ export type { UsageImportFlagged, UsageImportProblem, UsageImportRecord, UsageIm
 export const USAGE_COLUMNS = ['switch_record_id', 'account', 'start_time', 'duration', 'called_number', 'service'] as const
 type UsageColumn = (typeof USAGE_COLUMNS)[number]
 
+/** The JobRegistry kind of a usage import (the page's and the import folder's alike: one at a time). */
+export const USAGE_IMPORT_JOB = 'usage-import'
+
 export const DEFAULT_USAGE_BATCH = 5_000
 /** Lines read between two pauses while the file is read. */
 const READ_SLICE = 50_000

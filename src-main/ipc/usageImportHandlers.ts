@@ -7,13 +7,10 @@
 import { USAGE_FILE_MAX_CHARS } from '../../src-shared/contract'
 import type { JobSnapshot, UsageImportSummary } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
-import { importUsageCsv, listUsageImports, usageImportSummary } from '../engine/usageImport'
+import { importUsageCsv, listUsageImports, USAGE_IMPORT_JOB, usageImportSummary } from '../engine/usageImport'
 import { Uploads } from '../jobs/uploads'
 import type { HandlerTable } from './dispatch'
 import type { HandlerContext } from './handlers'
-
-/** The JobRegistry kind of a usage import (the import folder's and the page's alike). */
-export const USAGE_IMPORT_JOB = 'usage-import'
 
 /** Room for one largest file being uploaded while another is staged. */
 const uploads = new Uploads(2 * USAGE_FILE_MAX_CHARS)

@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Actor } from '../engine/audit'
 import type { Engine } from '../engine/unitOfWork'
-import { importUsageCsv, type UsageImportSummary } from '../engine/usageImport'
+import { importUsageCsv, USAGE_IMPORT_JOB, type UsageImportSummary } from '../engine/usageImport'
 import type { JobRegistry } from '../jobs/registry'
 import { describeUsageImport } from './importReport'
 
@@ -80,7 +80,7 @@ export class UsageImportFolder {
       this.lastLook.set(file, look)
       if (!settled) continue
       // The Usage page's import and this one take turns: one import at a time.
-      if (this.deps.jobs.running('usage-import').length > 0) break
+      if (this.deps.jobs.running(USAGE_IMPORT_JOB).length > 0) break
       results.push(await this.importFile(folder, file))
       this.lastLook.delete(file)
     }
@@ -96,7 +96,7 @@ export class UsageImportFolder {
     } catch (err) {
       return { file, movedTo: null, summary: null, error: `cannot read: ${(err as Error).message}` }
     }
-    const job = this.deps.jobs.start('usage-import', 'records', (ctl) =>
+    const job = this.deps.jobs.start(USAGE_IMPORT_JOB, 'records', (ctl) =>
       importUsageCsv(
         this.deps.engine(),
         this.deps.actor,
@@ -104,7 +104,7 @@ export class UsageImportFolder {
         { signal: ctl.signal, pause: ctl.pause, onProgress: (done, total) => ctl.progress(done, total, `Import folder: ${name}`) }
       )
     )
-    const end = await this.deps.jobs.finished<UsageImportSummary>(job.id, 'usage-import')
+    const end = await this.deps.jobs.finished<UsageImportSummary>(job.id, USAGE_IMPORT_JOB)
     const summary = end.result
     if (end.state === 'completed' && summary?.state === 'completed') {
       const whollyBroken = summary.imported + summary.duplicates === 0 && summary.rejected > 0
