@@ -40,7 +40,9 @@ export function wrap(text: string, width: number, style: TextStyle): string[] {
   const lines: string[] = []
   for (const paragraph of text.split(/\r?\n/)) {
     let line = ''
-    for (const word of printable(paragraph).split(' ').filter((w) => w !== '')) {
+    for (const word of printable(paragraph)
+      .split(' ')
+      .filter((w) => w !== '')) {
       const candidate = line === '' ? word : `${line} ${word}`
       if (textWidth(candidate, style) <= width) {
         line = candidate

@@ -40,6 +40,12 @@ const onceFontkit: Fontkit = {
     let font = parsed.get(buffer)
     if (font === undefined) {
       font = fontkit.create(buffer, postscriptName)
+      // fontkit caches a glyph object per glyph with the code points it was first looked up by,
+      // and pdf-lib's ToUnicode map (what pdftotext and copy-and-paste read) comes from them. A
+      // glyph first met as a component of another ("G" inside "Ğ", while a document is saved)
+      // would be cached with none, and the next document's "G" would read back as nothing. So
+      // every glyph is looked up by its code point first (each has exactly one in these fonts).
+      for (const cp of font.characterSet) font.glyphForCodePoint(cp)
       parsed.set(buffer, font)
     }
     return font

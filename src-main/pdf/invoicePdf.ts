@@ -27,7 +27,20 @@ const VOID_RED = rgb(0.78, 0.1, 0.1)
 
 export const INVOICE_PDF_TITLE = 'INVOICE'
 
-/** Draws `doc` as an A4 PDF and returns its bytes. */
+/**
+ * The comments an invoice prints: the visible comments of its items, in order, without blanks or
+ * repeats. Internal comments are for the office only and never reach a document.
+ */
+export function visibleCommentsOf(items: readonly { visibleComment: string; internalComment?: string }[]): string[] {
+  const out: string[] = []
+  for (const item of items) {
+    const text = item.visibleComment.trim()
+    if (text !== '' && !out.includes(text)) out.push(text)
+  }
+  return out
+}
+
+/** Draws the invoice as an A4 PDF and returns its bytes. */
 export async function invoicePdf(invoice: InvoiceDocument): Promise<Uint8Array> {
   const doc = await PDFDocument.create()
   const fonts = await embedDocumentFonts(doc)
