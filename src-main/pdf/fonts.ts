@@ -64,6 +64,13 @@ export function pdfFonts(dir?: string): PdfFontSet {
   return fontSet
 }
 
+/**
+ * How documents are written out. Object streams: a one-page invoice is 12 KB instead of 16 KB for
+ * the same CPU time. No pause every 50 objects (pdf-lib's default, a setTimeout of at least 1 ms
+ * each): a document is a few milliseconds of work, and the pauses only made it slower.
+ */
+export const SAVE_OPTIONS = { useObjectStreams: true, objectsPerTick: Number.POSITIVE_INFINITY } as const
+
 export interface DocumentFonts {
   regular: PDFFont
   bold: PDFFont

@@ -13,7 +13,7 @@ import { formatDate } from '../../src-shared/format'
 import { INVOICE_STATUS_LABEL } from '../../src-shared/labels'
 import { formatMinor, formatMoney } from '../../src-shared/money'
 import { addressLines, drawLeft, drawRight, embedLogo, fitScale, GREY, MM, RULE, type TextStyle, textWidth, wrap } from './draw'
-import { embedDocumentFonts, printable } from './fonts'
+import { embedDocumentFonts, printable, SAVE_OPTIONS } from './fonts'
 
 const A4: [number, number] = [595.28, 841.89]
 const MARGIN = 18 * MM
@@ -243,7 +243,7 @@ export async function invoicePdf(invoice: InvoiceDocument): Promise<Uint8Array> 
     if (invoice.void) voidMark(p, fonts.bold)
   })
 
-  return doc.save()
+  return doc.save(SAVE_OPTIONS)
 }
 
 /** A large translucent "VOID" across the page's centre, under 35 degrees. */

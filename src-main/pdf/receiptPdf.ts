@@ -8,7 +8,7 @@ import type { ReceiptDocument } from '../../src-shared/domain'
 import { formatDateTime } from '../../src-shared/format'
 import { formatMoney } from '../../src-shared/money'
 import { addressLines, drawCentered, drawLeft, drawRight, embedLogo, fitScale, GREY, MM, RULE, type TextStyle, textWidth, wrap } from './draw'
-import { embedDocumentFonts, printable } from './fonts'
+import { embedDocumentFonts, printable, SAVE_OPTIONS } from './fonts'
 
 export const RECEIPT_WIDTH = 80 * MM
 const MARGIN = 4 * MM
@@ -109,5 +109,5 @@ export async function receiptPdf(receipt: ReceiptDocument): Promise<Uint8Array> 
     }
     y -= op.height
   }
-  return doc.save()
+  return doc.save(SAVE_OPTIONS)
 }
