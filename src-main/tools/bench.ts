@@ -49,6 +49,7 @@ import { getRetention, purgeUsage } from '../engine/usageRetention'
 import { DESTINATIONS } from '../demo/names'
 import { benchUsageImport } from './benchUsage'
 import { invoicePdf } from '../pdf/invoicePdf'
+import { PdfWorkerPool } from '../pdf/pdfPool'
 import { sampleInvoice } from '../pdf/samples'
 
 type Scale = 'S' | 'M' | 'L'
@@ -999,6 +1000,25 @@ async function measurePdfInvoices(run: ScaleRun): Promise<void> {
   run.record('pdf.invoices_per_cpu_s', n / cpuSeconds, '/s')
   run.record('pdf.invoice_kb', bytes.length / 1024, 'KiB')
   run.note(`pdf: ${n} one-page A4 invoices in ${seconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} s of CPU) on one thread, ${(bytes.length / 1024).toFixed(1)} KiB each.`)
+
+  // The same on worker threads (pdf.invoices_per_s_pool; stretch target 150/s), one per core: the
+  // main thread only hands out documents here.
+  const pool = new PdfWorkerPool(os.availableParallelism())
+  try {
+    await Promise.all(Array.from({ length: pool.size * 4 }, () => pool.render({ kind: 'invoice', document: invoice }))) // start and warm every worker
+    const p0 = process.hrtime.bigint()
+    const inFlight = pool.size * 4
+    let next = 0
+    const lane = async () => {
+      while (next < n) await pool.render({ kind: 'invoice', document: { ...invoice, number: `INV-POOL-${next++}` } })
+    }
+    await Promise.all(Array.from({ length: inFlight }, lane))
+    const poolSeconds = elapsedMs(p0) / 1000
+    run.record('pdf.invoices_per_s_pool', n / poolSeconds, '/s')
+    run.note(`pdf: ${n} invoices on ${pool.size} worker thread(s) (${os.availableParallelism()} cores) in ${poolSeconds.toFixed(2)} s.`)
+  } finally {
+    await pool.close()
+  }
 }
 
 const MEASUREMENTS: Measurement[] = [
