@@ -98,7 +98,12 @@ export async function invoicePdf(invoice: InvoiceDocument): Promise<Uint8Array> 
   for (const [k, v] of facts) {
     right -= ROW
     drawLeft(page, k, factLabelX, right, label)
-    drawRight(page, printable(v), RIGHT, right, k === 'Invoice number' || k === 'Status' ? strong : body)
+    const style = k === 'Invoice number' || k === 'Status' ? strong : body
+    const value = printable(v)
+    // A value longer than its column (a very long customer ID) is set smaller rather than over its label.
+    const room = RIGHT - factLabelX - textWidth(k, label) - 8
+    const fits = textWidth(value, style) <= room ? style : { ...style, size: Math.max(5, (style.size * room) / textWidth(value, style)) }
+    drawRight(page, value, RIGHT, right, fits)
   }
   y = Math.min(left, right) - 8 * MM
 
