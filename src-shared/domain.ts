@@ -878,7 +878,11 @@ export interface ReceiptDocument {
   /** The balance after the operation as shown on screen (shownBalance). */
   balanceAfterMinor: number
   operatorName: string
+  /** The balance before, as shown on screen; printed when given. */
+  balanceBeforeMinor?: number
   /** Invoices the payment was applied to, e.g. "INV-000123: 60.00 USD". */
   appliedTo?: string[]
+  /** Further facts as the wizard's summary shows them (card, transaction ID, xDR id...), in order. */
+  details?: { label: string; value: string }[]
   visibleComment?: string
 }

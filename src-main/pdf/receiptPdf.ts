@@ -69,12 +69,14 @@ export async function receiptPdf(receipt: ReceiptDocument): Promise<Uint8Array> 
   pair('Operation', receipt.operation)
   ops.push({ kind: 'rule', height: 2 * MM })
   pair('Amount', money(receipt.amountMinor), { font: fonts.bold, size: 10 })
+  if (receipt.balanceBeforeMinor !== undefined) pair(`${receipt.balanceLabel} before`, money(receipt.balanceBeforeMinor))
   pair(`${receipt.balanceLabel} after`, money(receipt.balanceAfterMinor))
   if (receipt.appliedTo && receipt.appliedTo.length > 0) {
     ops.push({ kind: 'left', text: 'Applied to', style: label, height: ROW })
     for (const a of receipt.appliedTo) for (const line of wrap(a, WIDTH - 6, body)) ops.push({ kind: 'right', text: line, style: body, height: ROW })
   }
   ops.push({ kind: 'rule', height: 2 * MM })
+  for (const d of receipt.details ?? []) pair(d.label, d.value)
   pair('Operator', receipt.operatorName)
   if (receipt.visibleComment?.trim()) pair('Comment', receipt.visibleComment.trim())
   ops.push({ kind: 'gap', height: 2 * MM })

@@ -50,7 +50,9 @@ export function sampleReceipt(over: Partial<ReceiptDocument> = {}): ReceiptDocum
     balanceLabel: 'Balance',
     balanceAfterMinor: -2_50,
     operatorName: 'Zofia Żółkiewska',
+    balanceBeforeMinor: 12_343_17,
     appliedTo: ['INV-2026-000120: 10,000.00 UAH', 'INV-2026-000121: 2,345.67 UAH'],
+    details: [{ label: 'Transaction (xDR id)', value: '22046' }],
     visibleComment: 'Paid in cash.',
     ...over
   }

@@ -12,7 +12,7 @@ import { REPLACEMENT_CHARACTER } from '../../src-main/pdf/fonts'
 import { invoicePdf, visibleCommentsOf } from '../../src-main/pdf/invoicePdf'
 import { sampleInvoice } from '../../src-main/pdf/samples'
 import { PDFDocument } from 'pdf-lib'
-import { pdfReadings } from '../support/pdfText'
+import { pdfReadings, pdfTextOf } from '../support/pdfText'
 
 /** Every amount the invoice shows, written as the screens write it. */
 function amountsOnScreen(inv: InvoiceDocument): string[] {
@@ -68,6 +68,13 @@ describe('invoice PDF', () => {
 
   it('marks a voided invoice VOID and names its replacement; an invoice in force has no such mark', async () => {
     await expectPrinted(sampleInvoice({ void: true, status: 'void', replacedBy: 'INV-2026-000200' }), ['VOID', 'replaced by invoice INV-2026-000200', 'Void'])
+    // The mark is on every page of a voided invoice that runs over several pages.
+    const lines = Array.from({ length: 80 }, (_, i) => ({ description: `Service ${i}`, amountMinor: i }))
+    const voided = await invoicePdf(sampleInvoice({ void: true, status: 'void', lines }))
+    const pages = (await PDFDocument.load(voided)).getPageCount()
+    expect(pages).toBeGreaterThan(1)
+    const perPage = (await pdfTextOf(voided)).split('\f').slice(0, pages)
+    for (const page of perPage) expect(page.split('\n')).toContain('VOID')
     const readings = await pdfReadings(await invoicePdf(sampleInvoice()))
     for (const { text } of readings) expect(text).not.toContain('VOID')
   })
