@@ -26,7 +26,9 @@ export default defineConfig({
           bench: main('src-main/tools/bench.ts'),
           'crash-child': main('src-main/tools/crash-child.ts'),
           // Snapshots and backups off the main thread (worker_threads; see src-main/db/snapshotter.ts).
-          'snapshot-worker': main('src-main/db/snapshotWorker.ts')
+          'snapshot-worker': main('src-main/db/snapshotWorker.ts'),
+          // Invoice and receipt PDFs drawn off the main thread (src-main/pdf/pdfPool.ts).
+          'pdf-worker': main('src-main/pdf/pdfWorker.ts')
         },
         external: ['electron', 'better-sqlite3']
       }

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** Must equal package.json `productName`: Electron names the userData folder after it. */
 export const PRODUCT_NAME = 'Callshop billing desk'
@@ -47,4 +48,27 @@ export function locateSqlWasm(opts: LocateSqlWasmOptions = {}): string {
     if (exists(packaged)) return packaged
   }
   return createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm')
+}
+
+/** The fonts embedded in invoice and receipt PDFs (scripts/make-pdf-fonts.sh makes them). */
+export const PDF_FONT_FILES = { regular: 'DejaVuSans-LGC.ttf', bold: 'DejaVuSans-LGC-Bold.ttf' } as const
+
+/**
+ * Folder of the PDF fonts. An installed app has them in `<resourcesPath>/fonts` (electron-builder
+ * `extraResources`); development, browser mode, the tools (out/main/*.js) and tests find the
+ * repository's `resources/fonts` by walking up from this module.
+ */
+export function locatePdfFontDir(opts: LocateSqlWasmOptions & { from?: string } = {}): string {
+  const resourcesPath = 'resourcesPath' in opts ? opts.resourcesPath : (process as { resourcesPath?: string }).resourcesPath
+  const exists = opts.exists ?? existsSync
+  const candidates: string[] = []
+  if (typeof resourcesPath === 'string' && resourcesPath !== '') candidates.push(path.join(resourcesPath, 'fonts'))
+  let dir = opts.from ?? path.dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 5; i++) {
+    candidates.push(path.join(dir, 'resources', 'fonts'))
+    dir = path.dirname(dir)
+  }
+  const found = candidates.find((d) => exists(path.join(d, PDF_FONT_FILES.regular)))
+  if (found === undefined) throw new Error(`The PDF fonts (${PDF_FONT_FILES.regular}) were not found in: ${candidates.join(', ')}`)
+  return found
 }

@@ -790,3 +790,99 @@ export interface UsagePurgeResult {
   summariesWritten: number
   customers: number
 }
+
+// --- Invoice and receipt documents (PDF) -------------------------------------------------------
+// What a printed invoice or counter receipt shows, built by the invoice engine or the payment flow
+// and drawn by src-main/pdf (docs/invoices-pdf.md). Amounts are integer minor units of `currency`,
+// written on paper with formatMoney/formatMinor exactly as on screen.
+
+/** The company block at the top of a document (Settings). */
+export interface DocumentCompany {
+  name: string
+  /** Lines of the postal address, as typed in Settings (newlines kept). */
+  address: string
+  /** A PNG or JPEG logo, drawn at most 40 mm wide and 18 mm high; null: none. */
+  logo?: { type: 'png' | 'jpeg'; bytes: Uint8Array } | null
+}
+
+export type InvoiceDocumentStatus = 'open' | 'partially-paid' | 'paid' | 'overdue' | 'void' | 'nothing-due'
+
+export interface InvoiceDocumentLine {
+  /** What the charge is: the service's name, "Manual charge", "Credit", ... */
+  description: string
+  /** Optional detail under the description (e.g. "312 calls, 1,204 min"). */
+  detail?: string
+  amountMinor: number
+}
+
+export interface InvoiceDocumentTax {
+  /** As the class names it, e.g. "VAT 23%". */
+  name: string
+  amountMinor: number
+}
+
+export interface InvoiceDocumentPayment {
+  /** Calendar date (YYYY-MM-DD) or instant. */
+  date: string
+  /** "Cash payment", "Card payment", "Refund", "Reduction", ... */
+  description: string
+  amountMinor: number
+}
+
+export interface InvoiceDocument {
+  company: DocumentCompany
+  customer: {
+    name: string
+    /** The customer ID as shown in the system. */
+    customerId: string
+    address: string
+  }
+  number: string
+  issueDate: string
+  /** Equal to issueDate when due on receipt. */
+  dueDate: string
+  period: { from: string; to: string }
+  currency: string
+  /** The balance brought forward from the previous invoice, when the invoice shows one. */
+  previousBalanceMinor?: number
+  lines: InvoiceDocumentLine[]
+  /** Sum of lines before taxes. */
+  subtotalMinor: number
+  taxes: InvoiceDocumentTax[]
+  totalMinor: number
+  /** Payments, credits and reductions applied to this invoice. */
+  payments: InvoiceDocumentPayment[]
+  amountDueMinor: number
+  status: InvoiceDocumentStatus
+  /** Comments visible to the customer. Internal comments are never put into a document. */
+  visibleComments: string[]
+  /** A voided invoice is printed with a VOID mark across every page. */
+  void: boolean
+  /** The number of the invoice that replaced a voided one, when there is one. */
+  replacedBy?: string | null
+}
+
+/** An 80 mm counter receipt for one payment or other balance operation. */
+export interface ReceiptDocument {
+  company: DocumentCompany
+  receiptNumber: string
+  /** Instant of the operation (ISO). */
+  at: string
+  customer: { name: string; customerId: string }
+  /** "Payment", "Refund", ... as the wizard names it; the title of the receipt. */
+  operation: string
+  currency: string
+  amountMinor: number
+  /** "Balance" or "Available funds" (prepaid), as on screen. */
+  balanceLabel: string
+  /** The balance after the operation as shown on screen (shownBalance). */
+  balanceAfterMinor: number
+  operatorName: string
+  /** The balance before, as shown on screen; printed when given. */
+  balanceBeforeMinor?: number
+  /** Invoices the payment was applied to, e.g. "INV-000123: 60.00 USD". */
+  appliedTo?: string[]
+  /** Further facts as the wizard's summary shows them (card, transaction ID, xDR id...), in order. */
+  details?: { label: string; value: string }[]
+  visibleComment?: string
+}

@@ -1,4 +1,4 @@
-import type { BalanceControl, CustomerStatus, ServiceKind } from './domain'
+import type { BalanceControl, CustomerStatus, InvoiceDocumentStatus, ServiceKind } from './domain'
 
 /** The source pages' status names, used on screen, in CSV exports and in audit texts alike. */
 export const STATUS_LABEL: Record<CustomerStatus, string> = {
@@ -23,4 +23,14 @@ export const SERVICE_KIND_LABEL: Record<ServiceKind, string> = {
   goods: 'One-off goods',
   fees: 'Fees',
   credits: 'Promotional credits'
+}
+
+/** Invoice statuses as the Invoices page, the invoice PDF and CSV exports name them. */
+export const INVOICE_STATUS_LABEL: Record<InvoiceDocumentStatus, string> = {
+  open: 'Open',
+  'partially-paid': 'Partially paid',
+  paid: 'Paid',
+  overdue: 'Overdue',
+  void: 'Void',
+  'nothing-due': 'Nothing to pay'
 }

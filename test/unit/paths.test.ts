@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { PRODUCT_NAME, defaultDataDir, locateSqlWasm } from '../../src-main/paths'
+import { PDF_FONT_FILES, PRODUCT_NAME, defaultDataDir, locatePdfFontDir, locateSqlWasm } from '../../src-main/paths'
 
 describe('defaultDataDir', () => {
   it('matches package.json productName (Electron names userData after it)', () => {
@@ -80,5 +80,24 @@ describe('locateSqlWasm', () => {
     const found = locateSqlWasm({ resourcesPath: '/res', exists })
     expect(found).toBe(join('/res', 'sql-wasm.wasm'))
     expect(seen).toEqual([join('/res', 'sql-wasm.wasm')])
+  })
+})
+
+describe('locatePdfFontDir', () => {
+  it("finds the repository's resources/fonts in development and tests, with the licence beside the fonts", () => {
+    const dir = locatePdfFontDir({ resourcesPath: undefined })
+    expect(dir.replace(/\\/g, '/')).toMatch(/resources\/fonts$/)
+    expect(readFileSync(join(dir, PDF_FONT_FILES.bold)).subarray(0, 4)).toEqual(Buffer.from([0, 1, 0, 0])) // a TrueType font
+    expect(readFileSync(join(dir, 'LICENSE-DejaVu.txt'), 'utf8')).toContain('Bitstream Vera')
+  })
+
+  it('prefers <resourcesPath>/fonts in an installed app, and says where it looked when the fonts are missing', () => {
+    const seen: string[] = []
+    const exists = (f: string) => {
+      seen.push(f)
+      return f.replace(/\\/g, '/') === `/opt/app/resources/fonts/${PDF_FONT_FILES.regular}`
+    }
+    expect(locatePdfFontDir({ resourcesPath: '/opt/app/resources', exists }).replace(/\\/g, '/')).toBe('/opt/app/resources/fonts')
+    expect(() => locatePdfFontDir({ resourcesPath: '/nowhere', exists: () => false, from: '/x/y' })).toThrow(/PDF fonts .* were not found in: .*nowhere/)
   })
 })
