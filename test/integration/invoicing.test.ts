@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { closeDuePeriods, periodContaining, runInvoiceTransitions, settleInvoice } from '../../src-main/engine/invoicing'
 import { postToLedger } from '../../src-main/engine/ledger'
+import { getRetention, purgeUsage } from '../../src-main/engine/usageRetention'
 import { ADMIN, lifecycleWorld, local, MINUTE } from '../support/lifecycleWorld'
 
 type World = Awaited<ReturnType<typeof invoiceWorld>>
@@ -185,6 +186,22 @@ describe('closing a period', () => {
     expect(w.engine.read((r) => r.get<{ n: number }>('SELECT count(*) AS n FROM xdrs WHERE out_of_turn = 1 AND invoice_id IS NOT NULL')!.n)).toBe(0)
     // Out-of-turn money is in the balance, shown apart, so the closing balance still adds up.
     expect(dec!.closing_balance_minor).toBe(w.balance(id))
+  })
+
+  it('usage purged after it was invoiced is not billed again: its summary stays on the invoice its records were on', async () => {
+    const w = await invoiceWorld()
+    const id = await novemberCustomer(w)
+    w.clock.t = local(2026, 12, 1, 1)
+    await w.close()
+    w.clock.t = local(2027, 2, 10, 12)
+    const now = iso(w.clock.t)
+    await purgeUsage(w.engine, ADMIN, now, { cutoff: w.engine.read((r) => getRetention(r, now)).cutoff })
+    const summaries = w.engine.read((r) => r.all<{ invoice_id: number | null; amount_minor: number }>("SELECT invoice_id, amount_minor FROM xdrs WHERE kind = 'usage-summary'"))
+    expect(summaries).toEqual([{ invoice_id: w.invoices(id)[0]!.id, amount_minor: 1250 }])
+    await w.close()
+    const jan = w.invoices(id).at(-1)!
+    expect(jan).toMatchObject({ charges_minor: 0 })
+    expect(jan.closing_balance_minor).toBe(w.balance(id))
   })
 
   it('numbers are gapless per prefix: classes sharing a prefix share its sequence', async () => {
