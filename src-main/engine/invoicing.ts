@@ -133,7 +133,10 @@ export const formatPercentPpm = (ppm: number) => `${(ppm / 10_000).toFixed(4).re
  * Status from the amounts and the date: the one rule, used at issue, by payments (item 2) and by
  * the overdue check. `today` is a local date.
  */
-export function invoiceStatus(i: { total_minor: number; amount_due_minor: number; paid_minor: number; due_date: string; voided_at: string | null }, today: string): InvoiceStatus {
+export function invoiceStatus(
+  i: { total_minor: number; amount_due_minor: number; paid_minor: number; due_date: string; voided_at: string | null },
+  today: string
+): InvoiceStatus {
   if (i.voided_at !== null) return 'void'
   if (i.total_minor <= 0) return 'no-payment-needed'
   if (i.amount_due_minor === 0) return 'paid'
@@ -169,7 +172,15 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
         same.amountMinor += g.amount
       } else {
         const label = category === 'other' ? g.kind : CATEGORY_LABEL[category]
-        lines.push({ category, serviceId: g.service_id, serviceName: g.service_name, description: g.service_name ? `${label} — ${g.service_name}` : label, records: g.n, durationS: g.duration_s, amountMinor: g.amount })
+        lines.push({
+          category,
+          serviceId: g.service_id,
+          serviceName: g.service_name,
+          description: g.service_name ? `${label} — ${g.service_name}` : label,
+          records: g.n,
+          durationS: g.duration_s,
+          amountMinor: g.amount
+        })
       }
     }
   }
@@ -177,7 +188,16 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
   const charges = lines.reduce((s, l) => s + l.amountMinor, 0)
   // Tax on the period's net charges, rounded once with the money rule (Settings).
   const taxes = Number(divideRounded(BigInt(charges) * BigInt(c.tax_rate_ppm), 1_000_000n, rounding))
-  if (c.tax_rate_ppm > 0) lines.push({ category: 'tax', serviceId: null, serviceName: null, description: `Tax ${formatPercentPpm(c.tax_rate_ppm)}`, records: 0, durationS: 0, amountMinor: taxes })
+  if (c.tax_rate_ppm > 0)
+    lines.push({
+      category: 'tax',
+      serviceId: null,
+      serviceName: null,
+      description: `Tax ${formatPercentPpm(c.tax_rate_ppm)}`,
+      records: 0,
+      durationS: 0,
+      amountMinor: taxes
+    })
   const total = charges + taxes
   // Out-of-turn items move the balance but are invoiced on their own: shown apart so the closing balance adds up.
   const other =
@@ -196,7 +216,29 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
     `INSERT INTO invoices (number, prefix, sequence_number, customer_id, currency, period_start, period_end, issued_at, issue_date, due_date,
        previous_balance_minor, payments_minor, charges_minor, tax_rate_ppm, taxes_minor, total_minor, other_minor, closing_balance_minor,
        amount_due_minor, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [number, c.invoice_prefix, seq, c.id, c.currency, period.start, period.end, w.at, issueDate, dueDate, previous, payments, charges, c.tax_rate_ppm, taxes, total, other, closing, amountDue, status, w.at]
+    [
+      number,
+      c.invoice_prefix,
+      seq,
+      c.id,
+      c.currency,
+      period.start,
+      period.end,
+      w.at,
+      issueDate,
+      dueDate,
+      previous,
+      payments,
+      charges,
+      c.tax_rate_ppm,
+      taxes,
+      total,
+      other,
+      closing,
+      amountDue,
+      status,
+      w.at
+    ]
   )
   lines.forEach((l, i) => {
     w.run(
@@ -278,7 +320,10 @@ const pause = () => new Promise<void>((resolve) => setImmediate(resolve))
 export async function closeDuePeriods(engine: Engine, actor: Actor, opts: CloseOptions = {}): Promise<InvoiceCloseResult> {
   const now = new Date(engine.now()).toISOString()
   const candidates = engine.read((r) => {
-    const rows = r.all<BillingTerms>(opts.customerId === undefined ? SELECT_TERMS : `${SELECT_TERMS} WHERE c.id = ?`, opts.customerId === undefined ? [] : [opts.customerId])
+    const rows = r.all<BillingTerms>(
+      opts.customerId === undefined ? SELECT_TERMS : `${SELECT_TERMS} WHERE c.id = ?`,
+      opts.customerId === undefined ? [] : [opts.customerId]
+    )
     if (opts.customerId !== undefined && rows.length === 0) throw new AppError('NOT_FOUND', `Customer ${opts.customerId} does not exist.`, 'customerId')
     return rows.filter((c) => {
       const p = nextPeriod(c)
@@ -360,10 +405,17 @@ export const STATUS_WORDS: Record<InvoiceStatus, string> = {
  * status from what was applied to it, audited when the status changes.
  */
 export function settleInvoice(w: Work, invoiceId: number): InvoiceStatus {
-  const i = w.get<{ id: number; number: string; customer_id: number; currency: string; total_minor: number; due_date: string; voided_at: string | null; status: InvoiceStatus; amount_due_minor: number }>(
-    'SELECT id, number, customer_id, currency, total_minor, due_date, voided_at, status, amount_due_minor FROM invoices WHERE id = ?',
-    [invoiceId]
-  )
+  const i = w.get<{
+    id: number
+    number: string
+    customer_id: number
+    currency: string
+    total_minor: number
+    due_date: string
+    voided_at: string | null
+    status: InvoiceStatus
+    amount_due_minor: number
+  }>('SELECT id, number, customer_id, currency, total_minor, due_date, voided_at, status, amount_due_minor FROM invoices WHERE id = ?', [invoiceId])
   if (!i) throw new AppError('NOT_FOUND', `Invoice ${invoiceId} does not exist.`, 'invoiceId')
   const paid = w.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ?', [invoiceId])?.s ?? 0
   const reduced = w.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_reductions WHERE invoice_id = ?', [invoiceId])?.s ?? 0
@@ -506,7 +558,14 @@ export function getInvoice(r: DbReader, id: number): InvoiceDetail {
     paidMinor: i.paid_minor,
     reducedMinor: i.reduced_minor,
     overdueSince: i.overdue_since,
-    lines: lines.map((l) => ({ category: l.category, serviceName: l.service_name, description: l.description, records: l.records, durationS: l.duration_s, amountMinor: l.amount_minor })),
+    lines: lines.map((l) => ({
+      category: l.category,
+      serviceName: l.service_name,
+      description: l.description,
+      records: l.records,
+      durationS: l.duration_s,
+      amountMinor: l.amount_minor
+    })),
     outOfDate,
     recalculable: isUsageRecalculable(r, i.period_start)
   }

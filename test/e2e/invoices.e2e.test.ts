@@ -27,7 +27,14 @@ beforeAll(async () => {
   const klass = await desk.call('classes.create', classInput({ name: 'Business', currency: 'USD', taxRatePpm: 230_000, invoicePrefix: 'INV-' }))
   const names = ['Łódź Telekom Sp. z o.o.', 'Москва Связь', 'Corner Kiosk']
   for (const [n, name] of names.entries()) {
-    const c = await desk.call('customers.create', { customerId: name, companyName: name, balanceControl: 'postpaid', currency: 'USD', classId: klass.id, creditLimit: null })
+    const c = await desk.call('customers.create', {
+      customerId: name,
+      companyName: name,
+      balanceControl: 'postpaid',
+      currency: 'USD',
+      classId: klass.id,
+      creditLimit: null
+    })
     const amount = ['100.00', '15.50', '0'][n]!
     if (amount !== '0') await desk.call('adjustments.submit', { customerId: c.id, operation: 'manual-charge', amount, serviceId: service.id, operationKey: newKey() })
     else await desk.call('adjustments.submit', { customerId: c.id, operation: 'manual-credit', amount: '5.00', serviceId: service.id, operationKey: newKey() })

@@ -55,7 +55,16 @@ describe('invoices channels', () => {
     expect((await ok('invoices.list', { overdue: true })).rows).toEqual([])
 
     const detail = await ok('invoices.get', { id: list.rows[1]!.id })
-    expect(detail).toMatchObject({ number: 'T-000001', chargesMinor: 2000, taxesMinor: 200, totalMinor: 2200, amountDueMinor: 2200, dueDate: '2026-12-05', recalculable: true, outOfDate: false })
+    expect(detail).toMatchObject({
+      number: 'T-000001',
+      chargesMinor: 2000,
+      taxesMinor: 200,
+      totalMinor: 2200,
+      amountDueMinor: 2200,
+      dueDate: '2026-12-05',
+      recalculable: true,
+      outOfDate: false
+    })
     expect(detail.lines.map((l) => [l.description, l.amountMinor])).toEqual([
       ['Manual charges — Voice calls', 2000],
       ['Tax 10%', 200]

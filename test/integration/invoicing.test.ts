@@ -44,7 +44,11 @@ async function invoiceWorld() {
       )
     )
   const lines = (invoiceId: number) =>
-    t.engine.read((r) => r.all<{ category: string; description: string; amount_minor: number; records: number }>('SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY position', [invoiceId]))
+    t.engine.read((r) =>
+      r.all<{ category: string; description: string; amount_minor: number; records: number }>('SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY position', [
+        invoiceId
+      ])
+    )
   const balance = (id: number) => t.engine.read((r) => r.get<{ balance_minor: number }>('SELECT balance_minor FROM customers WHERE id = ?', [id])!.balance_minor)
   const transitions = () => t.engine.change(ADMIN, runInvoiceTransitions)
   return { ...t, voice, addClass, post, close, invoices, lines, balance, transitions }
@@ -69,7 +73,10 @@ describe('billing periods', () => {
     const sat = local(2026, 11, 21, 10)
     expect(periodContaining({ period: 'monthly', day: 1 }, sat)).toEqual({ start: iso(local(2026, 11, 1, 0)), end: iso(local(2026, 12, 1, 0)) })
     expect(periodContaining({ period: 'monthly', day: 15 }, sat)).toEqual({ start: iso(local(2026, 11, 15, 0)), end: iso(local(2026, 12, 15, 0)) })
-    expect(periodContaining({ period: 'monthly', day: 15 }, local(2026, 11, 14, 23, 59))).toEqual({ start: iso(local(2026, 10, 15, 0)), end: iso(local(2026, 11, 15, 0)) })
+    expect(periodContaining({ period: 'monthly', day: 15 }, local(2026, 11, 14, 23, 59))).toEqual({
+      start: iso(local(2026, 10, 15, 0)),
+      end: iso(local(2026, 11, 15, 0))
+    })
     // 2026-11-21 is a Saturday: weekly on Mondays runs Mon 16th to Mon 23rd; on Saturdays from the 21st itself.
     expect(periodContaining({ period: 'weekly', day: 1 }, sat)).toEqual({ start: iso(local(2026, 11, 16, 0)), end: iso(local(2026, 11, 23, 0)) })
     expect(periodContaining({ period: 'weekly', day: 6 }, sat)).toEqual({ start: iso(local(2026, 11, 21, 0)), end: iso(local(2026, 11, 28, 0)) })
@@ -196,7 +203,9 @@ describe('closing a period', () => {
     w.clock.t = local(2027, 2, 10, 12)
     const now = iso(w.clock.t)
     await purgeUsage(w.engine, ADMIN, now, { cutoff: w.engine.read((r) => getRetention(r, now)).cutoff })
-    const summaries = w.engine.read((r) => r.all<{ invoice_id: number | null; amount_minor: number }>("SELECT invoice_id, amount_minor FROM xdrs WHERE kind = 'usage-summary'"))
+    const summaries = w.engine.read((r) =>
+      r.all<{ invoice_id: number | null; amount_minor: number }>("SELECT invoice_id, amount_minor FROM xdrs WHERE kind = 'usage-summary'")
+    )
     expect(summaries).toEqual([{ invoice_id: w.invoices(id)[0]!.id, amount_minor: 1250 }])
     await w.close()
     const jan = w.invoices(id).at(-1)!
@@ -251,7 +260,17 @@ describe('statuses', () => {
     // Item 2 will apply payments; here one is applied by hand through the function point.
     const payInv = Number(w.invoices(paid)[0]!.id)
     w.engine.change(ADMIN, (wk) => {
-      const x = postToLedger(wk, { kind: 'manual-payment', customerId: paid, amountMinor: -1907, unallocatedDeltaMinor: 0, serviceId: null, effectiveDate: null, outOfTurn: false, visibleComment: '', internalComment: '' })
+      const x = postToLedger(wk, {
+        kind: 'manual-payment',
+        customerId: paid,
+        amountMinor: -1907,
+        unallocatedDeltaMinor: 0,
+        serviceId: null,
+        effectiveDate: null,
+        outOfTurn: false,
+        visibleComment: '',
+        internalComment: ''
+      })
       wk.run('INSERT INTO invoice_payments (invoice_id, xdr_id, amount_minor, at) VALUES (?, ?, ?, ?)', [payInv, x.xdrId, 1907, wk.at])
       return settleInvoice(wk, payInv)
     })
@@ -275,14 +294,34 @@ describe('statuses', () => {
     await w.close()
     const inv = Number(w.invoices(id)[0]!.id)
     w.engine.change(ADMIN, (wk) => {
-      const credit = postToLedger(wk, { kind: 'manual-credit', customerId: id, amountMinor: -3000, unallocatedDeltaMinor: 0, serviceId: w.voice, effectiveDate: null, outOfTurn: false, visibleComment: '', internalComment: '' })
+      const credit = postToLedger(wk, {
+        kind: 'manual-credit',
+        customerId: id,
+        amountMinor: -3000,
+        unallocatedDeltaMinor: 0,
+        serviceId: w.voice,
+        effectiveDate: null,
+        outOfTurn: false,
+        visibleComment: '',
+        internalComment: ''
+      })
       wk.run('UPDATE xdrs SET invoice_id = ? WHERE id = ?', [inv, credit.xdrId])
       wk.run('INSERT INTO invoice_reductions (invoice_id, xdr_id, amount_minor, at) VALUES (?, ?, ?, ?)', [inv, credit.xdrId, 3000, wk.at])
       return settleInvoice(wk, inv)
     })
     expect(w.invoices(id)[0]).toMatchObject({ status: 'open', amount_due_minor: 7000, total_minor: 10_000 })
     w.engine.change(ADMIN, (wk) => {
-      const pay = postToLedger(wk, { kind: 'manual-payment', customerId: id, amountMinor: -6000, unallocatedDeltaMinor: 0, serviceId: null, effectiveDate: null, outOfTurn: false, visibleComment: '', internalComment: '' })
+      const pay = postToLedger(wk, {
+        kind: 'manual-payment',
+        customerId: id,
+        amountMinor: -6000,
+        unallocatedDeltaMinor: 0,
+        serviceId: null,
+        effectiveDate: null,
+        outOfTurn: false,
+        visibleComment: '',
+        internalComment: ''
+      })
       wk.run('INSERT INTO invoice_payments (invoice_id, xdr_id, amount_minor, at) VALUES (?, ?, ?, ?)', [inv, pay.xdrId, 6000, wk.at])
       return settleInvoice(wk, inv)
     })
@@ -290,7 +329,12 @@ describe('statuses', () => {
     w.clock.t = local(2026, 12, 16, 0)
     w.transitions()
     expect(w.invoices(id)[0]!.status).toBe('overdue')
-    expect(w.audits(id).filter((a) => a.kind === 'invoice.status').map((a) => [a.from_value, a.to_value])).toEqual([
+    expect(
+      w
+        .audits(id)
+        .filter((a) => a.kind === 'invoice.status')
+        .map((a) => [a.from_value, a.to_value])
+    ).toEqual([
       ['open', 'partially-paid'],
       ['partially-paid', 'overdue']
     ])

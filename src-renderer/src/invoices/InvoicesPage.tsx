@@ -181,7 +181,17 @@ export function InvoiceList(props: { customerId?: number }) {
           </Button>
         </Group>
       )}
-      <Drawer opened={openId > 0} onClose={() => set('invoice', null)} position="right" size="xl" title={<Title order={2} size="h3">Invoice</Title>}>
+      <Drawer
+        opened={openId > 0}
+        onClose={() => set('invoice', null)}
+        position="right"
+        size="xl"
+        title={
+          <Title order={2} size="h3">
+            Invoice
+          </Title>
+        }
+      >
         {openId > 0 && <InvoiceView id={openId} />}
       </Drawer>
     </Stack>
