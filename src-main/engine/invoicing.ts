@@ -10,11 +10,11 @@
 import type { InvoiceCloseResult, InvoiceDetail, InvoiceLine, InvoiceListResult, InvoiceStatus, InvoiceSummary } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { localDate } from '../../src-shared/format'
-import { divideRounded, formatMoney, type RoundingMode } from '../../src-shared/money'
+import { divideRounded, formatMinor, formatMoney, parseAmount, type RoundingMode } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
-import type { Actor } from './audit'
+import { type Actor, describeAmountChange } from './audit'
 import { parseLocalDate } from './calendar'
-import { postToLedger } from './ledger'
+import { type LedgerEntry, postToLedger } from './ledger'
 import { applyOverdueSuspension } from './lifecycle'
 import { outOfDatePeriods } from './rerating'
 import type { Engine, Work } from './unitOfWork'
@@ -144,6 +144,26 @@ export function invoiceStatus(
   return i.paid_minor > 0 ? 'partially-paid' : 'open'
 }
 
+/**
+ * Post a record the invoice makes (its tax, a reduction's credit) on the given invoice, with the
+ * balance change audited in the seed's wording, in the caller's unit of work.
+ */
+function postForInvoice(w: Work, e: LedgerEntry, invoiceId: number, currency: string, sourceText: string): number {
+  const posted = postToLedger(w, e)
+  w.run('UPDATE xdrs SET invoice_id = ? WHERE id = ?', [invoiceId, posted.xdrId])
+  const before = posted.balanceMinor - e.amountMinor
+  w.audit({
+    kind: 'customer.balance',
+    customerId: e.customerId,
+    field: 'balance',
+    from: String(before),
+    to: String(posted.balanceMinor),
+    description: `${describeAmountChange('Balance', before, posted.balanceMinor, currency)} Source – ${sourceText} (xDR id ${posted.xdrId}).`,
+    source: { kind: e.kind, id: posted.xdrId }
+  })
+  return posted.xdrId
+}
+
 /** Close one period of one customer into an invoice. */
 function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: string }, rounding: RoundingMode): number {
   const prev = w.get<{ closing_balance_minor: number; period_end: string }>(
@@ -199,13 +219,21 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
       amountMinor: taxes
     })
   const total = charges + taxes
-  // Out-of-turn items move the balance but are invoiced on their own: shown apart so the closing balance adds up.
-  const other =
+  // Out-of-turn items and reductions of earlier invoices move the balance but are not this
+  // invoice's: shown apart, so the closing balance adds up to the ledger.
+  const windowStart = prev?.period_end ?? ''
+  const outOfTurn =
     w.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND out_of_turn = 1 AND created_at >= ? AND created_at < ?', [
       c.id,
-      prev?.period_end ?? '',
+      windowStart,
       period.end
     ])?.s ?? 0
+  const reductions =
+    w.get<{ s: number | null }>(
+      'SELECT sum(x.amount_minor) AS s FROM invoice_reductions r JOIN xdrs x ON x.id = r.xdr_id WHERE x.customer_id = ? AND x.out_of_turn = 0 AND x.created_at >= ? AND x.created_at < ?',
+      [c.id, windowStart, period.end]
+    )?.s ?? 0
+  const other = outOfTurn + reductions
   const closing = previous + payments + total + other
   const { number, seq } = takeNumber(w, c.invoice_prefix)
   const issueDate = localDate(w.at)
@@ -249,18 +277,24 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
   })
   w.run('UPDATE xdrs SET invoice_id = ? WHERE customer_id = ? AND invoice_id IS NULL AND out_of_turn = 0 AND created_at < ?', [invoiceId, c.id, period.end])
   if (taxes !== 0) {
-    const tax = postToLedger(w, {
-      kind: 'invoice-tax',
-      customerId: c.id,
-      amountMinor: taxes,
-      unallocatedDeltaMinor: 0,
-      serviceId: null,
-      effectiveDate: null,
-      outOfTurn: false,
-      visibleComment: `Tax ${formatPercentPpm(c.tax_rate_ppm)} on invoice ${number}`,
-      internalComment: ''
-    })
-    w.run('UPDATE xdrs SET invoice_id = ? WHERE id = ?', [invoiceId, tax.xdrId])
+    const taxText = `Tax ${formatPercentPpm(c.tax_rate_ppm)} on invoice ${number}`
+    postForInvoice(
+      w,
+      {
+        kind: 'invoice-tax',
+        customerId: c.id,
+        amountMinor: taxes,
+        unallocatedDeltaMinor: 0,
+        serviceId: null,
+        effectiveDate: null,
+        outOfTurn: false,
+        visibleComment: taxText,
+        internalComment: ''
+      },
+      invoiceId,
+      c.currency,
+      `tax ${formatPercentPpm(c.tax_rate_ppm)} on invoice ${number}`
+    )
   }
   const money = (m: number) => formatMoney(m, c.currency)
   w.audit({
@@ -434,6 +468,54 @@ export function settleInvoice(w: Work, invoiceId: number): InvoiceStatus {
     })
   }
   return status
+}
+
+/**
+ * Reduce an issued invoice's amount due (item 3): a manual credit aimed at the invoice. The credit
+ * lowers the balance and belongs to that invoice (never to the next one); the invoice's lines and
+ * total stay as issued and the reduction is shown apart. Only ever decreases the amount due.
+ */
+export function reduceAmountDue(w: Work, input: { invoiceId: number; amount: string; serviceId?: number | null; comment: string }): InvoiceStatus {
+  const i = w.get<{ id: number; number: string; customer_id: number; currency: string; amount_due_minor: number; voided_at: string | null }>(
+    'SELECT id, number, customer_id, currency, amount_due_minor, voided_at FROM invoices WHERE id = ?',
+    [input.invoiceId]
+  )
+  if (!i) throw new AppError('NOT_FOUND', `Invoice ${input.invoiceId} does not exist (it may have been removed); reload the list.`, 'invoiceId')
+  if (i.voided_at !== null) throw new AppError('VALIDATION', `Invoice ${i.number} is void: reduce its replacement instead.`, 'invoiceId')
+  const amount = parseAmount(input.amount, i.currency, 'amount')
+  if (amount <= 0) throw new AppError('VALIDATION', 'Enter an amount greater than 0.', 'amount')
+  if (amount > i.amount_due_minor) throw new AppError('VALIDATION', `A reduction cannot exceed the amount due, ${formatMinor(i.amount_due_minor, i.currency)}.`, 'amount')
+  const creditId = postForInvoice(
+    w,
+    {
+      kind: 'manual-credit',
+      customerId: i.customer_id,
+      amountMinor: -amount,
+      unallocatedDeltaMinor: 0,
+      // The special "Credits / Promotions" service unless one is named.
+      serviceId: input.serviceId ?? 1,
+      effectiveDate: null,
+      outOfTurn: false,
+      visibleComment: input.comment.trim() || `Reduction of invoice ${i.number}`,
+      internalComment: ''
+    },
+    i.id,
+    i.currency,
+    `manual credit reducing invoice ${i.number}`
+  )
+  w.run('INSERT INTO invoice_reductions (invoice_id, xdr_id, amount_minor, at) VALUES (?, ?, ?, ?)', [i.id, creditId, amount, w.at])
+  const after = i.amount_due_minor - amount
+  const note = input.comment.trim()
+  w.audit({
+    kind: 'invoice.reduced',
+    customerId: i.customer_id,
+    field: 'amount_due',
+    from: formatMinor(i.amount_due_minor, i.currency),
+    to: formatMinor(after, i.currency),
+    description: `Invoice ${i.number}: amount due reduced by ${formatMinor(amount, i.currency)} from ${formatMinor(i.amount_due_minor, i.currency)} to ${formatMinor(after, i.currency)}${note ? ` — ${note}` : ''}.`,
+    source: { kind: 'manual-credit', id: creditId }
+  })
+  return settleInvoice(w, i.id)
 }
 
 // ---------------------------------------------------------------------------------------------

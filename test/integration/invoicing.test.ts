@@ -5,7 +5,8 @@
  * numbers per prefix, the Overdue transition at the due-date boundary and the suspension rule.
  */
 import { describe, expect, it } from 'vitest'
-import { closeDuePeriods, periodContaining, runInvoiceTransitions, settleInvoice } from '../../src-main/engine/invoicing'
+import { closeDuePeriods, periodContaining, reduceAmountDue, runInvoiceTransitions, settleInvoice } from '../../src-main/engine/invoicing'
+import type { AppError } from '../../src-shared/errors'
 import { postToLedger } from '../../src-main/engine/ledger'
 import { getRetention, purgeUsage } from '../../src-main/engine/usageRetention'
 import { ADMIN, lifecycleWorld, local, MINUTE } from '../support/lifecycleWorld'
@@ -138,6 +139,10 @@ describe('closing a period', () => {
     const audit = w.audits(id).filter((a) => a.kind === 'invoice.issued')
     expect(audit).toHaveLength(1)
     expect(audit[0]!.description).toMatch(/^Invoice INV-000001 issued for 2026-11-01 to 2026-11-30: .*total \$?19\.07.*due 2026-12-15\.$/)
+    expect(w.audits(id).at(-2)).toMatchObject({
+      kind: 'customer.balance',
+      description: expect.stringMatching(/^Balance changed from 12\.50 to 16\.07 \(increased by 3\.57\)\. Source – tax 23% on invoice INV-000001 \(xDR id \d+\)\.$/)
+    })
     // Closing again changes nothing.
     expect((await w.close()).invoicesIssued).toBe(0)
   })
@@ -293,23 +298,23 @@ describe('statuses', () => {
     w.clock.t = local(2026, 12, 1, 0)
     await w.close()
     const inv = Number(w.invoices(id)[0]!.id)
-    w.engine.change(ADMIN, (wk) => {
-      const credit = postToLedger(wk, {
-        kind: 'manual-credit',
-        customerId: id,
-        amountMinor: -3000,
-        unallocatedDeltaMinor: 0,
-        serviceId: w.voice,
-        effectiveDate: null,
-        outOfTurn: false,
-        visibleComment: '',
-        internalComment: ''
-      })
-      wk.run('UPDATE xdrs SET invoice_id = ? WHERE id = ?', [inv, credit.xdrId])
-      wk.run('INSERT INTO invoice_reductions (invoice_id, xdr_id, amount_minor, at) VALUES (?, ?, ?, ?)', [inv, credit.xdrId, 3000, wk.at])
-      return settleInvoice(wk, inv)
-    })
-    expect(w.invoices(id)[0]).toMatchObject({ status: 'open', amount_due_minor: 7000, total_minor: 10_000 })
+    w.clock.t = local(2026, 12, 3, 10)
+    w.engine.change(ADMIN, (wk) => reduceAmountDue(wk, { invoiceId: inv, amount: '30.00', comment: 'Disputed calls, agreed by phone' }))
+    expect(w.invoices(id)[0]).toMatchObject({ status: 'open', amount_due_minor: 7000, total_minor: 10_000, reduced_minor: 3000 })
+    expect(w.lines(inv).map((l) => l.amount_minor)).toEqual([10_000]) // the lines stay as issued
+    expect(w.audits(id).at(-1)!.description).toBe('Invoice INV-000001: amount due reduced by 30.00 from 100.00 to 70.00 — Disputed calls, agreed by phone.')
+    // Never more than is due, never zero; a refusal changes nothing.
+    const refused = (amount: string) => {
+      try {
+        w.engine.change(ADMIN, (wk) => reduceAmountDue(wk, { invoiceId: inv, amount, comment: '' }))
+      } catch (e) {
+        return (e as AppError).message
+      }
+      return 'accepted'
+    }
+    expect(refused('70.01')).toBe('A reduction cannot exceed the amount due, 70.00.')
+    expect(refused('0')).toBe('Enter an amount greater than 0.')
+    expect(w.invoices(id)[0]).toMatchObject({ amount_due_minor: 7000 })
     w.engine.change(ADMIN, (wk) => {
       const pay = postToLedger(wk, {
         kind: 'manual-payment',
@@ -338,6 +343,12 @@ describe('statuses', () => {
       ['open', 'partially-paid'],
       ['partially-paid', 'overdue']
     ])
+    // The reduction credit is on the invoice it reduced, not on the next one; the next still adds up to the ledger.
+    w.clock.t = local(2027, 1, 1, 1)
+    await w.close()
+    const jan = w.invoices(id)[1]!
+    expect(jan).toMatchObject({ charges_minor: 0, payments_minor: -6000, other_minor: -3000 })
+    expect(jan.closing_balance_minor).toBe(w.balance(id))
   })
 
   it("Overdue starts the class's suspension rule after its grace days", async () => {
