@@ -230,7 +230,9 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
     ])?.s ?? 0
   const reductions =
     w.get<{ s: number | null }>(
-      'SELECT sum(x.amount_minor) AS s FROM invoice_reductions r JOIN xdrs x ON x.id = r.xdr_id WHERE x.customer_id = ? AND x.out_of_turn = 0 AND x.created_at >= ? AND x.created_at < ?',
+      // From the customer's invoices (few) rather than its records (many).
+      `SELECT sum(x.amount_minor) AS s FROM xdrs x WHERE x.id IN (SELECT r.xdr_id FROM invoice_reductions r JOIN invoices i ON i.id = r.invoice_id WHERE i.customer_id = ?)
+         AND x.created_at >= ? AND x.created_at < ?`,
       [c.id, windowStart, period.end]
     )?.s ?? 0
   const other = outOfTurn + reductions
@@ -343,6 +345,15 @@ function closeCustomer(w: Work, customerRowId: number, now: string, upToNow: boo
     issueInvoice(w, c, p, rounding)
     issued++
   }
+}
+
+/**
+ * Every invoice due for one customer and then its current period up to now, in the caller's unit
+ * of work: the final invoice of a customer terminated with "Generate invoice prior to the end of
+ * the billing period". Returns how many were issued.
+ */
+export function issueInvoicesToNow(w: Work, customerRowId: number): number {
+  return closeCustomer(w, customerRowId, w.at, true, roundingOf(w))
 }
 
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve))

@@ -53,7 +53,8 @@ CREATE UNIQUE INDEX invoices_customer_period ON invoices (customer_id, period_st
 -- (the ledger column, described at the top)
 ALTER TABLE xdrs ADD COLUMN invoice_id INTEGER REFERENCES invoices (id);
 CREATE INDEX xdrs_uninvoiced ON xdrs (customer_id, created_at) WHERE invoice_id IS NULL;
-CREATE INDEX xdrs_invoice ON xdrs (invoice_id) WHERE invoice_id IS NOT NULL;
+-- Out-of-turn records, few, looked up per customer and period at every closing.
+CREATE INDEX xdrs_out_of_turn ON xdrs (customer_id, created_at) WHERE out_of_turn = 1;
 
 CREATE TABLE invoice_lines (
   id           INTEGER PRIMARY KEY,
