@@ -261,7 +261,7 @@ export const statusChangeInput = z
     until: isoDate.optional(),
     /** permanently-terminate: the termination date (default today). */
     terminationDate: isoDate.optional(),
-    /** permanently-terminate: issue an invoice for the partial period (needs invoicing). */
+    /** permanently-terminate: issue an invoice for the partial period, in the same change. */
     issuePartialInvoice: z.boolean().default(false)
   })
   .strict()
@@ -503,7 +503,8 @@ export const contract = {
   'customers.get': channel<CustomerDetail>()({ reads: ['customers', 'classes', 'customFields'], input: z.object({ id }).strict(), roles: EVERYONE }),
   'customers.create': channel<CustomerDetail>()({ changes: ['customers', 'ledger', 'audit'], input: customerCreateInput, roles: ADMIN }),
   'customers.update': channel<CustomerDetail>()({ changes: ['customers', 'audit'], input: customerUpdateInput, roles: ADMIN }),
-  'customers.changeStatus': channel<CustomerDetail>()({ changes: ['customers', 'audit'], input: statusChangeInput, roles: ADMIN }),
+  // invoices, ledger: permanent termination may issue the partial period's invoice (issue 10).
+  'customers.changeStatus': channel<CustomerDetail>()({ changes: ['customers', 'invoices', 'ledger', 'audit'], input: statusChangeInput, roles: ADMIN }),
   'customers.addAccount': channel<CustomerDetail>()({
     changes: ['customers', 'audit'],
     input: z
