@@ -130,7 +130,9 @@ describe('customer life cycle', () => {
     const id = t.addCustomer('Leaving now')
     t.clock.t += DAY
     t.change(id, 'permanently-terminate', { issuePartialInvoice: true })
-    const invoices = t.engine.read((r) => r.all<{ period_start: string; period_end: string }>('SELECT period_start, period_end FROM invoices WHERE customer_id = ?', [id]))
+    const invoices = t.engine.read((r) =>
+      r.all<{ period_start: string; period_end: string }>('SELECT period_start, period_end FROM invoices WHERE customer_id = ?', [id])
+    )
     expect(invoices).toEqual([{ period_start: new Date(local(2026, 11, 1, 0)).toISOString(), period_end: new Date(t.clock.t).toISOString() }])
     expect(t.row(id).status).toBe('permanently-terminated')
     expect(t.audits(id).map((a) => a.kind)).toContain('invoice.issued')
