@@ -15,7 +15,6 @@ import type { DbReader } from '../db/store'
 import { type Actor, describeAmountChange } from './audit'
 import { parseLocalDate } from './calendar'
 import { type LedgerEntry, postToLedger } from './ledger'
-import { applyOverdueSuspension } from './lifecycle'
 import { outOfDatePeriods } from './rerating'
 import type { Engine, Work } from './unitOfWork'
 import { isUsageRecalculable } from './usageRetention'
@@ -391,50 +390,7 @@ export async function closeDuePeriods(engine: Engine, actor: Actor, opts: CloseO
 }
 
 // ---------------------------------------------------------------------------------------------
-// Statuses: the timed Overdue transition and the class's suspension rule
-
-const OVERDUE_UNIT = 500
-
-/**
- * Open and partially paid invoices with money due become Overdue the day after their due date;
- * a customer whose class suspends on overdue invoices is suspended once the grace days have
- * passed too. Catches up after any gap; returns how many changes it made. One unit of work.
- */
-export function runInvoiceTransitions(w: Work): number {
-  const today = localDate(w.at)
-  const due = w.all<{ id: number; number: string; customer_id: number; due_date: string; status: InvoiceStatus }>(
-    `SELECT id, number, customer_id, due_date, status FROM invoices
-     WHERE status IN ('open', 'partially-paid') AND amount_due_minor > 0 AND due_date < ? ORDER BY id LIMIT ${OVERDUE_UNIT}`,
-    [today]
-  )
-  for (const i of due) {
-    const since = addDaysToDate(i.due_date, 1)
-    w.run("UPDATE invoices SET status = 'overdue', overdue_since = ? WHERE id = ?", [since, i.id])
-    w.audit({
-      kind: 'invoice.status',
-      customerId: i.customer_id,
-      field: 'status',
-      from: i.status,
-      to: 'overdue',
-      description: `Invoice ${i.number} status changed from ${STATUS_WORDS[i.status]} to Overdue (due ${i.due_date}, not paid in full).`,
-      source: { kind: 'invoice', id: i.id }
-    })
-  }
-  let changes = due.length
-  const toSuspend = w.all<{ customer_id: number; number: string; due_date: string; grace: number }>(
-    `SELECT i.customer_id, i.number, i.due_date, k.suspension_grace_days AS grace
-     FROM invoices i JOIN customers c ON c.id = i.customer_id JOIN customer_classes k ON k.id = c.class_id
-     WHERE i.status = 'overdue' AND k.suspend_on_overdue = 1 AND c.suspended = 0 ORDER BY i.due_date, i.id`
-  )
-  const done = new Set<number>()
-  for (const s of toSuspend) {
-    if (done.has(s.customer_id) || addDaysToDate(s.due_date, s.grace) >= today) continue
-    done.add(s.customer_id)
-    const note = `Invoice ${s.number} overdue (due ${s.due_date}${s.grace > 0 ? `, ${s.grace} grace days` : ''})`
-    if (applyOverdueSuspension(w, s.customer_id, true, note)) changes++
-  }
-  return changes
-}
+// Statuses (the timed Overdue transition and the class's suspension rule are in lifecycleScheduler.ts)
 
 export const STATUS_WORDS: Record<InvoiceStatus, string> = {
   open: 'Open',

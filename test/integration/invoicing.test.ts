@@ -5,7 +5,8 @@
  * numbers per prefix, the Overdue transition at the due-date boundary and the suspension rule.
  */
 import { describe, expect, it } from 'vitest'
-import { closeDuePeriods, periodContaining, reduceAmountDue, runInvoiceTransitions, settleInvoice } from '../../src-main/engine/invoicing'
+import { closeDuePeriods, periodContaining, reduceAmountDue, settleInvoice } from '../../src-main/engine/invoicing'
+import { runInvoiceTransitions } from '../../src-main/engine/lifecycleScheduler'
 import type { AppError } from '../../src-shared/errors'
 import { postToLedger } from '../../src-main/engine/ledger'
 import { getRetention, purgeUsage } from '../../src-main/engine/usageRetention'
