@@ -98,4 +98,16 @@ describe('Invoices page', () => {
     await page.screenshot({ path: path.join(os.tmpdir(), 'invoices-view.png') })
     expect(pageErrors).toEqual([])
   })
+
+  it("the customer's Invoices & taxation tab lists its invoices", async () => {
+    const customer = (await desk.call('invoices.list', { status: 'open' })).rows.find((r) => r.number === 'INV-000002')!
+    await page.evaluate((id) => {
+      window.location.hash = `#/customers/${id}/invoices`
+    }, customer.customerId)
+    await page.getByRole('button', { name: 'INV-000002' }).waitFor()
+    expect(await page.locator('tbody tr').filter({ hasText: /^INV-/ }).count()).toBe(1)
+    await page.getByRole('button', { name: 'INV-000002' }).scrollIntoViewIfNeeded()
+    await page.screenshot({ path: path.join(os.tmpdir(), 'invoices-customer-tab.png') })
+    expect(pageErrors).toEqual([])
+  })
 })

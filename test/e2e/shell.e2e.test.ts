@@ -120,7 +120,10 @@ describe('renderer shell in Chromium over the loopback host', () => {
       expect(await nav(label).getAttribute('aria-current')).toBe('page')
     }
     await nav('Re-issue').click()
-    await page.getByText(/nothing to show yet/).first().waitFor()
+    await page
+      .getByText(/nothing to show yet/)
+      .first()
+      .waitFor()
   })
 
   it('keeps the dark theme and the session across a reload', async () => {
