@@ -449,6 +449,15 @@ export const invoiceListInput = z
   })
   .strict()
 
+export const invoiceReductionInput = z
+  .object({
+    invoiceId: id,
+    amount: amountText.min(1, 'Enter the amount to take off the amount due.'),
+    /** Shown on the invoice and in the transactions. */
+    comment: text('Comment', 500).default('')
+  })
+  .strict()
+
 const INVOICE_CHANGES: readonly DataKind[] = ['invoices', 'ledger', 'customers', 'audit']
 
 const invoiceChannels = {
@@ -459,7 +468,9 @@ const invoiceChannels = {
    * customer or all (units of a few hundred customers); poll invoiceClose.status.
    */
   'invoices.closeNow': channel<JobSnapshot<InvoiceCloseResult>>()({ changes: INVOICE_CHANGES, input: z.object({ customerId: id.optional() }).strict(), roles: ADMIN }),
-  'invoiceClose.status': channel<JobSnapshot<InvoiceCloseResult>>()({ reads: ['invoices'], input: jobId, roles: ADMIN })
+  'invoiceClose.status': channel<JobSnapshot<InvoiceCloseResult>>()({ reads: ['invoices'], input: jobId, roles: ADMIN }),
+  /** Reduce an issued invoice's amount due by a manual credit aimed at it; answers the invoice as it now stands. */
+  'invoices.reduceAmountDue': channel<InvoiceDetail>()({ changes: INVOICE_CHANGES, input: invoiceReductionInput, roles: ADMIN })
 } as const
 
 export const contract = {

@@ -35,7 +35,7 @@ import { createService, listAllServices, listServices, updateService } from '../
 import { loadDemoData } from '../demo/load'
 import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '../engine/usageBrowser'
 import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
-import { closeDuePeriods, getInvoice, listInvoices } from '../engine/invoicing'
+import { closeDuePeriods, getInvoice, listInvoices, reduceAmountDue } from '../engine/invoicing'
 import { getRetention, previewPurge, purgeUsage, setRetentionMonths } from '../engine/usageRetention'
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
@@ -222,5 +222,9 @@ export const handlers: HandlerTable<HandlerContext> = {
       closeDuePeriods(engine(), actor, { customerId, upToNow: true, signal: ctl.signal, onProgress: (done, total) => ctl.progress(done, total) })
     )
   },
-  'invoiceClose.status': (input, { jobs }) => jobs.get(input.jobId, INVOICE_CLOSE_JOB)
+  'invoiceClose.status': (input, { jobs }) => jobs.get(input.jobId, INVOICE_CLOSE_JOB),
+  'invoices.reduceAmountDue': (input, { engine, actor }) => {
+    engine().change(actor, (w) => reduceAmountDue(w, input))
+    return engine().read((r) => getInvoice(r, input.invoiceId))
+  }
 }

@@ -80,6 +80,17 @@ describe('invoices channels', () => {
     expect(await desk.app.core.runInvoiceTasks()).toEqual({ issued: 0, statusChanges: 0 })
   })
 
+  it("reduces an issued invoice's amount due: the total stays, the reduction is shown, over the amount due is refused on the amount", async () => {
+    const [open] = (await desk.ok('invoices.list', { status: 'overdue' })).rows
+    const after = await desk.ok('invoices.reduceAmountDue', { invoiceId: open!.id, amount: '5.00', comment: 'Goodwill' })
+    expect(after).toMatchObject({ totalMinor: 2200, reducedMinor: 500, amountDueMinor: 1700, status: 'overdue' })
+    expect(await desk.call('invoices.reduceAmountDue', { invoiceId: open!.id, amount: '17.01', comment: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', field: 'amount', message: 'A reduction cannot exceed the amount due, 17.00.' }
+    })
+    expect(await desk.call('invoices.reduceAmountDue', { invoiceId: open!.id, amount: 'ten', comment: '' })).toMatchObject({ ok: false, error: { field: 'amount' } })
+  })
+
   it('refuses an unknown customer and a bad status, naming the field, and issues nothing', async () => {
     const before = (await desk.ok('invoices.list', {})).total
     const unknown = await desk.call('invoices.closeNow', { customerId: 999_999 })

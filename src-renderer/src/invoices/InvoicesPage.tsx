@@ -1,13 +1,15 @@
 import { useEffect, useRef, useState } from 'react'
 import { Alert, Badge, Button, Checkbox, CloseButton, Drawer, Group, Paper, Progress, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { useSearchParams } from 'react-router'
-import { isCalendarDate, type InputOf } from '../../../src-shared/contract'
+import { useForm } from '@mantine/form'
+import { invoiceReductionInput, isCalendarDate, type InputOf } from '../../../src-shared/contract'
 import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceStatus, type JobSnapshot } from '../../../src-shared/domain'
 import { formatAmount, formatLastDay, localDate } from '../../../src-shared/format'
 import { invoke } from '../api/invoke'
 import { refreshAfter, useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { notifyError } from '../lib/notify'
+import { contractValidate, reportToForm } from '../lib/contract-form'
 import { PageHeader } from '../lib/PageHeader'
 import { QueryError } from '../lib/QueryError'
 
@@ -209,9 +211,61 @@ function SummaryRow(props: { label: string; minor: number; currency: string; str
   )
 }
 
+interface ReductionValues {
+  amount: string
+  comment: string
+}
+
+/**
+ * Reduce the amount due (an administrator): a manual credit aimed at this invoice. Only ever
+ * decreases it; the lines and total stay as issued.
+ */
+function ReduceAmountDue({ invoiceId }: { invoiceId: number }) {
+  const [open, setOpen] = useState(false)
+  const reduce = useMutation('invoices.reduceAmountDue')
+  const toInput = (v: ReductionValues) => ({ invoiceId, amount: v.amount, comment: v.comment })
+  const form = useForm<ReductionValues>({ initialValues: { amount: '', comment: '' }, validate: contractValidate(invoiceReductionInput, toInput) })
+  if (!open) {
+    return (
+      <Group>
+        <Button variant="default" onClick={() => setOpen(true)}>
+          Reduce amount due
+        </Button>
+      </Group>
+    )
+  }
+  return (
+    <form
+      onSubmit={form.onSubmit(async (v) => {
+        try {
+          await reduce.run(toInput(v))
+          form.reset()
+          setOpen(false)
+        } catch (e) {
+          reportToForm(form, e)
+        }
+      })}
+    >
+      <Group align="flex-start" gap="sm">
+        <TextInput label="Reduce by" w={140} {...form.getInputProps('amount')} />
+        <TextInput label="Comment (on the invoice)" style={{ flex: 1 }} {...form.getInputProps('comment')} />
+      </Group>
+      <Group gap="sm" mt="sm">
+        <Button type="submit" loading={reduce.running}>
+          Reduce
+        </Button>
+        <Button variant="default" onClick={() => setOpen(false)}>
+          Cancel
+        </Button>
+      </Group>
+    </form>
+  )
+}
+
 /** One invoice: its status, dates, the balance-forward summary, the lines and the amount due. */
 export function InvoiceView({ id }: { id: number }) {
   const q = useQuery('invoices.get', { id })
+  const { status } = useAppStatus()
   if (q.error) return <QueryError error={q.error} onRetry={q.reload} what="the invoice" />
   const i: InvoiceDetail | undefined = q.data
   if (!i) return null
@@ -294,6 +348,7 @@ export function InvoiceView({ id }: { id: number }) {
           <SummaryRow label="Amount due" minor={i.amountDueMinor} currency={c} strong testId="invoice-amount-due" />
         </Table.Tbody>
       </Table>
+      {status.operator.role === 'administrator' && i.amountDueMinor > 0 && i.status !== 'void' && <ReduceAmountDue invoiceId={i.id} />}
     </Stack>
   )
 }
