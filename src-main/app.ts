@@ -19,6 +19,8 @@ import { TestGateway, type PaymentGateway } from './engine/gateway'
 import { reconcileCardPayments } from './engine/payments'
 import { actorOf, FIRST_ADMIN_ACTOR, FIRST_ADMIN_ID, getOperator } from './engine/operators'
 import { runDueTransitions } from './engine/lifecycleScheduler'
+import { closeDuePeriods } from './engine/invoicing'
+import { runInvoiceTransitions } from './engine/lifecycleScheduler'
 import { ensureDefaultServices } from './engine/services'
 import { DEFAULT_AUTHORIZATION_DAYS, getSettings } from './engine/settings'
 import { DATABASE_REPLACED, Engine, type ChangeReport } from './engine/unitOfWork'
@@ -353,6 +355,32 @@ export class AppCore {
     return this.engine.change(FIRST_ADMIN_ACTOR, runDueTransitions)
   }
 
+  private invoiceClosing: Promise<unknown> | null = null
+
+  /**
+   * Invoices (issue 10): issue every invoice whose period has ended (catching up after the app was
+   * closed), then move invoices past their due date to Overdue and apply the suspension rule.
+   * One run at a time; returns how many invoices were issued and statuses changed.
+   */
+  async runInvoiceTasks(): Promise<{ issued: number; statusChanges: number }> {
+    if (this.phase() !== 'ready' || this.invoiceClosing) return { issued: 0, statusChanges: 0 }
+    const closing = closeDuePeriods(this.engine, FIRST_ADMIN_ACTOR)
+    this.invoiceClosing = closing
+    try {
+      const { invoicesIssued } = await closing
+      let statusChanges = 0
+      // Bounded units: a long closure may have left thousands of invoices to move.
+      let n: number
+      do {
+        n = this.engine.change(FIRST_ADMIN_ACTOR, runInvoiceTransitions)
+        statusChanges += n
+      } while (n > 0)
+      return { issued: invoicesIssued, statusChanges }
+    } finally {
+      this.invoiceClosing = null
+    }
+  }
+
   startSchedulers(dailyBackupDelayMs: number): void {
     // A desktop app is not always running: catch up at start-up, then check every minute.
     const lifecycleTick = () => {
@@ -364,6 +392,15 @@ export class AppCore {
       }
     }
     lifecycleTick()
+    const invoiceTick = () => {
+      this.runInvoiceTasks().then(
+        ({ issued, statusChanges }) => {
+          if (issued + statusChanges > 0) this.log(`invoices: ${issued} issued, ${statusChanges} status change${statusChanges === 1 ? '' : 's'}`)
+        },
+        (err: unknown) => this.log(`invoices: closing periods failed: ${(err as Error).message}`)
+      )
+    }
+    invoiceTick()
     // Usage files the switch dropped in the import folder: at start-up, then every minute.
     const folderTick = () => {
       if (this.phase() !== 'ready') return
@@ -372,6 +409,7 @@ export class AppCore {
     folderTick()
     const everyMinute = setInterval(() => {
       lifecycleTick()
+      invoiceTick()
       folderTick()
     }, 60 * 1000)
     everyMinute.unref()

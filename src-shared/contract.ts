@@ -42,6 +42,7 @@ import type {
 import { SERVICE_KINDS } from './domain'
 import { CURRENCY_CODES, ROUNDING_MODES } from './money'
 import type { UsageImportRecord, UsageImportSummary } from './domain'
+import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceListResult } from './domain'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -71,6 +72,8 @@ export const DATA_KINDS = [
   /** Usage records (xDRs of kind usage), the imports that brought them in, their re-ratings and retention. */
   'usage',
   'customFields',
+  /** Invoices (issue 10): issued invoices, their lines and statuses. */
+  'invoices',
   'audit'
 ] as const
 export type DataKind = (typeof DATA_KINDS)[number]
@@ -258,7 +261,7 @@ export const statusChangeInput = z
     until: isoDate.optional(),
     /** permanently-terminate: the termination date (default today). */
     terminationDate: isoDate.optional(),
-    /** permanently-terminate: issue an invoice for the partial period (needs invoicing). */
+    /** permanently-terminate: issue an invoice for the partial period, in the same change. */
     issuePartialInvoice: z.boolean().default(false)
   })
   .strict()
@@ -430,6 +433,46 @@ const reratingChannels = {
   })
 } as const
 
+// Invoices (issue 10)
+
+export const invoiceListInput = z
+  .object({
+    status: z.enum(INVOICE_STATUSES).optional(),
+    customerId: id.optional(),
+    /** Invoices whose period overlaps [periodFrom, periodTo): local dates. */
+    periodFrom: isoDate.optional(),
+    periodTo: isoDate.optional(),
+    /** Only customers that have an overdue invoice. */
+    overdue: z.boolean().optional(),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(500).default(100)
+  })
+  .strict()
+
+export const invoiceReductionInput = z
+  .object({
+    invoiceId: id,
+    amount: amountText.min(1, 'Enter the amount to take off the amount due.'),
+    /** Shown on the invoice and in the transactions. */
+    comment: text('Comment', 500).default('')
+  })
+  .strict()
+
+const INVOICE_CHANGES: readonly DataKind[] = ['invoices', 'ledger', 'customers', 'audit']
+
+const invoiceChannels = {
+  'invoices.list': channel<InvoiceListResult>()({ reads: ['invoices', 'customers'], input: invoiceListInput, roles: EVERYONE }),
+  'invoices.get': channel<InvoiceDetail>()({ reads: ['invoices', 'customers', 'usage'], input: z.object({ id }).strict(), roles: EVERYONE }),
+  /**
+   * Closes now, as a job: every period that has ended, then the current one up to now, for one
+   * customer or all (units of a few hundred customers); poll invoiceClose.status.
+   */
+  'invoices.closeNow': channel<JobSnapshot<InvoiceCloseResult>>()({ changes: INVOICE_CHANGES, input: z.object({ customerId: id.optional() }).strict(), roles: ADMIN }),
+  'invoiceClose.status': channel<JobSnapshot<InvoiceCloseResult>>()({ reads: ['invoices'], input: jobId, roles: ADMIN }),
+  /** Reduce an issued invoice's amount due by a manual credit aimed at it; answers the invoice as it now stands. */
+  'invoices.reduceAmountDue': channel<InvoiceDetail>()({ changes: INVOICE_CHANGES, input: invoiceReductionInput, roles: ADMIN })
+} as const
+
 export const contract = {
   'app.status': channel<AppStatus>()({ reads: ['status'], input: nothing, roles: EVERYONE }),
   'setup.complete': channel<AppStatus>()({ changes: ['status', 'settings', 'audit'], input: setupInput, roles: ADMIN }),
@@ -471,7 +514,8 @@ export const contract = {
   'customers.get': channel<CustomerDetail>()({ reads: ['customers', 'classes', 'customFields'], input: z.object({ id }).strict(), roles: EVERYONE }),
   'customers.create': channel<CustomerDetail>()({ changes: ['customers', 'ledger', 'audit'], input: customerCreateInput, roles: ADMIN }),
   'customers.update': channel<CustomerDetail>()({ changes: ['customers', 'audit'], input: customerUpdateInput, roles: ADMIN }),
-  'customers.changeStatus': channel<CustomerDetail>()({ changes: ['customers', 'audit'], input: statusChangeInput, roles: ADMIN }),
+  // invoices, ledger: permanent termination may issue the partial period's invoice (issue 10).
+  'customers.changeStatus': channel<CustomerDetail>()({ changes: ['customers', 'invoices', 'ledger', 'audit'], input: statusChangeInput, roles: ADMIN }),
   'customers.addAccount': channel<CustomerDetail>()({
     changes: ['customers', 'audit'],
     input: z
@@ -697,7 +741,8 @@ export const contract = {
   }),
   /** A customer's usage per month and service and money records per kind: what its balance is made of. */
   'usage.customerSummary': channel<CustomerUsageSummary>()({ reads: USAGE_READS, input: z.object({ customerId: id }).strict(), roles: EVERYONE }),
-  ...reratingChannels
+  ...reratingChannels,
+  ...invoiceChannels
 } as const
 
 export type Contract = typeof contract

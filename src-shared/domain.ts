@@ -805,7 +805,8 @@ export interface DocumentCompany {
   logo?: { type: 'png' | 'jpeg'; bytes: Uint8Array } | null
 }
 
-export type InvoiceDocumentStatus = 'open' | 'partially-paid' | 'paid' | 'overdue' | 'void' | 'nothing-due'
+/** The invoice's status as the engine keeps it (INVOICE_STATUSES). */
+export type InvoiceDocumentStatus = InvoiceStatus
 
 export interface InvoiceDocumentLine {
   /** What the charge is: the service's name, "Manual charge", "Credit", ... */
@@ -885,4 +886,68 @@ export interface ReceiptDocument {
   /** Further facts as the wizard's summary shows them (card, transaction ID, xDR id...), in order. */
   details?: { label: string; value: string }[]
   visibleComment?: string
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invoices (issue 10)
+
+export const INVOICE_STATUSES = ['open', 'partially-paid', 'paid', 'overdue', 'no-payment-needed', 'void'] as const
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number]
+
+export interface InvoiceSummary {
+  id: number
+  number: string
+  customerId: number
+  customerName: string
+  companyName: string
+  currency: string
+  outOfTurn: boolean
+  /** Instants: start included, end excluded. */
+  periodStart: string
+  periodEnd: string
+  issueDate: string
+  dueDate: string
+  totalMinor: number
+  amountDueMinor: number
+  status: InvoiceStatus
+}
+
+export interface InvoiceLine {
+  category: 'usage' | 'manual-charge' | 'credit' | 'correction' | 'other' | 'tax'
+  serviceName: string | null
+  description: string
+  records: number
+  durationS: number
+  amountMinor: number
+}
+
+export interface InvoiceDetail extends InvoiceSummary {
+  issuedAt: string
+  previousBalanceMinor: number
+  paymentsMinor: number
+  chargesMinor: number
+  taxRatePpm: number
+  taxesMinor: number
+  otherMinor: number
+  closingBalanceMinor: number
+  paidMinor: number
+  reducedMinor: number
+  overdueSince: string | null
+  lines: InvoiceLine[]
+  /** Usage of the period was re-rated after the invoice was issued. */
+  outOfDate: boolean
+  /** Usage of the period has been purged: the invoice cannot be recalculated. */
+  recalculable: boolean
+}
+
+export interface InvoiceListResult {
+  rows: InvoiceSummary[]
+  /** Of every invoice matching the filters (not only this page), per currency. */
+  totals: { currency: string; count: number; totalMinor: number; amountDueMinor: number }[]
+  total: number
+}
+
+export interface InvoiceCloseResult {
+  invoicesIssued: number
+  customers: number
 }

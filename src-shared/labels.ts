@@ -1,4 +1,4 @@
-import type { BalanceControl, CustomerStatus, InvoiceDocumentStatus, ServiceKind } from './domain'
+import type { BalanceControl, CustomerStatus, InvoiceStatus, ServiceKind } from './domain'
 
 /** The source pages' status names, used on screen, in CSV exports and in audit texts alike. */
 export const STATUS_LABEL: Record<CustomerStatus, string> = {
@@ -26,11 +26,11 @@ export const SERVICE_KIND_LABEL: Record<ServiceKind, string> = {
 }
 
 /** Invoice statuses as the Invoices page, the invoice PDF and CSV exports name them. */
-export const INVOICE_STATUS_LABEL: Record<InvoiceDocumentStatus, string> = {
+export const INVOICE_STATUS_LABEL: Record<InvoiceStatus, string> = {
   open: 'Open',
   'partially-paid': 'Partially paid',
   paid: 'Paid',
   overdue: 'Overdue',
-  void: 'Void',
-  'nothing-due': 'Nothing to pay'
+  'no-payment-needed': 'Needs no payment',
+  void: 'Void'
 }

@@ -8,6 +8,7 @@ import { describeValueChange } from './audit'
 import type { StoredClass } from './customerClasses'
 import type { StoredCustomer } from './customers'
 import { addLocalDays, checkedDate, endOfLocalDay } from './calendar'
+import { issueInvoicesToNow } from './invoicing'
 import { effectiveStatus, refusalReason, type LifecycleColumns, type LifecycleState } from './lifecycleRules'
 import type { Work } from './unitOfWork'
 
@@ -230,9 +231,6 @@ export function changeStatus(w: Work, input: ParsedInputOf<'customers.changeStat
       next.reactivationDeadline = null
       break
     case 'permanently-terminate': {
-      if (input.issuePartialInvoice) {
-        throw new AppError('VALIDATION', 'Invoices for the partial period arrive with the invoicing feature; clear this option to terminate now.', 'issuePartialInvoice')
-      }
       const date = input.terminationDate ?? today
       checkedDate(date, 'terminationDate', 'Permanent termination date')
       if (date > today) {
@@ -242,6 +240,8 @@ export function changeStatus(w: Work, input: ParsedInputOf<'customers.changeStat
       if (created !== null && date < created) {
         throw new AppError('VALIDATION', `The termination date cannot be before the customer was created (${created}).`, 'terminationDate')
       }
+      // The final invoice first (while the customer is still billed), in the same commit.
+      if (input.issuePartialInvoice && issueInvoicesToNow(w, c.id) > 0) details.push('invoice issued for the partial period')
       next.lifecycle = 'permanently-terminated'
       next.terminatedAt = date
       details.push(`termination date ${date}`)

@@ -201,11 +201,12 @@ export async function purgeUsage(
         let purged = 0
         for (const id of batch) {
           summaries += w.run(
-            `INSERT INTO xdrs (kind, customer_id, service_id, started_at, duration_s, destination, amount_minor, charge_minor, created_at, visible_comment)
+            // Per invoice too: a summary stays on the invoice its records were on (never billed twice).
+            `INSERT INTO xdrs (kind, customer_id, service_id, started_at, duration_s, destination, amount_minor, charge_minor, created_at, visible_comment, invoice_id)
              SELECT 'usage-summary', customer_id, service_id, ?2, sum(duration_s), '', sum(amount_minor), sum(coalesce(charge_minor, 0)), ?4,
-               'Usage of ' || ?5 || ': ' || count(*) || ' records (details purged)'
+               'Usage of ' || ?5 || ': ' || count(*) || ' records (details purged)', invoice_id
              FROM xdrs WHERE customer_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND kind = 'usage'
-             GROUP BY service_id ORDER BY service_id`,
+             GROUP BY service_id, invoice_id ORDER BY service_id, invoice_id`,
             [id, m.from, m.to, w.at, m.label]
           )
           purged += w.run("DELETE FROM xdrs WHERE customer_id = ? AND started_at >= ? AND started_at < ? AND kind = 'usage'", [id, m.from, m.to])

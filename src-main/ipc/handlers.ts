@@ -35,6 +35,7 @@ import { createService, listAllServices, listServices, updateService } from '../
 import { loadDemoData } from '../demo/load'
 import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '../engine/usageBrowser'
 import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
+import { closeDuePeriods, getInvoice, listInvoices, reduceAmountDue } from '../engine/invoicing'
 import { getRetention, previewPurge, purgeUsage, setRetentionMonths } from '../engine/usageRetention'
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
@@ -44,6 +45,7 @@ type RestoreSource = InputOf<'backup.restore'>['source']
 
 /** The job kind of a re-rating in the JobRegistry. */
 const RERATING_JOB = 'rerating'
+const INVOICE_CLOSE_JOB = 'invoice-close'
 
 /** Backups as the Settings page uses them (the app owns the files and the restore). */
 export interface BackupDesk {
@@ -205,5 +207,24 @@ export const handlers: HandlerTable<HandlerContext> = {
   'usage.retentionPreview': (_input, { engine, nowIso }) => engine().read((r) => previewPurge(r, nowIso())),
   'usage.purge': (input, { engine, nowIso, actor }) => purgeUsage(engine(), actor, nowIso(), input),
   // Usage import (issue 9, item 2)
-  ...usageImportHandlers
+  ...usageImportHandlers,
+  // Invoices (issue 10)
+  'invoices.list': (input, { engine }) => engine().read((r) => listInvoices(r, input)),
+  'invoices.get': (input, { engine }) => engine().read((r) => getInvoice(r, input.id)),
+  'invoices.closeNow': (input, { engine, jobs, actor }) => {
+    if (jobs.running(INVOICE_CLOSE_JOB).length > 0) throw new AppError('CONFLICT', 'Invoices are already being issued: wait for that to finish.')
+    // An unknown customer is refused at once rather than as a failed job.
+    const customerId = input.customerId
+    if (customerId !== undefined && !engine().read((r) => r.get('SELECT 1 FROM customers WHERE id = ?', [customerId]))) {
+      throw new AppError('NOT_FOUND', `Customer ${customerId} does not exist (it may have been removed); reload the list.`, 'customerId')
+    }
+    return jobs.start(INVOICE_CLOSE_JOB, 'customers', (ctl) =>
+      closeDuePeriods(engine(), actor, { customerId, upToNow: true, signal: ctl.signal, onProgress: (done, total) => ctl.progress(done, total) })
+    )
+  },
+  'invoiceClose.status': (input, { jobs }) => jobs.get(input.jobId, INVOICE_CLOSE_JOB),
+  'invoices.reduceAmountDue': (input, { engine, actor }) => {
+    engine().change(actor, (w) => reduceAmountDue(w, input))
+    return engine().read((r) => getInvoice(r, input.invoiceId))
+  }
 }

@@ -46,6 +46,7 @@ import { browseUsage, usageTotals, type UsageFilter } from '../engine/usageBrows
 import { createPriceList, uploadVersion } from '../engine/priceLists'
 import { prepareRerating, previewRerating } from '../engine/rerating'
 import { getRetention, purgeUsage } from '../engine/usageRetention'
+import { closeDuePeriods } from '../engine/invoicing'
 import { DESTINATIONS } from '../demo/names'
 import { benchUsageImport } from './benchUsage'
 import { invoicePdf } from '../pdf/invoicePdf'
@@ -87,7 +88,8 @@ const TARGETS: ({ name: string; scale: Scale; text: string } & ({ max: number; m
   { name: 'usage.rerate_month_m_s', scale: 'M', max: 10, text: '≤ 10 s' },
   { name: 'usage.rate_1m_s', scale: 'M', max: 20, text: '≤ 20 s' },
   { name: 'pdf.invoices_per_s', scale: 'S', min: 60, text: '≥ 60/s' },
-  { name: 'pdf.invoices_per_s', scale: 'M', min: 60, text: '≥ 60/s' }
+  { name: 'pdf.invoices_per_s', scale: 'M', min: 60, text: '≥ 60/s' },
+  { name: 'period.close_10k_s', scale: 'M', max: 10, text: '≤ 10 s' }
 ]
 
 /** A plain SQL search over customers, for comparing sql.js with native SQLite on equal terms. */
@@ -1021,6 +1023,34 @@ async function measurePdfInvoices(run: ScaleRun): Promise<void> {
   }
 }
 
+/**
+ * Closing a monthly billing period (src-main/engine/invoicing.ts) for every customer: each class
+ * made monthly on the 1st, the clock moved to the next 1st, and every invoice issued with its
+ * lines, tax record, the records it takes and its audit entry, in the job's units of work. No PDFs.
+ */
+async function measurePeriodClose(run: ScaleRun): Promise<void> {
+  const t = new Date()
+  const nextFirst = new Date(t.getFullYear(), t.getMonth() + 1, 1, 0, 1).getTime()
+  const engine = new Engine(run.openStore(), () => nextFirst)
+  engine.change(FIRST_ADMIN_ACTOR, (w) => w.run("UPDATE customer_classes SET billing_period = 'monthly', billing_day = 1"))
+  const longest = { unitMs: 0 }
+  const t0 = process.hrtime.bigint()
+  let last = performance.now()
+  const result = await closeDuePeriods(engine, FIRST_ADMIN_ACTOR, {
+    onProgress: (done, total) => {
+      longest.unitMs = Math.max(longest.unitMs, performance.now() - last)
+      last = performance.now()
+      if (done % 2000 === 0) progress(`[${run.scale}] closing a period: ${done} / ${total} customers`)
+    }
+  })
+  const seconds = elapsedMs(t0) / 1000
+  const records = engine.read((r) => r.get<{ n: number }>('SELECT count(*) AS n FROM xdrs WHERE invoice_id IS NOT NULL')?.n ?? 0)
+  run.record(run.scale === 'M' ? 'period.close_10k_s' : 'period.close_s', seconds, 's')
+  run.note(
+    `period close: ${result.invoicesIssued} invoices for ${result.customers} customers taking ${records} records in ${seconds.toFixed(1)} s, longest unit of work ${longest.unitMs.toFixed(0)} ms.`
+  )
+}
+
 const MEASUREMENTS: Measurement[] = [
   { title: 'database size', run: measureDbSize },
   { title: 'disk flush baseline', run: measureDiskFlush },
@@ -1035,6 +1065,7 @@ const MEASUREMENTS: Measurement[] = [
   { title: 'naive export commits', run: measureExportCommit },
   { title: 'native SQLite reference', run: measureNative },
   { title: 're-rating a month of usage', run: measureRerateMonth },
+  { title: 'closing a billing period', run: measurePeriodClose },
   { title: 'pdf invoices', run: measurePdfInvoices },
   // Last: it adds a million records to the scale's database.
   { title: 'usage import', run: measureUsageImport }

@@ -125,14 +125,22 @@ describe('customer life cycle', () => {
     expect(t.engine.change(ADMIN, runDueTransitions)).toBe(0)
   })
 
-  it('permanent termination: date today by default, not in the future or before creation; no partial invoice yet', async () => {
+  it('permanent termination with "Generate invoice prior to the end of the billing period" issues the partial period\'s invoice in the same change', async () => {
+    const t = await lifecycleWorld()
+    const id = t.addCustomer('Leaving now')
+    t.clock.t += DAY
+    t.change(id, 'permanently-terminate', { issuePartialInvoice: true })
+    const invoices = t.engine.read((r) =>
+      r.all<{ period_start: string; period_end: string }>('SELECT period_start, period_end FROM invoices WHERE customer_id = ?', [id])
+    )
+    expect(invoices).toEqual([{ period_start: new Date(local(2026, 11, 1, 0)).toISOString(), period_end: new Date(t.clock.t).toISOString() }])
+    expect(t.row(id).status).toBe('permanently-terminated')
+    expect(t.audits(id).map((a) => a.kind)).toContain('invoice.issued')
+  })
+
+  it('permanent termination: date today by default, not in the future or before creation', async () => {
     const t = await lifecycleWorld()
     const id = t.addCustomer('Gone')
-    expect(refusal(() => t.change(id, 'permanently-terminate', { issuePartialInvoice: true }))).toMatchObject({
-      code: 'VALIDATION',
-      field: 'issuePartialInvoice',
-      message: 'Invoices for the partial period arrive with the invoicing feature; clear this option to terminate now.'
-    })
     expect(refusal(() => t.change(id, 'permanently-terminate', { terminationDate: '2026-11-22' }))).toMatchObject({ field: 'terminationDate' })
     expect(refusal(() => t.change(id, 'permanently-terminate', { terminationDate: '2026-11-20' })).message).toBe(
       'The termination date cannot be before the customer was created (2026-11-21).'

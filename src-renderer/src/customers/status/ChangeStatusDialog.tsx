@@ -31,6 +31,7 @@ export function ChangeStatusDialog(props: {
   const [note, setNote] = useState('')
   const [until, setUntil] = useState<string | null>(null)
   const [terminationDate, setTerminationDate] = useState<string | null>(null)
+  const [partialInvoice, setPartialInvoice] = useState(false)
   const [confirming, setConfirming] = useState(false)
   const change = useMutation('customers.changeStatus')
   const { errors, report, clear } = useFieldErrors(FIELDS)
@@ -42,6 +43,7 @@ export function ChangeStatusDialog(props: {
     setNote('')
     setUntil(null)
     setTerminationDate(null)
+    setPartialInvoice(false)
     setConfirming(false)
     clear()
     // Only on opening: a refreshed detail while open must not wipe what was typed.
@@ -64,7 +66,7 @@ export function ChangeStatusDialog(props: {
         note,
         ...(action === 'lift-suspension' && until ? { until } : {}),
         ...(action === 'permanently-terminate' && terminationDate ? { terminationDate } : {}),
-        issuePartialInvoice: false
+        issuePartialInvoice: action === 'permanently-terminate' && partialInvoice
       })
       notifySuccess('Status changed', `${next.customerId} is now ${STATUS_LABEL[next.status]}.`)
       props.onChanged(next)
@@ -209,10 +211,12 @@ export function ChangeStatusDialog(props: {
                 />
                 <Checkbox
                   label="Generate invoice prior to the end of the billing period"
-                  description="An invoice for the partial period — arrives with the invoicing feature."
-                  checked={false}
-                  disabled
-                  onChange={() => {}}
+                  description="Issues the invoice for the period so far, now, with the termination."
+                  checked={partialInvoice}
+                  onChange={(e) => {
+                    setPartialInvoice(e.currentTarget.checked)
+                    clear('issuePartialInvoice')
+                  }}
                   error={errors.issuePartialInvoice}
                 />
               </>

@@ -3,6 +3,7 @@ import type { CustomerClass, CustomerDetail } from '../../../../../src-shared/do
 import { describeBillingPeriod, plural } from '../../../classes/describe'
 import { formatPercent, parsePercent } from '../../../classes/percent'
 import type { FormBinding } from '../CustomerForm'
+import { InvoiceList } from '../../../invoices/InvoicesPage'
 
 /**
  * Invoices & taxation: what the class sets, and the customer's own due days and tax rate where
@@ -114,6 +115,14 @@ export function InvoicesTab(props: { form: FormBinding; klass: CustomerClass | n
           Applies now: {describeBillingPeriod(d.effective.billingPeriod, d.effective.billingDay)}; invoices due in {plural(d.effective.dueDays, 'day')}; tax{' '}
           {formatPercent(d.effective.taxRatePpm)}%.
         </Text>
+      )}
+      {d && (
+        <Stack gap="xs">
+          <Text size="sm" fw={600}>
+            Invoices
+          </Text>
+          <InvoiceList customerId={d.id} />
+        </Stack>
       )}
     </Stack>
   )

@@ -1,0 +1,39 @@
+/**
+ * Crash-test worker for invoicing (test/integration/invoiceCrash.test.ts): closes the billing
+ * periods of the data folder's customers with a clock at the given instant, printing "UNIT done/total"
+ * after each unit of work is durable. The test SIGKILLs it in the middle of closing and checks that
+ * the numbers have no gap and every invoice is whole.
+ *
+ *   node out/main/invoice-crash-child.js --data-dir DIR --now ISO
+ */
+import { DataDirLock } from '../db/lock'
+import { loadSqlJs } from '../db/sqljs'
+import { DurableStore } from '../db/store'
+import { closeDuePeriods } from '../engine/invoicing'
+import { FIRST_ADMIN_ACTOR } from '../engine/operators'
+import { Engine } from '../engine/unitOfWork'
+
+function arg(name: string): string {
+  const i = process.argv.indexOf(name)
+  const v = i >= 0 ? process.argv[i + 1] : undefined
+  if (v === undefined) throw new Error(`missing ${name}`)
+  return v
+}
+
+async function main(): Promise<void> {
+  const dataDir = arg('--data-dir')
+  const now = Date.parse(arg('--now'))
+  const sql = await loadSqlJs()
+  DataDirLock.acquire(dataDir)
+  const store = DurableStore.open({ dataDir, sql, now: () => now, log: () => {}, snapshotAfterBytes: 64 * 1024 })
+  const engine = new Engine(store, () => now)
+  process.stdout.write('READY\n')
+  const result = await closeDuePeriods(engine, FIRST_ADMIN_ACTOR, { onProgress: (done, total) => process.stdout.write(`UNIT ${done}/${total}\n`) })
+  process.stdout.write(`DONE ${result.invoicesIssued}\n`)
+  store.close()
+}
+
+void main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`)
+  process.exit(1)
+})
