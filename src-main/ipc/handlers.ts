@@ -218,8 +218,9 @@ export const handlers: HandlerTable<HandlerContext> = {
     if (customerId !== undefined && !engine().read((r) => r.get('SELECT 1 FROM customers WHERE id = ?', [customerId]))) {
       throw new AppError('NOT_FOUND', `Customer ${customerId} does not exist (it may have been removed); reload the list.`, 'customerId')
     }
+    const eng = engine()
     return jobs.start(INVOICE_CLOSE_JOB, 'customers', (ctl) =>
-      closeDuePeriods(engine(), actor, { customerId, upToNow: true, signal: ctl.signal, onProgress: (done, total) => ctl.progress(done, total) })
+      closeDuePeriods(eng, actor, { customerId, upToNow: true, signal: ctl.signal, onProgress: (done, total) => ctl.progress(done, total) })
     )
   },
   'invoiceClose.status': (input, { jobs }) => jobs.get(input.jobId, INVOICE_CLOSE_JOB),

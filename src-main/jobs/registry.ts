@@ -79,20 +79,24 @@ export class JobRegistry {
       pause: () => new Promise((resolve) => setImmediate(resolve))
     }
     setImmediate(() => {
-      run(ctl).then(
-        (result) => {
-          snapshot.result = result
-          snapshot.state = controller.signal.aborted ? 'cancelled' : 'completed'
-          snapshot.finishedAt = new Date(this.now()).toISOString()
-          markEnded()
-        },
-        (err: unknown) => {
-          snapshot.error = err instanceof AppError ? err.toShape() : ({ code: 'INTERNAL', message: (err as Error)?.message ?? String(err) } satisfies AppErrorShape)
-          snapshot.state = controller.signal.aborted ? 'cancelled' : 'failed'
-          snapshot.finishedAt = new Date(this.now()).toISOString()
-          markEnded()
-        }
-      )
+      // Through a promise, so that a job that throws before its first await fails as a job
+      // (state 'failed' with the error) instead of as an uncaught exception of the process.
+      Promise.resolve()
+        .then(() => run(ctl))
+        .then(
+          (result) => {
+            snapshot.result = result
+            snapshot.state = controller.signal.aborted ? 'cancelled' : 'completed'
+            snapshot.finishedAt = new Date(this.now()).toISOString()
+            markEnded()
+          },
+          (err: unknown) => {
+            snapshot.error = err instanceof AppError ? err.toShape() : ({ code: 'INTERNAL', message: (err as Error)?.message ?? String(err) } satisfies AppErrorShape)
+            snapshot.state = controller.signal.aborted ? 'cancelled' : 'failed'
+            snapshot.finishedAt = new Date(this.now()).toISOString()
+            markEnded()
+          }
+        )
     })
     return snapshot as JobSnapshot<R>
   }

@@ -54,6 +54,15 @@ describe('JobRegistry', () => {
     expect(done.length).toBeLessThan(1000)
   })
 
+  it('a job that throws before its first await fails as a job, not as an uncaught exception', async () => {
+    const jobs = new JobRegistry(() => NOW)
+    const job = jobs.start('test-job', 'records', () => {
+      throw new AppError('DB_CORRUPT', 'The database needs to be restored from a backup first.')
+    })
+    const end = await jobs.finished(job.id, 'test-job')
+    expect(end).toMatchObject({ state: 'failed', error: { code: 'DB_CORRUPT' } })
+  })
+
   it('reports a failure as a typed error, and refuses an unknown id or another kind', async () => {
     const jobs = new JobRegistry(() => NOW)
     const job = jobs.start('test-job', 'records', async () => {
