@@ -369,6 +369,14 @@ function insertRows(w: Work, importId: number, params: SqlParam[], skipKnown: bo
   return written
 }
 
+/**
+ * A batch's references (customer, account, service, price-list version) all come from what
+ * RatingState read in this unit of work's engine, renewed whenever anyone else wrote (every change
+ * writes an audit entry), and accounts, services and versions are never deleted: SQLite's
+ * foreign-key lookups (four per record, 4 s of a 1M import) would only find them again.
+ */
+const BATCH_WRITE = { checkForeignKeys: false }
+
 /** A batch written without looking for known switch record ids met some: its unit of work is undone, and it is written again with the lookup. */
 class DuplicatesInBatch extends Error {}
 
@@ -761,10 +769,10 @@ export async function importUsageCsv(
     try {
       const before = totals.duplicates
       try {
-        engine.change(actor, (w) => writeBatch(w, ctx, batch, lookUpKnown))()
+        engine.change(actor, (w) => writeBatch(w, ctx, batch, lookUpKnown), BATCH_WRITE)()
       } catch (err) {
         if (!(err instanceof DuplicatesInBatch)) throw err
-        engine.change(actor, (w) => writeBatch(w, ctx, batch, true))()
+        engine.change(actor, (w) => writeBatch(w, ctx, batch, true), BATCH_WRITE)()
       }
       lookUpKnown = totals.duplicates > before
     } catch (err) {
