@@ -22,9 +22,15 @@ export interface OwnedFile {
   capacity: number
 }
 
-/** Room to grow into before MEMFS would reallocate: a quarter of the file, at least 64 MiB. */
+/**
+ * Room to grow into before MEMFS would reallocate: as much again as the file, at least 512 MiB.
+ * Spare pages never written take no physical memory (the zeroed buffer is mapped lazily), so the
+ * room is cheap; running out is not: MEMFS then copies the whole file at every 1.125x of growth,
+ * and snapshots fall back to exporting on the main thread. A 1M usage import at M adds about
+ * 250 MB to a 256 MB file: a quarter of the file as room ran out in the middle of it.
+ */
 export function spareFor(size: number): number {
-  return Math.max(64 * 1024 * 1024, Math.ceil(size / 4))
+  return Math.max(512 * 1024 * 1024, size)
 }
 
 /** Read a whole file into a buffer with `spare` bytes of room after it. */

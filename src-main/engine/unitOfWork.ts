@@ -54,7 +54,8 @@ export class Engine {
     private readonly onChange?: ChangeListener
   ) {}
 
-  change<T>(actor: Actor, fn: (w: Work) => T): T {
+  /** `opts.checkForeignKeys: false`: see DurableStore.transaction (only for references just read from the database). */
+  change<T>(actor: Actor, fn: (w: Work) => T, opts: { checkForeignKeys?: boolean } = {}): T {
     const at = new Date(this.now()).toISOString()
     const tables = new Set<string>()
     const customers = new Set<number>()
@@ -62,25 +63,27 @@ export class Engine {
       const table = writtenTable(sql)
       if (table !== null) tables.add(table)
     }
-    const result = this.store.transaction((db) =>
-      fn({
-        ...db,
-        run: (sql: string, params?: SqlParam[]) => {
-          wrote(sql)
-          return db.run(sql, params)
-        },
-        insert: (sql: string, params?: SqlParam[]) => {
-          wrote(sql)
-          return db.insert(sql, params)
-        },
-        at,
-        actor,
-        audit: (rec) => {
-          tables.add('audit_log')
-          if (rec.customerId !== undefined && rec.customerId !== null) customers.add(rec.customerId)
-          return appendAudit(db, at, actor, rec)
-        }
-      })
+    const result = this.store.transaction(
+      (db) =>
+        fn({
+          ...db,
+          run: (sql: string, params?: SqlParam[]) => {
+            wrote(sql)
+            return db.run(sql, params)
+          },
+          insert: (sql: string, params?: SqlParam[]) => {
+            wrote(sql)
+            return db.insert(sql, params)
+          },
+          at,
+          actor,
+          audit: (rec) => {
+            tables.add('audit_log')
+            if (rec.customerId !== undefined && rec.customerId !== null) customers.add(rec.customerId)
+            return appendAudit(db, at, actor, rec)
+          }
+        }),
+      opts
     )
     this.onChange?.({ tables, customers, replacedDatabase: false })
     return result

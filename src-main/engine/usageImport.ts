@@ -372,6 +372,14 @@ function insertRows(w: Work, importId: number, params: SqlParam[], skipKnown: bo
   return written
 }
 
+/**
+ * A batch's references (customer, account, service, price-list version) all come from what
+ * RatingState read in this unit of work's engine, renewed whenever anyone else wrote (every change
+ * writes an audit entry), and accounts, services and versions are never deleted: SQLite's
+ * foreign-key lookups (four per record, 4 s of a 1M import) would only find them again.
+ */
+const BATCH_WRITE = { checkForeignKeys: false }
+
 /** A batch written without looking for known switch record ids met some: its unit of work is undone, and it is written again with the lookup. */
 class DuplicatesInBatch extends Error {}
 
@@ -756,14 +764,18 @@ export async function importUsageCsv(
   opts.onProgress?.(0, count)
   while (done < count) {
     if (opts.signal?.aborted) return finish(engine, actor, summary('cancelled'))
-    const batch = recordsOf(done, Math.min(count, done + batchSize))
+    // Chosen by customer (few balance updates and audit entries per batch), written in time order
+    // (stable: file order at one instant): the time indexes (xdrs_started, each customer's part
+    // of xdrs_customer_time) then take the batch's rows walking forward over neighbouring pages
+    // instead of jumping across 30 days per row; measured 6 s less CPU per 1M records at M.
+    const batch = recordsOf(done, Math.min(count, done + batchSize)).sort((a, b) => a.start - b.start)
     try {
       const before = totals.duplicates
       try {
-        engine.change(actor, (w) => writeBatch(w, ctx, batch, lookUpKnown))()
+        engine.change(actor, (w) => writeBatch(w, ctx, batch, lookUpKnown), BATCH_WRITE)()
       } catch (err) {
         if (!(err instanceof DuplicatesInBatch)) throw err
-        engine.change(actor, (w) => writeBatch(w, ctx, batch, true))()
+        engine.change(actor, (w) => writeBatch(w, ctx, batch, true), BATCH_WRITE)()
       }
       lookUpKnown = totals.duplicates > before
     } catch (err) {

@@ -917,7 +917,7 @@ async function measureRerateMonth(run: ScaleRun): Promise<void> {
       uploadVersion(w, { priceListId: list.id, csv, effectiveFrom: '2000-01-01T00:00:00Z' })
     }
     w.run(
-      `INSERT INTO customer_price_lists (customer_id, service_id, price_list_id)
+      `INSERT OR REPLACE INTO customer_price_lists (customer_id, service_id, price_list_id)
        SELECT c.id, ?, l.id FROM customers c JOIN price_lists l ON l.currency = c.currency AND l.name LIKE 'Bench %'`,
       [voice.id]
     )

@@ -73,6 +73,61 @@ describe('durable store', () => {
     expect(again.replayedEntries).toBe(1)
   })
 
+  it('keeps the rollback journal in memory (not a MEMFS file copied as it grows) and still undoes a large failed unit of work', async () => {
+    const dir = tmpDataDir()
+    const store = await open(dir)
+    // A MEMFS journal file grows by 1.125x copies of itself: a 60 MB unit of work cost seconds.
+    expect(store.read((r) => r.values('PRAGMA journal_mode'))[0]?.[0]).toBe('memory')
+    addCustomer(store, 'Kept Ltd')
+    expect(() =>
+      store.transaction((w) => {
+        for (let i = 0; i < 5_000; i++) {
+          w.run(`INSERT INTO customers (customer_id, company_name, balance_control, currency, created_at, updated_at) VALUES (?, ?, 'prepaid', 'USD', 'x', 'x')`, [
+            `C${i}`,
+            'x'.repeat(500)
+          ])
+        }
+        throw new Error('cancelled at the end')
+      })
+    ).toThrow('cancelled at the end')
+    expect(names(store)).toEqual(['Kept Ltd'])
+    store.close()
+    const again = await open(dir)
+    expect(names(again)).toEqual(['Kept Ltd'])
+    again.close()
+  })
+
+  it('skips foreign-key lookups only in a unit of work that asks (the usage import vouches for its references), and checks them again after', async () => {
+    const dir = tmpDataDir()
+    const store = await open(dir)
+    const id = addCustomer(store, 'Parent Ltd')
+    const fk = (r: { values(sql: string): unknown[][] }) => r.values('PRAGMA foreign_keys')[0]?.[0]
+    const addAccount = (customerId: number, account: string, opts?: { checkForeignKeys?: boolean }) =>
+      store.transaction((w) => {
+        const checked = fk(w)
+        w.insert("INSERT INTO accounts (customer_id, account_id, status, created_at) VALUES (?, ?, 'active', 'x')", [customerId, account])
+        return checked
+      }, opts)
+    expect(addAccount(id, 'acc-1', { checkForeignKeys: false })).toBe(0)
+    expect(store.read(fk)).toBe(1)
+    expect(() => addAccount(id + 999, 'acc-orphan')).toThrow(/FOREIGN KEY/)
+    // A failing unchecked unit of work also leaves the check on.
+    expect(() =>
+      store.transaction(
+        () => {
+          throw new Error('boom')
+        },
+        { checkForeignKeys: false }
+      )
+    ).toThrow('boom')
+    expect(store.read(fk)).toBe(1)
+    expect(() => addAccount(id + 998, 'acc-orphan-2')).toThrow(/FOREIGN KEY/)
+    store.close()
+    const again = await open(dir)
+    expect(again.read((r) => r.values('SELECT account_id FROM accounts'))).toEqual([['acc-1']])
+    again.close()
+  })
+
   it('takes a snapshot in the background once the journal passes its limit', async () => {
     const dir = tmpDataDir()
     const s = await open(dir, 2048)

@@ -279,6 +279,28 @@ describe('importUsageCsv', () => {
     expect(audit.find((e) => e.customer_id === a.id)!.description).toMatch(/Usage import #\d+ \(usage-\d+\.csv\): 4 records rated, balance changed from 1\.00 to 1\.24/)
     expect(audit.some((e) => e.customer_id === null && /10 records imported/.test(e.description))).toBe(true)
   })
+
+  it('writes the records of a batch in time order (the time indexes grow forward), still one balance change per customer per batch', async () => {
+    const w = await world()
+    const accs = [`acc-ord-a-${idSeq}`, `acc-ord-b-${idSeq}`]
+    const a = await w.customer({}, [accs[0]!])
+    const b = await w.customer({}, [accs[1]!])
+    // a at 10:00, 10:02, 10:04; b at 10:01, 10:03, 10:05: grouped by customer, in time order.
+    const rows = Array.from({ length: 6 }, (_, i) => `${rid()},${accs[i % 2]},2026-01-11T10:0${i}:00Z,60,1 212,{svc}`)
+    const sum = await runImport(usageCsv(...rows))
+    expect(sum).toMatchObject({ state: 'completed', imported: 6, rated: 6 })
+    const written = desk.app.core.engine.read((r) =>
+      r.all<{ started_at: string }>('SELECT started_at FROM xdrs WHERE import_id = ? ORDER BY id', [sum.importId]).map((x) => x.started_at.slice(11, 16))
+    )
+    expect(written).toEqual(['10:00', '10:01', '10:02', '10:03', '10:04', '10:05'])
+    expect(balanceOf(a.id)).toBe(3 * 6)
+    expect(balanceOf(b.id)).toBe(3 * 6)
+    const changes = desk.app.core.engine.read((r) =>
+      r.values("SELECT count(*) FROM audit_log WHERE source_kind = 'usage-import' AND source_id = ? AND customer_id IS NOT NULL", [sum.importId])
+    )
+    expect(changes[0]?.[0]).toBe(2)
+    expect(await ledgerOk()).toBe(true)
+  })
 })
 
 describe('parseZonedTime', () => {
