@@ -897,10 +897,10 @@ function measureRatingPure(figures: Figure[], notes: string[]): void {
 }
 
 /**
- * Re-rating the last month of the demo usage for every customer (issue 9): the demo has no price
- * lists, so one list per currency is made first (the demo's destinations at whole-minute
- * intervals, so nearly every voice charge changes) and given to every customer for voice; SMS
- * records then have no list and keep their charge. Timed from the plan to the last customer's
+ * Re-rating the last month of the demo usage for every customer (issue 9): one new list per
+ * currency (the demo's destinations at whole-minute intervals, so nearly every voice charge
+ * changes) replaces every customer's voice list (the demo's own lists rate the usage exactly as
+ * generated, so re-rating with them would change nothing); SMS keeps the demo's SMS list. Timed from the plan to the last customer's
  * unit of work, pausing between customers as the job does in the app.
  */
 async function measureRerateMonth(run: ScaleRun): Promise<void> {
