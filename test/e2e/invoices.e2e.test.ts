@@ -8,7 +8,7 @@ import path from 'node:path'
 import os from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
+import { startDesk, tempDataDir, type Desk, openDeskPage } from '../support/e2e'
 import { classInput, newKey } from '../support/desk'
 
 let dataDir: string
@@ -40,12 +40,9 @@ beforeAll(async () => {
     else await desk.call('adjustments.submit', { customerId: c.id, operation: 'manual-credit', amount: '5.00', serviceId: service.id, operationKey: newKey() })
   }
   clock.t += 60_000
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme: 'light' })
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(desk.host.pageUrl)
-  await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
+  const opened = await openDeskPage(desk, pageErrors)
+  browser = opened.browser
+  page = opened.page
 })
 
 afterAll(async () => {

@@ -8,7 +8,7 @@
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
+import { startDesk, tempDataDir, type Desk, openDeskPage } from '../support/e2e'
 import { classInput } from '../support/desk'
 import { insertUsage } from '../support/usageRows'
 import { tariffCsv } from '../support/usageWorld'
@@ -54,12 +54,9 @@ beforeAll(async () => {
   ])
   await desk.call('priceLists.uploadVersion', { priceListId: list.id, csv: tariffCsv('44,UK,0.10,0,60,60,0'), effectiveFrom: '2026-03-01T00:00:00Z' })
 
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme: 'light' })
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(desk.host.pageUrl)
-  await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
+  const opened = await openDeskPage(desk, pageErrors)
+  browser = opened.browser
+  page = opened.page
 })
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
+import { startDesk, tempDataDir, type Desk, openDeskPage } from '../support/e2e'
 
 let dataDir: string
 let desk: Desk
@@ -31,12 +31,9 @@ beforeAll(async () => {
     creditLimit: null
   })
   customerId = c.id
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme: 'light' })
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(desk.host.pageUrl)
-  await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
+  const opened = await openDeskPage(desk, pageErrors)
+  browser = opened.browser
+  page = opened.page
 })
 
 afterAll(async () => {

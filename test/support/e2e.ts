@@ -84,6 +84,28 @@ export async function startDesk(dataDir: string, opts: Partial<BillingAppOptions
   }
 }
 
+/**
+ * Chromium showing the desk's Customers page (1366x768 unless told), in light colours; the page's
+ * uncaught errors are collected in `pageErrors` (tests assert there were none).
+ */
+export async function openDeskPage(
+  desk: Desk,
+  pageErrors: string[],
+  opts: { viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {}
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium()
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1366, height: 768 },
+    colorScheme: 'light',
+    acceptDownloads: opts.acceptDownloads ?? false
+  })
+  const page = await context.newPage()
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.goto(desk.host.pageUrl)
+  await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
+  return { browser, page }
+}
+
 export interface DemoSession {
   dataDir: string
   desk: Desk
@@ -105,17 +127,11 @@ export async function openDemoSession(
   const dataDir = tempDataDir(name)
   const desk = await startDesk(dataDir, opts.now ? { now: opts.now } : {})
   await desk.call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true })
-  const browser = await launchChromium()
-  const context = await browser.newContext({
+  const pageErrors: string[] = []
+  const { browser, page } = await openDeskPage(desk, pageErrors, {
     viewport: opts.viewport ?? { width: 1360, height: 900 },
-    colorScheme: 'light',
     acceptDownloads: opts.acceptDownloads ?? false
   })
-  const page = await context.newPage()
-  const pageErrors: string[] = []
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(desk.host.pageUrl)
-  await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
   return {
     dataDir,
     desk,
