@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
 import { classInput, newKey } from '../support/desk'
+import { pdfTextOf } from '../support/pdfText'
 
 let dataDir: string
 let desk: Desk
@@ -111,6 +112,27 @@ describe('Invoices page', () => {
     expect(await page.getByTestId('invoice-total').textContent()).toBe('123.00')
     expect(await page.getByTestId('invoice-view').textContent()).toContain('Amount due reduced-23.00')
     await page.screenshot({ path: path.join(os.tmpdir(), 'invoices-reduced.png') })
+    expect(pageErrors).toEqual([])
+  })
+
+  it('the invoice drawer saves the PDF (number, name, amount due) and prints it in a new tab', async () => {
+    const download = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Download PDF' }).click()
+    const file = await download
+    expect(file.suggestedFilename()).toBe('INV-000001.pdf')
+    const text = (await pdfTextOf(new Uint8Array(fs.readFileSync((await file.path())!)))).replace(/\s+/g, ' ')
+    expect(text).toContain('INV-000001')
+    expect(text).toContain('Łódź Telekom Sp. z o.o.')
+    expect(text).toContain('100.00 USD') // the amount due after the reduction, as on screen
+    expect(text).toContain('Disputed call')
+
+    // Print in browser mode: the PDF opens in a tab of its own (a blob: document, outside the app's CSP).
+    const tab = page.context().waitForEvent('page')
+    await page.getByRole('button', { name: 'Print' }).click()
+    const printed = await tab
+    expect(printed.url()).toMatch(/^blob:/)
+    await printed.close()
+    await page.screenshot({ path: path.join(os.tmpdir(), 'invoices-pdf-buttons.png') })
     expect(pageErrors).toEqual([])
   })
 
