@@ -126,11 +126,34 @@ describe('Invoices page', () => {
     expect(text).toContain('100.00 USD') // the amount due after the reduction, as on screen
     expect(text).toContain('Disputed call')
 
-    // Print in browser mode: the PDF opens in a tab of its own (a blob: document, outside the app's CSP).
+    // Print in browser mode: the PDF opens in a tab of its own (a blob: document, outside the app's
+    // CSP). This headless Chromium has no PDF viewer (the tab stays blank), so the test checks that a
+    // tab opens on a blob: URL holding the PDF, recording what window.open was given.
+    await page.evaluate(() => {
+      const w = window as unknown as { openedUrl: string; blobs: Map<string, Blob> }
+      w.blobs = new Map()
+      const create = URL.createObjectURL.bind(URL)
+      URL.createObjectURL = (blob: Blob) => {
+        const url = create(blob)
+        w.blobs.set(url, blob)
+        return url
+      }
+      const open = window.open.bind(window)
+      window.open = (url?: string | URL, target?: string) => {
+        w.openedUrl = String(url)
+        return open(url, target)
+      }
+    })
     const tab = page.context().waitForEvent('page')
     await page.getByRole('button', { name: 'Print' }).click()
     const printed = await tab
-    expect(printed.url()).toMatch(/^blob:/)
+    const opened = await page.evaluate(async () => {
+      const w = window as unknown as { openedUrl: string; blobs: Map<string, Blob> }
+      const url = w.openedUrl
+      const blob = w.blobs.get(url)!
+      return { url, type: blob.type, head: await blob.slice(0, 5).text() }
+    })
+    expect(opened).toMatchObject({ url: expect.stringMatching(/^blob:/), type: 'application/pdf', head: '%PDF-' })
     await printed.close()
     await page.screenshot({ path: path.join(os.tmpdir(), 'invoices-pdf-buttons.png') })
     expect(pageErrors).toEqual([])
