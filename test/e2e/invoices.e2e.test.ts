@@ -155,6 +155,8 @@ describe('Invoices page', () => {
     })
     expect(opened).toMatchObject({ url: expect.stringMatching(/^blob:/), type: 'application/pdf', head: '%PDF-' })
     await printed.close()
+    await expect.poll(() => page.getByRole('button', { name: 'Print' }).isEnabled()).toBe(true)
+    await page.waitForTimeout(300) // the button's loader fading out, for the screenshot
     await page.screenshot({ path: path.join(os.tmpdir(), 'invoices-pdf-buttons.png') })
     expect(pageErrors).toEqual([])
   })

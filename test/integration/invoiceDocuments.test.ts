@@ -74,6 +74,8 @@ describe('invoice PDF (invoices.pdf)', () => {
       internalComment: 'SECRET: customer argued about the price'
     })
     await ok('adjustments.submit', { customerId: customer.id, operation: 'manual-credit', amount: '34.56', serviceId: service, operationKey: newKey() })
+    // A payment received in the period: "Payments received" and the closing balance differ from every other amount.
+    await ok('adjustments.submit', { customerId: customer.id, operation: 'manual-payment', amount: '200.01', serviceId: null, operationKey: newKey() })
     clock.t += 60_000
     expect((await untilDone(await ok('invoices.closeNow', { customerId: customer.id }))).state).toBe('completed')
     const [row] = (await ok('invoices.list', { customerId: customer.id })).rows
