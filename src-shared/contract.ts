@@ -42,7 +42,7 @@ import type {
 import { SERVICE_KINDS } from './domain'
 import { CURRENCY_CODES, ROUNDING_MODES } from './money'
 import type { UsageImportRecord, UsageImportSummary } from './domain'
-import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceListResult } from './domain'
+import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceListResult, type InvoicePdfFile } from './domain'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -470,7 +470,10 @@ const invoiceChannels = {
   'invoices.closeNow': channel<JobSnapshot<InvoiceCloseResult>>()({ changes: INVOICE_CHANGES, input: z.object({ customerId: id.optional() }).strict(), roles: ADMIN }),
   'invoiceClose.status': channel<JobSnapshot<InvoiceCloseResult>>()({ reads: ['invoices'], input: jobId, roles: ADMIN }),
   /** Reduce an issued invoice's amount due by a manual credit aimed at it; answers the invoice as it now stands. */
-  'invoices.reduceAmountDue': channel<InvoiceDetail>()({ changes: INVOICE_CHANGES, input: invoiceReductionInput, roles: ADMIN })
+  'invoices.reduceAmountDue': channel<InvoiceDetail>()({ changes: INVOICE_CHANGES, input: invoiceReductionInput, roles: ADMIN }),
+  // Invoice PDF (issue 10 item 5): the A4 document drawn from the invoice as it stands now (~12 KB
+  // for one page, so base64 in the JSON answer is fine for both transports).
+  'invoices.pdf': channel<InvoicePdfFile>()({ reads: ['invoices', 'customers', 'settings'], input: z.object({ invoiceId: id }).strict(), roles: EVERYONE })
 } as const
 
 export const contract = {

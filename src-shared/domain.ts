@@ -853,6 +853,8 @@ export interface InvoiceDocument {
   totalMinor: number
   /** Payments, credits and reductions applied to this invoice. */
   payments: InvoiceDocumentPayment[]
+  /** Balance-forward rows printed under the total, as the invoice view labels them ("Closing balance", ...). */
+  account?: { label: string; amountMinor: number }[]
   amountDueMinor: number
   status: InvoiceDocumentStatus
   /** Comments visible to the customer. Internal comments are never put into a document. */
@@ -945,6 +947,13 @@ export interface InvoiceListResult {
   /** Of every invoice matching the filters (not only this page), per currency. */
   totals: { currency: string; count: number; totalMinor: number; amountDueMinor: number }[]
   total: number
+}
+
+/** An invoice's PDF as the invoices.pdf channel answers it. */
+export interface InvoicePdfFile {
+  /** "INV-000123.pdf" */
+  fileName: string
+  pdfBase64: string
 }
 
 export interface InvoiceCloseResult {

@@ -36,6 +36,8 @@ import { loadDemoData } from '../demo/load'
 import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '../engine/usageBrowser'
 import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
 import { closeDuePeriods, getInvoice, listInvoices, reduceAmountDue } from '../engine/invoicing'
+import { invoiceDocument } from '../engine/invoiceDocuments'
+import { invoicePdf } from '../pdf/invoicePdf'
 import { getRetention, previewPurge, purgeUsage, setRetentionMonths } from '../engine/usageRetention'
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
@@ -211,6 +213,11 @@ export const handlers: HandlerTable<HandlerContext> = {
   // Invoices (issue 10)
   'invoices.list': (input, { engine }) => engine().read((r) => listInvoices(r, input)),
   'invoices.get': (input, { engine }) => engine().read((r) => getInvoice(r, input.id)),
+  // Invoice PDF (issue 10 item 5): the font is parsed once per process (src-main/pdf/fonts.ts).
+  'invoices.pdf': async (input, { engine }) => {
+    const doc = engine().read((r) => invoiceDocument(r, input.invoiceId))
+    return { fileName: `${doc.number.replace(/[^\p{L}\p{N}._-]+/gu, '_')}.pdf`, pdfBase64: Buffer.from(await invoicePdf(doc)).toString('base64') }
+  },
   'invoices.closeNow': (input, { engine, jobs, actor }) => {
     if (jobs.running(INVOICE_CLOSE_JOB).length > 0) throw new AppError('CONFLICT', 'Invoices are already being issued: wait for that to finish.')
     // An unknown customer is refused at once rather than as a failed job.

@@ -193,6 +193,12 @@ export async function invoicePdf(invoice: InvoiceDocument): Promise<Uint8Array> 
   page.drawLine({ start: { x: totalsLabelX, y: y + 1 }, end: { x: RIGHT, y: y + 1 }, thickness: 0.5, color: RULE })
   y -= ROW - 3
   totalRow('Total', money(invoice.totalMinor), { font: fonts.bold, size: 10 })
+  // The balance-forward rows the invoice view shows under the total (payments received, closing balance...).
+  const account = invoice.account ?? []
+  if (account.length > 0) {
+    room(ROW * account.length)
+    for (const a of account) totalRow(a.label, money(a.amountMinor), body)
+  }
   y -= 4 * MM
 
   // --- Payments, credits and reductions applied -------------------------------------------------

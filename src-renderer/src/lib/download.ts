@@ -4,7 +4,12 @@
  */
 export function downloadText(fileName: string, text: string | readonly string[], type: string): void {
   // Parts (a large export fetched in chunks) go into the Blob as they are, never joined into one string.
-  const url = URL.createObjectURL(new Blob(typeof text === 'string' ? [text] : [...text], { type }))
+  downloadBlob(fileName, new Blob(typeof text === 'string' ? [text] : [...text], { type }))
+}
+
+/** Save a Blob (a PDF...) as a file, as downloadText does. */
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url
   a.download = fileName
@@ -15,4 +20,12 @@ export function downloadText(fileName: string, text: string | readonly string[],
   a.remove()
   // Give the download a moment to start before the data goes away.
   setTimeout(() => URL.revokeObjectURL(url), 30_000)
+}
+
+/** A PDF answered by the engine as base64 (invoices.pdf), as a Blob. */
+export function pdfBlob(base64: string): Blob {
+  const binary = atob(base64)
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return new Blob([bytes], { type: 'application/pdf' })
 }
