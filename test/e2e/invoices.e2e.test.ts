@@ -41,7 +41,7 @@ beforeAll(async () => {
     else await desk.call('adjustments.submit', { customerId: c.id, operation: 'manual-credit', amount: '5.00', serviceId: service.id, operationKey: newKey() })
   }
   clock.t += 60_000
-  const opened = await openDeskPage(desk, pageErrors)
+  const opened = await openDeskPage(desk, pageErrors, { acceptDownloads: true })
   browser = opened.browser
   page = opened.page
 })
