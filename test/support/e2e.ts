@@ -97,7 +97,8 @@ export async function openDeskPage(
   const context = await browser.newContext({
     viewport: opts.viewport ?? { width: 1366, height: 768 },
     colorScheme: 'light',
-    acceptDownloads: opts.acceptDownloads ?? false
+    // Playwright's own default (downloads accepted) unless the test says otherwise.
+    ...(opts.acceptDownloads === undefined ? {} : { acceptDownloads: opts.acceptDownloads })
   })
   const page = await context.newPage()
   page.on('pageerror', (e) => pageErrors.push(e.message))
