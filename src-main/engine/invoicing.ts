@@ -8,6 +8,7 @@
  * so a crash between units leaves whole invoices and no gap in the numbers.
  */
 import type { InvoiceCloseResult, InvoiceDetail, InvoiceLine, InvoiceListResult, InvoiceStatus, InvoiceSummary } from '../../src-shared/domain'
+import { formatPercent } from '../../src-shared/percent'
 import { INVOICE_STATUS_LABEL } from '../../src-shared/labels'
 import { AppError } from '../../src-shared/errors'
 import { localDate } from '../../src-shared/format'
@@ -127,7 +128,8 @@ function takeNumber(w: Work, prefix: string): { number: string; seq: number } {
   return { number: `${prefix}${String(seq).padStart(6, '0')}`, seq }
 }
 
-export const formatPercentPpm = (ppm: number) => `${(ppm / 10_000).toFixed(4).replace(/\.?0+$/, '')}%`
+/** 230000 -> "23%", exact (integer arithmetic), as the class form shows the rate. */
+export const formatPercentPpm = (ppm: number) => `${formatPercent(ppm)}%`
 
 /**
  * Status from the amounts and the date: the one rule, used at issue, by payments (item 2) and by

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { formatPercent, parsePercent } from '../../src-renderer/src/classes/percent'
+import { formatPercent, parsePercent } from '../../src-shared/percent'
 
 /** The renderer's percent <-> ppm conversion for tax rates: exact, string-based, no floats. */
 describe('tax rate percent <-> ppm', () => {

@@ -10,7 +10,7 @@ import { useLeaveGuard } from '../lib/leave-guard'
 import { WholeNumberInput } from '../lib/WholeNumberInput'
 import { notifySuccess } from '../lib/notify'
 import { describeBillingPeriod, plural, WEEKDAYS } from './describe'
-import { formatPercent, parsePercent } from './percent'
+import { formatPercent, parsePercent } from '../../../src-shared/percent'
 
 const ANY = ''
 const CURRENCY_OPTIONS = [{ value: ANY, label: 'Any currency' }, ...CURRENCIES.map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` }))]

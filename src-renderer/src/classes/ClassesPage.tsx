@@ -9,7 +9,7 @@ import { QueryError } from '../lib/QueryError'
 import { ClassFormModal } from './ClassFormModal'
 import { ClassPriceListsModal } from './ClassPriceListsModal'
 import { describeBillingPeriod, describeSuspension, plural } from './describe'
-import { formatPercent } from './percent'
+import { formatPercent } from '../../../src-shared/percent'
 
 /** Customer classes: the billing, invoicing and life-cycle rules customers share. */
 export function ClassesPage() {

@@ -3,7 +3,7 @@ import type { BalanceControl, CustomerDetail, CustomFieldDefinition } from '../.
 import { formatAmount } from '../../../../src-shared/format'
 import { parseAmount } from '../../../../src-shared/money'
 import { contractValidate, typedWhole } from '../../lib/contract-form'
-import { formatPercent, parsePercent } from '../../classes/percent'
+import { formatPercent, parsePercent } from '../../../../src-shared/percent'
 
 /**
  * What the customer form holds while someone types: text as typed. Amounts stay text (the engine

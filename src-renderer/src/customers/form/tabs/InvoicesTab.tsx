@@ -1,7 +1,7 @@
 import { Alert, Paper, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core'
 import type { CustomerClass, CustomerDetail } from '../../../../../src-shared/domain'
 import { describeBillingPeriod, plural } from '../../../classes/describe'
-import { formatPercent, parsePercent } from '../../../classes/percent'
+import { formatPercent, parsePercent } from '../../../../../src-shared/percent'
 import type { FormBinding } from '../CustomerForm'
 import { InvoiceList } from '../../../invoices/InvoicesPage'
 
