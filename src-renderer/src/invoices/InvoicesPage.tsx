@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
 import { INVOICE_STATUS_LABEL } from '../../../src-shared/labels'
 import { Alert, Badge, Button, Checkbox, CloseButton, Drawer, Group, Paper, Progress, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { useSearchParams } from 'react-router'
@@ -6,9 +6,10 @@ import { useForm } from '@mantine/form'
 import { invoiceReductionInput, isCalendarDate, type InputOf } from '../../../src-shared/contract'
 import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceStatus, type JobSnapshot } from '../../../src-shared/domain'
 import { formatAmount, formatLastDay, localDate } from '../../../src-shared/format'
-import { invoke, transportName } from '../api/invoke'
+import { transportName } from '../api/invoke'
 import { notifications } from '@mantine/notifications'
 import { downloadBlob, pdfBlob } from '../lib/download'
+import { useJobPolling } from '../api/jobs'
 import { refreshAfter, useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { notifyError } from '../lib/notify'
@@ -409,26 +410,7 @@ export function InvoiceView({ id }: { id: number }) {
 function CloseNowButton() {
   const start = useMutation('invoices.closeNow')
   const [job, setJob] = useState<JobSnapshot<InvoiceCloseResult> | null>(null)
-  const polling = useRef(false)
-  useEffect(() => {
-    if (job?.state !== 'running' || polling.current) return
-    polling.current = true
-    const timer = setTimeout(async () => {
-      try {
-        const next = await invoke('invoiceClose.status', { jobId: job.id })
-        setJob(next)
-        if (next.state !== 'running') void refreshAfter('invoices.closeNow')
-      } catch (e) {
-        notifyError(e)
-      } finally {
-        polling.current = false
-      }
-    }, 300)
-    return () => {
-      clearTimeout(timer)
-      polling.current = false
-    }
-  }, [job])
+  useJobPolling(job, setJob, 'invoiceClose.status', 'invoices.closeNow')
   const running = job?.state === 'running'
   const pct = job && job.progress.total > 0 ? (100 * job.progress.done) / job.progress.total : 0
   return (

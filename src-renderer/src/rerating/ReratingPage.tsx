@@ -1,12 +1,12 @@
 import '@mantine/dates/styles.css'
-import { useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
 import { Alert, Badge, Box, Button, Group, MultiSelect, Paper, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { DateInput } from '@mantine/dates'
 import type { InputOf } from '../../../src-shared/contract'
 import type { JobSnapshot, ReratingPreview, ReratingResult, ReratingScope } from '../../../src-shared/domain'
 import { formatMinor } from '../../../src-shared/money'
-import { invoke } from '../api/invoke'
-import { refreshAfter, useMutation, useQuery } from '../api/query'
+import { useJobPolling } from '../api/jobs'
+import { useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { notifyError } from '../lib/notify'
 import { plural } from '../classes/describe'
@@ -100,26 +100,7 @@ export function ReratingPage() {
   }
 
   // Poll the job while it runs; when it ends, refresh what it changed and the preview.
-  const polling = useRef(false)
-  useEffect(() => {
-    if (job?.state !== 'running' || polling.current) return
-    polling.current = true
-    const timer = setTimeout(async () => {
-      try {
-        const next = await invoke('rerating.status', { jobId: job.id })
-        setJob(next)
-        if (next.state !== 'running') void refreshAfter('rerating.start')
-      } catch (e) {
-        notifyError(e)
-      } finally {
-        polling.current = false
-      }
-    }, 300)
-    return () => {
-      clearTimeout(timer)
-      polling.current = false
-    }
-  }, [job])
+  useJobPolling(job, setJob, 'rerating.status', 'rerating.start')
 
   const running = job?.state === 'running'
   const customerOptions = [
