@@ -53,6 +53,15 @@ export async function launchChromium(): Promise<Browser> {
   })
 }
 
+/**
+ * The pages the running test file has open, with their last console lines, so a failed test can
+ * say where the page was (test/support/e2eFailure.ts) instead of only "timed out".
+ */
+export const openPages = new Map<Page, string[]>()
+
+/** How long a Playwright wait or action may take before it fails naming its locator. */
+export const E2E_ACTION_TIMEOUT_MS = 20_000
+
 export function tempDataDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `billing-e2e-${name}-`))
 }
@@ -101,6 +110,15 @@ export async function openDeskPage(
     ...(opts.acceptDownloads === undefined ? {} : { acceptDownloads: opts.acceptDownloads })
   })
   const page = await context.newPage()
+  // Below the test's own timeout, so a wait that never ends fails with the locator it waited for.
+  page.setDefaultTimeout(E2E_ACTION_TIMEOUT_MS)
+  const consoleLines: string[] = []
+  openPages.set(page, consoleLines)
+  page.on('close', () => openPages.delete(page))
+  page.on('console', (m) => {
+    consoleLines.push(`${m.type()}: ${m.text()}`)
+    if (consoleLines.length > 20) consoleLines.shift()
+  })
   page.on('pageerror', (e) => pageErrors.push(e.message))
   await page.goto(desk.host.pageUrl)
   await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
