@@ -28,8 +28,8 @@ beforeEach((ctx) => {
           return {
             url: location.href.replace(/#.*token=[^&]*/, '#…'),
             heading: document.querySelector('h1')?.textContent ?? '',
-            focused: el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} ${el.getAttribute('aria-label') ?? el.innerText?.slice(0, 60) ?? ''}` : '',
-            dialog: dialog?.innerText.slice(0, 1500) ?? ''
+            focused: el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} ${el.getAttribute('aria-label') ?? el.textContent?.slice(0, 60) ?? ''}` : '',
+            dialog: dialog?.textContent?.slice(0, 1500) ?? ''
           }
         })
         lines.push(`   page ${n}: ${where.url} | h1 "${where.heading}" | focus ${where.focused}`)
