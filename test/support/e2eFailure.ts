@@ -28,7 +28,10 @@ beforeEach((ctx) => {
           return {
             url: location.href.replace(/#.*token=[^&]*/, '#…'),
             heading: document.querySelector('h1')?.textContent ?? '',
-            focused: el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} ${el.getAttribute('aria-label') ?? el.textContent?.slice(0, 60) ?? ''}` : '',
+            focused:
+              el && el !== document.body
+                ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} ${el.getAttribute('aria-label') ?? el.textContent?.slice(0, 60) ?? ''}`
+                : 'body',
             dialog: dialog?.textContent?.slice(0, 1500) ?? ''
           }
         })
