@@ -237,22 +237,34 @@ export function issueOutOfTurnInvoice(w: Work, input: OutOfTurnInput): OutOfTurn
 
 /** The cash taken with the invoice: a Manual payment, applied to this invoice first. */
 function payAtCounter(w: Work, invoiceId: number, p: { customerId: number; amount: string; visibleComment: string; operationKey: string }) {
-  const result = submitAdjustment(w, {
-    customerId: p.customerId,
-    operation: 'manual-payment',
-    amount: p.amount,
-    serviceId: null,
-    date: null,
-    outOfTurn: false,
-    transactionId: '',
-    cardNumber: '',
-    cardExpiry: '',
-    visibleComment: p.visibleComment,
-    internalComment: '',
-    operationKey: p.operationKey
-  })
+  const result = asCashPaymentError(() =>
+    submitAdjustment(w, {
+      customerId: p.customerId,
+      operation: 'manual-payment',
+      amount: p.amount,
+      serviceId: null,
+      date: null,
+      outOfTurn: false,
+      transactionId: '',
+      cardNumber: '',
+      cardExpiry: '',
+      visibleComment: p.visibleComment,
+      internalComment: '',
+      operationKey: p.operationKey
+    })
+  )
   applyCashToInvoice(w, invoiceId, result.xdrId!)
   return result
+}
+
+/** The payment's refusals (a malformed amount, over the maximum per operation) belong to this page's cash field. */
+function asCashPaymentError<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (e) {
+    if (e instanceof AppError && e.field === 'amount') throw new AppError(e.code, e.message, 'cashPayment')
+    throw e
+  }
 }
 
 /** Until payments are applied by the payments engine: apply this payment to this invoice. */

@@ -114,7 +114,7 @@ describe('out-of-turn invoices', () => {
     expect(await issue({ customerId: c.id, xdrIds: [mine, theirs], cashPayment: null })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'xdrIds' } })
     expect(await issue({ customerId: c.id, xdrIds: [regular], cashPayment: null })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'xdrIds' } })
     expect(await issue({ customerId: c.id, xdrIds: [], cashPayment: null })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
-    expect(await issue({ customerId: c.id, xdrIds: [mine], cashPayment: '1.234' })).toMatchObject({ ok: false, error: { field: 'amount' } })
+    expect(await issue({ customerId: c.id, xdrIds: [mine], cashPayment: '1.234' })).toMatchObject({ ok: false, error: { field: 'cashPayment' } })
     expect(await issue({ customerId: 999_999, xdrIds: [mine], cashPayment: null })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
     expect((await desk.ok('invoices.list', {})).total).toBe(invoicesBefore)
     expect((await desk.ok('outOfTurn.pending', { customerId: c.id })).items.map((i) => i.xdrId)).toEqual([mine])
