@@ -4,6 +4,7 @@
  * it with a cash payment in the same step, and those items never reach the regular invoice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { invoiceDocument } from '../../src-main/engine/invoiceDocuments'
 import { closeDuePeriods } from '../../src-main/engine/invoicing'
 import type { InputOf } from '../../src-shared/contract'
 import { ADMIN_ACTOR, classInput, newKey, openTestDesk, type TestDesk } from '../support/desk'
@@ -87,6 +88,11 @@ describe('out-of-turn invoices', () => {
     const audit = await desk.ok('audit.list', { limit: 10 })
     expect(audit.some((a) => a.kind === 'invoice.issued' && a.description.startsWith(`Out-of-turn invoice OT${seq}-000001 issued for 1 item`))).toBe(true)
     expect((await desk.ok('ledger.check', {})).ok).toBe(true)
+    // Its document shows only its own items: no balance carried forward.
+    const doc = desk.app.core.engine.read((r) => invoiceDocument(r, invoice.id))
+    expect(doc).toMatchObject({ number: invoice.number, totalMinor: 6149, amountDueMinor: 0, account: [] })
+    expect(doc.previousBalanceMinor).toBeUndefined()
+    expect(doc.payments.map((p) => p.amountMinor)).toEqual([-6149])
   })
 
   it('a repeated submission with the same key issues once; the items cannot be invoiced twice', async () => {
