@@ -43,6 +43,7 @@ import { SERVICE_KINDS } from './domain'
 import { CURRENCY_CODES, ROUNDING_MODES } from './money'
 import type { UsageImportRecord, UsageImportSummary } from './domain'
 import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceListResult, type InvoicePdfFile } from './domain'
+import type { OutOfTurnIssued, OutOfTurnPending, OutOfTurnPreview } from './domain'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -476,6 +477,32 @@ const invoiceChannels = {
   'invoices.pdf': channel<InvoicePdfFile>()({ reads: ['invoices', 'customers', 'settings'], input: z.object({ invoiceId: id }).strict(), roles: EVERYONE })
 } as const
 
+// Out-of-turn invoices (issue 10 item 4): the counter invoices flagged charges and credits at once.
+const outOfTurnItemsInput = z.object({
+  customerId: id,
+  xdrIds: z.array(id).min(1, 'Choose at least one charge or credit to invoice.').max(500, 'At most 500 items go on one invoice.')
+})
+
+export const outOfTurnIssueInput = outOfTurnItemsInput
+  .extend({
+    /** Cash taken in the same step (as typed), or null for none. */
+    cashPayment: amountText.min(1, 'Enter the cash received, or take no payment.').nullable().default(null),
+    visibleComment: text('Visible comment', 500).default(''),
+    /** Made when the page opened: a repeated key answers the first result. */
+    operationKey: z.string().regex(/^[A-Za-z0-9-]{16,58}$/, 'An operation key is required.')
+  })
+  .strict()
+
+const outOfTurnChannels = {
+  'outOfTurn.pending': channel<OutOfTurnPending>()({ reads: ['ledger', 'customers', 'invoices'], input: z.object({ customerId: id }).strict(), roles: EVERYONE }),
+  'outOfTurn.preview': channel<OutOfTurnPreview>()({
+    reads: ['ledger', 'customers', 'invoices', 'settings'],
+    input: outOfTurnItemsInput.strict(),
+    roles: ['administrator', 'cashier']
+  }),
+  'outOfTurn.issue': channel<OutOfTurnIssued>()({ changes: INVOICE_CHANGES, input: outOfTurnIssueInput, roles: ['administrator', 'cashier'] })
+} as const
+
 export const contract = {
   'app.status': channel<AppStatus>()({ reads: ['status'], input: nothing, roles: EVERYONE }),
   'setup.complete': channel<AppStatus>()({ changes: ['status', 'settings', 'audit'], input: setupInput, roles: ADMIN }),
@@ -745,7 +772,8 @@ export const contract = {
   /** A customer's usage per month and service and money records per kind: what its balance is made of. */
   'usage.customerSummary': channel<CustomerUsageSummary>()({ reads: USAGE_READS, input: z.object({ customerId: id }).strict(), roles: EVERYONE }),
   ...reratingChannels,
-  ...invoiceChannels
+  ...invoiceChannels,
+  ...outOfTurnChannels
 } as const
 
 export type Contract = typeof contract

@@ -960,3 +960,47 @@ export interface InvoiceCloseResult {
   invoicesIssued: number
   customers: number
 }
+
+// ---------------------------------------------------------------------------------------------
+// Out-of-turn invoices (issue 10 item 4)
+
+/** A manual charge or credit flagged "Include into out-of-turn invoice" and not yet invoiced. */
+export interface OutOfTurnItem {
+  xdrId: number
+  /** When it was posted (instant). */
+  postedAt: string
+  /** The charge's own date (local). */
+  effectiveDate: string | null
+  kind: 'manual-charge' | 'manual-credit'
+  serviceName: string | null
+  /** Positive for a charge, negative for a credit. */
+  amountMinor: number
+  visibleComment: string
+}
+
+export interface OutOfTurnPending {
+  customerId: number
+  customerName: string
+  companyName: string
+  currency: string
+  items: OutOfTurnItem[]
+}
+
+/** What the out-of-turn invoice for the chosen items will say, before it is issued. */
+export interface OutOfTurnPreview {
+  currency: string
+  lines: InvoiceLine[]
+  chargesMinor: number
+  taxesMinor: number
+  totalMinor: number
+  /** What a payment must cover (0 when the total is 0 or less). */
+  amountDueMinor: number
+}
+
+export interface OutOfTurnIssued {
+  invoice: InvoiceDetail
+  /** The cash payment taken in the same step, if any. */
+  payment: AdjustmentResult | null
+  /** True when this answer repeats an earlier submission with the same operation key. */
+  repeated: boolean
+}

@@ -58,7 +58,8 @@ export function invoiceDocument(r: DbReader, invoiceId: number): InvoiceDocument
     // The period's end is excluded: the last day printed is the one before it, as on screen.
     period: { from: localDate(i.periodStart), to: formatLastDay(i.periodEnd) },
     currency: i.currency,
-    previousBalanceMinor: i.previousBalanceMinor,
+    // An out-of-turn invoice stands apart from the balance carried between regular invoices.
+    ...(i.outOfTurn ? {} : { previousBalanceMinor: i.previousBalanceMinor }),
     lines: charges.map((l) => ({
       description: l.description,
       detail: l.records > 0 ? `${l.records} ${l.records === 1 ? 'record' : 'records'}` : undefined,
@@ -67,7 +68,7 @@ export function invoiceDocument(r: DbReader, invoiceId: number): InvoiceDocument
     subtotalMinor: i.chargesMinor,
     taxes: i.lines.filter((l) => l.category === 'tax').map((l) => ({ name: l.description, amountMinor: l.amountMinor })),
     totalMinor: i.totalMinor,
-    account,
+    account: i.outOfTurn ? [] : account,
     payments: applied.map((a) => ({
       date: localDate(a.at),
       description: a.reduction ? 'Reduction of the amount due' : (APPLIED_KIND[a.kind] ?? a.kind.replace(/-/g, ' ')),

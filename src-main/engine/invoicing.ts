@@ -58,7 +58,7 @@ export function addDaysToDate(date: string, days: number): string {
 // ---------------------------------------------------------------------------------------------
 // Who is billed, and how
 
-interface BillingTerms {
+export interface BillingTerms {
   id: number
   customer_id: string
   currency: string
@@ -81,6 +81,13 @@ const SELECT_TERMS = `SELECT c.id, c.customer_id, c.currency, c.created_at, c.li
     coalesce(k.invoice_prefix, '') AS invoice_prefix,
     (SELECT max(i.period_end) FROM invoices i WHERE i.customer_id = c.id AND i.out_of_turn = 0 AND i.voided_at IS NULL) AS last_end
   FROM customers c LEFT JOIN customer_classes k ON k.id = c.class_id`
+
+/** A customer's billing terms (class defaults and the customer's overrides). */
+export function billingTermsOf(r: DbReader, customerRowId: number): BillingTerms {
+  const c = r.get<BillingTerms>(`${SELECT_TERMS} WHERE c.id = ?`, [customerRowId])
+  if (!c) throw new AppError('NOT_FOUND', `Customer ${customerRowId} does not exist.`, 'customerId')
+  return c
+}
 
 const scheduleOf = (c: BillingTerms): BillingSchedule => ({ period: c.billing_period, day: c.billing_day })
 
@@ -120,7 +127,7 @@ const CATEGORY_LABEL: Record<InvoiceLine['category'], string> = {
 }
 
 /** The invoice number: the class prefix and the next number of its sequence, taken in the caller's unit of work. */
-function takeNumber(w: Work, prefix: string): { number: string; seq: number } {
+export function takeNumber(w: Work, prefix: string): { number: string; seq: number } {
   const last = w.get<{ last_number: number }>('SELECT last_number FROM invoice_sequences WHERE prefix = ?', [prefix])?.last_number ?? 0
   const seq = last + 1
   if (last === 0) w.run('INSERT INTO invoice_sequences (prefix, last_number) VALUES (?, ?)', [prefix, seq])
@@ -150,7 +157,7 @@ export function invoiceStatus(
  * Post a record the invoice makes (its tax, a reduction's credit) on the given invoice, with the
  * balance change audited in the seed's wording, in the caller's unit of work.
  */
-function postForInvoice(w: Work, e: LedgerEntry, invoiceId: number, currency: string, sourceText: string): number {
+export function postForInvoice(w: Work, e: LedgerEntry, invoiceId: number, currency: string, sourceText: string): number {
   const posted = postToLedger(w, e)
   w.run('UPDATE xdrs SET invoice_id = ? WHERE id = ?', [invoiceId, posted.xdrId])
   const before = posted.balanceMinor - e.amountMinor
@@ -166,13 +173,79 @@ function postForInvoice(w: Work, e: LedgerEntry, invoiceId: number, currency: st
   return posted.xdrId
 }
 
+/** An invoice line while it is built: which service it sums. */
+export type ChargeLine = InvoiceLine & { serviceId: number | null }
+
+/** Ledger records summed by kind and service, as the invoice reads them. */
+export interface ChargeGroup {
+  kind: string
+  service_id: number | null
+  service_name: string | null
+  n: number
+  duration_s: number
+  amount: number
+}
+
+/** Add a group of charges or credits to the line of its category and service. */
+export function addChargeLine(lines: ChargeLine[], g: ChargeGroup): void {
+  const category = LINE_CATEGORY[g.kind] ?? 'other'
+  const same = lines.find((l) => l.category === category && l.serviceId === g.service_id)
+  if (same) {
+    same.records += g.n
+    same.durationS += g.duration_s
+    same.amountMinor += g.amount
+    return
+  }
+  const label = category === 'other' ? g.kind : CATEGORY_LABEL[category]
+  lines.push({
+    category,
+    serviceId: g.service_id,
+    serviceName: g.service_name,
+    description: g.service_name ? `${label} — ${g.service_name}` : label,
+    records: g.n,
+    durationS: g.duration_s,
+    amountMinor: g.amount
+  })
+}
+
+/**
+ * Put the lines in print order and add the tax line: tax on the net charges, rounded once with
+ * the money rule (Settings). Returns the sums the invoice stores.
+ */
+export function finishLines(lines: ChargeLine[], taxRatePpm: number, rounding: RoundingMode): { charges: number; taxes: number; total: number } {
+  lines.sort((a, b) => CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category))
+  const charges = lines.reduce((s, l) => s + l.amountMinor, 0)
+  const taxes = Number(divideRounded(BigInt(charges) * BigInt(taxRatePpm), 1_000_000n, rounding))
+  if (taxRatePpm > 0)
+    lines.push({
+      category: 'tax',
+      serviceId: null,
+      serviceName: null,
+      description: `Tax ${formatPercentPpm(taxRatePpm)}`,
+      records: 0,
+      durationS: 0,
+      amountMinor: taxes
+    })
+  return { charges, taxes, total: charges + taxes }
+}
+
+export function insertLines(w: Work, invoiceId: number, lines: ChargeLine[]): void {
+  lines.forEach((l, i) => {
+    w.run(
+      `INSERT INTO invoice_lines (invoice_id, position, category, service_id, description, records, duration_s, amount_minor)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [invoiceId, i + 1, l.category, l.serviceId, l.description, l.records, l.durationS, l.amountMinor]
+    )
+  })
+}
+
 /** Close one period of one customer into an invoice. */
 function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: string }, rounding: RoundingMode): number {
   const prev = w.get<{ closing_balance_minor: number; period_end: string }>(
     'SELECT closing_balance_minor, period_end FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL ORDER BY period_end DESC LIMIT 1',
     [c.id]
   )
-  const groups = w.all<{ kind: string; service_id: number | null; service_name: string | null; n: number; duration_s: number; amount: number }>(
+  const groups = w.all<ChargeGroup>(
     `SELECT x.kind, x.service_id, s.name AS service_name, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s, sum(x.amount_minor) AS amount
      FROM xdrs x LEFT JOIN services s ON s.id = x.service_id
      WHERE x.customer_id = ? AND x.invoice_id IS NULL AND x.out_of_turn = 0 AND x.created_at < ?
@@ -181,46 +254,13 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
   )
   let previous = prev?.closing_balance_minor ?? 0
   let payments = 0
-  const lines: (InvoiceLine & { serviceId: number | null })[] = []
+  const lines: ChargeLine[] = []
   for (const g of groups) {
     if (g.kind === 'opening-balance') previous += g.amount
     else if (PAYMENT_KINDS.has(g.kind)) payments += g.amount
-    else if (g.amount !== 0 || g.kind === 'usage') {
-      const category = LINE_CATEGORY[g.kind] ?? 'other'
-      const same = lines.find((l) => l.category === category && l.serviceId === g.service_id)
-      if (same) {
-        same.records += g.n
-        same.durationS += g.duration_s
-        same.amountMinor += g.amount
-      } else {
-        const label = category === 'other' ? g.kind : CATEGORY_LABEL[category]
-        lines.push({
-          category,
-          serviceId: g.service_id,
-          serviceName: g.service_name,
-          description: g.service_name ? `${label} — ${g.service_name}` : label,
-          records: g.n,
-          durationS: g.duration_s,
-          amountMinor: g.amount
-        })
-      }
-    }
+    else if (g.amount !== 0 || g.kind === 'usage') addChargeLine(lines, g)
   }
-  lines.sort((a, b) => CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category))
-  const charges = lines.reduce((s, l) => s + l.amountMinor, 0)
-  // Tax on the period's net charges, rounded once with the money rule (Settings).
-  const taxes = Number(divideRounded(BigInt(charges) * BigInt(c.tax_rate_ppm), 1_000_000n, rounding))
-  if (c.tax_rate_ppm > 0)
-    lines.push({
-      category: 'tax',
-      serviceId: null,
-      serviceName: null,
-      description: `Tax ${formatPercentPpm(c.tax_rate_ppm)}`,
-      records: 0,
-      durationS: 0,
-      amountMinor: taxes
-    })
-  const total = charges + taxes
+  const { charges, taxes, total } = finishLines(lines, c.tax_rate_ppm, rounding)
   // Out-of-turn items and reductions of earlier invoices move the balance but are not this
   // invoice's: shown apart, so the closing balance adds up to the ledger.
   const windowStart = prev?.period_end ?? ''
@@ -272,13 +312,7 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
       w.at
     ]
   )
-  lines.forEach((l, i) => {
-    w.run(
-      `INSERT INTO invoice_lines (invoice_id, position, category, service_id, description, records, duration_s, amount_minor)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [invoiceId, i + 1, l.category, l.serviceId, l.description, l.records, l.durationS, l.amountMinor]
-    )
-  })
+  insertLines(w, invoiceId, lines)
   w.run('UPDATE xdrs SET invoice_id = ? WHERE customer_id = ? AND invoice_id IS NULL AND out_of_turn = 0 AND created_at < ?', [invoiceId, c.id, period.end])
   if (taxes !== 0) {
     const taxText = `Tax ${formatPercentPpm(c.tax_rate_ppm)} on invoice ${number}`
@@ -327,7 +361,7 @@ export interface CloseOptions {
   onProgress?: (done: number, total: number) => void
 }
 
-function roundingOf(r: DbReader): RoundingMode {
+export function roundingOf(r: DbReader): RoundingMode {
   return r.get<{ rounding_mode: RoundingMode }>('SELECT rounding_mode FROM settings WHERE id = 1')?.rounding_mode ?? 'away-from-zero'
 }
 
@@ -335,8 +369,7 @@ function roundingOf(r: DbReader): RoundingMode {
 function closeCustomer(w: Work, customerRowId: number, now: string, upToNow: boolean, rounding: RoundingMode): number {
   let issued = 0
   for (;;) {
-    const c = w.get<BillingTerms>(`${SELECT_TERMS} WHERE c.id = ?`, [customerRowId])
-    if (!c) throw new AppError('NOT_FOUND', `Customer ${customerRowId} does not exist.`, 'customerId')
+    const c = billingTermsOf(w, customerRowId)
     const p = nextPeriod(c)
     if (p.end > now) {
       if (!upToNow || p.start >= now || !isBilled(c, p.start)) return issued

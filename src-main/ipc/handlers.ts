@@ -36,6 +36,7 @@ import { loadDemoData } from '../demo/load'
 import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '../engine/usageBrowser'
 import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
 import { closeDuePeriods, getInvoice, listInvoices, reduceAmountDue } from '../engine/invoicing'
+import { issueOutOfTurnInvoice, pendingOutOfTurnItems, previewOutOfTurnInvoice } from '../engine/outOfTurnInvoices'
 import { invoiceDocument } from '../engine/invoiceDocuments'
 import { invoicePdf } from '../pdf/invoicePdf'
 import { getRetention, previewPurge, purgeUsage, setRetentionMonths } from '../engine/usageRetention'
@@ -234,5 +235,9 @@ export const handlers: HandlerTable<HandlerContext> = {
   'invoices.reduceAmountDue': (input, { engine, actor }) => {
     engine().change(actor, (w) => reduceAmountDue(w, input))
     return engine().read((r) => getInvoice(r, input.invoiceId))
-  }
+  },
+  // Out-of-turn invoices (issue 10 item 4)
+  'outOfTurn.pending': (input, { engine }) => engine().read((r) => pendingOutOfTurnItems(r, input.customerId)),
+  'outOfTurn.preview': (input, { engine }) => engine().read((r) => previewOutOfTurnInvoice(r, input)),
+  'outOfTurn.issue': (input, { engine, actor }) => engine().change(actor, (w) => issueOutOfTurnInvoice(w, input))
 }

@@ -412,7 +412,9 @@ describe('valid but extreme input never ends in INTERNAL', () => {
     { kind: 'all' },
     { kind: 'class', classId: 1 },
     { kind: 'customers', customerIds: [1, 999_999] },
-    '00000000-0000-4000-8000-000000000000'
+    '00000000-0000-4000-8000-000000000000',
+    // Record ids (out-of-turn invoices): one that exists in the demo data, one that does not.
+    [1, 999_999]
   ]
 
   const optionsOf = (s: z.ZodType): unknown[] => {

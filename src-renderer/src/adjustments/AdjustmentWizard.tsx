@@ -22,6 +22,7 @@ import { PendingCard } from './PendingCard'
 import { operationInfo, statusLimits } from './operations'
 import { Receipt } from './Receipt'
 import { ResultStep } from './ResultStep'
+import { OutOfTurnNext } from '../outofturn/OutOfTurnNext'
 import { SummaryStep } from './SummaryStep'
 import { WizardFooter } from './WizardFooter'
 import { INITIAL_WIZARD, isDirty, wizardReducer } from './wizard-state'
@@ -326,6 +327,7 @@ export function AdjustmentWizard(props: {
         {step === 3 && op && result && (
           <>
             <ResultStep op={op} result={result} />
+            {op.withService && values.outOfTurn && result.xdrId !== null && <OutOfTurnNext customerId={customer.id} />}
             <Receipt op={op} result={result} company={status.settings} customerLabel={`${customer.customerId} — ${customer.companyName || 'no company name'}`} />
           </>
         )}

@@ -2,6 +2,7 @@ import { createHashRouter, Navigate, useParams } from 'react-router'
 import { CustomerDetailPage } from '../customers/form/CustomerDetailPage'
 import { NewCustomerPage } from '../customers/form/NewCustomerPage'
 import { CustomerList } from '../customers/list/CustomerList'
+import { OutOfTurnRoute } from '../outofturn/OutOfTurnPage'
 import { PAGES } from './pages'
 import { Shell } from './Shell'
 
@@ -26,6 +27,7 @@ export function appRouter() {
         { path: 'customers', element: <CustomerList /> },
         { path: 'customers/new/:tab?', element: <NewCustomerPage /> },
         { path: 'customers/:id/:tab?', element: <CustomerRoute /> },
+        { path: 'out-of-turn/:id', element: <OutOfTurnRoute /> },
         ...PAGES.filter((p) => p.id !== 'customers').map((p) => ({ path: p.id, element: <p.component /> })),
         { path: '*', element: <Navigate to="/customers" replace /> }
       ]

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core'
+import { Link } from 'react-router'
 import { useQuery } from '../../api/query'
 import { useAppStatus } from '../../app/status'
 import { useAdjustmentRoute, useCustomerNav } from '../../app/nav'
@@ -79,6 +80,11 @@ export function CustomerDetailPage(props: { id: number }) {
           <Button variant="light" leftSection={<AdjustIcon />} onClick={() => adjust.open(detail.id)} disabled={status.operator.role === 'auditor'}>
             Balance adjustment
           </Button>
+          {status.operator.role !== 'auditor' && (
+            <Button variant="light" component={Link} to={`/out-of-turn/${detail.id}`}>
+              Out-of-turn invoice
+            </Button>
+          )}
           <Button variant="light" onClick={() => setStatusOpen(true)} disabled={!canEdit}>
             Change status
           </Button>

@@ -1,9 +1,10 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react'
+import { useNavigate } from 'react-router'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { CustomerRow, CustomerSortKey } from '../../../../src-shared/domain'
 import { COLUMNS, GRID_TEMPLATE, MIN_TABLE_WIDTH } from './columns'
 import type { CustomerPages } from './customer-pages'
-import { AdjustIcon, SortIcon } from '../../lib/icons'
+import { AdjustIcon, FileIcon, SortIcon } from '../../lib/icons'
 import type { CustomerSort } from './list-store'
 import { useAppStatus } from '../../app/status'
 import { AdjustmentWizard } from '../../adjustments/AdjustmentWizard'
@@ -47,6 +48,8 @@ export function CustomerGrid(props: CustomerGridProps) {
     },
     [openAdjust]
   )
+  const navigate = useNavigate()
+  const onOutOfTurn = useCallback((row: CustomerRow) => void navigate(`/out-of-turn/${row.id}`), [navigate])
   const total = pages.total ?? 0
   const scrollRef = useRef<HTMLDivElement>(null)
   const bodyRef = useRef<HTMLTableSectionElement>(null)
@@ -208,6 +211,7 @@ export function CustomerGrid(props: CustomerGridProps) {
                 onFocusRow={onFocusRow}
                 canAdjust={canAdjust}
                 onAdjust={onAdjust}
+                onOutOfTurn={onOutOfTurn}
               />
             ))}
           </tbody>
@@ -237,9 +241,10 @@ interface RowProps {
   onFocusRow: (index: number) => void
   canAdjust: boolean
   onAdjust: (row: CustomerRow, index: number) => void
+  onOutOfTurn: (row: CustomerRow) => void
 }
 
-const Row = memo(function Row({ index, top, row, active, tabbable, onOpen, onFocusRow, canAdjust, onAdjust }: RowProps) {
+const Row = memo(function Row({ index, top, row, active, tabbable, onOpen, onFocusRow, canAdjust, onAdjust, onOutOfTurn }: RowProps) {
   const common = {
     className: 'cl-row',
     role: 'row',
@@ -287,6 +292,22 @@ const Row = memo(function Row({ index, top, row, active, tabbable, onOpen, onFoc
         >
           <AdjustIcon />
         </button>
+        {canAdjust && (
+          <button
+            type="button"
+            className="cl-action"
+            tabIndex={tabbable ? 0 : -1}
+            data-tip="Out-of-turn invoice"
+            aria-label={`Out-of-turn invoice for ${row.customerId}`}
+            onClick={(e) => {
+              e.preventDefault()
+              e.stopPropagation()
+              onOutOfTurn(row)
+            }}
+          >
+            <FileIcon />
+          </button>
+        )}
       </td>
     </tr>
   )

@@ -113,7 +113,7 @@ export const COLUMNS: readonly Column[] = [
 ]
 
 /** The last, unlabelled column holds the row's actions. */
-export const ACTIONS_TRACK = '40px'
+export const ACTIONS_TRACK = '72px'
 
 export const GRID_TEMPLATE = [...COLUMNS.map((c) => c.track), ACTIONS_TRACK].join(' ')
 
