@@ -35,7 +35,8 @@ import { createService, listAllServices, listServices, updateService } from '../
 import { loadDemoData } from '../demo/load'
 import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '../engine/usageBrowser'
 import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
-import { closeDuePeriods, getInvoice, listInvoices, reduceAmountDue } from '../engine/invoicing'
+import { closeDuePeriods, getInvoice, reduceAmountDue } from '../engine/invoicing'
+import { exportInvoicesCsv, invoiceEvents, listInvoices } from '../engine/invoiceList'
 import { invoiceDocument } from '../engine/invoiceDocuments'
 import { invoicePdf } from '../pdf/invoicePdf'
 import { getRetention, previewPurge, purgeUsage, setRetentionMonths } from '../engine/usageRetention'
@@ -234,5 +235,8 @@ export const handlers: HandlerTable<HandlerContext> = {
   'invoices.reduceAmountDue': (input, { engine, actor }) => {
     engine().change(actor, (w) => reduceAmountDue(w, input))
     return engine().read((r) => getInvoice(r, input.invoiceId))
-  }
+  },
+  // Invoice list and view (issue 10 item 6)
+  'invoices.exportCsv': (input, { engine, nowIso }) => engine().read((r) => exportInvoicesCsv(r, input, nowIso())),
+  'invoices.events': (input, { engine }) => engine().read((r) => invoiceEvents(r, input.invoiceId))
 }
