@@ -8,25 +8,14 @@
 import Papa from 'papaparse'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAppDispatcher } from '../../src-main/app'
-import { settleInvoice } from '../../src-main/engine/invoicing'
 import { runInvoiceTransitions } from '../../src-main/engine/lifecycleScheduler'
-import { postToLedger } from '../../src-main/engine/ledger'
 import type { InputOf } from '../../src-shared/contract'
-import type { JobSnapshot, Operator, Role } from '../../src-shared/domain'
-import { ADMIN_ACTOR, classInput, newKey, openTestDesk, type TestDesk } from '../support/desk'
+import type { Operator, Role } from '../../src-shared/domain'
+import { ADMIN_ACTOR, applyPaymentByHand, classInput, newKey, openTestDesk, type TestDesk, untilJobDone } from '../support/desk'
 
 let desk: TestDesk
 const clock = { t: Date.parse('2026-11-21T10:00:00Z') }
 const ids: Record<string, number> = {}
-
-async function untilDone<R>(snapshot: JobSnapshot<R>, status: (jobId: string) => Promise<JobSnapshot<R>>): Promise<JobSnapshot<R>> {
-  let s = snapshot
-  for (let i = 0; i < 2000 && s.state === 'running'; i++) {
-    await new Promise((r) => setTimeout(r, 5))
-    s = await status(s.id)
-  }
-  return s
-}
 
 /** The whole export of a filter, fetched in chunks as the page does, parsed back. */
 async function exportRows(filter: Omit<InputOf<'invoices.exportCsv'>, 'offset' | 'chunkRows'>, chunkRows = 2) {
@@ -63,11 +52,11 @@ beforeAll(async () => {
   await customer('kuwait', 'Kuwait Calls', 'KWD', kwd.id, '1.234')
   // Issued 2026-11-21 (the period to date), due in 14 days: 2026-12-05.
   clock.t += 60_000
-  await untilDone(await ok('invoices.closeNow', {}), (jobId) => ok('invoiceClose.status', { jobId }))
+  await untilJobDone(await ok('invoices.closeNow', {}), (jobId) => ok('invoiceClose.status', { jobId }))
   // A second invoice for lodz, closed now on 2026-11-28 (due 2026-12-12).
   await ok('adjustments.submit', { customerId: ids.lodz!, operation: 'manual-charge', amount: '100.00', serviceId: service, operationKey: newKey() })
   clock.t = Date.parse('2026-11-28T12:00:00Z')
-  await untilDone(await ok('invoices.closeNow', { customerId: ids.lodz! }), (jobId) => ok('invoiceClose.status', { jobId }))
+  await untilJobDone(await ok('invoices.closeNow', { customerId: ids.lodz! }), (jobId) => ok('invoiceClose.status', { jobId }))
 })
 afterAll(async () => desk.close())
 
@@ -194,22 +183,7 @@ describe('the invoice view: payments applied, reductions, events', () => {
     await desk.ok('invoices.reduceAmountDue', { invoiceId: inv.id, amount: '2.30', comment: 'Dropped call' })
     // Payments applied to invoices are item 2's; one is applied here through the engine's hook.
     clock.t = Date.parse('2026-12-08T09:00:00Z')
-    const payment = desk.app.core.engine.change(ADMIN_ACTOR, (w) => {
-      const x = postToLedger(w, {
-        kind: 'manual-payment',
-        customerId: ids.lodz!,
-        amountMinor: -400,
-        unallocatedDeltaMinor: 0,
-        serviceId: null,
-        effectiveDate: null,
-        outOfTurn: false,
-        visibleComment: '',
-        internalComment: ''
-      })
-      w.run('INSERT INTO invoice_payments (invoice_id, xdr_id, amount_minor, at) VALUES (?, ?, ?, ?)', [inv.id, x.xdrId, 400, w.at])
-      settleInvoice(w, inv.id)
-      return x.xdrId
-    })
+    const payment = applyPaymentByHand(desk.app.core.engine, ids.lodz!, inv.id, 400)
     const view = await desk.ok('invoices.get', { id: inv.id })
     expect(view).toMatchObject({ totalMinor: 1230, reducedMinor: 230, paidMinor: 400, amountDueMinor: 600, status: 'overdue' })
     expect(view.payments).toEqual([{ at: '2026-12-08T09:00:00.000Z', xdrId: payment, kind: 'manual-payment', amountMinor: 400 }])

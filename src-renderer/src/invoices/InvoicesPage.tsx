@@ -459,8 +459,8 @@ export function InvoiceView({ id }: { id: number }) {
           <SummaryRow label="Amount due" minor={i.amountDueMinor} currency={c} strong testId="invoice-amount-due" />
         </Table.Tbody>
       </Table>
-      {status.operator.role === 'administrator' && i.amountDueMinor > 0 && i.status !== 'void' && <ReduceAmountDue invoiceId={i.id} />}
       <InvoiceApplied invoice={i} />
+      {status.operator.role === 'administrator' && i.amountDueMinor > 0 && i.status !== 'void' && <ReduceAmountDue invoiceId={i.id} />}
       <InvoiceEvents invoiceId={i.id} />
     </Stack>
   )
