@@ -44,6 +44,7 @@ import { CURRENCY_CODES, ROUNDING_MODES } from './money'
 import type { UsageImportRecord, UsageImportSummary } from './domain'
 import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceListResult, type InvoicePdfFile } from './domain'
 import type { OutOfTurnIssued, OutOfTurnPending, OutOfTurnPreview } from './domain'
+import type { InvoiceCsvChunk, InvoiceEvent } from './domain'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -443,6 +444,9 @@ export const invoiceListInput = z
     /** Invoices whose period overlaps [periodFrom, periodTo): local dates. */
     periodFrom: isoDate.optional(),
     periodTo: isoDate.optional(),
+    /** Issued on these local dates, both included. */
+    issuedFrom: isoDate.optional(),
+    issuedTo: isoDate.optional(),
     /** Only customers that have an overdue invoice. */
     overdue: z.boolean().optional(),
     offset: z.number().int().min(0).default(0),
@@ -474,7 +478,22 @@ const invoiceChannels = {
   'invoices.reduceAmountDue': channel<InvoiceDetail>()({ changes: INVOICE_CHANGES, input: invoiceReductionInput, roles: ADMIN }),
   // Invoice PDF (issue 10 item 5): the A4 document drawn from the invoice as it stands now (~12 KB
   // for one page, so base64 in the JSON answer is fine for both transports).
-  'invoices.pdf': channel<InvoicePdfFile>()({ reads: ['invoices', 'customers', 'settings'], input: z.object({ invoiceId: id }).strict(), roles: EVERYONE })
+  'invoices.pdf': channel<InvoicePdfFile>()({ reads: ['invoices', 'customers', 'settings'], input: z.object({ invoiceId: id }).strict(), roles: EVERYONE }),
+  // --- Invoice list and view (issue 10 item 6)
+  /**
+   * The filtered list (every row, not only a page) as CSV, a chunk at a time: the first chunk
+   * (offset 0) has the byte-order mark and the header; `next` is the next chunk's offset, null at the end.
+   */
+  'invoices.exportCsv': channel<InvoiceCsvChunk>()({
+    reads: ['invoices', 'customers'],
+    input: invoiceListInput
+      .omit({ limit: true })
+      .extend({ chunkRows: z.number().int().min(1).max(20_000).default(5_000) })
+      .strict(),
+    roles: EVERYONE
+  }),
+  /** The audit entries that changed an invoice (sourced by it or naming it), oldest first: the audit log's readers only. */
+  'invoices.events': channel<InvoiceEvent[]>()({ reads: ['invoices', 'audit'], input: z.object({ invoiceId: id }).strict(), roles: ['administrator', 'auditor'] })
 } as const
 
 // Out-of-turn invoices (issue 10 item 4): the counter invoices flagged charges and credits at once.

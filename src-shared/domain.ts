@@ -936,6 +936,10 @@ export interface InvoiceDetail extends InvoiceSummary {
   reducedMinor: number
   overdueSince: string | null
   lines: InvoiceLine[]
+  /** Payments applied (invoice_payments), oldest first; a refund's un-application is negative. */
+  payments: InvoicePaymentApplied[]
+  /** Reductions of the amount due (manual credits aimed at the invoice), oldest first. */
+  reductions: InvoiceReduction[]
   /** Usage of the period was re-rated after the invoice was issued. */
   outOfDate: boolean
   /** Usage of the period has been purged: the invoice cannot be recalculated. */
@@ -1003,4 +1007,42 @@ export interface OutOfTurnIssued {
   payment: AdjustmentResult | null
   /** True when this answer repeats an earlier submission with the same operation key. */
   repeated: boolean
+}
+
+// Invoice list and view (issue 10 item 6)
+
+/** A payment record applied to an invoice (or un-applied by a refund: a negative amount). */
+export interface InvoicePaymentApplied {
+  at: string
+  /** The payment's ledger record (xDR id). */
+  xdrId: number
+  /** Its kind: manual-payment, card-payment, refund… */
+  kind: string
+  amountMinor: number
+}
+
+/** A reduction of an invoice's amount due: the manual credit aimed at it. */
+export interface InvoiceReduction {
+  at: string
+  xdrId: number
+  amountMinor: number
+  /** The credit's visible comment. */
+  comment: string
+}
+
+/** An audit entry that changed an invoice: sourced by it, or naming it (its reductions, payments). */
+export interface InvoiceEvent {
+  id: number
+  at: string
+  operatorName: string
+  kind: string
+  description: string
+}
+
+/** One chunk of the invoice list's CSV export; `next` is the offset of the next chunk, null at the end. */
+export interface InvoiceCsvChunk {
+  fileName: string
+  csv: string
+  rows: number
+  next: number | null
 }

@@ -34,3 +34,15 @@ export const INVOICE_STATUS_LABEL: Record<InvoiceStatus, string> = {
   'no-payment-needed': 'Needs no payment',
   void: 'Void'
 }
+
+/** How a payment record applied to an invoice is named (the invoice view and its PDF). */
+const APPLIED_PAYMENT_LABEL: Record<string, string> = {
+  'manual-payment': 'Payment',
+  'card-payment': 'Card payment',
+  'cash-payment': 'Cash payment',
+  'ecommerce-payment': 'E-commerce payment',
+  capture: 'Captured card payment',
+  refund: 'Refund',
+  'ecommerce-refund': 'E-commerce refund'
+}
+export const appliedPaymentLabel = (kind: string) => APPLIED_PAYMENT_LABEL[kind] ?? kind.replace(/-/g, ' ')

@@ -24,6 +24,18 @@ const EXPORT_COLUMNS = [
 export const FORMULA_START = /^(?![-+]?\d+(?:\.\d+)?$)[=+\-@\t\r]/
 
 /**
+ * Rows as CSV the way every export of the desk writes them: quoted where needed, CRLF, formulas
+ * kept as text. The first chunk of a file (`first`) starts with a UTF-8 byte-order mark, so
+ * spreadsheet programs read "Łódź" and "Москва" as written, and the header; a later chunk with no
+ * rows is empty.
+ */
+export function csvChunk(fields: readonly string[], data: readonly (readonly (string | number)[])[], first = true): string {
+  if (!first && data.length === 0) return ''
+  const body = Papa.unparse({ fields: [...fields], data: data.map((row) => [...row]) }, { newline: '\r\n', escapeFormulae: FORMULA_START, header: first })
+  return `${first ? '\uFEFF' : ''}${body}\r\n`
+}
+
+/**
  * The filtered, sorted list as CSV (amounts exact, in each customer's currency), with a UTF-8
  * byte-order mark so spreadsheet programs read "Łódź" and "Москва" as written.
  */
@@ -31,23 +43,20 @@ export function exportCustomersCsv(r: DbReader, index: CustomerIndex, q: Custome
   index.refresh(r)
   const rows = index.query(q)
   const plain = (minor: number, code: string) => formatMinor(minor, code, { grouping: false })
-  const body = Papa.unparse(
-    {
-      fields: EXPORT_COLUMNS,
-      data: rows.map((c) => [
-        c.customerId,
-        c.companyName,
-        c.balanceControl,
-        c.currency,
-        plain(c.balanceMinor, c.currency),
-        c.balanceControl === 'prepaid' ? plain(-c.balanceMinor, c.currency) : '',
-        plain(c.unallocatedPaymentsMinor, c.currency),
-        c.creditLimitMinor === null ? '' : plain(c.creditLimitMinor, c.currency),
-        STATUS_LABEL[c.status],
-        c.className ?? ''
-      ])
-    },
-    { newline: '\r\n', escapeFormulae: FORMULA_START }
+  const csv = csvChunk(
+    EXPORT_COLUMNS,
+    rows.map((c) => [
+      c.customerId,
+      c.companyName,
+      c.balanceControl,
+      c.currency,
+      plain(c.balanceMinor, c.currency),
+      c.balanceControl === 'prepaid' ? plain(-c.balanceMinor, c.currency) : '',
+      plain(c.unallocatedPaymentsMinor, c.currency),
+      c.creditLimitMinor === null ? '' : plain(c.creditLimitMinor, c.currency),
+      STATUS_LABEL[c.status],
+      c.className ?? ''
+    ])
   )
-  return { fileName: `customers-${nowIso.slice(0, 10)}.csv`, csv: `\uFEFF${body}\r\n`, rows: rows.length }
+  return { fileName: `customers-${nowIso.slice(0, 10)}.csv`, csv, rows: rows.length }
 }

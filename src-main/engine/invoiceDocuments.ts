@@ -10,14 +10,7 @@ import { AppError } from '../../src-shared/errors'
 import { formatLastDay, localDate } from '../../src-shared/format'
 import { getInvoice } from './invoicing'
 import { getSettings } from './settings'
-
-/** How an applied ledger record is named on paper. */
-const APPLIED_KIND: Record<string, string> = {
-  'manual-payment': 'Payment',
-  'card-payment': 'Card payment',
-  'cash-payment': 'Cash payment',
-  refund: 'Refund'
-}
+import { appliedPaymentLabel } from '../../src-shared/labels'
 
 export function invoiceDocument(r: DbReader, invoiceId: number): InvoiceDocument {
   const i = getInvoice(r, invoiceId)
@@ -30,13 +23,10 @@ export function invoiceDocument(r: DbReader, invoiceId: number): InvoiceDocument
   )!
   const address = [c.address, [c.zip, c.city].filter(Boolean).join(' '), c.country].filter((s) => s.trim() !== '').join('\n')
   // Payments applied and reductions, with negative amounts: they lower the amount due, as on screen.
-  const applied = r.all<{ at: string; kind: string; amount_minor: number; reduction: number }>(
-    `SELECT p.at, x.kind, p.amount_minor, 0 AS reduction FROM invoice_payments p JOIN xdrs x ON x.id = p.xdr_id WHERE p.invoice_id = ?1
-     UNION ALL
-     SELECT d.at, x.kind, d.amount_minor, 1 AS reduction FROM invoice_reductions d JOIN xdrs x ON x.id = d.xdr_id WHERE d.invoice_id = ?1
-     ORDER BY 1`,
-    [invoiceId]
-  )
+  const applied = [
+    ...i.payments.map((p) => ({ at: p.at, description: appliedPaymentLabel(p.kind), amountMinor: p.amountMinor })),
+    ...i.reductions.map((d) => ({ at: d.at, description: 'Reduction of the amount due', amountMinor: d.amountMinor }))
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
   // Visible comments of the records on this invoice and of its reductions (the tax's own record is
   // already a line); internal ones are never read.
   const comments = r.all<{ visible_comment: string }>(
@@ -69,11 +59,7 @@ export function invoiceDocument(r: DbReader, invoiceId: number): InvoiceDocument
     taxes: i.lines.filter((l) => l.category === 'tax').map((l) => ({ name: l.description, amountMinor: l.amountMinor })),
     totalMinor: i.totalMinor,
     account: i.outOfTurn ? [] : account,
-    payments: applied.map((a) => ({
-      date: localDate(a.at),
-      description: a.reduction ? 'Reduction of the amount due' : (APPLIED_KIND[a.kind] ?? a.kind.replace(/-/g, ' ')),
-      amountMinor: -a.amount_minor
-    })),
+    payments: applied.map((a) => ({ date: localDate(a.at), description: a.description, amountMinor: -a.amountMinor })),
     amountDueMinor: i.amountDueMinor,
     status: i.status,
     visibleComments: comments.map((x) => x.visible_comment),

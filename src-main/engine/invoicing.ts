@@ -7,7 +7,7 @@
  * its lines, the tax posted to the ledger, the records it took and its audit entry are one commit,
  * so a crash between units leaves whole invoices and no gap in the numbers.
  */
-import type { InvoiceCloseResult, InvoiceDetail, InvoiceLine, InvoiceListResult, InvoiceStatus, InvoiceSummary } from '../../src-shared/domain'
+import type { InvoiceCloseResult, InvoiceDetail, InvoiceLine, InvoiceStatus, InvoiceSummary } from '../../src-shared/domain'
 import { formatPercent } from '../../src-shared/percent'
 import { INVOICE_STATUS_LABEL } from '../../src-shared/labels'
 import { AppError } from '../../src-shared/errors'
@@ -515,7 +515,8 @@ export function reduceAmountDue(w: Work, input: { invoiceId: number; amount: str
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-interface StoredInvoiceRow {
+/** An invoice row with its customer's ID and company name, as the list and the view read it. */
+export interface StoredInvoiceRow {
   id: number
   number: string
   customer_id: number
@@ -532,7 +533,7 @@ interface StoredInvoiceRow {
   status: InvoiceStatus
 }
 
-const toSummary = (i: StoredInvoiceRow): InvoiceSummary => ({
+export const toSummary = (i: StoredInvoiceRow): InvoiceSummary => ({
   id: i.id,
   number: i.number,
   customerId: i.customer_id,
@@ -548,56 +549,6 @@ const toSummary = (i: StoredInvoiceRow): InvoiceSummary => ({
   amountDueMinor: i.amount_due_minor,
   status: i.status
 })
-
-export interface InvoiceFilter {
-  status?: InvoiceStatus | undefined
-  customerId?: number | undefined
-  /** Invoices whose period overlaps [from, to): local dates. */
-  periodFrom?: string | undefined
-  periodTo?: string | undefined
-  /** Only customers with an overdue invoice. */
-  overdue?: boolean | undefined
-  offset: number
-  limit: number
-}
-
-export function listInvoices(r: DbReader, f: InvoiceFilter): InvoiceListResult {
-  const where: string[] = []
-  const params: (string | number)[] = []
-  if (f.status) {
-    where.push('i.status = ?')
-    params.push(f.status)
-  }
-  if (f.customerId !== undefined) {
-    where.push('i.customer_id = ?')
-    params.push(f.customerId)
-  }
-  if (f.periodFrom) {
-    where.push('i.period_end > ?')
-    params.push(parseLocalDate(f.periodFrom)?.toISOString() ?? f.periodFrom)
-  }
-  if (f.periodTo) {
-    where.push('i.period_start < ?')
-    params.push(parseLocalDate(f.periodTo)?.toISOString() ?? f.periodTo)
-  }
-  if (f.overdue) where.push("i.customer_id IN (SELECT customer_id FROM invoices WHERE status = 'overdue')")
-  const w = where.length ? `WHERE ${where.join(' AND ')}` : ''
-  const rows = r.all<StoredInvoiceRow>(
-    `SELECT i.id, i.number, i.customer_id, c.customer_id AS customer_name, c.company_name, i.currency, i.out_of_turn, i.period_start, i.period_end,
-       i.issue_date, i.due_date, i.total_minor, i.amount_due_minor, i.status
-     FROM invoices i JOIN customers c ON c.id = i.customer_id ${w} ORDER BY i.issued_at DESC, i.id DESC LIMIT ? OFFSET ?`,
-    [...params, f.limit, f.offset]
-  )
-  const totals = r.all<{ currency: string; n: number; total: number; due: number }>(
-    `SELECT i.currency, count(*) AS n, sum(i.total_minor) AS total, sum(i.amount_due_minor) AS due FROM invoices i ${w} GROUP BY i.currency ORDER BY i.currency`,
-    params
-  )
-  return {
-    rows: rows.map(toSummary),
-    totals: totals.map((t) => ({ currency: t.currency, count: t.n, totalMinor: t.total, amountDueMinor: t.due })),
-    total: totals.reduce((s, t) => s + t.n, 0)
-  }
-}
 
 export function getInvoice(r: DbReader, id: number): InvoiceDetail {
   const i = r.get<
@@ -618,6 +569,14 @@ export function getInvoice(r: DbReader, id: number): InvoiceDetail {
   if (!i) throw new AppError('NOT_FOUND', `Invoice ${id} does not exist.`, 'id')
   const lines = r.all<{ category: InvoiceLine['category']; service_name: string | null; description: string; records: number; duration_s: number; amount_minor: number }>(
     'SELECT l.category, s.name AS service_name, l.description, l.records, l.duration_s, l.amount_minor FROM invoice_lines l LEFT JOIN services s ON s.id = l.service_id WHERE l.invoice_id = ? ORDER BY l.position',
+    [id]
+  )
+  const payments = r.all<{ at: string; xdr_id: number; kind: string; amount_minor: number }>(
+    'SELECT p.at, p.xdr_id, x.kind, p.amount_minor FROM invoice_payments p JOIN xdrs x ON x.id = p.xdr_id WHERE p.invoice_id = ? ORDER BY p.at, p.id',
+    [id]
+  )
+  const reductions = r.all<{ at: string; xdr_id: number; amount_minor: number; visible_comment: string }>(
+    'SELECT d.at, d.xdr_id, d.amount_minor, x.visible_comment FROM invoice_reductions d JOIN xdrs x ON x.id = d.xdr_id WHERE d.invoice_id = ? ORDER BY d.at, d.id',
     [id]
   )
   const outOfDate = outOfDatePeriods(r, { customerId: i.customer_id, since: i.issued_at }).some((p) => p.from < i.period_end && p.to > i.period_start)
@@ -642,6 +601,8 @@ export function getInvoice(r: DbReader, id: number): InvoiceDetail {
       durationS: l.duration_s,
       amountMinor: l.amount_minor
     })),
+    payments: payments.map((p) => ({ at: p.at, xdrId: p.xdr_id, kind: p.kind, amountMinor: p.amount_minor })),
+    reductions: reductions.map((d) => ({ at: d.at, xdrId: d.xdr_id, amountMinor: d.amount_minor, comment: d.visible_comment })),
     outOfDate,
     recalculable: isUsageRecalculable(r, i.period_start)
   }

@@ -14,14 +14,13 @@
  * matches few records spread over the whole table (a rare destination) would make that walk long;
  * the destination is then looked up by its own index first (see `rareDestination`).
  */
-import Papa from 'papaparse'
 import type { ParsedInputOf } from '../../src-shared/contract'
 import type { CustomerUsageSummary, UsageBrowserPage, UsageBrowserRow, UsageCursor, UsageTotalLine, UsageTotals } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { formatMinor } from '../../src-shared/money'
 import type { SqlParam } from '../db/journal'
 import type { DbReader } from '../db/store'
-import { FORMULA_START } from './customerExport'
+import { csvChunk } from './customerExport'
 import type { StoredCustomer } from './customers'
 import { numberOf } from './sql'
 
@@ -270,34 +269,31 @@ export function exportUsageCsv(
 ): { fileName: string; csv: string; rows: number; next: UsageCursor | null } {
   const page = browseUsage(r, { ...q, limit: q.chunkRows })
   const amount = (minor: number | null, code: string | null) => (minor === null || code === null ? '' : formatMinor(minor, code, { grouping: false }))
-  const body = Papa.unparse(
-    {
-      fields: CSV_COLUMNS,
-      data: page.rows.map((x) => [
-        x.xdrId,
-        x.startedAt,
-        x.kind,
-        x.customerName ?? '',
-        x.account ?? '',
-        x.serviceName ?? '',
-        x.destination,
-        x.durationS,
-        x.billedS ?? '',
-        x.rating ?? '',
-        x.unratedReason ?? '',
-        x.prefix ?? '',
-        x.currency ?? '',
-        amount(x.chargeMinor, x.currency),
-        amount(x.postedMinor, x.currency),
-        x.visibleComment
-      ])
-    },
-    { newline: '\r\n', escapeFormulae: FORMULA_START, header: q.after === undefined }
+  const csv = csvChunk(
+    CSV_COLUMNS,
+    page.rows.map((x) => [
+      x.xdrId,
+      x.startedAt,
+      x.kind,
+      x.customerName ?? '',
+      x.account ?? '',
+      x.serviceName ?? '',
+      x.destination,
+      x.durationS,
+      x.billedS ?? '',
+      x.rating ?? '',
+      x.unratedReason ?? '',
+      x.prefix ?? '',
+      x.currency ?? '',
+      amount(x.chargeMinor, x.currency),
+      amount(x.postedMinor, x.currency),
+      x.visibleComment
+    ]),
+    q.after === undefined
   )
-  const text = page.rows.length === 0 && q.after !== undefined ? '' : `${body}\r\n`
   return {
     fileName: `usage-${nowIso.slice(0, 10)}.csv`,
-    csv: q.after === undefined ? `\uFEFF${text}` : text,
+    csv,
     rows: page.rows.length,
     next: page.next
   }

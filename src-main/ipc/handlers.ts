@@ -35,7 +35,8 @@ import { createService, listAllServices, listServices, updateService } from '../
 import { loadDemoData } from '../demo/load'
 import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '../engine/usageBrowser'
 import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
-import { closeDuePeriods, getInvoice, listInvoices, reduceAmountDue } from '../engine/invoicing'
+import { closeDuePeriods, getInvoice, reduceAmountDue } from '../engine/invoicing'
+import { exportInvoicesCsv, invoiceEvents, listInvoices } from '../engine/invoiceList'
 import { issueOutOfTurnInvoice, pendingOutOfTurnItems, previewOutOfTurnInvoice } from '../engine/outOfTurnInvoices'
 import { invoiceDocument } from '../engine/invoiceDocuments'
 import { invoicePdf } from '../pdf/invoicePdf'
@@ -239,5 +240,8 @@ export const handlers: HandlerTable<HandlerContext> = {
   // Out-of-turn invoices (issue 10 item 4)
   'outOfTurn.pending': (input, { engine }) => engine().read((r) => pendingOutOfTurnItems(r, input.customerId)),
   'outOfTurn.preview': (input, { engine }) => engine().read((r) => previewOutOfTurnInvoice(r, input)),
-  'outOfTurn.issue': (input, { engine, actor }) => engine().change(actor, (w) => issueOutOfTurnInvoice(w, input))
+  'outOfTurn.issue': (input, { engine, actor }) => engine().change(actor, (w) => issueOutOfTurnInvoice(w, input)),
+  // Invoice list and view (issue 10 item 6)
+  'invoices.exportCsv': (input, { engine, nowIso }) => engine().read((r) => exportInvoicesCsv(r, input, nowIso())),
+  'invoices.events': (input, { engine }) => engine().read((r) => invoiceEvents(r, input.invoiceId))
 }

@@ -9,6 +9,10 @@ import path from 'node:path'
 import { openBillingApp } from '../../src-main/app'
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
+import type { JobSnapshot } from '../../src-shared/domain'
+import { settleInvoice } from '../../src-main/engine/invoicing'
+import { postToLedger } from '../../src-main/engine/ledger'
+import type { Engine } from '../../src-main/engine/unitOfWork'
 
 export const ADMIN_ACTOR = { operatorId: 1, operatorName: 'Administrator' }
 
@@ -59,4 +63,38 @@ export function classInput(fields: Partial<InputOf<'classes.create'>> & Pick<Inp
     invoicePrefix: '',
     ...fields
   }
+}
+
+/** Polls a job (`status(jobId)`) until it is no longer running; answers its last snapshot. */
+export async function untilJobDone<R>(snapshot: JobSnapshot<R>, status: (jobId: string) => Promise<JobSnapshot<R>>): Promise<JobSnapshot<R>> {
+  let s = snapshot
+  for (let i = 0; i < 2000 && s.state === 'running'; i++) {
+    await new Promise((r) => setTimeout(r, 5))
+    s = await status(s.id)
+  }
+  return s
+}
+
+/**
+ * A manual payment of `amountMinor` applied to one invoice by hand, in one unit of work: its ledger
+ * record, the `invoice_payments` row and the invoice settled (item 2 applies payments itself; tests of
+ * the invoice view use this). Answers the payment's xDR id.
+ */
+export function applyPaymentByHand(engine: Engine, customerId: number, invoiceId: number, amountMinor: number): number {
+  return engine.change(ADMIN_ACTOR, (w) => {
+    const x = postToLedger(w, {
+      kind: 'manual-payment',
+      customerId,
+      amountMinor: -amountMinor,
+      unallocatedDeltaMinor: 0,
+      serviceId: null,
+      effectiveDate: null,
+      outOfTurn: false,
+      visibleComment: '',
+      internalComment: ''
+    })
+    w.run('INSERT INTO invoice_payments (invoice_id, xdr_id, amount_minor, at) VALUES (?, ?, ?, ?)', [invoiceId, x.xdrId, amountMinor, w.at])
+    settleInvoice(w, invoiceId)
+    return x.xdrId
+  })
 }

@@ -1,16 +1,22 @@
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import { INVOICE_STATUS_LABEL } from '../../../src-shared/labels'
-import { Alert, Badge, Button, Checkbox, CloseButton, Drawer, Group, Paper, Progress, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Badge, Button, Checkbox, Drawer, Group, Paper, Progress, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { useSearchParams } from 'react-router'
 import { useForm } from '@mantine/form'
-import { invoiceReductionInput, isCalendarDate, type InputOf } from '../../../src-shared/contract'
-import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceStatus, type JobSnapshot } from '../../../src-shared/domain'
+import { invoiceReductionInput } from '../../../src-shared/contract'
+import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceListResult, type InvoiceStatus, type JobSnapshot } from '../../../src-shared/domain'
 import { formatAmount, formatLastDay, localDate } from '../../../src-shared/format'
 import { printPdf, savePdf } from './pdf-actions'
+import { downloadCsvChunks } from '../lib/download'
+import { DownloadIcon } from '../lib/icons'
+import { CustomerPicker, noSubmit } from '../lib/filters'
+import { CUSTOMER_TAB_PREFIX, invoiceFilterOf, type InvoiceListView, parseInvoiceView, withInvoiceView } from './invoice-address'
+import { InvoiceApplied } from './InvoiceApplied'
+import { InvoiceEvents } from './InvoiceEvents'
 import { useJobPolling } from '../api/jobs'
 import { refreshAfter, useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
-import { notifyError } from '../lib/notify'
+import { notifyError, notifySuccess } from '../lib/notify'
 import { contractValidate, reportToForm } from '../lib/contract-form'
 import { PageHeader } from '../lib/PageHeader'
 import { QueryError } from '../lib/QueryError'
@@ -37,78 +43,127 @@ export function InvoiceStatusBadge({ status }: { status: InvoiceStatus }) {
 /** "2026-11-01 – 2026-11-30": the period's first and last local day (its end is excluded). */
 export const periodText = (start: string, end: string) => `${localDate(start)} – ${formatLastDay(end)}`
 
-/**
- * The list's filters live in the address (`#/invoices?status=overdue&customer=12&from=2026-11-01&to=2026-12-01&overdue=1`)
- * and so does the open invoice (`&invoice=5`): a reload or Back shows the same. A value the contract
- * would reject is left out.
- */
-function filtersOf(params: URLSearchParams): InputOf<'invoices.list'> {
-  const f: InputOf<'invoices.list'> = {}
-  const status = params.get('status')
-  if (status && (INVOICE_STATUSES as readonly string[]).includes(status)) f.status = status as InvoiceStatus
-  const customer = Number(params.get('customer'))
-  if (Number.isSafeInteger(customer) && customer > 0) f.customerId = customer
-  const from = params.get('from')
-  if (from && isCalendarDate(from)) f.periodFrom = from
-  const to = params.get('to')
-  if (to && isCalendarDate(to)) f.periodTo = to
-  if (params.get('overdue') === '1') f.overdue = true
-  const page = Number(params.get('page'))
-  if (Number.isSafeInteger(page) && page > 0) f.offset = page * PAGE_SIZE
-  return f
+/** Invoices per export request: small enough that one request never holds the engine for long. */
+const EXPORT_CHUNK = 5_000
+
+const NUM = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as const
+
+/** The filtered view's totals per currency: count, total, amount due (of every match, not only the page). */
+function InvoiceTotals({ totals }: { totals: InvoiceListResult['totals'] }) {
+  if (totals.length === 0) return null
+  return (
+    <Table withRowBorders={false} verticalSpacing={2} horizontalSpacing="md" w="auto" data-testid="invoice-totals-table">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Currency</Table.Th>
+          <Table.Th ta="right">Invoices</Table.Th>
+          <Table.Th ta="right">Total</Table.Th>
+          <Table.Th ta="right">Amount due</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {totals.map((t) => (
+          <Table.Tr key={t.currency} data-testid={`invoice-totals-${t.currency}`}>
+            <Table.Td>{t.currency}</Table.Td>
+            <Table.Td ta="right" style={NUM}>
+              {t.count.toLocaleString('en-US')}
+            </Table.Td>
+            <Table.Td ta="right" style={NUM}>
+              {formatAmount(t.totalMinor, t.currency)}
+            </Table.Td>
+            <Table.Td ta="right" style={NUM}>
+              {formatAmount(t.amountDueMinor, t.currency)}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  )
 }
 
-/** The list of invoices with its filters (the Invoices page, and a customer's tab with `customerId` fixed). */
+/**
+ * The list of invoices with its filters, totals and CSV export: the Invoices page, and a customer's
+ * tab with `customerId` fixed. The filters, page and open invoice live in the address
+ * (invoice-address.ts); the tab's under its own prefix.
+ */
 export function InvoiceList(props: { customerId?: number }) {
   const [params, setParams] = useSearchParams()
-  const filters = { ...filtersOf(params), ...(props.customerId ? { customerId: props.customerId } : {}), limit: PAGE_SIZE }
-  const list = useQuery('invoices.list', filters)
-  const openId = Number(params.get('invoice'))
-  const set = (key: string, value: string | null) => {
-    const next = new URLSearchParams(params)
-    if (value === null || value === '') next.delete(key)
-    else next.set(key, value)
-    if (key !== 'invoice' && key !== 'page') next.delete('page')
-    setParams(next)
+  const prefix = props.customerId ? CUSTOMER_TAB_PREFIX : ''
+  const text = params.toString()
+  const view = useMemo(() => parseInvoiceView(new URLSearchParams(text), prefix), [text, prefix])
+  const filter = { ...invoiceFilterOf(view), ...(props.customerId ? { customerId: props.customerId } : {}) }
+  const page = view.page ?? 0
+  const list = useQuery('invoices.list', { ...filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+  const exportCsv = useMutation('invoices.exportCsv')
+  const [exported, setExported] = useState<number | null>(null)
+  const openId = view.invoice ?? 0
+  /** A change of filter is a history entry (Back undoes it) and goes back to the first page. */
+  const set = (patch: InvoiceListView) => {
+    const next: InvoiceListView = { ...view, ...patch }
+    if (!('page' in patch) && !('invoice' in patch)) delete next.page
+    setParams(withInvoiceView(params, next, prefix))
   }
-  const page = Math.floor((filters.offset ?? 0) / PAGE_SIZE)
   const rows = list.data?.rows ?? []
   const total = list.data?.total ?? 0
 
+  async function onExport() {
+    setExported(0)
+    try {
+      const { fileName, rows: n } = await downloadCsvChunks<number>((next) => exportCsv.run({ ...filter, offset: next ?? 0, chunkRows: EXPORT_CHUNK }), setExported)
+      notifySuccess('Invoices exported', `${n === 1 ? '1 invoice' : `${n.toLocaleString('en-US')} invoices`} saved to ${fileName}.`)
+    } catch (e) {
+      notifyError(e)
+    } finally {
+      setExported(null)
+    }
+  }
+
+  const date = (label: string, key: 'periodFrom' | 'periodTo' | 'issuedFrom' | 'issuedTo') => (
+    <TextInput label={label} type="date" w={150} value={view[key] ?? ''} onKeyDown={noSubmit} onChange={(e) => set({ [key]: e.currentTarget.value || undefined })} />
+  )
+
   return (
     <Stack gap="sm">
-      <Group gap="sm" align="flex-end" wrap="wrap">
+      <Group gap="sm" align="flex-end" wrap="wrap" data-testid="invoice-filters">
         <Select
           label="Status"
           placeholder="Any status"
           clearable
-          w={180}
+          w={170}
           data={INVOICE_STATUSES.map((s) => ({ value: s, label: INVOICE_STATUS_LABEL[s] }))}
-          value={filters.status ?? null}
-          onChange={(v) => set('status', v)}
+          value={view.status ?? null}
+          onChange={(v) => set({ status: (v as InvoiceStatus | null) ?? undefined })}
         />
-        <TextInput label="Period from" type="date" w={160} value={filters.periodFrom ?? ''} onChange={(e) => set('from', e.currentTarget.value)} />
-        <TextInput label="Period to" type="date" w={160} value={filters.periodTo ?? ''} onChange={(e) => set('to', e.currentTarget.value)} />
+        {!props.customerId && <CustomerPicker value={view.customerId} onChange={(id) => set({ customerId: id })} />}
+        {date('Billing period from', 'periodFrom')}
+        {date('Billing period to', 'periodTo')}
+        {date('Issued from', 'issuedFrom')}
+        {date('Issued to', 'issuedTo')}
         {!props.customerId && (
-          <Checkbox label="Has overdue invoice" checked={filters.overdue === true} onChange={(e) => set('overdue', e.currentTarget.checked ? '1' : null)} mb={8} />
-        )}
-        {!props.customerId && filters.customerId !== undefined && (
-          <Badge size="lg" variant="outline" rightSection={<CloseButton size="xs" aria-label="Show every customer" onClick={() => set('customer', null)} />} mb={6}>
-            Customer {rows[0]?.customerName ?? `#${filters.customerId}`}
-          </Badge>
+          <Checkbox label="Has overdue invoice" checked={view.overdue === true} onChange={(e) => set({ overdue: e.currentTarget.checked || undefined })} mb={8} />
         )}
       </Group>
       {list.error && <QueryError error={list.error} onRetry={list.reload} what="the invoices" />}
-      <Group gap="lg" data-testid="invoice-totals">
-        <Text size="sm" fw={500}>
-          {total === 1 ? '1 invoice' : `${total} invoices`}
-        </Text>
-        {list.data?.totals.map((t) => (
-          <Text size="sm" key={t.currency}>
-            {t.currency}: total {formatAmount(t.totalMinor, t.currency)}, amount due {formatAmount(t.amountDueMinor, t.currency)}
-          </Text>
-        ))}
-      </Group>
+      <Paper withBorder radius="md" p="sm">
+        <Group justify="space-between" align="flex-start" wrap="wrap">
+          <Stack gap={4}>
+            <Text fw={600} data-testid="invoice-totals">
+              {total === 1 ? '1 invoice' : `${total.toLocaleString('en-US')} invoices`}
+            </Text>
+            <InvoiceTotals totals={list.data?.totals ?? []} />
+          </Stack>
+          <Stack gap={4} align="flex-end">
+            <Button variant="default" leftSection={<DownloadIcon />} onClick={() => void onExport()} loading={exported !== null} disabled={total === 0}>
+              Export CSV
+            </Button>
+            {exported !== null && (
+              <Text size="sm" c="dimmed" aria-live="polite">
+                Exporting… {exported.toLocaleString('en-US')} of {total.toLocaleString('en-US')} invoices
+              </Text>
+            )}
+          </Stack>
+        </Group>
+      </Paper>
       <Paper withBorder>
         <Table striped highlightOnHover stickyHeader>
           <Table.Thead>
@@ -125,9 +180,9 @@ export function InvoiceList(props: { customerId?: number }) {
           </Table.Thead>
           <Table.Tbody>
             {rows.map((i) => (
-              <Table.Tr key={i.id}>
+              <Table.Tr key={i.id} data-testid="invoice-row">
                 <Table.Td>
-                  <Button variant="subtle" size="compact-sm" onClick={() => set('invoice', String(i.id))}>
+                  <Button variant="subtle" size="compact-sm" onClick={() => set({ invoice: i.id })}>
                     {i.number}
                   </Button>
                 </Table.Td>
@@ -142,11 +197,15 @@ export function InvoiceList(props: { customerId?: number }) {
                     )}
                   </Table.Td>
                 )}
-                <Table.Td>{periodText(i.periodStart, i.periodEnd)}</Table.Td>
-                <Table.Td>{i.issueDate}</Table.Td>
-                <Table.Td>{i.dueDate}</Table.Td>
-                <Table.Td ta="right">{formatAmount(i.totalMinor, i.currency)}</Table.Td>
-                <Table.Td ta="right">{formatAmount(i.amountDueMinor, i.currency)}</Table.Td>
+                <Table.Td style={NUM}>{periodText(i.periodStart, i.periodEnd)}</Table.Td>
+                <Table.Td style={NUM}>{i.issueDate}</Table.Td>
+                <Table.Td style={NUM}>{i.dueDate}</Table.Td>
+                <Table.Td ta="right" style={NUM}>
+                  {formatAmount(i.totalMinor, i.currency)}
+                </Table.Td>
+                <Table.Td ta="right" style={NUM}>
+                  {formatAmount(i.amountDueMinor, i.currency)}
+                </Table.Td>
                 <Table.Td>
                   <InvoiceStatusBadge status={i.status} />
                 </Table.Td>
@@ -166,20 +225,20 @@ export function InvoiceList(props: { customerId?: number }) {
       </Paper>
       {total > PAGE_SIZE && (
         <Group gap="sm">
-          <Button variant="default" disabled={page === 0} onClick={() => set('page', String(page - 1))}>
+          <Button variant="default" disabled={page === 0} onClick={() => set({ page: page - 1 })}>
             Newer
           </Button>
           <Text size="sm">
             Page {page + 1} of {Math.ceil(total / PAGE_SIZE)}
           </Text>
-          <Button variant="default" disabled={(page + 1) * PAGE_SIZE >= total} onClick={() => set('page', String(page + 1))}>
+          <Button variant="default" disabled={(page + 1) * PAGE_SIZE >= total} onClick={() => set({ page: page + 1 })}>
             Older
           </Button>
         </Group>
       )}
       <Drawer
         opened={openId > 0}
-        onClose={() => set('invoice', null)}
+        onClose={() => set({ invoice: undefined })}
         position="right"
         size="xl"
         title={
@@ -371,7 +430,9 @@ export function InvoiceView({ id }: { id: number }) {
           <SummaryRow label="Amount due" minor={i.amountDueMinor} currency={c} strong testId="invoice-amount-due" />
         </Table.Tbody>
       </Table>
+      <InvoiceApplied invoice={i} />
       {status.operator.role === 'administrator' && i.amountDueMinor > 0 && i.status !== 'void' && <ReduceAmountDue invoiceId={i.id} />}
+      <InvoiceEvents invoiceId={i.id} />
     </Stack>
   )
 }

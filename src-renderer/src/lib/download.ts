@@ -29,3 +29,35 @@ export function pdfBlob(base64: string): Blob {
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
   return new Blob([bytes], { type: 'application/pdf' })
 }
+
+/** One chunk of a CSV export as the engine answers it (usage.exportCsv, invoices.exportCsv). */
+export interface CsvChunk<Next> {
+  fileName: string
+  csv: string
+  rows: number
+  next: Next | null
+}
+
+/**
+ * Fetch an export a chunk at a time (`fetch(undefined)` first, then each answer's `next` until
+ * null; `onRows` after each), then save the chunks as one CSV file. Answers the file's name and rows.
+ */
+export async function downloadCsvChunks<Next>(
+  fetch: (next: Next | undefined) => Promise<CsvChunk<Next>>,
+  onRows?: (rows: number) => void
+): Promise<{ fileName: string; rows: number }> {
+  const parts: string[] = []
+  let next: Next | undefined
+  let rows = 0
+  let fileName = 'export.csv'
+  do {
+    const chunk = await fetch(next)
+    parts.push(chunk.csv)
+    rows += chunk.rows
+    fileName = chunk.fileName
+    next = chunk.next ?? undefined
+    onRows?.(rows)
+  } while (next !== undefined)
+  downloadText(fileName, parts, 'text/csv;charset=utf-8')
+  return { fileName, rows }
+}

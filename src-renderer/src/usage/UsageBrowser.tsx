@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { Badge, Button, Checkbox, Group, Paper, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { USAGE_UNRATED_REASONS } from '../../../src-shared/contract'
@@ -7,9 +7,10 @@ import { formatAmount, formatDateTime } from '../../../src-shared/format'
 import { OPERATIONS } from '../adjustments/operations'
 import { useMutation, useQuery } from '../api/query'
 import { customerPath } from '../app/nav'
-import { downloadText } from '../lib/download'
+import { downloadCsvChunks } from '../lib/download'
 import { DownloadIcon } from '../lib/icons'
 import { notifyError, notifySuccess } from '../lib/notify'
+import { CustomerPicker, noSubmit } from '../lib/filters'
 import { QueryError } from '../lib/QueryError'
 import { usageFilterOf, type UsageView } from './usage-address'
 import { useUsageTotals } from './useUsageTotals'
@@ -37,41 +38,6 @@ const reasonLabel = (r: string | null) => (r && r in REASON_LABEL ? REASON_LABEL
 
 const money = (minor: number | null, currency: string | null) => (minor === null || currency === null ? '—' : formatAmount(minor, currency))
 const duration = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
-
-/** Customer filter: search customers by ID or name as the person types; the chosen one stays listed. */
-function CustomerPicker(props: { value: number | undefined; onChange: (id: number | undefined) => void }) {
-  const [search, setSearch] = useState('')
-  const [debounced] = useDebouncedValue(search, 200)
-  const found = useQuery('customers.list', { search: debounced, limit: 20 })
-  const chosen = useQuery('customers.get', { id: props.value ?? 1 }, { enabled: props.value !== undefined })
-  const data = useMemo(() => {
-    const rows = (found.data?.rows ?? []).map((c) => ({ value: String(c.id), label: c.customerId }))
-    if (props.value !== undefined && chosen.data && !rows.some((r) => r.value === String(props.value))) {
-      rows.unshift({ value: String(props.value), label: chosen.data.customerId })
-    }
-    return rows
-  }, [found.data, chosen.data, props.value])
-  return (
-    <Select
-      label="Customer"
-      placeholder="Any customer"
-      searchable
-      clearable
-      w={200}
-      data={data}
-      value={props.value === undefined ? null : String(props.value)}
-      onChange={(v) => props.onChange(v === null ? undefined : Number(v))}
-      onSearchChange={setSearch}
-      nothingFoundMessage="No customer found"
-      filter={({ options }) => options}
-    />
-  )
-}
-
-/** Enter in a filter box applies nothing more (and must not submit the customer form around the tab). */
-const noSubmit = (e: KeyboardEvent<HTMLInputElement>) => {
-  if (e.key === 'Enter') e.preventDefault()
-}
 
 /** A text filter applied once typing pauses (each change is a history entry). */
 function useTypedFilter(value: string | undefined, apply: (v: string | undefined) => void): [string, (v: string) => void] {
@@ -320,21 +286,12 @@ export function UsageBrowser(props: { view: UsageView; onChange: (v: UsageView) 
   const [exported, setExported] = useState<number | null>(null)
 
   async function onExport() {
-    const parts: string[] = []
-    let next: UsageCursor | null | undefined
-    let rows = 0
-    let fileName = 'usage.csv'
     setExported(0)
     try {
-      do {
-        const chunk = await exportCsv.run({ ...filter, chunkRows: EXPORT_CHUNK, ...(next ? { after: next } : {}) })
-        parts.push(chunk.csv)
-        rows += chunk.rows
-        fileName = chunk.fileName
-        next = chunk.next
-        setExported(rows)
-      } while (next)
-      downloadText(fileName, parts, 'text/csv;charset=utf-8')
+      const { fileName, rows } = await downloadCsvChunks<UsageCursor>(
+        (next) => exportCsv.run({ ...filter, chunkRows: EXPORT_CHUNK, ...(next ? { after: next } : {}) }),
+        setExported
+      )
       notifySuccess('Usage exported', `${rows.toLocaleString('en-US')} records saved to ${fileName}.`)
     } catch (e) {
       notifyError(e)
