@@ -1,4 +1,4 @@
-import type { BalanceControl, CustomerStatus, InvoiceStatus, ServiceKind } from './domain'
+import type { AdjustmentOperation, BalanceControl, CustomerStatus, InvoiceStatus, ServiceKind } from './domain'
 
 /** The source pages' status names, used on screen, in CSV exports and in audit texts alike. */
 export const STATUS_LABEL: Record<CustomerStatus, string> = {
@@ -33,4 +33,18 @@ export const INVOICE_STATUS_LABEL: Record<InvoiceStatus, string> = {
   overdue: 'Overdue',
   'no-payment-needed': 'Needs no payment',
   void: 'Void'
+}
+
+/** The title of an adjustment's 80 mm receipt PDF (the wizard's "Print receipt"). */
+export const RECEIPT_TITLE: Record<AdjustmentOperation, string> = {
+  'manual-charge': 'Charge receipt',
+  'manual-credit': 'Credit receipt',
+  'manual-payment': 'Payment receipt',
+  'promotional-credit': 'Promotional credit receipt',
+  refund: 'Refund receipt',
+  'ecommerce-payment': 'Card payment receipt',
+  'ecommerce-refund': 'Card refund receipt',
+  authorization: 'Authorization receipt',
+  capture: 'Card payment receipt',
+  void: 'Void receipt'
 }
