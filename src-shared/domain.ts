@@ -987,4 +987,6 @@ export interface CompanyLogoInfo {
   height: number
   sizeBytes: number
   updatedAt: string
+  /** The picture itself (at most LOGO_MAX_BYTES), for Settings' preview. */
+  dataBase64: string
 }

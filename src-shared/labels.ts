@@ -35,16 +35,16 @@ export const INVOICE_STATUS_LABEL: Record<InvoiceStatus, string> = {
   void: 'Void'
 }
 
-/** The title of an adjustment's 80 mm receipt PDF (the wizard's "Print receipt"). */
-export const RECEIPT_TITLE: Record<AdjustmentOperation, string> = {
-  'manual-charge': 'Charge receipt',
-  'manual-credit': 'Credit receipt',
-  'manual-payment': 'Payment receipt',
-  'promotional-credit': 'Promotional credit receipt',
-  refund: 'Refund receipt',
-  'ecommerce-payment': 'Card payment receipt',
-  'ecommerce-refund': 'Card refund receipt',
-  authorization: 'Authorization receipt',
-  capture: 'Card payment receipt',
-  void: 'Void receipt'
+/** The adjustment wizard's operation names (its first step), as the 80 mm receipt PDF prints them. */
+export const ADJUSTMENT_OPERATION_LABEL: Record<AdjustmentOperation, string> = {
+  'manual-charge': 'Manual charge',
+  'manual-credit': 'Manual credit',
+  'manual-payment': 'Manual payment',
+  'promotional-credit': 'Promotional credit',
+  refund: 'Refund',
+  'ecommerce-payment': 'E-commerce payment',
+  'ecommerce-refund': 'E-commerce refund',
+  authorization: 'Authorization only',
+  capture: 'Capture payment',
+  void: 'Void'
 }

@@ -55,10 +55,18 @@ export function getCompanyLogo(r: DbReader): { type: 'png' | 'jpeg'; bytes: Uint
 }
 
 export function companyLogoInfo(r: DbReader): CompanyLogoInfo | null {
-  const row = r.get<Omit<StoredCompanyLogo, 'id' | 'bytes'> & { size: number }>(
-    'SELECT type, file_name, width, height, length(bytes) AS size, updated_at FROM company_logo WHERE id = 1'
-  )
-  return row ? { type: row.type, fileName: row.file_name, width: row.width, height: row.height, sizeBytes: row.size, updatedAt: row.updated_at } : null
+  const row = r.get<Omit<StoredCompanyLogo, 'id'>>('SELECT type, file_name, width, height, bytes, updated_at FROM company_logo WHERE id = 1')
+  return row
+    ? {
+        type: row.type,
+        fileName: row.file_name,
+        width: row.width,
+        height: row.height,
+        sizeBytes: row.bytes.length,
+        updatedAt: row.updated_at,
+        dataBase64: Buffer.from(row.bytes).toString('base64')
+      }
+    : null
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { AdjustmentOperation, AdjustmentResult, ReceiptDocument } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { formatDateTime } from '../../src-shared/format'
-import { RECEIPT_TITLE } from '../../src-shared/labels'
+import { ADJUSTMENT_OPERATION_LABEL } from '../../src-shared/labels'
 import { formatMoney } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
 import type { StoredOperationKey } from './adjustments'
@@ -36,6 +36,9 @@ export function adjustmentReceipt(r: DbReader, operationKey: string): ReceiptDoc
   if (res.card) details.push({ label: 'Card', value: `${res.card.brand} •••• ${res.card.last4}` })
   if (res.transactionId) details.push({ label: 'Card transaction ID', value: res.transactionId })
   if (res.expiresAt) details.push({ label: 'Authorization expires', value: formatDateTime(res.expiresAt) })
+  if (res.operation === 'authorization' && res.transactionId) {
+    details.push({ label: 'Note', value: `Reserved on the card, not charged. Quote ${res.transactionId} to capture or void it.` })
+  }
   if (res.unallocatedAfterMinor !== res.unallocatedBeforeMinor) {
     details.push({ label: 'Unallocated payments after', value: formatMoney(res.unallocatedAfterMinor, res.currency) })
   }
@@ -44,7 +47,7 @@ export function adjustmentReceipt(r: DbReader, operationKey: string): ReceiptDoc
     receiptNumber: res.xdrId === null ? operationKey.slice(0, 12) : String(res.xdrId),
     at: res.at,
     customer: { name: customer?.company_name || res.customerName, customerId: customer?.customer_id ?? res.customerName },
-    operation: RECEIPT_TITLE[res.operation as AdjustmentOperation] ?? 'Receipt',
+    operation: ADJUSTMENT_OPERATION_LABEL[res.operation as AdjustmentOperation] ?? 'Receipt',
     currency: res.currency,
     amountMinor: res.amountMinor,
     balanceLabel: prepaid ? 'Available funds' : 'Balance',

@@ -4,10 +4,10 @@
  * stored invoices keep the document they were issued with.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { JobSnapshot } from '../../src-shared/domain'
 import { LOGO_MAX_BYTES } from '../../src-shared/contract'
-import { newKey, openTestDesk, type TestDesk } from '../support/desk'
+import { openTestDesk, type TestDesk } from '../support/desk'
 import { pdfImageCounts, pngBytes } from '../support/images'
+import { issueInvoice } from '../support/issueInvoice'
 import { pdfReadings } from '../support/pdfText'
 
 let desk: TestDesk
@@ -19,20 +19,7 @@ beforeAll(async () => {
 })
 afterAll(async () => desk.close())
 
-/** A customer with a 100.00 charge, its period closed now: the invoice's id. */
-async function issueInvoice(customerId: string): Promise<number> {
-  const { ok } = desk
-  const service = desk.addVoiceService()
-  const c = await ok('customers.create', { customerId, companyName: `${customerId} Ltd`, balanceControl: 'postpaid', currency: 'USD', classId: null, creditLimit: null })
-  await ok('adjustments.submit', { customerId: c.id, operation: 'manual-charge', amount: '100.00', serviceId: service, operationKey: newKey() })
-  clock.t += 60_000
-  let job: JobSnapshot<unknown> = await ok('invoices.closeNow', { customerId: c.id })
-  for (let i = 0; i < 2000 && job.state === 'running'; i++) {
-    await new Promise((r) => setTimeout(r, 5))
-    job = await ok('invoiceClose.status', { jobId: job.id })
-  }
-  return (await ok('invoices.list', { customerId: c.id })).rows[0]!.id
-}
+const issue = (customerId: string) => issueInvoice(desk, clock, customerId, '100.00')
 
 async function images(invoiceId: number): Promise<number[]> {
   const file = await desk.ok('invoices.pdf', { invoiceId })
@@ -42,7 +29,7 @@ async function images(invoiceId: number): Promise<number[]> {
 describe('company logo', () => {
   it('is drawn on invoices issued after it is uploaded, and an invoice without one has no image', async () => {
     expect(await desk.ok('settings.logo', {})).toEqual({ logo: null })
-    const before = await issueInvoice('LOGO-1')
+    const before = await issue('LOGO-1')
     for (const n of await images(before)) expect(n).toBe(0)
 
     const logo = pngBytes(240, 90)
@@ -52,7 +39,7 @@ describe('company logo', () => {
     const audit = await desk.ok('audit.list', { limit: 5 })
     expect(audit.map((a) => a.description)).toContain('Company logo set to "acme.png" (240 × 90 PNG).')
 
-    const after = await issueInvoice('LOGO-2')
+    const after = await issue('LOGO-2')
     for (const n of await images(after)) expect(n).toBe(1)
     // The company's name and address are still printed beside it.
     const text = (await pdfReadings(Buffer.from((await desk.ok('invoices.pdf', { invoiceId: after })).pdfBase64, 'base64')))[0]!.text
@@ -61,7 +48,7 @@ describe('company logo', () => {
     for (const n of await images(before)) expect(n).toBe(0)
 
     expect(await desk.ok('settings.removeLogo', {})).toEqual({ logo: null })
-    const later = await issueInvoice('LOGO-3')
+    const later = await issue('LOGO-3')
     for (const n of await images(later)) expect(n).toBe(0)
     expect(await desk.call('settings.removeLogo', {})).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
   })

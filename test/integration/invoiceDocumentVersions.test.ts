@@ -4,8 +4,8 @@
  * stores a new version and keeps the previous one, unchanged, as superseded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { JobSnapshot } from '../../src-shared/domain'
-import { ADMIN_ACTOR, newKey, openTestDesk, type TestDesk } from '../support/desk'
+import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
+import { issueInvoice } from '../support/issueInvoice'
 import { pdfReadings } from '../support/pdfText'
 
 let desk: TestDesk
@@ -16,25 +16,13 @@ beforeAll(async () => {
 })
 afterAll(async () => desk.close())
 
-async function issueInvoice(customerId: string, amount: string): Promise<number> {
-  const { ok } = desk
-  const service = desk.addVoiceService()
-  const c = await ok('customers.create', { customerId, companyName: `${customerId} Ltd`, balanceControl: 'postpaid', currency: 'USD', classId: null, creditLimit: null })
-  await ok('adjustments.submit', { customerId: c.id, operation: 'manual-charge', amount, serviceId: service, operationKey: newKey() })
-  clock.t += 60_000
-  let job: JobSnapshot<unknown> = await ok('invoices.closeNow', { customerId: c.id })
-  for (let i = 0; i < 2000 && job.state === 'running'; i++) {
-    await new Promise((r) => setTimeout(r, 5))
-    job = await ok('invoiceClose.status', { jobId: job.id })
-  }
-  return (await ok('invoices.list', { customerId: c.id })).rows[0]!.id
-}
+const issue = (customerId: string, amount: string) => issueInvoice(desk, clock, customerId, amount)
 
 const flatText = async (base64: string) => (await pdfReadings(Buffer.from(base64, 'base64'))).map((r) => ({ reader: r.reader, text: r.text.replace(/\s+/g, ' ') }))
 
 describe('stored invoice documents', () => {
   it('closing a period stores no PDF; the first request stores version 1 and later requests answer it unchanged', async () => {
-    const id = await issueInvoice('DOC-1', '100.00')
+    const id = await issue('DOC-1', '100.00')
     expect(await desk.ok('invoices.documents', { invoiceId: id })).toEqual([])
     const first = await desk.ok('invoices.pdf', { invoiceId: id })
     expect(first.version).toBe(1)
@@ -46,7 +34,7 @@ describe('stored invoice documents', () => {
   })
 
   it('a reduction makes version 2; version 1 stays as issued, marked superseded with its date', async () => {
-    const id = await issueInvoice('DOC-2', '100.00')
+    const id = await issue('DOC-2', '100.00')
     const v1 = await desk.ok('invoices.pdf', { invoiceId: id })
     clock.t += 3_600_000
     await desk.ok('invoices.reduceAmountDue', { invoiceId: id, amount: '30.00', comment: 'Goodwill' })
@@ -74,7 +62,7 @@ describe('stored invoice documents', () => {
   })
 
   it('a voided invoice keeps its PDF as superseded and its new version is marked VOID; a regeneration with the same number too', async () => {
-    const id = await issueInvoice('DOC-3', '50.00')
+    const id = await issue('DOC-3', '50.00')
     await desk.ok('invoices.pdf', { invoiceId: id })
     // Issue 11 regenerates in place (same number, other lines); here its effect is written directly.
     desk.app.core.engine.change(ADMIN_ACTOR, (w) => {
@@ -98,7 +86,7 @@ describe('stored invoice documents', () => {
   })
 
   it('a stored version is never changed or deleted', async () => {
-    const id = await issueInvoice('DOC-4', '10.00')
+    const id = await issue('DOC-4', '10.00')
     await desk.ok('invoices.pdf', { invoiceId: id })
     expect(() => desk.app.core.engine.change(ADMIN_ACTOR, (w) => w.run('DELETE FROM invoice_documents WHERE invoice_id = ?', [id]))).toThrow(/kept/)
     expect(() => desk.app.core.engine.change(ADMIN_ACTOR, (w) => w.run("UPDATE invoice_documents SET pdf = x'00' WHERE invoice_id = ?", [id]))).toThrow(/never changed/)

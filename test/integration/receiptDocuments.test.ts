@@ -45,7 +45,7 @@ describe('wizard receipt PDF', () => {
     for (const { reader, text } of readings) {
       const flat = text.replace(/\s+/g, ' ')
       for (const expected of [
-        'Payment receipt',
+        'Manual payment',
         'Łódź Telekom Sp. z o.o.',
         'LODZ-7',
         formatMoney(123450, 'PLN'),

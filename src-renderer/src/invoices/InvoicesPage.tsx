@@ -6,9 +6,8 @@ import { useForm } from '@mantine/form'
 import { invoiceReductionInput, isCalendarDate, type InputOf } from '../../../src-shared/contract'
 import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceStatus, type JobSnapshot } from '../../../src-shared/domain'
 import { formatAmount, formatLastDay, localDate } from '../../../src-shared/format'
-import { transportName } from '../api/invoke'
-import { notifications } from '@mantine/notifications'
-import { downloadBlob, pdfBlob } from '../lib/download'
+import { InvoicePdfActions, InvoicePdfPreview } from './InvoicePdfPreview'
+import { InvoicePdfVersions } from './InvoicePdfVersions'
 import { useJobPolling } from '../api/jobs'
 import { refreshAfter, useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
@@ -258,62 +257,6 @@ function ReduceAmountDue({ invoiceId }: { invoiceId: number }) {
   )
 }
 
-/** How long a printed PDF's blob: URL lives: the new tab has long loaded it by then. */
-const PRINT_URL_LIFETIME_MS = 10 * 60_000
-
-/**
- * The invoice's PDF (invoices.pdf): saved as a file, or opened in a new browser tab to print. The
- * desktop shell refuses every new window (src-main/security.ts), so there Print says so and points
- * to the file until the Electron print dialog is wired (docs/invoices-pdf.md).
- */
-function InvoicePdfButtons({ invoiceId }: { invoiceId: number }) {
-  const pdf = useMutation('invoices.pdf')
-  const [busy, setBusy] = useState<'download' | 'print' | null>(null)
-  async function run(action: 'download' | 'print') {
-    setBusy(action)
-    try {
-      const file = await pdf.run({ invoiceId })
-      const blob = pdfBlob(file.pdfBase64)
-      if (action === 'download') {
-        downloadBlob(file.fileName, blob)
-        return
-      }
-      const url = URL.createObjectURL(blob)
-      // A blob: URL in its own tab is a separate document: the app's CSP (object-src 'none') does not apply to it.
-      const tab = transportName() === 'desktop' ? null : window.open(url, '_blank')
-      if (!tab) {
-        URL.revokeObjectURL(url)
-        notifications.show({
-          color: 'yellow',
-          title: 'Print',
-          message:
-            transportName() === 'desktop'
-              ? 'Printing from the desktop app is not available yet: use Download PDF and print the file.'
-              : 'The browser blocked the new tab: allow pop-ups for this page, or use Download PDF.',
-          autoClose: 10_000,
-          withBorder: true
-        })
-        return
-      }
-      setTimeout(() => URL.revokeObjectURL(url), PRINT_URL_LIFETIME_MS)
-    } catch (e) {
-      notifyError(e)
-    } finally {
-      setBusy(null)
-    }
-  }
-  return (
-    <Group gap="sm">
-      <Button variant="default" loading={busy === 'download'} disabled={busy !== null} onClick={() => run('download')}>
-        Download PDF
-      </Button>
-      <Button variant="default" loading={busy === 'print'} disabled={busy !== null} onClick={() => run('print')}>
-        Print
-      </Button>
-    </Group>
-  )
-}
-
 /** One invoice: its status, dates, the balance-forward summary, the lines and the amount due. */
 export function InvoiceView({ id }: { id: number }) {
   const q = useQuery('invoices.get', { id })
@@ -334,7 +277,7 @@ export function InvoiceView({ id }: { id: number }) {
         </div>
         <InvoiceStatusBadge status={i.status} />
       </Group>
-      <InvoicePdfButtons invoiceId={i.id} />
+      <InvoicePdfActions invoiceId={i.id} number={i.number} />
       <Group gap="xl">
         <Text size="sm">Period {periodText(i.periodStart, i.periodEnd)}</Text>
         <Text size="sm">Issued {i.issueDate}</Text>
@@ -402,6 +345,8 @@ export function InvoiceView({ id }: { id: number }) {
         </Table.Tbody>
       </Table>
       {status.operator.role === 'administrator' && i.amountDueMinor > 0 && i.status !== 'void' && <ReduceAmountDue invoiceId={i.id} />}
+      <InvoicePdfVersions invoiceId={i.id} currency={c} />
+      <InvoicePdfPreview invoiceId={i.id} number={i.number} />
     </Stack>
   )
 }
