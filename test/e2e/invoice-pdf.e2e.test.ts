@@ -154,6 +154,39 @@ describe('invoice PDF in the app', () => {
     await page.emulateMedia({ media: 'screen' })
     expect(pageErrors).toEqual([])
   })
+  it("in the desktop app (calls through the preload bridge) Print opens the window's print dialog, never a tab", async () => {
+    // The desktop bridge, as preload.ts exposes it, stood in by one that forwards to this host.
+    await page.evaluate(() => {
+      const w = window as unknown as { printed: number; opened: number; billing?: unknown }
+      w.printed = 0
+      w.opened = 0
+      window.open = () => {
+        w.opened += 1
+        return null
+      }
+      window.print = () => {
+        w.printed += 1
+      }
+      w.billing = {
+        invoke: (channel: string, input: unknown) =>
+          fetch(`/ipc/${channel}`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('billing.token')}` },
+            body: JSON.stringify(input ?? {})
+          }).then((r) => r.json())
+      }
+    })
+    await page.getByRole('button', { name: 'Print', exact: true }).click()
+    await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1)
+    expect(await page.evaluate(() => (window as unknown as { opened: number }).opened)).toBe(0)
+    await page.emulateMedia({ media: 'print' })
+    expect(await page.getByTestId('pdf-print-pages').locator('img').count()).toBe(1)
+    await page.emulateMedia({ media: 'screen' })
+    await page.evaluate(() => {
+      delete (window as unknown as { billing?: unknown }).billing
+    })
+    expect(pageErrors).toEqual([])
+  })
 })
 
 describe('company logo in Settings', () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LOGO_MAX_BYTES } from '../../src-shared/contract'
-import { openTestDesk, type TestDesk } from '../support/desk'
+import { newKey, openTestDesk, type TestDesk } from '../support/desk'
 import { pdfImageCounts, pngBytes } from '../support/images'
 import { issueInvoice } from '../support/issueInvoice'
 import { pdfReadings } from '../support/pdfText'
@@ -44,6 +44,12 @@ describe('company logo', () => {
     // The company's name and address are still printed beside it.
     const text = (await pdfReadings(Buffer.from((await desk.ok('invoices.pdf', { invoiceId: after })).pdfBase64, 'base64')))[0]!.text
     expect(text).toContain('Test Callshop')
+    // The counter's receipt carries it too.
+    const customer = (await desk.ok('invoices.list', {})).rows.find((r) => r.id === after)!.customerId
+    const operationKey = newKey()
+    await desk.ok('adjustments.submit', { customerId: customer, operation: 'manual-payment', amount: '20.00', serviceId: null, operationKey })
+    const receipt = await desk.ok('adjustments.receiptPdf', { operationKey })
+    for (const { reader, images } of await pdfImageCounts(Buffer.from(receipt.pdfBase64, 'base64'))) expect(images, reader).toBe(1)
     // The invoice issued before keeps the document it was issued with.
     for (const n of await images(before)) expect(n).toBe(0)
 
