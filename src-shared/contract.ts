@@ -495,22 +495,22 @@ const LOGO_BASE64_MAX_CHARS = 4 * LOGO_MAX_BYTES
 
 const pdfDocumentChannels = {
   /** An invoice's stored PDF versions, newest first (reading invoices.pdf stores a new one when the invoice changed). */
-  'invoices.documents': channel<InvoiceDocumentVersion[]>()({ reads: ['invoices'], input: z.object({ invoiceId: id }).strict(), roles: EVERYONE }),
+  'invoiceDocuments.list': channel<InvoiceDocumentVersion[]>()({ reads: ['invoices'], input: z.object({ invoiceId: id }).strict(), roles: EVERYONE }),
   /** One stored version of an invoice's PDF, as it was issued. */
-  'invoices.documentVersion': channel<InvoicePdfFile>()({
+  'invoiceDocuments.get': channel<InvoicePdfFile>()({
     reads: ['invoices'],
     input: z.object({ invoiceId: id, version: z.number().int('Choose a version.').min(1, 'Choose a version.') }).strict(),
     roles: EVERYONE
   }),
   /** The 80 mm receipt PDF of an adjustment the wizard recorded (by its operation key). */
-  'adjustments.receiptPdf': channel<InvoicePdfFile>()({
+  'receipts.pdf': channel<InvoicePdfFile>()({
     reads: ['ledger', 'customers', 'settings'],
     input: z.object({ operationKey: z.string().regex(/^[A-Za-z0-9-]{16,64}$/, 'A wizard operation key is required.') }).strict(),
     roles: ['administrator', 'cashier']
   }),
-  'settings.logo': channel<{ logo: CompanyLogoInfo | null }>()({ reads: ['settings'], input: nothing, roles: EVERYONE }),
+  'companyLogo.get': channel<{ logo: CompanyLogoInfo | null }>()({ reads: ['settings'], input: nothing, roles: EVERYONE }),
   /** Upload the company logo (PNG or JPEG, at most LOGO_MAX_BYTES), checked in the main process. */
-  'settings.setLogo': channel<{ logo: CompanyLogoInfo | null }>()({
+  'companyLogo.set': channel<{ logo: CompanyLogoInfo | null }>()({
     changes: ['settings', 'audit'],
     input: z
       .object({
@@ -525,7 +525,7 @@ const pdfDocumentChannels = {
     roles: ADMIN,
     maxBodyBytes: LOGO_BASE64_MAX_CHARS + 4096
   }),
-  'settings.removeLogo': channel<{ logo: CompanyLogoInfo | null }>()({ changes: ['settings', 'audit'], input: nothing, roles: ADMIN })
+  'companyLogo.remove': channel<{ logo: CompanyLogoInfo | null }>()({ changes: ['settings', 'audit'], input: nothing, roles: ADMIN })
 } as const
 
 export const contract = {

@@ -966,7 +966,7 @@ export interface InvoiceCloseResult {
 // ---------------------------------------------------------------------------------------------
 // Stored invoice documents and the company logo (issue 10 item 5)
 
-/** One stored PDF of an invoice (invoices.documents): the current one, or one it superseded. */
+/** One stored PDF of an invoice (invoiceDocuments.list): the current one, or one it superseded. */
 export interface InvoiceDocumentVersion {
   version: number
   /** The status and amount due this version prints. */
@@ -979,7 +979,7 @@ export interface InvoiceDocumentVersion {
   sizeBytes: number
 }
 
-/** The company logo Settings holds (settings.logo), without its bytes. */
+/** The company logo Settings holds (companyLogo.get), without its bytes. */
 export interface CompanyLogoInfo {
   type: 'png' | 'jpeg'
   fileName: string

@@ -237,19 +237,19 @@ export const handlers: HandlerTable<HandlerContext> = {
     return engine().read((r) => getInvoice(r, input.invoiceId))
   },
   // PDF documents: stored invoice versions, the wizard's receipt, the company logo (issue 10 item 5)
-  'invoices.documents': (input, { engine }) => engine().read((r) => listInvoiceDocuments(r, input.invoiceId)),
-  'invoices.documentVersion': (input, { engine }) => engine().read((r) => getInvoiceDocumentVersion(r, input.invoiceId, input.version)),
-  'adjustments.receiptPdf': async (input, { engine }) => {
+  'invoiceDocuments.list': (input, { engine }) => engine().read((r) => listInvoiceDocuments(r, input.invoiceId)),
+  'invoiceDocuments.get': (input, { engine }) => engine().read((r) => getInvoiceDocumentVersion(r, input.invoiceId, input.version)),
+  'receipts.pdf': async (input, { engine }) => {
     const doc = engine().read((r) => adjustmentReceipt(r, input.operationKey))
     return { fileName: `receipt-${doc.receiptNumber.replace(/[^\p{L}\p{N}._-]+/gu, '_')}.pdf`, pdfBase64: Buffer.from(await receiptPdf(doc)).toString('base64') }
   },
-  'settings.logo': (_input, { engine }) => engine().read((r) => ({ logo: companyLogoInfo(r) })),
-  'settings.setLogo': async (input, { engine, actor }) => {
+  'companyLogo.get': (_input, { engine }) => engine().read((r) => ({ logo: companyLogoInfo(r) })),
+  'companyLogo.set': async (input, { engine, actor }) => {
     const bytes = new Uint8Array(Buffer.from(input.dataBase64, 'base64'))
     const image = await checkLogo(input.fileName, bytes)
     return { logo: engine().change(actor, (w) => setCompanyLogo(w, input.fileName, bytes, image)) }
   },
-  'settings.removeLogo': (_input, { engine, actor }) => {
+  'companyLogo.remove': (_input, { engine, actor }) => {
     engine().change(actor, (w) => removeCompanyLogo(w))
     return { logo: null }
   }

@@ -28,14 +28,14 @@ async function images(invoiceId: number): Promise<number[]> {
 
 describe('company logo', () => {
   it('is drawn on invoices issued after it is uploaded, and an invoice without one has no image', async () => {
-    expect(await desk.ok('settings.logo', {})).toEqual({ logo: null })
+    expect(await desk.ok('companyLogo.get', {})).toEqual({ logo: null })
     const before = await issue('LOGO-1')
     for (const n of await images(before)) expect(n).toBe(0)
 
     const logo = pngBytes(240, 90)
-    const set = await desk.ok('settings.setLogo', { fileName: 'acme.png', dataBase64: b64(logo) })
+    const set = await desk.ok('companyLogo.set', { fileName: 'acme.png', dataBase64: b64(logo) })
     expect(set.logo).toMatchObject({ type: 'png', fileName: 'acme.png', width: 240, height: 90, sizeBytes: logo.length })
-    expect(await desk.ok('settings.logo', {})).toEqual(set)
+    expect(await desk.ok('companyLogo.get', {})).toEqual(set)
     const audit = await desk.ok('audit.list', { limit: 5 })
     expect(audit.map((a) => a.description)).toContain('Company logo set to "acme.png" (240 × 90 PNG).')
 
@@ -48,15 +48,15 @@ describe('company logo', () => {
     const customer = (await desk.ok('invoices.list', {})).rows.find((r) => r.id === after)!.customerId
     const operationKey = newKey()
     await desk.ok('adjustments.submit', { customerId: customer, operation: 'manual-payment', amount: '20.00', serviceId: null, operationKey })
-    const receipt = await desk.ok('adjustments.receiptPdf', { operationKey })
+    const receipt = await desk.ok('receipts.pdf', { operationKey })
     for (const { reader, images } of await pdfImageCounts(Buffer.from(receipt.pdfBase64, 'base64'))) expect(images, reader).toBe(1)
     // The invoice issued before keeps the document it was issued with.
     for (const n of await images(before)) expect(n).toBe(0)
 
-    expect(await desk.ok('settings.removeLogo', {})).toEqual({ logo: null })
+    expect(await desk.ok('companyLogo.remove', {})).toEqual({ logo: null })
     const later = await issue('LOGO-3')
     for (const n of await images(later)) expect(n).toBe(0)
-    expect(await desk.call('settings.removeLogo', {})).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await desk.call('companyLogo.remove', {})).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
   })
 
   it.each([
@@ -64,21 +64,21 @@ describe('company logo', () => {
     ['fake.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(40).fill(7)]), 'cannot be used as the logo'],
     ['huge.png', new Uint8Array(LOGO_MAX_BYTES + 1), 'the logo may be at most 512 KB.']
   ])('refuses %s with a clear message on the file field and keeps the logo it had', async (fileName, bytes, message) => {
-    const res = await desk.call('settings.setLogo', { fileName, dataBase64: b64(bytes) })
+    const res = await desk.call('companyLogo.set', { fileName, dataBase64: b64(bytes) })
     expect(res).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'file' } })
     if (!res.ok) {
       expect(res.error.message).toContain(fileName)
       expect(res.error.message).toContain(message)
     }
-    expect(await desk.ok('settings.logo', {})).toEqual({ logo: null })
+    expect(await desk.ok('companyLogo.get', {})).toEqual({ logo: null })
   })
 
   it('accepts a JPEG (its size read from the frame header)', async () => {
     // The smallest JPEG pdf-lib embeds: start of image, a baseline frame header (3 components), end.
     const sof = [0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x20, 0x00, 0x40, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]
     const jpeg = new Uint8Array([0xff, 0xd8, ...sof, 0xff, 0xd9])
-    const set = await desk.ok('settings.setLogo', { fileName: 'logo.jpg', dataBase64: b64(jpeg) })
+    const set = await desk.ok('companyLogo.set', { fileName: 'logo.jpg', dataBase64: b64(jpeg) })
     expect(set.logo).toMatchObject({ type: 'jpeg', width: 64, height: 32 })
-    await desk.ok('settings.removeLogo', {})
+    await desk.ok('companyLogo.remove', {})
   })
 })

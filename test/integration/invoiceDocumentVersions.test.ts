@@ -23,12 +23,12 @@ const flatText = async (base64: string) => (await pdfReadings(Buffer.from(base64
 describe('stored invoice documents', () => {
   it('closing a period stores no PDF; the first request stores version 1 and later requests answer it unchanged', async () => {
     const id = await issue('DOC-1', '100.00')
-    expect(await desk.ok('invoices.documents', { invoiceId: id })).toEqual([])
+    expect(await desk.ok('invoiceDocuments.list', { invoiceId: id })).toEqual([])
     const first = await desk.ok('invoices.pdf', { invoiceId: id })
     expect(first.version).toBe(1)
     const again = await desk.ok('invoices.pdf', { invoiceId: id })
     expect(again).toEqual(first)
-    const versions = await desk.ok('invoices.documents', { invoiceId: id })
+    const versions = await desk.ok('invoiceDocuments.list', { invoiceId: id })
     expect(versions).toEqual([expect.objectContaining({ version: 1, current: true, supersededAt: null, status: 'open', amountDueMinor: 100_00 })])
     expect(versions[0]!.sizeBytes).toBe(Buffer.from(first.pdfBase64, 'base64').length)
   })
@@ -40,14 +40,14 @@ describe('stored invoice documents', () => {
     await desk.ok('invoices.reduceAmountDue', { invoiceId: id, amount: '30.00', comment: 'Goodwill' })
     const v2 = await desk.ok('invoices.pdf', { invoiceId: id })
     expect(v2.version).toBe(2)
-    const versions = await desk.ok('invoices.documents', { invoiceId: id })
+    const versions = await desk.ok('invoiceDocuments.list', { invoiceId: id })
     expect(versions.map((v) => [v.version, v.current, v.amountDueMinor])).toEqual([
       [2, true, 70_00],
       [1, false, 100_00]
     ])
     expect(versions[1]!.supersededAt).toBe(new Date(clock.t).toISOString())
 
-    const old = await desk.ok('invoices.documentVersion', { invoiceId: id, version: 1 })
+    const old = await desk.ok('invoiceDocuments.get', { invoiceId: id, version: 1 })
     expect(old.pdfBase64).toBe(v1.pdfBase64)
     expect(old.fileName).toMatch(/-v1\.pdf$/)
     for (const { reader, text } of await flatText(old.pdfBase64)) {
@@ -58,7 +58,7 @@ describe('stored invoice documents', () => {
       expect(text, reader).toContain('70.00')
       expect(text, reader).toContain('Goodwill')
     }
-    expect(await desk.call('invoices.documentVersion', { invoiceId: id, version: 3 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'version' } })
+    expect(await desk.call('invoiceDocuments.get', { invoiceId: id, version: 3 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'version' } })
   })
 
   it('a voided invoice keeps its PDF as superseded and its new version is marked VOID; a regeneration with the same number too', async () => {
@@ -77,7 +77,7 @@ describe('stored invoice documents', () => {
     const voided = await desk.ok('invoices.pdf', { invoiceId: id })
     expect(voided.version).toBe(3)
     for (const { reader, text } of await flatText(voided.pdfBase64)) expect(text, reader).toContain('VOID')
-    const versions = await desk.ok('invoices.documents', { invoiceId: id })
+    const versions = await desk.ok('invoiceDocuments.list', { invoiceId: id })
     expect(versions.map((v) => [v.version, v.status, v.current])).toEqual([
       [3, 'void', true],
       [2, 'open', false],
@@ -93,6 +93,6 @@ describe('stored invoice documents', () => {
   })
 
   it('refuses an unknown invoice', async () => {
-    expect(await desk.call('invoices.documents', { invoiceId: 999_999 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'invoiceId' } })
+    expect(await desk.call('invoiceDocuments.list', { invoiceId: 999_999 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'invoiceId' } })
   })
 })

@@ -1,5 +1,5 @@
 /**
- * The adjustment wizard's receipt as the 80 mm receipt PDF (adjustments.receiptPdf, issue 10 item
+ * The adjustment wizard's receipt as the 80 mm receipt PDF (receipts.pdf, issue 10 item
  * 5): built from the result the wizard showed, it prints the customer's name, the amount and its
  * currency, the balance after, the operator and the visible comment — never the internal one.
  */
@@ -36,7 +36,7 @@ describe('wizard receipt PDF', () => {
       visibleComment: 'Cash at the counter',
       internalComment: 'SECRET drawer 2'
     })
-    const file = await desk.ok('adjustments.receiptPdf', { operationKey })
+    const file = await desk.ok('receipts.pdf', { operationKey })
     expect(file.fileName).toBe(`receipt-${result.xdrId}.pdf`)
     const bytes = Buffer.from(file.pdfBase64, 'base64')
     const page = (await PDFDocument.load(bytes)).getPage(0)
@@ -61,6 +61,6 @@ describe('wizard receipt PDF', () => {
   })
 
   it('refuses an operation that was never recorded', async () => {
-    expect(await desk.call('adjustments.receiptPdf', { operationKey: newKey() })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'operationKey' } })
+    expect(await desk.call('receipts.pdf', { operationKey: newKey() })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'operationKey' } })
   })
 })

@@ -3,11 +3,11 @@ import { PdfFileButtons } from '../pdf/PdfFileButtons'
 
 /**
  * The wizard's receipt: the 80 mm receipt PDF the engine draws from the recorded operation
- * (adjustments.receiptPdf). Print receipt goes the way every document prints (the system print
+ * (receipts.pdf). Print receipt goes the way every document prints (the system print
  * dialog in the desktop app, a tab in browser mode); Save receipt saves the file.
  */
 export function ReceiptButtons(props: { operationKey: string; onPrinted?: () => void }) {
-  const receipt = useMutation('adjustments.receiptPdf')
+  const receipt = useMutation('receipts.pdf')
   return (
     <PdfFileButtons
       fetch={() => receipt.run({ operationKey: props.operationKey })}

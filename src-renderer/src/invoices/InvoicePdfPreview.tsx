@@ -14,7 +14,7 @@ function useInvoicePdf(invoiceId: number) {
   const pdf = useQuery('invoices.pdf', { invoiceId })
   const version = pdf.data?.version
   useEffect(() => {
-    if (version !== undefined) void queryClient.invalidateQueries({ queryKey: queryKeyOf('invoices.documents', { invoiceId }) })
+    if (version !== undefined) void queryClient.invalidateQueries({ queryKey: queryKeyOf('invoiceDocuments.list', { invoiceId }) })
   }, [invoiceId, version])
   return pdf
 }
@@ -25,7 +25,7 @@ export function InvoicePdfActions({ invoiceId, number }: { invoiceId: number; nu
   async function fetch() {
     const file = await pdf.run({ invoiceId })
     // Asking for it may have stored a new version.
-    void queryClient.invalidateQueries({ queryKey: queryKeyOf('invoices.documents', { invoiceId }) })
+    void queryClient.invalidateQueries({ queryKey: queryKeyOf('invoiceDocuments.list', { invoiceId }) })
     return file
   }
   return <PdfFileButtons fetch={fetch} title={`Invoice ${number}`} printLabel="Print" saveLabel="Download PDF" />

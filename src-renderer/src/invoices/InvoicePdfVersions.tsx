@@ -7,13 +7,13 @@ import { downloadBlob, pdfBlob } from '../lib/download'
 import { notifyError } from '../lib/notify'
 
 /**
- * The invoice's stored PDFs (invoices.documents): the current one and every one it superseded
+ * The invoice's stored PDFs (invoiceDocuments.list): the current one and every one it superseded
  * (a payment, a reduction, a status change, a void or a regeneration made a new one), each with
  * its dates and a Download button. What was printed earlier stays readable as it was.
  */
 export function InvoicePdfVersions({ invoiceId, currency }: { invoiceId: number; currency: string }) {
-  const versions = useQuery('invoices.documents', { invoiceId })
-  const fetchVersion = useMutation('invoices.documentVersion')
+  const versions = useQuery('invoiceDocuments.list', { invoiceId })
+  const fetchVersion = useMutation('invoiceDocuments.get')
   const [busy, setBusy] = useState<number | null>(null)
   async function download(version: number) {
     setBusy(version)

@@ -11,13 +11,13 @@ import { readBase64 } from '../lib/read-file'
 
 /**
  * Settings' Company logo: a PNG or JPEG (at most 512 KB) printed on invoices and receipts beside
- * the company's name and address. The main process checks the file (settings.setLogo) and says
+ * the company's name and address. The main process checks the file (companyLogo.set) and says
  * what is wrong with a bad one; invoices already stored keep the document they were issued with.
  */
 export function CompanyLogoSection() {
-  const q = useQuery('settings.logo', {})
-  const upload = useMutation('settings.setLogo')
-  const remove = useMutation('settings.removeLogo')
+  const q = useQuery('companyLogo.get', {})
+  const upload = useMutation('companyLogo.set')
+  const remove = useMutation('companyLogo.remove')
   const { status } = useAppStatus()
   const admin = status.operator.role === 'administrator'
   const [error, setError] = useState<string | null>(null)
