@@ -48,6 +48,8 @@ export default defineConfig({
     root: main('src-renderer'),
     base: './',
     plugins: [react()],
+    // pdf.js's worker (src-renderer/src/pdf/pdfjs.ts) is an ES module; bundled as one, served from 'self'.
+    worker: { format: 'es' },
     build: {
       outDir: main('out/renderer'),
       rollupOptions: { input: { index: main('src-renderer/index.html') } }

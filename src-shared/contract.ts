@@ -42,7 +42,15 @@ import type {
 import { SERVICE_KINDS } from './domain'
 import { CURRENCY_CODES, ROUNDING_MODES } from './money'
 import type { UsageImportRecord, UsageImportSummary } from './domain'
-import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceListResult, type InvoicePdfFile } from './domain'
+import {
+  type CompanyLogoInfo,
+  INVOICE_STATUSES,
+  type InvoiceCloseResult,
+  type InvoiceDetail,
+  type InvoiceDocumentVersion,
+  type InvoiceListResult,
+  type InvoicePdfFile
+} from './domain'
 import type { OutOfTurnIssued, OutOfTurnPending, OutOfTurnPreview } from './domain'
 import type { InvoiceCsvChunk, InvoiceEvent } from './domain'
 
@@ -522,6 +530,50 @@ const outOfTurnChannels = {
   'outOfTurn.issue': channel<OutOfTurnIssued>()({ changes: INVOICE_CHANGES, input: outOfTurnIssueInput, roles: ['administrator', 'cashier'] })
 } as const
 
+// ---------------------------------------------------------------------------------------------
+// PDF documents: stored invoice versions, the wizard's receipt, the company logo (issue 10 item 5;
+// docs/invoices-pdf.md)
+
+/** The largest logo Settings takes: plenty for a header picture 40 mm wide. */
+export const LOGO_MAX_BYTES = 512 * 1024
+/** A logo travels as base64; the schema lets a somewhat larger file through so the engine can say how large it is. */
+const LOGO_BASE64_MAX_CHARS = 4 * LOGO_MAX_BYTES
+
+const pdfDocumentChannels = {
+  /** An invoice's stored PDF versions, newest first (reading invoices.pdf stores a new one when the invoice changed). */
+  'invoiceDocuments.list': channel<InvoiceDocumentVersion[]>()({ reads: ['invoices'], input: z.object({ invoiceId: id }).strict(), roles: EVERYONE }),
+  /** One stored version of an invoice's PDF, as it was issued. */
+  'invoiceDocuments.get': channel<InvoicePdfFile>()({
+    reads: ['invoices'],
+    input: z.object({ invoiceId: id, version: z.number().int('Choose a version.').min(1, 'Choose a version.') }).strict(),
+    roles: EVERYONE
+  }),
+  /** The 80 mm receipt PDF of an adjustment the wizard recorded (by its operation key). */
+  'receipts.pdf': channel<InvoicePdfFile>()({
+    reads: ['ledger', 'customers', 'settings'],
+    input: z.object({ operationKey: z.string().regex(/^[A-Za-z0-9-]{16,64}$/, 'A wizard operation key is required.') }).strict(),
+    roles: ['administrator', 'cashier']
+  }),
+  'companyLogo.get': channel<{ logo: CompanyLogoInfo | null }>()({ reads: ['settings'], input: nothing, roles: EVERYONE }),
+  /** Upload the company logo (PNG or JPEG, at most LOGO_MAX_BYTES), checked in the main process. */
+  'companyLogo.set': channel<{ logo: CompanyLogoInfo | null }>()({
+    changes: ['settings', 'audit'],
+    input: z
+      .object({
+        fileName: z.string().trim().min(1, 'Choose a PNG or JPEG file.').max(255, 'The file name is too long.'),
+        dataBase64: z
+          .string()
+          .min(1, 'The file is empty.')
+          .max(LOGO_BASE64_MAX_CHARS, `The logo may be at most ${LOGO_MAX_BYTES / 1024} KB.`)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The file did not arrive whole; choose it again.')
+      })
+      .strict(),
+    roles: ADMIN,
+    maxBodyBytes: LOGO_BASE64_MAX_CHARS + 4096
+  }),
+  'companyLogo.remove': channel<{ logo: CompanyLogoInfo | null }>()({ changes: ['settings', 'audit'], input: nothing, roles: ADMIN })
+} as const
+
 export const contract = {
   'app.status': channel<AppStatus>()({ reads: ['status'], input: nothing, roles: EVERYONE }),
   'setup.complete': channel<AppStatus>()({ changes: ['status', 'settings', 'audit'], input: setupInput, roles: ADMIN }),
@@ -792,7 +844,8 @@ export const contract = {
   'usage.customerSummary': channel<CustomerUsageSummary>()({ reads: USAGE_READS, input: z.object({ customerId: id }).strict(), roles: EVERYONE }),
   ...reratingChannels,
   ...invoiceChannels,
-  ...outOfTurnChannels
+  ...outOfTurnChannels,
+  ...pdfDocumentChannels
 } as const
 
 export type Contract = typeof contract

@@ -958,6 +958,8 @@ export interface InvoicePdfFile {
   /** "INV-000123.pdf" */
   fileName: string
   pdfBase64: string
+  /** The stored version this is (invoice_documents); null: drawn but not stored (receipts, a busy invoice). */
+  version?: number | null
 }
 
 export interface InvoiceCloseResult {
@@ -1045,4 +1047,32 @@ export interface InvoiceCsvChunk {
   csv: string
   rows: number
   next: number | null
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stored invoice documents and the company logo (issue 10 item 5)
+
+/** One stored PDF of an invoice (invoiceDocuments.list): the current one, or one it superseded. */
+export interface InvoiceDocumentVersion {
+  version: number
+  /** The status and amount due this version prints. */
+  status: InvoiceStatus
+  amountDueMinor: number
+  createdAt: string
+  /** When a newer version replaced it; null for the current one. */
+  supersededAt: string | null
+  current: boolean
+  sizeBytes: number
+}
+
+/** The company logo Settings holds (companyLogo.get), without its bytes. */
+export interface CompanyLogoInfo {
+  type: 'png' | 'jpeg'
+  fileName: string
+  width: number
+  height: number
+  sizeBytes: number
+  updatedAt: string
+  /** The picture itself (at most LOGO_MAX_BYTES), for Settings' preview. */
+  dataBase64: string
 }

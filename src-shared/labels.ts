@@ -1,4 +1,4 @@
-import type { BalanceControl, CustomerStatus, InvoiceStatus, ServiceKind } from './domain'
+import type { AdjustmentOperation, BalanceControl, CustomerStatus, InvoiceStatus, ServiceKind } from './domain'
 
 /** The source pages' status names, used on screen, in CSV exports and in audit texts alike. */
 export const STATUS_LABEL: Record<CustomerStatus, string> = {
@@ -46,3 +46,17 @@ const APPLIED_PAYMENT_LABEL: Record<string, string> = {
   'ecommerce-refund': 'E-commerce refund'
 }
 export const appliedPaymentLabel = (kind: string) => APPLIED_PAYMENT_LABEL[kind] ?? kind.replace(/-/g, ' ')
+
+/** The adjustment wizard's operation names (its first step), as the 80 mm receipt PDF prints them. */
+export const ADJUSTMENT_OPERATION_LABEL: Record<AdjustmentOperation, string> = {
+  'manual-charge': 'Manual charge',
+  'manual-credit': 'Manual credit',
+  'manual-payment': 'Manual payment',
+  'promotional-credit': 'Promotional credit',
+  refund: 'Refund',
+  'ecommerce-payment': 'E-commerce payment',
+  'ecommerce-refund': 'E-commerce refund',
+  authorization: 'Authorization only',
+  capture: 'Capture payment',
+  void: 'Void'
+}

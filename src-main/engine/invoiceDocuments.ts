@@ -4,13 +4,17 @@
  * mapped to the model `src-main/pdf/invoicePdf.ts` draws. Every amount is the one the invoice view
  * (InvoicesPage's InvoiceView) shows, taken from the same `getInvoice`.
  */
+import { createHash } from 'node:crypto'
 import type { DbReader } from '../db/store'
-import type { InvoiceDocument } from '../../src-shared/domain'
+import type { InvoiceDocument, InvoiceDocumentVersion, InvoicePdfFile } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { formatLastDay, localDate } from '../../src-shared/format'
 import { getInvoice } from './invoicing'
+import { getCompanyLogo } from './companyLogo'
 import { getSettings } from './settings'
 import { appliedPaymentLabel } from '../../src-shared/labels'
+import type { Actor } from './audit'
+import type { Engine, Work } from './unitOfWork'
 
 export function invoiceDocument(r: DbReader, invoiceId: number): InvoiceDocument {
   const i = getInvoice(r, invoiceId)
@@ -40,7 +44,7 @@ export function invoiceDocument(r: DbReader, invoiceId: number): InvoiceDocument
     { label: 'Closing balance', amountMinor: i.closingBalanceMinor }
   ]
   return {
-    company: { name: settings.companyName, address: settings.address, logo: null },
+    company: { name: settings.companyName, address: settings.address, logo: getCompanyLogo(r) },
     customer: { name: i.companyName || i.customerName, customerId: i.customerName, address },
     number: i.number,
     issueDate: i.issueDate,
@@ -65,5 +69,129 @@ export function invoiceDocument(r: DbReader, invoiceId: number): InvoiceDocument
     visibleComments: comments.map((x) => x.visible_comment),
     void: i.status === 'void',
     replacedBy: c.replaced_by
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stored documents (migration 0019): the PDF is kept with the invoice, one version per change of
+// what it prints. docs/invoices-pdf.md, "Stored versions".
+
+/** The invoice_documents table (migration 0019). */
+export interface StoredInvoiceDocument {
+  id: number
+  invoice_id: number
+  version: number
+  fingerprint: string
+  status: InvoiceDocument['status']
+  amount_due_minor: number
+  created_at: string
+  superseded_at: string | null
+  pdf: Uint8Array
+}
+
+/**
+ * What a version prints about the invoice, as a hash: everything in the document but the company
+ * (name, address, logo) and the customer's name and address. So a payment applied, a reduction,
+ * a status change, a void or a regeneration with the same number (other lines, other total) makes
+ * a new version; editing Settings or the customer's address does not re-issue every invoice (the
+ * next version, when one is made for another reason, prints them as they are then).
+ */
+export function documentFingerprint(doc: InvoiceDocument): string {
+  const { company: _company, customer: _customer, ...printed } = doc
+  return createHash('sha256').update(JSON.stringify(printed)).digest('hex').slice(0, 32)
+}
+
+const safeFileName = (number: string, version?: number) => `${number.replace(/[^\p{L}\p{N}._-]+/gu, '_')}${version === undefined ? '' : `-v${version}`}.pdf`
+
+type VersionRow = Pick<StoredInvoiceDocument, 'version' | 'status' | 'amount_due_minor' | 'created_at' | 'superseded_at'> & { size: number }
+
+function toVersion(v: VersionRow): InvoiceDocumentVersion {
+  return {
+    version: v.version,
+    status: v.status,
+    amountDueMinor: v.amount_due_minor,
+    createdAt: v.created_at,
+    supersededAt: v.superseded_at,
+    current: v.superseded_at === null,
+    sizeBytes: v.size
+  }
+}
+
+/** An invoice's stored PDF versions, newest first (the current one first). */
+export function listInvoiceDocuments(r: DbReader, invoiceId: number): InvoiceDocumentVersion[] {
+  if (!r.get('SELECT 1 FROM invoices WHERE id = ?', [invoiceId])) {
+    throw new AppError('NOT_FOUND', `Invoice ${invoiceId} does not exist; reload the list.`, 'invoiceId')
+  }
+  return r
+    .all<VersionRow>(
+      'SELECT version, status, amount_due_minor, created_at, superseded_at, length(pdf) AS size FROM invoice_documents WHERE invoice_id = ? ORDER BY version DESC',
+      [invoiceId]
+    )
+    .map(toVersion)
+}
+
+/** One stored version, as the file it was. */
+export function getInvoiceDocumentVersion(r: DbReader, invoiceId: number, version: number): InvoicePdfFile {
+  const row = r.get<Pick<StoredInvoiceDocument, 'pdf' | 'superseded_at'> & { number: string }>(
+    'SELECT d.pdf, d.superseded_at, i.number FROM invoice_documents d JOIN invoices i ON i.id = d.invoice_id WHERE d.invoice_id = ? AND d.version = ?',
+    [invoiceId, version]
+  )
+  if (!row) throw new AppError('NOT_FOUND', `Invoice ${invoiceId} has no stored document version ${version}; reload the list of versions.`, 'version')
+  return {
+    fileName: safeFileName(row.number, row.superseded_at === null ? undefined : version),
+    pdfBase64: Buffer.from(row.pdf).toString('base64'),
+    version
+  }
+}
+
+/**
+ * Keep `pdf` as the invoice's current document unless the current version already prints the
+ * same (another request stored it meanwhile): the previous version is marked superseded, never
+ * changed. Returns the current version's number.
+ */
+export function storeInvoiceDocument(w: Work, invoiceId: number, doc: InvoiceDocument, fingerprint: string, pdf: Uint8Array): number {
+  const current = w.get<Pick<StoredInvoiceDocument, 'version' | 'fingerprint'>>(
+    'SELECT version, fingerprint FROM invoice_documents WHERE invoice_id = ? AND superseded_at IS NULL',
+    [invoiceId]
+  )
+  if (current?.fingerprint === fingerprint) return current.version
+  if (current) w.run('UPDATE invoice_documents SET superseded_at = ? WHERE invoice_id = ? AND version = ?', [w.at, invoiceId, current.version])
+  const version = (current?.version ?? 0) + 1
+  w.run('INSERT INTO invoice_documents (invoice_id, version, fingerprint, status, amount_due_minor, created_at, superseded_at, pdf) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)', [
+    invoiceId,
+    version,
+    fingerprint,
+    doc.status,
+    doc.amountDueMinor,
+    w.at,
+    pdf
+  ])
+  return version
+}
+
+/**
+ * The invoice's current PDF: the stored one while it still prints what the invoice says, else a
+ * new version drawn now (by `render`, outside the unit of work) and stored, the previous one kept
+ * as superseded. Lazy on purpose: closing a period draws nothing (docs/invoices-pdf.md).
+ */
+export async function currentInvoicePdf(engine: Engine, actor: Actor, invoiceId: number, render: (doc: InvoiceDocument) => Promise<Uint8Array>): Promise<InvoicePdfFile> {
+  for (let attempt = 0; ; attempt++) {
+    const { doc, fingerprint, stored } = engine.read((r) => {
+      const d = invoiceDocument(r, invoiceId)
+      const f = documentFingerprint(d)
+      const s = r.get<Pick<StoredInvoiceDocument, 'version' | 'pdf'>>(
+        'SELECT version, pdf FROM invoice_documents WHERE invoice_id = ? AND superseded_at IS NULL AND fingerprint = ?',
+        [invoiceId, f]
+      )
+      return { doc: d, fingerprint: f, stored: s }
+    })
+    if (stored) return { fileName: safeFileName(doc.number), pdfBase64: Buffer.from(stored.pdf).toString('base64'), version: stored.version }
+    const pdf = await render(doc)
+    // The invoice may have changed while it was drawn (a payment): then store nothing and draw again.
+    const version = engine.change(actor, (w) =>
+      documentFingerprint(invoiceDocument(w, invoiceId)) === fingerprint ? storeInvoiceDocument(w, invoiceId, doc, fingerprint, pdf) : null
+    )
+    if (version !== null) return engine.read((r) => getInvoiceDocumentVersion(r, invoiceId, version))
+    if (attempt >= 2) return { fileName: safeFileName(doc.number), pdfBase64: Buffer.from(pdf).toString('base64'), version: null }
   }
 }

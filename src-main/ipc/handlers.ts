@@ -38,8 +38,11 @@ import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } fro
 import { closeDuePeriods, getInvoice, reduceAmountDue } from '../engine/invoicing'
 import { exportInvoicesCsv, invoiceEvents, listInvoices } from '../engine/invoiceList'
 import { issueOutOfTurnInvoice, pendingOutOfTurnItems, previewOutOfTurnInvoice } from '../engine/outOfTurnInvoices'
-import { invoiceDocument } from '../engine/invoiceDocuments'
+import { currentInvoicePdf, getInvoiceDocumentVersion, listInvoiceDocuments } from '../engine/invoiceDocuments'
+import { adjustmentReceipt } from '../engine/receiptDocuments'
+import { checkLogo, companyLogoInfo, removeCompanyLogo, setCompanyLogo } from '../engine/companyLogo'
 import { invoicePdf } from '../pdf/invoicePdf'
+import { receiptPdf } from '../pdf/receiptPdf'
 import { getRetention, previewPurge, purgeUsage, setRetentionMonths } from '../engine/usageRetention'
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
@@ -215,11 +218,9 @@ export const handlers: HandlerTable<HandlerContext> = {
   // Invoices (issue 10)
   'invoices.list': (input, { engine }) => engine().read((r) => listInvoices(r, input)),
   'invoices.get': (input, { engine }) => engine().read((r) => getInvoice(r, input.id)),
-  // Invoice PDF (issue 10 item 5): the font is parsed once per process (src-main/pdf/fonts.ts).
-  'invoices.pdf': async (input, { engine }) => {
-    const doc = engine().read((r) => invoiceDocument(r, input.invoiceId))
-    return { fileName: `${doc.number.replace(/[^\p{L}\p{N}._-]+/gu, '_')}.pdf`, pdfBase64: Buffer.from(await invoicePdf(doc)).toString('base64') }
-  },
+  // Invoice PDF (issue 10 item 5): the stored current version, or a new one drawn now (the font is
+  // parsed once per process, src-main/pdf/fonts.ts) and stored; the previous one is kept as superseded.
+  'invoices.pdf': (input, { engine, actor }) => currentInvoicePdf(engine(), actor, input.invoiceId, invoicePdf),
   'invoices.closeNow': (input, { engine, jobs, actor }) => {
     if (jobs.running(INVOICE_CLOSE_JOB).length > 0) throw new AppError('CONFLICT', 'Invoices are already being issued: wait for that to finish.')
     // An unknown customer is refused at once rather than as a failed job.
@@ -243,5 +244,22 @@ export const handlers: HandlerTable<HandlerContext> = {
   'outOfTurn.issue': (input, { engine, actor }) => engine().change(actor, (w) => issueOutOfTurnInvoice(w, input)),
   // Invoice list and view (issue 10 item 6)
   'invoices.exportCsv': (input, { engine, nowIso }) => engine().read((r) => exportInvoicesCsv(r, input, nowIso())),
-  'invoices.events': (input, { engine }) => engine().read((r) => invoiceEvents(r, input.invoiceId))
+  'invoices.events': (input, { engine }) => engine().read((r) => invoiceEvents(r, input.invoiceId)),
+  // PDF documents: stored invoice versions, the wizard's receipt, the company logo (issue 10 item 5)
+  'invoiceDocuments.list': (input, { engine }) => engine().read((r) => listInvoiceDocuments(r, input.invoiceId)),
+  'invoiceDocuments.get': (input, { engine }) => engine().read((r) => getInvoiceDocumentVersion(r, input.invoiceId, input.version)),
+  'receipts.pdf': async (input, { engine }) => {
+    const doc = engine().read((r) => adjustmentReceipt(r, input.operationKey))
+    return { fileName: `receipt-${doc.receiptNumber.replace(/[^\p{L}\p{N}._-]+/gu, '_')}.pdf`, pdfBase64: Buffer.from(await receiptPdf(doc)).toString('base64') }
+  },
+  'companyLogo.get': (_input, { engine }) => engine().read((r) => ({ logo: companyLogoInfo(r) })),
+  'companyLogo.set': async (input, { engine, actor }) => {
+    const bytes = new Uint8Array(Buffer.from(input.dataBase64, 'base64'))
+    const image = await checkLogo(input.fileName, bytes)
+    return { logo: engine().change(actor, (w) => setCompanyLogo(w, input.fileName, bytes, image)) }
+  },
+  'companyLogo.remove': (_input, { engine, actor }) => {
+    engine().change(actor, (w) => removeCompanyLogo(w))
+    return { logo: null }
+  }
 }

@@ -64,23 +64,29 @@ export async function invoicePdf(invoice: InvoiceDocument): Promise<Uint8Array> 
   let y = A4[1] - MARGIN
 
   // --- Header: the company on the left, the invoice's facts on the right -----------------------
+  // The logo (at most 40 x 18 mm) beside the company's name and address, which wrap before the facts.
   let left = y
+  let textX = LEFT
+  let logoBottom = y
   if (logo) {
     const s = fitScale(logo, 40 * MM, 18 * MM)
-    page.drawImage(logo, { x: LEFT, y: left - logo.height * s, width: logo.width * s, height: logo.height * s })
-    left -= logo.height * s + 4 * MM
+    page.drawImage(logo, { x: LEFT, y: y - logo.height * s, width: logo.width * s, height: logo.height * s })
+    textX = LEFT + logo.width * s + 4 * MM
+    logoBottom = y - logo.height * s
   }
+  const textWidthMax = RIGHT - 214 - textX
   const companyName: TextStyle = { font: fonts.bold, size: 13 }
-  for (const line of wrap(invoice.company.name, WIDTH / 2, companyName)) {
+  for (const line of wrap(invoice.company.name, textWidthMax, companyName)) {
     left -= 13
-    drawLeft(page, line, LEFT, left, companyName)
+    drawLeft(page, line, textX, left, companyName)
   }
   for (const line of addressLines(invoice.company.address)) {
-    for (const part of wrap(line, WIDTH / 2, body)) {
+    for (const part of wrap(line, textWidthMax, body)) {
       left -= ROW
-      drawLeft(page, part, LEFT, left, body)
+      drawLeft(page, part, textX, left, body)
     }
   }
+  left = Math.min(left, logoBottom)
 
   let right = y - 20
   drawRight(page, INVOICE_PDF_TITLE, RIGHT, right, { font: fonts.bold, size: 20 })

@@ -6,11 +6,15 @@
  * refuses, and the operation key that makes a repeated Finish harmless. The tests run in order and
  * build on each other (Easy Call's unallocated payments come from the first one).
  */
+import fs from 'node:fs'
+import path from 'node:path'
+import os from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page, Request } from 'playwright-core'
 import type { CustomerRow } from '../../src-shared/domain'
 import { formatAmount } from '../../src-shared/format'
 import { openDemoSession, type DemoSession, type Desk } from '../support/e2e'
+import { pdfTextOf } from '../support/pdfText'
 
 let session: DemoSession
 let desk: Desk
@@ -18,7 +22,7 @@ let page: Page
 let pageErrors: string[]
 
 beforeAll(async () => {
-  session = await openDemoSession('adjustments')
+  session = await openDemoSession('adjustments', { acceptDownloads: true })
   ;({ desk, page, pageErrors } = session)
 })
 
@@ -165,24 +169,34 @@ describe('balance adjustment wizard in Chromium', () => {
     expect(await dialog().getByTestId('adj-audit').innerText()).toContain(`(xDR id ${xdr})`)
     expect((await customer('easycall')).balanceMinor).toBe(afterMinor)
 
-    // The receipt: printed alone by the print stylesheet.
+    // The receipt is the 80 mm receipt PDF. Print receipt: browser mode opens it in a tab; the tab is
+    // blocked here, so the page prints its pages itself (the desktop app's path): alone, 80 mm wide.
     await page.evaluate(() => {
       ;(window as unknown as { printed: number }).printed = 0
+      window.open = () => null
       window.print = () => {
         ;(window as unknown as { printed: number }).printed += 1
       }
     })
     await button('Print receipt').click()
-    expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1)
+    await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1)
     await page.emulateMedia({ media: 'print' })
-    const receipt = page.getByTestId('adj-receipt')
-    expect(await receipt.isVisible()).toBe(true)
+    const printPages = page.getByTestId('pdf-print-pages')
+    expect(await printPages.isVisible()).toBe(true)
     expect(await dialog().isVisible()).toBe(false)
-    const receiptText = await receipt.innerText()
+    expect(await printPages.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).style.width))).toEqual(['80mm'])
+    await page.emulateMedia({ media: 'screen' })
+    expect(await printPages.isVisible()).toBe(false)
+    // Save receipt: the PDF file, saying what the screen said.
+    const download = page.waitForEvent('download')
+    await button('Save receipt').click()
+    const saved = await download
+    expect(saved.suggestedFilename()).toBe(`receipt-${xdr}.pdf`)
+    const receiptText = (await pdfTextOf(new Uint8Array(fs.readFileSync((await saved.path())!)))).replace(/\s+/g, ' ')
     for (const part of [
       'Northside Callshop',
-      'Payment receipt',
-      'easycall — Easy Call Ltd',
+      'Easy Call Ltd',
+      'easycall',
       'Manual payment',
       '135.00 USD',
       `${usd(before.balanceMinor)} USD`,
@@ -193,8 +207,7 @@ describe('balance adjustment wizard in Chromium', () => {
     ]) {
       expect(receiptText).toContain(part)
     }
-    await page.emulateMedia({ media: 'screen' })
-    expect(await receipt.isVisible()).toBe(false)
+    await page.screenshot({ path: path.join(os.tmpdir(), 'adjustments-receipt.png') })
 
     // Close (Enter): the list shows the new balance and the cursor is back on the customer's row.
     await button('Close').focus()

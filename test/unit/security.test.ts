@@ -66,6 +66,15 @@ describe('CONTENT_SECURITY_POLICY', () => {
     expect(script).toBe("script-src 'self'")
     expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval')
   })
+
+  it('runs the PDF preview (pdf.js) without widening the policy: its worker is a script of our own', () => {
+    // No worker-src: workers fall back to script-src 'self' (src-renderer/src/pdf/pdfjs.ts bundles
+    // the worker as an asset of the app); no blob: workers, no WebAssembly compilation, no plugins.
+    expect(CONTENT_SECURITY_POLICY).not.toContain('worker-src')
+    expect(CONTENT_SECURITY_POLICY).not.toContain('blob:')
+    expect(CONTENT_SECURITY_POLICY).not.toContain('wasm-unsafe-eval')
+    expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'")
+  })
 })
 
 describe('isAllowedNavigation', () => {

@@ -9,7 +9,6 @@ import { localDatePlus } from '../../../src-shared/format'
 import { asAppError } from '../api/invoke'
 import { useMutation, useQuery } from '../api/query'
 import { staysInWizard, useWizardStep } from '../app/nav'
-import { useAppStatus } from '../app/status'
 import { useLeaveGuard } from '../lib/leave-guard'
 import { QueryError } from '../lib/QueryError'
 import { contractValidate, useDirtyReport } from '../lib/contract-form'
@@ -20,7 +19,7 @@ import { OperationStep } from './OperationStep'
 import { isCardOperation, unavailableCardOperations } from './cardActivity'
 import { PendingCard } from './PendingCard'
 import { operationInfo, statusLimits } from './operations'
-import { Receipt } from './Receipt'
+import { ReceiptButtons } from './ReceiptButtons'
 import { ResultStep } from './ResultStep'
 import { OutOfTurnNext } from '../outofturn/OutOfTurnNext'
 import { SummaryStep } from './SummaryStep'
@@ -42,7 +41,6 @@ export function AdjustmentWizard(props: {
   /** Whether something was entered that closing would throw away (for a leave guard). */
   onDirtyChange?: (dirty: boolean) => void
 }) {
-  const { status } = useAppStatus()
   const customerQ = useQuery('customers.get', { id: props.customerId })
   const servicesQ = useQuery('services.list', {})
   const preview = useMutation('adjustments.preview')
@@ -240,16 +238,6 @@ export function AdjustmentWizard(props: {
     }
   }
 
-  /** The print stylesheet shows the receipt alone; afterwards the cursor goes back to Close. */
-  function printReceipt() {
-    const refocus = () => {
-      window.removeEventListener('afterprint', refocus)
-      closeRef.current?.focus()
-    }
-    window.addEventListener('afterprint', refocus)
-    window.print()
-  }
-
   const running = preview.running || submit.running
   const title = customer ? (
     <Text fw={700}>
@@ -328,7 +316,6 @@ export function AdjustmentWizard(props: {
           <>
             <ResultStep op={op} result={result} />
             {op.withService && values.outOfTurn && result.xdrId !== null && <OutOfTurnNext customerId={customer.id} />}
-            <Receipt op={op} result={result} company={status.settings} customerLabel={`${customer.customerId} — ${customer.companyName || 'no company name'}`} />
           </>
         )}
 
@@ -353,7 +340,7 @@ export function AdjustmentWizard(props: {
       canContinue={op !== null && customer !== undefined && (step !== 1 || detailsComplete(op, values))}
       onKeepEditing={() => dispatch({ type: 'keepEditing' })}
       onDiscard={close}
-      onPrint={printReceipt}
+      receipt={<ReceiptButtons operationKey={operationKey} onPrinted={() => closeRef.current?.focus()} />}
       onClose={close}
       onCancel={requestClose}
       onBack={() => dispatch({ type: 'back' })}

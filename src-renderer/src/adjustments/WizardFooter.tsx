@@ -1,11 +1,11 @@
-import type { RefObject } from 'react'
+import type { ReactNode, RefObject } from 'react'
 import { Button, Group, Text } from '@mantine/core'
 import { DETAILS_FORM_ID } from './DetailsStep'
 import type { Step } from './wizard-state'
 
 /**
  * The wizard's buttons for the step it is on: the "Discard this adjustment?" question, the result's
- * Print / Close, or Cancel / Back / Continue / Finish.
+ * receipt buttons / Close, or Cancel / Back / Continue / Finish.
  */
 export function WizardFooter(p: {
   step: Step
@@ -19,7 +19,8 @@ export function WizardFooter(p: {
   canContinue: boolean
   onKeepEditing: () => void
   onDiscard: () => void
-  onPrint: () => void
+  /** The result's receipt buttons (Print receipt, Save receipt). */
+  receipt: ReactNode
   onClose: () => void
   onCancel: () => void
   onBack: () => void
@@ -52,9 +53,7 @@ export function WizardFooter(p: {
   if (p.step === 3) {
     return (
       <Group justify="space-between">
-        <Button variant="default" onClick={p.onPrint}>
-          Print receipt
-        </Button>
+        {p.receipt}
         <Button ref={p.refs.close} onClick={p.onClose}>
           Close
         </Button>

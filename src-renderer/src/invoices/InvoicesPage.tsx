@@ -6,13 +6,14 @@ import { useForm } from '@mantine/form'
 import { invoiceReductionInput } from '../../../src-shared/contract'
 import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceListResult, type InvoiceStatus, type JobSnapshot } from '../../../src-shared/domain'
 import { formatAmount, formatLastDay, localDate } from '../../../src-shared/format'
-import { printPdf, savePdf } from './pdf-actions'
 import { downloadCsvChunks } from '../lib/download'
 import { DownloadIcon } from '../lib/icons'
 import { CustomerPicker, noSubmit } from '../lib/filters'
 import { CUSTOMER_TAB_PREFIX, invoiceFilterOf, type InvoiceListView, parseInvoiceView, withInvoiceView } from './invoice-address'
 import { InvoiceApplied } from './InvoiceApplied'
 import { InvoiceEvents } from './InvoiceEvents'
+import { InvoicePdfActions, InvoicePdfPreview } from './InvoicePdfPreview'
+import { InvoicePdfVersions } from './InvoicePdfVersions'
 import { useJobPolling } from '../api/jobs'
 import { refreshAfter, useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
@@ -315,34 +316,6 @@ function ReduceAmountDue({ invoiceId }: { invoiceId: number }) {
   )
 }
 
-/** The invoice's PDF (invoices.pdf): saved as a file, or printed (pdf-actions.ts). */
-function InvoicePdfButtons({ invoiceId }: { invoiceId: number }) {
-  const pdf = useMutation('invoices.pdf')
-  const [busy, setBusy] = useState<'download' | 'print' | null>(null)
-  async function run(action: 'download' | 'print') {
-    setBusy(action)
-    try {
-      const file = await pdf.run({ invoiceId })
-      if (action === 'download') savePdf(file)
-      else printPdf(file)
-    } catch (e) {
-      notifyError(e)
-    } finally {
-      setBusy(null)
-    }
-  }
-  return (
-    <Group gap="sm">
-      <Button variant="default" loading={busy === 'download'} disabled={busy !== null} onClick={() => run('download')}>
-        Download PDF
-      </Button>
-      <Button variant="default" loading={busy === 'print'} disabled={busy !== null} onClick={() => run('print')}>
-        Print
-      </Button>
-    </Group>
-  )
-}
-
 /** One invoice: its status, dates, the balance-forward summary, the lines and the amount due. */
 export function InvoiceView({ id }: { id: number }) {
   const q = useQuery('invoices.get', { id })
@@ -363,7 +336,7 @@ export function InvoiceView({ id }: { id: number }) {
         </div>
         <InvoiceStatusBadge status={i.status} />
       </Group>
-      <InvoicePdfButtons invoiceId={i.id} />
+      <InvoicePdfActions invoiceId={i.id} number={i.number} />
       <Group gap="xl">
         <Text size="sm">Period {periodText(i.periodStart, i.periodEnd)}</Text>
         <Text size="sm">Issued {i.issueDate}</Text>
@@ -433,6 +406,8 @@ export function InvoiceView({ id }: { id: number }) {
       <InvoiceApplied invoice={i} />
       {status.operator.role === 'administrator' && i.amountDueMinor > 0 && i.status !== 'void' && <ReduceAmountDue invoiceId={i.id} />}
       <InvoiceEvents invoiceId={i.id} />
+      <InvoicePdfVersions invoiceId={i.id} currency={c} />
+      <InvoicePdfPreview invoiceId={i.id} number={i.number} />
     </Stack>
   )
 }

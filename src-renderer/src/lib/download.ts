@@ -22,12 +22,17 @@ export function downloadBlob(fileName: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 30_000)
 }
 
-/** A PDF answered by the engine as base64 (invoices.pdf), as a Blob. */
-export function pdfBlob(base64: string): Blob {
+/** Bytes the engine answered as base64 (a PDF...). */
+export function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
   const binary = atob(base64)
   const bytes = new Uint8Array(binary.length)
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-  return new Blob([bytes], { type: 'application/pdf' })
+  return bytes
+}
+
+/** A PDF answered by the engine as base64 (invoices.pdf), as a Blob. */
+export function pdfBlob(base64: string): Blob {
+  return new Blob([base64Bytes(base64)], { type: 'application/pdf' })
 }
 
 /** One chunk of a CSV export as the engine answers it (usage.exportCsv, invoices.exportCsv). */

@@ -3,14 +3,15 @@ import { Alert, Anchor, Button, Checkbox, Group, Paper, Stack, Table, Text, Text
 import { useForm } from '@mantine/form'
 import { Link, Navigate, useParams } from 'react-router'
 import { type InputOf, outOfTurnIssueInput } from '../../../src-shared/contract'
-import type { OutOfTurnIssued, OutOfTurnItem, OutOfTurnPreview } from '../../../src-shared/domain'
+import type { InvoicePdfFile, OutOfTurnIssued, OutOfTurnItem, OutOfTurnPreview } from '../../../src-shared/domain'
 import { formatAmount, formatDateTime } from '../../../src-shared/format'
 import { formatMinor } from '../../../src-shared/money'
 import { useMutation, useQuery } from '../api/query'
 import { customerPath } from '../app/nav'
 import { newOperationKey } from '../adjustments/operation-key'
 import { InvoiceStatusBadge } from '../invoices/InvoicesPage'
-import { printPdf, savePdf } from '../invoices/pdf-actions'
+import { downloadBlob, pdfBlob } from '../lib/download'
+import { printPdf } from '../pdf/printPdf'
 import { contractValidate, reportToForm } from '../lib/contract-form'
 import { notifyError } from '../lib/notify'
 import { PageHeader } from '../lib/PageHeader'
@@ -119,7 +120,7 @@ function IssueForm(props: { customerId: number; items: OutOfTurnItem[]; currency
       props.onIssued(result)
       // Printed at once: the counter hands it over with the change.
       try {
-        printPdf(await pdf.run({ invoiceId: result.invoice.id }))
+        await printPdf(await pdf.run({ invoiceId: result.invoice.id }), `Invoice ${result.invoice.number}`)
       } catch (e) {
         notifyError(e)
       }
@@ -250,10 +251,10 @@ function IssuedInvoice(props: { issued: OutOfTurnIssued; customerId: number; onA
   const { invoice: i, payment } = props.issued
   const pdf = useMutation('invoices.pdf')
   const [busy, setBusy] = useState(false)
-  async function withPdf(action: (f: Awaited<ReturnType<typeof pdf.run>>) => unknown) {
+  async function withPdf(action: (f: InvoicePdfFile) => unknown) {
     setBusy(true)
     try {
-      action(await pdf.run({ invoiceId: i.id }))
+      await action(await pdf.run({ invoiceId: i.id }))
     } catch (e) {
       notifyError(e)
     } finally {
@@ -282,10 +283,10 @@ function IssuedInvoice(props: { issued: OutOfTurnIssued; customerId: number; onA
         </Stack>
       </Alert>
       <Group gap="sm">
-        <Button variant="default" loading={busy} onClick={() => withPdf(printPdf)}>
+        <Button variant="default" loading={busy} onClick={() => withPdf((f) => printPdf(f, `Invoice ${i.number}`))}>
           Print again
         </Button>
-        <Button variant="default" disabled={busy} onClick={() => withPdf(savePdf)}>
+        <Button variant="default" disabled={busy} onClick={() => withPdf((f) => downloadBlob(f.fileName, pdfBlob(f.pdfBase64)))}>
           Download PDF
         </Button>
         <Button variant="default" component={Link} to={`/invoices?invoice=${i.id}`}>

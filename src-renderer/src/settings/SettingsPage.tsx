@@ -1,6 +1,7 @@
 import { Stack } from '@mantine/core'
 import { PageHeader } from '../lib/PageHeader'
 import { BackupsSection } from './BackupsSection'
+import { CompanyLogoSection } from './CompanyLogoSection'
 import { CompanySettingsForm } from './CompanySettingsForm'
 import { RetentionSection } from './RetentionSection'
 import { ServicesSection } from './ServicesSection'
@@ -15,6 +16,7 @@ export function SettingsPage() {
       />
       <Stack gap="lg">
         <CompanySettingsForm />
+        <CompanyLogoSection />
         <ServicesSection />
         <UsageSettingsSection />
         <RetentionSection />
