@@ -35,7 +35,7 @@ import { createService, listAllServices, listServices, updateService } from '../
 import { loadDemoData } from '../demo/load'
 import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '../engine/usageBrowser'
 import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
-import { closeDuePeriods, getInvoice, listInvoices, reduceAmountDue } from '../engine/invoicing'
+import { closeDuePeriods, getInvoice, issueInvoicesToNow, listInvoices, reduceAmountDue } from '../engine/invoicing'
 import { invoiceDocument } from '../engine/invoiceDocuments'
 import { invoicePdf } from '../pdf/invoicePdf'
 import { getRetention, previewPurge, purgeUsage, setRetentionMonths } from '../engine/usageRetention'
@@ -123,7 +123,7 @@ export const handlers: HandlerTable<HandlerContext> = {
   },
 
   'customers.changeStatus': (input, { engine, nowIso, actor }) => {
-    engine().change(actor, (w) => changeStatus(w, input))
+    engine().change(actor, (w) => changeStatus(w, input, issueInvoicesToNow))
     return engine().read((r) => getCustomerDetail(r, input.id, nowIso()))
   },
 

@@ -27,6 +27,9 @@ export function Receipt(props: { op: OperationInfo; result: AdjustmentResult; co
     rows.push(['Unallocated payments before', money(result.unallocatedBeforeMinor), true])
     rows.push(['Unallocated payments after', money(result.unallocatedAfterMinor), true])
   }
+  for (const t of result.invoices ?? []) {
+    rows.push([`${t.amountMinor >= 0 ? 'Applied to' : 'Taken back from'} invoice ${t.number}`, money(Math.abs(t.amountMinor)), true])
+  }
   if (result.serviceName) rows.push(['Service', result.serviceName])
   if (result.card) rows.push(['Card', `${result.card.brand} •••• ${result.card.last4}`])
   if (result.transactionId) rows.push(['Card transaction ID', result.transactionId])
