@@ -62,9 +62,7 @@ export function settleInvoice(w: Work, invoiceId: number): InvoiceStatus {
     status: InvoiceStatus
     amount_due_minor: number
     overdue_since: string | null
-  }>('SELECT id, number, customer_id, currency, total_minor, due_date, voided_at, status, amount_due_minor, overdue_since FROM invoices WHERE id = ?', [
-    invoiceId
-  ])
+  }>('SELECT id, number, customer_id, currency, total_minor, due_date, voided_at, status, amount_due_minor, overdue_since FROM invoices WHERE id = ?', [invoiceId])
   if (!i) throw new AppError('NOT_FOUND', `Invoice ${invoiceId} does not exist.`, 'invoiceId')
   const paid = w.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ?', [invoiceId])?.s ?? 0
   const reduced = w.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_reductions WHERE invoice_id = ?', [invoiceId])?.s ?? 0
@@ -107,9 +105,7 @@ function nextDay(date: string): string {
  */
 function endOverdueSuspension(w: Work, customerRowId: number, invoiceNumber: string): void {
   if (w.get("SELECT 1 AS found FROM invoices WHERE customer_id = ? AND status = 'overdue' LIMIT 1", [customerRowId])) return
-  const c = w.get<Pick<StoredCustomer, 'suspended' | 'suspension_lifted_until'>>('SELECT suspended, suspension_lifted_until FROM customers WHERE id = ?', [
-    customerRowId
-  ])
+  const c = w.get<Pick<StoredCustomer, 'suspended' | 'suspension_lifted_until'>>('SELECT suspended, suspension_lifted_until FROM customers WHERE id = ?', [customerRowId])
   if (!c || (c.suspended === 0 && c.suspension_lifted_until === null)) return
   applyOverdueSuspension(w, customerRowId, false, `Overdue invoices paid (last: ${invoiceNumber})`)
 }
@@ -178,7 +174,8 @@ export function planApplication(r: DbReader, q: { customerRowId: number; amountM
 export function touchText(t: InvoiceTouch, currency: string, source: string): string {
   const money = (m: number) => formatMinor(m, currency)
   const what = t.amountMinor >= 0 ? `${money(t.amountMinor)} of the ${source} applied to` : `${money(-t.amountMinor)} un-applied by the ${source} from`
-  const status = t.statusBefore === t.statusAfter ? INVOICE_STATUS_LABEL[t.statusAfter] : `${INVOICE_STATUS_LABEL[t.statusBefore]} → ${INVOICE_STATUS_LABEL[t.statusAfter]}`
+  const status =
+    t.statusBefore === t.statusAfter ? INVOICE_STATUS_LABEL[t.statusAfter] : `${INVOICE_STATUS_LABEL[t.statusBefore]} → ${INVOICE_STATUS_LABEL[t.statusAfter]}`
   return `${what} invoice ${t.number}: amount due ${money(t.amountDueBeforeMinor)} → ${money(t.amountDueAfterMinor)} (${status})`
 }
 
@@ -245,10 +242,9 @@ export function applyPayment(
 export function applyUnallocated(w: Work, customerRowId: number): InvoiceTouch[] {
   const c = customerMoney(w, customerRowId)
   if (c.unallocated_minor <= 0) return []
-  const latest = w.get<{ id: number }>(
-    "SELECT id FROM xdrs WHERE customer_id = ? AND kind <> 'usage' AND unallocated_delta_minor > 0 ORDER BY id DESC LIMIT 1",
-    [customerRowId]
-  )
+  const latest = w.get<{ id: number }>("SELECT id FROM xdrs WHERE customer_id = ? AND kind <> 'usage' AND unallocated_delta_minor > 0 ORDER BY id DESC LIMIT 1", [
+    customerRowId
+  ])
   if (!latest) return []
   return applyPayment(w, { customerRowId, xdrId: latest.id, amountMinor: c.unallocated_minor, source: 'unallocated payments' })
 }
@@ -328,8 +324,7 @@ export function recordRefund(
 /** Net payments applied per invoice of a customer (for checks and tests). */
 export function netAppliedMinor(r: DbReader, customerRowId: number): number {
   return (
-    r.get<{ s: number | null }>('SELECT sum(p.amount_minor) AS s FROM invoice_payments p JOIN invoices i ON i.id = p.invoice_id WHERE i.customer_id = ?', [
-      customerRowId
-    ])?.s ?? 0
+    r.get<{ s: number | null }>('SELECT sum(p.amount_minor) AS s FROM invoice_payments p JOIN invoices i ON i.id = p.invoice_id WHERE i.customer_id = ?', [customerRowId])
+      ?.s ?? 0
   )
 }

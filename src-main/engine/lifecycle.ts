@@ -198,11 +198,7 @@ export function recordStatusChange(w: Work, customerRowId: number, from: Custome
  * `issueFinalInvoice` is invoicing's issueInvoicesToNow (passed in: invoicing settles payments,
  * which may end an overdue suspension here, so this module does not import it).
  */
-export function changeStatus(
-  w: Work,
-  input: ParsedInputOf<'customers.changeStatus'>,
-  issueFinalInvoice: (w: Work, customerRowId: number) => number
-): void {
+export function changeStatus(w: Work, input: ParsedInputOf<'customers.changeStatus'>, issueFinalInvoice: (w: Work, customerRowId: number) => number): void {
   const c = loadCustomer(w, input.id)
   const why = refusalReason(c, input.action, w.at)
   if (why) throw new AppError('VALIDATION', why, 'action')

@@ -148,7 +148,12 @@ describe('closing a period', () => {
       description: expect.stringMatching(/^Balance changed from 12\.50 to 16\.07 \(increased by 3\.57\)\. Source – tax 23% on invoice INV-000001 \(xDR id \d+\)\.$/)
     })
     // The 3.00 unallocated from the period is applied to the new invoice, audited.
-    expect(w.audits(id).slice(-3).map((a) => a.description)).toEqual([
+    expect(
+      w
+        .audits(id)
+        .slice(-3)
+        .map((a) => a.description)
+    ).toEqual([
       expect.stringMatching(/^Unallocated payments changed from 3\.00 to 0\.00 \(decreased by 3\.00\)\. Applied to invoice INV-000001 \(xDR id \d+\)\.$/),
       expect.stringMatching(/^3\.00 of the unallocated payments applied to invoice INV-000001: amount due 19\.07 → 16\.07 \(Open → Partially paid\) \(xDR id \d+\)\.$/),
       'Invoice INV-000001 status changed from Open to Partially paid; amount due 16.07 USD.'

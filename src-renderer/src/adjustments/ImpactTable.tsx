@@ -111,7 +111,7 @@ export function InvoicesTouched({ impact, done }: { impact: AdjustmentImpact; do
   const touched = impact.invoices ?? []
   if (touched.length === 0) return null
   const refund = touched[0]!.amountMinor < 0
-  const caption = done ? (refund ? 'Invoices reopened' : 'Invoices paid') : refund ? 'Invoices this refund reopens' : 'Invoices this payment pays'
+  const caption = done ? (refund ? 'Invoices reopened' : 'Applied to invoices') : refund ? 'Invoices this refund reopens' : 'Invoices this payment is applied to'
   return (
     <Table className="adj-impact adj-invoices" withTableBorder verticalSpacing={6} horizontalSpacing="sm" data-testid="adj-invoices" aria-label={caption}>
       <Table.Caption style={{ captionSide: 'top', textAlign: 'left', marginTop: 0, marginBottom: 4 }}>
