@@ -194,7 +194,6 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
             : `Authorization ${target!.gatewayRef} for ${formatMoney(amount, c.currency)} voided; the balance does not change.`
         ]
   auditTexts.push(...moneyTexts(c, input.operation, effect.source, money, xdrLabel))
-  const headroom = (balance: number) => (c.balance_control === 'postpaid' && c.credit_limit_minor !== null ? c.credit_limit_minor - balance : null)
   return {
     serviceId,
     effectiveDate,
@@ -209,16 +208,24 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
       balanceControl: c.balance_control,
       currency: c.currency,
       amountMinor: amount,
-      balanceBeforeMinor: c.balance_minor,
-      balanceAfterMinor: balanceAfter,
-      unallocatedBeforeMinor: c.unallocated_minor,
-      unallocatedAfterMinor: unallocatedAfter,
-      creditHeadroomBeforeMinor: headroom(c.balance_minor),
-      creditHeadroomAfterMinor: headroom(balanceAfter),
+      ...figures(c, balanceAfter, unallocatedAfter),
       serviceName,
       auditTexts,
       invoices: money.invoices
     }
+  }
+}
+
+/** Before and after: balance, unallocated payments, and (postpaid with a limit) the headroom under the limit. */
+function figures(c: CustomerMoney, balanceAfter: number, unallocatedAfter: number) {
+  const headroom = (balance: number) => (c.balance_control === 'postpaid' && c.credit_limit_minor !== null ? c.credit_limit_minor - balance : null)
+  return {
+    balanceBeforeMinor: c.balance_minor,
+    balanceAfterMinor: balanceAfter,
+    unallocatedBeforeMinor: c.unallocated_minor,
+    unallocatedAfterMinor: unallocatedAfter,
+    creditHeadroomBeforeMinor: headroom(c.balance_minor),
+    creditHeadroomAfterMinor: headroom(balanceAfter)
   }
 }
 
@@ -322,9 +329,10 @@ export function recordAdjustment(
   const money = moneyEffect(w, c, input.operation, plan.impact.amountMinor, localDate(w.at))
   let xdrId: number | null = null
   let invoices: InvoiceTouch[] = []
+  const balanceLine = (id: number) => balanceText(c, c.balance_minor, c.balance_minor + plan.balanceDeltaMinor, plan.source, `xDR id ${id}`)
   const auditRecord = (id: number | null) => {
-    const texts = id !== null ? planTexts(plan.impact.auditTexts.slice(0, 1), id) : plan.impact.auditTexts
-    const description = card ? `${texts[0]!} Card: ${card.brand} •••• ${card.last4}, transaction ${card.transactionId}.` : texts[0]!
+    const text = id !== null ? balanceLine(id) : plan.impact.auditTexts[0]!
+    const description = card ? `${text} Card: ${card.brand} •••• ${card.last4}, transaction ${card.transactionId}.` : text
     w.audit({
       kind: id !== null ? 'customer.balance' : 'card.authorization',
       customerId: input.customerId,
@@ -364,20 +372,10 @@ export function recordAdjustment(
   }
   const balanceAfter = c.balance_minor + plan.balanceDeltaMinor
   const unallocatedAfter = loadCustomer(w, input.customerId).unallocated_minor
-  const headroom = (balance: number) => (c.balance_control === 'postpaid' && c.credit_limit_minor !== null ? c.credit_limit_minor - balance : null)
-  const impact: AdjustmentImpact = {
-    ...plan.impact,
-    balanceBeforeMinor: c.balance_minor,
-    balanceAfterMinor: balanceAfter,
-    unallocatedBeforeMinor: c.unallocated_minor,
-    unallocatedAfterMinor: unallocatedAfter,
-    creditHeadroomBeforeMinor: headroom(c.balance_minor),
-    creditHeadroomAfterMinor: headroom(balanceAfter),
-    invoices
-  }
+  const impact: AdjustmentImpact = { ...plan.impact, ...figures(c, balanceAfter, unallocatedAfter), invoices }
   const texts =
     xdrId !== null
-      ? planTexts([plan.impact.auditTexts[0]!, ...moneyTexts(c, input.operation, plan.source, { ...money, invoices }, 'xDR id assigned on Finish')], xdrId)
+      ? [balanceLine(xdrId), ...planTexts(moneyTexts(c, input.operation, plan.source, { ...money, invoices }, 'xDR id assigned on Finish'), xdrId)]
       : plan.impact.auditTexts
   const result: AdjustmentResult = {
     ...impact,
