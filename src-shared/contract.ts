@@ -642,12 +642,13 @@ export const contract = {
     maxBodyBytes: CSV_BODY_LIMIT
   }),
   'adjustments.preview': channel<AdjustmentImpact>()({
-    reads: ['customers', 'ledger', 'payments', 'services'],
+    reads: ['customers', 'ledger', 'payments', 'services', 'invoices'],
     input: z.object(adjustmentFields).strict(),
     roles: ['administrator', 'cashier']
   }),
   'adjustments.submit': channel<AdjustmentResult>()({
-    changes: ['customers', 'ledger', 'payments', 'audit'],
+    // Payments are applied to invoices and refunds reopen them (issue 10 item 2).
+    changes: ['customers', 'ledger', 'payments', 'invoices', 'audit'],
     input: z
       .object({
         ...adjustmentFields,

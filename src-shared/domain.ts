@@ -212,6 +212,8 @@ export interface CustomerDetail extends CustomerRow {
   customFields: { fieldId: number; name: string; kind: CustomFieldDefinition['kind']; value: string }[]
   /** Actions the life-cycle rules allow from the current state. */
   allowedActions: StatusAction[]
+  /** What a Refund may still take back: paid (an opening prepaid balance counts) and not yet refunded. */
+  refundableMinor: number
 }
 
 export interface ImportIssue {
@@ -259,6 +261,8 @@ export interface AdjustmentImpact {
   serviceName: string | null
   /** The audit entries the change will write (or wrote). */
   auditTexts: string[]
+  /** Invoices a payment is applied to or a refund un-applies from (empty for other operations). */
+  invoices: InvoiceTouch[]
 }
 
 export interface AdjustmentResult extends AdjustmentImpact {
@@ -1075,4 +1079,18 @@ export interface CompanyLogoInfo {
   updatedAt: string
   /** The picture itself (at most LOGO_MAX_BYTES), for Settings' preview. */
   dataBase64: string
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payments applied to invoices (issue 10, item 2)
+
+/** One invoice a payment was applied to (amount > 0) or a refund un-applied from (amount < 0). */
+export interface InvoiceTouch {
+  invoiceId: number
+  number: string
+  amountMinor: number
+  amountDueBeforeMinor: number
+  amountDueAfterMinor: number
+  statusBefore: InvoiceStatus
+  statusAfter: InvoiceStatus
 }

@@ -1,5 +1,5 @@
 import type { ParsedInputOf } from '../../src-shared/contract'
-import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult } from '../../src-shared/domain'
+import type { AdjustmentImpact, AdjustmentOperation, AdjustmentResult, InvoiceTouch } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { localDate } from '../../src-shared/format'
 import { currency, formatMoney, parseAmountExact } from '../../src-shared/money'
@@ -9,6 +9,7 @@ import { describeAmountChange } from './audit'
 import type { AnsweredCardTransaction } from './cardTransactions'
 import type { StoredCustomer } from './customers'
 import { luhnValid } from './gateway'
+import { applyPayment, PAYMENT_KINDS, planApplication, planRefund, recordRefund, REFUND_KINDS, refundableMinor, touchText } from './invoicePayments'
 import { postToLedger } from './ledger'
 import { maxOperationMinor } from './settings'
 import { CREDITS_SERVICE_ID, type StoredService } from './services'
@@ -24,7 +25,8 @@ const WITH_TRANSACTION: ReadonlySet<AdjustmentOperation> = new Set(['ecommerce-r
 
 /**
  * How each operation moves the balance (owed) and unallocated payments, per unit of amount.
- * An e-commerce refund takes back from unallocated payments only what is still there.
+ * Payments are then applied to unpaid invoices; refunds take from unallocated payments first,
+ * then un-apply the newest applications (invoicePayments.ts).
  */
 export const EFFECT: Record<AdjustmentOperation, { balance: 1 | -1 | 0; unallocated: 1 | -1 | 0; source: string }> = {
   'manual-charge': { balance: 1, unallocated: 0, source: 'manual charge' },
@@ -166,13 +168,22 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
   }
 
   const effect = EFFECT[input.operation]
-  if (input.operation === 'refund' && amount > c.unallocated_minor) {
-    throw new AppError('VALIDATION', `A refund returns money not yet used: at most the unallocated payments, ${formatMoney(c.unallocated_minor, c.currency)}.`, 'amount')
+  if (input.operation === 'refund') {
+    const cap = refundableMinor(r, c.id)
+    if (amount > cap) {
+      throw new AppError(
+        'VALIDATION',
+        cap === 0
+          ? 'A refund returns an earlier payment, and this customer has no payment left to refund (nothing paid, or all of it already refunded).'
+          : `A refund returns an earlier payment: at most what was paid and not yet refunded, ${formatMoney(cap, c.currency)}.`,
+        'amount'
+      )
+    }
   }
   const balanceDelta = effect.balance * amount
-  const unallocatedDelta = input.operation === 'ecommerce-refund' ? -Math.min(amount, c.unallocated_minor) : effect.unallocated * amount
+  const money = moneyEffect(r, c, input.operation, amount, today)
   const balanceAfter = c.balance_minor + balanceDelta
-  const unallocatedAfter = c.unallocated_minor + unallocatedDelta
+  const unallocatedAfter = money.unallocatedAfterMinor
   checkExact(c, balanceAfter, unallocatedAfter)
   const auditTexts =
     balanceDelta !== 0
@@ -182,17 +193,13 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
             ? `Authorization only: ${formatMoney(amount, c.currency)} reserved on the card; the balance does not change.`
             : `Authorization ${target!.gatewayRef} for ${formatMoney(amount, c.currency)} voided; the balance does not change.`
         ]
-  if (unallocatedDelta !== 0) {
-    const source = input.operation === 'refund' || input.operation === 'ecommerce-refund' ? 'refund to the customer' : 'customer payment transaction'
-    auditTexts.push(`${describeAmountChange('Unallocated payments', c.unallocated_minor, unallocatedAfter, c.currency)} Payments source – ${source} (${xdrLabel})`)
-  }
-  const headroom = (balance: number) => (c.balance_control === 'postpaid' && c.credit_limit_minor !== null ? c.credit_limit_minor - balance : null)
+  auditTexts.push(...moneyTexts(c, input.operation, effect.source, money, xdrLabel))
   return {
     serviceId,
     effectiveDate,
     source: effect.source,
     balanceDeltaMinor: balanceDelta,
-    unallocatedDeltaMinor: unallocatedDelta,
+    unallocatedDeltaMinor: money.unallocatedDeltaMinor,
     target,
     impact: {
       operation: input.operation,
@@ -201,16 +208,70 @@ export function planAdjustment(r: DbReader, input: AdjustmentInput, nowIso: stri
       balanceControl: c.balance_control,
       currency: c.currency,
       amountMinor: amount,
-      balanceBeforeMinor: c.balance_minor,
-      balanceAfterMinor: balanceAfter,
-      unallocatedBeforeMinor: c.unallocated_minor,
-      unallocatedAfterMinor: unallocatedAfter,
-      creditHeadroomBeforeMinor: headroom(c.balance_minor),
-      creditHeadroomAfterMinor: headroom(balanceAfter),
+      ...figures(c, balanceAfter, unallocatedAfter),
       serviceName,
-      auditTexts
+      auditTexts,
+      invoices: money.invoices
     }
   }
+}
+
+/** Before and after: balance, unallocated payments, and (postpaid with a limit) the headroom under the limit. */
+function figures(c: CustomerMoney, balanceAfter: number, unallocatedAfter: number) {
+  const headroom = (balance: number) => (c.balance_control === 'postpaid' && c.credit_limit_minor !== null ? c.credit_limit_minor - balance : null)
+  return {
+    balanceBeforeMinor: c.balance_minor,
+    balanceAfterMinor: balanceAfter,
+    unallocatedBeforeMinor: c.unallocated_minor,
+    unallocatedAfterMinor: unallocatedAfter,
+    creditHeadroomBeforeMinor: headroom(c.balance_minor),
+    creditHeadroomAfterMinor: headroom(balanceAfter)
+  }
+}
+
+/** What an operation does to unallocated payments and to invoices. */
+interface MoneyEffect {
+  /** The record's unallocated delta (xdrs.unallocated_delta_minor). */
+  unallocatedDeltaMinor: number
+  /** The unallocated payments the record itself leaves (a payment received, a refund taken), before applications. */
+  receivedAfterMinor: number
+  unallocatedAfterMinor: number
+  invoices: InvoiceTouch[]
+}
+
+function moneyEffect(r: DbReader, c: CustomerMoney, operation: AdjustmentOperation, amount: number, today: string, firstInvoiceId?: number): MoneyEffect {
+  if (PAYMENT_KINDS.has(operation)) {
+    const invoices = planApplication(r, { customerRowId: c.id, amountMinor: amount, today, firstInvoiceId })
+    const applied = invoices.reduce((s, t) => s + t.amountMinor, 0)
+    return { unallocatedDeltaMinor: amount, receivedAfterMinor: c.unallocated_minor + amount, unallocatedAfterMinor: c.unallocated_minor + amount - applied, invoices }
+  }
+  if (REFUND_KINDS.has(operation)) {
+    const p = planRefund(r, { customerRowId: c.id, amountMinor: amount, today })
+    const after = c.unallocated_minor - p.fromUnallocatedMinor
+    return { unallocatedDeltaMinor: p.unallocatedDeltaMinor, receivedAfterMinor: after, unallocatedAfterMinor: after, invoices: p.invoices }
+  }
+  const delta = EFFECT[operation].unallocated * amount
+  return { unallocatedDeltaMinor: delta, receivedAfterMinor: c.unallocated_minor + delta, unallocatedAfterMinor: c.unallocated_minor + delta, invoices: [] }
+}
+
+/**
+ * The audit texts after the balance's: unallocated payments moved by the record itself, then
+ * (payments) what applying it took from them, then each invoice touched — the wording
+ * invoicePayments.ts writes.
+ */
+function moneyTexts(c: CustomerMoney, operation: AdjustmentOperation, source: string, m: MoneyEffect, xdr: string): string[] {
+  const texts: string[] = []
+  if (m.receivedAfterMinor !== c.unallocated_minor) {
+    const from = REFUND_KINDS.has(operation) ? 'refund to the customer' : 'customer payment transaction'
+    texts.push(`${describeAmountChange('Unallocated payments', c.unallocated_minor, m.receivedAfterMinor, c.currency)} Payments source – ${from} (${xdr})`)
+  }
+  if (PAYMENT_KINDS.has(operation) && m.invoices.length > 0) {
+    texts.push(
+      `${describeAmountChange('Unallocated payments', m.receivedAfterMinor, m.unallocatedAfterMinor, c.currency)} Applied to invoice${m.invoices.length > 1 ? 's' : ''} ${m.invoices.map((t) => t.number).join(', ')} (${xdr}).`
+    )
+  }
+  for (const t of m.invoices) texts.push(`${touchText(t, c.currency, source)} (${xdr}).`)
+  return texts
 }
 
 /**
@@ -227,16 +288,23 @@ export function repeatedResult(r: DbReader, input: SubmitInput): AdjustmentResul
   if (seen.customer_id !== input.customerId || seen.operation !== input.operation) {
     throw new AppError('CONFLICT', 'This wizard operation key was already used for a different adjustment. Close the wizard and start again.')
   }
-  return { ...(JSON.parse(seen.result_json) as AdjustmentResult), repeated: true }
+  // Results stored before payments were applied to invoices have no `invoices`.
+  const first = JSON.parse(seen.result_json) as AdjustmentResult
+  return { ...first, invoices: first.invoices ?? [], repeated: true }
+}
+
+/** Where a payment goes first: an invoice paid at the counter as it is issued (out-of-turn invoices). */
+export interface ApplyOptions {
+  firstInvoiceId?: number
 }
 
 /** A manual operation, whole, in the caller's unit of work. Card operations go through payments.ts. */
-export function submitAdjustment(w: Work, input: SubmitInput): AdjustmentResult {
+export function submitAdjustment(w: Work, input: SubmitInput, opts: ApplyOptions = {}): AdjustmentResult {
   if (CARD_OPERATIONS.has(input.operation)) throw new AppError('INTERNAL', 'Card operations go through the payment gateway.')
   const repeated = repeatedResult(w, input)
   if (repeated) return repeated
   const { operationKey, ...fields } = input
-  return recordAdjustment(w, planAdjustment(w, fields, w.at), { ...fields, operationKey }, null)
+  return recordAdjustment(w, planAdjustment(w, fields, w.at), { ...fields, operationKey }, null, opts)
 }
 
 /**
@@ -247,48 +315,84 @@ export function recordAdjustment(
   w: Work,
   plan: Plan,
   input: Pick<SubmitInput, 'operation' | 'customerId' | 'outOfTurn' | 'visibleComment' | 'internalComment' | 'operationKey'>,
-  card: { transactionId: string; brand: string; last4: string; expiresAt: string | null } | null
+  card: { transactionId: string; brand: string; last4: string; expiresAt: string | null } | null,
+  opts: ApplyOptions = {}
 ): AdjustmentResult {
-  const posted =
-    plan.balanceDeltaMinor === 0 && plan.unallocatedDeltaMinor === 0
-      ? null
-      : postToLedger(w, {
-          kind: input.operation,
-          customerId: input.customerId,
-          amountMinor: plan.balanceDeltaMinor,
-          unallocatedDeltaMinor: plan.unallocatedDeltaMinor,
-          serviceId: plan.serviceId,
-          effectiveDate: plan.effectiveDate,
-          outOfTurn: input.outOfTurn,
-          visibleComment: input.visibleComment,
-          internalComment: input.internalComment
-        })
-  // The same texts the Summary showed, now with the record's number.
-  const texts = posted ? planTexts(plan, posted.xdrId) : plan.impact.auditTexts
-  w.audit({
-    kind: posted ? 'customer.balance' : 'card.authorization',
+  const entry = (unallocatedDeltaMinor: number) => ({
+    kind: input.operation,
     customerId: input.customerId,
-    field: posted ? 'balance' : null,
-    from: posted ? String(plan.impact.balanceBeforeMinor) : null,
-    to: posted ? String(plan.impact.balanceAfterMinor) : null,
-    description: card ? `${texts[0]!} Card: ${card.brand} •••• ${card.last4}, transaction ${card.transactionId}.` : texts[0]!,
-    source: posted ? { kind: plan.source, id: posted.xdrId } : { kind: plan.source }
+    amountMinor: plan.balanceDeltaMinor,
+    unallocatedDeltaMinor,
+    serviceId: plan.serviceId,
+    effectiveDate: plan.effectiveDate,
+    outOfTurn: input.outOfTurn,
+    visibleComment: input.visibleComment,
+    internalComment: input.internalComment
   })
-  if (texts[1] !== undefined && posted) {
+  const moves = plan.balanceDeltaMinor !== 0 || plan.unallocatedDeltaMinor !== 0
+  // Figures now (a card answer may arrive after other changes): what the record really does.
+  const c = loadCustomer(w, input.customerId)
+  const money = moneyEffect(w, c, input.operation, plan.impact.amountMinor, localDate(w.at), opts.firstInvoiceId)
+  let xdrId: number | null = null
+  let invoices: InvoiceTouch[] = []
+  const balanceLine = (id: number) => balanceText(c, c.balance_minor, c.balance_minor + plan.balanceDeltaMinor, plan.source, `xDR id ${id}`)
+  const auditRecord = (id: number | null) => {
+    const text = id !== null ? balanceLine(id) : plan.impact.auditTexts[0]!
+    const description = card ? `${text} Card: ${card.brand} •••• ${card.last4}, transaction ${card.transactionId}.` : text
     w.audit({
-      kind: 'customer.unallocated',
+      kind: id !== null ? 'customer.balance' : 'card.authorization',
       customerId: input.customerId,
-      field: 'unallocated_payments',
-      from: String(plan.impact.unallocatedBeforeMinor),
-      to: String(plan.impact.unallocatedAfterMinor),
-      description: texts[1],
-      source: { kind: plan.source, id: posted.xdrId }
+      field: id !== null ? 'balance' : null,
+      from: id !== null ? String(c.balance_minor) : null,
+      to: id !== null ? String(c.balance_minor + plan.balanceDeltaMinor) : null,
+      description,
+      source: id !== null ? { kind: plan.source, id } : { kind: plan.source }
     })
+    if (id !== null && money.receivedAfterMinor !== c.unallocated_minor) {
+      w.audit({
+        kind: 'customer.unallocated',
+        customerId: input.customerId,
+        field: 'unallocated_payments',
+        from: String(c.unallocated_minor),
+        to: String(money.receivedAfterMinor),
+        description: planTexts(moneyTexts(c, input.operation, plan.source, { ...money, invoices: [] }, 'xDR id assigned on Finish'), id)[0]!,
+        source: { kind: plan.source, id }
+      })
+    }
   }
+  if (!moves) auditRecord(null)
+  else if (REFUND_KINDS.has(input.operation)) {
+    const done = recordRefund(w, { customerRowId: input.customerId, amountMinor: plan.impact.amountMinor, source: plan.source }, (delta) => {
+      const id = postToLedger(w, entry(delta)).xdrId
+      auditRecord(id)
+      return id
+    })
+    xdrId = done.xdrId
+    invoices = done.invoices
+  } else {
+    xdrId = postToLedger(w, entry(money.unallocatedDeltaMinor)).xdrId
+    auditRecord(xdrId)
+    if (PAYMENT_KINDS.has(input.operation)) {
+      invoices = applyPayment(w, {
+        customerRowId: input.customerId,
+        xdrId,
+        amountMinor: plan.impact.amountMinor,
+        source: plan.source,
+        firstInvoiceId: opts.firstInvoiceId
+      })
+    }
+  }
+  const balanceAfter = c.balance_minor + plan.balanceDeltaMinor
+  const unallocatedAfter = loadCustomer(w, input.customerId).unallocated_minor
+  const impact: AdjustmentImpact = { ...plan.impact, ...figures(c, balanceAfter, unallocatedAfter), invoices }
+  const texts =
+    xdrId !== null
+      ? [balanceLine(xdrId), ...planTexts(moneyTexts(c, input.operation, plan.source, { ...money, invoices }, 'xDR id assigned on Finish'), xdrId)]
+      : plan.impact.auditTexts
   const result: AdjustmentResult = {
-    ...plan.impact,
+    ...impact,
     auditTexts: texts,
-    xdrId: posted?.xdrId ?? null,
+    xdrId,
     at: w.at,
     operatorName: w.actor.operatorName,
     visibleComment: input.visibleComment,
@@ -378,6 +482,6 @@ function checkCard(number: string, expiry: string, nowIso: string): void {
   }
 }
 
-function planTexts(plan: Plan, xdrId: number): string[] {
-  return plan.impact.auditTexts.map((t) => t.replace('xDR id assigned on Finish', `xDR id ${xdrId}`))
+function planTexts(texts: string[], xdrId: number): string[] {
+  return texts.map((t) => t.replace('xDR id assigned on Finish', `xDR id ${xdrId}`))
 }

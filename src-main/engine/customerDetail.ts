@@ -4,6 +4,7 @@ import { accountsOf } from './accounts'
 import { getClass } from './customerClasses'
 import { DEFAULT_BILLING, DEFAULT_DUE_DAYS, loadCustomer } from './customers'
 import { customFieldValuesOf } from './customFields'
+import { refundableMinor } from './invoicePayments'
 import { statusHistoryOf } from './lifecycle'
 import { allowedActions } from './lifecycleRules'
 
@@ -58,6 +59,7 @@ export function getCustomerDetail(r: DbReader, id: number, nowIso: string): Cust
     accounts: accountsOf(r, id),
     statusHistory: statusHistoryOf(r, id),
     customFields: customFieldValuesOf(r, id),
-    allowedActions: allowedActions(state, nowIso)
+    allowedActions: allowedActions(state, nowIso),
+    refundableMinor: refundableMinor(r, id)
   }
 }

@@ -28,6 +28,8 @@ interface Entry extends CustomerRow {
   classNameKey: string
   /** The currency's exponent: amounts sort by face value across currencies. */
   exponent: number
+  /** One of its invoices is Overdue (customers.overdue_invoices, kept by triggers). */
+  hasOverdueInvoice: boolean
 }
 
 /** The columns of LOAD_*_SQL: the customer's, its class's name and its account IDs. */
@@ -47,6 +49,7 @@ type LoadedRow = Pick<
   | 'first_name'
   | 'last_name'
   | 'row_version'
+  | 'overdue_invoices'
 > & { class_name: StoredClass['name'] | null; accounts: string | null }
 
 export interface CustomerQuery {
@@ -85,7 +88,7 @@ const KEY: Record<CustomerSortKey, (a: Entry, b: Entry) => number> = {
 
 const COLUMNS = `c.id, c.customer_id, c.company_name, c.balance_control, c.currency, c.balance_minor,
     c.unallocated_minor, c.credit_limit_minor, c.status, c.class_id, k.name AS class_name, c.phone, c.first_name,
-    c.last_name, c.row_version`
+    c.last_name, c.row_version, c.overdue_invoices`
 /** A few changed rows: look up each one's accounts. */
 const LOAD_CHANGED_SQL = `SELECT ${COLUMNS},
     (SELECT group_concat(a.account_id, ' ') FROM accounts a WHERE a.customer_id = c.id) AS accounts
@@ -222,8 +225,7 @@ export class CustomerIndex {
       (f.currency === undefined || e.currency === f.currency) &&
       (f.classId === undefined || e.classId === f.classId) &&
       (f.overLimit !== true || isOverLimit(e)) &&
-      // No invoice exists before invoicing lands, so no customer has an overdue one yet.
-      f.hasOverdueInvoice !== true &&
+      (f.hasOverdueInvoice !== true || e.hasOverdueInvoice) &&
       (hits === null || hits[e.ordinal] === 1)
     const list = this.sortedBy(q.sort.key)
     const out: CustomerRow[] = []
@@ -277,7 +279,8 @@ function asLoadedRow(v: Value[]): LoadedRow {
     first_name: v[12] as string,
     last_name: v[13] as string,
     row_version: v[14] as number,
-    accounts: v[15] as string | null
+    overdue_invoices: v[15] as number,
+    accounts: v[16] as string | null
   }
 }
 
@@ -299,6 +302,7 @@ function toEntry(r: LoadedRow, ordinal: number): Entry {
     customerIdKey: foldForSearch(r.customer_id),
     companyKey: foldForSearch(r.company_name),
     classNameKey: foldForSearch(r.class_name ?? ''),
-    exponent: currency(r.currency).exponent
+    exponent: currency(r.currency).exponent,
+    hasOverdueInvoice: r.overdue_invoices > 0
   }
 }

@@ -48,6 +48,8 @@ export interface StoredCustomer {
   updated_at: string
   /** Raised by triggers on every change to the row or its accounts (migration 0002). */
   row_version: number
+  /** How many of its invoices are Overdue, kept by triggers on invoices (migration 0018). */
+  overdue_invoices: number
 }
 
 export function loadCustomer(r: DbReader, id: number): StoredCustomer {

@@ -9,13 +9,13 @@
  */
 import type { InvoiceCloseResult, InvoiceDetail, InvoiceLine, InvoiceStatus, InvoiceSummary } from '../../src-shared/domain'
 import { formatPercent } from '../../src-shared/percent'
-import { INVOICE_STATUS_LABEL } from '../../src-shared/labels'
 import { AppError } from '../../src-shared/errors'
 import { localDate } from '../../src-shared/format'
 import { divideRounded, formatMinor, formatMoney, parseAmount, type RoundingMode } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
 import { type Actor, describeAmountChange } from './audit'
 import { parseLocalDate } from './calendar'
+import { applyUnallocated, invoiceStatus, settleInvoice } from './invoicePayments'
 import { type LedgerEntry, postToLedger } from './ledger'
 import { outOfDatePeriods } from './rerating'
 import type { Engine, Work } from './unitOfWork'
@@ -107,7 +107,7 @@ function isBilled(c: BillingTerms, periodStart: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Issuing one invoice
 
-const PAYMENT_KINDS: ReadonlySet<string> = new Set(['manual-payment', 'refund', 'ecommerce-payment', 'ecommerce-refund', 'capture'])
+const PAYMENT_LINE_KINDS: ReadonlySet<string> = new Set(['manual-payment', 'refund', 'ecommerce-payment', 'ecommerce-refund', 'capture'])
 const LINE_CATEGORY: Record<string, InvoiceLine['category']> = {
   usage: 'usage',
   'usage-summary': 'usage',
@@ -137,21 +137,6 @@ export function takeNumber(w: Work, prefix: string): { number: string; seq: numb
 
 /** 230000 -> "23%", exact (integer arithmetic), as the class form shows the rate. */
 export const formatPercentPpm = (ppm: number) => `${formatPercent(ppm)}%`
-
-/**
- * Status from the amounts and the date: the one rule, used at issue, by payments (item 2) and by
- * the overdue check. `today` is a local date.
- */
-export function invoiceStatus(
-  i: { total_minor: number; amount_due_minor: number; paid_minor: number; due_date: string; voided_at: string | null },
-  today: string
-): InvoiceStatus {
-  if (i.voided_at !== null) return 'void'
-  if (i.total_minor <= 0) return 'no-payment-needed'
-  if (i.amount_due_minor === 0) return 'paid'
-  if (i.due_date < today) return 'overdue'
-  return i.paid_minor > 0 ? 'partially-paid' : 'open'
-}
 
 /**
  * Post a record the invoice makes (its tax, a reduction's credit) on the given invoice, with the
@@ -257,7 +242,7 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
   const lines: ChargeLine[] = []
   for (const g of groups) {
     if (g.kind === 'opening-balance') previous += g.amount
-    else if (PAYMENT_KINDS.has(g.kind)) payments += g.amount
+    else if (PAYMENT_LINE_KINDS.has(g.kind)) payments += g.amount
     else if (g.amount !== 0 || g.kind === 'usage') addChargeLine(lines, g)
   }
   const { charges, taxes, total } = finishLines(lines, c.tax_rate_ppm, rounding)
@@ -343,6 +328,8 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
     description: `Invoice ${number} issued for ${localDate(period.start)} to ${localDate(new Date(Date.parse(period.end) - 1).toISOString())}: previous balance ${money(previous)}, payments ${money(payments)}, charges ${money(charges)}, taxes ${money(taxes)}, total ${money(total)}, amount due ${money(amountDue)}, due ${dueDate}${status === 'no-payment-needed' ? ' (needs no payment)' : ''}.`,
     source: { kind: 'invoice', id: invoiceId }
   })
+  // Unallocated payments settle the new invoice (and any older unpaid one) at once.
+  applyUnallocated(w, c.id)
   return invoiceId
 }
 
@@ -426,43 +413,10 @@ export async function closeDuePeriods(engine: Engine, actor: Actor, opts: CloseO
 }
 
 // ---------------------------------------------------------------------------------------------
-// Statuses (the timed Overdue transition and the class's suspension rule are in lifecycleScheduler.ts)
+// Statuses (the timed Overdue transition and the class's suspension rule are in lifecycleScheduler.ts;
+// invoiceStatus and settleInvoice are in invoicePayments.ts, with the payments they settle)
 
-/**
- * The function point for payments (item 2) and reductions: recompute an invoice's amount due and
- * status from what was applied to it, audited when the status changes.
- */
-export function settleInvoice(w: Work, invoiceId: number): InvoiceStatus {
-  const i = w.get<{
-    id: number
-    number: string
-    customer_id: number
-    currency: string
-    total_minor: number
-    due_date: string
-    voided_at: string | null
-    status: InvoiceStatus
-    amount_due_minor: number
-  }>('SELECT id, number, customer_id, currency, total_minor, due_date, voided_at, status, amount_due_minor FROM invoices WHERE id = ?', [invoiceId])
-  if (!i) throw new AppError('NOT_FOUND', `Invoice ${invoiceId} does not exist.`, 'invoiceId')
-  const paid = w.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ?', [invoiceId])?.s ?? 0
-  const reduced = w.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_reductions WHERE invoice_id = ?', [invoiceId])?.s ?? 0
-  const amountDue = Math.max(0, i.total_minor - paid - reduced)
-  const status = invoiceStatus({ ...i, amount_due_minor: amountDue, paid_minor: paid }, localDate(w.at))
-  w.run('UPDATE invoices SET paid_minor = ?, reduced_minor = ?, amount_due_minor = ?, status = ? WHERE id = ?', [paid, reduced, amountDue, status, invoiceId])
-  if (status !== i.status) {
-    w.audit({
-      kind: 'invoice.status',
-      customerId: i.customer_id,
-      field: 'status',
-      from: i.status,
-      to: status,
-      description: `Invoice ${i.number} status changed from ${INVOICE_STATUS_LABEL[i.status]} to ${INVOICE_STATUS_LABEL[status]}; amount due ${formatMoney(amountDue, i.currency)}.`,
-      source: { kind: 'invoice', id: invoiceId }
-    })
-  }
-  return status
-}
+export { invoiceStatus, settleInvoice }
 
 /**
  * Reduce an issued invoice's amount due (item 3): a manual credit aimed at the invoice. The credit

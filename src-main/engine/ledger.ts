@@ -125,17 +125,24 @@ export function postToLedger(w: Work, e: LedgerEntry): { xdrId: number; balanceM
   return { xdrId, balanceMinor, unallocatedMinor }
 }
 
-/** Recompute every balance and unallocated amount from the ledger and report any difference. */
+/**
+ * Recompute every balance and unallocated amount from the ledger and report any difference.
+ * Unallocated payments = the records' unallocated deltas − the net payments applied to invoices
+ * (invoice_payments: applications, and refunds' un-applications).
+ */
 export function checkLedger(r: DbReader): LedgerCheckResult {
   const rows = r.all<
     Pick<StoredCustomer, 'id' | 'customer_id' | 'currency' | 'balance_minor' | 'unallocated_minor'> & { ledger_balance: number; ledger_unallocated: number }
   >(
     `SELECT c.id, c.customer_id, c.currency, c.balance_minor, c.unallocated_minor,
-       coalesce(x.balance, 0) AS ledger_balance, coalesce(x.unallocated, 0) AS ledger_unallocated
+       coalesce(x.balance, 0) AS ledger_balance, coalesce(x.unallocated, 0) - coalesce(p.applied, 0) AS ledger_unallocated
      FROM customers c LEFT JOIN (
        SELECT customer_id, sum(amount_minor) AS balance, sum(unallocated_delta_minor) AS unallocated FROM xdrs GROUP BY customer_id
      ) x ON x.customer_id = c.id
-     WHERE c.balance_minor <> coalesce(x.balance, 0) OR c.unallocated_minor <> coalesce(x.unallocated, 0)
+     LEFT JOIN (
+       SELECT i.customer_id, sum(ip.amount_minor) AS applied FROM invoice_payments ip JOIN invoices i ON i.id = ip.invoice_id GROUP BY i.customer_id
+     ) p ON p.customer_id = c.id
+     WHERE c.balance_minor <> coalesce(x.balance, 0) OR c.unallocated_minor <> coalesce(x.unallocated, 0) - coalesce(p.applied, 0)
      ORDER BY c.id`
   )
   const checked = countCustomers(r)

@@ -8,7 +8,6 @@ import { describeValueChange } from './audit'
 import type { StoredClass } from './customerClasses'
 import type { StoredCustomer } from './customers'
 import { addLocalDays, checkedDate, endOfLocalDay } from './calendar'
-import { issueInvoicesToNow } from './invoicing'
 import { effectiveStatus, refusalReason, type LifecycleColumns, type LifecycleState } from './lifecycleRules'
 import type { Work } from './unitOfWork'
 
@@ -196,8 +195,10 @@ export function recordStatusChange(w: Work, customerRowId: number, from: Custome
 /**
  * Apply an administrator's status action (already validated against the channel schema): check
  * the life-cycle rules, update the columns, and record the status change, all in `w`.
+ * `issueFinalInvoice` is invoicing's issueInvoicesToNow (passed in: invoicing settles payments,
+ * which may end an overdue suspension here, so this module does not import it).
  */
-export function changeStatus(w: Work, input: ParsedInputOf<'customers.changeStatus'>): void {
+export function changeStatus(w: Work, input: ParsedInputOf<'customers.changeStatus'>, issueFinalInvoice: (w: Work, customerRowId: number) => number): void {
   const c = loadCustomer(w, input.id)
   const why = refusalReason(c, input.action, w.at)
   if (why) throw new AppError('VALIDATION', why, 'action')
@@ -241,7 +242,7 @@ export function changeStatus(w: Work, input: ParsedInputOf<'customers.changeStat
         throw new AppError('VALIDATION', `The termination date cannot be before the customer was created (${created}).`, 'terminationDate')
       }
       // The final invoice first (while the customer is still billed), in the same commit.
-      if (input.issuePartialInvoice && issueInvoicesToNow(w, c.id) > 0) details.push('invoice issued for the partial period')
+      if (input.issuePartialInvoice && issueFinalInvoice(w, c.id) > 0) details.push('invoice issued for the partial period')
       next.lifecycle = 'permanently-terminated'
       next.terminatedAt = date
       details.push(`termination date ${date}`)

@@ -25,7 +25,6 @@ import {
   invoiceStatus,
   postForInvoice,
   roundingOf,
-  settleInvoice,
   takeNumber
 } from './invoicing'
 import type { Work } from './unitOfWork'
@@ -237,24 +236,26 @@ export function issueOutOfTurnInvoice(w: Work, input: OutOfTurnInput): OutOfTurn
 
 /** The cash taken with the invoice: a Manual payment, applied to this invoice first. */
 function payAtCounter(w: Work, invoiceId: number, p: { customerId: number; amount: string; visibleComment: string; operationKey: string }) {
-  const result = asCashPaymentError(() =>
-    submitAdjustment(w, {
-      customerId: p.customerId,
-      operation: 'manual-payment',
-      amount: p.amount,
-      serviceId: null,
-      date: null,
-      outOfTurn: false,
-      transactionId: '',
-      cardNumber: '',
-      cardExpiry: '',
-      visibleComment: p.visibleComment,
-      internalComment: '',
-      operationKey: p.operationKey
-    })
+  return asCashPaymentError(() =>
+    submitAdjustment(
+      w,
+      {
+        customerId: p.customerId,
+        operation: 'manual-payment',
+        amount: p.amount,
+        serviceId: null,
+        date: null,
+        outOfTurn: false,
+        transactionId: '',
+        cardNumber: '',
+        cardExpiry: '',
+        visibleComment: p.visibleComment,
+        internalComment: '',
+        operationKey: p.operationKey
+      },
+      { firstInvoiceId: invoiceId }
+    )
   )
-  applyCashToInvoice(w, invoiceId, result.xdrId!)
-  return result
 }
 
 /** The payment's refusals (a malformed amount, over the maximum per operation) belong to this page's cash field. */
@@ -265,14 +266,4 @@ function asCashPaymentError<T>(fn: () => T): T {
     if (e instanceof AppError && e.field === 'amount') throw new AppError(e.code, e.message, 'cashPayment')
     throw e
   }
-}
-
-/** Until payments are applied by the payments engine: apply this payment to this invoice. */
-function applyCashToInvoice(w: Work, invoiceId: number, xdrId: number): void {
-  const i = w.get<{ amount_due_minor: number; customer_id: number }>('SELECT amount_due_minor, customer_id FROM invoices WHERE id = ?', [invoiceId])!
-  const paid = -(w.get<{ amount_minor: number }>('SELECT amount_minor FROM xdrs WHERE id = ?', [xdrId])?.amount_minor ?? 0)
-  const applied = Math.min(paid, i.amount_due_minor)
-  if (applied <= 0) return
-  w.run('INSERT INTO invoice_payments (invoice_id, xdr_id, amount_minor, at) VALUES (?, ?, ?, ?)', [invoiceId, xdrId, applied, w.at])
-  settleInvoice(w, invoiceId)
 }

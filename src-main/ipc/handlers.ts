@@ -35,7 +35,7 @@ import { createService, listAllServices, listServices, updateService } from '../
 import { loadDemoData } from '../demo/load'
 import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '../engine/usageBrowser'
 import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
-import { closeDuePeriods, getInvoice, reduceAmountDue } from '../engine/invoicing'
+import { closeDuePeriods, getInvoice, issueInvoicesToNow, reduceAmountDue } from '../engine/invoicing'
 import { exportInvoicesCsv, invoiceEvents, listInvoices } from '../engine/invoiceList'
 import { issueOutOfTurnInvoice, pendingOutOfTurnItems, previewOutOfTurnInvoice } from '../engine/outOfTurnInvoices'
 import { currentInvoicePdf, getInvoiceDocumentVersion, listInvoiceDocuments } from '../engine/invoiceDocuments'
@@ -128,7 +128,7 @@ export const handlers: HandlerTable<HandlerContext> = {
   },
 
   'customers.changeStatus': (input, { engine, nowIso, actor }) => {
-    engine().change(actor, (w) => changeStatus(w, input))
+    engine().change(actor, (w) => changeStatus(w, input, issueInvoicesToNow))
     return engine().read((r) => getCustomerDetail(r, input.id, nowIso()))
   },
 

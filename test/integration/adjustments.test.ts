@@ -4,6 +4,7 @@ import { openBillingApp } from '../../src-main/app'
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { AdjustmentOperation } from '../../src-shared/domain'
 import type { IpcResponse } from '../../src-shared/errors'
+import { formatMinor } from '../../src-shared/money'
 import { tmpDataDir } from '../support/tmp'
 
 async function desk(demo = true) {
@@ -80,8 +81,12 @@ describe('balance adjustments (manual operations)', () => {
     const easy = (await ok('customers.list', { search: 'easycall' })).rows[0]!
     const services = await ok('services.list', {})
     const voice = services.find((s) => s.kind === 'voice')!
+    const refundable = (await ok('customers.get', { id: easy.id })).refundableMinor
+    expect(refundable).toBeGreaterThan(0)
+    const overRefund = formatMinor(refundable + 1, 'USD', { grouping: false })
     const cases: [InputOf<'adjustments.preview'>, string, RegExp][] = [
-      [{ customerId: easy.id, operation: 'refund', amount: '0.01' }, 'amount', /at most the unallocated payments, 0\.00 USD/],
+      // A refund takes back at most what was paid and not yet refunded (here Easy Call's opening balance in its favour).
+      [{ customerId: easy.id, operation: 'refund', amount: overRefund }, 'amount', /at most what was paid and not yet refunded, [\d,.]+ USD\.$/],
       [{ customerId: easy.id, operation: 'manual-payment', amount: '1.234' }, 'amount', /at most 2 decimal places/],
       [{ customerId: easy.id, operation: 'manual-payment', amount: '-5' }, 'amount', /more than zero/],
       [{ customerId: easy.id, operation: 'manual-payment', amount: 'ten' }, 'amount', /not an amount/],

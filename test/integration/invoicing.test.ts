@@ -5,7 +5,8 @@
  * numbers per prefix, the Overdue transition at the due-date boundary and the suspension rule.
  */
 import { describe, expect, it } from 'vitest'
-import { closeDuePeriods, periodContaining, reduceAmountDue, settleInvoice } from '../../src-main/engine/invoicing'
+import { applyPayment } from '../../src-main/engine/invoicePayments'
+import { closeDuePeriods, periodContaining, reduceAmountDue } from '../../src-main/engine/invoicing'
 import { runInvoiceTransitions } from '../../src-main/engine/lifecycleScheduler'
 import type { AppError } from '../../src-shared/errors'
 import { postToLedger } from '../../src-main/engine/ledger'
@@ -121,10 +122,12 @@ describe('closing a period', () => {
       tax_rate_ppm: 230_000,
       taxes_minor: 357, // 15.50 x 23% = 3.565 -> 3.57 (away from zero, the default rule)
       total_minor: 1907,
-      amount_due_minor: 1907,
+      // The 3.00 paid in the period (unallocated) is applied to the new invoice at once.
+      paid_minor: 300,
+      amount_due_minor: 1607,
       issue_date: '2026-12-01',
       due_date: '2026-12-15',
-      status: 'open'
+      status: 'partially-paid'
     })
     const lines = w.lines(Number(inv!.id))
     expect(lines.map((l) => [l.category, l.description, l.records, l.amount_minor])).toEqual([
@@ -140,10 +143,21 @@ describe('closing a period', () => {
     const audit = w.audits(id).filter((a) => a.kind === 'invoice.issued')
     expect(audit).toHaveLength(1)
     expect(audit[0]!.description).toMatch(/^Invoice INV-000001 issued for 2026-11-01 to 2026-11-30: .*total \$?19\.07.*due 2026-12-15\.$/)
-    expect(w.audits(id).at(-2)).toMatchObject({
+    expect(w.audits(id).find((a) => a.kind === 'customer.balance' && a.description.includes('tax'))).toMatchObject({
       kind: 'customer.balance',
       description: expect.stringMatching(/^Balance changed from 12\.50 to 16\.07 \(increased by 3\.57\)\. Source – tax 23% on invoice INV-000001 \(xDR id \d+\)\.$/)
     })
+    // The 3.00 unallocated from the period is applied to the new invoice, audited.
+    expect(
+      w
+        .audits(id)
+        .slice(-3)
+        .map((a) => a.description)
+    ).toEqual([
+      expect.stringMatching(/^Unallocated payments changed from 3\.00 to 0\.00 \(decreased by 3\.00\)\. Applied to invoice INV-000001 \(xDR id \d+\)\.$/),
+      expect.stringMatching(/^3\.00 of the unallocated payments applied to invoice INV-000001: amount due 19\.07 → 16\.07 \(Open → Partially paid\) \(xDR id \d+\)\.$/),
+      'Invoice INV-000001 status changed from Open to Partially paid; amount due 16.07 USD.'
+    ])
     // Closing again changes nothing.
     expect((await w.close()).invoicesIssued).toBe(0)
   })
@@ -263,32 +277,30 @@ describe('statuses', () => {
     w.clock.t = local(2026, 12, 1, 0)
     await w.close()
     expect(w.invoices(id)[0]!.due_date).toBe('2026-12-15')
-    // Item 2 will apply payments; here one is applied by hand through the function point.
-    const payInv = Number(w.invoices(paid)[0]!.id)
+    // The rest of the invoice (3.00 was paid in the period and applied at issue), applied as a payment.
     w.engine.change(ADMIN, (wk) => {
       const x = postToLedger(wk, {
         kind: 'manual-payment',
         customerId: paid,
-        amountMinor: -1907,
-        unallocatedDeltaMinor: 0,
+        amountMinor: -1607,
+        unallocatedDeltaMinor: 1607,
         serviceId: null,
         effectiveDate: null,
         outOfTurn: false,
         visibleComment: '',
         internalComment: ''
       })
-      wk.run('INSERT INTO invoice_payments (invoice_id, xdr_id, amount_minor, at) VALUES (?, ?, ?, ?)', [payInv, x.xdrId, 1907, wk.at])
-      return settleInvoice(wk, payInv)
+      return applyPayment(wk, { customerRowId: paid, xdrId: x.xdrId, amountMinor: 1607 })
     })
     expect(w.invoices(paid)[0]).toMatchObject({ status: 'paid', amount_due_minor: 0 })
     w.clock.t = local(2026, 12, 16, 0) - MINUTE
     expect(w.transitions()).toBe(0)
-    expect(w.invoices(id)[0]!.status).toBe('open')
+    expect(w.invoices(id)[0]!.status).toBe('partially-paid')
     w.clock.t = local(2026, 12, 16, 0)
     expect(w.transitions()).toBe(1)
     expect(w.invoices(id)[0]).toMatchObject({ status: 'overdue', overdue_since: '2026-12-16' })
     expect(w.invoices(paid)[0]!.status).toBe('paid')
-    expect(w.audits(id).at(-1)).toMatchObject({ kind: 'invoice.status', from_value: 'open', to_value: 'overdue' })
+    expect(w.audits(id).at(-1)).toMatchObject({ kind: 'invoice.status', from_value: 'partially-paid', to_value: 'overdue' })
     expect(w.transitions()).toBe(0)
   })
 
@@ -321,15 +333,14 @@ describe('statuses', () => {
         kind: 'manual-payment',
         customerId: id,
         amountMinor: -6000,
-        unallocatedDeltaMinor: 0,
+        unallocatedDeltaMinor: 6000,
         serviceId: null,
         effectiveDate: null,
         outOfTurn: false,
         visibleComment: '',
         internalComment: ''
       })
-      wk.run('INSERT INTO invoice_payments (invoice_id, xdr_id, amount_minor, at) VALUES (?, ?, ?, ?)', [inv, pay.xdrId, 6000, wk.at])
-      return settleInvoice(wk, inv)
+      return applyPayment(wk, { customerRowId: id, xdrId: pay.xdrId, amountMinor: 6000 })
     })
     expect(w.invoices(id)[0]).toMatchObject({ status: 'partially-paid', amount_due_minor: 1000 })
     w.clock.t = local(2026, 12, 16, 0)

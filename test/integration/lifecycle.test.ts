@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../src-main/engine/audit'
 import { endOfLocalDay } from '../../src-main/engine/calendar'
 import { applyOverdueSuspension, changeStatus } from '../../src-main/engine/lifecycle'
+import { issueInvoicesToNow } from '../../src-main/engine/invoicing'
 import { runDueTransitions } from '../../src-main/engine/lifecycleScheduler'
 import { DurableStore } from '../../src-main/db/store'
 import { statusChangeInput } from '../../src-shared/contract'
@@ -80,7 +81,7 @@ describe('customer life cycle', () => {
       message: 'Use a real date like 2026-11-30.'
     })
     const impossible = { ...statusChangeInput.parse({ id, action: 'lift-suspension' }), until: '2026-02-30' }
-    expect(refusal(() => t.engine.change(ADMIN, (w) => changeStatus(w, impossible)))).toMatchObject({ code: 'VALIDATION', field: 'until' })
+    expect(refusal(() => t.engine.change(ADMIN, (w) => changeStatus(w, impossible, issueInvoicesToNow)))).toMatchObject({ code: 'VALIDATION', field: 'until' })
     t.change(id, 'lift-suspension', { until: '2026-11-23', note: 'Pays on Monday' })
     expect(t.row(id)).toMatchObject({ status: 'active', suspended: 1, suspension_lifted_until: endOfLocalDay('2026-11-23') })
     expect(t.history(id).at(-1)).toMatchObject({ from_status: 'suspended', to_status: 'active', note: 'suspension lifted until the end of 2026-11-23; Pays on Monday' })

@@ -147,4 +147,19 @@ describe('out-of-turn invoices', () => {
     expect(detail.otherMinor).toBe(1000 + 230) // the out-of-turn item and its tax, shown apart
     expect(detail.closingBalanceMinor).toBe(row(c.id).balance_minor)
   })
+
+  it('the cash pays the out-of-turn invoice first, even with an older regular invoice unpaid', async () => {
+    const c = await counterCustomer()
+    await adjust(c.id, 'manual-charge', '20.00', false)
+    clock.t = Date.parse('2027-01-01T12:00:00Z')
+    await closeDuePeriods(desk.app.core.engine, ADMIN_ACTOR, { customerId: c.id })
+    const regular = (await desk.ok('invoices.list', { customerId: c.id })).rows.find((i) => !i.outOfTurn)!
+    expect(regular.status).toBe('open')
+    const item = await adjust(c.id, 'manual-charge', '10.00', true)
+    const res = await issue({ customerId: c.id, xdrIds: [item], cashPayment: '12.30' })
+    expect(res).toMatchObject({ ok: true, value: { invoice: { status: 'paid', amountDueMinor: 0 } } })
+    expect((await desk.ok('invoices.get', { id: regular.id })).status).toBe('open')
+    expect(row(c.id).unallocated_minor).toBe(0)
+    expect((await desk.ok('ledger.check', {})).ok).toBe(true)
+  })
 })

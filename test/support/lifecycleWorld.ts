@@ -7,6 +7,7 @@ import { loadSqlJs } from '../../src-main/db/sqljs'
 import { DurableStore } from '../../src-main/db/store'
 import { createCustomer } from '../../src-main/engine/customerEdit'
 import { changeStatus } from '../../src-main/engine/lifecycle'
+import { issueInvoicesToNow } from '../../src-main/engine/invoicing'
 import { Engine } from '../../src-main/engine/unitOfWork'
 import { customerCreateInput, statusChangeInput } from '../../src-shared/contract'
 import { AppError } from '../../src-shared/errors'
@@ -33,7 +34,7 @@ export async function lifecycleWorld(dataDir = tmpDataDir()) {
   const addClass = (name: string, reactivationDays: number) =>
     engine.change(ADMIN, (w) => w.insert('INSERT INTO customer_classes (name, reactivation_days) VALUES (?, ?)', [name, reactivationDays]))
   const change = (id: number, action: string, extra: Record<string, unknown> = {}) =>
-    engine.change(ADMIN, (w) => changeStatus(w, statusChangeInput.parse({ id, action, ...extra })))
+    engine.change(ADMIN, (w) => changeStatus(w, statusChangeInput.parse({ id, action, ...extra }), issueInvoicesToNow))
   const row = (id: number) =>
     engine.read(
       (r) =>

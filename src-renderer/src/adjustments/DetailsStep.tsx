@@ -81,15 +81,16 @@ export function DetailsStep(props: {
   }, [props.focus.n])
 
   const refund = op.key === 'refund'
-  const unallocated = customer.unallocatedPaymentsMinor
+  // A refund returns an earlier payment: at most what was paid and not yet refunded (the engine's figure).
+  const refundable = customer.refundableMinor
   const ceiling = statusLimits(customer).paymentCeilingMinor
   const amountDescription =
     ceiling !== null
       ? `At most ${formatAmount(ceiling, cur, { withCode: true })}: what the permanently terminated customer still owes, to settle the final invoice.`
       : refund
-        ? unallocated > 0
-          ? `At most ${formatAmount(unallocated, cur, { withCode: true })}: the customer's unallocated payments, which the refund reduces.`
-          : 'This customer has no unallocated payments, so there is nothing to refund.'
+        ? refundable > 0
+          ? `At most ${formatAmount(refundable, cur, { withCode: true })}: what was paid and not yet refunded. It comes out of unallocated payments first, then the newest invoices paid, which reopen.`
+          : 'This customer has no payment left to refund (nothing paid, or all of it already refunded).'
         : op.key === 'capture'
           ? `In ${cur}. At most the authorized amount; the rest of the authorization is released.`
           : op.key === 'ecommerce-refund'
@@ -152,11 +153,11 @@ export function DetailsStep(props: {
             inputContainer={(input) => (
               <Group gap="sm" wrap="nowrap" align="flex-start">
                 <div style={{ flex: '0 1 320px' }}>{input}</div>
-                {refund && unallocated > 0 && (
+                {refund && refundable > 0 && (
                   <Button
                     variant="default"
-                    onClick={() => onChange('amount', formatAmount(unallocated, cur))}
-                    aria-label={`Refund all unallocated payments (${formatAmount(unallocated, cur, { withCode: true })})`}
+                    onClick={() => onChange('amount', formatAmount(refundable, cur))}
+                    aria-label={`Refund all that can be refunded (${formatAmount(refundable, cur, { withCode: true })})`}
                   >
                     Refund all
                   </Button>

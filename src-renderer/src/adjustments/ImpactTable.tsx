@@ -1,5 +1,6 @@
 import { Table, Text } from '@mantine/core'
 import type { AdjustmentImpact } from '../../../src-shared/domain'
+import { INVOICE_STATUS_LABEL } from '../../../src-shared/labels'
 import { formatAmount } from '../../../src-shared/format'
 import { balanceLabel, shownBalance } from './operations'
 
@@ -98,5 +99,58 @@ export function AuditTexts({ texts, title }: { texts: string[]; title: string })
         ))}
       </ul>
     </div>
+  )
+}
+
+/**
+ * The invoices a payment is applied to or a refund un-applies from: number, amount, amount due
+ * and status before -> after. Nothing when the operation touches no invoice.
+ */
+export function InvoicesTouched({ impact, done }: { impact: AdjustmentImpact; done?: boolean }) {
+  const cur = impact.currency
+  const touched = impact.invoices ?? []
+  if (touched.length === 0) return null
+  const refund = touched[0]!.amountMinor < 0
+  const caption = done ? (refund ? 'Invoices reopened' : 'Applied to invoices') : refund ? 'Invoices this refund reopens' : 'Invoices this payment is applied to'
+  return (
+    <Table className="adj-impact adj-invoices" withTableBorder verticalSpacing={6} horizontalSpacing="sm" data-testid="adj-invoices" aria-label={caption}>
+      <Table.Caption style={{ captionSide: 'top', textAlign: 'left', marginTop: 0, marginBottom: 4 }}>
+        <Text span size="xs" c="dimmed" fw={600} tt="uppercase">
+          {caption}
+        </Text>
+      </Table.Caption>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th scope="col">Invoice</Table.Th>
+          <Table.Th scope="col" className="num-head">
+            {refund ? 'Un-applied' : 'Applied'} {cur}
+          </Table.Th>
+          <Table.Th scope="col" className="num-head">
+            Amount due
+          </Table.Th>
+          <Table.Th scope="col">Status</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {touched.map((t) => (
+          <Table.Tr key={t.invoiceId} data-testid="adj-invoice">
+            <Table.Th scope="row" fw={500} data-testid="number">
+              {t.number}
+            </Table.Th>
+            <Table.Td className="num" data-testid="amount">
+              {formatAmount(Math.abs(t.amountMinor), cur)}
+            </Table.Td>
+            <Table.Td className="num" data-testid="due">
+              {formatAmount(t.amountDueBeforeMinor, cur)} → {formatAmount(t.amountDueAfterMinor, cur)}
+            </Table.Td>
+            <Table.Td data-testid="status">
+              {t.statusBefore === t.statusAfter
+                ? INVOICE_STATUS_LABEL[t.statusAfter]
+                : `${INVOICE_STATUS_LABEL[t.statusBefore]} → ${INVOICE_STATUS_LABEL[t.statusAfter]}`}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   )
 }

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react'
 import { Alert, Button, Group, Stack, Text } from '@mantine/core'
 import type { AdjustmentResult } from '../../../src-shared/domain'
 import { formatAmount, formatDateTime } from '../../../src-shared/format'
-import { AuditTexts, ImpactTable } from './ImpactTable'
+import { AuditTexts, ImpactTable, InvoicesTouched } from './ImpactTable'
 import { balanceLabel, shownBalance, type OperationInfo } from './operations'
 import { Facts } from './SummaryStep'
 
@@ -47,6 +47,7 @@ export function ResultStep({ op, result }: { op: OperationInfo; result: Adjustme
         )}
       </Alert>
       <ImpactTable impact={result} afterLabel="Now" />
+      <InvoicesTouched impact={result} done />
       <Facts rows={facts} />
       <AuditTexts texts={result.auditTexts} title="Audit entries written" />
     </Stack>

@@ -3,7 +3,7 @@ import { Stack, Text } from '@mantine/core'
 import type { AdjustmentImpact } from '../../../src-shared/domain'
 import { formatAmount } from '../../../src-shared/format'
 import type { DetailsValues } from './DetailsStep'
-import { AuditTexts, ImpactTable } from './ImpactTable'
+import { AuditTexts, ImpactTable, InvoicesTouched } from './ImpactTable'
 import type { OperationInfo } from './operations'
 
 /** Label/value pairs, values left-aligned except amounts. */
@@ -66,6 +66,7 @@ export function SummaryStep(props: { op: OperationInfo; impact: AdjustmentImpact
         )}
       </Text>
       <ImpactTable impact={impact} />
+      <InvoicesTouched impact={impact} />
       <Facts rows={rows} />
       <AuditTexts texts={impact.auditTexts} title="Audit entries that will be written" />
     </Stack>

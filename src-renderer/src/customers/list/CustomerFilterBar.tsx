@@ -1,4 +1,4 @@
-import { Checkbox, Group, MultiSelect, Select, Tooltip } from '@mantine/core'
+import { Checkbox, Group, MultiSelect, Select } from '@mantine/core'
 import type { BalanceControl, CustomerFilters, CustomerStatus } from '../../../../src-shared/domain'
 import { CURRENCY_CODES } from '../../../../src-shared/money'
 import { useQuery } from '../../api/query'
@@ -7,8 +7,6 @@ import { BALANCE_CONTROL_LABEL, STATUS_LABEL } from '../../lib/labels'
 const STATUSES = Object.keys(STATUS_LABEL) as CustomerStatus[]
 const STATUS_OPTIONS = STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] }))
 const BALANCE_OPTIONS = (Object.keys(BALANCE_CONTROL_LABEL) as BalanceControl[]).map((b) => ({ value: b, label: BALANCE_CONTROL_LABEL[b] }))
-
-export const OVERDUE_LATER = 'Invoices arrive with the invoicing feature'
 
 /** Status, balance control, currency, class, over credit limit, overdue invoice; kept in the list's address. */
 export function CustomerFilterBar({
@@ -79,16 +77,12 @@ export function CustomerFilterBar({
           checked={filters.overLimit === true}
           onChange={(e) => setFilter('overLimit', e.currentTarget.checked)}
         />
-        <Tooltip label={OVERDUE_LATER} openDelay={200}>
-          <div>
-            <Checkbox
-              label="Has overdue invoice"
-              size="xs"
-              checked={filters.hasOverdueInvoice === true}
-              onChange={(e) => setFilter('hasOverdueInvoice', e.currentTarget.checked)}
-            />
-          </div>
-        </Tooltip>
+        <Checkbox
+          label="Has overdue invoice"
+          size="xs"
+          checked={filters.hasOverdueInvoice === true}
+          onChange={(e) => setFilter('hasOverdueInvoice', e.currentTarget.checked)}
+        />
       </Group>
     </Group>
   )

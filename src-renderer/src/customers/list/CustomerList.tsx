@@ -9,7 +9,7 @@ import { PageHeader } from '../../lib/PageHeader'
 import { QueryError } from '../../lib/QueryError'
 import { notifyError, notifySuccess } from '../../lib/notify'
 import { ImportCustomersButton } from '../import/ImportCustomersButton'
-import { CustomerFilterBar, OVERDUE_LATER } from './CustomerFilterBar'
+import { CustomerFilterBar } from './CustomerFilterBar'
 import { CustomerGrid } from './CustomerGrid'
 import { useCustomerPages, type CustomerQuery } from './customer-pages'
 import { downloadText } from '../../lib/download'
@@ -166,7 +166,7 @@ export function CustomerList() {
         )}
         <Text c="dimmed" size="sm">
           {filters.hasOverdueInvoice
-            ? `No customer has an overdue invoice yet: ${OVERDUE_LATER.toLowerCase()}.`
+            ? 'No customer matching these filters has an overdue invoice.'
             : filtering
               ? 'Try a shorter search or fewer filters.'
               : 'Permanently terminated customers are listed only when that status is chosen in the Status filter.'}
