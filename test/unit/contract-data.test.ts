@@ -9,7 +9,7 @@ import { refreshedBy } from '../../src-renderer/src/api/data-use'
 
 /** Channels that change nothing: their verb reads, checks or computes. */
 const READ_VERBS =
-  /\.(status|get|list|listAll|check|verify|transactions|cardActivity|exportCsv|preview|importPreview|previewVersion|versionAt|compare|totals|customerSummary|history|outOfDatePeriods|retention|retentionPreview|classAssignments|customerAssignments|pdf)$/
+  /\.(status|get|list|listAll|check|verify|transactions|cardActivity|exportCsv|preview|importPreview|previewVersion|versionAt|compare|totals|customerSummary|history|outOfDatePeriods|retention|retentionPreview|classAssignments|customerAssignments|pdf|events|pending)$/
 
 describe('channel data declarations', () => {
   it('every channel declares either what it reads or what it changes, never both, with known kinds', () => {
