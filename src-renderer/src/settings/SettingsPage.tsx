@@ -1,5 +1,6 @@
 import { Stack } from '@mantine/core'
 import { PageHeader } from '../lib/PageHeader'
+import { AuditVerificationSection } from './AuditVerificationSection'
 import { BackupsSection } from './BackupsSection'
 import { CompanySettingsForm } from './CompanySettingsForm'
 import { RetentionSection } from './RetentionSection'
@@ -19,6 +20,7 @@ export function SettingsPage() {
         <UsageSettingsSection />
         <RetentionSection />
         <BackupsSection />
+        <AuditVerificationSection />
       </Stack>
     </>
   )

@@ -39,7 +39,7 @@ const money = (minor: number | null, currency: string | null) => (minor === null
 const duration = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
 
 /** Customer filter: search customers by ID or name as the person types; the chosen one stays listed. */
-function CustomerPicker(props: { value: number | undefined; onChange: (id: number | undefined) => void }) {
+export function CustomerPicker(props: { value: number | undefined; onChange: (id: number | undefined) => void }) {
   const [search, setSearch] = useState('')
   const [debounced] = useDebouncedValue(search, 200)
   const found = useQuery('customers.list', { search: debounced, limit: 20 })
@@ -69,12 +69,12 @@ function CustomerPicker(props: { value: number | undefined; onChange: (id: numbe
 }
 
 /** Enter in a filter box applies nothing more (and must not submit the customer form around the tab). */
-const noSubmit = (e: KeyboardEvent<HTMLInputElement>) => {
+export const noSubmit = (e: KeyboardEvent<HTMLInputElement>) => {
   if (e.key === 'Enter') e.preventDefault()
 }
 
 /** A text filter applied once typing pauses (each change is a history entry). */
-function useTypedFilter(value: string | undefined, apply: (v: string | undefined) => void): [string, (v: string) => void] {
+export function useTypedFilter(value: string | undefined, apply: (v: string | undefined) => void): [string, (v: string) => void] {
   const [text, setText] = useState(value ?? '')
   const [debounced] = useDebouncedValue(text, 300)
   useEffect(() => setText(value ?? ''), [value])
