@@ -22,7 +22,7 @@ import { openBillingApp } from '../app'
 import { dbAccess } from '../db/access'
 import { loadSqlJs } from '../db/sqljs'
 import { openVerified } from '../db/store'
-import { verifyAndRecord, verifyAuditChain } from '../engine/audit'
+import { recordVerification, verifyAuditChain } from '../engine/audit'
 import { FIRST_ADMIN_ACTOR } from '../engine/operators'
 import { importUsageCsv } from '../engine/usageImport'
 import { describeUsageImport, usageImportExitCode } from '../usage/importReport'
@@ -193,7 +193,8 @@ async function verifyAudit(args: VerifyArgs): Promise<number> {
     const dataDir = args.dataDir!
     const app = await openDataFolder(dataDir, 'The app has this data folder open: use Verify chain on its Audit log page, or verify a backup file with --file BACKUP.')
     try {
-      result = app.core.engine.change(FIRST_ADMIN_ACTOR, (w) => verifyAndRecord(w, 'command-line'))
+      const found = app.core.engine.read(verifyAuditChain)
+      result = app.core.engine.change(FIRST_ADMIN_ACTOR, (w) => recordVerification(w, 'command-line', found))
     } finally {
       await app.close()
     }

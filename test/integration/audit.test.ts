@@ -187,3 +187,38 @@ describe('audit.search, audit.exportCsv and audit.facets (the log screens, issue
     expect(entry?.description).toBe(`Audit log verified in the app: All ${result.checked} audit entries are intact.`)
   })
 })
+
+it('hashes an entry exactly as entries already on disk were hashed (predecessor, newline, content)', async () => {
+  const { createHash } = await import('node:crypto')
+  const { hashEntry } = await import('../../src-main/engine/audit')
+  const e = {
+    id: 7,
+    at: '2026-10-01T09:00:00.000Z',
+    operator_id: 1,
+    operator_name: 'Administrator',
+    customer_id: 3,
+    kind: 'customer.balance',
+    field: 'balance',
+    from_value: '1000',
+    to_value: '7000',
+    description: 'Unallocated payments changed from 10.00 to 70.00 (increased by 60.00). Zażółć',
+    source_kind: 'customer payment transaction',
+    source_id: 2204,
+    prev_hash: 'ab'.repeat(32)
+  }
+  const content = JSON.stringify([
+    e.id,
+    e.at,
+    e.operator_id,
+    e.operator_name,
+    e.customer_id,
+    e.kind,
+    e.field,
+    e.from_value,
+    e.to_value,
+    e.description,
+    e.source_kind,
+    e.source_id
+  ])
+  expect(hashEntry(e)).toBe(createHash('sha256').update(e.prev_hash).update('\n').update(content).digest('hex'))
+})
