@@ -222,3 +222,13 @@ it('hashes an entry exactly as entries already on disk were hashed (predecessor,
   ])
   expect(hashEntry(e)).toBe(createHash('sha256').update(e.prev_hash).update('\n').update(content).digest('hex'))
 })
+
+it('verifies entries whose text has quotes, backslashes, control characters and any script, as written', async () => {
+  const weird = 'Quote " backslash \\ newline \n tab \t bell \u0007 delete \u007f Zażółć 東京 😀 \u2028'
+  desk.app.core.engine.change(ADMIN_ACTOR, (w) => {
+    w.audit({ kind: 'test.text', description: weird, from: '\u0000', to: 'x' })
+  })
+  expect(await desk.ok('audit.verify', {})).toMatchObject({ ok: true })
+  tamper("UPDATE audit_log SET description = 'plain' WHERE kind = 'test.text'")
+  expect(await desk.ok('audit.verify', {})).toMatchObject({ ok: false, message: expect.stringMatching(/its content was altered/) })
+})
