@@ -45,7 +45,7 @@ export interface StoredAudit {
   hash: string
 }
 
-/** The hash of an entry: its content after its predecessor's hash (exported for the benchmark's bulk load). */
+/** The hash of an entry: its content after its predecessor's hash. */
 export function hashEntry(e: Omit<StoredAudit, 'hash'>): string {
   const content = JSON.stringify([
     e.id,
@@ -63,6 +63,32 @@ export function hashEntry(e: Omit<StoredAudit, 'hash'>): string {
   ])
   // One update of the joined text: the same bytes, so the same digest as hashing the parts in turn, and faster.
   return createHash('sha256').update(`${e.prev_hash}\n${content}`).digest('hex')
+}
+
+/** Write an entry with its hash (which covers `prev_hash`); returns the hash. The chain is the caller's. */
+export function insertAuditEntry(w: DbWriter, entry: Omit<StoredAudit, 'hash'>): string {
+  const hash = hashEntry(entry)
+  w.run(
+    `INSERT INTO audit_log (id, at, operator_id, operator_name, customer_id, kind, field, from_value, to_value,
+       description, source_kind, source_id, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    [
+      entry.id,
+      entry.at,
+      entry.operator_id,
+      entry.operator_name,
+      entry.customer_id,
+      entry.kind,
+      entry.field,
+      entry.from_value,
+      entry.to_value,
+      entry.description,
+      entry.source_kind,
+      entry.source_id,
+      entry.prev_hash,
+      hash
+    ]
+  )
+  return hash
 }
 
 /** Append one entry, chained to its predecessor. Called only inside a unit of work. */
@@ -83,26 +109,7 @@ export function appendAudit(w: DbWriter, at: string, actor: Actor, rec: AuditRec
     source_id: rec.source?.id ?? null,
     prev_hash: last?.hash ?? GENESIS_HASH
   }
-  w.run(
-    `INSERT INTO audit_log (id, at, operator_id, operator_name, customer_id, kind, field, from_value, to_value,
-       description, source_kind, source_id, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-    [
-      entry.id,
-      entry.at,
-      entry.operator_id,
-      entry.operator_name,
-      entry.customer_id,
-      entry.kind,
-      entry.field,
-      entry.from_value,
-      entry.to_value,
-      entry.description,
-      entry.source_kind,
-      entry.source_id,
-      entry.prev_hash,
-      hashEntry(entry)
-    ]
-  )
+  insertAuditEntry(w, entry)
   return entry.id
 }
 

@@ -40,7 +40,7 @@ import {
   appendAudit,
   describeAmountChange,
   GENESIS_HASH,
-  hashEntry,
+  insertAuditEntry,
   searchAudit,
   verifyAuditChain,
   type AuditFilter,
@@ -912,27 +912,7 @@ async function measureAuditLog(sql: SqlJsStatic, dir: string, figures: Figure[],
           source_id: i + 1,
           prev_hash: prev
         }
-        const hash = hashEntry(entry)
-        w.run(
-          `INSERT INTO audit_log (id, at, operator_id, operator_name, customer_id, kind, field, from_value, to_value,
-             description, source_kind, source_id, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-          [
-            id,
-            entry.at,
-            entry.operator_id,
-            entry.operator_name,
-            entry.customer_id,
-            entry.kind,
-            entry.field,
-            entry.from_value,
-            entry.to_value,
-            entry.description,
-            entry.source_kind,
-            entry.source_id,
-            prev,
-            hash
-          ]
-        )
+        const hash = insertAuditEntry(w, entry)
         prev = hash
         if (i % 50_000 === 0) progress(`[M] audit log: ${i.toLocaleString('en-US')} entries`)
       }

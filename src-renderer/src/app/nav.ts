@@ -186,44 +186,38 @@ export function useWizardStep(reachable: WizardStep): [WizardStep, (step: Wizard
 // --- The usage browser ---------------------------------------------------------------------------
 
 /**
- * The usage browser's filters from the address, and how to change them (each change a history
- * entry, so Back undoes a filter). On a customer's Usage tab the customer comes from the path.
+ * A screen's filters from the address, and how to change them (each change a history entry, so
+ * Back undoes a filter). On a customer's tab the customer comes from the path, not the address.
  */
-/** The audit log's filters in the address; on a customer's Audit log tab the customer is fixed. Each change is a history step. */
-export function useAuditView(customerId?: number): [AuditView, (next: AuditView) => void] {
+function useFilterView<V extends { customerId?: number }>(
+  parse: (params: URLSearchParams) => V,
+  search: (view: V, opts: { withoutCustomer?: boolean }) => string,
+  customerId: number | undefined
+): [V, (next: V) => void] {
   const [params] = useSearchParams()
   const location = useLocation()
   const navigate = useNavigate()
   const text = params.toString()
   const view = useMemo(() => {
-    const v = parseAuditView(new URLSearchParams(text))
+    const v = parse(new URLSearchParams(text))
     return customerId === undefined ? v : { ...v, customerId }
-  }, [text, customerId])
+  }, [parse, text, customerId])
   const setView = useCallback(
-    (next: AuditView) => {
-      const search = auditSearch(next, { withoutCustomer: customerId !== undefined })
-      void navigate({ pathname: location.pathname, search: search ? `?${search}` : '' }, NOW)
+    (next: V) => {
+      const query = search(next, { withoutCustomer: customerId !== undefined })
+      void navigate({ pathname: location.pathname, search: query ? `?${query}` : '' }, NOW)
     },
-    [navigate, location.pathname, customerId]
+    [navigate, search, location.pathname, customerId]
   )
   return [view, setView]
 }
 
+/** The usage browser's filters (usage-address.ts); on a customer's Usage tab the customer is fixed. */
 export function useUsageView(customerId?: number): [UsageView, (next: UsageView) => void] {
-  const [params] = useSearchParams()
-  const location = useLocation()
-  const navigate = useNavigate()
-  const text = params.toString()
-  const view = useMemo(() => {
-    const v = parseUsageView(new URLSearchParams(text))
-    return customerId === undefined ? v : { ...v, customerId }
-  }, [text, customerId])
-  const setView = useCallback(
-    (next: UsageView) => {
-      const search = usageSearch(next, { withoutCustomer: customerId !== undefined })
-      void navigate({ pathname: location.pathname, search: search ? `?${search}` : '' }, NOW)
-    },
-    [navigate, location.pathname, customerId]
-  )
-  return [view, setView]
+  return useFilterView(parseUsageView, usageSearch, customerId)
+}
+
+/** The audit log's filters (audit-address.ts); on a customer's Audit log tab the customer is fixed. */
+export function useAuditView(customerId?: number): [AuditView, (next: AuditView) => void] {
+  return useFilterView(parseAuditView, auditSearch, customerId)
 }
