@@ -195,7 +195,7 @@ export function AuditLog(props: { view: AuditView; onChange: (v: AuditView) => v
           {first.data
             ? entries.length === 0 && next === null
               ? 'No entries match these filters.'
-              : `${entries.length.toLocaleString('en-US')} ${entries.length === 1 ? 'entry' : 'entries'} shown, newest first${next !== null ? '; scroll for older ones' : ''}`
+              : `${entries.length.toLocaleString('en-US')} ${entries.length === 1 ? 'entry' : 'entries'} shown, newest first${next === null ? '' : more.running ? `; looking through older entries (before #${next.toLocaleString('en-US')})…` : '; scroll for older ones'}`
             : 'Loading…'}
         </Text>
         <Group gap="sm">
