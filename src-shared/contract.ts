@@ -2,6 +2,10 @@ import { z } from 'zod'
 import type {
   AppStatus,
   AuditEntry,
+  AuditExportChunk,
+  AuditFacets,
+  AuditSearchPage,
+  AuditVerification,
   AuditVerifyResult,
   BackupInfo,
   CompanySettings,
@@ -383,6 +387,16 @@ export const usageFilterFields = {
     .optional(),
   /** Show money records (payments, credits, charges) between the usage, with their visible comments. */
   includeTransactions: z.boolean().default(false)
+}
+
+/** The audit log's filters (issue 12): dates as instants (`to` exclusive), the rest exact but the free text. */
+export const auditFilterFields = {
+  from: instant.optional(),
+  to: instant.optional(),
+  customerId: id.optional(),
+  kind: z.string().trim().max(64, 'Kind is at most 64 characters.').optional(),
+  operatorId: id.optional(),
+  text: z.string().trim().max(100, 'Search text is at most 100 characters.').optional()
 }
 
 const usageCursor = z.object({ startedAt: z.string().max(40), xdrId: id }).strict()
@@ -814,7 +828,29 @@ export const contract = {
       .strict(),
     roles: ['administrator', 'auditor']
   }),
-  'audit.verify': channel<AuditVerifyResult>()({ reads: ['audit'], input: nothing, roles: ['administrator', 'auditor'] }),
+  // --- Audit log: filters, export and verification record (issue 12, items 3 and 5) ---
+  /**
+   * Verify the hash chain and record the run (Settings shows the last one): a change, since the
+   * run is itself written down, with an audit entry naming who verified.
+   */
+  'audit.verify': channel<AuditVerifyResult>()({ changes: ['audit'], input: nothing, roles: ['administrator', 'auditor'] }),
+  /** A page of the filtered log, newest first; pass the answer's `next` as `beforeId` for older entries. */
+  'audit.search': channel<AuditSearchPage>()({
+    reads: ['audit'],
+    input: z.object({ ...auditFilterFields, beforeId: id.optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    roles: ['administrator', 'auditor']
+  }),
+  /** The filtered log as CSV, a chunk at a time: the first chunk (no `beforeId`) has the header; `next` is null at the end. */
+  'audit.exportCsv': channel<AuditExportChunk>()({
+    reads: ['audit'],
+    input: z.object({ ...auditFilterFields, beforeId: id.optional(), chunkRows: z.number().int().min(1).max(50_000).default(20_000) }).strict(),
+    roles: ['administrator', 'auditor']
+  }),
+  /** The kinds of entry and the operators the filters offer. */
+  'audit.facets': channel<AuditFacets>()({ reads: ['audit'], input: nothing, roles: ['administrator', 'auditor'] }),
+  /** When the chain was last verified (in the app or from the command line) and what was found; null if never. */
+  'audit.lastVerification': channel<{ last: AuditVerification | null }>()({ reads: ['audit'], input: nothing, roles: ['administrator', 'auditor'] }),
+  // --- end of the audit log block
   // --- Usage browser (issue 9)
   /** A page of usage (and optionally money) records, newest first; `after` is the previous page's `next`. */
   'usage.list': channel<UsageBrowserPage>()({

@@ -128,6 +128,8 @@ export interface AuditVerifyResult {
   ok: boolean
   checked: number
   firstBrokenId: number | null
+  /** When the first broken entry says it was written (null when intact). */
+  firstBrokenAt: string | null
   message: string
 }
 
@@ -1093,4 +1095,43 @@ export interface InvoiceTouch {
   amountDueAfterMinor: number
   statusBefore: InvoiceStatus
   statusAfter: InvoiceStatus
+}
+
+// ---------------------------------------------------------------------------------------------
+// --- Audit log filters, export and verification record (issue 12, items 3 and 5)
+
+/** A page of the filtered audit log, newest first. */
+export interface AuditSearchPage {
+  entries: AuditEntry[]
+  /** Pass as `beforeId` for the next (older) page; null when nothing older can match. */
+  next: number | null
+}
+
+/** A chunk of the filtered audit log as CSV (the first one has the byte-order mark and the header). */
+export interface AuditExportChunk {
+  fileName: string
+  csv: string
+  rows: number
+  /** Pass as `beforeId` for the next chunk; null at the end. */
+  next: number | null
+  /** The log's newest and oldest entry ids, to show how far the export has come. */
+  newestId: number
+  oldestId: number
+}
+
+/** What the audit log's filters offer: the kinds of entry written so far and the operators. */
+export interface AuditFacets {
+  kinds: string[]
+  operators: { id: number; name: string }[]
+}
+
+/** One run of the chain verification, as Settings shows the last one. */
+export interface AuditVerification {
+  at: string
+  operatorName: string
+  via: 'app' | 'command-line'
+  ok: boolean
+  checked: number
+  firstBrokenId: number | null
+  message: string
 }

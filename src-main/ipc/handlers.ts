@@ -7,7 +7,7 @@ import type { Engine } from '../engine/unitOfWork'
 import { CARD_OPERATIONS, planAdjustment, submitAdjustment } from '../engine/adjustments'
 import { reconcileCardPayments, submitCardAdjustment } from '../engine/payments'
 import { cardActivity } from '../engine/cardActivity'
-import { listAudit, verifyAuditChain, type Actor } from '../engine/audit'
+import { auditFacets, exportAuditCsv, lastVerification, listAudit, recordVerification, searchAudit, verifyAuditChainInTurns, type Actor } from '../engine/audit'
 import { checkLedger, listTransactions } from '../engine/ledger'
 import { createClass, listClasses, updateClass } from '../engine/customerClasses'
 import {
@@ -191,7 +191,14 @@ export const handlers: HandlerTable<HandlerContext> = {
 
   'audit.list': (input, { engine }) => engine().read((r) => listAudit(r, input)),
 
-  'audit.verify': (_input, { engine }) => engine().read(verifyAuditChain),
+  'audit.verify': async (_input, { engine, actor }) => {
+    const result = await verifyAuditChainInTurns((fn) => engine().read(fn))
+    return engine().change(actor, (w) => recordVerification(w, 'app', result))
+  },
+  'audit.search': (input, { engine }) => engine().read((r) => searchAudit(r, input)),
+  'audit.exportCsv': (input, { engine, nowIso }) => engine().read((r) => exportAuditCsv(r, input, nowIso())),
+  'audit.facets': (_input, { engine }) => engine().read(auditFacets),
+  'audit.lastVerification': (_input, { engine }) => ({ last: engine().read(lastVerification) }),
 
   // --- Usage browser (issue 9)
   'usage.list': (input, { engine }) => engine().read((r) => browseUsage(r, input)),

@@ -10,6 +10,7 @@
  *           disk: on tmpfs an fsync costs nothing and the commit figures mean nothing.
  * --only    run only the measurements whose title contains one of these comma-separated words
  *           (e.g. --only re-rating), after loading the demo data; the extra M figures are skipped.
+ *           `--only audit` runs only the audit log section (1M entries; no demo scale is loaded).
  *
  * Internal: `node out/main/bench.js --child-open DIR` opens DIR in a fresh process and prints its
  * own timings (from process start) as one JSON line; the parent uses it for open.cold_process_ms.
@@ -35,7 +36,17 @@ import { DurableStore, SNAPSHOT_FILE, type DbReader, type DbWriter } from '../db
 import { generateDemoData, sqlJsWriter } from '../demo/generate'
 import { mulberry32 } from '../demo/random'
 import { submitAdjustment } from '../engine/adjustments'
-import { appendAudit, describeAmountChange, type AuditRecord } from '../engine/audit'
+import {
+  appendAudit,
+  describeAmountChange,
+  GENESIS_HASH,
+  insertAuditEntry,
+  searchAudit,
+  verifyAuditChain,
+  type AuditFilter,
+  type AuditRecord,
+  type StoredAudit
+} from '../engine/audit'
 import { countCustomers, type StoredCustomer } from '../engine/customers'
 import { listCustomers } from '../engine/customerList'
 import { CustomerIndex } from '../engine/customerIndex'
@@ -88,6 +99,8 @@ const TARGETS: ({ name: string; scale: Scale; text: string } & ({ max: number; m
   { name: 'usage.rerate_month_m_s', scale: 'M', max: 10, text: '≤ 10 s' },
   { name: 'usage.rate_1m_s', scale: 'M', max: 20, text: '≤ 20 s' },
   { name: 'pdf.invoices_per_s', scale: 'S', min: 60, text: '≥ 60/s' },
+  { name: 'audit.filter_1m.p95_ms', scale: 'M', max: 100, text: '≤ 100 ms' },
+  { name: 'audit.verify_1m_s', scale: 'M', max: 10, text: '≤ 10 s' },
   { name: 'pdf.invoices_per_s', scale: 'M', min: 60, text: '≥ 60/s' },
   { name: 'period.close_10k_s', scale: 'M', max: 10, text: '≤ 10 s' }
 ]
@@ -847,6 +860,113 @@ async function measureCustomerList(sql: SqlJsStatic, dir: string, figures: Figur
   }
 }
 
+/** Audit entries the audit log section loads (issue 12). */
+const AUDIT_ENTRIES = 1_000_000
+
+/**
+ * The audit log at a million entries (issue 12): 10,000 demo customers (no usage), then a year of
+ * entries appended in one bulk transaction with the hash chain computed as appendAudit does (a
+ * fifth of them on 20 busy customers, the rest spread). Then the Audit log page's first page for a
+ * customer and a month (audit.filter_1m.p95_ms, busy and ordinary customers alike), and walking
+ * the whole chain (audit.verify_1m_s).
+ */
+async function measureAuditLog(sql: SqlJsStatic, dir: string, figures: Figure[], notes: string[]): Promise<void> {
+  const dataDir = path.join(dir, 'data')
+  fs.mkdirSync(dataDir, { recursive: true })
+  const record = (name: string, value: number, unit: string) => figures.push({ name, value: Math.round(value * 1000) / 1000, unit, scale: 'M' })
+  const store = DurableStore.open({ dataDir, sql, now: Date.now, log: () => {} })
+  try {
+    status('[M] audit log: loading 10k customers and 1M audit entries...')
+    const yearStart = Date.parse('2025-01-01T00:00:00Z')
+    const yearMs = 365 * 86_400_000
+    const t0 = process.hrtime.bigint()
+    const customers = store.bulkTransaction((w) => {
+      generateDemoData(w, { size: 'M', at: new Date(yearStart).toISOString(), usageRecords: 0 })
+      const ids = w.all<Pick<StoredCustomer, 'id'>>('SELECT id FROM customers ORDER BY id').map((c) => c.id)
+      const ops = w.all<{ id: number; name: string }>('SELECT id, name FROM operators ORDER BY id')
+      const last = w.get<Pick<StoredAudit, 'id' | 'hash'>>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1')
+      let prev = last?.hash ?? GENESIS_HASH
+      let id = last?.id ?? 0
+      const rand = mulberry32(12)
+      const kinds = ['customer.balance', 'customer.unallocated', 'invoice.status', 'invoice.payment', 'customer.status', 'customer.change']
+      for (let i = 0; i < AUDIT_ENTRIES; i++) {
+        id++
+        const busy = rand() < 0.2
+        const customerId = busy ? ids[Math.floor(rand() * 20)]! : ids[Math.floor(rand() * ids.length)]!
+        const op = ops[i % ops.length]!
+        const from = Math.floor(rand() * 100_000)
+        const to = from + Math.floor(rand() * 20_000) - 10_000
+        const entry: Omit<StoredAudit, 'hash'> = {
+          id,
+          // A year of entries, in order: the clock moves on with the ids.
+          at: new Date(yearStart + Math.floor((i / AUDIT_ENTRIES) * yearMs)).toISOString(),
+          operator_id: op.id,
+          operator_name: op.name,
+          customer_id: customerId,
+          kind: kinds[i % kinds.length]!,
+          field: 'balance',
+          from_value: String(from),
+          to_value: String(to),
+          description: describeAmountChange('Balance', from, to, 'USD'),
+          source_kind: 'customer payment transaction',
+          source_id: i + 1,
+          prev_hash: prev
+        }
+        const hash = insertAuditEntry(w, entry)
+        prev = hash
+        if (i % 50_000 === 0) progress(`[M] audit log: ${i.toLocaleString('en-US')} entries`)
+      }
+      return ids
+    })
+    notes.push(`[M] audit log: 10k customers and ${AUDIT_ENTRIES.toLocaleString('en-US')} entries loaded in ${(elapsedMs(t0) / 1000).toFixed(1)} s`)
+
+    // The Audit log page filtered by a customer and a month: the first page of 100, newest first.
+    const rand = mulberry32(13)
+    const samples: number[] = []
+    let shown = 0
+    for (let i = 0; i < 200; i++) {
+      const customerId = i % 2 === 0 ? customers[Math.floor(rand() * 20)]! : customers[Math.floor(rand() * customers.length)]!
+      const month = Math.floor(rand() * 12)
+      const from = new Date(Date.UTC(2025, month, 1)).toISOString()
+      const to = new Date(Date.UTC(2025, month + 1, 1)).toISOString()
+      const t = process.hrtime.bigint()
+      const page = store.read((r) => searchAudit(r, { customerId, from, to, limit: 100 }))
+      samples.push(elapsedMs(t))
+      shown += page.entries.length
+    }
+    record('audit.filter_1m.p95_ms', percentile(samples, 0.95), 'ms')
+    notes.push(`[M] audit filter: 200 first pages (customer + month; half on the 20 busiest customers), ${(shown / 200).toFixed(0)} entries per page on average`)
+
+    // The other filters, for the record (no target): a month alone, a kind, free text (one request
+    // reads at most AUDIT_TEXT_WINDOW ids), each the first page and the one after it.
+    const other = (name: string, filters: ((i: number) => AuditFilter)[]) => {
+      const times: number[] = []
+      for (let i = 0; i < 40; i++) {
+        const f = filters[i % filters.length]!(i)
+        let t = process.hrtime.bigint()
+        const page = store.read((r) => searchAudit(r, { ...f, limit: 100 }))
+        times.push(elapsedMs(t))
+        if (page.next === null) continue
+        t = process.hrtime.bigint()
+        store.read((r) => searchAudit(r, { ...f, beforeId: page.next!, limit: 100 }))
+        times.push(elapsedMs(t))
+      }
+      record(name, percentile(times, 0.95), 'ms')
+    }
+    const monthOf = (i: number) => ({ from: new Date(Date.UTC(2025, i % 12, 1)).toISOString(), to: new Date(Date.UTC(2025, (i % 12) + 1, 1)).toISOString() })
+    other('audit.filter_1m_month.p95_ms', [monthOf])
+    other('audit.filter_1m_kind.p95_ms', [() => ({ kind: 'invoice.status' }), (i) => ({ kind: 'customer.status', ...monthOf(i) })])
+    other('audit.filter_1m_text.p95_ms', [() => ({ text: '95.00' }), () => ({ text: 'no such words' })])
+
+    const tv = process.hrtime.bigint()
+    const verified = store.read(verifyAuditChain)
+    record('audit.verify_1m_s', elapsedMs(tv) / 1000, 's')
+    if (!verified.ok) throw new Error(`the bench's audit chain is broken: ${verified.message}`)
+  } finally {
+    store.close({ snapshot: false })
+  }
+}
+
 /**
  * The rating arithmetic alone (src-main/engine/rating.ts), in memory: 1M synthetic calls against
  * two versions of a 5,000-prefix price list (version in force, longest prefix, intervals, one
@@ -1195,7 +1315,8 @@ async function main(): Promise<void> {
   })
   const sql = await loadSqlJs()
   try {
-    for (const scale of scales) {
+    // --only naming only the standalone sections (e.g. audit) loads no demo scale.
+    for (const scale of only !== undefined && measurements.length === 0 ? [] : scales) {
       const dir = fs.mkdtempSync(path.join(parent, `callshop-bench-${scale}-`))
       dirs.push(dir)
       const run = new ScaleRun(scale, sql, dir, figures)
@@ -1217,6 +1338,11 @@ async function main(): Promise<void> {
       await measureCustomerList(sql, dir, figures, notes)
       status('rating arithmetic, 1M calls in memory...')
       measureRatingPure(figures, notes)
+    }
+    if ((scales.includes('M') && only === undefined) || only?.includes('audit')) {
+      const dir = fs.mkdtempSync(path.join(parent, 'callshop-bench-audit-'))
+      dirs.push(dir)
+      await measureAuditLog(sql, dir, figures, notes)
     }
   } finally {
     cleanUp()

@@ -2,16 +2,27 @@
  * The billing desk from the command line, for scheduled jobs (cron, Task Scheduler):
  *
  *   npm run billing -- import-usage FILE --data-dir DIR
+ *   npm run billing -- verify-audit --data-dir DIR | --file BACKUP
  *
- * Exit codes: 0 done, every record imported and rated; 1 done, but rows were rejected or records
- * left unrated (the summary lists them); 2 nothing could be done (bad arguments, unreadable file,
- * a data folder that is not set up, or one the app has open — the app imports through its Usage
- * page or import folder instead; two writers on one database would lose changes).
+ * import-usage exit codes: 0 done, every record imported and rated; 1 done, but rows were rejected
+ * or records left unrated (the summary lists them); 2 nothing could be done (bad arguments,
+ * unreadable file, a data folder that is not set up, or one the app has open — the app imports
+ * through its Usage page or import folder instead; two writers on one database would lose changes).
+ *
+ * verify-audit exit codes: 0 the audit chain is intact (the number of entries checked is printed);
+ * 1 it is broken (the first broken entry is named: id, time, what is wrong); 2 it could not be
+ * verified (bad arguments, no such folder or file, not a billing database, the app has the folder
+ * open). On a data folder the run is recorded (Settings shows it); a backup file is only read.
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import type { AuditVerifyResult } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { openBillingApp } from '../app'
+import { dbAccess } from '../db/access'
+import { loadSqlJs } from '../db/sqljs'
+import { openVerified } from '../db/store'
+import { recordVerification, verifyAuditChain } from '../engine/audit'
 import { FIRST_ADMIN_ACTOR } from '../engine/operators'
 import { importUsageCsv } from '../engine/usageImport'
 import { describeUsageImport, usageImportExitCode } from '../usage/importReport'
@@ -21,19 +32,34 @@ export const BILLING_CLI_USAGE = `Usage:
     Import a CSV file of usage records (switch_record_id, account, start_time, duration,
     called_number, service) into the data folder DIR and rate it. Records already imported are
     skipped, never charged twice.
-Exit codes: 0 imported and rated; 1 imported, but some rows rejected or records unrated; 2 not done.`
+    Exit codes: 0 imported and rated; 1 imported, but some rows rejected or records unrated; 2 not done.
+  npm run billing -- verify-audit --data-dir DIR
+  npm run billing -- verify-audit --file BACKUP
+    Walk the audit log's hash chain of the data folder DIR (the run is recorded; Settings shows
+    it) or of a backup file, and name the first entry whose chain is broken.
+    Exit codes: 0 intact; 1 broken; 2 could not verify.`
 
 /** A refusal before anything was done: printed, exit code 2. */
 class NotDone extends Error {}
 
 interface ImportArgs {
+  command: 'import-usage'
   file: string
   dataDir: string
 }
 
-export function parseBillingArgs(argv: readonly string[]): ImportArgs {
+interface VerifyArgs {
+  command: 'verify-audit'
+  /** Exactly one of the two. */
+  dataDir: string | null
+  file: string | null
+}
+
+type BillingArgs = ImportArgs | VerifyArgs
+
+export function parseBillingArgs(argv: readonly string[]): BillingArgs {
   const [command, ...rest] = argv
-  if (command !== 'import-usage') throw new NotDone(command ? `Unknown command "${command}".` : 'Name a command.')
+  if (command !== 'import-usage' && command !== 'verify-audit') throw new NotDone(command ? `Unknown command "${command}".` : 'Name a command.')
   let file: string | undefined
   let dataDir: string | undefined
   for (let i = 0; i < rest.length; i++) {
@@ -41,14 +67,41 @@ export function parseBillingArgs(argv: readonly string[]): ImportArgs {
     if (a === '--data-dir') {
       dataDir = rest[++i]
       if (!dataDir) throw new NotDone('--data-dir needs a folder.')
+    } else if (a === '--file' && command === 'verify-audit') {
+      file = rest[++i]
+      if (!file) throw new NotDone('--file needs a backup file.')
     } else if (a.startsWith('--')) throw new NotDone(`Unknown option ${a}.`)
+    else if (command === 'verify-audit') throw new NotDone(`verify-audit takes --data-dir DIR or --file BACKUP (got "${a}").`)
     else if (file === undefined) file = a
     else throw new NotDone(`Only one file at a time (got "${file}" and "${a}").`)
+  }
+  if (command === 'verify-audit') {
+    if (file && dataDir) throw new NotDone('Verify either a data folder (--data-dir) or a backup file (--file), not both.')
+    if (!file && !dataDir) throw new NotDone('Name the data folder with --data-dir DIR, or a backup file with --file BACKUP.')
+    return { command, dataDir: dataDir ? path.resolve(dataDir) : null, file: file ? path.resolve(file) : null }
   }
   if (!file) throw new NotDone('Name the usage file to import.')
   // Never the per-user default: a scheduled job must say which books it writes to.
   if (!dataDir) throw new NotDone('Name the data folder with --data-dir DIR.')
-  return { file: path.resolve(file), dataDir: path.resolve(dataDir) }
+  return { command, file: path.resolve(file), dataDir: path.resolve(dataDir) }
+}
+
+/** The data folder, opened as the app opens it; refusals (locked, not set up, damaged) are NotDone. */
+async function openDataFolder(dataDir: string, lockedHint: string): Promise<Awaited<ReturnType<typeof openBillingApp>>> {
+  if (!fs.existsSync(dataDir)) throw new NotDone(`There is no data folder ${dataDir}.`)
+  let app: Awaited<ReturnType<typeof openBillingApp>>
+  try {
+    app = await openBillingApp({ dataDir, background: false, log: (line) => console.error(line) })
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'DB_LOCKED') throw new NotDone(`${err.message}\n${lockedHint}`)
+    if (err instanceof AppError) throw new NotDone(`Cannot open the data folder ${dataDir}: ${err.message}`)
+    throw err
+  }
+  const phase = app.core.phase()
+  if (phase === 'ready') return app
+  await app.close()
+  if (phase === 'setup') throw new NotDone(`The data folder ${dataDir} is not set up yet: start the app once and complete the first-run setup.`)
+  throw new NotDone(`The database in ${dataDir} cannot be opened (${app.core.recovery?.reason ?? 'damaged'}): start the app to restore it.`)
 }
 
 async function importUsage(args: ImportArgs): Promise<number> {
@@ -58,24 +111,11 @@ async function importUsage(args: ImportArgs): Promise<number> {
   } catch (err) {
     throw new NotDone(`Cannot read ${args.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`)
   }
-  if (!fs.existsSync(path.join(args.dataDir))) throw new NotDone(`There is no data folder ${args.dataDir}.`)
-  let app: Awaited<ReturnType<typeof openBillingApp>>
+  const app = await openDataFolder(
+    args.dataDir,
+    'The app has this data folder open: import the file from its Usage page or its import folder, or close the app and run this again.'
+  )
   try {
-    app = await openBillingApp({ dataDir: args.dataDir, background: false, log: (line) => console.error(line) })
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'DB_LOCKED') {
-      throw new NotDone(
-        `${err.message}\nThe app has this data folder open: import the file from its Usage page or its import folder, or close the app and run this again.`
-      )
-    }
-    if (err instanceof AppError) throw new NotDone(`Cannot open the data folder ${args.dataDir}: ${err.message}`)
-    throw err
-  }
-  try {
-    const phase = app.core.phase()
-    if (phase === 'setup') throw new NotDone(`The data folder ${args.dataDir} is not set up yet: start the app once and complete the first-run setup.`)
-    if (phase === 'recovery')
-      throw new NotDone(`The database in ${args.dataDir} cannot be opened (${app.core.recovery?.reason ?? 'damaged'}): start the app to restore it.`)
     let shown = 0
     const summary = await importUsageCsv(
       app.core.engine,
@@ -101,8 +141,71 @@ async function importUsage(args: ImportArgs): Promise<number> {
   }
 }
 
+/** What verify-audit prints: the count, or the first broken entry with its time and what is wrong. */
+export function describeVerification(what: string, result: AuditVerifyResult): string {
+  if (result.ok) return `${what}: the audit log is intact, ${result.checked.toLocaleString('en-US')} ${result.checked === 1 ? 'entry' : 'entries'} checked.\n`
+  return (
+    `${what}: the audit log is BROKEN at entry ${result.firstBrokenId} (written ${result.firstBrokenAt}).\n` +
+    `  ${result.message}\n` +
+    `  ${result.checked.toLocaleString('en-US')} ${result.checked === 1 ? 'entry' : 'entries'} before it are intact.\n`
+  )
+}
+
+/** A backup file (or any copy of billing.sqlite): read only, never changed. */
+async function verifyFile(file: string): Promise<AuditVerifyResult> {
+  let bytes: Buffer
+  try {
+    const st = fs.statSync(file)
+    if (!st.isFile()) throw new NotDone(`${file} is not an ordinary file: give the path of a backup file.`)
+    bytes = fs.readFileSync(file)
+  } catch (err) {
+    if (err instanceof NotDone) throw err
+    throw new NotDone(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`)
+  }
+  const sql = await loadSqlJs()
+  let db: ReturnType<typeof openVerified>
+  try {
+    db = openVerified(sql, bytes, path.basename(file))
+  } catch (err) {
+    throw new NotDone((err as Error).message)
+  }
+  try {
+    const tables = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('audit_log', 'settings')")
+    if ((tables[0]?.values.length ?? 0) !== 2) throw new NotDone(`${path.basename(file)} is a SQLite file but not a Callshop billing desk database.`)
+    const access = dbAccess(db)
+    try {
+      return verifyAuditChain(access)
+    } finally {
+      access.free()
+    }
+  } finally {
+    db.close()
+  }
+}
+
+async function verifyAudit(args: VerifyArgs): Promise<number> {
+  let result: AuditVerifyResult
+  let what: string
+  if (args.file !== null) {
+    result = await verifyFile(args.file)
+    what = args.file
+  } else {
+    const dataDir = args.dataDir!
+    const app = await openDataFolder(dataDir, 'The app has this data folder open: use Verify chain on its Audit log page, or verify a backup file with --file BACKUP.')
+    try {
+      const found = app.core.engine.read(verifyAuditChain)
+      result = app.core.engine.change(FIRST_ADMIN_ACTOR, (w) => recordVerification(w, 'command-line', found))
+    } finally {
+      await app.close()
+    }
+    what = dataDir
+  }
+  process.stdout.write(describeVerification(what, result))
+  return result.ok ? 0 : 1
+}
+
 async function main(): Promise<void> {
-  let args: ImportArgs
+  let args: BillingArgs
   try {
     args = parseBillingArgs(process.argv.slice(2))
   } catch (err) {
@@ -113,7 +216,7 @@ async function main(): Promise<void> {
     throw err
   }
   try {
-    process.exitCode = await importUsage(args)
+    process.exitCode = args.command === 'import-usage' ? await importUsage(args) : await verifyAudit(args)
   } catch (err) {
     console.error(err instanceof NotDone ? err.message : `Failed: ${(err as Error).stack ?? String(err)}`)
     process.exitCode = 2

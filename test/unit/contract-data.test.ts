@@ -7,9 +7,12 @@ import { describe, expect, it } from 'vitest'
 import { CHANNELS, contract, DATA_KINDS, dataUseOf, type Channel } from '../../src-shared/contract'
 import { refreshedBy } from '../../src-renderer/src/api/data-use'
 
-/** Channels that change nothing: their verb reads, checks or computes. */
+/**
+ * Channels that change nothing: their verb reads, checks or computes. (`audit.verify` is a change:
+ * each run is recorded, with an audit entry, for Settings.)
+ */
 const READ_VERBS =
-  /\.(status|get|list|listAll|check|verify|transactions|cardActivity|exportCsv|preview|importPreview|previewVersion|versionAt|compare|totals|customerSummary|history|outOfDatePeriods|retention|retentionPreview|classAssignments|customerAssignments|pdf|events|pending)$/
+  /\.(status|get|list|listAll|check|search|facets|lastVerification|transactions|cardActivity|exportCsv|preview|importPreview|previewVersion|versionAt|compare|totals|customerSummary|history|outOfDatePeriods|retention|retentionPreview|classAssignments|customerAssignments|pdf|events|pending)$/
 
 describe('channel data declarations', () => {
   it('every channel declares either what it reads or what it changes, never both, with known kinds', () => {

@@ -3,6 +3,7 @@ import { useLocation, useNavigate, useParams, useSearchParams, type Location } f
 import type { TabId } from '../customers/form/form-model'
 import { leaveWithoutAsking } from '../lib/leave-guard'
 import { parseUsageView, usageSearch, type UsageView } from '../usage/usage-address'
+import { auditSearch, parseAuditView, type AuditView } from '../audit/audit-address'
 import type { PageId } from './ui-store'
 
 /**
@@ -14,10 +15,12 @@ import type { PageId } from './ui-store'
  *   ...?adjust=<id>&step=<step>      the balance adjustment wizard over the list or a customer
  *   #/usage[?customer=&account=&from=&to=&service=&rating=&reason=&dest=&money=1] the usage browser (usage-address.ts)
  *   #/customers/<id>/usage[?…]       a customer's usage: the same filters but the customer
+ *   #/audit[?from=&to=&customer=&kind=&operator=&q=] the audit log (audit-address.ts)
+ *   #/customers/<id>/audit[?…]       a customer's audit log: the same filters but the customer
  *   #/classes, #/settings, #/audit, #/invoices, #/rerating, #/reissue
  */
 
-export const TABS: readonly TabId[] = ['address', 'balance', 'usage', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom', 'pricelists']
+export const TABS: readonly TabId[] = ['address', 'balance', 'usage', 'invoices', 'lifecycle', 'accounts', 'notes', 'custom', 'pricelists', 'audit']
 
 export const pagePath = (page: PageId) => `/${page}`
 
@@ -183,24 +186,38 @@ export function useWizardStep(reachable: WizardStep): [WizardStep, (step: Wizard
 // --- The usage browser ---------------------------------------------------------------------------
 
 /**
- * The usage browser's filters from the address, and how to change them (each change a history
- * entry, so Back undoes a filter). On a customer's Usage tab the customer comes from the path.
+ * A screen's filters from the address, and how to change them (each change a history entry, so
+ * Back undoes a filter). On a customer's tab the customer comes from the path, not the address.
  */
-export function useUsageView(customerId?: number): [UsageView, (next: UsageView) => void] {
+function useFilterView<V extends { customerId?: number }>(
+  parse: (params: URLSearchParams) => V,
+  search: (view: V, opts: { withoutCustomer?: boolean }) => string,
+  customerId: number | undefined
+): [V, (next: V) => void] {
   const [params] = useSearchParams()
   const location = useLocation()
   const navigate = useNavigate()
   const text = params.toString()
   const view = useMemo(() => {
-    const v = parseUsageView(new URLSearchParams(text))
+    const v = parse(new URLSearchParams(text))
     return customerId === undefined ? v : { ...v, customerId }
-  }, [text, customerId])
+  }, [parse, text, customerId])
   const setView = useCallback(
-    (next: UsageView) => {
-      const search = usageSearch(next, { withoutCustomer: customerId !== undefined })
-      void navigate({ pathname: location.pathname, search: search ? `?${search}` : '' }, NOW)
+    (next: V) => {
+      const query = search(next, { withoutCustomer: customerId !== undefined })
+      void navigate({ pathname: location.pathname, search: query ? `?${query}` : '' }, NOW)
     },
-    [navigate, location.pathname, customerId]
+    [navigate, search, location.pathname, customerId]
   )
   return [view, setView]
+}
+
+/** The usage browser's filters (usage-address.ts); on a customer's Usage tab the customer is fixed. */
+export function useUsageView(customerId?: number): [UsageView, (next: UsageView) => void] {
+  return useFilterView(parseUsageView, usageSearch, customerId)
+}
+
+/** The audit log's filters (audit-address.ts); on a customer's Audit log tab the customer is fixed. */
+export function useAuditView(customerId?: number): [AuditView, (next: AuditView) => void] {
+  return useFilterView(parseAuditView, auditSearch, customerId)
 }

@@ -1,14 +1,12 @@
-import { useEffect, useState } from 'react'
-import { Alert, Box, Button, Group, LoadingOverlay, Paper, Table, Text } from '@mantine/core'
-import type { AuditEntry, AuditVerifyResult, LedgerCheckResult } from '../../../src-shared/domain'
-import { formatAmount } from '../../../src-shared/format'
-import { formatDateTime } from '../../../src-shared/format'
-import { useMutation, useQuery } from '../api/query'
+import { useState } from 'react'
+import { Alert, Box, Button, Group, Text } from '@mantine/core'
+import type { AuditVerifyResult, LedgerCheckResult } from '../../../src-shared/domain'
+import { formatAmount, formatDateTime } from '../../../src-shared/format'
+import { useMutation } from '../api/query'
+import { useAuditView } from '../app/nav'
 import { notifyError } from '../lib/notify'
 import { PageHeader } from '../lib/PageHeader'
-import { QueryError } from '../lib/QueryError'
-
-const PAGE_SIZE = 100
+import { AuditLog } from './AuditLog'
 
 function VerifyResult({ result }: { result: AuditVerifyResult }) {
   return result.ok ? (
@@ -21,7 +19,8 @@ function VerifyResult({ result }: { result: AuditVerifyResult }) {
     <Alert color="red" variant="light" title="Audit chain broken" role="alert" data-testid="verify-result">
       <Text size="sm">
         {result.message}
-        {result.firstBrokenId !== null && ` First broken link: entry #${result.firstBrokenId}.`} {result.checked === 1 ? '1 entry' : `${result.checked} entries`} checked.
+        {result.firstBrokenId !== null && ` First broken link: entry #${result.firstBrokenId}, written ${formatDateTime(result.firstBrokenAt, { utc: true })} UTC.`}{' '}
+        {result.checked === 1 ? '1 entry' : `${result.checked} entries`} before it intact.
       </Text>
     </Alert>
   )
@@ -52,35 +51,11 @@ function LedgerResult({ result }: { result: LedgerCheckResult }) {
 }
 
 export function AuditPage() {
-  const first = useQuery('audit.list', { limit: PAGE_SIZE })
-  const more = useMutation('audit.list')
+  const [view, setView] = useAuditView()
   const verify = useMutation('audit.verify')
-  const [older, setOlder] = useState<AuditEntry[]>([])
-  const [exhausted, setExhausted] = useState(false)
   const [verified, setVerified] = useState<AuditVerifyResult | null>(null)
   const ledger = useMutation('ledger.check')
   const [ledgerResult, setLedgerResult] = useState<LedgerCheckResult | null>(null)
-
-  // A fresh first page (e.g. after a restore) starts the list over.
-  useEffect(() => {
-    setOlder([])
-    setExhausted(false)
-  }, [first.data])
-
-  const entries = [...(first.data ?? []), ...older]
-  const canLoadMore = !exhausted && (first.data?.length ?? 0) === PAGE_SIZE
-
-  async function loadOlder() {
-    const last = entries[entries.length - 1]
-    if (!last) return
-    try {
-      const page = await more.run({ beforeId: last.id, limit: PAGE_SIZE })
-      setOlder((o) => [...o, ...page])
-      if (page.length < PAGE_SIZE) setExhausted(true)
-    } catch (e) {
-      notifyError(e)
-    }
-  }
 
   async function runVerify() {
     try {
@@ -126,75 +101,7 @@ export function AuditPage() {
         </Box>
       )}
 
-      {first.error && !first.data ? (
-        <QueryError error={first.error} onRetry={first.reload} what="the audit log" />
-      ) : (
-        <Paper withBorder radius="md" pos="relative">
-          <LoadingOverlay visible={first.loading && !first.data} zIndex={1} overlayProps={{ blur: 1 }} />
-          <Table.ScrollContainer minWidth={960} type="native">
-            <Table highlightOnHover tabularNums verticalSpacing="xs" aria-label="Audit log">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Time</Table.Th>
-                  <Table.Th>Operator</Table.Th>
-                  <Table.Th>Customer</Table.Th>
-                  <Table.Th>Kind</Table.Th>
-                  <Table.Th>Description</Table.Th>
-                  <Table.Th>Source</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {entries.map((e) => (
-                  <Table.Tr key={e.id}>
-                    <Table.Td className="nowrap" style={{ verticalAlign: 'top' }}>
-                      {formatDateTime(e.at)}
-                    </Table.Td>
-                    <Table.Td className="nowrap" style={{ verticalAlign: 'top' }}>
-                      {e.operatorName}
-                    </Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>
-                      {e.customerName ?? (
-                        <Text span c="dimmed">
-                          —
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td className="nowrap" style={{ verticalAlign: 'top' }}>
-                      {/* A Badge cuts its text ("card…"): the kind is a short code, shown whole. */}
-                      <Text span size="xs" ff="monospace" px={6} py={2} bg="var(--mantine-color-default-hover)" style={{ borderRadius: 4 }}>
-                        {e.kind}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>{e.description}</Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>
-                      {e.source ?? (
-                        <Text span c="dimmed">
-                          —
-                        </Text>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {first.data && entries.length === 0 && (
-            <Box p="lg">
-              <Text c="dimmed" ta="center">
-                The audit log is empty.
-              </Text>
-            </Box>
-          )}
-        </Paper>
-      )}
-
-      {canLoadMore && (
-        <Group justify="center" mt="md">
-          <Button variant="default" onClick={loadOlder} loading={more.running}>
-            Load older entries
-          </Button>
-        </Group>
-      )}
+      <AuditLog view={view} onChange={setView} height="max(320px, calc(100vh - 330px))" />
     </>
   )
 }

@@ -1,5 +1,6 @@
 import { Stack } from '@mantine/core'
 import { PageHeader } from '../lib/PageHeader'
+import { AuditVerificationSection } from './AuditVerificationSection'
 import { BackupsSection } from './BackupsSection'
 import { CompanyLogoSection } from './CompanyLogoSection'
 import { CompanySettingsForm } from './CompanySettingsForm'
@@ -21,6 +22,7 @@ export function SettingsPage() {
         <UsageSettingsSection />
         <RetentionSection />
         <BackupsSection />
+        <AuditVerificationSection />
       </Stack>
     </>
   )

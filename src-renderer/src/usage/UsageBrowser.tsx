@@ -40,7 +40,7 @@ const money = (minor: number | null, currency: string | null) => (minor === null
 const duration = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
 
 /** A text filter applied once typing pauses (each change is a history entry). */
-function useTypedFilter(value: string | undefined, apply: (v: string | undefined) => void): [string, (v: string) => void] {
+export function useTypedFilter(value: string | undefined, apply: (v: string | undefined) => void): [string, (v: string) => void] {
   const [text, setText] = useState(value ?? '')
   const [debounced] = useDebouncedValue(text, 300)
   useEffect(() => setText(value ?? ''), [value])

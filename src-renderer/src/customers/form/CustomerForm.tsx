@@ -1,3 +1,5 @@
+import { AuditTab } from '../../audit/AuditTab'
+import { useAppStatus } from '../../app/status'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Alert, Button, Group, Modal, Paper, Stack, Tabs, Text, Textarea } from '@mantine/core'
 import { useForm } from '@mantine/form'
@@ -191,6 +193,8 @@ export function CustomerForm(props: CustomerFormProps) {
   const binding: FormBinding = { values, set, setCustomField, errors, disabled, fieldId }
   const klass = classes.find((k) => String(k.id) === values.classId) ?? null
   const notSaved = detail === null
+  // The audit log is for administrators and auditors (a cashier is refused audit.search).
+  const seesAudit = useAppStatus().status.operator.role !== 'cashier'
   const tabError = (t: TabId) => Object.entries(errors).some(([f, m]) => m !== undefined && tabOfField(f) === t)
   const tabLabel = (t: TabId, label: string) => (
     <>
@@ -236,6 +240,11 @@ export function CustomerForm(props: CustomerFormProps) {
             <Tabs.Tab value="pricelists" disabled={notSaved} title={notSaved ? 'Available once the customer is saved' : undefined}>
               Price lists
             </Tabs.Tab>
+            {seesAudit && (
+              <Tabs.Tab value="audit" disabled={notSaved} title={notSaved ? 'Available once the customer is saved' : undefined}>
+                Audit log
+              </Tabs.Tab>
+            )}
           </Tabs.List>
 
           <Tabs.Panel value="address" pt="md">
@@ -285,6 +294,11 @@ export function CustomerForm(props: CustomerFormProps) {
           {detail && (
             <Tabs.Panel value="pricelists" pt="md">
               <PriceListsTab detail={detail} canEdit={editable} />
+            </Tabs.Panel>
+          )}
+          {detail && seesAudit && (
+            <Tabs.Panel value="audit" pt="md">
+              <AuditTab customerId={detail.id} />
             </Tabs.Panel>
           )}
         </Tabs>

@@ -35,7 +35,7 @@ export interface CustomerFormValues {
   customFields: Record<number, string>
 }
 
-export type TabId = 'address' | 'balance' | 'usage' | 'invoices' | 'lifecycle' | 'accounts' | 'notes' | 'custom' | 'pricelists'
+export type TabId = 'address' | 'balance' | 'usage' | 'invoices' | 'lifecycle' | 'accounts' | 'notes' | 'custom' | 'pricelists' | 'audit'
 
 export const ADDRESS_FIELDS = ['companyName', 'firstName', 'lastName', 'phone', 'email', 'address', 'city', 'zip', 'country'] as const
 
