@@ -122,13 +122,36 @@ const destinationRange = (prefix: string): [string, string] => [prefix, prefix.s
  */
 function rareDestinationIds(r: DbReader, f: UsageFilter): number[] | null {
   if (f.customerId !== undefined || (f.account !== undefined && f.account !== '') || f.rating === 'unrated' || f.unratedReason !== undefined) return null
+  const prefix = f.destination!
+  // A filter's next pages, totals and export chunks ask again: the answer is kept while no record
+  // was added (ids only grow, and are never reused). A record deleted since is simply not found
+  // by its id, and a destination is never changed.
+  const lastXdrId = numberOf(r, 'SELECT max(id) FROM xdrs') ?? 0
+  let known = rareIdsByReader.get(r)
+  if (!known) {
+    known = new Map()
+    rareIdsByReader.set(r, known)
+  }
+  const hit = known.get(prefix)
+  if (hit && hit.lastXdrId === lastXdrId) return hit.ids
+  const ids = findRareDestinationIds(r, prefix)
+  known.delete(prefix)
+  known.set(prefix, { lastXdrId, ids })
+  if (known.size > 16) known.delete(known.keys().next().value!)
+  return ids
+}
+
+/** The last answers of rareDestinationIds per database reader (the engine's store), newest last. */
+const rareIdsByReader = new WeakMap<DbReader, Map<string, { lastXdrId: number; ids: number[] | null }>>()
+
+function findRareDestinationIds(r: DbReader, prefix: string): number[] | null {
   const ids = r.values(
     `SELECT x.id FROM customers c CROSS JOIN xdrs x INDEXED BY xdrs_customer_destination
        WHERE x.customer_id = c.id AND x.destination >= ?1 AND x.destination < ?2
      UNION ALL
      SELECT id FROM xdrs INDEXED BY xdrs_customer_destination WHERE customer_id IS NULL AND destination >= ?1 AND destination < ?2
      LIMIT ?3`,
-    [...destinationRange(f.destination!), RARE_DESTINATION + 1]
+    [...destinationRange(prefix), RARE_DESTINATION + 1]
   )
   return ids.length <= RARE_DESTINATION ? ids.map((v) => Number(v[0])) : null
 }
