@@ -12,7 +12,7 @@
  * account walks xdrs_customer_time (an account is narrowed to its customer first), unrated usage
  * walks the small xdrs_unrated, anything else walks xdrs_started (migration 0014). A filter that
  * matches few records spread over the whole table (a rare destination) would make that walk long;
- * the destination is then looked up by its own index first (see `rareDestinationIds`).
+ * the destination is then looked up by its own index first (see `rareDestination`).
  */
 import Papa from 'papaparse'
 import type { ParsedInputOf } from '../../src-shared/contract'
@@ -96,7 +96,7 @@ function whereOf(r: DbReader, f: UsageFilter): Where {
   if (f.destination !== undefined && f.destination !== '') {
     conds.push('substr(x.destination, 1, ?) = ?')
     params.push(f.destination.length, f.destination)
-    const ids = rareDestinationIds(r, f)
+    const ids = rareDestination(r, f)
     if (ids !== null) {
       // Few records start so: SQLite fetches them by id and sorts them, instead of walking time
       // order across the whole table for a page of them.
@@ -120,7 +120,7 @@ const destinationRange = (prefix: string): [string, string] => [prefix, prefix.s
  * the records of unknown accounts, stopping as soon as there are too many: about 10,000 seeks for
  * a rare prefix at M, a few dozen for a common one.
  */
-function rareDestinationIds(r: DbReader, f: UsageFilter): number[] | null {
+function rareDestination(r: DbReader, f: UsageFilter): number[] | null {
   if (f.customerId !== undefined || (f.account !== undefined && f.account !== '') || f.rating === 'unrated' || f.unratedReason !== undefined) return null
   const prefix = f.destination!
   // A filter's next pages, totals and export chunks ask again: the answer is kept while no record
@@ -141,7 +141,7 @@ function rareDestinationIds(r: DbReader, f: UsageFilter): number[] | null {
   return ids
 }
 
-/** The last answers of rareDestinationIds per database reader (the engine's store), newest last. */
+/** The last answers of rareDestination per database reader (the engine's store), newest last. */
 const rareIdsByReader = new WeakMap<DbReader, Map<string, { lastXdrId: number; ids: number[] | null }>>()
 
 function findRareDestinationIds(r: DbReader, prefix: string): number[] | null {
