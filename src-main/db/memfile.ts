@@ -183,6 +183,12 @@ export class TrackedFile {
     return this.whole.subarray(0, size)
   }
 
+  /** Bytes the file can still grow by inside our buffer (0 when it is no longer there). */
+  room(db: Database): number {
+    const file = this.current(db)
+    return file ? this.whole.length - file.length : 0
+  }
+
   /** The file now equals what was just written to disk: nothing is changed relative to it. */
   clearChanges(): void {
     this.dirty.clear()

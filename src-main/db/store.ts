@@ -412,6 +412,13 @@ export class DurableStore {
     } finally {
       this.inTransaction = false
     }
+    // A bulk load grows the database in one go (a new data folder's buffer was sized for an empty
+    // database): if it used up most of the spare room, the database moves to a buffer with room
+    // for its size again now, while the caller waits anyway. Otherwise the next large import
+    // outgrows it: MEMFS copies the whole file at every 1.125x and snapshots go back to the main
+    // thread (both seen in a 1M usage import right after loading the M demo).
+    const bytes = this.tracked?.current(this.db) ?? null
+    if (bytes && this.tracked!.room(this.db) < spareFor(bytes.length) / 2) this.use(this.openTracked(bytes))
     this.snapshot()
     return result
   }

@@ -91,37 +91,68 @@ function whereOf(r: DbReader, f: UsageFilter): Where {
     conds.push('x.unrated_reason = ?')
     params.push(f.unratedReason)
   }
+  let rare = false
   if (f.destination !== undefined && f.destination !== '') {
     conds.push('substr(x.destination, 1, ?) = ?')
     params.push(f.destination.length, f.destination)
-    if (isRareDestination(r, f)) {
-      // Few records start so: SQLite fetches them by id through the destination index and sorts
-      // them, instead of walking time order across the whole table for a page of them.
-      conds.push(`x.id IN (SELECT id FROM xdrs INDEXED BY xdrs_destination WHERE ${DESTINATION_RANGE})`)
-      params.push(...destinationRange(f.destination))
+    const ids = rareDestination(r, f)
+    if (ids !== null) {
+      // Few records start so: SQLite fetches them by id and sorts them, instead of walking time
+      // order across the whole table for a page of them.
+      conds.push('x.id IN (SELECT value FROM json_each(?))')
+      params.push(JSON.stringify(ids))
+      rare = true
     }
   }
-  const narrow =
-    f.customerId !== undefined || Boolean(f.account) || f.rating === 'unrated' || f.unratedReason !== undefined || conds.some((c) => c.includes('xdrs_destination'))
+  const narrow = f.customerId !== undefined || Boolean(f.account) || f.rating === 'unrated' || f.unratedReason !== undefined || rare
   return { sql: conds.length === 0 ? '1' : conds.join(' AND '), params, narrow }
 }
 
-/** Usage whose destination starts with a prefix, as a range over xdrs_destination. */
-const DESTINATION_RANGE = 'destination >= ? AND destination < ?'
 /** The prefix, and the prefix with its last character raised by one: every text starting so lies between. */
 const destinationRange = (prefix: string): [string, string] => [prefix, prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)]
 
 /**
- * Whether few records have the filter's destination prefix and no narrower index applies (a
- * customer, an account or unrated usage walk few records anyway).
+ * The ids of the records whose destination starts with the filter's prefix when there are at most
+ * RARE_DESTINATION of them and no narrower index applies (a customer, an account or unrated usage
+ * walk few records anyway); null otherwise. The destination index is keyed by customer first
+ * (migration 0022: cheap for the usage import to maintain), so this is one seek per customer, plus
+ * the records of unknown accounts, stopping as soon as there are too many: about 10,000 seeks for
+ * a rare prefix at M, a few dozen for a common one.
  */
-function isRareDestination(r: DbReader, f: UsageFilter): boolean {
-  if (f.customerId !== undefined || (f.account !== undefined && f.account !== '') || f.rating === 'unrated' || f.unratedReason !== undefined) return false
-  const found = r.values(`SELECT count(*) FROM (SELECT 1 FROM xdrs INDEXED BY xdrs_destination WHERE ${DESTINATION_RANGE} LIMIT ?)`, [
-    ...destinationRange(f.destination!),
-    RARE_DESTINATION + 1
-  ])
-  return Number(found[0]?.[0]) <= RARE_DESTINATION
+function rareDestination(r: DbReader, f: UsageFilter): number[] | null {
+  if (f.customerId !== undefined || (f.account !== undefined && f.account !== '') || f.rating === 'unrated' || f.unratedReason !== undefined) return null
+  const prefix = f.destination!
+  // A filter's next pages, totals and export chunks ask again: the answer is kept while no record
+  // was added (ids only grow, and are never reused). A record deleted since is simply not found
+  // by its id, and a destination is never changed.
+  const lastXdrId = numberOf(r, 'SELECT max(id) FROM xdrs') ?? 0
+  let known = rareIdsByReader.get(r)
+  if (!known) {
+    known = new Map()
+    rareIdsByReader.set(r, known)
+  }
+  const hit = known.get(prefix)
+  if (hit && hit.lastXdrId === lastXdrId) return hit.ids
+  const ids = findRareDestinationIds(r, prefix)
+  known.delete(prefix)
+  known.set(prefix, { lastXdrId, ids })
+  if (known.size > 16) known.delete(known.keys().next().value!)
+  return ids
+}
+
+/** The last answers of rareDestination per database reader (the engine's store), newest last. */
+const rareIdsByReader = new WeakMap<DbReader, Map<string, { lastXdrId: number; ids: number[] | null }>>()
+
+function findRareDestinationIds(r: DbReader, prefix: string): number[] | null {
+  const ids = r.values(
+    `SELECT x.id FROM customers c CROSS JOIN xdrs x INDEXED BY xdrs_customer_destination
+       WHERE x.customer_id = c.id AND x.destination >= ?1 AND x.destination < ?2
+     UNION ALL
+     SELECT id FROM xdrs INDEXED BY xdrs_customer_destination WHERE customer_id IS NULL AND destination >= ?1 AND destination < ?2
+     LIMIT ?3`,
+    [...destinationRange(prefix), RARE_DESTINATION + 1]
+  )
+  return ids.length <= RARE_DESTINATION ? ids.map((v) => Number(v[0])) : null
 }
 
 const ROW_COLUMNS = `x.id, x.kind, x.started_at, x.customer_id, c.customer_id AS customer_name, c.currency,

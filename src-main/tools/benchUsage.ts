@@ -16,7 +16,13 @@ export interface UsageImportBench {
   summary: UsageImportSummary
   fileMb: number
   batches: number
+  /** Process CPU seconds (user + system, every thread) over the import: wall time on a shared machine is what other work left us. */
+  cpuSeconds: number
+  /** The database's size before and after the import (MiB). */
+  dbMb: [number, number]
 }
+
+const dbMb = (engine: Engine) => engine.read((r) => Number(r.values('PRAGMA page_count')[0]?.[0]) * Number(r.values('PRAGMA page_size')[0]?.[0])) / 2 ** 20
 
 /** A price list per currency (5,000 prefixes), set as every customer's list for voice and SMS. */
 function pricesForEveryone(engine: Engine, rand: () => number): string[] {
@@ -65,6 +71,8 @@ export async function benchUsageImport(store: DurableStore, n = 1_000_000): Prom
   const prefixes = pricesForEveryone(engine, rand)
   const csv = usageFile(engine, prefixes, n, rand)
   let batches = 0
+  const before = dbMb(engine)
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   const summary = await importUsageCsv(
     engine,
@@ -78,5 +86,7 @@ export async function benchUsageImport(store: DurableStore, n = 1_000_000): Prom
       pause: () => new Promise((resolve) => setImmediate(resolve))
     }
   )
-  return { seconds: (performance.now() - t0) / 1000, summary, fileMb: Buffer.byteLength(csv) / 2 ** 20, batches }
+  const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  return { seconds, summary, fileMb: Buffer.byteLength(csv) / 2 ** 20, batches, cpuSeconds: (cpu.user + cpu.system) / 1e6, dbMb: [before, dbMb(engine)] }
 }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openBillingApp } from '../../src-main/app'
 import { scanJournal } from '../../src-main/db/journal'
+import { copyWithSpare, spareFor, TrackedFile } from '../../src-main/db/memfile'
 import { loadSqlJs } from '../../src-main/db/sqljs'
 import { DurableStore, JOURNAL_FILE, SNAPSHOT_FILE } from '../../src-main/db/store'
 import { tmpDataDir } from '../support/tmp'
@@ -130,6 +131,30 @@ describe('snapshots and backups off the main thread', () => {
     addCustomer(s, 'd')
     const again = await open(dir)
     expect(names(again)).toEqual(['a', 'b', 'c', 'd'])
+    again.close()
+    s.close({ snapshot: false })
+  })
+
+  it('after a bulk load that used most of the spare room, moves the database to a buffer with room again', async () => {
+    const dir = tmpDataDir()
+    const s = await open(dir)
+    addCustomer(s, 'a')
+    // A buffer with little room, as a new data folder's is for the load that fills it.
+    const sql = await loadSqlJs()
+    const store = s as unknown as { db: import('sql.js').Database; use(o: { db: import('sql.js').Database; file: TrackedFile }): void; tracked: TrackedFile }
+    store.use(TrackedFile.open(sql, copyWithSpare(store.tracked.current(store.db)!, 256 * 1024)))
+    s.bulkTransaction((w) => {
+      w.run('CREATE TABLE bulk (b BLOB)')
+      w.run('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4) INSERT INTO bulk SELECT zeroblob(16384) FROM n')
+    })
+    const size = store.tracked.current(store.db)!.length
+    expect(store.tracked.room(store.db)).toBeGreaterThanOrEqual(spareFor(size))
+    // Still the database, tracked for the worker's snapshots.
+    addCustomer(s, 'b')
+    expect((await s.snapshotInBackground()).pages).toBeGreaterThan(0)
+    const again = await open(dir)
+    expect(names(again)).toEqual(['a', 'b'])
+    expect(again.read((r) => r.values('SELECT count(*) FROM bulk'))[0]?.[0]).toBe(4)
     again.close()
     s.close({ snapshot: false })
   })

@@ -118,6 +118,31 @@ describe('usage browser', () => {
     expect(rated.rows.map((r) => r.destination)).toEqual(['+442071234567'])
   })
 
+  it('finds a rare destination across customers and unknown accounts, also records added after it was first listed', async () => {
+    const { alice, bob, tag, usd } = await world()
+    const dest = `+8899${tag.replace(/\D/g, '').padEnd(4, '7')}`
+    const at = (day: number) => `2026-06-${String(day).padStart(2, '0')}T10:00:00Z`
+    const row = (customerId: number | null, accountRef: string, day: number) => ({
+      customerId,
+      accountRef,
+      serviceId: usd.serviceId,
+      startedAt: at(day),
+      destination: `${dest}${day}`,
+      durationS: 60,
+      chargeMinor: customerId === null ? null : 100 + day,
+      ...(customerId === null ? { reason: 'unknown-account' } : {})
+    })
+    addUsage([row(alice.id, `al-${tag}-1`, 1), row(null, `nobody-${tag}`, 2)])
+    const first = await desk.ok('usage.list', { destination: dest, limit: 1 })
+    expect(first.rows.map((r) => r.destination)).toEqual([`${dest}2`])
+    const second = await desk.ok('usage.list', { destination: dest, limit: 1, after: first.next! })
+    expect(second.rows.map((r) => r.destination)).toEqual([`${dest}1`])
+    addUsage([row(bob.id, `bo-${tag}`, 3)])
+    const again = await desk.ok('usage.list', { destination: dest })
+    expect(again.rows.map((r) => r.destination)).toEqual([`${dest}3`, `${dest}2`, `${dest}1`])
+    expect((await desk.ok('usage.totals', { destination: dest })).records).toBe(3)
+  })
+
   it('pages with a cursor that neither skips nor repeats a record, also between records at the same instant', async () => {
     const w = await usageWorld(desk)
     const c = await w.customer({}, [`pg-${newKey().slice(-6)}`])
