@@ -239,6 +239,10 @@ export function insertLines(w: Work, invoiceId: number, lines: ChargeLine[]): vo
   })
 }
 
+/** The parts of correction record `x` taken by live (re-issued) invoices (migration 0023). */
+const CORRECTION_PARTS_TAKEN = `coalesce((SELECT sum(p.amount_minor) FROM invoice_correction_parts p JOIN invoices pi ON pi.id = p.invoice_id
+  WHERE p.xdr_id = x.id AND pi.voided_at IS NULL), 0)`
+
 /** Close one period of one customer into an invoice. */
 function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: string }, rounding: RoundingMode): number {
   const prev = w.get<{ closing_balance_minor: number; period_end: string }>(
@@ -246,7 +250,9 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
     [c.id]
   )
   const groups = w.all<ChargeGroup>(
-    `SELECT x.kind, x.service_id, s.name AS service_name, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s, sum(x.amount_minor) AS amount
+    // A re-rating correction counts less the parts earlier re-issued invoices took (issue 11, reissue.ts).
+    `SELECT x.kind, x.service_id, s.name AS service_name, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s,
+       sum(CASE WHEN x.kind = 'rerating-correction' THEN x.amount_minor - ${CORRECTION_PARTS_TAKEN} ELSE x.amount_minor END) AS amount
      FROM xdrs x LEFT JOIN services s ON s.id = x.service_id
      WHERE x.customer_id = ? AND x.invoice_id IS NULL AND x.out_of_turn = 0 AND x.created_at < ?
      GROUP BY x.kind, x.service_id ORDER BY x.service_id`,
