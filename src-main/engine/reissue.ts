@@ -735,3 +735,13 @@ export function parseCustomerCsv(r: DbReader, text: string): CustomerCsvParse {
   })
   return out
 }
+
+/**
+ * At start-up (and each minute, for scheduled ones): run every batch a crash interrupted and
+ * every scheduled batch whose time has come, one after the other. Returns the results.
+ */
+export async function runDueBatches(engine: Engine, actor: Actor, ctl: BatchControl = {}): Promise<ReissueRunResult[]> {
+  const out: ReissueRunResult[] = []
+  for (const id of engine.read((r) => dueBatches(r, new Date(engine.now()).toISOString()))) out.push(await runBatch(engine, actor, id, ctl))
+  return out
+}

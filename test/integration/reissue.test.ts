@@ -16,7 +16,6 @@ import { type ReissueWorld, reissueWorld } from '../support/reissueWorld'
 const iso = (ms: number) => new Date(ms).toISOString()
 const MARCH = iso(local(2026, 3, 1, 0))
 const APRIL = iso(local(2026, 4, 1, 0))
-const MAY = iso(local(2026, 5, 1, 0))
 
 /** A customer with March usage at a wrong price (twice the right one), March closed on April 1. */
 async function marchStory(w?: ReissueWorld, taxPpm = 0) {

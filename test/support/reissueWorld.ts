@@ -5,6 +5,7 @@
  * the checks every re-issue must keep (lines = total, closing balance = ledger, gapless numbers,
  * no record on two live invoices).
  */
+import type { DbReader } from '../../src-main/db/store'
 import { closeDuePeriods } from '../../src-main/engine/invoicing'
 import { postToLedger } from '../../src-main/engine/ledger'
 import { ADMIN, lifecycleWorld } from './lifecycleWorld'
@@ -59,11 +60,10 @@ export async function reissueWorld(dataDir?: string) {
         newTotal += next
         w.run('UPDATE xdrs SET charge_minor = ? WHERE id = ?', [next, r.id])
       }
-      const runId = w.insert("INSERT INTO reratings (at, operator_name, period_from, period_to, scope_json, state) VALUES (?, 'Administrator', ?, ?, '{}', 'completed')", [
-        w.at,
-        from,
-        to
-      ])
+      const runId = w.insert(
+        "INSERT INTO reratings (at, operator_name, period_from, period_to, scope_json, state) VALUES (?, 'Administrator', ?, ?, '{}', 'completed')",
+        [w.at, from, to]
+      )
       const diff = newTotal - oldTotal
       let correction: number | null = null
       if (diff !== 0) {
@@ -110,61 +110,64 @@ export async function reissueWorld(dataDir?: string) {
     t.engine.read((r) => r.all<Inv>('SELECT * FROM invoices WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY id', [customerId ?? null]))
   const live = (customerId: number) => invoices(customerId).filter((i) => i.voided_at === null)
   const lines = (invoiceId: number) =>
-    t.engine.read((r) => r.all<{ category: string; description: string; amount_minor: number }>('SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY position', [invoiceId]))
+    t.engine.read((r) =>
+      r.all<{ category: string; description: string; amount_minor: number }>('SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY position', [invoiceId])
+    )
   const balance = (id: number) => t.engine.read((r) => r.get<{ balance_minor: number }>('SELECT balance_minor FROM customers WHERE id = ?', [id])!.balance_minor)
 
-  /**
-   * The invariants, as broken-rule messages (empty when all hold): every invoice's lines sum to
-   * its total; numbers per prefix run 1..n; no ledger record is counted on two live invoices (a
-   * correction's parts and its home's remainder never exceed it); and each customer's latest
-   * regular invoice's closing balance = the ledger balance of what it knows: the balance less the
-   * records on no invoice and the reductions posted after its period (the next invoice's, as
-   * closing counts them), plus the parts of uninvoiced corrections that live invoices took.
-   */
-  const broken = (): string[] =>
-    t.engine.read((r) => {
-      const out: string[] = []
-      for (const i of r.all<{ number: string; total_minor: number; s: number | null }>(
-        'SELECT i.number, i.total_minor, (SELECT sum(amount_minor) FROM invoice_lines WHERE invoice_id = i.id) AS s FROM invoices i'
-      )) {
-        if ((i.s ?? 0) !== i.total_minor) out.push(`${i.number}: lines ${i.s} <> total ${i.total_minor}`)
-      }
-      for (const p of r.all<{ prefix: string; n: number; mx: number; last: number }>(
-        'SELECT i.prefix, count(*) AS n, max(sequence_number) AS mx, s.last_number AS last FROM invoices i JOIN invoice_sequences s ON s.prefix = i.prefix GROUP BY i.prefix'
-      )) {
-        if (p.n !== p.mx || p.mx !== p.last) out.push(`prefix ${p.prefix}: ${p.n} invoices, max ${p.mx}, sequence ${p.last}`)
-      }
-      const over = r.all<{ id: number }>(
-        `SELECT x.id FROM xdrs x WHERE x.kind = 'rerating-correction' AND abs(coalesce((SELECT sum(p.amount_minor) FROM invoice_correction_parts p JOIN invoices i ON i.id = p.invoice_id
-           WHERE p.xdr_id = x.id AND i.voided_at IS NULL), 0)) > abs(x.amount_minor)`
-      )
-      if (over.length > 0) out.push(`corrections over-taken: ${over.map((o) => o.id).join(', ')}`)
-      const onVoid = r.all<{ id: number }>('SELECT x.id FROM xdrs x JOIN invoices i ON i.id = x.invoice_id WHERE i.voided_at IS NOT NULL')
-      if (onVoid.length > 0) out.push(`records still on void invoices: ${onVoid.length}`)
-      for (const c of r.all<{ id: number; balance_minor: number }>('SELECT id, balance_minor FROM customers')) {
-        const latest = r.get<{ number: string; closing_balance_minor: number; period_end: string }>(
-          'SELECT number, closing_balance_minor, period_end FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL ORDER BY period_end DESC LIMIT 1',
-          [c.id]
-        )
-        if (!latest) continue
-        const unbilled = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND invoice_id IS NULL', [c.id])?.s ?? 0
-        const taken =
-          r.get<{ s: number | null }>(
-            `SELECT sum(p.amount_minor) AS s FROM invoice_correction_parts p JOIN invoices i ON i.id = p.invoice_id JOIN xdrs x ON x.id = p.xdr_id
-           WHERE i.voided_at IS NULL AND x.invoice_id IS NULL AND x.customer_id = ?`,
-            [c.id]
-          )?.s ?? 0
-        const laterReductions =
-          r.get<{ s: number | null }>(
-            'SELECT sum(x.amount_minor) AS s FROM invoice_reductions d JOIN xdrs x ON x.id = d.xdr_id WHERE x.customer_id = ? AND x.created_at >= ?',
-            [c.id, latest.period_end]
-          )?.s ?? 0
-        const expected = c.balance_minor - unbilled + taken - laterReductions
-        if (latest.closing_balance_minor !== expected) out.push(`${latest.number}: closing ${latest.closing_balance_minor} <> ledger ${expected}`)
-      }
-      return out
-    })
+  const broken = () => t.engine.read(reissueInvariants)
   return { ...t, voice, classId, post, usage, rerate, close, invoices, live, lines, balance, broken }
+}
+
+/**
+ * The invariants, as broken-rule messages (empty when all hold): every invoice's lines sum to
+ * its total; numbers per prefix run 1..n; no ledger record is counted on two live invoices (a
+ * correction's parts and its home's remainder never exceed it); and each customer's latest
+ * regular invoice's closing balance = the ledger balance of what it knows: the balance less the
+ * records on no invoice and the reductions posted after its period (the next invoice's, as
+ * closing counts them), plus the parts of uninvoiced corrections that live invoices took.
+ */
+export function reissueInvariants(r: DbReader): string[] {
+  const out: string[] = []
+  for (const i of r.all<{ number: string; total_minor: number; s: number | null }>(
+    'SELECT i.number, i.total_minor, (SELECT sum(amount_minor) FROM invoice_lines WHERE invoice_id = i.id) AS s FROM invoices i'
+  )) {
+    if ((i.s ?? 0) !== i.total_minor) out.push(`${i.number}: lines ${i.s} <> total ${i.total_minor}`)
+  }
+  for (const p of r.all<{ prefix: string; n: number; mx: number; last: number }>(
+    'SELECT i.prefix, count(*) AS n, max(sequence_number) AS mx, s.last_number AS last FROM invoices i JOIN invoice_sequences s ON s.prefix = i.prefix GROUP BY i.prefix'
+  )) {
+    if (p.n !== p.mx || p.mx !== p.last) out.push(`prefix ${p.prefix}: ${p.n} invoices, max ${p.mx}, sequence ${p.last}`)
+  }
+  const over = r.all<{ id: number }>(
+    `SELECT x.id FROM xdrs x WHERE x.kind = 'rerating-correction' AND abs(coalesce((SELECT sum(p.amount_minor) FROM invoice_correction_parts p JOIN invoices i ON i.id = p.invoice_id
+           WHERE p.xdr_id = x.id AND i.voided_at IS NULL), 0)) > abs(x.amount_minor)`
+  )
+  if (over.length > 0) out.push(`corrections over-taken: ${over.map((o) => o.id).join(', ')}`)
+  const onVoid = r.all<{ id: number }>('SELECT x.id FROM xdrs x JOIN invoices i ON i.id = x.invoice_id WHERE i.voided_at IS NOT NULL')
+  if (onVoid.length > 0) out.push(`records still on void invoices: ${onVoid.length}`)
+  for (const c of r.all<{ id: number; balance_minor: number }>('SELECT id, balance_minor FROM customers')) {
+    const latest = r.get<{ number: string; closing_balance_minor: number; period_end: string }>(
+      'SELECT number, closing_balance_minor, period_end FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL ORDER BY period_end DESC LIMIT 1',
+      [c.id]
+    )
+    if (!latest) continue
+    const unbilled = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND invoice_id IS NULL', [c.id])?.s ?? 0
+    const taken =
+      r.get<{ s: number | null }>(
+        `SELECT sum(p.amount_minor) AS s FROM invoice_correction_parts p JOIN invoices i ON i.id = p.invoice_id JOIN xdrs x ON x.id = p.xdr_id
+           WHERE i.voided_at IS NULL AND x.invoice_id IS NULL AND x.customer_id = ?`,
+        [c.id]
+      )?.s ?? 0
+    const laterReductions =
+      r.get<{ s: number | null }>(
+        'SELECT sum(x.amount_minor) AS s FROM invoice_reductions d JOIN xdrs x ON x.id = d.xdr_id WHERE x.customer_id = ? AND x.created_at >= ?',
+        [c.id, latest.period_end]
+      )?.s ?? 0
+    const expected = c.balance_minor - unbilled + taken - laterReductions
+    if (latest.closing_balance_minor !== expected) out.push(`${latest.number}: closing ${latest.closing_balance_minor} <> ledger ${expected}`)
+  }
+  return out
 }
 
 export type ReissueWorld = Awaited<ReturnType<typeof reissueWorld>>
