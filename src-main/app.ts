@@ -21,6 +21,7 @@ import { actorOf, FIRST_ADMIN_ACTOR, FIRST_ADMIN_ID, getOperator } from './engin
 import { runDueTransitions } from './engine/lifecycleScheduler'
 import { closeDuePeriods } from './engine/invoicing'
 import { runInvoiceTransitions } from './engine/lifecycleScheduler'
+import { runDueBatches } from './engine/reissue'
 import { ensureDefaultServices } from './engine/services'
 import { DEFAULT_AUTHORIZATION_DAYS, getSettings } from './engine/settings'
 import { DATABASE_REPLACED, Engine, type ChangeReport } from './engine/unitOfWork'
@@ -381,6 +382,26 @@ export class AppCore {
     }
   }
 
+  private reissueRunning: Promise<unknown> | null = null
+
+  /**
+   * Batch re-issue (issue 11): carry on the batches a crash interrupted and run the scheduled ones
+   * whose time has come (a batch scheduled for the off-peak window runs when the app is open then,
+   * or at the next start). One run at a time; returns how many invoices were re-issued.
+   */
+  async runReissueBatches(): Promise<number> {
+    if (this.phase() !== 'ready' || this.reissueRunning) return 0
+    // PDFs (issue 10 item 5): after merging the PDF store, pass `onReissued` to keep the old PDF
+    // (marked VOID, or as a superseded version) and render the new one.
+    const running = runDueBatches(this.engine, FIRST_ADMIN_ACTOR)
+    this.reissueRunning = running
+    try {
+      return (await running).reduce((s, r) => s + r.reissued, 0)
+    } finally {
+      this.reissueRunning = null
+    }
+  }
+
   startSchedulers(dailyBackupDelayMs: number): void {
     // A desktop app is not always running: catch up at start-up, then check every minute.
     const lifecycleTick = () => {
@@ -401,6 +422,13 @@ export class AppCore {
       )
     }
     invoiceTick()
+    const reissueTick = () => {
+      this.runReissueBatches().then(
+        (n) => n > 0 && this.log(`re-issue: ${n} invoice${n === 1 ? '' : 's'} re-issued`),
+        (err: unknown) => this.log(`re-issue: batch failed: ${(err as Error).message}`)
+      )
+    }
+    reissueTick()
     // Usage files the switch dropped in the import folder: at start-up, then every minute.
     const folderTick = () => {
       if (this.phase() !== 'ready') return
@@ -410,6 +438,7 @@ export class AppCore {
     const everyMinute = setInterval(() => {
       lifecycleTick()
       invoiceTick()
+      reissueTick()
       folderTick()
     }, 60 * 1000)
     everyMinute.unref()

@@ -1142,3 +1142,20 @@ export interface CustomerCsvParse {
   customers: { id: number; customerId: string; companyName: string }[]
   problems: { line: number; text: string; problem: string }[]
 }
+
+export interface ReissueStarted {
+  batchId: number
+  /** The job running it now; null when scheduled. */
+  job: JobSnapshot<ReissueRunResult> | null
+}
+
+export interface ReissueBatchResults {
+  batch: ReissueBatch
+  rows: ReissueResultRow[]
+}
+
+export interface ReissueFromRerating {
+  customers: { id: number; customerId: string; companyName: string }[]
+  /** Just before the first out-of-date invoice was issued; null when none is out of date. */
+  issuedAfter: string | null
+}

@@ -20,6 +20,7 @@ import type {
   InvoiceStatus,
   ReissueBatch,
   ReissueBatchState,
+  ReissueFromRerating,
   ReissueMode,
   ReissuePreview,
   ReissuePreviewRow,
@@ -29,9 +30,10 @@ import type {
 } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { localDate } from '../../src-shared/format'
-import { formatMoney, type RoundingMode } from '../../src-shared/money'
+import { formatMinor, formatMoney, type RoundingMode } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
 import type { Actor } from './audit'
+import { csvChunk } from './customerExport'
 import {
   addChargeLine,
   addDaysToDate,
@@ -539,6 +541,27 @@ function runCustomer(w: Work, batchId: number, mode: ReissueMode, rows: PendingR
     )
     done.push({ oldId: inv.id, newId })
   }
+  // An invoice issued since the batch was planned (a period closed meanwhile) carries the balance too.
+  const last = done.at(-1)
+  if (last) {
+    const lastEnd = (loadInvoice(w, last.newId) as StoredInvoice).period_end
+    const later = w.all<StoredInvoice>(
+      `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL AND period_start >= ? ORDER BY period_start`,
+      [rows[0]?.customer_id ?? 0, lastEnd]
+    )
+    for (const inv of later) {
+      const position = (w.get<{ p: number }>('SELECT max(position) AS p FROM reissue_results WHERE batch_id = ?', [batchId])?.p ?? 0) + 1
+      const newId = reissueInvoice(w, inv.id, mode, batchId, rounding)
+      const after = loadInvoice(w, newId) as StoredInvoice
+      w.run(
+        `INSERT INTO reissue_results (batch_id, position, customer_id, invoice_id, carried, state, old_number, currency, old_total_minor, old_amount_due_minor, old_status,
+           new_invoice_id, new_number, new_total_minor, new_amount_due_minor, new_status, finished_at) VALUES (?, ?, ?, ?, 1, 'done', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [batchId, position, inv.customer_id, inv.id, inv.number, inv.currency, inv.total_minor, inv.amount_due_minor, inv.status, newId, after.number, after.total_minor, after.amount_due_minor, after.status, w.at]
+      )
+      w.run('UPDATE reissue_batches SET invoices = invoices + 1, done = done + 1 WHERE id = ?', [batchId])
+      done.push({ oldId: inv.id, newId })
+    }
+  }
   w.run('UPDATE reissue_batches SET done = done + ? WHERE id = ?', [rows.length, batchId])
   return done
 }
@@ -548,6 +571,24 @@ function runCustomer(w: Work, batchId: number, mode: ReissueMode, rows: PendingR
  * them, stopping there when cancelled (the rest are marked cancelled, untouched).
  */
 export async function runBatch(engine: Engine, actor: Actor, batchId: number, ctl: BatchControl = {}): Promise<ReissueRunResult> {
+  const active = activeBatches.get(engine) ?? new Set<number>()
+  activeBatches.set(engine, active)
+  if (active.has(batchId)) throw new AppError('CONFLICT', `Re-issue batch ${batchId} is already running.`, 'batchId')
+  active.add(batchId)
+  try {
+    return await runBatchOnce(engine, actor, batchId, ctl)
+  } finally {
+    active.delete(batchId)
+  }
+}
+
+/** Batches running in this process, per engine: the minute's check must not start one a job is running. */
+const activeBatches = new WeakMap<Engine, Set<number>>()
+
+/** Whether a batch is running in this process. */
+export const isBatchActive = (engine: Engine, batchId: number) => activeBatches.get(engine)?.has(batchId) === true
+
+async function runBatchOnce(engine: Engine, actor: Actor, batchId: number, ctl: BatchControl): Promise<ReissueRunResult> {
   const batch = engine.read((r) => r.get<{ mode: ReissueMode; state: ReissueBatchState; invoices: number }>('SELECT mode, state, invoices FROM reissue_batches WHERE id = ?', [batchId]))
   if (!batch) throw new AppError('NOT_FOUND', `Re-issue batch ${batchId} does not exist.`, 'batchId')
   if (batch.state !== 'running' && batch.state !== 'scheduled') throw new AppError('CONFLICT', `Re-issue batch ${batchId} is ${batch.state}.`, 'batchId')
@@ -742,6 +783,87 @@ export function parseCustomerCsv(r: DbReader, text: string): CustomerCsvParse {
  */
 export async function runDueBatches(engine: Engine, actor: Actor, ctl: BatchControl = {}): Promise<ReissueRunResult[]> {
   const out: ReissueRunResult[] = []
-  for (const id of engine.read((r) => dueBatches(r, new Date(engine.now()).toISOString()))) out.push(await runBatch(engine, actor, id, ctl))
+  for (const id of engine.read((r) => dueBatches(r, new Date(engine.now()).toISOString()))) {
+    if (!isBatchActive(engine, id)) out.push(await runBatch(engine, actor, id, ctl))
+  }
   return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV and the way in from a re-rating
+
+const plain = (minor: number | null, currency: string) => (minor === null ? '' : formatMinor(minor, currency, { grouping: false }))
+
+/** A batch's results, one row per invoice, as CSV (byte-order mark, CRLF; amounts in major units). */
+export function resultsCsv(r: DbReader, batchId: number): { fileName: string; csv: string } {
+  const rows = batchResults(r, batchId)
+  const csv = csvChunk(
+    ['invoice', 'customer_id', 'currency', 'carried_forward', 'state', 'reason', 'new_invoice', 'old_total', 'new_total', 'old_amount_due', 'new_amount_due', 'old_status', 'new_status'],
+    rows.map((x) => [
+      x.oldNumber,
+      x.customerName,
+      x.currency,
+      x.carried ? 'yes' : 'no',
+      x.state,
+      x.reason ?? '',
+      x.newNumber ?? '',
+      plain(x.oldTotalMinor, x.currency),
+      plain(x.newTotalMinor, x.currency),
+      plain(x.oldAmountDueMinor, x.currency),
+      plain(x.newAmountDueMinor, x.currency),
+      x.oldStatus,
+      x.newStatus ?? ''
+    ])
+  )
+  return { fileName: `reissue-batch-${batchId}.csv`, csv }
+}
+
+/** A preview as CSV, the same columns as on screen. */
+export function previewCsv(r: DbReader, sel: ReissueSelection & { mode: ReissueMode }, now: string): { fileName: string; csv: string } {
+  const p = previewReissue(r, sel, now)
+  const csv = csvChunk(
+    ['invoice', 'customer_id', 'company_name', 'currency', 'period_from', 'period_to', 'carried_forward', 'old_total', 'new_total', 'old_amount_due', 'new_amount_due', 'old_closing_balance', 'new_closing_balance', 'old_status', 'new_status', 'left_alone_because'],
+    p.rows.map((x) => [
+      x.number,
+      x.customerName,
+      x.companyName,
+      x.currency,
+      localDate(x.periodStart),
+      localDate(new Date(Date.parse(x.periodEnd) - 1).toISOString()),
+      x.carried ? 'yes' : 'no',
+      plain(x.oldTotalMinor, x.currency),
+      plain(x.newTotalMinor, x.currency),
+      plain(x.oldAmountDueMinor, x.currency),
+      plain(x.newAmountDueMinor, x.currency),
+      plain(x.oldClosingMinor, x.currency),
+      plain(x.newClosingMinor, x.currency),
+      x.oldStatus,
+      x.newStatus ?? '',
+      x.skippedReason ?? ''
+    ])
+  )
+  return { fileName: `reissue-preview-${localDate(now)}.csv`, csv }
+}
+
+/**
+ * A re-rating's out-of-date invoices as a selection: the customers whose live regular invoices
+ * covering the re-rated period were issued before the re-rating, and an instant just before the
+ * first of those was issued.
+ */
+export function selectionFromRerating(r: DbReader, reratingId: number): ReissueFromRerating {
+  const run = r.get<{ at: string }>('SELECT at FROM reratings WHERE id = ?', [reratingId])
+  if (!run) throw new AppError('NOT_FOUND', `Re-rating ${reratingId} does not exist.`, 'reratingId')
+  const rows = r.all<{ id: number; customer_id: string; company_name: string; first: string }>(
+    `SELECT c.id, c.customer_id, c.company_name, min(i.issued_at) AS first
+     FROM rerating_customers rc JOIN customers c ON c.id = rc.customer_id
+     JOIN invoices i ON i.customer_id = rc.customer_id AND i.out_of_turn = 0 AND i.voided_at IS NULL
+       AND i.period_start < rc.period_to AND i.period_end > rc.period_from AND i.issued_at < ?
+     WHERE rc.rerating_id = ? GROUP BY c.id ORDER BY c.customer_id`,
+    [run.at, reratingId]
+  )
+  const first = rows.reduce<string | null>((m, x) => (m === null || x.first < m ? x.first : m), null)
+  return {
+    customers: rows.map((x) => ({ id: x.id, customerId: x.customer_id, companyName: x.company_name })),
+    issuedAfter: first === null ? null : new Date(Date.parse(first) - 1000).toISOString()
+  }
 }

@@ -195,6 +195,22 @@ describe('re-issue after a re-rating (the March story)', () => {
     expect(t.broken()).toEqual([])
   })
 
+  it('an invoice issued after the batch was planned (a period closed meanwhile) is recalculated with it', async () => {
+    const { t, id } = await marchStory()
+    t.clock.t = local(2026, 4, 10, 9)
+    t.rerate(id, MARCH, APRIL, (c) => c / 2)
+    const batchId = t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [id], issuedAfter: iso(local(2026, 3, 31)), mode: 'void' }))
+    t.clock.t = local(2026, 5, 1, 0, 5)
+    await t.close()
+    const res = await runBatch(t.engine, ADMIN, batchId)
+    expect(res.reissued).toBe(2)
+    expect(t.engine.read((r) => batchResults(r, batchId)).map((r) => [r.oldNumber, r.newNumber, r.carried])).toEqual([
+      ['INV-000001', 'INV-000003', false],
+      ['INV-000002', 'INV-000004', true]
+    ])
+    expect(t.broken()).toEqual([])
+  })
+
   it('refuses a selection with nothing to re-issue', async () => {
     const { t, id } = await marchStory()
     expect(() => t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [id], issuedAfter: iso(local(2026, 4, 2)), mode: 'void' }))).toThrow(/None of these customers/)
