@@ -166,12 +166,14 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
   let need = drift > 0 ? Math.min(Math.max(drift - homeAmount, 0), drift) : Math.max(Math.min(drift - homeAmount, 0), drift)
   const parts: { xdrId: number; amount: number }[] = []
   if (need !== 0) {
-    // Corrections posted after its period by a re-rating whose period overlaps it, oldest first.
+    // Corrections posted after its period by a re-rating of a period holding its usage (usage
+    // imported late is on a later invoice than its calls' dates: the calls decide), oldest first.
+    const span = r.get<{ lo: string; hi: string }>("SELECT min(started_at) AS lo, max(started_at) AS hi FROM xdrs WHERE invoice_id = ? AND kind = 'usage'", [inv.id])
     const later = r.all<{ id: number; amount_minor: number; invoice_id: number | null }>(
       `SELECT x.id, x.amount_minor, x.invoice_id FROM xdrs x JOIN rerating_customers rc ON rc.correction_xdr_id = x.id
-       WHERE x.customer_id = ? AND x.kind = 'rerating-correction' AND x.created_at >= ? AND rc.period_from < ? AND rc.period_to > ?
+       WHERE x.customer_id = ? AND x.kind = 'rerating-correction' AND x.created_at >= ? AND rc.period_from <= ? AND rc.period_to > ?
        ORDER BY x.id`,
-      [inv.customer_id, inv.period_end, inv.period_end, inv.period_start]
+      [inv.customer_id, inv.period_end, span?.hi ?? '', span?.lo ?? '']
     )
     for (const c of later) {
       if (need === 0) break
