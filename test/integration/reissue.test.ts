@@ -9,6 +9,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { reduceAmountDue, settleInvoice } from '../../src-main/engine/invoicing'
+import { postToLedger } from '../../src-main/engine/ledger'
 import { batchResults, createBatch, dueBatches, listBatches, parseCustomerCsv, previewReissue, runBatch } from '../../src-main/engine/reissue'
 import { ADMIN, local } from '../support/lifecycleWorld'
 import { type ReissueWorld, reissueWorld } from '../support/reissueWorld'
@@ -192,6 +193,47 @@ describe('re-issue after a re-rating (the March story)', () => {
     expect(t.engine.read((r) => batchResults(r, batchId)).map((r) => r.state)).toEqual(['done', 'cancelled'])
     expect(t.engine.read((r) => listBatches(r))[0]).toMatchObject({ id: batchId, state: 'cancelled', done: 1, invoices: 2 })
     expect(t.engine.read((r) => dueBatches(r, iso(t.clock.t)))).toEqual([])
+    expect(t.broken()).toEqual([])
+  })
+
+  it('payments taken while the batch runs are applied to the invoice as it stands: moved with it, never lost or applied twice', async () => {
+    const t = await reissueWorld()
+    const a = await marchStory(t)
+    const b = await marchStory(t)
+    t.clock.t = local(2026, 4, 10, 9)
+    t.rerate(a.id, MARCH, APRIL, (c) => c / 2)
+    t.rerate(b.id, MARCH, APRIL, (c) => c / 2)
+    const batchId = t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [a.id, b.id], issuedAfter: iso(local(2026, 3, 31)), mode: 'void' }))
+    // The cashier, between units: a payment applied to B's live March invoice each time.
+    const payB = (amount: number) =>
+      t.engine.change(ADMIN, (w) => {
+        const inv = w.get<{ id: number }>('SELECT id FROM invoices WHERE customer_id = ? AND voided_at IS NULL ORDER BY period_start LIMIT 1', [b.id])!
+        const pay = postToLedger(w, {
+          kind: 'manual-payment',
+          customerId: b.id,
+          amountMinor: -amount,
+          unallocatedDeltaMinor: 0,
+          serviceId: null,
+          effectiveDate: null,
+          outOfTurn: false,
+          visibleComment: '',
+          internalComment: ''
+        }).xdrId
+        w.run('INSERT INTO invoice_payments (invoice_id, xdr_id, amount_minor, at) VALUES (?, ?, ?, ?)', [inv.id, pay, amount, w.at])
+        settleInvoice(w, inv.id)
+        return inv.id
+      })
+    const paidTo: number[] = []
+    await runBatch(t.engine, ADMIN, batchId, {
+      pause: async () => {
+        paidTo.push(payB(100))
+      }
+    })
+    const [oldB, newB] = t.invoices(b.id)
+    // The first went to the old invoice (then moved), the second to the new one.
+    expect(paidTo).toEqual([oldB!.id, newB!.id])
+    expect(newB).toMatchObject({ paid_minor: 200, amount_due_minor: 1300 - 200, status: 'partially-paid' })
+    expect(t.engine.read((r) => r.all('SELECT id FROM invoice_payments WHERE invoice_id = ?', [newB!.id])).length).toBe(2)
     expect(t.broken()).toEqual([])
   })
 
