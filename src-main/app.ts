@@ -21,7 +21,8 @@ import { actorOf, FIRST_ADMIN_ACTOR, FIRST_ADMIN_ID, getOperator } from './engin
 import { runDueTransitions } from './engine/lifecycleScheduler'
 import { closeDuePeriods } from './engine/invoicing'
 import { runInvoiceTransitions } from './engine/lifecycleScheduler'
-import { runDueBatches } from './engine/reissue'
+import { listNotifications, runDueBatches } from './engine/reissue'
+import type { DeskNotification } from '../src-shared/domain'
 import { ensureDefaultServices } from './engine/services'
 import { DEFAULT_AUTHORIZATION_DAYS, getSettings } from './engine/settings'
 import { DATABASE_REPLACED, Engine, type ChangeReport } from './engine/unitOfWork'
@@ -44,6 +45,8 @@ export interface BillingAppOptions {
    * start-up catch-up (life cycle, card reconciliation, import folder), which stay the app's work.
    */
   background?: boolean
+  /** A new entry on the notifications list (a batch re-issue ended): the desktop shows it (src-main/electron). */
+  onNotification?: (n: DeskNotification) => void
 }
 
 export interface BillingApp extends Dispatcher {
@@ -76,6 +79,8 @@ export class AppCore {
   /** The usage import folder set in Settings, looked at by the schedulers. */
   readonly usageFolder: UsageImportFolder
   private timers: NodeJS.Timeout[] = []
+  /** Told of each new entry on the notifications list (the desktop shows it). */
+  onNotification: ((n: DeskNotification) => void) | undefined
 
   constructor(
     readonly dataDir: string,
@@ -160,6 +165,10 @@ export class AppCore {
   /** Every committed change (and a restore) reaches the read models kept in memory. */
   private changed(change: ChangeReport): void {
     this.customerIndex.applyChange(change)
+    if (change.tables.has('notifications') && this.onNotification && this.store) {
+      const latest = this.store.read((r) => listNotifications(r, 1))[0]
+      if (latest) this.onNotification(latest)
+    }
   }
 
   /** What the handlers use of the app: each gets only these, never the app itself. */
@@ -476,6 +485,7 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
   const tightened = securePrivateTree(opts.dataDir, isDataFolderEntry)
   if (tightened.length > 0) log(`data folder: took group/other permissions off ${tightened.length} file(s) and folder(s)`)
   const core = new AppCore(opts.dataDir, sql, now, log, lock, opts.snapshotAfterBytes === undefined ? {} : { snapshotAfterBytes: opts.snapshotAfterBytes })
+  core.onNotification = opts.onNotification
   try {
     core.openStore()
   } catch (err) {

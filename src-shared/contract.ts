@@ -45,7 +45,7 @@ import type { UsageImportRecord, UsageImportSummary } from './domain'
 import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceListResult, type InvoicePdfFile } from './domain'
 import type { OutOfTurnIssued, OutOfTurnPending, OutOfTurnPreview } from './domain'
 import type { InvoiceCsvChunk, InvoiceEvent } from './domain'
-import { REISSUE_MODES, type CustomerCsvParse, type ReissueBatch, type ReissueBatchResults, type ReissueFromRerating, type ReissuePreview, type ReissueRunResult, type ReissueStarted } from './domain'
+import { REISSUE_MODES, type CustomerCsvParse, type DeskNotification, type OffPeakWindow, type ReissueBatch, type ReissueBatchResults, type ReissueFromRerating, type ReissuePreview, type ReissueRunResult, type ReissueStarted } from './domain'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -540,6 +540,21 @@ const reissueChannels = {
     roles: ADMIN,
     maxBodyBytes: CSV_BODY_LIMIT
   }),
+  /** The off-peak window for scheduled batches (Settings) and its next start. */
+  'reissue.offPeak': channel<OffPeakWindow>()({ reads: ['settings'], input: nothing, roles: ADMIN }),
+  'reissue.setOffPeak': channel<OffPeakWindow>()({
+    changes: ['settings', 'audit'],
+    input: z
+      .object({
+        start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter the start as HH:MM, e.g. 01:00.'),
+        end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter the end as HH:MM, e.g. 05:00.')
+      })
+      .strict(),
+    roles: ADMIN
+  }),
+  /** The desk's notifications list, newest first (a batch re-issue's completion, with a link to its results). */
+  'notifications.list': channel<DeskNotification[]>()({ reads: ['invoices', 'audit'], input: nothing, roles: ADMIN }),
+  'notifications.markRead': channel<DeskNotification[]>()({ changes: ['invoices'], input: z.object({ ids: z.array(id).max(500) }).strict(), roles: ADMIN }),
   /** A re-rating's out-of-date invoices as a selection: its customers and the instant before the first of them was issued. */
   'reissue.fromRerating': channel<ReissueFromRerating>()({ reads: ['invoices', 'customers', 'usage'], input: z.object({ reratingId: id }).strict(), roles: ADMIN })
 } as const

@@ -1159,3 +1159,22 @@ export interface ReissueFromRerating {
   /** Just before the first out-of-date invoice was issued; null when none is out of date. */
   issuedAfter: string | null
 }
+
+/** The off-peak window for scheduled re-issues (local HH:MM), and when the next one starts. */
+export interface OffPeakWindow {
+  start: string
+  end: string
+  /** The next start of the window after now (an instant). */
+  nextStart: string
+}
+
+/** An entry on the desk's notifications list. */
+export interface DeskNotification {
+  id: number
+  at: string
+  kind: string
+  title: string
+  body: string
+  link: string | null
+  read: boolean
+}

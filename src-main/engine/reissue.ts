@@ -17,6 +17,8 @@
  */
 import type {
   CustomerCsvParse,
+  DeskNotification,
+  OffPeakWindow,
   InvoiceStatus,
   ReissueBatch,
   ReissueBatchState,
@@ -631,6 +633,12 @@ async function runBatchOnce(engine: Engine, actor: Actor, batchId: number, ctl: 
     ) ?? { done: 0, skipped: 0 }
     const state = cancelled ? 'cancelled' : 'completed'
     w.run('UPDATE reissue_batches SET state = ?, finished_at = ? WHERE id = ?', [state, w.at, batchId])
+    notify(w, {
+      kind: 'reissue',
+      title: `Re-issue batch ${batchId} ${state}`,
+      body: `${counts.done ?? 0} invoice${counts.done === 1 ? '' : 's'} re-issued, ${counts.skipped ?? 0} left alone${cancelled ? '; cancelled: the rest untouched' : ''}.`,
+      link: `#/reissue?batch=${batchId}`
+    })
     w.audit({
       kind: 'invoice.reissueBatch',
       field: 'state',
@@ -868,4 +876,58 @@ export function selectionFromRerating(r: DbReader, reratingId: number): ReissueF
     customers: rows.map((x) => ({ id: x.id, customerId: x.customer_id, companyName: x.company_name })),
     issuedAfter: first === null ? null : new Date(Date.parse(first) - 1000).toISOString()
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The off-peak window (Settings) and the notifications list
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/
+
+/** The window and its next start after `now` (local time of day). */
+export function offPeakWindow(r: DbReader, now: string): OffPeakWindow {
+  const row = r.get<{ off_peak_start: string; off_peak_end: string }>('SELECT off_peak_start, off_peak_end FROM reissue_settings WHERE id = 1') ?? {
+    off_peak_start: '01:00',
+    off_peak_end: '05:00'
+  }
+  const [h, m] = row.off_peak_start.split(':').map(Number) as [number, number]
+  const at = new Date(now)
+  let next = new Date(at.getFullYear(), at.getMonth(), at.getDate(), h, m)
+  if (next.getTime() <= at.getTime()) next = new Date(at.getFullYear(), at.getMonth(), at.getDate() + 1, h, m)
+  return { start: row.off_peak_start, end: row.off_peak_end, nextStart: next.toISOString() }
+}
+
+export function setOffPeakWindow(w: Work, input: { start: string; end: string }): OffPeakWindow {
+  if (!HHMM.test(input.start)) throw new AppError('VALIDATION', 'Enter the start as HH:MM, e.g. 01:00.', 'start')
+  if (!HHMM.test(input.end)) throw new AppError('VALIDATION', 'Enter the end as HH:MM, e.g. 05:00.', 'end')
+  if (input.start === input.end) throw new AppError('VALIDATION', 'The window must not be empty: the end must differ from the start.', 'end')
+  const cur = offPeakWindow(w, w.at)
+  if (cur.start !== input.start || cur.end !== input.end) {
+    w.run('INSERT OR REPLACE INTO reissue_settings (id, off_peak_start, off_peak_end) VALUES (1, ?, ?)', [input.start, input.end])
+    w.audit({
+      kind: 'settings.change',
+      field: 'off_peak_window',
+      from: `${cur.start}-${cur.end}`,
+      to: `${input.start}-${input.end}`,
+      description: `Off-peak window for scheduled re-issues changed from ${cur.start}–${cur.end} to ${input.start}–${input.end}.`
+    })
+  }
+  return offPeakWindow(w, w.at)
+}
+
+/** Add an entry to the notifications list, in the caller's unit of work. */
+export function notify(w: Work, n: { kind: string; title: string; body: string; link: string | null }): number {
+  return w.insert('INSERT INTO notifications (at, kind, title, body, link) VALUES (?, ?, ?, ?, ?)', [w.at, n.kind, n.title, n.body, n.link])
+}
+
+export function listNotifications(r: DbReader, limit = 50): DeskNotification[] {
+  return r
+    .all<{ id: number; at: string; kind: string; title: string; body: string; link: string | null; read_at: string | null }>(
+      'SELECT * FROM notifications ORDER BY id DESC LIMIT ?',
+      [limit]
+    )
+    .map((n) => ({ id: n.id, at: n.at, kind: n.kind, title: n.title, body: n.body, link: n.link, read: n.read_at !== null }))
+}
+
+export function markNotificationsRead(w: Work, ids: number[]): void {
+  for (const id of ids) w.run('UPDATE notifications SET read_at = coalesce(read_at, ?) WHERE id = ?', [w.at, id])
 }

@@ -43,7 +43,11 @@ import {
   getBatch,
   isBatchActive,
   listBatches,
+  listNotifications,
+  markNotificationsRead,
+  offPeakWindow,
   parseCustomerCsv,
+  setOffPeakWindow,
   previewCsv,
   previewReissue,
   resultsCsv,
@@ -287,5 +291,12 @@ export const handlers: HandlerTable<HandlerContext> = {
     return engine().read((r) => previewCsv(r, preview, nowIso()))
   },
   'reissue.parseCustomerCsv': (input, { engine }) => engine().read((r) => parseCustomerCsv(r, input.text)),
-  'reissue.fromRerating': (input, { engine }) => engine().read((r) => selectionFromRerating(r, input.reratingId))
+  'reissue.fromRerating': (input, { engine }) => engine().read((r) => selectionFromRerating(r, input.reratingId)),
+  'reissue.offPeak': (_input, { engine, nowIso }) => engine().read((r) => offPeakWindow(r, nowIso())),
+  'reissue.setOffPeak': (input, { engine, actor }) => engine().change(actor, (w) => setOffPeakWindow(w, input)),
+  'notifications.list': (_input, { engine }) => engine().read((r) => listNotifications(r)),
+  'notifications.markRead': (input, { engine, actor }) => {
+    engine().change(actor, (w) => markNotificationsRead(w, input.ids))
+    return engine().read((r) => listNotifications(r))
+  }
 }

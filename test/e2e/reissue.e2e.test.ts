@@ -115,6 +115,17 @@ describe('Re-issue page', () => {
       expect(statuses.sort()).toEqual(['open', 'void'])
     }
     expect(await page.getByRole('table', { name: 'Batches' }).locator('tbody tr').count()).toBe(1)
+    // The notifications list says so, with a link to the results.
+    const bell = page.getByRole('button', { name: 'Notifications (1 new)' })
+    await bell.click()
+    const item = page.getByRole('menuitem', { name: /Re-issue batch 1 completed/ })
+    await item.waitFor()
+    expect(await item.textContent()).toContain('3 invoices re-issued, 0 left alone.')
+    await page.waitForTimeout(400) // the menu's opening transition, for a screenshot a person can read
+    await page.screenshot({ path: '.test-output/reissue-notification-1366.png' })
+    await item.click()
+    await expect.poll(() => page.url()).toContain('#/reissue?batch=1')
+    await page.getByRole('heading', { name: 'Results of batch 1 (completed)' }).waitFor()
   })
 
   it('file upload, same numbers: a CSV with a BOM, a header, CRLF and an unknown ID; problems listed by line', async () => {
@@ -142,6 +153,27 @@ describe('Re-issue page', () => {
     const results = page.getByRole('table', { name: 'Re-issued invoices' })
     await expect.poll(() => results.locator('tbody tr').first().textContent()).toMatch(/^SIP-000007SIP-000007/)
     expect(await page.getByRole('table', { name: 'Batches' }).locator('tbody tr').count()).toBe(2)
+  })
+
+  it('scheduled for the off-peak window set in Settings: it waits, and can be cancelled untouched', async () => {
+    await page.locator('nav').getByRole('button', { name: 'Settings', exact: true }).click()
+    const section = page.getByRole('region', { name: 'Off-peak window' })
+    await section.scrollIntoViewIfNeeded()
+    await section.getByLabel('From').fill('02:00')
+    await section.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => section.textContent()).toMatch(/Next window starts 2026-04-11 02:00/)
+    await page.screenshot({ path: '.test-output/reissue-offpeak-settings-1366.png' })
+    await page.locator('nav').getByRole('button', { name: 'Re-issue', exact: true }).click()
+    await setIssuedAfter()
+    await page.getByRole('button', { name: 'Next' }).click()
+    await add('Easy', 'EasyCall Ltd. (EasyCall)')
+    await page.getByRole('button', { name: 'Next' }).click()
+    await page.getByRole('button', { name: /Schedule for off-peak/ }).click()
+    await page.getByRole('region', { name: 'Scheduled' }).getByText(/is scheduled for the off-peak window from 2026-04-11 02:00/).waitFor()
+    const batches = await desk.call('reissue.list', {})
+    expect(batches[0]).toMatchObject({ state: 'scheduled', invoices: 1 })
+    await page.getByRole('button', { name: 'Cancel batch' }).click()
+    await expect.poll(async () => (await desk.call('reissue.list', {}))[0]!.state).toBe('cancelled')
     expect(pageErrors).toEqual([])
   })
 })

@@ -10,7 +10,20 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { reduceAmountDue, settleInvoice } from '../../src-main/engine/invoicing'
 import { postToLedger } from '../../src-main/engine/ledger'
-import { batchResults, createBatch, dueBatches, listBatches, parseCustomerCsv, previewReissue, runBatch } from '../../src-main/engine/reissue'
+import {
+  batchResults,
+  createBatch,
+  dueBatches,
+  listBatches,
+  listNotifications,
+  markNotificationsRead,
+  offPeakWindow,
+  parseCustomerCsv,
+  previewReissue,
+  runBatch,
+  runDueBatches,
+  setOffPeakWindow
+} from '../../src-main/engine/reissue'
 import { ADMIN, local } from '../support/lifecycleWorld'
 import { type ReissueWorld, reissueWorld } from '../support/reissueWorld'
 
@@ -257,6 +270,28 @@ describe('re-issue after a re-rating (the March story)', () => {
     const { t, id } = await marchStory()
     expect(() => t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [id], issuedAfter: iso(local(2026, 4, 2)), mode: 'void' }))).toThrow(/None of these customers/)
     expect(() => t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [], issuedAfter: iso(local(2026, 4, 2)), mode: 'void' }))).toThrow(/at least one customer/)
+  })
+})
+
+describe('scheduling and notifying', () => {
+  it('the off-peak window (audited) and its next start; a scheduled batch runs once its time has come, then a notification links to its results', async () => {
+    const { t, id } = await marchStory()
+    t.clock.t = local(2026, 4, 10, 9)
+    t.rerate(id, MARCH, APRIL, (c) => c / 2)
+    expect(t.engine.read((r) => offPeakWindow(r, iso(t.clock.t)))).toEqual({ start: '01:00', end: '05:00', nextStart: iso(local(2026, 4, 11, 1)) })
+    expect(() => t.engine.change(ADMIN, (w) => setOffPeakWindow(w, { start: '25:00', end: '05:00' }))).toThrow(/HH:MM/)
+    const w = t.engine.change(ADMIN, (w) => setOffPeakWindow(w, { start: '22:30', end: '04:00' }))
+    expect(w.nextStart).toBe(iso(local(2026, 4, 10, 22, 30)))
+    const batchId = t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [id], issuedAfter: iso(local(2026, 3, 31)), mode: 'void', scheduledFor: iso(local(2026, 4, 10, 22, 30)) }))
+    expect(await runDueBatches(t.engine, ADMIN)).toEqual([])
+    expect(t.live(id)[0]!.number).toBe('INV-000001')
+    t.clock.t = local(2026, 4, 10, 22, 31)
+    const ran = await runDueBatches(t.engine, ADMIN)
+    expect(ran).toEqual([{ batchId, reissued: 1, skipped: 0, cancelled: false }])
+    const notes = t.engine.read((r) => listNotifications(r))
+    expect(notes[0]).toMatchObject({ kind: 'reissue', title: `Re-issue batch ${batchId} completed`, link: `#/reissue?batch=${batchId}`, read: false })
+    t.engine.change(ADMIN, (w) => markNotificationsRead(w, [notes[0]!.id]))
+    expect(t.engine.read((r) => listNotifications(r))[0]!.read).toBe(true)
   })
 })
 

@@ -55,3 +55,24 @@ CREATE TABLE reissue_results (
   finished_at          TEXT
 );
 CREATE INDEX reissue_results_batch ON reissue_results (batch_id, position);
+
+-- The off-peak window a batch can be scheduled for (local times of day, HH:MM; the end may be
+-- after midnight: 22:00-05:00). A scheduled batch runs when the app is open then, or at the next start.
+CREATE TABLE reissue_settings (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  off_peak_start TEXT NOT NULL DEFAULT '01:00',
+  off_peak_end   TEXT NOT NULL DEFAULT '05:00'
+);
+INSERT INTO reissue_settings (id) VALUES (1);
+
+-- What the desk tells its operators when long work ends (a batch re-issue's completion): the
+-- notifications list in the header, with a link to the results.
+CREATE TABLE notifications (
+  id      INTEGER PRIMARY KEY,
+  at      TEXT NOT NULL,
+  kind    TEXT NOT NULL,
+  title   TEXT NOT NULL,
+  body    TEXT NOT NULL,
+  link    TEXT, -- an address in the desk (#/reissue?batch=3)
+  read_at TEXT
+);

@@ -1,5 +1,6 @@
 import '@mantine/dates/styles.css'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
+import { useSearchParams } from 'react-router'
 import { Alert, Anchor, Badge, Button, FileInput, Group, Paper, Progress, Radio, Select, Stack, Table, Text, Title } from '@mantine/core'
 import { DateInput, TimeInput } from '@mantine/dates'
 import type { InputOf } from '../../../src-shared/contract'
@@ -60,7 +61,13 @@ export function ReissuePage() {
   const [preview, setPreview] = useState<{ input: Selection; result: ReissuePreview } | null>(null)
   const [job, setJob] = useState<JobSnapshot<ReissueRunResult> | null>(null)
   const [batchId, setBatchId] = useState<number | null>(null)
-  const [shownBatch, setShownBatch] = useState<number | null>(null)
+  // A notification's link: #/reissue?batch=N shows that batch's results.
+  const [params] = useSearchParams()
+  const linked = Number(params.get('batch'))
+  const [shownBatch, setShownBatch] = useState<number | null>(Number.isInteger(linked) && linked > 0 ? linked : null)
+  useEffect(() => {
+    if (Number.isInteger(linked) && linked > 0) setShownBatch(linked)
+  }, [linked])
 
   const found = useQuery('customers.list', { search, limit: 20 }, { enabled: canEdit && step === 2 && source === 'manual' })
   const reratings = useQuery('rerating.history', {}, { enabled: canEdit && source === 'rerating' })
@@ -70,6 +77,8 @@ export function ReissuePage() {
   const exportCsv = useMutation('reissue.exportCsv')
   const start = useMutation('reissue.start')
   const cancel = useMutation('reissue.cancel')
+  const offPeak = useQuery('reissue.offPeak', {}, { enabled: canEdit })
+  const [scheduled, setScheduled] = useState<string | null>(null)
   useJobPolling(job, setJob, 'reissue.status', 'reissue.start')
 
   const issuedAfter = localInstant(date, time)
@@ -130,13 +139,14 @@ export function ReissuePage() {
     }
   }
 
-  const onApply = async () => {
+  const onApply = async (scheduledFor: string | null) => {
     if (!preview) return
     try {
-      const started = await start.run({ ...preview.input, scheduledFor: null })
+      const started = await start.run({ ...preview.input, scheduledFor })
       setBatchId(started.batchId)
       setShownBatch(started.batchId)
       setJob(started.job)
+      setScheduled(scheduledFor)
     } catch (e) {
       notifyError(e)
     }
@@ -158,6 +168,7 @@ export function ReissuePage() {
     setJob(null)
     setBatchId(null)
     setShownBatch(null)
+    setScheduled(null)
   }
 
   const options = (found.data?.rows ?? [])
@@ -362,9 +373,10 @@ export function ReissuePage() {
           <PreviewSection
             preview={preview.result}
             mode={preview.input.mode}
-            applying={job !== null}
+            applying={job !== null || scheduled !== null}
+            offPeakStart={offPeak.data?.nextStart ?? null}
             onBack={() => setStep(2)}
-            onApply={() => void onApply()}
+            onApply={(at) => void onApply(at)}
             onExport={() => void onExportPreview()}
             busy={start.running}
           />
@@ -383,7 +395,26 @@ export function ReissuePage() {
           </Paper>
         )}
 
-        {shownBatch !== null && (job === null || job.state !== 'running') && <ResultsSection batchId={shownBatch} />}
+        {scheduled !== null && batchId !== null && (
+          <Paper withBorder radius="md" p="md" component="section" aria-label="Scheduled">
+            <Group justify="space-between">
+              <Text size="sm" role="status">
+                Batch {batchId} is scheduled for the off-peak window from {formatInstant(scheduled)}. It runs when the app is open then, or at its next start; the
+                notifications list says when it is done.
+              </Text>
+              <Group>
+                <Button variant="default" color="red" onClick={() => void cancel.run({ batchId }).then(restart, notifyError)}>
+                  Cancel batch
+                </Button>
+                <Button variant="default" onClick={restart}>
+                  New batch
+                </Button>
+              </Group>
+            </Group>
+          </Paper>
+        )}
+
+        {shownBatch !== null && scheduled === null && (job === null || job.state !== 'running') && <ResultsSection batchId={shownBatch} />}
         <HistorySection onShow={setShownBatch} />
       </Stack>
     </>
@@ -395,8 +426,9 @@ function PreviewSection(props: {
   mode: ReissueMode
   applying: boolean
   busy: boolean
+  offPeakStart: string | null
   onBack: () => void
-  onApply: () => void
+  onApply: (scheduledFor: string | null) => void
   onExport: () => void
 }) {
   const p = props.preview
@@ -486,9 +518,16 @@ function PreviewSection(props: {
           <Button variant="default" onClick={props.onBack}>
             Back
           </Button>
-          <Button color="orange" onClick={props.onApply} loading={props.busy} disabled={count === 0}>
-            Apply
-          </Button>
+          <Group>
+            {props.offPeakStart !== null && (
+              <Button variant="default" onClick={() => props.onApply(props.offPeakStart)} disabled={count === 0 || props.busy}>
+                Schedule for off-peak ({formatInstant(props.offPeakStart)})
+              </Button>
+            )}
+            <Button color="orange" onClick={() => props.onApply(null)} loading={props.busy} disabled={count === 0}>
+              Apply
+            </Button>
+          </Group>
         </Group>
       )}
     </Paper>

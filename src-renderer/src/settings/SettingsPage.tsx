@@ -1,5 +1,6 @@
 import { Stack } from '@mantine/core'
 import { PageHeader } from '../lib/PageHeader'
+import { OffPeakSection } from '../reissue/OffPeakSection'
 import { BackupsSection } from './BackupsSection'
 import { CompanySettingsForm } from './CompanySettingsForm'
 import { RetentionSection } from './RetentionSection'
@@ -18,6 +19,7 @@ export function SettingsPage() {
         <ServicesSection />
         <UsageSettingsSection />
         <RetentionSection />
+        <OffPeakSection />
         <BackupsSection />
       </Stack>
     </>
