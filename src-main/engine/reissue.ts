@@ -142,38 +142,55 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
       )
       return p ? { closing: p.closing_balance_minor, periodEnd: p.period_end } : null
     })()
-  // The records it took, but its tax (recomputed) and the reductions aimed at it (shown apart).
-  const groups = r.all<ChargeGroup>(
-    `SELECT x.kind, x.service_id, s.name AS service_name, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s, sum(x.amount_minor) AS amount
+  // The records it took, but its tax (recomputed) and the reductions aimed at it (shown apart), in
+  // one pass: with its usage's drift (current charge - posted) and the calls' dates.
+  const groups = r.all<ChargeGroup & { drift: number; lo: string | null; hi: string | null }>(
+    `SELECT x.kind, x.service_id, s.name AS service_name, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s, sum(x.amount_minor) AS amount,
+       sum(CASE WHEN x.kind = 'usage' THEN coalesce(x.charge_minor, 0) - x.amount_minor ELSE 0 END) AS drift,
+       min(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS lo, max(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS hi
      FROM xdrs x LEFT JOIN services s ON s.id = x.service_id
-     WHERE x.invoice_id = ? AND x.kind NOT IN ('invoice-tax', 'rerating-correction') AND x.id NOT IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?)
+     WHERE x.customer_id = ? AND x.invoice_id = ? AND x.kind <> 'invoice-tax'
+       AND x.id NOT IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?)
      GROUP BY x.kind, x.service_id ORDER BY x.service_id`,
-    [inv.id, inv.id]
+    [inv.customer_id, inv.id, inv.id]
   )
   let previous = prev?.closing ?? 0
   let payments = 0
+  let drift = 0
+  let lo: string | null = null
+  let hi: string | null = null
+  let hasHome = false
   const lines: ChargeLine[] = []
   for (const g of groups) {
-    if (g.kind === 'opening-balance') previous += g.amount
+    if (g.kind === 'rerating-correction') hasHome = true
+    else if (g.kind === 'opening-balance') previous += g.amount
     else if (PAYMENT_KINDS.has(g.kind)) payments += g.amount
     else if (g.amount !== 0 || g.kind === 'usage') addChargeLine(lines, g)
+    if (g.kind === 'usage') {
+      drift += g.drift
+      if (g.lo !== null && (lo === null || g.lo < lo)) lo = g.lo
+      if (g.hi !== null && (hi === null || g.hi > hi)) hi = g.hi
+    }
   }
   // Corrections: what is left of those posted in its period, plus the part of later ones its usage needs.
-  const home = r.all<{ id: number; amount_minor: number }>("SELECT id, amount_minor FROM xdrs WHERE invoice_id = ? AND kind = 'rerating-correction'", [inv.id])
+  const home = hasHome
+    ? r.all<{ id: number; amount_minor: number }>("SELECT id, amount_minor FROM xdrs WHERE customer_id = ? AND invoice_id = ? AND kind = 'rerating-correction'", [
+        inv.customer_id,
+        inv.id
+      ])
+    : []
   let homeAmount = 0
   for (const c of home) homeAmount += c.amount_minor - partsElsewhere(r, c.id, inv.id, chain)
-  const drift =
-    r.get<{ d: number | null }>("SELECT sum(coalesce(charge_minor, 0) - amount_minor) AS d FROM xdrs WHERE invoice_id = ? AND kind = 'usage'", [inv.id])?.d ?? 0
   // Never more than the drift, never of the other sign: a home invoice's surplus is its own.
   let need = drift > 0 ? Math.min(Math.max(drift - homeAmount, 0), drift) : Math.max(Math.min(drift - homeAmount, 0), drift)
   const parts: { xdrId: number; amount: number }[] = []
   if (need !== 0) {
     // Corrections posted after its period by a re-rating of a period holding its usage (usage
     // imported late is on a later invoice than its calls' dates: the calls decide), oldest first.
-    const span = r.get<{ lo: string; hi: string }>("SELECT min(started_at) AS lo, max(started_at) AS hi FROM xdrs WHERE invoice_id = ? AND kind = 'usage'", [inv.id])
+    const span = { lo: lo ?? '', hi: hi ?? '' }
     const later = r.all<{ id: number; amount_minor: number; invoice_id: number | null }>(
       `SELECT x.id, x.amount_minor, x.invoice_id FROM xdrs x JOIN rerating_customers rc ON rc.correction_xdr_id = x.id
-       WHERE x.customer_id = ? AND x.kind = 'rerating-correction' AND x.created_at >= ? AND rc.period_from <= ? AND rc.period_to > ?
+       WHERE x.customer_id = ? AND x.kind <> 'usage' AND x.kind = 'rerating-correction' AND x.created_at >= ? AND rc.period_from <= ? AND rc.period_to > ?
        ORDER BY x.id`,
       [inv.customer_id, inv.period_end, span?.hi ?? '', span?.lo ?? '']
     )
@@ -291,6 +308,8 @@ export function previewReissue(r: DbReader, sel: ReissueSelection & { mode: Reis
   for (const c of planReissue(r, sel)) {
     const names = customerNames(r, c.customerId)
     const chain = emptyChain()
+    // Void mode issues the replacement today, due after the customer's due days.
+    const voidDue = sel.mode === 'void' ? addDaysToDate(today, billingTermsOf(r, c.customerId).due_days) : null
     for (const p of c.invoices) {
       const i = p.invoice
       const base = {
@@ -317,7 +336,7 @@ export function previewReissue(r: DbReader, sel: ReissueSelection & { mode: Reis
       chain.replaced.add(i.id)
       for (const part of n.parts) chain.parts.set(part.xdrId, (chain.parts.get(part.xdrId) ?? 0) + part.amount)
       chain.previous = { closing: n.closing, periodEnd: i.period_end }
-      const dueDate = sel.mode === 'void' ? addDaysToDate(today, billingTermsOf(r, c.customerId).due_days) : i.due_date
+      const dueDate = voidDue ?? i.due_date
       const status = invoiceStatus({ total_minor: n.total, amount_due_minor: n.amountDue, paid_minor: n.paid, due_date: dueDate, voided_at: null }, today)
       rows.push({ ...base, newTotalMinor: n.total, newAmountDueMinor: n.amountDue, newClosingMinor: n.closing, newStatus: status, skippedReason: null })
       const t = totals.get(i.currency) ?? { currency: i.currency, invoices: 0, oldTotalMinor: 0, newTotalMinor: 0, oldAmountDueMinor: 0, newAmountDueMinor: 0 }
@@ -397,7 +416,7 @@ export function reissueInvoice(w: Work, invoiceId: number, mode: ReissueMode, ba
       ]
     )
     w.run('UPDATE invoices SET replaced_by = ? WHERE id = ?', [id, old.id])
-    w.run('UPDATE xdrs SET invoice_id = ? WHERE invoice_id = ?', [id, old.id])
+    w.run('UPDATE xdrs SET invoice_id = ? WHERE customer_id = ? AND invoice_id = ?', [id, old.customer_id, old.id])
     w.run('UPDATE invoice_payments SET invoice_id = ? WHERE invoice_id = ?', [id, old.id])
     w.run('UPDATE invoice_reductions SET invoice_id = ? WHERE invoice_id = ?', [id, old.id])
     w.audit({
@@ -421,7 +440,7 @@ export function reissueInvoice(w: Work, invoiceId: number, mode: ReissueMode, ba
   insertLines(w, id, n.lines)
   for (const p of n.parts) w.run('INSERT INTO invoice_correction_parts (invoice_id, xdr_id, amount_minor) VALUES (?, ?, ?)', [id, p.xdrId, p.amount])
   // The tax already posted for it stays; the difference is posted on it.
-  const taxPosted = w.get<{ s: number | null }>("SELECT sum(amount_minor) AS s FROM xdrs WHERE invoice_id = ? AND kind = 'invoice-tax'", [id])?.s ?? 0
+  const taxPosted = w.get<{ s: number | null }>("SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND invoice_id = ? AND kind = 'invoice-tax'", [old.customer_id, id])?.s ?? 0
   if (n.taxes !== taxPosted) {
     postForInvoice(
       w,
@@ -515,6 +534,8 @@ export interface BatchControl {
   progress?(done: number, total: number, message?: string): void
   pause?(): Promise<void>
   onReissued?: ReissuedHook | undefined
+  /** How long a unit of work keeps taking customers (tests pass 0: one customer a unit). */
+  unitMaxMs?: number
 }
 
 interface PendingResult {
@@ -586,6 +607,9 @@ export async function runBatch(engine: Engine, actor: Actor, batchId: number, ct
   }
 }
 
+/** A unit of work stops taking customers after this long (each customer whole). */
+const UNIT_MAX_MS = 25
+
 /** Batches running in this process, per engine: the minute's check must not start one a job is running. */
 const activeBatches = new WeakMap<Engine, Set<number>>()
 
@@ -606,15 +630,28 @@ async function runBatchOnce(engine: Engine, actor: Actor, batchId: number, ctl: 
   let done = batch.invoices - pending.length
   ctl.progress?.(done, batch.invoices)
   let cancelled = false
+  const queue = [...byCustomer.values()]
+  const unitMaxMs = ctl.unitMaxMs ?? UNIT_MAX_MS
   try {
-    for (const rows of byCustomer.values()) {
+    while (queue.length > 0) {
       if (ctl.signal?.aborted) {
         cancelled = true
         break
       }
-      const reissued = engine.change(actor, (w) => runCustomer(w, batchId, batch.mode, rows, rounding))
-      for (const r of reissued) ctl.onReissued?.({ mode: batch.mode, oldInvoiceId: r.oldId, newInvoiceId: r.newId })
-      done += rows.length
+      // Several customers to a unit of work (a durable commit costs a disk flush), each whole,
+      // until the unit has taken UNIT_MAX_MS: short enough for a cashier's payment to get in.
+      const unit = engine.change(actor, (w) => {
+        const t0 = performance.now()
+        const out: { rows: number; reissued: { oldId: number; newId: number }[] } = { rows: 0, reissued: [] }
+        while (queue.length > 0 && (out.rows === 0 || performance.now() - t0 < unitMaxMs)) {
+          const rows = queue.shift() as PendingResult[]
+          out.reissued.push(...runCustomer(w, batchId, batch.mode, rows, rounding))
+          out.rows += rows.length
+        }
+        return out
+      })
+      for (const r of unit.reissued) ctl.onReissued?.({ mode: batch.mode, oldInvoiceId: r.oldId, newInvoiceId: r.newId })
+      done += unit.rows
       ctl.progress?.(done, batch.invoices)
       await (ctl.pause?.() ?? new Promise<void>((resolve) => setImmediate(resolve)))
     }

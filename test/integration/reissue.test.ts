@@ -199,7 +199,7 @@ describe('re-issue after a re-rating (the March story)', () => {
     t.rerate(b.id, MARCH, APRIL, (c) => c / 2)
     const batchId = t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [a.id, b.id], issuedAfter: iso(local(2026, 3, 31)), mode: 'void' }))
     const ctl = new AbortController()
-    const res = await runBatch(t.engine, ADMIN, batchId, { signal: ctl.signal, progress: (done) => done === 1 && ctl.abort() })
+    const res = await runBatch(t.engine, ADMIN, batchId, { signal: ctl.signal, unitMaxMs: 0, progress: (done) => done === 1 && ctl.abort() })
     expect(res).toMatchObject({ reissued: 1, cancelled: true })
     expect(t.invoices(a.id).map((i) => i.status)).toEqual(['void', 'open'])
     expect(t.invoices(b.id).map((i) => i.status)).toEqual(['open'])
@@ -238,6 +238,7 @@ describe('re-issue after a re-rating (the March story)', () => {
       })
     const paidTo: number[] = []
     await runBatch(t.engine, ADMIN, batchId, {
+      unitMaxMs: 0,
       pause: async () => {
         paidTo.push(payB(100))
       }
