@@ -239,6 +239,28 @@ export function insertLines(w: Work, invoiceId: number, lines: ChargeLine[]): vo
   })
 }
 
+/**
+ * What moved a customer's balance in [windowStart, end) without being the invoice's own charges:
+ * out-of-turn items (on their own invoices) and reductions of earlier invoices (theirs). Shown
+ * apart on the invoice so its closing balance adds up to the ledger.
+ */
+export function otherInWindow(r: DbReader, customerId: number, windowStart: string, end: string): number {
+  const outOfTurn =
+    r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND out_of_turn = 1 AND created_at >= ? AND created_at < ?', [
+      customerId,
+      windowStart,
+      end
+    ])?.s ?? 0
+  const reductions =
+    r.get<{ s: number | null }>(
+      // From the customer's invoices (few) rather than its records (many).
+      `SELECT sum(x.amount_minor) AS s FROM xdrs x WHERE x.id IN (SELECT r.xdr_id FROM invoice_reductions r JOIN invoices i ON i.id = r.invoice_id WHERE i.customer_id = ?)
+         AND x.created_at >= ? AND x.created_at < ?`,
+      [customerId, windowStart, end]
+    )?.s ?? 0
+  return outOfTurn + reductions
+}
+
 /** The parts of correction record `x` taken by live (re-issued) invoices (migration 0023). */
 const CORRECTION_PARTS_TAKEN = `coalesce((SELECT sum(p.amount_minor) FROM invoice_correction_parts p JOIN invoices pi ON pi.id = p.invoice_id
   WHERE p.xdr_id = x.id AND pi.voided_at IS NULL), 0)`
@@ -269,21 +291,7 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
   const { charges, taxes, total } = finishLines(lines, c.tax_rate_ppm, rounding)
   // Out-of-turn items and reductions of earlier invoices move the balance but are not this
   // invoice's: shown apart, so the closing balance adds up to the ledger.
-  const windowStart = prev?.period_end ?? ''
-  const outOfTurn =
-    w.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND out_of_turn = 1 AND created_at >= ? AND created_at < ?', [
-      c.id,
-      windowStart,
-      period.end
-    ])?.s ?? 0
-  const reductions =
-    w.get<{ s: number | null }>(
-      // From the customer's invoices (few) rather than its records (many).
-      `SELECT sum(x.amount_minor) AS s FROM xdrs x WHERE x.id IN (SELECT r.xdr_id FROM invoice_reductions r JOIN invoices i ON i.id = r.invoice_id WHERE i.customer_id = ?)
-         AND x.created_at >= ? AND x.created_at < ?`,
-      [c.id, windowStart, period.end]
-    )?.s ?? 0
-  const other = outOfTurn + reductions
+  const other = otherInWindow(w, c.id, prev?.period_end ?? '', period.end)
   const closing = previous + payments + total + other
   const { number, seq } = takeNumber(w, c.invoice_prefix)
   const issueDate = localDate(w.at)

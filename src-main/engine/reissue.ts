@@ -46,6 +46,7 @@ import {
   formatPercentPpm,
   insertLines,
   invoiceStatus,
+  otherInWindow,
   postForInvoice,
   roundingOf,
   settleInvoice,
@@ -207,20 +208,7 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
   if (correction !== 0)
     addChargeLine(lines, { kind: 'rerating-correction', service_id: null, service_name: null, n: home.length + parts.length, duration_s: 0, amount: correction })
   const { charges, taxes, total } = finishLines(lines, inv.tax_rate_ppm, rounding)
-  const windowStart = prev?.periodEnd ?? ''
-  const outOfTurn =
-    r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND out_of_turn = 1 AND created_at >= ? AND created_at < ?', [
-      inv.customer_id,
-      windowStart,
-      inv.period_end
-    ])?.s ?? 0
-  const reductions =
-    r.get<{ s: number | null }>(
-      `SELECT sum(x.amount_minor) AS s FROM xdrs x WHERE x.id IN (SELECT r.xdr_id FROM invoice_reductions r JOIN invoices i ON i.id = r.invoice_id WHERE i.customer_id = ?)
-         AND x.created_at >= ? AND x.created_at < ?`,
-      [inv.customer_id, windowStart, inv.period_end]
-    )?.s ?? 0
-  const other = outOfTurn + reductions
+  const other = otherInWindow(r, inv.customer_id, prev?.periodEnd ?? '', inv.period_end)
   const paid = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ?', [inv.id])?.s ?? 0
   const reduced = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_reductions WHERE invoice_id = ?', [inv.id])?.s ?? 0
   return {
@@ -273,10 +261,9 @@ export function planReissue(r: DbReader, sel: ReissueSelection): { customerId: n
   const out: { customerId: number; invoices: PlannedInvoice[] }[] = []
   for (const id of ids) {
     if (!r.get('SELECT 1 AS found FROM customers WHERE id = ?', [id])) throw new AppError('NOT_FOUND', `Customer ${id} does not exist.`, 'customerIds')
-    const all = r.all<StoredInvoice>(
-      `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL ORDER BY period_start`,
-      [id]
-    )
+    const all = r.all<StoredInvoice>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL ORDER BY period_start`, [
+      id
+    ])
     const first = all.findIndex((i) => i.issued_at > after)
     if (first < 0) continue
     out.push({
@@ -440,7 +427,9 @@ export function reissueInvoice(w: Work, invoiceId: number, mode: ReissueMode, ba
   insertLines(w, id, n.lines)
   for (const p of n.parts) w.run('INSERT INTO invoice_correction_parts (invoice_id, xdr_id, amount_minor) VALUES (?, ?, ?)', [id, p.xdrId, p.amount])
   // The tax already posted for it stays; the difference is posted on it.
-  const taxPosted = w.get<{ s: number | null }>("SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND invoice_id = ? AND kind = 'invoice-tax'", [old.customer_id, id])?.s ?? 0
+  const taxPosted =
+    w.get<{ s: number | null }>("SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND invoice_id = ? AND kind = 'invoice-tax'", [old.customer_id, id])?.s ??
+    0
   if (n.taxes !== taxPosted) {
     postForInvoice(
       w,
@@ -515,7 +504,18 @@ export function createBatch(w: Work, input: ReissueBatchInput): number {
       w.run(
         `INSERT INTO reissue_results (batch_id, position, customer_id, invoice_id, carried, state, old_number, currency, old_total_minor, old_amount_due_minor, old_status)
          VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
-        [batchId, position, c.customerId, p.invoice.id, p.carried ? 1 : 0, p.invoice.number, p.invoice.currency, p.invoice.total_minor, p.invoice.amount_due_minor, p.invoice.status]
+        [
+          batchId,
+          position,
+          c.customerId,
+          p.invoice.id,
+          p.carried ? 1 : 0,
+          p.invoice.number,
+          p.invoice.currency,
+          p.invoice.total_minor,
+          p.invoice.amount_due_minor,
+          p.invoice.status
+        ]
       )
     }
   }
@@ -581,7 +581,23 @@ function runCustomer(w: Work, batchId: number, mode: ReissueMode, rows: PendingR
       w.run(
         `INSERT INTO reissue_results (batch_id, position, customer_id, invoice_id, carried, state, old_number, currency, old_total_minor, old_amount_due_minor, old_status,
            new_invoice_id, new_number, new_total_minor, new_amount_due_minor, new_status, finished_at) VALUES (?, ?, ?, ?, 1, 'done', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [batchId, position, inv.customer_id, inv.id, inv.number, inv.currency, inv.total_minor, inv.amount_due_minor, inv.status, newId, after.number, after.total_minor, after.amount_due_minor, after.status, w.at]
+        [
+          batchId,
+          position,
+          inv.customer_id,
+          inv.id,
+          inv.number,
+          inv.currency,
+          inv.total_minor,
+          inv.amount_due_minor,
+          inv.status,
+          newId,
+          after.number,
+          after.total_minor,
+          after.amount_due_minor,
+          after.status,
+          w.at
+        ]
       )
       w.run('UPDATE reissue_batches SET invoices = invoices + 1, done = done + 1 WHERE id = ?', [batchId])
       done.push({ oldId: inv.id, newId })
@@ -617,7 +633,9 @@ const activeBatches = new WeakMap<Engine, Set<number>>()
 export const isBatchActive = (engine: Engine, batchId: number) => activeBatches.get(engine)?.has(batchId) === true
 
 async function runBatchOnce(engine: Engine, actor: Actor, batchId: number, ctl: BatchControl): Promise<ReissueRunResult> {
-  const batch = engine.read((r) => r.get<{ mode: ReissueMode; state: ReissueBatchState; invoices: number }>('SELECT mode, state, invoices FROM reissue_batches WHERE id = ?', [batchId]))
+  const batch = engine.read((r) =>
+    r.get<{ mode: ReissueMode; state: ReissueBatchState; invoices: number }>('SELECT mode, state, invoices FROM reissue_batches WHERE id = ?', [batchId])
+  )
   if (!batch) throw new AppError('NOT_FOUND', `Re-issue batch ${batchId} does not exist.`, 'batchId')
   if (batch.state !== 'running' && batch.state !== 'scheduled') throw new AppError('CONFLICT', `Re-issue batch ${batchId} is ${batch.state}.`, 'batchId')
   if (batch.state === 'scheduled') engine.change(actor, (w) => w.run("UPDATE reissue_batches SET state = 'running' WHERE id = ?", [batchId]))
@@ -658,7 +676,13 @@ async function runBatchOnce(engine: Engine, actor: Actor, batchId: number, ctl: 
   } catch (err) {
     engine.change(actor, (w) => {
       w.run("UPDATE reissue_batches SET state = 'failed', error = ?, finished_at = ? WHERE id = ?", [(err as Error).message, w.at, batchId])
-      w.audit({ kind: 'invoice.reissueBatch', field: 'state', to: 'failed', description: `Re-issue batch ${batchId} failed: ${(err as Error).message}`, source: { kind: 'reissue-batch', id: batchId } })
+      w.audit({
+        kind: 'invoice.reissueBatch',
+        field: 'state',
+        to: 'failed',
+        description: `Re-issue batch ${batchId} failed: ${(err as Error).message}`,
+        source: { kind: 'reissue-batch', id: batchId }
+      })
     })
     throw err
   }
@@ -702,7 +726,14 @@ export function cancelScheduledBatch(w: Work, batchId: number): void {
   if (b.state !== 'scheduled') throw new AppError('CONFLICT', `Re-issue batch ${batchId} is ${b.state}; only a scheduled batch can be cancelled this way.`, 'batchId')
   w.run("UPDATE reissue_results SET state = 'cancelled', finished_at = ? WHERE batch_id = ? AND state = 'pending'", [w.at, batchId])
   w.run("UPDATE reissue_batches SET state = 'cancelled', finished_at = ? WHERE id = ?", [w.at, batchId])
-  w.audit({ kind: 'invoice.reissueBatch', field: 'state', from: 'scheduled', to: 'cancelled', description: `Re-issue batch ${batchId} cancelled before it ran.`, source: { kind: 'reissue-batch', id: batchId } })
+  w.audit({
+    kind: 'invoice.reissueBatch',
+    field: 'state',
+    from: 'scheduled',
+    to: 'cancelled',
+    description: `Re-issue batch ${batchId} cancelled before it ran.`,
+    source: { kind: 'reissue-batch', id: batchId }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -805,7 +836,10 @@ export function parseCustomerCsv(r: DbReader, text: string): CustomerCsvParse {
   const seen = new Map<string, number>()
   lines.forEach((raw, i) => {
     const line = i + 1
-    const first = (raw.split(/[,;\t]/)[0] ?? '').trim().replace(/^"(.*)"$/, '$1').trim()
+    const first = (raw.split(/[,;\t]/)[0] ?? '')
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim()
     if (first === '') return
     if (i === 0 && /^(customer[ _]?id|id|customer)$/i.test(first)) return
     const prior = seen.get(first.toLowerCase())
@@ -814,7 +848,10 @@ export function parseCustomerCsv(r: DbReader, text: string): CustomerCsvParse {
       return
     }
     seen.set(first.toLowerCase(), line)
-    const c = r.get<{ id: number; customer_id: string; company_name: string }>('SELECT id, customer_id, company_name FROM customers WHERE customer_id = ? COLLATE NOCASE', [first])
+    const c = r.get<{ id: number; customer_id: string; company_name: string }>(
+      'SELECT id, customer_id, company_name FROM customers WHERE customer_id = ? COLLATE NOCASE',
+      [first]
+    )
     if (!c) {
       out.problems.push({ line, text: first, problem: 'No customer has this ID.' })
       return
@@ -845,7 +882,21 @@ const plain = (minor: number | null, currency: string) => (minor === null ? '' :
 export function resultsCsv(r: DbReader, batchId: number): { fileName: string; csv: string } {
   const rows = batchResults(r, batchId)
   const csv = csvChunk(
-    ['invoice', 'customer_id', 'currency', 'carried_forward', 'state', 'reason', 'new_invoice', 'old_total', 'new_total', 'old_amount_due', 'new_amount_due', 'old_status', 'new_status'],
+    [
+      'invoice',
+      'customer_id',
+      'currency',
+      'carried_forward',
+      'state',
+      'reason',
+      'new_invoice',
+      'old_total',
+      'new_total',
+      'old_amount_due',
+      'new_amount_due',
+      'old_status',
+      'new_status'
+    ],
     rows.map((x) => [
       x.oldNumber,
       x.customerName,
@@ -869,7 +920,24 @@ export function resultsCsv(r: DbReader, batchId: number): { fileName: string; cs
 export function previewCsv(r: DbReader, sel: ReissueSelection & { mode: ReissueMode }, now: string): { fileName: string; csv: string } {
   const p = previewReissue(r, sel, now)
   const csv = csvChunk(
-    ['invoice', 'customer_id', 'company_name', 'currency', 'period_from', 'period_to', 'carried_forward', 'old_total', 'new_total', 'old_amount_due', 'new_amount_due', 'old_closing_balance', 'new_closing_balance', 'old_status', 'new_status', 'left_alone_because'],
+    [
+      'invoice',
+      'customer_id',
+      'company_name',
+      'currency',
+      'period_from',
+      'period_to',
+      'carried_forward',
+      'old_total',
+      'new_total',
+      'old_amount_due',
+      'new_amount_due',
+      'old_closing_balance',
+      'new_closing_balance',
+      'old_status',
+      'new_status',
+      'left_alone_because'
+    ],
     p.rows.map((x) => [
       x.number,
       x.customerName,

@@ -6,18 +6,12 @@
  *   node out/main/reissue-crash-child.js --data-dir DIR --now ISO
  */
 import { DataDirLock } from '../db/lock'
+import { arg } from './childArgs'
 import { loadSqlJs } from '../db/sqljs'
 import { DurableStore } from '../db/store'
 import { FIRST_ADMIN_ACTOR } from '../engine/operators'
 import { runDueBatches } from '../engine/reissue'
 import { Engine } from '../engine/unitOfWork'
-
-function arg(name: string): string {
-  const i = process.argv.indexOf(name)
-  const v = i >= 0 ? process.argv[i + 1] : undefined
-  if (v === undefined) throw new Error(`missing ${name}`)
-  return v
-}
 
 async function main(): Promise<void> {
   const dataDir = arg('--data-dir')

@@ -73,7 +73,10 @@ describe('Re-issue page', () => {
     await expect.poll(() => page.getByRole('option').count()).toBe(0)
     const selected = page.getByRole('table', { name: 'Selected customers' })
     await expect.poll(() => selected.locator('tbody tr').count(), { timeout: 5000 }).toBe(3)
-    await selected.getByRole('row', { name: /MegaTrunk/ }).getByRole('button', { name: 'Remove' }).click()
+    await selected
+      .getByRole('row', { name: /MegaTrunk/ })
+      .getByRole('button', { name: 'Remove' })
+      .click()
     await expect.poll(() => selected.locator('tbody tr').count()).toBe(2)
     await add('Mega', 'MegaTrunk (MegaTrunk)')
     await page.screenshot({ path: '.test-output/reissue-pick-1366.png' })
@@ -169,7 +172,10 @@ describe('Re-issue page', () => {
     await add('Easy', 'EasyCall Ltd. (EasyCall)')
     await page.getByRole('button', { name: 'Next' }).click()
     await page.getByRole('button', { name: /Schedule for off-peak/ }).click()
-    await page.getByRole('region', { name: 'Scheduled' }).getByText(/is scheduled for the off-peak window from 2026-04-11 02:00/).waitFor()
+    await page
+      .getByRole('region', { name: 'Scheduled' })
+      .getByText(/is scheduled for the off-peak window from 2026-04-11 02:00/)
+      .waitFor()
     const batches = await desk.call('reissue.list', {})
     expect(batches[0]).toMatchObject({ state: 'scheduled', invoices: 1 })
     await page.getByRole('button', { name: 'Cancel batch' }).click()

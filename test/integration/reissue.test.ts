@@ -269,7 +269,9 @@ describe('re-issue after a re-rating (the March story)', () => {
 
   it('refuses a selection with nothing to re-issue', async () => {
     const { t, id } = await marchStory()
-    expect(() => t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [id], issuedAfter: iso(local(2026, 4, 2)), mode: 'void' }))).toThrow(/None of these customers/)
+    expect(() => t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [id], issuedAfter: iso(local(2026, 4, 2)), mode: 'void' }))).toThrow(
+      /None of these customers/
+    )
     expect(() => t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [], issuedAfter: iso(local(2026, 4, 2)), mode: 'void' }))).toThrow(/at least one customer/)
   })
 })
@@ -283,7 +285,9 @@ describe('scheduling and notifying', () => {
     expect(() => t.engine.change(ADMIN, (w) => setOffPeakWindow(w, { start: '25:00', end: '05:00' }))).toThrow(/HH:MM/)
     const w = t.engine.change(ADMIN, (w) => setOffPeakWindow(w, { start: '22:30', end: '04:00' }))
     expect(w.nextStart).toBe(iso(local(2026, 4, 10, 22, 30)))
-    const batchId = t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [id], issuedAfter: iso(local(2026, 3, 31)), mode: 'void', scheduledFor: iso(local(2026, 4, 10, 22, 30)) }))
+    const batchId = t.engine.change(ADMIN, (w) =>
+      createBatch(w, { customerIds: [id], issuedAfter: iso(local(2026, 3, 31)), mode: 'void', scheduledFor: iso(local(2026, 4, 10, 22, 30)) })
+    )
     expect(await runDueBatches(t.engine, ADMIN)).toEqual([])
     expect(t.live(id)[0]!.number).toBe('INV-000001')
     t.clock.t = local(2026, 4, 10, 22, 31)

@@ -6,13 +6,13 @@
  * up) or untouched, numbers have no gap, the invariants hold; the next start carries on, and a last
  * run completes the batch.
  */
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DurableStore } from '../../src-main/db/store'
 import { verifyAuditChain } from '../../src-main/engine/audit'
 import { createBatch } from '../../src-main/engine/reissue'
+import { runCrashChild } from '../support/crashChild'
 import { ADMIN, local } from '../support/lifecycleWorld'
 import { reissueInvariants, reissueWorld } from '../support/reissueWorld'
 
@@ -21,25 +21,7 @@ const CUSTOMERS = 300
 const KILLS = 4
 const NOW = new Date(local(2026, 4, 12, 10)).toISOString()
 
-function runChild(dataDir: string, killAfterMs: number | null): Promise<{ out: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, '--data-dir', dataDir, '--now', NOW], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let stderr = ''
-    let timer: NodeJS.Timeout | null = null
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString()
-      const units = out.split('\n').filter((l) => l.startsWith('UNIT ')).length
-      if (killAfterMs !== null && timer === null && units >= 3) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
-    })
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', () => {
-      if (timer) clearTimeout(timer)
-      resolve({ out, stderr })
-    })
-  })
-}
+const runChild = (dataDir: string, killAfterMs: number | null) => runCrashChild(CHILD, ['--data-dir', dataDir, '--now', NOW], killAfterMs, 3)
 
 describe('a re-issue batch when the process is killed', () => {
   it(`resumes at the next start; no invoice half re-issued, numbers gapless (${KILLS} kills)`, async () => {
@@ -63,7 +45,10 @@ describe('a re-issue batch when the process is killed', () => {
       try {
         return s.read((r) => {
           expect(reissueInvariants(r), label).toEqual([])
-          const rows = r.all<{ state: string; invoice_id: number; new_invoice_id: number | null }>('SELECT state, invoice_id, new_invoice_id FROM reissue_results WHERE batch_id = ?', [batchId])
+          const rows = r.all<{ state: string; invoice_id: number; new_invoice_id: number | null }>(
+            'SELECT state, invoice_id, new_invoice_id FROM reissue_results WHERE batch_id = ?',
+            [batchId]
+          )
           let done = 0
           for (const row of rows) {
             const old = r.get<{ status: string; replaced_by: number | null }>('SELECT status, replaced_by FROM invoices WHERE id = ?', [row.invoice_id])!

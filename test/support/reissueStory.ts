@@ -56,7 +56,12 @@ export async function buildReissueStory(desk: { app: { core: { engine: Engine } 
   // April 10: found; the corrected list for the same instant, March re-rated.
   clock.t = Date.parse('2026-04-10T09:00:00Z')
   await call('priceLists.uploadVersion', { priceListId: list.id, csv: tariffCsv('44,UK,0.10,0,60,60,0'), effectiveFrom: '2026-03-01T00:00:00Z' })
-  const started = await call('rerating.start', { scope: { kind: 'class', classId: klass.id }, from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z', priceListId: null })
+  const started = await call('rerating.start', {
+    scope: { kind: 'class', classId: klass.id },
+    from: '2026-03-01T00:00:00Z',
+    to: '2026-04-01T00:00:00Z',
+    priceListId: null
+  })
   const done: JobSnapshot<unknown> = await untilJobDone(started, (jobId) => call('rerating.status', { jobId }))
   if (done.state !== 'completed') throw new Error(`re-rating ${done.state}`)
   const reratingId = (await call('rerating.history', {}))[0]!.id

@@ -1,7 +1,7 @@
 import '@mantine/dates/styles.css'
 import { useEffect, useState } from 'react'
 import { useSearchParams } from 'react-router'
-import { Alert, Anchor, Badge, Button, FileInput, Group, Paper, Progress, Radio, Select, Stack, Table, Text, Title } from '@mantine/core'
+import { Alert, Anchor, Badge, Button, FileInput, Group, Paper, Radio, Select, Stack, Table, Text, Title } from '@mantine/core'
 import { DateInput, TimeInput } from '@mantine/dates'
 import type { InputOf } from '../../../src-shared/contract'
 import type { CustomerCsvParse, InvoiceStatus, JobSnapshot, ReissueMode, ReissuePreview, ReissueRunResult } from '../../../src-shared/domain'
@@ -13,6 +13,7 @@ import { useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { plural } from '../classes/describe'
 import { downloadText } from '../lib/download'
+import { JobProgressBar } from '../lib/JobProgressBar'
 import { notifyError } from '../lib/notify'
 import { PageHeader } from '../lib/PageHeader'
 import { formatInstant } from '../pricelists/parts'
@@ -267,7 +268,14 @@ export function ReissuePage() {
                   onSearchChange={setSearch}
                   value={candidate ? String(candidate.id) : null}
                   onChange={choose}
-                  data={candidate && !options.some((o) => o.value === String(candidate.id)) ? [...options, { value: String(candidate.id), label: candidate.companyName ? `${candidate.companyName} (${candidate.customerId})` : candidate.customerId }] : options}
+                  data={
+                    candidate && !options.some((o) => o.value === String(candidate.id))
+                      ? [
+                          ...options,
+                          { value: String(candidate.id), label: candidate.companyName ? `${candidate.companyName} (${candidate.customerId})` : candidate.customerId }
+                        ]
+                      : options
+                  }
                   filter={({ options: o }) => o}
                   nothingFoundMessage="No customer matches"
                   w={360}
@@ -311,7 +319,10 @@ export function ReissuePage() {
                 placeholder="Choose a re-rating"
                 value={reratingId}
                 onChange={(v) => void onRerating(v)}
-                data={(reratings.data ?? []).map((r) => ({ value: String(r.id), label: `No. ${r.id}: ${formatInstant(r.from)} to ${formatInstant(r.to)} (${r.customers} customers)` }))}
+                data={(reratings.data ?? []).map((r) => ({
+                  value: String(r.id),
+                  label: `No. ${r.id}: ${formatInstant(r.from)} to ${formatInstant(r.to)} (${r.customers} customers)`
+                }))}
                 w={480}
                 mb="sm"
               />
@@ -535,34 +546,24 @@ function PreviewSection(props: {
 }
 
 function JobProgress(props: { job: JobSnapshot<ReissueRunResult>; onCancel: () => void }) {
-  const { job } = props
-  const pct = job.progress.total > 0 ? (100 * job.progress.done) / job.progress.total : 0
-  const r = job.result
+  const r = props.job.result
   return (
-    <Stack gap="xs" aria-label="Re-issue progress">
-      <Group justify="space-between">
-        <Text size="sm" fw={600}>
-          {job.state === 'running'
-            ? `Re-issuing: ${job.progress.done.toLocaleString('en-US')} of ${job.progress.total.toLocaleString('en-US')} invoices${job.progress.etaSeconds !== null ? `, about ${job.progress.etaSeconds} s left` : ''}`
-            : job.state === 'completed'
-              ? 'Re-issue done'
-              : job.state === 'cancelled'
-                ? 'Re-issue cancelled: the invoices before Cancel are re-issued, the others are untouched'
-                : `Re-issue failed: ${job.error?.message ?? ''}`}
-        </Text>
-        {job.state === 'running' && (
-          <Button variant="default" color="red" onClick={props.onCancel}>
-            Cancel
-          </Button>
-        )}
-      </Group>
-      <Progress value={job.state === 'completed' ? 100 : pct} animated={job.state === 'running'} aria-label="Progress" />
+    <JobProgressBar
+      job={props.job}
+      title="Re-issuing"
+      ended={{
+        completed: 'Re-issue done',
+        cancelled: 'Re-issue cancelled: the invoices before Cancel are re-issued, the others are untouched',
+        failed: 'Re-issue failed'
+      }}
+      onCancel={props.onCancel}
+    >
       {r && (
         <Text size="sm" role="status">
           Batch {r.batchId}: {plural(r.reissued, 'invoice')} re-issued{r.skipped > 0 ? `, ${r.skipped} left alone` : ''}.
         </Text>
       )}
-    </Stack>
+    </JobProgressBar>
   )
 }
 
@@ -616,7 +617,13 @@ function ResultsSection(props: { batchId: number }) {
                 <Table.Td className="num">{money(r.newAmountDueMinor ?? r.oldAmountDueMinor, r.currency)}</Table.Td>
                 <Table.Td>{statusLabel(r.newStatus ?? r.oldStatus)}</Table.Td>
                 <Table.Td>
-                  {r.state === 'done' ? 'Re-issued' : r.state === 'skipped' ? `Left alone: ${r.reason ?? ''}` : r.state === 'cancelled' ? 'Untouched (cancelled)' : 'Pending'}
+                  {r.state === 'done'
+                    ? 'Re-issued'
+                    : r.state === 'skipped'
+                      ? `Left alone: ${r.reason ?? ''}`
+                      : r.state === 'cancelled'
+                        ? 'Untouched (cancelled)'
+                        : 'Pending'}
                   {r.carried && ' (carried)'}
                 </Table.Td>
               </Table.Tr>
