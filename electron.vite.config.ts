@@ -26,6 +26,7 @@ export default defineConfig({
           bench: main('src-main/tools/bench.ts'),
           'crash-child': main('src-main/tools/crash-child.ts'),
           'invoice-crash-child': main('src-main/tools/invoice-crash-child.ts'),
+          'reissue-crash-child': main('src-main/tools/reissue-crash-child.ts'),
           // Snapshots and backups off the main thread (worker_threads; see src-main/db/snapshotter.ts).
           'snapshot-worker': main('src-main/db/snapshotWorker.ts'),
           // Invoice and receipt PDFs drawn off the main thread (src-main/pdf/pdfPool.ts).

@@ -21,6 +21,8 @@ import { actorOf, FIRST_ADMIN_ACTOR, FIRST_ADMIN_ID, getOperator } from './engin
 import { runDueTransitions } from './engine/lifecycleScheduler'
 import { closeDuePeriods } from './engine/invoicing'
 import { runInvoiceTransitions } from './engine/lifecycleScheduler'
+import { listNotifications, runDueBatches } from './engine/reissue'
+import type { DeskNotification } from '../src-shared/domain'
 import { ensureDefaultServices } from './engine/services'
 import { DEFAULT_AUTHORIZATION_DAYS, getSettings } from './engine/settings'
 import { DATABASE_REPLACED, Engine, type ChangeReport } from './engine/unitOfWork'
@@ -43,6 +45,8 @@ export interface BillingAppOptions {
    * start-up catch-up (life cycle, card reconciliation, import folder), which stay the app's work.
    */
   background?: boolean
+  /** A new entry on the notifications list (a batch re-issue ended): the desktop shows it (src-main/electron). */
+  onNotification?: (n: DeskNotification) => void
 }
 
 export interface BillingApp extends Dispatcher {
@@ -75,6 +79,8 @@ export class AppCore {
   /** The usage import folder set in Settings, looked at by the schedulers. */
   readonly usageFolder: UsageImportFolder
   private timers: NodeJS.Timeout[] = []
+  /** Told of each new entry on the notifications list (the desktop shows it). */
+  onNotification: ((n: DeskNotification) => void) | undefined
 
   constructor(
     readonly dataDir: string,
@@ -159,6 +165,10 @@ export class AppCore {
   /** Every committed change (and a restore) reaches the read models kept in memory. */
   private changed(change: ChangeReport): void {
     this.customerIndex.applyChange(change)
+    if (change.tables.has('notifications') && this.onNotification && this.store) {
+      const latest = this.store.read((r) => listNotifications(r, 1))[0]
+      if (latest) this.onNotification(latest)
+    }
   }
 
   /** What the handlers use of the app: each gets only these, never the app itself. */
@@ -381,6 +391,26 @@ export class AppCore {
     }
   }
 
+  private reissueRunning: Promise<unknown> | null = null
+
+  /**
+   * Batch re-issue (issue 11): carry on the batches a crash interrupted and run the scheduled ones
+   * whose time has come (a batch scheduled for the off-peak window runs when the app is open then,
+   * or at the next start). One run at a time; returns how many invoices were re-issued.
+   */
+  async runReissueBatches(): Promise<number> {
+    if (this.phase() !== 'ready' || this.reissueRunning) return 0
+    // PDFs (issue 10 item 5): after merging the PDF store, pass `onReissued` to keep the old PDF
+    // (marked VOID, or as a superseded version) and render the new one.
+    const running = runDueBatches(this.engine, FIRST_ADMIN_ACTOR)
+    this.reissueRunning = running
+    try {
+      return (await running).reduce((s, r) => s + r.reissued, 0)
+    } finally {
+      this.reissueRunning = null
+    }
+  }
+
   startSchedulers(dailyBackupDelayMs: number): void {
     // A desktop app is not always running: catch up at start-up, then check every minute.
     const lifecycleTick = () => {
@@ -401,6 +431,13 @@ export class AppCore {
       )
     }
     invoiceTick()
+    const reissueTick = () => {
+      this.runReissueBatches().then(
+        (n) => n > 0 && this.log(`re-issue: ${n} invoice${n === 1 ? '' : 's'} re-issued`),
+        (err: unknown) => this.log(`re-issue: batch failed: ${(err as Error).message}`)
+      )
+    }
+    reissueTick()
     // Usage files the switch dropped in the import folder: at start-up, then every minute.
     const folderTick = () => {
       if (this.phase() !== 'ready') return
@@ -410,6 +447,7 @@ export class AppCore {
     const everyMinute = setInterval(() => {
       lifecycleTick()
       invoiceTick()
+      reissueTick()
       folderTick()
     }, 60 * 1000)
     everyMinute.unref()
@@ -447,6 +485,7 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
   const tightened = securePrivateTree(opts.dataDir, isDataFolderEntry)
   if (tightened.length > 0) log(`data folder: took group/other permissions off ${tightened.length} file(s) and folder(s)`)
   const core = new AppCore(opts.dataDir, sql, now, log, lock, opts.snapshotAfterBytes === undefined ? {} : { snapshotAfterBytes: opts.snapshotAfterBytes })
+  core.onNotification = opts.onNotification
   try {
     core.openStore()
   } catch (err) {

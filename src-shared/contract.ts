@@ -57,6 +57,18 @@ import {
 } from './domain'
 import type { OutOfTurnIssued, OutOfTurnPending, OutOfTurnPreview } from './domain'
 import type { InvoiceCsvChunk, InvoiceEvent } from './domain'
+import {
+  REISSUE_MODES,
+  type CustomerCsvParse,
+  type DeskNotification,
+  type OffPeakWindow,
+  type ReissueBatch,
+  type ReissueBatchResults,
+  type ReissueFromRerating,
+  type ReissuePreview,
+  type ReissueRunResult,
+  type ReissueStarted
+} from './domain'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -518,6 +530,64 @@ const invoiceChannels = {
   'invoices.events': channel<InvoiceEvent[]>()({ reads: ['invoices', 'audit'], input: z.object({ invoiceId: id }).strict(), roles: ['administrator', 'auditor'] })
 } as const
 
+// Batch invoice re-issue (issue 11): preview, a batch run as a job (or scheduled), its history and results.
+export const reissueSelectionInput = z
+  .object({
+    /** Customer row ids. */
+    customerIds: z.array(id).min(1, 'Choose at least one customer.').max(100_000, 'At most 100,000 customers in one batch.'),
+    /** Invoices issued after this instant are re-issued. */
+    issuedAfter: instant,
+    mode: z.enum(REISSUE_MODES)
+  })
+  .strict()
+
+export const reissueStartInput = reissueSelectionInput
+  .extend({
+    /** Run then (the off-peak window) rather than now; null: now. */
+    scheduledFor: instant.nullable().default(null)
+  })
+  .strict()
+
+const REISSUE_CHANGES: readonly DataKind[] = ['invoices', 'ledger', 'customers', 'audit']
+
+const reissueChannels = {
+  /** Per invoice old/new total, amount due and status, the later invoices carrying the balance, totals; writes nothing. */
+  'reissue.preview': channel<ReissuePreview>()({ reads: ['invoices', 'customers', 'usage', 'ledger'], input: reissueSelectionInput, roles: ADMIN }),
+  /** Records the batch and runs it as a job (one customer's invoices per unit of work), or schedules it. */
+  'reissue.start': channel<ReissueStarted>()({ changes: REISSUE_CHANGES, input: reissueStartInput, roles: ADMIN }),
+  'reissue.status': channel<JobSnapshot<ReissueRunResult>>()({ reads: ['invoices'], input: jobId, roles: ADMIN }),
+  /** Stops a running batch between customers, or a scheduled one before it runs: the invoices not reached stay untouched. */
+  'reissue.cancel': channel<ReissueBatch>()({ changes: REISSUE_CHANGES, input: z.object({ batchId: id }).strict(), roles: ADMIN }),
+  'reissue.list': channel<ReissueBatch[]>()({ reads: ['invoices'], input: nothing, roles: ADMIN }),
+  'reissue.results': channel<ReissueBatchResults>()({ reads: ['invoices', 'customers'], input: z.object({ batchId: id }).strict(), roles: ADMIN }),
+  /** The results (or, with the selection, the preview) as CSV with a byte-order mark. */
+  'reissue.exportCsv': channel<{ fileName: string; csv: string }>()({
+    reads: ['invoices', 'customers', 'usage'],
+    input: z.object({ batchId: id.optional(), preview: reissueSelectionInput.optional() }).strict(),
+    roles: ADMIN
+  }),
+  /** The customers a CSV of customer IDs names, and its problems by line. */
+  'reissue.parseCustomerCsv': channel<CustomerCsvParse>()({
+    reads: ['customers'],
+    input: z.object({ text: z.string().max(CSV_MAX_CHARS, 'The file is too large.') }).strict(),
+    roles: ADMIN,
+    maxBodyBytes: CSV_BODY_LIMIT
+  }),
+  /** The off-peak window for scheduled batches (Settings) and its next start. */
+  'reissue.offPeak': channel<OffPeakWindow>()({ reads: ['settings'], input: nothing, roles: ADMIN }),
+  /** Local times of day, HH:MM (checked by the engine, which names the field). */
+  'reissue.setOffPeak': channel<OffPeakWindow>()({
+    changes: ['settings', 'audit'],
+    input: z.object({ start: z.string().max(5, 'Enter the start as HH:MM.'), end: z.string().max(5, 'Enter the end as HH:MM.') }).strict(),
+    roles: ADMIN
+  }),
+  /** The desk's notifications list, newest first (a batch re-issue's completion, with a link to its results). */
+  'notifications.list': channel<DeskNotification[]>()({ reads: ['invoices', 'audit'], input: nothing, roles: ADMIN }),
+  'notifications.markRead': channel<DeskNotification[]>()({ changes: ['invoices'], input: z.object({ ids: z.array(id).max(500) }).strict(), roles: ADMIN }),
+  /** A re-rating's out-of-date invoices as a selection: its customers and the instant before the first of them was issued. */
+  'reissue.fromRerating': channel<ReissueFromRerating>()({ reads: ['invoices', 'customers', 'usage'], input: z.object({ reratingId: id }).strict(), roles: ADMIN })
+} as const
+
 // Out-of-turn invoices (issue 10 item 4): the counter invoices flagged charges and credits at once.
 const outOfTurnItemsInput = z.object({
   customerId: id,
@@ -882,7 +952,8 @@ export const contract = {
   ...reratingChannels,
   ...invoiceChannels,
   ...outOfTurnChannels,
-  ...pdfDocumentChannels
+  ...pdfDocumentChannels,
+  ...reissueChannels
 } as const
 
 export type Contract = typeof contract

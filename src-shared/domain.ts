@@ -1135,3 +1135,135 @@ export interface AuditVerification {
   firstBrokenId: number | null
   message: string
 }
+
+// ---------------------------------------------------------------------------------------------
+// Batch invoice re-issue (issue 11)
+
+/** Void the invoice and issue a new one with a new number, or regenerate it keeping its number. */
+export const REISSUE_MODES = ['void', 'same-number'] as const
+export type ReissueMode = (typeof REISSUE_MODES)[number]
+
+/** One invoice of a preview: as issued and as it would be now. */
+export interface ReissuePreviewRow {
+  invoiceId: number
+  number: string
+  customerId: number
+  customerName: string
+  companyName: string
+  currency: string
+  periodStart: string
+  periodEnd: string
+  /** Issued before the chosen instant, recalculated only to carry the corrected balance forward. */
+  carried: boolean
+  oldTotalMinor: number
+  newTotalMinor: number | null
+  oldAmountDueMinor: number
+  newAmountDueMinor: number | null
+  oldClosingMinor: number
+  newClosingMinor: number | null
+  oldStatus: InvoiceStatus
+  newStatus: InvoiceStatus | null
+  /** Left alone, and why (its usage is past retention). */
+  skippedReason: string | null
+}
+
+export interface ReissueTotals {
+  currency: string
+  invoices: number
+  oldTotalMinor: number
+  newTotalMinor: number
+  oldAmountDueMinor: number
+  newAmountDueMinor: number
+}
+
+export interface ReissuePreview {
+  rows: ReissuePreviewRow[]
+  totals: ReissueTotals[]
+  skipped: number
+}
+
+export type ReissueBatchState = 'scheduled' | 'running' | 'completed' | 'cancelled' | 'failed'
+
+export interface ReissueBatch {
+  id: number
+  createdAt: string
+  operatorName: string
+  mode: ReissueMode
+  issuedAfter: string
+  customers: number
+  state: ReissueBatchState
+  scheduledFor: string | null
+  invoices: number
+  done: number
+  error: string | null
+  finishedAt: string | null
+}
+
+export interface ReissueResultRow {
+  position: number
+  customerId: number
+  customerName: string
+  currency: string
+  carried: boolean
+  state: 'pending' | 'done' | 'skipped' | 'cancelled'
+  reason: string | null
+  invoiceId: number
+  oldNumber: string
+  newInvoiceId: number | null
+  newNumber: string | null
+  oldTotalMinor: number
+  newTotalMinor: number | null
+  oldAmountDueMinor: number
+  newAmountDueMinor: number | null
+  oldStatus: InvoiceStatus
+  newStatus: InvoiceStatus | null
+}
+
+export interface ReissueRunResult {
+  batchId: number
+  reissued: number
+  skipped: number
+  cancelled: boolean
+}
+
+/** A CSV of customer IDs read: the customers found, and the problems by line. */
+export interface CustomerCsvParse {
+  customers: { id: number; customerId: string; companyName: string }[]
+  problems: { line: number; text: string; problem: string }[]
+}
+
+export interface ReissueStarted {
+  batchId: number
+  /** The job running it now; null when scheduled. */
+  job: JobSnapshot<ReissueRunResult> | null
+}
+
+export interface ReissueBatchResults {
+  batch: ReissueBatch
+  rows: ReissueResultRow[]
+}
+
+export interface ReissueFromRerating {
+  customers: { id: number; customerId: string; companyName: string }[]
+  /** Just before the first out-of-date invoice was issued; null when none is out of date. */
+  issuedAfter: string | null
+}
+
+/** The off-peak window for scheduled re-issues (local HH:MM), and when the next one starts. */
+export interface OffPeakWindow {
+  start: string
+  end: string
+  /** The next start of the window after now (an instant). */
+  nextStart: string
+}
+
+/** An entry on the desk's notifications list. */
+export interface DeskNotification {
+  id: number
+  at: string
+  kind: string
+  title: string
+  body: string
+  link: string | null
+  read: boolean
+}

@@ -3,7 +3,7 @@
  * Everything with a decision in it lives in ../security.ts (unit-tested without Electron);
  * this file only wires it to Electron. See docs/security.md.
  */
-import { BrowserWindow, Menu, app, dialog, ipcMain, session } from 'electron'
+import { BrowserWindow, Menu, Notification, app, dialog, ipcMain, session } from 'electron'
 import type { MenuItemConstructorOptions, WebContents } from 'electron'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -207,7 +207,17 @@ async function start(): Promise<void> {
 
   const dataDir = args.dataDir !== undefined ? resolve(args.dataDir) : app.getPath('userData')
   try {
-    billing = await openBillingApp({ dataDir })
+    billing = await openBillingApp({
+      dataDir,
+      // A batch re-issue ended (issue 11): a desktop notification; clicking it shows the desk, whose
+      // notifications list links to the results.
+      onNotification: (n) => {
+        if (!Notification.isSupported()) return
+        const shown = new Notification({ title: n.title, body: n.body })
+        shown.on('click', () => BrowserWindow.getAllWindows()[0]?.show())
+        shown.show()
+      }
+    })
   } catch (err) {
     if (isAppErrorShape(err) && err.code === 'DB_LOCKED') {
       fail(

@@ -321,6 +321,59 @@ export function recordRefund(
   return { ...plan, xdrId }
 }
 
+/**
+ * After an invoice was recalculated (batch re-issue): what payments applied to it beyond its new
+ * total (less reductions) goes back to unallocated payments, newest application first, and the
+ * customer's unallocated payments are then applied again, oldest unpaid invoice first. So money is
+ * never left on an invoice that no longer needs it, and a larger total takes what is waiting.
+ */
+export function rebalanceAfterRecalculation(w: Work, invoiceId: number, source: string): void {
+  const i = w.get<UnpaidInvoice & { reduced_minor: number }>(`SELECT ${UNPAID_COLUMNS}, reduced_minor FROM invoices WHERE id = ?`, [invoiceId])
+  if (!i) throw new AppError('NOT_FOUND', `Invoice ${invoiceId} does not exist.`, 'invoiceId')
+  const needed = Math.max(0, i.total_minor - i.reduced_minor)
+  let excess = i.paid_minor - needed
+  if (excess > 0) {
+    const c = customerMoney(w, i.customer_id)
+    const payments = w.all<{ xdr_id: number; s: number }>(
+      'SELECT xdr_id, sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ? GROUP BY xdr_id HAVING sum(amount_minor) > 0 ORDER BY max(id) DESC',
+      [invoiceId]
+    )
+    let paid = i.paid_minor
+    let released = 0
+    const today = localDate(w.at)
+    for (const p of payments) {
+      if (excess <= 0) break
+      const take = Math.min(excess, p.s)
+      const dueBefore = Math.max(0, needed - paid)
+      paid -= take
+      const dueAfter = Math.max(0, needed - paid)
+      const statusBefore = w.get<{ status: InvoiceStatus }>('SELECT status FROM invoices WHERE id = ?', [invoiceId])!.status
+      const statusAfter = invoiceStatus({ total_minor: i.total_minor, amount_due_minor: dueAfter, paid_minor: paid, due_date: i.due_date, voided_at: null }, today)
+      writeTouches(
+        w,
+        c.id,
+        p.xdr_id,
+        [{ invoiceId, number: i.number, amountMinor: -take, amountDueBeforeMinor: dueBefore, amountDueAfterMinor: dueAfter, statusBefore, statusAfter }],
+        c.currency,
+        source
+      )
+      excess -= take
+      released += take
+    }
+    w.run('UPDATE customers SET unallocated_minor = unallocated_minor + ?, updated_at = ? WHERE id = ?', [released, w.at, c.id])
+    w.audit({
+      kind: 'customer.unallocated',
+      customerId: c.id,
+      field: 'unallocated_payments',
+      from: String(c.unallocated_minor),
+      to: String(c.unallocated_minor + released),
+      description: `${describeAmountChange('Unallocated payments', c.unallocated_minor, c.unallocated_minor + released, c.currency)} Payments source – returned from invoice ${i.number}, whose recalculated total no longer needs them (${source}).`,
+      source: { kind: 'invoice', id: invoiceId }
+    })
+  }
+  applyUnallocated(w, i.customer_id)
+}
+
 /** Net payments applied per invoice of a customer (for checks and tests). */
 export function netAppliedMinor(r: DbReader, customerRowId: number): number {
   return (

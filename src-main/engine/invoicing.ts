@@ -224,6 +224,32 @@ export function insertLines(w: Work, invoiceId: number, lines: ChargeLine[]): vo
   })
 }
 
+/**
+ * What moved a customer's balance in [windowStart, end) without being the invoice's own charges:
+ * out-of-turn items (on their own invoices) and reductions of earlier invoices (theirs). Shown
+ * apart on the invoice so its closing balance adds up to the ledger.
+ */
+export function otherInWindow(r: DbReader, customerId: number, windowStart: string, end: string): number {
+  const outOfTurn =
+    r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND out_of_turn = 1 AND created_at >= ? AND created_at < ?', [
+      customerId,
+      windowStart,
+      end
+    ])?.s ?? 0
+  const reductions =
+    r.get<{ s: number | null }>(
+      // From the customer's invoices (few) rather than its records (many).
+      `SELECT sum(x.amount_minor) AS s FROM xdrs x WHERE x.id IN (SELECT r.xdr_id FROM invoice_reductions r JOIN invoices i ON i.id = r.invoice_id WHERE i.customer_id = ?)
+         AND x.created_at >= ? AND x.created_at < ?`,
+      [customerId, windowStart, end]
+    )?.s ?? 0
+  return outOfTurn + reductions
+}
+
+/** The parts of correction record `x` taken by live (re-issued) invoices (migration 0023). */
+const CORRECTION_PARTS_TAKEN = `coalesce((SELECT sum(p.amount_minor) FROM invoice_correction_parts p JOIN invoices pi ON pi.id = p.invoice_id
+  WHERE p.xdr_id = x.id AND pi.voided_at IS NULL), 0)`
+
 /** Close one period of one customer into an invoice. */
 function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: string }, rounding: RoundingMode): number {
   const prev = w.get<{ closing_balance_minor: number; period_end: string }>(
@@ -231,7 +257,9 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
     [c.id]
   )
   const groups = w.all<ChargeGroup>(
-    `SELECT x.kind, x.service_id, s.name AS service_name, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s, sum(x.amount_minor) AS amount
+    // A re-rating correction counts less the parts earlier re-issued invoices took (issue 11, reissue.ts).
+    `SELECT x.kind, x.service_id, s.name AS service_name, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s,
+       sum(CASE WHEN x.kind = 'rerating-correction' THEN x.amount_minor - ${CORRECTION_PARTS_TAKEN} ELSE x.amount_minor END) AS amount
      FROM xdrs x LEFT JOIN services s ON s.id = x.service_id
      WHERE x.customer_id = ? AND x.invoice_id IS NULL AND x.out_of_turn = 0 AND x.created_at < ?
      GROUP BY x.kind, x.service_id ORDER BY x.service_id`,
@@ -248,21 +276,7 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
   const { charges, taxes, total } = finishLines(lines, c.tax_rate_ppm, rounding)
   // Out-of-turn items and reductions of earlier invoices move the balance but are not this
   // invoice's: shown apart, so the closing balance adds up to the ledger.
-  const windowStart = prev?.period_end ?? ''
-  const outOfTurn =
-    w.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND out_of_turn = 1 AND created_at >= ? AND created_at < ?', [
-      c.id,
-      windowStart,
-      period.end
-    ])?.s ?? 0
-  const reductions =
-    w.get<{ s: number | null }>(
-      // From the customer's invoices (few) rather than its records (many).
-      `SELECT sum(x.amount_minor) AS s FROM xdrs x WHERE x.id IN (SELECT r.xdr_id FROM invoice_reductions r JOIN invoices i ON i.id = r.invoice_id WHERE i.customer_id = ?)
-         AND x.created_at >= ? AND x.created_at < ?`,
-      [c.id, windowStart, period.end]
-    )?.s ?? 0
-  const other = outOfTurn + reductions
+  const other = otherInWindow(w, c.id, prev?.period_end ?? '', period.end)
   const closing = previous + payments + total + other
   const { number, seq } = takeNumber(w, c.invoice_prefix)
   const issueDate = localDate(w.at)

@@ -36,6 +36,24 @@ import { loadDemoData } from '../demo/load'
 import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '../engine/usageBrowser'
 import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
 import { closeDuePeriods, getInvoice, issueInvoicesToNow, reduceAmountDue } from '../engine/invoicing'
+import {
+  batchResults,
+  cancelScheduledBatch,
+  createBatch,
+  getBatch,
+  isBatchActive,
+  listBatches,
+  listNotifications,
+  markNotificationsRead,
+  offPeakWindow,
+  parseCustomerCsv,
+  setOffPeakWindow,
+  previewCsv,
+  previewReissue,
+  resultsCsv,
+  runBatch,
+  selectionFromRerating
+} from '../engine/reissue'
 import { exportInvoicesCsv, invoiceEvents, listInvoices } from '../engine/invoiceList'
 import { issueOutOfTurnInvoice, pendingOutOfTurnItems, previewOutOfTurnInvoice } from '../engine/outOfTurnInvoices'
 import { currentInvoicePdf, getInvoiceDocumentVersion, listInvoiceDocuments } from '../engine/invoiceDocuments'
@@ -53,6 +71,9 @@ type RestoreSource = InputOf<'backup.restore'>['source']
 /** The job kind of a re-rating in the JobRegistry. */
 const RERATING_JOB = 'rerating'
 const INVOICE_CLOSE_JOB = 'invoice-close'
+const REISSUE_JOB = 'reissue'
+/** Re-issue batch id -> the job running it in this process. */
+const reissueJobs = new Map<number, string>()
 
 /** Backups as the Settings page uses them (the app owns the files and the restore). */
 export interface BackupDesk {
@@ -268,5 +289,39 @@ export const handlers: HandlerTable<HandlerContext> = {
   'companyLogo.remove': (_input, { engine, actor }) => {
     engine().change(actor, (w) => removeCompanyLogo(w))
     return { logo: null }
+  },
+  // Batch invoice re-issue (issue 11)
+  'reissue.preview': (input, { engine, nowIso }) => engine().read((r) => previewReissue(r, input, nowIso())),
+  'reissue.start': (input, { engine, jobs, actor }) => {
+    const eng = engine()
+    const batchId = eng.change(actor, (w) => createBatch(w, input))
+    if (input.scheduledFor !== null) return { batchId, job: null }
+    const job = jobs.start(REISSUE_JOB, 'invoices', (ctl) => runBatch(eng, actor, batchId, ctl))
+    reissueJobs.set(batchId, job.id)
+    return { batchId, job }
+  },
+  'reissue.status': (input, { jobs }) => jobs.get(input.jobId, REISSUE_JOB),
+  'reissue.cancel': (input, { engine, jobs, actor }) => {
+    const jobId = reissueJobs.get(input.batchId)
+    if (jobId !== undefined && isBatchActive(engine(), input.batchId)) jobs.cancel(jobId, REISSUE_JOB)
+    else engine().change(actor, (w) => cancelScheduledBatch(w, input.batchId))
+    return engine().read((r) => getBatch(r, input.batchId))
+  },
+  'reissue.list': (_input, { engine }) => engine().read((r) => listBatches(r)),
+  'reissue.results': (input, { engine }) => engine().read((r) => ({ batch: getBatch(r, input.batchId), rows: batchResults(r, input.batchId) })),
+  'reissue.exportCsv': (input, { engine, nowIso }) => {
+    const { batchId, preview } = input
+    if (batchId !== undefined) return engine().read((r) => resultsCsv(r, batchId))
+    if (preview === undefined) throw new AppError('VALIDATION', 'Name the batch or the selection to export.', 'batchId')
+    return engine().read((r) => previewCsv(r, preview, nowIso()))
+  },
+  'reissue.parseCustomerCsv': (input, { engine }) => engine().read((r) => parseCustomerCsv(r, input.text)),
+  'reissue.fromRerating': (input, { engine }) => engine().read((r) => selectionFromRerating(r, input.reratingId)),
+  'reissue.offPeak': (_input, { engine, nowIso }) => engine().read((r) => offPeakWindow(r, nowIso())),
+  'reissue.setOffPeak': (input, { engine, actor }) => engine().change(actor, (w) => setOffPeakWindow(w, input)),
+  'notifications.list': (_input, { engine }) => engine().read((r) => listNotifications(r)),
+  'notifications.markRead': (input, { engine, actor }) => {
+    engine().change(actor, (w) => markNotificationsRead(w, input.ids))
+    return engine().read((r) => listNotifications(r))
   }
 }

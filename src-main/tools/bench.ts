@@ -60,6 +60,7 @@ import { getRetention, purgeUsage } from '../engine/usageRetention'
 import { closeDuePeriods } from '../engine/invoicing'
 import { DESTINATIONS } from '../demo/names'
 import { benchUsageImport } from './benchUsage'
+import { createBatch, runBatch } from '../engine/reissue'
 import { invoicePdf } from '../pdf/invoicePdf'
 import { PdfWorkerPool } from '../pdf/pdfPool'
 import { sampleInvoice } from '../pdf/samples'
@@ -102,7 +103,8 @@ const TARGETS: ({ name: string; scale: Scale; text: string } & ({ max: number; m
   { name: 'audit.filter_1m.p95_ms', scale: 'M', max: 100, text: '≤ 100 ms' },
   { name: 'audit.verify_1m_s', scale: 'M', max: 10, text: '≤ 10 s' },
   { name: 'pdf.invoices_per_s', scale: 'M', min: 60, text: '≥ 60/s' },
-  { name: 'period.close_10k_s', scale: 'M', max: 10, text: '≤ 10 s' }
+  { name: 'period.close_10k_s', scale: 'M', max: 10, text: '≤ 10 s' },
+  { name: 'reissue.10k.recalc_s', scale: 'M', max: 10, text: '≤ 10 s' }
 ]
 
 /** A plain SQL search over customers, for comparing sql.js with native SQLite on equal terms. */
@@ -1174,6 +1176,35 @@ async function measurePeriodClose(run: ScaleRun): Promise<void> {
   )
 }
 
+/**
+ * Batch re-issue (src-main/engine/reissue.ts) of every invoice the period close just issued, void
+ * and renumber, recalculation only (no PDFs): the batch recorded, then run in its units of work
+ * (one customer each) as the job runs it.
+ */
+async function measureReissue(run: ScaleRun): Promise<void> {
+  const t = new Date()
+  const closedAt = new Date(t.getFullYear(), t.getMonth() + 1, 1, 0, 1).getTime()
+  const engine = new Engine(run.openStore(), () => closedAt + 60 * 60 * 1000)
+  const customerIds = engine.read((r) => r.all<{ id: number }>('SELECT id FROM customers ORDER BY id').map((c) => c.id))
+  const issuedAfter = new Date(closedAt - 60_000).toISOString()
+  const longest = { unitMs: 0 }
+  const t0 = process.hrtime.bigint()
+  const batchId = engine.change(FIRST_ADMIN_ACTOR, (w) => createBatch(w, { customerIds, issuedAfter, mode: 'void' }))
+  let last = performance.now()
+  const result = await runBatch(engine, FIRST_ADMIN_ACTOR, batchId, {
+    progress: (done, total) => {
+      longest.unitMs = Math.max(longest.unitMs, performance.now() - last)
+      last = performance.now()
+      if (done % 2000 === 0) progress(`[${run.scale}] re-issuing: ${done} / ${total} invoices`)
+    }
+  })
+  const seconds = elapsedMs(t0) / 1000
+  run.record(run.scale === 'M' ? 'reissue.10k.recalc_s' : 'reissue.recalc_s', seconds, 's')
+  run.note(
+    `re-issue: ${result.reissued} invoices of ${customerIds.length} customers voided and renumbered in ${seconds.toFixed(1)} s (no PDFs), longest unit of work ${longest.unitMs.toFixed(0)} ms.`
+  )
+}
+
 const MEASUREMENTS: Measurement[] = [
   { title: 'database size', run: measureDbSize },
   { title: 'disk flush baseline', run: measureDiskFlush },
@@ -1189,6 +1220,7 @@ const MEASUREMENTS: Measurement[] = [
   { title: 'native SQLite reference', run: measureNative },
   { title: 're-rating a month of usage', run: measureRerateMonth },
   { title: 'closing a billing period', run: measurePeriodClose },
+  { title: 're-issuing the invoices of every customer', run: measureReissue },
   { title: 'pdf invoices', run: measurePdfInvoices },
   // Last: it adds a million records to the scale's database.
   { title: 'usage import', run: measureUsageImport }

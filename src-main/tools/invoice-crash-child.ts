@@ -7,18 +7,12 @@
  *   node out/main/invoice-crash-child.js --data-dir DIR --now ISO
  */
 import { DataDirLock } from '../db/lock'
+import { arg } from './childArgs'
 import { loadSqlJs } from '../db/sqljs'
 import { DurableStore } from '../db/store'
 import { closeDuePeriods } from '../engine/invoicing'
 import { FIRST_ADMIN_ACTOR } from '../engine/operators'
 import { Engine } from '../engine/unitOfWork'
-
-function arg(name: string): string {
-  const i = process.argv.indexOf(name)
-  const v = i >= 0 ? process.argv[i + 1] : undefined
-  if (v === undefined) throw new Error(`missing ${name}`)
-  return v
-}
 
 async function main(): Promise<void> {
   const dataDir = arg('--data-dir')

@@ -23,6 +23,7 @@ const SILENT: Partial<Record<Channel, string>> = {
   'backup.create': 'a manual backup writes a file and no entry (issue 12 item 1 asks for backups to be audited)',
   'usageImport.begin': 'stages an upload in memory; the import itself (usageImport.start) writes the entries',
   'usageImport.chunk': 'stages a part of an upload in memory; the import itself (usageImport.start) writes the entries',
+  'notifications.markRead': "marks the desk's notifications read: the reader's own view, not a change of the books",
   'rerating.cancel':
     'a re-rating cancelled before its first unit re-rates nothing and leaves no entry (a cancelled usage import writes one: "cancelled (whole batches kept)")'
 }
@@ -49,6 +50,17 @@ async function customer(opts: { classId?: number | null; account?: string } = {}
   })
   if (opts.account) await ok('customers.addAccount', { id: c.id, accountId: opts.account })
   return c
+}
+
+/** A customer with one invoice issued now, and an instant just before it. */
+async function customerWithInvoice() {
+  const c = await customer({ classId: klassId })
+  await ok('adjustments.submit', { customerId: c.id, operation: 'manual-charge', amount: '15.00', serviceId, operationKey: newKey() })
+  const issuedAfter = new Date(clock).toISOString()
+  clock += 60_000
+  await ok('invoices.closeNow', { customerId: c.id })
+  await desk.app.core.jobs.settle()
+  return { c, issuedAfter }
 }
 
 async function uploadUsage(account: string, prefix: string, records = 1): Promise<string> {
@@ -181,6 +193,17 @@ const CASES: Record<string, Case> = {
     const item = await ok('adjustments.submit', { customerId: c.id, operation: 'manual-charge', amount: '9.00', serviceId, outOfTurn: true, operationKey: newKey() })
     return { input: { customerId: c.id, xdrIds: [item.xdrId!], cashPayment: '9.00', operationKey: newKey() } }
   },
+  'reissue.start': async () => {
+    const { c, issuedAfter } = await customerWithInvoice()
+    return { input: { customerIds: [c.id], issuedAfter, mode: 'same-number', scheduledFor: null } }
+  },
+  'reissue.cancel': async () => {
+    const { c, issuedAfter } = await customerWithInvoice()
+    const started = await ok('reissue.start', { customerIds: [c.id], issuedAfter, mode: 'void', scheduledFor: new Date(clock + 86_400_000).toISOString() })
+    return { input: { batchId: started.batchId } }
+  },
+  'reissue.setOffPeak': async () => ({ input: { start: '02:30', end: '04:45' } }),
+  'notifications.markRead': async () => ({ input: { ids: (await ok('notifications.list', {})).map((n) => n.id) } }),
   'companyLogo.set': async () => ({ input: { fileName: 'covered.png', dataBase64: Buffer.from(pngBytes(40, 20)).toString('base64') } }),
   'companyLogo.remove': async () => {
     await ok('companyLogo.set', { fileName: 'to-remove.png', dataBase64: Buffer.from(pngBytes(40, 20)).toString('base64') })

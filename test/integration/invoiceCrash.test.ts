@@ -6,7 +6,6 @@
  * (lines = total, its records and tax taken, its audit entry), nobody has two. The next run
  * carries on from there, and a last run finishes: 1,000 invoices numbered 1..1,000.
  */
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,6 +14,7 @@ import { loadSqlJs } from '../../src-main/db/sqljs'
 import { DurableStore } from '../../src-main/db/store'
 import { verifyAuditChain } from '../../src-main/engine/audit'
 import { Engine } from '../../src-main/engine/unitOfWork'
+import { runCrashChild } from '../support/crashChild'
 
 const CHILD = path.resolve('out/main/invoice-crash-child.js')
 const CUSTOMERS = 1000
@@ -22,26 +22,9 @@ const KILLS = 4
 const CLOSE_AT = '2026-12-02T12:00:00Z'
 const ADMIN = { operatorId: 1, operatorName: 'Administrator' }
 
-function runChild(dataDir: string, killAfterUnitMs: number | null): Promise<{ out: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, '--data-dir', dataDir, '--now', CLOSE_AT], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let stderr = ''
-    let timer: NodeJS.Timeout | null = null
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString()
-      // After the first unit of work is durable: the kill lands in a later one (or between two).
-      const units = out.split('\n').filter((l) => l.startsWith('UNIT ')).length
-      if (killAfterUnitMs !== null && timer === null && units >= 2) timer = setTimeout(() => child.kill('SIGKILL'), killAfterUnitMs)
-    })
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', () => {
-      if (timer) clearTimeout(timer)
-      resolve({ out, stderr })
-    })
-  })
-}
+const runChild = (dataDir: string, killAfterUnitMs: number | null) =>
+  // After the first unit of work is durable: the kill lands in a later one (or between two).
+  runCrashChild(CHILD, ['--data-dir', dataDir, '--now', CLOSE_AT], killAfterUnitMs, 2)
 
 describe('invoice numbers when the closing process is killed', () => {
   it(`stay gapless and every invoice stays whole (${KILLS} kills in the middle of closing)`, async () => {

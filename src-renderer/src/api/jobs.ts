@@ -5,7 +5,7 @@ import { invoke } from './invoke'
 import { refreshAfter } from './query'
 
 /** The channels that read a long job back (docs/architecture.md, "Long work"). */
-type JobStatusChannel = 'invoiceClose.status' | 'rerating.status'
+type JobStatusChannel = 'invoiceClose.status' | 'rerating.status' | 'reissue.status'
 
 /**
  * While `job` runs, read it back through `status` every 300 ms and hand each snapshot to `onJob`;

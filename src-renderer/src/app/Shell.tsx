@@ -4,6 +4,7 @@ import { useDisclosure } from '@mantine/hooks'
 import { Outlet, useLocation, useNavigate } from 'react-router'
 import { transportName } from '../api/invoke'
 import { MoonIcon, SunIcon } from '../lib/icons'
+import { NotificationsMenu } from '../reissue/NotificationsMenu'
 import { LeaveGuardPrompt } from '../lib/leave-guard'
 import { ErrorBoundary } from './ErrorBoundary'
 import { menuPath } from './nav'
@@ -60,6 +61,7 @@ export function Shell() {
             <Badge variant="light" visibleFrom="sm" tt="none">
               {status.operator.role}
             </Badge>
+            <NotificationsMenu />
             <Tooltip label={`Switch to ${nextScheme} theme`}>
               <ActionIcon variant="default" size="lg" onClick={toggleColorScheme} aria-label={`Switch to ${nextScheme} theme`}>
                 {colorScheme === 'dark' ? <SunIcon /> : <MoonIcon />}

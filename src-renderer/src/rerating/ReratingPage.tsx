@@ -1,6 +1,6 @@
 import '@mantine/dates/styles.css'
 import { useState } from 'react'
-import { Alert, Badge, Box, Button, Group, MultiSelect, Paper, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
+import { Alert, Badge, Box, Button, Group, MultiSelect, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { DateInput } from '@mantine/dates'
 import type { InputOf } from '../../../src-shared/contract'
 import type { JobSnapshot, ReratingPreview, ReratingResult, ReratingScope } from '../../../src-shared/domain'
@@ -10,6 +10,7 @@ import { useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { notifyError } from '../lib/notify'
 import { plural } from '../classes/describe'
+import { JobProgressBar } from '../lib/JobProgressBar'
 import { PageHeader } from '../lib/PageHeader'
 import { formatInstant } from '../pricelists/parts'
 
@@ -373,28 +374,18 @@ function PreviewSection(props: { preview: ReratingPreview; page: number; onPage:
 }
 
 function JobProgress(props: { job: JobSnapshot<ReratingResult>; onCancel: () => void }) {
-  const { job } = props
-  const pct = job.progress.total > 0 ? (100 * job.progress.done) / job.progress.total : 0
-  const r = job.result
+  const r = props.job.result
   return (
-    <Stack gap="xs" aria-label="Re-rating progress">
-      <Group justify="space-between">
-        <Text size="sm" fw={600}>
-          {job.state === 'running'
-            ? `Re-rating: ${job.progress.done.toLocaleString('en-US')} of ${job.progress.total.toLocaleString('en-US')} customers${job.progress.etaSeconds !== null ? `, about ${job.progress.etaSeconds} s left` : ''}`
-            : job.state === 'completed'
-              ? 'Re-rating done'
-              : job.state === 'cancelled'
-                ? 'Re-rating cancelled: the customers before Cancel are re-rated, the others are untouched'
-                : `Re-rating failed: ${job.error?.message ?? ''}`}
-        </Text>
-        {job.state === 'running' && (
-          <Button variant="default" color="red" onClick={props.onCancel}>
-            Cancel
-          </Button>
-        )}
-      </Group>
-      <Progress value={job.state === 'completed' ? 100 : pct} animated={job.state === 'running'} aria-label="Progress" />
+    <JobProgressBar
+      job={props.job}
+      title="Re-rating"
+      ended={{
+        completed: 'Re-rating done',
+        cancelled: 'Re-rating cancelled: the customers before Cancel are re-rated, the others are untouched',
+        failed: 'Re-rating failed'
+      }}
+      onCancel={props.onCancel}
+    >
       {r && (
         <Box role="status">
           <Text size="sm">
@@ -406,7 +397,7 @@ function JobProgress(props: { job: JobSnapshot<ReratingResult>; onCancel: () => 
           </Text>
         </Box>
       )}
-    </Stack>
+    </JobProgressBar>
   )
 }
 

@@ -1,6 +1,7 @@
 import { Stack } from '@mantine/core'
 import { PageHeader } from '../lib/PageHeader'
 import { AuditVerificationSection } from './AuditVerificationSection'
+import { OffPeakSection } from '../reissue/OffPeakSection'
 import { BackupsSection } from './BackupsSection'
 import { CompanyLogoSection } from './CompanyLogoSection'
 import { CompanySettingsForm } from './CompanySettingsForm'
@@ -21,6 +22,7 @@ export function SettingsPage() {
         <ServicesSection />
         <UsageSettingsSection />
         <RetentionSection />
+        <OffPeakSection />
         <BackupsSection />
         <AuditVerificationSection />
       </Stack>

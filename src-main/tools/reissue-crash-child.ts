@@ -1,0 +1,32 @@
+/**
+ * Crash-test worker for batch re-issue (test/integration/reissueCrash.test.ts): opens the data
+ * folder as the app's start-up does and runs the batches due (an interrupted one carries on),
+ * printing "UNIT done/total" after each unit of work is durable. The test SIGKILLs it midway.
+ *
+ *   node out/main/reissue-crash-child.js --data-dir DIR --now ISO
+ */
+import { DataDirLock } from '../db/lock'
+import { arg } from './childArgs'
+import { loadSqlJs } from '../db/sqljs'
+import { DurableStore } from '../db/store'
+import { FIRST_ADMIN_ACTOR } from '../engine/operators'
+import { runDueBatches } from '../engine/reissue'
+import { Engine } from '../engine/unitOfWork'
+
+async function main(): Promise<void> {
+  const dataDir = arg('--data-dir')
+  const now = Date.parse(arg('--now'))
+  const sql = await loadSqlJs()
+  DataDirLock.acquire(dataDir)
+  const store = DurableStore.open({ dataDir, sql, now: () => now, log: () => {}, snapshotAfterBytes: 64 * 1024 })
+  const engine = new Engine(store, () => now)
+  process.stdout.write('READY\n')
+  const results = await runDueBatches(engine, FIRST_ADMIN_ACTOR, { progress: (done, total) => process.stdout.write(`UNIT ${done}/${total}\n`) })
+  process.stdout.write(`DONE ${results.map((r) => r.reissued).join(',')}\n`)
+  store.close()
+}
+
+void main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`)
+  process.exit(1)
+})
