@@ -163,7 +163,7 @@ describe('Re-issue page', () => {
     const section = page.getByRole('region', { name: 'Off-peak window' })
     await section.scrollIntoViewIfNeeded()
     await section.getByLabel('From').fill('02:00')
-    await section.getByRole('button', { name: 'Save' }).click()
+    await section.getByRole('button', { name: 'Save window' }).click()
     await expect.poll(() => section.textContent()).toMatch(/Next window starts 2026-04-11 02:00/)
     await page.screenshot({ path: '.test-output/reissue-offpeak-settings-1366.png' })
     await page.locator('nav').getByRole('button', { name: 'Re-issue', exact: true }).click()

@@ -78,6 +78,8 @@ describe('usage browser', () => {
     const firstPage = await page.locator('[data-testid="usage-row"] td:last-child').allInnerTexts()
     await page.getByRole('button', { name: 'Older' }).click()
     await expect.poll(() => page.getByTestId('usage-page-range').innerText()).toContain('Records 101–200')
+    // The label moves at the click; the rows follow when the page has loaded.
+    await expect.poll(() => page.locator('[data-testid="usage-row"] td:last-child').first().innerText()).not.toBe(firstPage[0])
     const secondPage = await page.locator('[data-testid="usage-row"] td:last-child').allInnerTexts()
     expect(secondPage.some((id) => firstPage.includes(id))).toBe(false)
   })

@@ -42,7 +42,7 @@ export function OffPeakSection() {
         <TimeInput label="From" value={start} onChange={(e) => setStart(e.currentTarget.value)} w={130} />
         <TimeInput label="To" value={end} onChange={(e) => setEnd(e.currentTarget.value)} w={130} />
         <Button onClick={() => void onSave()} loading={save.running} disabled={!q.data || (start === q.data.start && end === q.data.end)}>
-          Save
+          Save window
         </Button>
       </Group>
     </Paper>
