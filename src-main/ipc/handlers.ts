@@ -37,6 +37,7 @@ import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '
 import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
 import { closeDuePeriods, getInvoice, issueInvoicesToNow, reduceAmountDue } from '../engine/invoicing'
 import { exportInvoicesCsv, invoiceEvents, listInvoices } from '../engine/invoiceList'
+import { trace } from '../engine/trace'
 import { issueOutOfTurnInvoice, pendingOutOfTurnItems, previewOutOfTurnInvoice } from '../engine/outOfTurnInvoices'
 import { currentInvoicePdf, getInvoiceDocumentVersion, listInvoiceDocuments } from '../engine/invoiceDocuments'
 import { adjustmentReceipt } from '../engine/receiptDocuments'
@@ -199,6 +200,7 @@ export const handlers: HandlerTable<HandlerContext> = {
   'audit.exportCsv': (input, { engine, nowIso }) => engine().read((r) => exportAuditCsv(r, input, nowIso())),
   'audit.facets': (_input, { engine }) => engine().read(auditFacets),
   'audit.lastVerification': (_input, { engine }) => ({ last: engine().read(lastVerification) }),
+  'audit.trace': (input, { engine }) => engine().read((r) => trace(r, input.target, input.id)),
 
   // --- Usage browser (issue 9)
   'usage.list': (input, { engine }) => engine().read((r) => browseUsage(r, input)),
