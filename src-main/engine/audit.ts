@@ -130,6 +130,16 @@ export function describeValueChange(label: string, from: string | null, to: stri
   return `${label} changed from ${show(from)} to ${show(to)}.`
 }
 
+/** Sources whose id is not a ledger record's: named by what they are. */
+const SOURCE_NOUN: Record<string, string> = { invoice: 'invoice id', 'usage-import': 'usage import', rerating: 're-rating' }
+
+/** The entry's source in words: "manual payment (xDR id 3)", "invoice (invoice id 1)", "usage-import (usage import 4)". */
+export function sourceText(kind: string | null, id: number | null): string | null {
+  if (kind === null) return null
+  if (id === null) return kind
+  return `${kind} (${SOURCE_NOUN[kind] ?? 'xDR id'} ${id})`
+}
+
 /** An entry as the audit log page shows it, with its customer's ID (the name staff know). */
 export function toAuditEntry(a: StoredAudit & { customer_name: StoredCustomer['customer_id'] | null }): AuditEntry {
   return {
@@ -140,7 +150,7 @@ export function toAuditEntry(a: StoredAudit & { customer_name: StoredCustomer['c
     customerName: a.customer_name,
     kind: a.kind,
     description: a.description,
-    source: a.source_kind === null ? null : a.source_id === null ? a.source_kind : `${a.source_kind} (xDR id ${a.source_id})`,
+    source: sourceText(a.source_kind, a.source_id),
     links: []
   }
 }

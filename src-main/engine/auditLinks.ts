@@ -30,6 +30,7 @@ const QUOTED = /"([^"]+)"/g
 export class LinkResolver {
   private customers = new Map<number, string | null>()
   private invoices = new Map<string, { id: number; customer_id: number } | null>()
+  private invoicesById = new Map<number, { number: string; customer_id: number } | null>()
   private xdrs = new Map<number, number | null | undefined>()
   private lists = new Map<string, number | null>()
 
@@ -49,7 +50,7 @@ export class LinkResolver {
       if (name !== null) add({ kind: 'customer', id: e.customer_id, customerId: e.customer_id, label: name })
     }
     if (e.source_kind === 'invoice' && e.source_id !== null) {
-      const n = this.r.get<{ number: string; customer_id: number }>('SELECT number, customer_id FROM invoices WHERE id = ?', [e.source_id])
+      const n = this.invoiceById(e.source_id)
       if (n) add({ kind: 'invoice', id: e.source_id, customerId: n.customer_id, label: `Invoice ${n.number}` })
     }
     for (const m of e.description.matchAll(INVOICE_WORDS)) {
@@ -85,6 +86,13 @@ export class LinkResolver {
   private customerName(id: number): string | null {
     if (!this.customers.has(id)) this.customers.set(id, this.r.get<{ customer_id: string }>('SELECT customer_id FROM customers WHERE id = ?', [id])?.customer_id ?? null)
     return this.customers.get(id) ?? null
+  }
+
+  private invoiceById(id: number): { number: string; customer_id: number } | null {
+    if (!this.invoicesById.has(id)) {
+      this.invoicesById.set(id, this.r.get<{ number: string; customer_id: number }>('SELECT number, customer_id FROM invoices WHERE id = ?', [id]) ?? null)
+    }
+    return this.invoicesById.get(id) ?? null
   }
 
   private invoice(number: string): { id: number; customer_id: number } | null {

@@ -63,11 +63,17 @@ function traceInvoice(r: DbReader, target: 'invoice.amountDue' | 'invoice.status
     issue_date: string
   }>('SELECT number, customer_id, currency, total_minor, amount_due_minor, status, due_date, issue_date FROM invoices WHERE id = ?', [invoiceId])
   if (!i) throw new AppError('NOT_FOUND', `Invoice ${invoiceId} does not exist.`, 'id')
+  // The invoice's own entries and its reductions' credits, each on the partial index of invoice
+  // sources (migration 0024; `+customer_id` keeps SQLite off the customer's index, which would
+  // walk the customer's whole history), only the kinds this chain needs.
+  const kinds = target === 'invoice.amountDue' ? "(kind = 'invoice.issued' OR field = 'amount_due')" : "kind IN ('invoice.issued', 'invoice.status')"
   const entries = r.all<Entry>(
-    `SELECT ${COLUMNS} FROM audit_log WHERE customer_id = ?
-       AND ((source_kind = 'invoice' AND source_id = ?) OR (source_kind = 'manual-credit' AND source_id IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?)))
+    `SELECT ${COLUMNS} FROM audit_log WHERE source_kind = 'invoice' AND source_id = ? AND +customer_id = ? AND ${kinds}
+     UNION ALL
+     SELECT ${COLUMNS} FROM audit_log WHERE source_kind = 'manual-credit' AND source_id IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?)
+       AND +customer_id = ? AND ${kinds}
      ORDER BY id`,
-    [i.customer_id, invoiceId, invoiceId]
+    [invoiceId, i.customer_id, invoiceId, i.customer_id]
   )
   const issued = entries.find((e) => e.kind === 'invoice.issued')
   const dueAtIssue = Math.max(0, i.total_minor)
