@@ -5,21 +5,14 @@
 import { describe, expect, it } from 'vitest'
 import { auditLinkHref } from '../../src-shared/auditLinks'
 import { ADMIN_ACTOR } from '../support/desk'
-import { sourceStory } from '../support/traceWorld'
+import { rerateMarch, sourceStory } from '../support/invoiceWorld'
 import { usageWorld } from '../support/usageWorld'
 
 describe('audit entry links', () => {
   it('each kind of link names a record that exists, and opens the screen that shows it', async () => {
     const { w, id, invoiceId } = await sourceStory()
     const u = await usageWorld(w)
-    const job = await w.ok('rerating.start', {
-      scope: { kind: 'class', classId: u.klass.id },
-      from: '2026-03-01T00:00:00Z',
-      to: '2026-04-01T00:00:00Z',
-      priceListId: null
-    })
-    await w.app.core.jobs.settle()
-    expect((await w.ok('rerating.status', { jobId: job.id })).state).toBe('completed')
+    await rerateMarch(w, u.klass.id)
     // A re-rating run that changed nothing names the run itself.
     w.app.core.engine.change(ADMIN_ACTOR, (x) => x.audit({ kind: 'usage.import', description: 'Usage import test.', source: { kind: 'usage-import', id: 1 } }))
     const entries = (await w.ok('audit.search', { limit: 500 })).entries

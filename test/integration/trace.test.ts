@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { AuditLink, TraceResult } from '../../src-shared/domain'
 import { ADMIN_ACTOR } from '../support/desk'
 import { local } from '../support/lifecycleWorld'
-import { sourceStory, world } from '../support/traceWorld'
+import { rerateMarch, sourceStory, world } from '../support/invoiceWorld'
 import { insertUsage } from '../support/usageRows'
 import { usageWorld } from '../support/usageWorld'
 
@@ -97,14 +97,7 @@ describe('trace', () => {
       })
     )
     await u.upload('2026-03-01T00:00:00Z', '44,UK,0.10,0,60,60,0')
-    const job = await w.ok('rerating.start', {
-      scope: { kind: 'class', classId: u.klass.id },
-      from: '2026-03-01T00:00:00Z',
-      to: '2026-04-01T00:00:00Z',
-      priceListId: null
-    })
-    await w.app.core.jobs.settle()
-    expect((await w.ok('rerating.status', { jobId: job.id })).state).toBe('completed')
+    await rerateMarch(w, u.klass.id)
     const balance = await w.traceOf('customer.balance', c.id)
     expect(balance).toMatchObject({ currentValue: '0.20 USD', consistent: true })
     const last = balance.steps.at(-1)!
