@@ -1149,6 +1149,8 @@ export interface AuditLink {
   /** The customer the record belongs to, when it has one (an xDR opens in its customer's Balance & credits). */
   customerId: number | null
   label: string
+  /** An xDR's day (UTC, YYYY-MM-DD): the usage browser opens on it. */
+  day?: string
 }
 
 /** What a trace follows back to its causes. */

@@ -31,7 +31,7 @@ export class LinkResolver {
   private customers = new Map<number, string | null>()
   private invoices = new Map<string, { id: number; customer_id: number } | null>()
   private invoicesById = new Map<number, { number: string; customer_id: number } | null>()
-  private xdrs = new Map<number, number | null | undefined>()
+  private xdrs = new Map<number, { customer_id: number | null; started_at: string } | undefined>()
   private lists = new Map<string, number | null>()
 
   constructor(private readonly r: DbReader) {}
@@ -71,8 +71,8 @@ export class LinkResolver {
     if (e.source_kind !== null && !NOT_XDR.has(e.source_kind) && e.source_id !== null) xdrIds.push(e.source_id)
     for (const m of e.description.matchAll(XDR_IDS)) for (const id of m[1]!.split(',')) xdrIds.push(Number(id.trim()))
     for (const id of xdrIds) {
-      const customerId = this.xdrCustomer(id)
-      if (customerId !== undefined) add({ kind: 'xdr', id, customerId, label: `xDR ${id}` })
+      const x = this.xdr(id)
+      if (x !== undefined) add({ kind: 'xdr', id, customerId: x.customer_id, label: `xDR ${id}`, day: x.started_at.slice(0, 10) })
     }
     if (e.kind.startsWith('priceList.')) {
       for (const m of e.description.matchAll(QUOTED)) {
@@ -102,9 +102,10 @@ export class LinkResolver {
     return this.invoices.get(number) ?? null
   }
 
-  /** The record's customer (null for one without), or undefined when no such record exists. */
-  private xdrCustomer(id: number): number | null | undefined {
-    if (!this.xdrs.has(id)) this.xdrs.set(id, this.r.get<{ customer_id: number | null }>('SELECT customer_id FROM xdrs WHERE id = ?', [id])?.customer_id)
+  /** The record's customer (null for one without) and time, or undefined when no such record exists. */
+  private xdr(id: number): { customer_id: number | null; started_at: string } | undefined {
+    if (!this.xdrs.has(id))
+      this.xdrs.set(id, this.r.get<{ customer_id: number | null; started_at: string }>('SELECT customer_id, started_at FROM xdrs WHERE id = ?', [id]))
     return this.xdrs.get(id)
   }
 

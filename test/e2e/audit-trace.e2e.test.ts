@@ -128,9 +128,20 @@ describe("the source page's story, traced from the overdue invoice", () => {
     expect(t.steps.map((s) => s[1])).toEqual(['100.00 USD', '70.00 USD', '10.00 USD'])
     await page.waitForTimeout(300)
     await page.screenshot({ path: path.join(os.tmpdir(), 'audit-trace-balance.png') })
+    // The payment's record opens in the usage browser, on the customer and the day, with money records.
+    const xdrLink = page.getByTestId('trace-view').getByRole('link', { name: 'xDR 3', exact: true })
+    expect(await xdrLink.getAttribute('href')).toBe(`#/usage?customer=${customerRowId}&from=2026-10-09&to=2026-10-09&money=1`)
     await page.getByTestId('trace-view').getByRole('link', { name: 'Invoice INV-000001' }).first().click()
     await page.getByTestId('invoice-view').waitFor()
     expect(await page.evaluate(() => window.location.hash)).toBe(`#/invoices?invoice=${invoiceId}`)
+  })
+
+  it("an xDR link opens the usage browser on the record's customer and day, the payment among its rows", async () => {
+    await go(`#/usage?customer=${customerRowId}&from=2026-10-09&to=2026-10-09&money=1`)
+    await page.getByRole('heading', { level: 1, name: 'Usage' }).waitFor()
+    await page.getByText('-60.00').first().waitFor()
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(os.tmpdir(), 'audit-trace-xdr.png') })
   })
 
   it('a value changed behind the log: the trace says so in red', async () => {

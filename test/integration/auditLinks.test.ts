@@ -26,7 +26,8 @@ describe('audit entry links', () => {
     expect([inv.id, inv.label, auditLinkHref(inv)]).toEqual([invoiceId, 'Invoice INV-000001', `#/invoices?invoice=${invoiceId}`])
     const xdr = all.find((l) => l.kind === 'xdr')!
     expect(exists('SELECT 1 AS x FROM xdrs WHERE id = ?', xdr.id)).toBe(true)
-    expect(auditLinkHref(xdr)).toBe(`#/customers/${xdr.customerId}/balance?xdr=${xdr.id}`)
+    const day = w.app.core.engine.read((r) => r.get<{ started_at: string }>('SELECT started_at FROM xdrs WHERE id = ?', [xdr.id])!.started_at.slice(0, 10))
+    expect(auditLinkHref(xdr)).toBe(`#/usage?customer=${xdr.customerId}&from=${day}&to=${day}&money=1`)
     const list = all.find((l) => l.kind === 'priceList')!
     expect(list.id).toBe(u.list.id)
     expect(auditLinkHref(list)).toBe(`#/pricelists?list=${u.list.id}`)
