@@ -3,6 +3,7 @@
  * a balance after payments, a re-rating correction and an invoice's tax, a customer's status, and
  * a value changed behind the log's back reported as not adding up.
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { AuditLink, TraceResult } from '../../src-shared/domain'
 import { ADMIN_ACTOR } from '../support/desk'
@@ -139,4 +140,63 @@ describe('trace', () => {
     expect([status.consistent, status.currentValue]).toEqual([false, 'Blocked'])
     await w.close()
   })
+})
+
+describe('property', () => {
+  it('after any sequence of payments, refunds, card payments, charges, credits, reductions and period closes every trace adds up', async () => {
+    const w = await world()
+    const ids = [await w.customer('A'), await w.customer('B', { balanceControl: 'prepaid' })]
+    let month = 0
+    const step = fc.record({
+      who: fc.nat(ids.length - 1),
+      op: fc.constantFrom('manual-payment', 'refund', 'manual-charge', 'manual-credit', 'close', 'ecommerce-payment', 'reduce', 'block'),
+      cents: fc.integer({ min: 1, max: 20_000 })
+    })
+    const problems: string[] = []
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+        for (const s of steps) {
+          const id = ids[s.who]!
+          const amount = `${Math.trunc(s.cents / 100)}.${String(s.cents % 100).padStart(2, '0')}`
+          if (s.op === 'close') {
+            month++
+            await w.at(local(2026, 12 + month, 1, 1))
+          } else if (s.op === 'reduce') {
+            const open = (await w.invoices(id)).find((i) => i.amountDueMinor > 0)
+            if (open) await w.call('invoices.reduceAmountDue', { invoiceId: open.id, amount: '0.01', comment: '' })
+          } else if (s.op === 'block') {
+            await w.call('customers.changeStatus', { id, action: s.cents % 2 === 0 ? 'block' : 'unblock', note: '' })
+          } else if (s.op === 'ecommerce-payment') await w.submit(id, s.op, amount, { cardNumber: '4242 4242 4242 4242', cardExpiry: '12/30' })
+          else await w.submit(id, s.op, amount) // a refund over the cap is refused, which is fine
+        }
+        for (const id of ids) {
+          for (const target of ['customer.balance', 'customer.funds', 'customer.unallocated', 'customer.status'] as const) {
+            const t = await w.traceOf(target, id)
+            if (!t.consistent) problems.push(`${target} ${id}: ${t.problem}`)
+          }
+          for (const i of await w.invoices(id)) {
+            for (const target of ['invoice.amountDue', 'invoice.status'] as const) {
+              const t = await w.traceOf(target, i.id)
+              if (!t.consistent) problems.push(`${target} ${i.number}: ${t.problem}`)
+            }
+          }
+        }
+        expect(problems).toEqual([])
+      }),
+      { numRuns: 40 }
+    )
+    // The runs did exercise applications, refunds' un-applications, reductions and status changes.
+    const done = w.app.core.engine.read(
+      (r) =>
+        r.get<{ applied: number; unapplied: number; reduced: number; statuses: number }>(
+          `SELECT (SELECT count(*) FROM invoice_payments WHERE amount_minor > 0) AS applied, (SELECT count(*) FROM invoice_payments WHERE amount_minor < 0) AS unapplied,
+             (SELECT count(*) FROM invoice_reductions) AS reduced, (SELECT count(*) FROM audit_log WHERE kind = 'customer.status') AS statuses`
+        )!
+    )
+    expect(done.applied).toBeGreaterThan(0)
+    expect(done.unapplied).toBeGreaterThan(0)
+    expect(done.reduced).toBeGreaterThan(0)
+    expect(done.statuses).toBeGreaterThan(2)
+    await w.close()
+  }, 120_000)
 })
