@@ -6,10 +6,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { AuditLink, TraceResult } from '../../src-shared/domain'
+import { importUsageCsv } from '../../src-main/engine/usageImport'
 import { ADMIN_ACTOR } from '../support/desk'
 import { local } from '../support/lifecycleWorld'
 import { rerateMarch, sourceStory, world } from '../support/invoiceWorld'
-import { insertUsage } from '../support/usageRows'
 import { usageWorld } from '../support/usageWorld'
 
 const story = (t: TraceResult) => t.steps.map((s) => [s.kind, s.delta, s.valueAfter])
@@ -83,24 +83,24 @@ describe('trace', () => {
     const w = await world()
     const u = await usageWorld(w)
     await u.upload('2026-03-01T00:00:00Z', '44,UK,0.90,0,60,60,0')
-    const c = await u.customer()
-    // Usage posted as an import posts it: the balance moved, with its audit entry.
-    const before = (await w.ok('customers.get', { id: c.id })).balanceMinor
-    insertUsage(w, [{ customerId: c.id, serviceId: u.serviceId, startedAt: '2026-03-02T10:00:00Z', durationS: 120, destination: '447500111222' }])
-    w.app.core.engine.change(ADMIN_ACTOR, (x) =>
-      x.audit({
-        kind: 'customer.balance',
-        customerId: c.id,
-        field: 'balance',
-        from: String(before),
-        to: String(before + 180),
-        description: 'Usage import: 1 record rated.'
-      })
-    )
+    const c = await u.customer({}, ['trace-acc'])
+    // A call imported and rated at 0.90 a minute (1.80), then re-rated with the corrected 0.10 (0.20).
+    const code = w.app.core.engine.read((r) => r.get<{ code: string }>('SELECT code FROM services WHERE id = ?', [u.serviceId])!.code)
+    await importUsageCsv(w.app.core.engine, ADMIN_ACTOR, {
+      source: 'page',
+      fileName: 'march.csv',
+      csv: ['switch_record_id,account,start_time,duration,called_number,service', `trace-1,trace-acc,2026-03-02T10:00:00Z,120,447500111222,${code}`].join('\n')
+    })
     await u.upload('2026-03-01T00:00:00Z', '44,UK,0.10,0,60,60,0')
     await rerateMarch(w, u.klass.id)
     const balance = await w.traceOf('customer.balance', c.id)
     expect(balance).toMatchObject({ currentValue: '0.20 USD', consistent: true })
+    expect(balance.steps.map((s) => [s.kind, s.delta, s.valueAfter])).toEqual([
+      ['customer.balance', '+1.80', '1.80 USD'],
+      ['customer.balance', '-1.60', '0.20 USD']
+    ])
+    expect(balance.steps[0]!.description).toMatch(/^Usage import #\d+ \(march\.csv\): 1 record rated, balance changed from 0\.00 to 1\.80 \(increased by 1\.80\)\.$/)
+    expect(balance.steps[0]!.links.map((l) => l.kind).sort()).toEqual(['customer', 'usageImport'])
     const last = balance.steps.at(-1)!
     expect([last.delta, last.valueAfter]).toEqual(['-1.60', '0.20 USD'])
     expect(last.description).toMatch(/^Balance changed from 1\.80 to 0\.20 \(decreased by 1\.60\)\. Source – re-rating correction of re-rating \d+/)
