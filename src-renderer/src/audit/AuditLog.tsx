@@ -96,7 +96,7 @@ function Row({ e, showCustomer }: { e: AuditEntry; showCustomer: boolean }) {
       </td>
       <td className="audit-cell">
         {e.description}
-        <AuditLinks links={e.links} skipCustomer={showCustomer} />
+        <AuditLinks links={e.links} skipCustomer />
       </td>
       <td className="audit-cell">{e.source ?? dash}</td>
     </>
