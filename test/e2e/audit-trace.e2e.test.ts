@@ -123,6 +123,8 @@ describe("the source page's story, traced from the overdue invoice", () => {
   it("the customer's balance traces to 10.00, and a step's link opens the invoice it names", async () => {
     await go(`#/customers/${customerRowId}/balance`)
     await page.getByTestId('figure-balance').waitFor()
+    await page.getByTestId('figure-balance').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: path.join(os.tmpdir(), 'audit-trace-figures.png') })
     const t = await traceSteps('trace-customer.balance')
     expect(t.current).toBe('10.00 USD')
     expect(t.steps.map((s) => s[1])).toEqual(['100.00 USD', '70.00 USD', '10.00 USD'])
