@@ -69,6 +69,7 @@ import {
   type ReissueRunResult,
   type ReissueStarted
 } from './domain'
+import type { TraceResult } from './domain'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -920,6 +921,18 @@ export const contract = {
   'audit.facets': channel<AuditFacets>()({ reads: ['audit'], input: nothing, roles: ['administrator', 'auditor'] }),
   /** When the chain was last verified (in the app or from the command line) and what was found; null if never. */
   'audit.lastVerification': channel<{ last: AuditVerification | null }>()({ reads: ['audit'], input: nothing, roles: ['administrator', 'auditor'] }),
+  // --- Audit log: traces (issue 12, item 4) ---
+  /** The chain of audit entries that produced a current value, oldest first, with the running value after each. */
+  'audit.trace': channel<TraceResult>()({
+    reads: ['audit', 'invoices', 'customers'],
+    input: z
+      .object({
+        target: z.enum(['invoice.amountDue', 'invoice.status', 'customer.balance', 'customer.funds', 'customer.unallocated', 'customer.status']),
+        id
+      })
+      .strict(),
+    roles: ['administrator', 'auditor']
+  }),
   // --- end of the audit log block
   // --- Usage browser (issue 9)
   /** A page of usage (and optionally money) records, newest first; `after` is the previous page's `next`. */

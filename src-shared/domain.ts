@@ -122,6 +122,8 @@ export interface AuditEntry {
   kind: string
   description: string
   source: string | null
+  /** The records the entry names, to open them (issue 12 item 2). */
+  links: AuditLink[]
 }
 
 export interface AuditVerifyResult {
@@ -1045,6 +1047,8 @@ export interface InvoiceEvent {
   operatorName: string
   kind: string
   description: string
+  /** The records the entry names, to open them (issue 12 item 2). */
+  links: AuditLink[]
 }
 
 /** One chunk of the invoice list's CSV export; `next` is the offset of the next chunk, null at the end. */
@@ -1266,4 +1270,50 @@ export interface DeskNotification {
   body: string
   link: string | null
   read: boolean
+}
+
+// ---------------------------------------------------------------------------------------------
+// --- Audit links and traces (issue 12, items 2 and 4)
+
+/** A record an audit entry names: a customer, an invoice, a ledger record (xDR), a price list, a re-rating run or a usage import. */
+export interface AuditLink {
+  kind: 'customer' | 'invoice' | 'xdr' | 'priceList' | 'rerating' | 'usageImport'
+  id: number
+  /** The customer the record belongs to, when it has one (an xDR opens in its customer's Balance & credits). */
+  customerId: number | null
+  label: string
+  /** An xDR's day (UTC, YYYY-MM-DD): the usage browser opens on it. */
+  day?: string
+}
+
+/** What a trace follows back to its causes. */
+export type TraceTarget = 'invoice.amountDue' | 'invoice.status' | 'customer.balance' | 'customer.funds' | 'customer.unallocated' | 'customer.status'
+
+/** One event of a trace: the audit entry, what it changed and the value after it. */
+export interface TraceStep {
+  entryId: number
+  at: string
+  operatorName: string
+  kind: string
+  description: string
+  /** The change, signed and in the currency's minor units shown as an amount ("-30.00"); for a status "Open → Partially paid". */
+  delta: string | null
+  /** The running value after this step ("70.00 USD", "Partially paid"). */
+  valueAfter: string
+  /** Set when this step does not start from the running value before it (a change the log does not hold). */
+  gap: string | null
+  links: AuditLink[]
+}
+
+export interface TraceResult {
+  target: TraceTarget
+  id: number
+  /** What is traced, e.g. "Amount due of invoice INV-000001". */
+  title: string
+  currentValue: string
+  /** The running value adds up to the current value with no gap; false is a ledger defect. */
+  consistent: boolean
+  /** Why it is not consistent, in words; null when it is. */
+  problem: string | null
+  steps: TraceStep[]
 }

@@ -4,6 +4,7 @@ import type { AuditEntry, AuditExportChunk, AuditFacets, AuditSearchPage, AuditV
 import { formatMinor } from '../../src-shared/money'
 import type { SqlParam } from '../db/journal'
 import type { DbReader, DbWriter } from '../db/store'
+import { LinkResolver } from './auditLinks'
 import { FORMULA_START } from './customerExport'
 import type { StoredCustomer } from './customers'
 import type { StoredOperator } from './operators'
@@ -129,6 +130,16 @@ export function describeValueChange(label: string, from: string | null, to: stri
   return `${label} changed from ${show(from)} to ${show(to)}.`
 }
 
+/** Sources whose id is not a ledger record's: named by what they are. */
+const SOURCE_NOUN: Record<string, string> = { invoice: 'invoice id', 'usage-import': 'usage import', rerating: 're-rating' }
+
+/** The entry's source in words: "manual payment (xDR id 3)", "invoice (invoice id 1)", "usage-import (usage import 4)". */
+export function sourceText(kind: string | null, id: number | null): string | null {
+  if (kind === null) return null
+  if (id === null) return kind
+  return `${kind} (${SOURCE_NOUN[kind] ?? 'xDR id'} ${id})`
+}
+
 /** An entry as the audit log page shows it, with its customer's ID (the name staff know). */
 export function toAuditEntry(a: StoredAudit & { customer_name: StoredCustomer['customer_id'] | null }): AuditEntry {
   return {
@@ -139,18 +150,24 @@ export function toAuditEntry(a: StoredAudit & { customer_name: StoredCustomer['c
     customerName: a.customer_name,
     kind: a.kind,
     description: a.description,
-    source: a.source_kind === null ? null : a.source_id === null ? a.source_kind : `${a.source_kind} (xDR id ${a.source_id})`
+    source: sourceText(a.source_kind, a.source_id),
+    links: []
   }
 }
 
+/** Entries with the records they name (one resolver per answer, so a page reads each record once). */
+function withLinks(r: DbReader, rows: Parameters<typeof toAuditEntry>[0][]): AuditEntry[] {
+  const links = new LinkResolver(r)
+  return rows.map((a) => ({ ...toAuditEntry(a), links: links.links(a) }))
+}
+
 export function listAudit(r: DbReader, opts: { beforeId?: number; limit: number }): AuditEntry[] {
-  return r
-    .all<Parameters<typeof toAuditEntry>[0]>(
-      `SELECT a.*, c.customer_id AS customer_name FROM audit_log a LEFT JOIN customers c ON c.id = a.customer_id
+  const rows = r.all<Parameters<typeof toAuditEntry>[0]>(
+    `SELECT a.*, c.customer_id AS customer_name FROM audit_log a LEFT JOIN customers c ON c.id = a.customer_id
      WHERE a.id < ? ORDER BY a.id DESC LIMIT ?`,
-      [opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit]
-    )
-    .map(toAuditEntry)
+    [opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit]
+  )
+  return withLinks(r, rows)
 }
 
 /** Rows read at a time while the chain is walked (a million rows never sit in memory at once). */
@@ -310,7 +327,7 @@ export function searchAudit(r: DbReader, q: AuditFilter & { beforeId?: number | 
      WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT ?`,
     [...params, q.limit]
   )
-  const entries = rows.map(toAuditEntry)
+  const entries = withLinks(r, rows)
   const next = entries.length === q.limit ? entries[entries.length - 1]!.id : floor !== null && floor > 0 ? floor + 1 : null
   return { entries, next }
 }

@@ -10,6 +10,7 @@ import { formatMinor } from '../../src-shared/money'
 import type { SqlParam } from '../db/journal'
 import type { DbReader } from '../db/store'
 import type { StoredAudit } from './audit'
+import { LinkResolver } from './auditLinks'
 import { parseLocalDate } from './calendar'
 import { csvChunk } from './customerExport'
 import { type StoredInvoiceRow, toSummary } from './invoicing'
@@ -128,12 +129,13 @@ export function invoiceEvents(r: DbReader, invoiceId: number): InvoiceEvent[] {
   if (!i) throw new AppError('NOT_FOUND', `Invoice ${invoiceId} does not exist.`, 'invoiceId')
   const like = `%${i.number.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
   const named = new RegExp(`(^|[^\\w-])${i.number.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\d)`)
+  const links = new LinkResolver(r)
   return r
-    .all<Pick<StoredAudit, 'id' | 'at' | 'operator_name' | 'kind' | 'description' | 'source_kind' | 'source_id'>>(
-      `SELECT id, at, operator_name, kind, description, source_kind, source_id FROM audit_log
+    .all<Pick<StoredAudit, 'id' | 'at' | 'operator_name' | 'customer_id' | 'kind' | 'description' | 'source_kind' | 'source_id'>>(
+      `SELECT id, at, operator_name, customer_id, kind, description, source_kind, source_id FROM audit_log
        WHERE customer_id = ? AND ((source_kind = 'invoice' AND source_id = ?) OR description LIKE ? ESCAPE '\\') ORDER BY id`,
       [i.customer_id, invoiceId, like]
     )
     .filter((a) => (a.source_kind === 'invoice' && a.source_id === invoiceId) || named.test(a.description))
-    .map((a) => ({ id: a.id, at: a.at, operatorName: a.operator_name, kind: a.kind, description: a.description }))
+    .map((a) => ({ id: a.id, at: a.at, operatorName: a.operator_name, kind: a.kind, description: a.description, links: links.links(a) }))
 }

@@ -393,6 +393,16 @@ function applyToCustomer(
       internalComment: `Re-rating ${run.id}`
     })
     w.run('UPDATE xdrs SET rerating_id = ? WHERE id = ?', [run.id, correction.xdrId])
+    // The balance moves: its own entry with before/after, so a trace of the balance holds the step.
+    w.audit({
+      kind: 'customer.balance',
+      customerId: c.id,
+      field: 'balance',
+      from: String(balanceBefore),
+      to: String(correction.balanceMinor),
+      description: `${describeAmountChange('Balance', balanceBefore, correction.balanceMinor, c.currency)} Source – re-rating correction of re-rating ${run.id} (xDR id ${correction.xdrId}).`,
+      source: { kind: 'rerating-correction', id: correction.xdrId }
+    })
   }
   const list = run.plan.priceListName === null ? 'the assigned price lists' : `price list "${run.plan.priceListName}"`
   const records = o.changes.length

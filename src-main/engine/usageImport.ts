@@ -20,7 +20,7 @@ import { AppError } from '../../src-shared/errors'
 import { formatMinor } from '../../src-shared/money'
 import type { SqlParam } from '../db/journal'
 import type { DbReader } from '../db/store'
-import type { Actor } from './audit'
+import { type Actor, describeAmountChange } from './audit'
 import type { StoredCustomer } from './customers'
 import { recordableSum } from './ledger'
 import type { Engine, Work } from './unitOfWork'
@@ -518,14 +518,13 @@ function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lookUpKnow
     currencyOf.set(c.id, c.currency)
     const after = recordableSum(c.balance_minor, d.minor, c.currency, 'balance')
     if (after !== c.balance_minor) updates.push([c.id, after])
-    const f = (m: number) => formatMinor(m, c.currency)
     w.audit({
       kind: 'customer.balance',
       customerId: c.id,
       field: 'balance',
       from: String(c.balance_minor),
       to: String(after),
-      description: `${ctx.label}: ${d.records.toLocaleString('en-US')} ${d.records === 1 ? 'record' : 'records'} rated, balance changed from ${f(c.balance_minor)} to ${f(after)}.`,
+      description: `${ctx.label}: ${d.records.toLocaleString('en-US')} ${d.records === 1 ? 'record' : 'records'} rated, ${describeAmountChange('balance', c.balance_minor, after, c.currency)}`,
       source: { kind: 'usage-import', id: ctx.importId }
     })
   }

@@ -55,6 +55,7 @@ import {
   selectionFromRerating
 } from '../engine/reissue'
 import { exportInvoicesCsv, invoiceEvents, listInvoices } from '../engine/invoiceList'
+import { trace } from '../engine/trace'
 import { issueOutOfTurnInvoice, pendingOutOfTurnItems, previewOutOfTurnInvoice } from '../engine/outOfTurnInvoices'
 import { currentInvoicePdf, getInvoiceDocumentVersion, listInvoiceDocuments } from '../engine/invoiceDocuments'
 import { adjustmentReceipt } from '../engine/receiptDocuments'
@@ -220,6 +221,7 @@ export const handlers: HandlerTable<HandlerContext> = {
   'audit.exportCsv': (input, { engine, nowIso }) => engine().read((r) => exportAuditCsv(r, input, nowIso())),
   'audit.facets': (_input, { engine }) => engine().read(auditFacets),
   'audit.lastVerification': (_input, { engine }) => ({ last: engine().read(lastVerification) }),
+  'audit.trace': (input, { engine }) => engine().read((r) => trace(r, input.target, input.id)),
 
   // --- Usage browser (issue 9)
   'usage.list': (input, { engine }) => engine().read((r) => browseUsage(r, input)),

@@ -62,6 +62,7 @@ import { DESTINATIONS } from '../demo/names'
 import { benchUsageImport } from './benchUsage'
 import { createBatch, runBatch } from '../engine/reissue'
 import { invoicePdf } from '../pdf/invoicePdf'
+import { trace } from '../engine/trace'
 import { PdfWorkerPool } from '../pdf/pdfPool'
 import { sampleInvoice } from '../pdf/samples'
 
@@ -102,6 +103,7 @@ const TARGETS: ({ name: string; scale: Scale; text: string } & ({ max: number; m
   { name: 'pdf.invoices_per_s', scale: 'S', min: 60, text: '≥ 60/s' },
   { name: 'audit.filter_1m.p95_ms', scale: 'M', max: 100, text: '≤ 100 ms' },
   { name: 'audit.verify_1m_s', scale: 'M', max: 10, text: '≤ 10 s' },
+  { name: 'audit.trace_invoice.p95_ms', scale: 'M', max: 50, text: '≤ 50 ms' },
   { name: 'pdf.invoices_per_s', scale: 'M', min: 60, text: '≥ 60/s' },
   { name: 'period.close_10k_s', scale: 'M', max: 10, text: '≤ 10 s' },
   { name: 'reissue.10k.recalc_s', scale: 'M', max: 10, text: '≤ 10 s' }
@@ -882,7 +884,7 @@ async function measureAuditLog(sql: SqlJsStatic, dir: string, figures: Figure[],
     const yearStart = Date.parse('2025-01-01T00:00:00Z')
     const yearMs = 365 * 86_400_000
     const t0 = process.hrtime.bigint()
-    const customers = store.bulkTransaction((w) => {
+    const { ids: customers, invoiceOf } = store.bulkTransaction((w) => {
       generateDemoData(w, { size: 'M', at: new Date(yearStart).toISOString(), usageRecords: 0 })
       const ids = w.all<Pick<StoredCustomer, 'id'>>('SELECT id FROM customers ORDER BY id').map((c) => c.id)
       const ops = w.all<{ id: number; name: string }>('SELECT id, name FROM operators ORDER BY id')
@@ -891,6 +893,28 @@ async function measureAuditLog(sql: SqlJsStatic, dir: string, figures: Figure[],
       let id = last?.id ?? 0
       const rand = mulberry32(12)
       const kinds = ['customer.balance', 'customer.unallocated', 'invoice.status', 'invoice.payment', 'customer.status', 'customer.change']
+      // An invoice for each of the 20 busy customers and 180 others (audit.trace_invoice): its
+      // payment and status entries name it as their source, as the engine writes them.
+      const invoiceOf = new Map<number, number>()
+      for (const [n, customerId] of [...ids.slice(0, 200)].entries()) {
+        invoiceOf.set(
+          customerId,
+          w.insert(
+            `INSERT INTO invoices (number, prefix, sequence_number, customer_id, currency, period_start, period_end, issued_at, issue_date, due_date,
+               previous_balance_minor, payments_minor, charges_minor, tax_rate_ppm, taxes_minor, total_minor, closing_balance_minor, amount_due_minor, status, created_at)
+             VALUES (?, 'BENCH-', ?, ?, 'USD', ?, ?, ?, '2025-01-01', '2025-01-15', 0, 0, 100000, 0, 0, 100000, 100000, 100000, 'open', ?)`,
+            [
+              `BENCH-${String(n + 1).padStart(6, '0')}`,
+              n + 1,
+              customerId,
+              new Date(yearStart).toISOString(),
+              new Date(yearStart).toISOString(),
+              new Date(yearStart).toISOString(),
+              new Date(yearStart).toISOString()
+            ]
+          )
+        )
+      }
       for (let i = 0; i < AUDIT_ENTRIES; i++) {
         id++
         const busy = rand() < 0.2
@@ -898,6 +922,8 @@ async function measureAuditLog(sql: SqlJsStatic, dir: string, figures: Figure[],
         const op = ops[i % ops.length]!
         const from = Math.floor(rand() * 100_000)
         const to = from + Math.floor(rand() * 20_000) - 10_000
+        const kind = kinds[i % kinds.length]!
+        const invoiceId = kind.startsWith('invoice.') ? invoiceOf.get(customerId) : undefined
         const entry: Omit<StoredAudit, 'hash'> = {
           id,
           // A year of entries, in order: the clock moves on with the ids.
@@ -905,20 +931,20 @@ async function measureAuditLog(sql: SqlJsStatic, dir: string, figures: Figure[],
           operator_id: op.id,
           operator_name: op.name,
           customer_id: customerId,
-          kind: kinds[i % kinds.length]!,
-          field: 'balance',
+          kind,
+          field: invoiceId === undefined ? 'balance' : kind === 'invoice.status' ? 'status' : 'amount_due',
           from_value: String(from),
           to_value: String(to),
           description: describeAmountChange('Balance', from, to, 'USD'),
-          source_kind: 'customer payment transaction',
-          source_id: i + 1,
+          source_kind: invoiceId === undefined ? 'customer payment transaction' : 'invoice',
+          source_id: invoiceId ?? i + 1,
           prev_hash: prev
         }
         const hash = insertAuditEntry(w, entry)
         prev = hash
         if (i % 50_000 === 0) progress(`[M] audit log: ${i.toLocaleString('en-US')} entries`)
       }
-      return ids
+      return { ids, invoiceOf }
     })
     notes.push(`[M] audit log: 10k customers and ${AUDIT_ENTRIES.toLocaleString('en-US')} entries loaded in ${(elapsedMs(t0) / 1000).toFixed(1)} s`)
 
@@ -959,6 +985,20 @@ async function measureAuditLog(sql: SqlJsStatic, dir: string, figures: Figure[],
     other('audit.filter_1m_month.p95_ms', [monthOf])
     other('audit.filter_1m_kind.p95_ms', [() => ({ kind: 'invoice.status' }), (i) => ({ kind: 'customer.status', ...monthOf(i) })])
     other('audit.filter_1m_text.p95_ms', [() => ({ text: '95.00' }), () => ({ text: 'no such words' })])
+
+    // Trace from an invoice (the invoice drawer's "Trace"): its amount due and its status, half on
+    // the busy customers' invoices (about 17,000 entries each on the customer's index).
+    const traceTimes: number[] = []
+    let steps = 0
+    for (let i = 0; i < 200; i++) {
+      const customerId = i % 2 === 0 ? customers[Math.floor(rand() * 20)]! : customers[20 + Math.floor(rand() * 180)]!
+      const invoiceId = invoiceOf.get(customerId)!
+      const t = process.hrtime.bigint()
+      steps += store.read((r) => trace(r, i % 4 < 2 ? 'invoice.amountDue' : 'invoice.status', invoiceId)).steps.length
+      traceTimes.push(elapsedMs(t))
+    }
+    record('audit.trace_invoice.p95_ms', percentile(traceTimes, 0.95), 'ms')
+    notes.push(`[M] audit trace: 200 invoice traces (amount due and status; half on the 20 busiest customers), ${(steps / 200).toFixed(0)} steps on average`)
 
     const tv = process.hrtime.bigint()
     const verified = store.read(verifyAuditChain)

@@ -10,62 +10,12 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { applyPayment, netAppliedMinor } from '../../src-main/engine/invoicePayments'
 import { postToLedger } from '../../src-main/engine/ledger'
-import type { InputOf } from '../../src-shared/contract'
 import type { AppError } from '../../src-shared/errors'
-import { ADMIN_ACTOR, classInput, newKey, openTestDesk } from '../support/desk'
+import { ADMIN_ACTOR } from '../support/desk'
+import { world } from '../support/invoiceWorld'
 import { local } from '../support/lifecycleWorld'
 
 const VISA = '4242 4242 4242 4242'
-
-async function world(classFields: Partial<InputOf<'classes.create'>> = {}) {
-  const clock = { t: local(2026, 11, 21, 10) }
-  const desk = await openTestDesk({ now: () => clock.t })
-  const voice = desk.addVoiceService()
-  // Due in 45 days: December's invoice is due 2027-01-15, after January's is issued.
-  const klass = await desk.ok('classes.create', classInput({ name: 'Monthly', invoicePrefix: 'INV-', dueDays: 45, ...classFields }))
-  const customer = async (customerId: string, extra: Partial<InputOf<'customers.create'>> = {}) =>
-    (
-      await desk.ok('customers.create', {
-        customerId,
-        companyName: customerId,
-        balanceControl: 'postpaid',
-        currency: 'USD',
-        classId: klass.id,
-        creditLimit: null,
-        ...extra
-      })
-    ).id
-  const submit = (customerId: number, operation: InputOf<'adjustments.submit'>['operation'], amount: string, extra: Partial<InputOf<'adjustments.submit'>> = {}) =>
-    desk.call('adjustments.submit', {
-      customerId,
-      operation,
-      amount,
-      serviceId: operation === 'manual-charge' || operation === 'manual-credit' ? voice : null,
-      operationKey: newKey(),
-      ...extra
-    })
-  const done = async (...args: Parameters<typeof submit>) => {
-    const r = await submit(...args)
-    if (!r.ok) throw new Error(`${args[1]} ${args[2]}: ${r.error.message}`)
-    return r.value
-  }
-  /** Move the clock and run what the scheduler runs: close due periods, then Overdue and suspension. */
-  const at = async (t: number) => {
-    clock.t = t
-    return desk.app.core.runInvoiceTasks()
-  }
-  const invoices = async (customerId: number) => (await desk.ok('invoices.list', { customerId, limit: 100 })).rows.slice().reverse()
-  const customerRow = (id: number) => desk.ok('customers.get', { id })
-  /** A customer's audit entries, oldest first. */
-  const auditOf = async (customerId: number) =>
-    (await desk.ok('audit.list', { limit: 500 }))
-      .filter((a) => a.customerId === customerId)
-      .reverse()
-      .map((a) => a.description)
-  const ledgerOk = async () => expect((await desk.ok('ledger.check', {})).differences).toEqual([])
-  return { ...desk, clock, voice, klass, customer, submit, done, at, invoices, customerRow, auditOf, ledgerOk }
-}
-
 /** Two invoices: December's 100.00 and January's 50.00. */
 async function twoInvoices(w: Awaited<ReturnType<typeof world>>) {
   const id = await w.customer('Kowalski')

@@ -12,6 +12,7 @@ import { QueryError } from '../lib/QueryError'
 import { CustomerPicker, noSubmit } from '../lib/filters'
 import { useTypedFilter } from '../usage/UsageBrowser'
 import { auditFilterOf, type AuditView } from './audit-address'
+import { AuditLinks } from './AuditLinks'
 import './audit.css'
 
 const PAGE_SIZE = 100
@@ -93,7 +94,10 @@ function Row({ e, showCustomer }: { e: AuditEntry; showCustomer: boolean }) {
         {/* A Badge cuts its text: the kind is a short code, shown whole. */}
         <span className="audit-kind">{e.kind}</span>
       </td>
-      <td className="audit-cell">{e.description}</td>
+      <td className="audit-cell">
+        {e.description}
+        <AuditLinks links={e.links} skipCustomer />
+      </td>
       <td className="audit-cell">{e.source ?? dash}</td>
     </>
   )

@@ -3,6 +3,7 @@ import { formatDateTime } from '../../../src-shared/format'
 import { useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { QueryError } from '../lib/QueryError'
+import { AuditLinks } from '../audit/AuditLinks'
 
 /**
  * The events that changed an invoice (invoices.events): the audit entries whose source is the
@@ -33,7 +34,10 @@ export function InvoiceEvents({ invoiceId }: { invoiceId: number }) {
             <Table.Tr key={e.id}>
               <Table.Td style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>{formatDateTime(e.at)}</Table.Td>
               <Table.Td>{e.operatorName}</Table.Td>
-              <Table.Td>{e.description}</Table.Td>
+              <Table.Td>
+                {e.description}
+                <AuditLinks links={e.links} />
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

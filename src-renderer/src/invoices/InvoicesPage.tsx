@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react'
+import { type ReactNode, useMemo, useState } from 'react'
 import { INVOICE_STATUS_LABEL } from '../../../src-shared/labels'
 import { Alert, Badge, Button, Checkbox, Drawer, Group, Paper, Progress, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { useSearchParams } from 'react-router'
@@ -12,6 +12,7 @@ import { CustomerPicker, noSubmit } from '../lib/filters'
 import { CUSTOMER_TAB_PREFIX, invoiceFilterOf, type InvoiceListView, parseInvoiceView, withInvoiceView } from './invoice-address'
 import { InvoiceApplied } from './InvoiceApplied'
 import { InvoiceEvents } from './InvoiceEvents'
+import { TraceButton } from '../audit/TraceButton'
 import { InvoicePdfActions, InvoicePdfPreview } from './InvoicePdfPreview'
 import { InvoicePdfVersions } from './InvoicePdfVersions'
 import { useJobPolling } from '../api/jobs'
@@ -254,10 +255,13 @@ export function InvoiceList(props: { customerId?: number }) {
   )
 }
 
-function SummaryRow(props: { label: string; minor: number; currency: string; strong?: boolean; testId?: string }) {
+function SummaryRow(props: { label: string; minor: number; currency: string; strong?: boolean; testId?: string; trace?: ReactNode }) {
   return (
     <Table.Tr>
-      <Table.Td fw={props.strong ? 700 : undefined}>{props.label}</Table.Td>
+      <Table.Td fw={props.strong ? 700 : undefined}>
+        {props.label}
+        {props.trace}
+      </Table.Td>
       <Table.Td ta="right" fw={props.strong ? 700 : undefined} data-testid={props.testId}>
         {formatAmount(props.minor, props.currency)}
       </Table.Td>
@@ -334,7 +338,10 @@ export function InvoiceView({ id }: { id: number }) {
             {i.companyName && i.companyName !== i.customerName ? ` — ${i.companyName}` : ''}
           </Text>
         </div>
-        <InvoiceStatusBadge status={i.status} />
+        <Group gap={4}>
+          <InvoiceStatusBadge status={i.status} />
+          <TraceButton target="invoice.status" id={i.id} what={`status of ${i.number}`} />
+        </Group>
       </Group>
       <InvoicePdfActions invoiceId={i.id} number={i.number} />
       <Group gap="xl">
@@ -400,7 +407,14 @@ export function InvoiceView({ id }: { id: number }) {
           <SummaryRow label="Closing balance" minor={i.closingBalanceMinor} currency={c} />
           {i.paidMinor !== 0 && <SummaryRow label="Payments applied" minor={-i.paidMinor} currency={c} />}
           {i.reducedMinor !== 0 && <SummaryRow label="Amount due reduced" minor={-i.reducedMinor} currency={c} />}
-          <SummaryRow label="Amount due" minor={i.amountDueMinor} currency={c} strong testId="invoice-amount-due" />
+          <SummaryRow
+            label="Amount due"
+            minor={i.amountDueMinor}
+            currency={c}
+            strong
+            testId="invoice-amount-due"
+            trace={<TraceButton target="invoice.amountDue" id={i.id} what={`amount due of ${i.number}`} />}
+          />
         </Table.Tbody>
       </Table>
       <InvoiceApplied invoice={i} />

@@ -7,6 +7,7 @@ import { useAdjustmentRoute, useCustomerNav } from '../../app/nav'
 import { QueryError } from '../../lib/QueryError'
 import { ChangeStatusDialog } from '../status/ChangeStatusDialog'
 import { StatusBadge } from '../status/StatusBadge'
+import { TraceButton } from '../../audit/TraceButton'
 import { CustomerForm } from './CustomerForm'
 import { AdjustmentWizard } from '../../adjustments/AdjustmentWizard'
 import { AdjustIcon } from '../../lib/icons'
@@ -70,6 +71,7 @@ export function CustomerDetailPage(props: { id: number }) {
               {detail.customerId}
             </Title>
             <StatusBadge status={detail.status} size="lg" testId="customer-status" />
+            <TraceButton target="customer.status" id={detail.id} what={`status of ${detail.customerId}`} />
           </Group>
           <Text c="dimmed" size="sm" mt={4}>
             {detail.companyName || 'No company name'} · {detail.balanceControl === 'prepaid' ? 'Prepaid' : 'Postpaid'} · {detail.currency}

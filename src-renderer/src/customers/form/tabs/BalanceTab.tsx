@@ -1,21 +1,26 @@
 import { Button, Group, Paper, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core'
+import type { ReactNode } from 'react'
 import type { CustomerDetail } from '../../../../../src-shared/domain'
 import { formatAmount } from '../../../../../src-shared/format'
 import { useAdjustmentRoute } from '../../../app/nav'
 import { useAppStatus } from '../../../app/status'
+import { TraceButton } from '../../../audit/TraceButton'
 import { BalanceMakeup } from './BalanceMakeup'
 import { CardActivityPanel } from './CardActivityPanel'
 import { TransactionsTable } from './TransactionsTable'
 
-function Figure(props: { label: string; value: string; hint?: string; tone?: 'red' | undefined; testId: string }) {
+function Figure(props: { label: string; value: string; hint?: string; tone?: 'red' | undefined; testId: string; trace?: ReactNode }) {
   return (
     <Paper withBorder radius="md" p="sm">
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
         {props.label}
       </Text>
-      <Text size="lg" fw={600} style={{ fontVariantNumeric: 'tabular-nums' }} c={props.tone} data-testid={props.testId}>
-        {props.value}
-      </Text>
+      <Group justify="space-between" gap={4} wrap="nowrap" align="center">
+        <Text size="lg" fw={600} style={{ fontVariantNumeric: 'tabular-nums' }} c={props.tone} data-testid={props.testId}>
+          {props.value}
+        </Text>
+        {props.trace}
+      </Group>
       {props.hint && (
         <Text size="xs" c="dimmed">
           {props.hint}
@@ -52,6 +57,7 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
             }
             tone={funds < 0 ? 'red' : undefined}
             testId="figure-funds"
+            trace={<TraceButton target="customer.funds" id={detail.id} what={`available funds of ${detail.customerId}`} />}
           />
         ) : (
           <Figure
@@ -63,6 +69,7 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
                 : 'What the customer owes now.'
             }
             testId="figure-balance"
+            trace={<TraceButton target="customer.balance" id={detail.id} what={`balance of ${detail.customerId}`} />}
           />
         )}
         <Figure
@@ -70,6 +77,7 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
           value={formatAmount(detail.unallocatedPaymentsMinor, cur, { withCode: true })}
           hint="Received but not yet set against an invoice."
           testId="figure-unallocated"
+          trace={<TraceButton target="customer.unallocated" id={detail.id} what={`unallocated payments of ${detail.customerId}`} />}
         />
         {!prepaid && (
           <Figure
