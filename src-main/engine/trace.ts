@@ -66,7 +66,7 @@ function traceInvoice(r: DbReader, target: 'invoice.amountDue' | 'invoice.status
   // The invoice's own entries and its reductions' credits, each on the partial index of invoice
   // sources (migration 0024; `+customer_id` keeps SQLite off the customer's index, which would
   // walk the customer's whole history), only the kinds this chain needs.
-  const kinds = target === 'invoice.amountDue' ? "(kind = 'invoice.issued' OR field = 'amount_due')" : "kind IN ('invoice.issued', 'invoice.status')"
+  const kinds = target === 'invoice.amountDue' ? "(kind = 'invoice.issued' OR field = 'amount_due')" : "kind IN ('invoice.issued', 'invoice.status', 'invoice.reissued')"
   const entries = r.all<Entry>(
     `SELECT ${COLUMNS} FROM audit_log WHERE source_kind = 'invoice' AND source_id = ? AND +customer_id = ? AND ${kinds}
      UNION ALL
@@ -76,17 +76,25 @@ function traceInvoice(r: DbReader, target: 'invoice.amountDue' | 'invoice.status
     [invoiceId, i.customer_id, invoiceId, i.customer_id]
   )
   const issued = entries.find((e) => e.kind === 'invoice.issued')
-  const dueAtIssue = Math.max(0, i.total_minor)
+  // A regenerated invoice (re-issue, same number) no longer has the total it was issued with: its
+  // values at issue are where the log's first change of each starts from.
+  const regenerated = entries.some((e) => e.kind === 'invoice.reissued' && e.from_value !== null)
+  const firstFrom = (pick: (e: Entry) => boolean) => entries.find((e) => e !== issued && pick(e) && e.from_value !== null)?.from_value ?? null
+  const dueFrom = regenerated ? firstFrom((e) => e.field === 'amount_due') : null
+  const dueAtIssue = dueFrom !== null ? storedAmountMinor(dueFrom, i.currency) : Math.max(0, i.total_minor)
   if (target === 'invoice.amountDue') {
     const steps: Step[] = []
     if (issued) steps.push({ e: issued, from: null, to: dueAtIssue })
     for (const e of entries) {
-      if (e.field !== 'amount_due' || e.from_value === null || e.to_value === null) continue
-      steps.push({ e, from: storedAmountMinor(e.from_value, i.currency), to: storedAmountMinor(e.to_value, i.currency) })
+      if (e.field !== 'amount_due' || e.to_value === null) continue
+      // No "from": the chain starts again here (an invoice issued by a re-issue to replace another).
+      steps.push({ e, from: e.from_value === null ? null : storedAmountMinor(e.from_value, i.currency), to: storedAmountMinor(e.to_value, i.currency) })
     }
     return moneyChain(r, { target, id: invoiceId, title: `Amount due of invoice ${i.number}`, currency: i.currency, current: i.amount_due_minor, steps })
   }
-  const atIssue = invoiceStatus({ total_minor: i.total_minor, amount_due_minor: dueAtIssue, paid_minor: 0, due_date: i.due_date, voided_at: null }, i.issue_date)
+  const statusFrom = regenerated ? firstFrom((e) => e.kind === 'invoice.status') : null
+  const atIssue =
+    statusFrom ?? invoiceStatus({ total_minor: i.total_minor, amount_due_minor: dueAtIssue, paid_minor: 0, due_date: i.due_date, voided_at: null }, i.issue_date)
   const steps: Step[] = []
   if (issued) steps.push({ e: issued, from: null, to: atIssue })
   for (const e of entries) if (e.kind === 'invoice.status' && e.to_value !== null) steps.push({ e, from: e.from_value, to: e.to_value })
