@@ -160,7 +160,7 @@ describe('words on the list and the customer page', () => {
     await page.getByRole('table', { name: 'Customers' }).getByRole('row').filter({ hasText: c.customerId }).first().click()
     await page.getByTestId('customer-title').filter({ hasText: c.customerId }).waitFor()
     await page.getByRole('tab', { name: /Balance/ }).click()
-    const figure = page.getByTestId('figure-balance').locator('..')
+    const figure = page.getByTestId('figure-balance-card')
     const text = await figure.innerText()
     expect(text).toContain('IN CREDIT')
     expect(text).toContain('The customer is in credit by')

@@ -11,7 +11,7 @@ import { TransactionsTable } from './TransactionsTable'
 
 function Figure(props: { label: string; value: string; hint?: string; tone?: 'red' | undefined; testId: string; trace?: ReactNode }) {
   return (
-    <Paper withBorder radius="md" p="sm">
+    <Paper withBorder radius="md" p="sm" data-testid={`${props.testId}-card`}>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
         {props.label}
       </Text>
