@@ -183,7 +183,8 @@ describe('property', () => {
         }
         expect(problems).toEqual([])
       }),
-      { numRuns: 40 }
+      // A fixed seed: the coverage check below (applications, un-applications, reductions) must not depend on luck.
+      { numRuns: 40, seed: 4 }
     )
     // The runs did exercise applications, refunds' un-applications, reductions and status changes.
     const done = w.app.core.engine.read(
