@@ -6,22 +6,12 @@
  *
  *   node out/main/invoice-crash-child.js --data-dir DIR --now ISO
  */
-import { DataDirLock } from '../db/lock'
-import { arg } from './childArgs'
-import { loadSqlJs } from '../db/sqljs'
-import { DurableStore } from '../db/store'
+import { openChildEngine } from './childArgs'
 import { closeDuePeriods } from '../engine/invoicing'
 import { FIRST_ADMIN_ACTOR } from '../engine/operators'
-import { Engine } from '../engine/unitOfWork'
 
 async function main(): Promise<void> {
-  const dataDir = arg('--data-dir')
-  const now = Date.parse(arg('--now'))
-  const sql = await loadSqlJs()
-  DataDirLock.acquire(dataDir)
-  const store = DurableStore.open({ dataDir, sql, now: () => now, log: () => {}, snapshotAfterBytes: 64 * 1024 })
-  const engine = new Engine(store, () => now)
-  process.stdout.write('READY\n')
+  const { engine, store } = await openChildEngine()
   const result = await closeDuePeriods(engine, FIRST_ADMIN_ACTOR, { onProgress: (done, total) => process.stdout.write(`UNIT ${done}/${total}\n`) })
   process.stdout.write(`DONE ${result.invoicesIssued}\n`)
   store.close()

@@ -5,22 +5,12 @@
  *
  *   node out/main/reissue-crash-child.js --data-dir DIR --now ISO
  */
-import { DataDirLock } from '../db/lock'
-import { arg } from './childArgs'
-import { loadSqlJs } from '../db/sqljs'
-import { DurableStore } from '../db/store'
+import { openChildEngine } from './childArgs'
 import { FIRST_ADMIN_ACTOR } from '../engine/operators'
 import { runDueBatches } from '../engine/reissue'
-import { Engine } from '../engine/unitOfWork'
 
 async function main(): Promise<void> {
-  const dataDir = arg('--data-dir')
-  const now = Date.parse(arg('--now'))
-  const sql = await loadSqlJs()
-  DataDirLock.acquire(dataDir)
-  const store = DurableStore.open({ dataDir, sql, now: () => now, log: () => {}, snapshotAfterBytes: 64 * 1024 })
-  const engine = new Engine(store, () => now)
-  process.stdout.write('READY\n')
+  const { engine, store } = await openChildEngine()
   const results = await runDueBatches(engine, FIRST_ADMIN_ACTOR, { progress: (done, total) => process.stdout.write(`UNIT ${done}/${total}\n`) })
   process.stdout.write(`DONE ${results.map((r) => r.reissued).join(',')}\n`)
   store.close()
