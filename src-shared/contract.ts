@@ -70,6 +70,7 @@ import {
   type ReissueStarted
 } from './domain'
 import type { TraceResult } from './domain'
+import type { CurrentShift, ShiftDetail, ShiftListResult } from './domain'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -101,6 +102,8 @@ export const DATA_KINDS = [
   'customFields',
   /** Invoices (issue 10): issued invoices, their lines and statuses. */
   'invoices',
+  /** Cashier shifts (issue 13 item 3): floats, the cash taken on them, closing counts. */
+  'shifts',
   'audit'
 ] as const
 export type DataKind = (typeof DATA_KINDS)[number]
@@ -612,7 +615,7 @@ const outOfTurnChannels = {
     input: outOfTurnItemsInput.strict(),
     roles: ['administrator', 'cashier']
   }),
-  'outOfTurn.issue': channel<OutOfTurnIssued>()({ changes: INVOICE_CHANGES, input: outOfTurnIssueInput, roles: ['administrator', 'cashier'] })
+  'outOfTurn.issue': channel<OutOfTurnIssued>()({ changes: [...INVOICE_CHANGES, 'shifts'], input: outOfTurnIssueInput, roles: ['administrator', 'cashier'] })
 } as const
 
 // ---------------------------------------------------------------------------------------------
@@ -658,6 +661,54 @@ const pdfDocumentChannels = {
   }),
   'companyLogo.remove': channel<{ logo: CompanyLogoInfo | null }>()({ changes: ['settings', 'audit'], input: nothing, roles: ADMIN })
 } as const
+
+// ---------------------------------------------------------------------------------------------
+// Cashier shifts (issue 13 item 3; docs/shifts.md). A cashier and an administrator open, close and
+// see their own shift; administrators and auditors list and export every shift.
+
+/** Counted cash per currency ("135", "1,234.56"), parsed exactly in that currency by the engine. */
+const cashCounts = (what: string) =>
+  z
+    .array(z.object({ currency: z.enum(CURRENCY_CODES, { error: 'Choose a currency from the list.' }), amount: amountText }).strict(), {
+      error: `Give the ${what} per currency.`
+    })
+    .max(CURRENCY_CODES.length, `At most one ${what} per currency.`)
+
+const shiftFilterFields = {
+  /** Shifts opened on or after this day (UTC). */
+  from: isoDate.optional(),
+  /** Shifts opened on or before this day (UTC). */
+  to: isoDate.optional(),
+  status: z.enum(['all', 'open', 'closed'], { error: 'Status is all, open or closed.' }).default('all'),
+  /** Only shifts closed with a difference in some currency. */
+  withDifference: z.boolean().default(false)
+}
+const SHIFT_OWN: readonly Role[] = ['administrator', 'cashier']
+const SHIFT_ALL: readonly Role[] = ['administrator', 'auditor']
+
+const shiftChannels = {
+  /** The calling operator's open shift (null: none) with the expected cash now, and the desk's currencies. */
+  'shifts.current': channel<CurrentShift>()({ reads: ['shifts', 'customers', 'settings'], input: nothing, roles: SHIFT_OWN }),
+  /** Open a shift for the calling operator with the float counted per currency (one open shift per operator). */
+  'shifts.open': channel<ShiftDetail>()({ changes: ['shifts', 'audit'], input: z.object({ floats: cashCounts('float') }).strict(), roles: SHIFT_OWN }),
+  /** Close the calling operator's open shift with the cash counted per currency: stores expected, counted and the difference. */
+  'shifts.close': channel<ShiftDetail>()({
+    changes: ['shifts', 'audit'],
+    input: z.object({ shiftId: id, counted: cashCounts('cash counted') }).strict(),
+    roles: SHIFT_OWN
+  }),
+  /** The shift report, an 80 mm PDF: one's own shift, or any shift for administrators and auditors. */
+  'shifts.report': channel<InvoicePdfFile>()({ reads: ['shifts', 'ledger', 'customers', 'settings'], input: z.object({ shiftId: id }).strict(), roles: EVERYONE }),
+  /** Every operator's shifts with their differences, newest first. */
+  'shifts.list': channel<ShiftListResult>()({
+    reads: ['shifts'],
+    input: z.object({ ...shiftFilterFields, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    roles: SHIFT_ALL
+  }),
+  /** The filtered shifts as CSV, one row per shift and currency. */
+  'shifts.export': channel<{ fileName: string; csv: string; rows: number }>()({ reads: ['shifts'], input: z.object(shiftFilterFields).strict(), roles: SHIFT_ALL })
+} as const
+// --- end of cashier shifts
 
 export const contract = {
   'app.status': channel<AppStatus>()({ reads: ['status'], input: nothing, roles: EVERYONE }),
@@ -732,8 +783,8 @@ export const contract = {
     roles: ['administrator', 'cashier']
   }),
   'adjustments.submit': channel<AdjustmentResult>()({
-    // Payments are applied to invoices and refunds reopen them (issue 10 item 2).
-    changes: ['customers', 'ledger', 'payments', 'invoices', 'audit'],
+    // Payments are applied to invoices and refunds reopen them (issue 10 item 2); cash goes on the shift (issue 13).
+    changes: ['customers', 'ledger', 'payments', 'invoices', 'shifts', 'audit'],
     input: z
       .object({
         ...adjustmentFields,
@@ -966,7 +1017,8 @@ export const contract = {
   ...invoiceChannels,
   ...outOfTurnChannels,
   ...pdfDocumentChannels,
-  ...reissueChannels
+  ...reissueChannels,
+  ...shiftChannels
 } as const
 
 export type Contract = typeof contract

@@ -1317,3 +1317,72 @@ export interface TraceResult {
   problem: string | null
   steps: TraceStep[]
 }
+
+// --- Cashier shifts (issue 13 item 3; docs/shifts.md) ---
+
+/** One currency of a shift: the float, the cash taken and paid out, and (once closed) the count. */
+export interface ShiftCurrency {
+  currency: string
+  floatMinor: number
+  /** Cash payments taken (Manual payment, out-of-turn cash). */
+  cashInMinor: number
+  /** Refunds paid out in cash. */
+  cashOutMinor: number
+  /** float + cash in − cash out: what the drawer should hold (now, or as stored at closing). */
+  expectedMinor: number
+  /** The cash counted at closing; null while the shift is open. */
+  countedMinor: number | null
+  /** counted − expected (negative: short, positive: over); null while open. */
+  differenceMinor: number | null
+}
+
+/** One cash movement of a shift (a ledger record). */
+export interface ShiftMovement {
+  xdrId: number
+  at: string
+  customerId: string
+  customerName: string
+  /** "Cash payment" or "Refund paid out". */
+  label: string
+  currency: string
+  /** + into the drawer, − out of it. */
+  amountMinor: number
+}
+
+export interface Shift {
+  id: number
+  operatorId: number
+  operatorName: string
+  openedAt: string
+  closedAt: string | null
+  /** Who closed it (the operator, or an administrator). */
+  closedBy: string | null
+  currencies: ShiftCurrency[]
+  payments: number
+  refunds: number
+}
+
+export interface ShiftDetail extends Shift {
+  movements: ShiftMovement[]
+}
+
+/** The calling operator's open shift (null: none), and the currencies the desk takes cash in. */
+export interface CurrentShift {
+  shift: ShiftDetail | null
+  currencies: string[]
+  /** A cashier cannot take cash without an open shift (an administrator can: docs/payments.md). */
+  cashNeedsShift: boolean
+}
+
+export interface ShiftListResult {
+  rows: Shift[]
+  total: number
+}
+
+/** The shift report (80 mm): the shift as the engine has it, with the company heading the slip. */
+export interface ShiftReportDocument {
+  company: DocumentCompany
+  shift: ShiftDetail
+  /** When the report was drawn (an open shift's report is an interim one). */
+  printedAt: string
+}

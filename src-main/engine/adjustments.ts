@@ -12,6 +12,7 @@ import { luhnValid } from './gateway'
 import { applyPayment, PAYMENT_KINDS, planApplication, planRefund, recordRefund, REFUND_KINDS, refundableMinor, touchText } from './invoicePayments'
 import { postToLedger } from './ledger'
 import { maxOperationMinor } from './settings'
+import { cashShiftFor, recordShiftCash } from './shifts'
 import { CREDITS_SERVICE_ID, type StoredService } from './services'
 import type { Work } from './unitOfWork'
 
@@ -304,7 +305,17 @@ export function submitAdjustment(w: Work, input: SubmitInput, opts: ApplyOptions
   const repeated = repeatedResult(w, input)
   if (repeated) return repeated
   const { operationKey, ...fields } = input
-  return recordAdjustment(w, planAdjustment(w, fields, w.at), { ...fields, operationKey }, null, opts)
+  // Cash goes on the operator's open shift (a cashier without one is refused before anything is written).
+  const shiftId = cashShiftFor(w, w.actor.operatorId, input.operation)
+  const result = recordAdjustment(w, planAdjustment(w, fields, w.at), { ...fields, operationKey }, null, opts)
+  if (shiftId !== null && result.xdrId !== null) recordShiftCash(w, shiftId, result.xdrId, input.operation, result.currency, result.amountMinor)
+  return result
+}
+
+/** What the wizard's Summary shows, with the operator's shift rule checked first (cash needs a shift for a cashier). */
+export function previewAdjustment(r: DbReader, input: AdjustmentInput, nowIso: string, operatorId: number): AdjustmentImpact {
+  cashShiftFor(r, operatorId, input.operation)
+  return planAdjustment(r, input, nowIso).impact
 }
 
 /**

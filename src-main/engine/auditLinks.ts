@@ -17,7 +17,7 @@ export interface LinkSource {
 }
 
 /** Source kinds that name something other than a ledger record (xDR). */
-const NOT_XDR = new Set(['invoice', 'usage-import', 'rerating'])
+const NOT_XDR = new Set(['invoice', 'usage-import', 'rerating', 'shift'])
 
 /** "invoice INV-000001", "invoices INV-1, INV-2": the words after it, up to punctuation that ends a list. */
 const INVOICE_WORDS = /\binvoices?\s+([^\s:;()]+(?:,\s*[^\s:;()]+)*)/gi

@@ -263,7 +263,8 @@ function asCashPaymentError<T>(fn: () => T): T {
   try {
     return fn()
   } catch (e) {
-    if (e instanceof AppError && e.field === 'amount') throw new AppError(e.code, e.message, 'cashPayment')
+    // The shift rule (a cashier takes cash only on an open shift) names the operation: here it is the cash field's.
+    if (e instanceof AppError && (e.field === 'amount' || e.field === 'operation')) throw new AppError(e.code, e.message, 'cashPayment')
     throw e
   }
 }

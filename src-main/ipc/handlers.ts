@@ -4,7 +4,7 @@ import type { AppStatus, BackupInfo, Operator, RestoreCandidate, RestoreOutcome 
 import type { CustomerIndex } from '../engine/customerIndex'
 import type { PaymentGateway } from '../engine/gateway'
 import type { Engine } from '../engine/unitOfWork'
-import { CARD_OPERATIONS, planAdjustment, submitAdjustment } from '../engine/adjustments'
+import { CARD_OPERATIONS, previewAdjustment, submitAdjustment } from '../engine/adjustments'
 import { reconcileCardPayments, submitCardAdjustment } from '../engine/payments'
 import { cardActivity } from '../engine/cardActivity'
 import { auditFacets, exportAuditCsv, lastVerification, listAudit, recordVerification, searchAudit, verifyAuditChainInTurns, type Actor } from '../engine/audit'
@@ -62,6 +62,8 @@ import { adjustmentReceipt } from '../engine/receiptDocuments'
 import { checkLogo, companyLogoInfo, removeCompanyLogo, setCompanyLogo } from '../engine/companyLogo'
 import { invoicePdf } from '../pdf/invoicePdf'
 import { receiptPdf } from '../pdf/receiptPdf'
+import { shiftReportPdf } from '../pdf/shiftReportPdf'
+import { closeShift, currentShift, exportShiftsCsv, listShifts, openShift, shiftReport } from '../engine/shifts'
 import { getRetention, previewPurge, purgeUsage, setRetentionMonths } from '../engine/usageRetention'
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
@@ -163,7 +165,7 @@ export const handlers: HandlerTable<HandlerContext> = {
 
   'customers.importCommit': (input, { engine, actor }) => engine().change(actor, (w) => commitImport(w, input.csv, input.onlyValidRows)),
 
-  'adjustments.preview': (input, { engine, nowIso }) => engine().read((r) => planAdjustment(r, input, nowIso()).impact),
+  'adjustments.preview': (input, { engine, nowIso, operator }) => engine().read((r) => previewAdjustment(r, input, nowIso(), operator.id)),
 
   'adjustments.submit': (input, { engine, gateway, actor }) =>
     CARD_OPERATIONS.has(input.operation) ? submitCardAdjustment({ engine: engine(), gateway, actor }, input) : engine().change(actor, (w) => submitAdjustment(w, input)),
@@ -325,5 +327,15 @@ export const handlers: HandlerTable<HandlerContext> = {
   'notifications.markRead': (input, { engine, actor }) => {
     engine().change(actor, (w) => markNotificationsRead(w, input.ids))
     return engine().read((r) => listNotifications(r))
-  }
+  },
+  // Cashier shifts (issue 13 item 3): on the calling operator (ctx.operator), whoever logs in
+  'shifts.current': (_input, { engine, operator }) => engine().read((r) => currentShift(r, operator)),
+  'shifts.open': (input, { engine, actor }) => engine().change(actor, (w) => openShift(w, input.floats)),
+  'shifts.close': (input, { engine, actor }) => engine().change(actor, (w) => closeShift(w, input.shiftId, input.counted)),
+  'shifts.report': async (input, { engine, operator, nowIso }) => {
+    const doc = engine().read((r) => shiftReport(r, input.shiftId, operator, nowIso()))
+    return { fileName: `shift-${doc.shift.id}.pdf`, pdfBase64: Buffer.from(await shiftReportPdf(doc)).toString('base64') }
+  },
+  'shifts.list': (input, { engine }) => engine().read((r) => listShifts(r, input)),
+  'shifts.export': (input, { engine, nowIso }) => engine().read((r) => exportShiftsCsv(r, input, nowIso()))
 }

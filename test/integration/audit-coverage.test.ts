@@ -205,6 +205,12 @@ const CASES: Record<string, Case> = {
   'reissue.setOffPeak': async () => ({ input: { start: '02:30', end: '04:45' } }),
   'notifications.markRead': async () => ({ input: { ids: (await ok('notifications.list', {})).map((n) => n.id) } }),
   'companyLogo.set': async () => ({ input: { fileName: 'covered.png', dataBase64: Buffer.from(pngBytes(40, 20)).toString('base64') } }),
+  'shifts.open': async () => ({ input: { floats: [{ currency: 'USD', amount: '100.00' }] } }),
+  'shifts.close': async () => {
+    // The administrator's shift opened by the case above, or one opened here when run alone.
+    const open = (await ok('shifts.current', {})).shift ?? (await ok('shifts.open', { floats: [{ currency: 'USD', amount: '10' }] }))
+    return { input: { shiftId: open.id, counted: open.currencies.map((c) => ({ currency: c.currency, amount: '99.00' })) } }
+  },
   'companyLogo.remove': async () => {
     await ok('companyLogo.set', { fileName: 'to-remove.png', dataBase64: Buffer.from(pngBytes(40, 20)).toString('base64') })
     return { input: {} }
