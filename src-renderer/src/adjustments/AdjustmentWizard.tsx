@@ -23,8 +23,16 @@ import { ReceiptButtons } from './ReceiptButtons'
 import { ResultStep } from './ResultStep'
 import { OutOfTurnNext } from '../outofturn/OutOfTurnNext'
 import { SummaryStep } from './SummaryStep'
+import { NoShiftNotice } from '../shifts/NoShiftNotice'
+import { useAppStatus } from '../app/status'
 import { WizardFooter } from './WizardFooter'
 import { INITIAL_WIZARD, isDirty, wizardReducer } from './wizard-state'
+
+/** What a cashier without an open shift cannot choose, and why. */
+const NO_SHIFT_UNAVAILABLE: Partial<Record<AdjustmentOperation, string>> = {
+  'manual-payment': 'Needs an open shift: cash is counted against a shift.',
+  refund: 'Needs an open shift: cash paid out is counted against a shift.'
+}
 
 /** The details as adjustments.preview will judge them (lengths, the date's form). */
 const validateDetails = contractValidate(z.object(adjustmentFields).strict(), (input: InputOf<'adjustments.preview'>) => input)
@@ -85,7 +93,15 @@ export function AdjustmentWizard(props: {
   const op = operation ? operationInfo(operation) : null
   // What cannot be chosen now: the status's rules first (their reason wins), then card
   // operations with nothing to act on.
-  const unavailable = { ...unavailableCardOperations(activityQ.data), ...(customer ? statusLimits(customer).unavailable : {}) }
+  // A cashier without an open shift takes no cash (the engine refuses it too; docs/payments.md).
+  const role = useAppStatus().status.operator.role
+  const shiftQ = useQuery('shifts.current', {}, { enabled: role !== 'auditor' })
+  const noShift = shiftQ.data?.cashNeedsShift === true && shiftQ.data.shift === null
+  const unavailable = {
+    ...unavailableCardOperations(activityQ.data),
+    ...(noShift ? NO_SHIFT_UNAVAILABLE : {}),
+    ...(customer ? statusLimits(customer).unavailable : {})
+  }
 
   useEffect(() => {
     if (step === 2) finishRef.current?.focus()
@@ -151,8 +167,10 @@ export function AdjustmentWizard(props: {
     if (amount !== null) change('amount', amount)
   }
 
-  function toDetails() {
-    if (!op || unavailable[op.key] !== undefined) return
+  /** `chosen`: an operation chosen in the same key press (its choice is not rendered yet). */
+  function toDetails(chosen?: AdjustmentOperation) {
+    const key = chosen ?? op?.key
+    if (!key || unavailable[key] !== undefined) return
     dispatch({ type: 'toDetails' })
   }
 
@@ -273,6 +291,7 @@ export function AdjustmentWizard(props: {
           {`Step ${step + 1} of 4: ${['Operation type', op?.detailsTitle ?? 'Details', 'Summary', 'Finish'][step]}`}
         </Text>
 
+        {step === 0 && noShift && <NoShiftNotice />}
         {step === 0 && (
           <OperationStep
             control={customer.balanceControl}
@@ -344,7 +363,7 @@ export function AdjustmentWizard(props: {
       onClose={close}
       onCancel={requestClose}
       onBack={() => dispatch({ type: 'back' })}
-      onContinue={toDetails}
+      onContinue={() => toDetails()}
       onFinish={() => void finish()}
       refs={{ keepEditing: keepEditingRef, close: closeRef, cancel: cancelRef, finish: finishRef }}
     />

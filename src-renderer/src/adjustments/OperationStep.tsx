@@ -1,18 +1,25 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react'
-import { Alert, Text } from '@mantine/core'
+import { Alert, Kbd, Text } from '@mantine/core'
 import type { AdjustmentOperation, BalanceControl } from '../../../src-shared/domain'
 import { CARD_NOTE, OPERATIONS, type OperationInfo, type StatusLimits } from './operations'
+
+/** The digit that chooses an operation and continues: 1-9 then 0, in the list's order (docs/counter.md). */
+export function operationDigit(op: AdjustmentOperation): string {
+  const i = OPERATIONS.findIndex((o) => o.key === op)
+  return String((i + 1) % 10)
+}
 
 /**
  * Step 1, Operation type: one radio group of the ten operations, the five manual ones first, then
  * the five card ones (they go through the payment gateway). Arrow keys move between them (and wrap),
- * Home/End jump, Enter continues.
+ * Home/End jump, Enter continues; an operation's digit (1-9, 0) chooses it and continues at once.
  */
 export function OperationStep(props: {
   control: BalanceControl
   value: AdjustmentOperation | null
   onChange: (op: AdjustmentOperation) => void
-  onContinue: () => void
+  /** Continue with the operation chosen (a digit chooses and continues in one key, before the choice is rendered). */
+  onContinue: (chosen?: AdjustmentOperation) => void
   error: string | undefined
   /**
    * What this customer can take now: the status's rules and the card operations with nothing to
@@ -44,6 +51,14 @@ export function OperationStep(props: {
 
   function onKeyDown(e: KeyboardEvent<HTMLButtonElement>, op: OperationInfo) {
     if (e.altKey || e.ctrlKey || e.metaKey) return
+    if (/^[0-9]$/.test(e.key)) {
+      e.preventDefault()
+      const chosen = OPERATIONS.find((o) => operationDigit(o.key) === e.key)
+      if (!chosen || unavailable[chosen.key] !== undefined) return
+      props.onChange(chosen.key)
+      props.onContinue(chosen.key)
+      return
+    }
     switch (e.key) {
       case 'ArrowDown':
       case 'ArrowRight':
@@ -62,7 +77,7 @@ export function OperationStep(props: {
       case 'Enter':
         e.preventDefault()
         if (props.value !== op.key) props.onChange(op.key)
-        props.onContinue()
+        props.onContinue(op.key)
         return
       case ' ':
         e.preventDefault()
@@ -109,6 +124,7 @@ export function OperationStep(props: {
         data-op={op.key}
         aria-checked={checked}
         aria-label={op.label}
+        aria-keyshortcuts={operationDigit(op.key)}
         aria-describedby={`adj-op-${op.key}-text adj-op-${op.key}-effect${op.card ? ' adj-card-note' : ''}`}
         tabIndex={op.key === focusKey ? 0 : -1}
         // The modal's focus trap starts here, not on its close button, when the step is there at once.
@@ -118,14 +134,19 @@ export function OperationStep(props: {
         onClick={() => props.onChange(op.key)}
         onDoubleClick={() => {
           props.onChange(op.key)
-          props.onContinue()
+          props.onContinue(op.key)
         }}
         onKeyDown={(e) => onKeyDown(e, op)}
       >
         <span className="adj-op-dot" aria-hidden="true" />
         <span className="adj-op-body">
           <span className="adj-op-head">
-            <span className="adj-op-label">{op.label}</span>
+            <span className="adj-op-label">
+              <Kbd size="xs" className="adj-op-digit" aria-hidden="true">
+                {operationDigit(op.key)}
+              </Kbd>
+              {op.label}
+            </span>
             <span className="adj-op-effect" id={`adj-op-${op.key}-effect`}>
               {op.effect[props.control]}
             </span>

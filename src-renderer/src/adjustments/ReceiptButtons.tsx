@@ -15,6 +15,8 @@ export function ReceiptButtons(props: { operationKey: string; onPrinted?: () => 
       printLabel="Print receipt"
       saveLabel="Save receipt"
       onPrinted={props.onPrinted}
+      // The counter prints the receipt with one key (docs/counter.md).
+      printKey="p"
     />
   )
 }

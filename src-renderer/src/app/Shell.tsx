@@ -5,6 +5,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router'
 import { transportName } from '../api/invoke'
 import { MoonIcon, SunIcon } from '../lib/icons'
 import { NotificationsMenu } from '../reissue/NotificationsMenu'
+import { ShiftBadge } from '../shifts/ShiftBadge'
 import { LeaveGuardPrompt } from '../lib/leave-guard'
 import { ErrorBoundary } from './ErrorBoundary'
 import { menuPath } from './nav'
@@ -61,6 +62,7 @@ export function Shell() {
             <Badge variant="light" visibleFrom="sm" tt="none">
               {status.operator.role}
             </Badge>
+            <ShiftBadge />
             <NotificationsMenu />
             <Tooltip label={`Switch to ${nextScheme} theme`}>
               <ActionIcon variant="default" size="lg" onClick={toggleColorScheme} aria-label={`Switch to ${nextScheme} theme`}>

@@ -3,11 +3,12 @@ import { AuditPage } from '../audit/AuditPage'
 import { ClassesPage } from '../classes/ClassesPage'
 import { CustomerList } from '../customers/list/CustomerList'
 import { InvoicesPage } from '../invoices/InvoicesPage'
-import { FileIcon, GearIcon, LayersIcon, ListIcon, PhoneIcon, RefreshIcon, RepeatIcon, TagIcon, UsersIcon } from '../lib/icons'
+import { DrawerIcon, FileIcon, GearIcon, LayersIcon, ListIcon, PhoneIcon, RefreshIcon, RepeatIcon, TagIcon, UsersIcon } from '../lib/icons'
 import { PriceListsPage } from '../pricelists/PriceListsPage'
 import { ReissuePage } from '../reissue/ReissuePage'
 import { ReratingPage } from '../rerating/ReratingPage'
 import { SettingsPage } from '../settings/SettingsPage'
+import { ShiftsPage } from '../shifts/ShiftsPage'
 import { UsagePage } from '../usage/UsagePage'
 import type { PageId } from './ui-store'
 
@@ -27,5 +28,6 @@ export const PAGES: readonly PageDef[] = [
   { id: 'usage', label: 'Usage', icon: PhoneIcon, component: UsagePage },
   { id: 'rerating', label: 'Re-rating', icon: RefreshIcon, component: ReratingPage },
   { id: 'audit', label: 'Audit log', icon: ListIcon, component: AuditPage },
+  { id: 'shifts', label: 'Shifts', icon: DrawerIcon, component: ShiftsPage },
   { id: 'settings', label: 'Settings', icon: GearIcon, component: SettingsPage }
 ]

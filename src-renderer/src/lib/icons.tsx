@@ -132,3 +132,11 @@ export const RefreshIcon = (p: SVGProps<SVGSVGElement>) => (
     <path d="M20.5 15a9 9 0 1 1-2.1-9.4L23 10" />
   </svg>
 )
+
+/** A cash drawer: cashier shifts. */
+export const DrawerIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...base(p)}>
+    <rect x="3" y="4" width="18" height="16" rx="2" />
+    <path d="M3 12h18M10 16h4" />
+  </svg>
+)

@@ -1,5 +1,5 @@
-import { useState } from 'react'
-import { Button, Group } from '@mantine/core'
+import { useEffect, useRef, useState } from 'react'
+import { Button, Group, Kbd } from '@mantine/core'
 import type { InvoicePdfFile } from '../../../src-shared/domain'
 import { downloadBlob, pdfBlob } from '../lib/download'
 import { notifyError } from '../lib/notify'
@@ -17,8 +17,27 @@ export function PdfFileButtons(props: {
   printLabel: string
   saveLabel: string
   onPrinted?: () => void
+  /**
+   * A letter that prints from anywhere while the buttons are shown (the wizard's result: "P"), unless
+   * the cursor is in a text box. Shown on the button.
+   */
+  printKey?: string
 }) {
   const [busy, setBusy] = useState<'print' | 'save' | null>(null)
+  const printRef = useRef<HTMLButtonElement>(null)
+  const { printKey } = props
+  useEffect(() => {
+    if (!printKey) return
+    function onKey(e: KeyboardEvent) {
+      if (e.altKey || e.ctrlKey || e.metaKey || e.key.toLowerCase() !== printKey!.toLowerCase()) return
+      const t = e.target
+      if (t instanceof HTMLElement && (t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) return
+      e.preventDefault()
+      printRef.current?.click()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [printKey])
   async function run(action: 'print' | 'save') {
     setBusy(action)
     try {
@@ -39,7 +58,17 @@ export function PdfFileButtons(props: {
       <Button variant="default" loading={busy === 'save'} disabled={busy !== null} onClick={() => void run('save')}>
         {props.saveLabel}
       </Button>
-      <Button variant="default" loading={busy === 'print'} disabled={busy !== null} onClick={() => void run('print')}>
+      <Button
+        ref={printRef}
+        variant="default"
+        loading={busy === 'print'}
+        disabled={busy !== null}
+        onClick={() => void run('print')}
+        // The key's badge is not part of the name.
+        aria-label={printKey ? props.printLabel : undefined}
+        aria-keyshortcuts={printKey?.toUpperCase()}
+        rightSection={printKey ? <Kbd size="xs">{printKey.toUpperCase()}</Kbd> : undefined}
+      >
         {props.printLabel}
       </Button>
     </Group>

@@ -4,7 +4,7 @@ import { Button, Group, Kbd, Paper, Stack, Text, TextInput, Title, Tooltip } fro
 import type { CustomerRow } from '../../../../src-shared/domain'
 import { useMutation, useQuery } from '../../api/query'
 import { useAppStatus } from '../../app/status'
-import { useCustomerNav } from '../../app/nav'
+import { useAdjustmentRoute, useCustomerNav } from '../../app/nav'
 import { PageHeader } from '../../lib/PageHeader'
 import { QueryError } from '../../lib/QueryError'
 import { notifyError, notifySuccess } from '../../lib/notify'
@@ -33,6 +33,7 @@ function isEditable(el: EventTarget | null): boolean {
 export function CustomerList() {
   const { status } = useAppStatus()
   const isAdmin = status.operator.role === 'administrator'
+  const canAdjust = status.operator.role !== 'auditor'
   const nav = useCustomerNav()
   const list = useCustomerList()
   const view = useListView(SEARCH_DEBOUNCE_MS)
@@ -89,6 +90,20 @@ export function CustomerList() {
     },
     [nav.customer, queryKey]
   )
+
+  // Enter in the search box asked for the top match: opened once the rows are those of the typed text.
+  const adjust = useAdjustmentRoute()
+  const openTop = useRef(false)
+  const [openTopTick, setOpenTopTick] = useState(0)
+  const top = pages.total !== null && pages.total > 0 && !pages.stale && debounced === typed.trim() ? pages.rowAt(0) : undefined
+  useEffect(() => {
+    if (!openTop.current || openTopTick === 0) return
+    if (pages.total === 0 && !pages.stale && debounced === typed.trim()) openTop.current = false // nothing matches: nothing to open
+    if (!top) return
+    openTop.current = false
+    if (canAdjust) adjust.open(top.id)
+    else nav.customer(top.id)
+  })
 
   const onActiveIndex = useCallback((index: number | null) => useCustomerList.getState().setActiveIndex(queryKey, index), [queryKey])
 
@@ -224,10 +239,19 @@ export function CustomerList() {
             type="search"
             aria-label="Search customers"
             aria-keyshortcuts="/ Control+F Meta+F"
+            aria-description={canAdjust ? 'Enter opens the balance adjustment of the first customer found' : 'Enter opens the first customer found'}
             placeholder={SEARCH_PLACEHOLDER}
             value={typed}
             onChange={(e) => setSearch(e.currentTarget.value)}
             onKeyDown={(e) => {
+              // Enter: the top match's Balance adjustment wizard (its page for an auditor), once the
+              // list shows what was typed (docs/counter.md).
+              if (e.key === 'Enter' && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
+                e.preventDefault()
+                openTop.current = true
+                setOpenTopTick((n) => n + 1)
+                return
+              }
               // Down from search goes into the list.
               if (e.key === 'ArrowDown' && (pages.total ?? 0) > 0) {
                 e.preventDefault()
