@@ -41,7 +41,7 @@ export async function shiftReportPdf(report: ShiftReportDocument): Promise<Uint8
       s.rule()
       s.list(
         'Cash movements',
-        shift.movements.map((mv) => `${formatDateTime(mv.at)} ${mv.label} ${mv.customerName} (xDR id ${mv.xdrId}): ${formatMoney(mv.amountMinor, mv.currency)}`)
+        shift.movements.map((mv) => `${formatDateTime(mv.at)} · ${mv.label} · ${mv.customerName} (xDR id ${mv.xdrId}): ${formatMoney(mv.amountMinor, mv.currency)}`)
       )
     }
     s.rule()
