@@ -1,7 +1,8 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react'
 import { Alert, Text } from '@mantine/core'
 import type { AdjustmentOperation, BalanceControl } from '../../../src-shared/domain'
-import { CARD_NOTE, OPERATIONS, type OperationInfo, type StatusLimits } from './operations'
+import { useAllowedOperation } from '../app/status'
+import { CARD_NOTE, OPERATIONS as ALL_OPERATIONS, type OperationInfo, type StatusLimits } from './operations'
 
 /**
  * Step 1, Operation type: one radio group of the ten operations, the five manual ones first, then
@@ -22,6 +23,9 @@ export function OperationStep(props: {
 }) {
   const groupRef = useRef<HTMLDivElement>(null)
   const { unavailable, notice } = props.limits
+  // Only what the operator's role may submit (a cashier: payments and card operations).
+  const allowed = useAllowedOperation()
+  const OPERATIONS = ALL_OPERATIONS.filter((o) => allowed(o.key))
   // Arrow keys and Home/End move only between the operations that can be chosen.
   const all = OPERATIONS.filter((o) => unavailable[o.key] === undefined)
   const focusKey = props.value ?? all[0]?.key

@@ -132,3 +132,9 @@ export const RefreshIcon = (p: SVGProps<SVGSVGElement>) => (
     <path d="M20.5 15a9 9 0 1 1-2.1-9.4L23 10" />
   </svg>
 )
+
+export const ShieldIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...base(p)}>
+    <path d="M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z" />
+  </svg>
+)
