@@ -1,4 +1,5 @@
-import { useState, type ReactNode } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
+import { notifications } from '@mantine/notifications'
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { z } from 'zod'
@@ -14,6 +15,8 @@ export function forgetOperatorData(): void {
 }
 
 function Card(props: { title: string; intro: ReactNode; children: ReactNode; testId: string }) {
+  // What the previous operator was told is not for whoever stands at the counter now.
+  useEffect(() => notifications.clean(), [])
   return (
     <Center mih="100vh" p="md" data-testid={props.testId}>
       <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={420}>
