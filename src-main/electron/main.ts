@@ -150,6 +150,8 @@ function closeBilling(): Promise<void> {
  * (docs/operators.md): a reload or a new page in the same window keeps it; closing the window ends it.
  */
 const windowSessions = new Map<number, string>()
+/** The web contents whose end already clears their session. */
+const watchedContents = new Set<number>()
 
 ipcMain.handle(INVOKE_CHANNEL, async (event, channel: unknown, input: unknown): Promise<IpcResponse<unknown>> => {
   if (!isTrustedSender(event.senderFrame?.url, appIndexUrl) || event.sender !== mainWindow?.webContents) {
@@ -165,7 +167,13 @@ ipcMain.handle(INVOKE_CHANNEL, async (event, channel: unknown, input: unknown): 
       if (sessionId === null) windowSessions.delete(contentsId)
       else windowSessions.set(contentsId, sessionId)
     }
-    if (!windowSessions.has(contentsId)) event.sender.once('destroyed', () => windowSessions.delete(contentsId))
+    if (!watchedContents.has(contentsId)) {
+      watchedContents.add(contentsId)
+      event.sender.once('destroyed', () => {
+        windowSessions.delete(contentsId)
+        watchedContents.delete(contentsId)
+      })
+    }
     return await current.dispatch(channel, input, { transport: 'electron', sessionId: windowSessions.get(contentsId) ?? null, bindSession })
   } catch (err) {
     console.error(`Request ${channel} failed: ${errorText(err)}`)

@@ -10,8 +10,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, logInOnPage, openDemoSession, openDeskPage, ROOT, type DemoSession, type LoginAs } from '../support/e2e'
-import { TEST_ADMIN_PASSWORD } from '../support/operators'
+import { ADMIN_ACTOR } from '../support/desk'
+import { launchChromium, logInOnPage, openDemoSession, openDeskPage, ROOT, startDesk, tempDataDir, type DemoSession, type LoginAs } from '../support/e2e'
+import { TEST_ADMIN, TEST_ADMIN_PASSWORD } from '../support/operators'
 
 const SHOTS = path.join(ROOT, '.test-output')
 const CASHIER: LoginAs = { login: 'carla', password: 'cashier-pass-1' }
@@ -186,5 +187,36 @@ describe('operators and roles', () => {
     expect(await page.getByTestId('operator-name').innerText()).toBe('Carla Cashier')
     const ended = (await session.desk.call('audit.search', { kind: 'auth.logout', limit: 1 })).entries[0]
     expect(ended?.description).toBe("Administrator's session ended: Carla Cashier logged in.")
+  })
+})
+
+describe('an upgraded data folder', () => {
+  it('asks for the administrator password once, then logs the administrator in', async () => {
+    const dataDir = tempDataDir('operators-upgraded')
+    const desk = await startDesk(dataDir)
+    try {
+      await desk.call('setup.complete', { companyName: 'Old Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
+      // As a folder set up before operators could log in: no administrator has a password.
+      desk.app.core.engine.change(ADMIN_ACTOR, (w) => w.run("UPDATE operators SET password_hash = NULL WHERE role = 'administrator'"))
+      const browser = await launchChromium()
+      browsers.push(browser)
+      const p = await browser.newPage({ viewport: { width: 1366, height: 768 } })
+      await p.goto(desk.host.pageUrl)
+      const screen = p.getByTestId('admin-password-screen')
+      await screen.waitFor()
+      await p.screenshot({ path: path.join(SHOTS, 'admin-password-screen.png') })
+      await screen.locator('input[name="password"]').fill('upgraded-pass')
+      await screen.locator('input[name="repeat"]').fill('upgraded-pasS')
+      await screen.getByRole('button', { name: 'Set password and log in' }).click()
+      await screen.getByText('The two passwords differ.').waitFor()
+      await screen.locator('input[name="repeat"]').fill('upgraded-pass')
+      await screen.getByRole('button', { name: 'Set password and log in' }).click()
+      await p.getByRole('heading', { level: 1, name: 'Customers' }).waitFor()
+      expect(await p.getByTestId('operator-name').innerText()).toBe('Administrator')
+      expect((await desk.call('app.status', {})).needsAdminPassword).toBe(false)
+    } finally {
+      await desk.close()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })

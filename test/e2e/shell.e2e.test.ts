@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
+import { launchChromium, ROOT, startDesk, tempDataDir, type Desk } from '../support/e2e'
 
 let dataDir: string
 let desk: Desk
@@ -79,6 +79,8 @@ describe('renderer shell in Chromium over the loopback host', () => {
     // The first administrator (issue 13): whoever sets the desk up is logged in as them.
     await page.locator('input[name="adminName"]').fill('Ada Admin')
     await page.locator('input[name="adminPassword"]').fill('first-admin-pass')
+    fs.mkdirSync(path.join(ROOT, '.test-output'), { recursive: true })
+    await page.screenshot({ path: path.join(ROOT, '.test-output', 'first-run-setup.png'), fullPage: true })
     await page.getByRole('button', { name: 'Start billing' }).click()
     await heading('Customers').waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('company-name').innerText()).toBe('Northside Callshop')

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import { Badge, Button, Group, Menu, Modal, PasswordInput, Stack, Text, UnstyledButton } from '@mantine/core'
+import { Badge, Group, Menu, Modal, PasswordInput, Stack, Text, UnstyledButton } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { z } from 'zod'
 import { newPassword } from '../../../src-shared/contract'
@@ -7,6 +7,7 @@ import { invoke } from '../api/invoke'
 import { useMutation } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { contractValidate, reportToForm } from '../lib/contract-form'
+import { ModalActions } from '../lib/ModalActions'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { forgetOperatorData } from './AuthScreens'
 
@@ -45,14 +46,7 @@ function ChangePasswordModal(props: { onClose: () => void }) {
             name="newPassword"
           />
           <PasswordInput label="Repeat the new password" autoComplete="new-password" {...form.getInputProps('repeat')} name="repeat" />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={props.onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={change.running}>
-              Change password
-            </Button>
-          </Group>
+          <ModalActions onCancel={props.onClose} running={change.running} submitLabel="Change password" />
         </Stack>
       </form>
     </Modal>

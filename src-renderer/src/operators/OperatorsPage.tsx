@@ -6,6 +6,7 @@ import type { OperatorRow, Role } from '../../../src-shared/domain'
 import { useMutation, useQuery } from '../api/query'
 import { useAppStatus } from '../app/status'
 import { contractValidate, reportToForm } from '../lib/contract-form'
+import { ModalActions } from '../lib/ModalActions'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { PageHeader } from '../lib/PageHeader'
 import { QueryError } from '../lib/QueryError'
@@ -43,14 +44,7 @@ function AddOperatorModal(props: { onClose: () => void }) {
             {...form.getInputProps('password')}
             name="password"
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={props.onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.running}>
-              Add operator
-            </Button>
-          </Group>
+          <ModalActions onCancel={props.onClose} running={create.running} submitLabel="Add operator" />
         </Stack>
       </form>
     </Modal>
@@ -79,14 +73,7 @@ function ResetPasswordModal(props: { operator: OperatorRow; onClose: () => void 
             Also unlocks the operator if wrong passwords locked them.
           </Text>
           <PasswordInput label="New password" withAsterisk autoFocus autoComplete="new-password" {...form.getInputProps('password')} name="password" />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={props.onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={reset.running}>
-              Reset password
-            </Button>
-          </Group>
+          <ModalActions onCancel={props.onClose} running={reset.running} submitLabel="Reset password" />
         </Stack>
       </form>
     </Modal>
