@@ -401,8 +401,7 @@ export class AppCore {
    */
   runLifecycleTasks(): number {
     if (this.phase() !== 'ready') return 0
-    // Nobody is at the keyboard: the built-in administrator stands in, and each note says the
-    // change was automatic.
+    // Nobody is at the keyboard: the System acts, and each note says the change was automatic.
     return this.engine.change(SYSTEM_ACTOR, runDueTransitions)
   }
 

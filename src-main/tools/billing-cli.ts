@@ -15,6 +15,8 @@
  * verified (bad arguments, no such folder or file, not a billing database, the app has the folder
  * open). On a data folder the run is recorded (Settings shows it); a backup file is only read.
  *
+ * Nobody logs in at the command line: what a command changes is recorded as done by the System.
+ *
  * reset-admin-password (docs/operators.md): a lost administrator password, recovered by whoever
  * holds the data folder. The new password is read from standard input (asked twice, not echoed, at
  * a terminal), never from the command line. It also unlocks and re-enables that administrator, ends
@@ -30,7 +32,7 @@ import { dbAccess } from '../db/access'
 import { loadSqlJs } from '../db/sqljs'
 import { openVerified } from '../db/store'
 import { recordVerification, verifyAuditChain } from '../engine/audit'
-import { checkNewPassword, FIRST_ADMIN_ACTOR, FIRST_ADMIN_ID, hashPassword, setPassword, SYSTEM_ACTOR } from '../engine/operators'
+import { checkNewPassword, FIRST_ADMIN_ID, hashPassword, setPassword, SYSTEM_ACTOR } from '../engine/operators'
 import { importUsageCsv } from '../engine/usageImport'
 import { describeUsageImport, usageImportExitCode } from '../usage/importReport'
 
@@ -207,7 +209,7 @@ async function importUsage(args: ImportArgs): Promise<number> {
     let shown = 0
     const summary = await importUsageCsv(
       app.core.engine,
-      FIRST_ADMIN_ACTOR,
+      SYSTEM_ACTOR,
       { source: 'command-line', fileName: path.basename(args.file), csv },
       {
         onProgress: (done, total) => {
@@ -282,7 +284,7 @@ async function verifyAudit(args: VerifyArgs): Promise<number> {
     const app = await openDataFolder(dataDir, 'The app has this data folder open: use Verify chain on its Audit log page, or verify a backup file with --file BACKUP.')
     try {
       const found = app.core.engine.read(verifyAuditChain)
-      result = app.core.engine.change(FIRST_ADMIN_ACTOR, (w) => recordVerification(w, 'command-line', found))
+      result = app.core.engine.change(SYSTEM_ACTOR, (w) => recordVerification(w, 'command-line', found))
     } finally {
       await app.close()
     }
