@@ -155,6 +155,14 @@ describe('operators and roles', () => {
     const res = await callFromPage(p, 'customers.update', { id: row.id, companyName: 'Renamed by the auditor', classId: null, creditLimit: null })
     expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     expect((await session.desk.call('customers.get', { id: row.id })).companyName).not.toBe('Renamed by the auditor')
+    // Settings: read, not changed — no Save, no backup or restore.
+    await nav(p).getByRole('button', { name: 'Settings', exact: true }).click()
+    await p.getByRole('heading', { level: 1, name: 'Settings' }).waitFor()
+    await p.getByRole('textbox', { name: 'Company name' }).waitFor()
+    expect(await p.getByRole('textbox', { name: 'Company name' }).isDisabled()).toBe(true)
+    expect(await p.getByRole('button', { name: 'Save', exact: true }).count()).toBe(0)
+    expect(await p.getByRole('button', { name: 'Back up now' }).count()).toBe(0)
+    expect(await p.getByRole('button', { name: 'Restore from file…' }).count()).toBe(0)
     expect(errors).toEqual([])
   })
 
