@@ -281,7 +281,8 @@ export async function checkLogin(engine: Engine, login: string, password: string
   const good = await verifyPassword(password, row.password_hash, kdf)
   if (!good) {
     const locked = engine.change(actorOf(row), (w) => {
-      const failed = row.failed_logins + 1
+      // Read again inside the unit of work: two wrong passwords checked at once both count.
+      const failed = w.get<{ n: number }>('SELECT failed_logins AS n FROM operators WHERE id = ?', [row.id])!.n + 1
       if (failed >= MAX_FAILED_LOGINS) {
         const until = new Date(Date.parse(w.at) + LOCKOUT_MINUTES * 60_000).toISOString()
         w.run('UPDATE operators SET failed_logins = 0, locked_until = ? WHERE id = ?', [until, row.id])

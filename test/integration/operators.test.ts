@@ -165,6 +165,12 @@ describe('login and sessions', () => {
     expect((await login('cash1', 'cash-pass-1')).res).toMatchObject({ ok: true })
   })
 
+  it('wrong passwords tried at the same time all count towards the lockout', async () => {
+    await Promise.all(Array.from({ length: 5 }, () => login('cash1', 'wrong-pass')))
+    expect((await d.ok('operators.list', {})).find((o) => o.login === 'cash1')!.lockedUntil).toBe('2026-11-21T10:15:00.000Z')
+    expect((await login('cash1', 'cash-pass-1')).res).toMatchObject({ ok: false, error: { message: expect.stringContaining('locked until') } })
+  })
+
   it('an administrator resetting the password unlocks a locked operator at once', async () => {
     for (let i = 0; i < 5; i++) await login('cash1', 'wrong-pass')
     const id = (await d.ok('operators.list', {})).find((o) => o.login === 'cash1')!.id
