@@ -17,7 +17,8 @@ import { countCustomers } from './engine/customers'
 import { CustomerIndex } from './engine/customerIndex'
 import { TestGateway, type PaymentGateway } from './engine/gateway'
 import { reconcileCardPayments } from './engine/payments'
-import { actorOf, FIRST_ADMIN_ACTOR, FIRST_ADMIN_ID, getOperator } from './engine/operators'
+import { actorOf, DEFAULT_KDF, FIRST_ADMIN_ID, getOperator, needsAdminPassword, SYSTEM_ACTOR, type KdfParams } from './engine/operators'
+import { Sessions } from './ipc/sessions'
 import { runDueTransitions } from './engine/lifecycleScheduler'
 import { closeDuePeriods } from './engine/invoicing'
 import { runInvoiceTransitions } from './engine/lifecycleScheduler'
@@ -26,10 +27,13 @@ import type { DeskNotification } from '../src-shared/domain'
 import { ensureDefaultServices } from './engine/services'
 import { DEFAULT_AUTHORIZATION_DAYS, getSettings } from './engine/settings'
 import { DATABASE_REPLACED, Engine, type ChangeReport } from './engine/unitOfWork'
-import { createDispatcher, type CallerContext, type Dispatcher } from './ipc/dispatch'
+import { createDispatcher, type CallerContext, type Dispatcher, type Who } from './ipc/dispatch'
 import { handlers, type HandlerContext, type HandlerServices } from './ipc/handlers'
 
 export const APP_VERSION = '0.1.0'
+
+/** Stands in as `operator` for a caller nobody is logged in as (channels open before login only). */
+const SYSTEM_OPERATOR: Operator = { id: SYSTEM_ACTOR.operatorId, login: 'system', name: SYSTEM_ACTOR.operatorName, role: 'auditor' }
 
 export interface BillingAppOptions {
   dataDir: string
@@ -47,6 +51,8 @@ export interface BillingAppOptions {
   background?: boolean
   /** A new entry on the notifications list (a batch re-issue ended): the desktop shows it (src-main/electron). */
   onNotification?: (n: DeskNotification) => void
+  /** The password KDF's cost for new passwords (tests make it cheap; hashes carry their own). */
+  kdf?: KdfParams
 }
 
 export interface BillingApp extends Dispatcher {
@@ -81,6 +87,10 @@ export class AppCore {
   private timers: NodeJS.Timeout[] = []
   /** Told of each new entry on the notifications list (the desktop shows it). */
   onNotification: ((n: DeskNotification) => void) | undefined
+  /** Who is logged in where (docs/operators.md); held in this process only. */
+  readonly sessions: Sessions
+  /** The cost of new password hashes. */
+  kdf: KdfParams = DEFAULT_KDF
 
   constructor(
     readonly dataDir: string,
@@ -91,13 +101,14 @@ export class AppCore {
     private readonly storeOptions: { snapshotAfterBytes?: number }
   ) {
     this.jobs = new JobRegistry(now)
+    this.sessions = new Sessions(now)
     this.usageFolder = new UsageImportFolder({
       engine: () => this.engine,
       folder: () =>
         this.store?.read((r) => r.get<{ usage_import_folder: string | null }>('SELECT usage_import_folder FROM settings WHERE id = 1'))?.usage_import_folder ?? null,
       jobs: this.jobs,
-      // Nobody is at the keyboard: the built-in administrator stands in (as for the life cycle).
-      actor: FIRST_ADMIN_ACTOR,
+      // Nobody is at the keyboard: the System acts (as for the life cycle).
+      actor: SYSTEM_ACTOR,
       now,
       log
     })
@@ -123,7 +134,7 @@ export class AppCore {
   async reconcileCardPayments(): Promise<void> {
     try {
       if (!this.store || this.phase() !== 'ready') return
-      const r = await reconcileCardPayments({ engine: this.engine, gateway: this.gateway, actor: FIRST_ADMIN_ACTOR })
+      const r = await reconcileCardPayments({ engine: this.engine, gateway: this.gateway, actor: SYSTEM_ACTOR })
       if (r.settled > 0 || r.stillPending > 0) this.log(`card payments: ${r.settled} reconciled, ${r.stillPending} still pending`)
     } catch (err) {
       this.log(`card payments: reconciliation failed: ${(err as Error).message}`)
@@ -137,7 +148,7 @@ export class AppCore {
   ensureServices(): void {
     try {
       if (!this.store || this.phase() !== 'ready') return
-      const made = this.engine.change(FIRST_ADMIN_ACTOR, (w) => ensureDefaultServices(w, 'Default set: this data folder had no service for manual charges and credits.'))
+      const made = this.engine.change(SYSTEM_ACTOR, (w) => ensureDefaultServices(w, 'Default set: this data folder had no service for manual charges and credits.'))
       if (made > 0) this.log(`services: created the ${made} default services`)
     } catch (err) {
       // Not fatal: everything else works, and the Services page can add them by hand.
@@ -179,7 +190,9 @@ export class AppCore {
       customerIndex: this.customerIndex,
       gateway: this.gateway,
       nowIso: () => this.nowIso(),
-      status: (operator) => this.status(operator),
+      status: (operator, locked) => this.status(operator, locked),
+      sessions: this.sessions,
+      kdf: () => this.kdf,
       backups: {
         list: () => this.backups.list(),
         create: (to) => this.backupNow('manual', to),
@@ -194,13 +207,36 @@ export class AppCore {
     return this.store.read((r) => getSettings(r)) ? 'ready' : 'setup'
   }
 
-  operator(_caller: CallerContext): Operator {
-    // Until operators can log in, every change is made by the built-in first administrator.
-    if (!this.store) return { id: FIRST_ADMIN_ID, login: 'admin', name: 'Administrator', role: 'administrator' }
-    return this.store.read((r) => getOperator(r, FIRST_ADMIN_ID))
+  /**
+   * Who is calling: the operator of the caller's session (locked first if idle too long), or for
+   * tests the operator they name (the first administrator unless told). Nobody while the database
+   * awaits a restore, or when the session is unknown or its operator was disabled.
+   */
+  who(caller: CallerContext, touch: boolean): Who {
+    const nobody: Who = { operator: null, sessionId: null, locked: false }
+    const store = this.store
+    if (!store) return nobody
+    if (caller.sessionId) {
+      const idle = store.read(getSettings)?.idleLockMinutes ?? 0
+      const session = this.sessions.get(caller.sessionId, idle, touch)
+      if (!session) return nobody
+      try {
+        return { operator: store.read((r) => getOperator(r, session.operatorId)), sessionId: session.id, locked: session.locked }
+      } catch {
+        this.sessions.end(session.id)
+        return nobody
+      }
+    }
+    if (caller.transport !== 'test' || caller.operatorId === null) return nobody
+    const id = caller.operatorId ?? FIRST_ADMIN_ID
+    try {
+      return { operator: store.read((r) => getOperator(r, id)), sessionId: null, locked: false }
+    } catch {
+      return nobody
+    }
   }
 
-  status(operator: Operator): AppStatus {
+  status(operator: Operator | null, locked = false): AppStatus {
     const phase = this.phase()
     const store = this.store
     return {
@@ -208,6 +244,8 @@ export class AppCore {
       version: APP_VERSION,
       dataDir: this.dataDir,
       operator,
+      locked: operator !== null && locked,
+      needsAdminPassword: phase === 'ready' && store !== null && store.read(needsAdminPassword),
       settings: store ? store.read(getSettings) : null,
       recovery: this.recovery ? { reason: this.recovery.reason, corruptFileKeptAt: this.recovery.corruptFileKeptAt, ...this.restorableBackups() } : null,
       // Cheap on purpose: app.status is the first call of every page load (no usage-table scan).
@@ -308,10 +346,12 @@ export class AppCore {
     return { label, sizeBytes: file.bytes.length, modifiedAt: file.modifiedAt, replay: this.previewReplay(file) }
   }
 
-  restoreFrom(source: InputOf<'backup.restore'>['source'], operator: Operator): RestoreOutcome {
+  restoreFrom(source: InputOf<'backup.restore'>['source'], operator: Operator | null): RestoreOutcome {
     const { file, label } = this.restoreFile(source)
     const replay = this.restore(file, source.kind === 'backup' ? `backup ${label}` : `file ${label}`, operator)
-    return { ...this.status(operator), replay }
+    // The restored books may name other operators and passwords: everyone logs in again.
+    this.sessions.clear()
+    return { ...this.status(null), replay }
   }
 
   /**
@@ -319,7 +359,7 @@ export class AppCore {
    * In recovery the journal's changes made after the file are replayed onto it (the damaged
    * snapshot is lost, the journal is not): returns what that did.
    */
-  restore(file: RestorableFile, label: string, operator: Operator): JournalReplay | null {
+  restore(file: RestorableFile, label: string, operator: Operator | null): JournalReplay | null {
     let replay: JournalReplay | null = null
     if (this.store) {
       // On the main thread: the restore replaces the database and its files right after this.
@@ -336,7 +376,8 @@ export class AppCore {
     }
     this.changed(DATABASE_REPLACED)
     const said = replay === null ? '' : replayText(replay)
-    this.engine.change(actorOf(operator), (w) => w.audit({ kind: 'backup.restore', description: `Database restored from ${label}.${said}` }))
+    // In recovery nobody can log in (the operators are in the damaged database): the System records it.
+    this.engine.change(operator ? actorOf(operator) : SYSTEM_ACTOR, (w) => w.audit({ kind: 'backup.restore', description: `Database restored from ${label}.${said}` }))
     this.ensureServices()
     return replay
   }
@@ -360,9 +401,8 @@ export class AppCore {
    */
   runLifecycleTasks(): number {
     if (this.phase() !== 'ready') return 0
-    // Nobody is at the keyboard: the built-in administrator stands in, and each note says the
-    // change was automatic.
-    return this.engine.change(FIRST_ADMIN_ACTOR, runDueTransitions)
+    // Nobody is at the keyboard: the System acts, and each note says the change was automatic.
+    return this.engine.change(SYSTEM_ACTOR, runDueTransitions)
   }
 
   private invoiceClosing: Promise<unknown> | null = null
@@ -374,7 +414,7 @@ export class AppCore {
    */
   async runInvoiceTasks(): Promise<{ issued: number; statusChanges: number }> {
     if (this.phase() !== 'ready' || this.invoiceClosing) return { issued: 0, statusChanges: 0 }
-    const closing = closeDuePeriods(this.engine, FIRST_ADMIN_ACTOR)
+    const closing = closeDuePeriods(this.engine, SYSTEM_ACTOR)
     this.invoiceClosing = closing
     try {
       const { invoicesIssued } = await closing
@@ -382,7 +422,7 @@ export class AppCore {
       // Bounded units: a long closure may have left thousands of invoices to move.
       let n: number
       do {
-        n = this.engine.change(FIRST_ADMIN_ACTOR, runInvoiceTransitions)
+        n = this.engine.change(SYSTEM_ACTOR, runInvoiceTransitions)
         statusChanges += n
       } while (n > 0)
       return { issued: invoicesIssued, statusChanges }
@@ -402,7 +442,7 @@ export class AppCore {
     if (this.phase() !== 'ready' || this.reissueRunning) return 0
     // PDFs (issue 10 item 5): after merging the PDF store, pass `onReissued` to keep the old PDF
     // (marked VOID, or as a superseded version) and render the new one.
-    const running = runDueBatches(this.engine, FIRST_ADMIN_ACTOR)
+    const running = runDueBatches(this.engine, SYSTEM_ACTOR)
     this.reissueRunning = running
     try {
       return (await running).reduce((s, r) => s + r.reissued, 0)
@@ -486,6 +526,7 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
   if (tightened.length > 0) log(`data folder: took group/other permissions off ${tightened.length} file(s) and folder(s)`)
   const core = new AppCore(opts.dataDir, sql, now, log, lock, opts.snapshotAfterBytes === undefined ? {} : { snapshotAfterBytes: opts.snapshotAfterBytes })
   core.onNotification = opts.onNotification
+  if (opts.kdf) core.kdf = opts.kdf
   try {
     core.openStore()
   } catch (err) {
@@ -501,7 +542,7 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
     // Card payments whose answer was lost (time-out, crash) are settled with the gateway at start-up.
     setImmediate(() => void core.reconcileCardPayments())
   }
-  const dispatcher = createAppDispatcher(core, (caller) => core.operator(caller), log)
+  const dispatcher = createAppDispatcher(core, (caller, touch) => core.who(caller, touch), log)
   return {
     core,
     dataDir: opts.dataDir,
@@ -510,14 +551,23 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
   }
 }
 
-/** The handler table over `core`'s services, for the operator `operatorOf` says is calling. */
-export function createAppDispatcher(core: AppCore, operatorOf: (caller: CallerContext) => Operator, log: (line: string) => void): Dispatcher {
+/** The handler table over `core`'s services, for the caller `who` says is calling. */
+export function createAppDispatcher(core: AppCore, who: (caller: CallerContext, touch: boolean) => Who, log: (line: string) => void): Dispatcher {
   const services = core.handlerServices()
   return createDispatcher<HandlerContext>({
     handlers,
     phase: () => core.phase(),
-    operator: operatorOf,
-    context: (operator) => ({ ...services, operator, actor: actorOf(operator) }),
+    who,
+    context: (w, caller) => ({
+      ...services,
+      // Nobody logged in reaches only the channels open before login; what they record names the System.
+      operator: w.operator ?? SYSTEM_OPERATOR,
+      actor: w.operator ? actorOf(w.operator) : SYSTEM_ACTOR,
+      signedIn: w.operator,
+      sessionId: w.sessionId,
+      locked: w.locked,
+      caller
+    }),
     log
   })
 }

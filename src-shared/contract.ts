@@ -71,6 +71,7 @@ import {
 } from './domain'
 import type { TraceResult } from './domain'
 import type { CurrentShift, ShiftDetail, ShiftListResult } from './domain'
+import type { AuthSession, OperatorRow } from './domain'
 
 /**
  * The IPC contract: channel name -> input schema (checked at run time in the main process)
@@ -104,7 +105,9 @@ export const DATA_KINDS = [
   'invoices',
   /** Cashier shifts (issue 13 item 3): floats, the cash taken on them, closing counts. */
   'shifts',
-  'audit'
+  'audit',
+  /** Operators (issue 13): who may log in, with which role. */
+  'operators'
 ] as const
 export type DataKind = (typeof DATA_KINDS)[number]
 
@@ -160,12 +163,29 @@ const text = (label: string, max: number) =>
     .trim()
     .max(max, `${label} is at most ${max} characters.`)
 
+// Operators (issue 13): what a login, a name and a new password may be.
+export const operatorLogin = z
+  .string({ error: 'Login is required.' })
+  .trim()
+  .min(1, 'Login is required.')
+  .max(40, 'Login is at most 40 characters.')
+  .regex(/^[A-Za-z0-9._@-]+$/, 'A login is letters, digits and . _ @ - only.')
+  .refine((l) => l.toLowerCase() !== 'system', 'The login "system" is reserved.')
+export const operatorName = text('Name', 100).min(1, 'Name is required.')
+export const newPassword = z.string({ error: 'Password is required.' }).min(8, 'A password has at least 8 characters.').max(200, 'A password is at most 200 characters.')
+/** A password as typed at login: not checked against the rules (an old password may predate them). */
+const givenPassword = z.string({ error: 'Password is required.' }).min(1, 'Password is required.').max(200, 'A password is at most 200 characters.')
+
 export const setupInput = z
   .object({
     companyName: text('Company name', 200).min(1, 'Company name is required.'),
     address: text('Address', 1000),
     defaultCurrency: z.enum(CURRENCY_CODES, { error: 'Choose a currency from the list.' }),
-    loadDemoData: z.boolean()
+    loadDemoData: z.boolean(),
+    /** The first administrator (issue 13): who logs in after setup. */
+    adminLogin: operatorLogin,
+    adminName: operatorName,
+    adminPassword: newPassword
   })
   .strict()
 
@@ -186,6 +206,8 @@ export const settingsInput = z
       .optional(),
     // Usage settings (issue 9): the rounding of rated charges and the usage import folder.
     roundingMode: z.enum(ROUNDING_MODES, { error: 'Choose a rounding rule from the list.' }).optional(),
+    /** Minutes without input before the counter locks itself; 0 never locks. */
+    idleLockMinutes: whole().min(0, 'At least 0 (never).').max(480, 'At most 480 minutes.').optional(),
     /** A full path; empty: no import folder. The engine checks it exists and can be written. */
     usageImportFolder: z
       .string()
@@ -447,7 +469,7 @@ const reratingChannels = {
   /** Starts the re-rating as a job (one unit of work per customer); poll rerating.status. */
   'rerating.start': channel<JobSnapshot<ReratingResult>>()({ changes: ['usage', 'ledger', 'customers', 'audit'], input: reratingInput, roles: ADMIN }),
   /** A re-rating job's progress and, once ended, its result. Read after the end to refresh the screens it changed. */
-  'rerating.status': channel<JobSnapshot<ReratingResult>>()({ reads: ['usage'], input: jobId, roles: ADMIN }),
+  'rerating.status': channel<JobSnapshot<ReratingResult>>()({ reads: ['usage'], input: jobId, roles: ['administrator', 'auditor'] }),
   /** Stops a re-rating between customers: those done stay done. */
   'rerating.cancel': channel<JobSnapshot<ReratingResult>>()({ changes: ['usage', 'ledger', 'customers', 'audit'], input: jobId, roles: ADMIN }),
   'rerating.history': channel<ReratingHistoryEntry[]>()({ reads: ['usage'], input: nothing, roles: ['administrator', 'auditor'] }),
@@ -511,7 +533,7 @@ const invoiceChannels = {
    * customer or all (units of a few hundred customers); poll invoiceClose.status.
    */
   'invoices.closeNow': channel<JobSnapshot<InvoiceCloseResult>>()({ changes: INVOICE_CHANGES, input: z.object({ customerId: id.optional() }).strict(), roles: ADMIN }),
-  'invoiceClose.status': channel<JobSnapshot<InvoiceCloseResult>>()({ reads: ['invoices'], input: jobId, roles: ADMIN }),
+  'invoiceClose.status': channel<JobSnapshot<InvoiceCloseResult>>()({ reads: ['invoices'], input: jobId, roles: ['administrator', 'auditor'] }),
   /** Reduce an issued invoice's amount due by a manual credit aimed at it; answers the invoice as it now stands. */
   'invoices.reduceAmountDue': channel<InvoiceDetail>()({ changes: INVOICE_CHANGES, input: invoiceReductionInput, roles: ADMIN }),
   // Invoice PDF (issue 10 item 5): the A4 document drawn from the invoice as it stands now (~12 KB
@@ -528,7 +550,7 @@ const invoiceChannels = {
       .omit({ limit: true })
       .extend({ chunkRows: z.number().int().min(1).max(20_000).default(5_000) })
       .strict(),
-    roles: EVERYONE
+    roles: ['administrator', 'auditor']
   }),
   /** The audit entries that changed an invoice (sourced by it or naming it), oldest first: the audit log's readers only. */
   'invoices.events': channel<InvoiceEvent[]>()({ reads: ['invoices', 'audit'], input: z.object({ invoiceId: id }).strict(), roles: ['administrator', 'auditor'] })
@@ -559,16 +581,16 @@ const reissueChannels = {
   'reissue.preview': channel<ReissuePreview>()({ reads: ['invoices', 'customers', 'usage', 'ledger'], input: reissueSelectionInput, roles: ADMIN }),
   /** Records the batch and runs it as a job (one customer's invoices per unit of work), or schedules it. */
   'reissue.start': channel<ReissueStarted>()({ changes: REISSUE_CHANGES, input: reissueStartInput, roles: ADMIN }),
-  'reissue.status': channel<JobSnapshot<ReissueRunResult>>()({ reads: ['invoices'], input: jobId, roles: ADMIN }),
+  'reissue.status': channel<JobSnapshot<ReissueRunResult>>()({ reads: ['invoices'], input: jobId, roles: ['administrator', 'auditor'] }),
   /** Stops a running batch between customers, or a scheduled one before it runs: the invoices not reached stay untouched. */
   'reissue.cancel': channel<ReissueBatch>()({ changes: REISSUE_CHANGES, input: z.object({ batchId: id }).strict(), roles: ADMIN }),
-  'reissue.list': channel<ReissueBatch[]>()({ reads: ['invoices'], input: nothing, roles: ADMIN }),
-  'reissue.results': channel<ReissueBatchResults>()({ reads: ['invoices', 'customers'], input: z.object({ batchId: id }).strict(), roles: ADMIN }),
+  'reissue.list': channel<ReissueBatch[]>()({ reads: ['invoices'], input: nothing, roles: ['administrator', 'auditor'] }),
+  'reissue.results': channel<ReissueBatchResults>()({ reads: ['invoices', 'customers'], input: z.object({ batchId: id }).strict(), roles: ['administrator', 'auditor'] }),
   /** The results (or, with the selection, the preview) as CSV with a byte-order mark. */
   'reissue.exportCsv': channel<{ fileName: string; csv: string }>()({
     reads: ['invoices', 'customers', 'usage'],
     input: z.object({ batchId: id.optional(), preview: reissueSelectionInput.optional() }).strict(),
-    roles: ADMIN
+    roles: ['administrator', 'auditor']
   }),
   /** The customers a CSV of customer IDs names, and its problems by line. */
   'reissue.parseCustomerCsv': channel<CustomerCsvParse>()({
@@ -578,7 +600,7 @@ const reissueChannels = {
     maxBodyBytes: CSV_BODY_LIMIT
   }),
   /** The off-peak window for scheduled batches (Settings) and its next start. */
-  'reissue.offPeak': channel<OffPeakWindow>()({ reads: ['settings'], input: nothing, roles: ADMIN }),
+  'reissue.offPeak': channel<OffPeakWindow>()({ reads: ['settings'], input: nothing, roles: ['administrator', 'auditor'] }),
   /** Local times of day, HH:MM (checked by the engine, which names the field). */
   'reissue.setOffPeak': channel<OffPeakWindow>()({
     changes: ['settings', 'audit'],
@@ -586,7 +608,7 @@ const reissueChannels = {
     roles: ADMIN
   }),
   /** The desk's notifications list, newest first (a batch re-issue's completion, with a link to its results). */
-  'notifications.list': channel<DeskNotification[]>()({ reads: ['invoices', 'audit'], input: nothing, roles: ADMIN }),
+  'notifications.list': channel<DeskNotification[]>()({ reads: ['invoices', 'audit'], input: nothing, roles: ['administrator', 'auditor'] }),
   'notifications.markRead': channel<DeskNotification[]>()({ changes: ['invoices'], input: z.object({ ids: z.array(id).max(500) }).strict(), roles: ADMIN }),
   /** A re-rating's out-of-date invoices as a selection: its customers and the instant before the first of them was issued. */
   'reissue.fromRerating': channel<ReissueFromRerating>()({ reads: ['invoices', 'customers', 'usage'], input: z.object({ reratingId: id }).strict(), roles: ADMIN })
@@ -640,7 +662,7 @@ const pdfDocumentChannels = {
   'receipts.pdf': channel<InvoicePdfFile>()({
     reads: ['ledger', 'customers', 'settings'],
     input: z.object({ operationKey: z.string().regex(/^[A-Za-z0-9-]{16,64}$/, 'A wizard operation key is required.') }).strict(),
-    roles: ['administrator', 'cashier']
+    roles: EVERYONE
   }),
   'companyLogo.get': channel<{ logo: CompanyLogoInfo | null }>()({ reads: ['settings'], input: nothing, roles: EVERYONE }),
   /** Upload the company logo (PNG or JPEG, at most LOGO_MAX_BYTES), checked in the main process. */
@@ -710,13 +732,83 @@ const shiftChannels = {
 } as const
 // --- end of cashier shifts
 
+// ---- Operators, login and roles (issue 13 items 1 and 2; docs/operators.md) ----
+
+/**
+ * Which roles may submit each kind of adjustment: `adjustments.preview`/`submit` are open to the
+ * cashier, whose operation type is then checked in the main process after the input is parsed.
+ */
+export const OPERATION_ROLES: Record<(typeof ADJUSTMENT_OPERATIONS)[number], readonly Role[]> = {
+  'manual-charge': ADMIN,
+  'manual-credit': ADMIN,
+  'manual-payment': ['administrator', 'cashier'],
+  'promotional-credit': ADMIN,
+  refund: ADMIN,
+  'ecommerce-payment': ['administrator', 'cashier'],
+  'ecommerce-refund': ADMIN,
+  authorization: ['administrator', 'cashier'],
+  capture: ['administrator', 'cashier'],
+  void: ['administrator', 'cashier']
+}
+
+/**
+ * Channels that answer without a logged-in session (the token alone reaches only these in browser
+ * mode): the status, logging in, and setting the administrator's password of an upgraded folder.
+ * First-run setup and recovery add their own (src-main/ipc/dispatch.ts).
+ */
+export const OPEN_BEFORE_LOGIN: ReadonlySet<string> = new Set(['app.status', 'auth.login', 'auth.logout', 'auth.session', 'auth.setAdminPassword'])
+/** What a locked session may still do: unlock, log out, log in as someone else, read the status. */
+export const OPEN_WHILE_LOCKED: ReadonlySet<string> = new Set(['app.status', 'auth.login', 'auth.logout', 'auth.session', 'auth.unlock'])
+
+const ROLE_VALUES = ['administrator', 'cashier', 'auditor'] as const satisfies readonly Role[]
+
+const operatorChannels = {
+  /** Log in: binds the session to this window (desktop) or answers it in a header (browser mode). */
+  'auth.login': channel<AppStatus>()({
+    changes: ['status', 'audit', 'operators'],
+    input: z.object({ login: z.string({ error: 'Login is required.' }).trim().min(1, 'Login is required.').max(100), password: givenPassword }).strict(),
+    roles: EVERYONE
+  }),
+  'auth.logout': channel<AppStatus>()({ changes: ['status', 'audit'], input: nothing, roles: EVERYONE }),
+  /** Who am I: the operator of this window or tab, whether the session is locked, the idle time. */
+  'auth.session': channel<AuthSession>()({ reads: ['status', 'settings'], input: nothing, roles: EVERYONE }),
+  /** Lock the counter now (the renderer's idle timer, or by hand). */
+  'auth.lock': channel<AppStatus>()({ changes: ['status', 'audit'], input: nothing, roles: EVERYONE }),
+  /** Unlock with the same operator's password (another operator logs in with auth.login instead). */
+  'auth.unlock': channel<AppStatus>()({ changes: ['status', 'audit', 'operators'], input: z.object({ password: givenPassword }).strict(), roles: EVERYONE }),
+  /** An upgraded data folder: the first administrator's password, once; then logged in as them. */
+  'auth.setAdminPassword': channel<AppStatus>()({ changes: ['status', 'audit', 'operators'], input: z.object({ password: newPassword }).strict(), roles: ADMIN }),
+  'operators.list': channel<OperatorRow[]>()({ reads: ['operators'], input: nothing, roles: ADMIN }),
+  'operators.create': channel<OperatorRow>()({
+    changes: ['operators', 'audit'],
+    input: z
+      .object({
+        login: operatorLogin,
+        name: operatorName,
+        role: z.enum(ROLE_VALUES, { error: 'Choose a role: administrator, cashier or auditor.' }),
+        password: newPassword
+      })
+      .strict(),
+    roles: ADMIN
+  }),
+  'operators.disable': channel<OperatorRow>()({ changes: ['operators', 'audit', 'status'], input: z.object({ id }).strict(), roles: ADMIN }),
+  'operators.enable': channel<OperatorRow>()({ changes: ['operators', 'audit'], input: z.object({ id }).strict(), roles: ADMIN }),
+  'operators.resetPassword': channel<OperatorRow>()({ changes: ['operators', 'audit'], input: z.object({ id, password: newPassword }).strict(), roles: ADMIN }),
+  /** Any operator: their own password, given the current one. */
+  'operators.changeOwnPassword': channel<OperatorRow>()({
+    changes: ['operators', 'audit'],
+    input: z.object({ currentPassword: givenPassword, newPassword }).strict(),
+    roles: EVERYONE
+  })
+} as const
+
 export const contract = {
   'app.status': channel<AppStatus>()({ reads: ['status'], input: nothing, roles: EVERYONE }),
   'setup.complete': channel<AppStatus>()({ changes: ['status', 'settings', 'audit'], input: setupInput, roles: ADMIN }),
   'settings.get': channel<CompanySettings>()({ reads: ['settings'], input: nothing, roles: EVERYONE }),
   /** The status carries the company settings too (the header shows the company name). */
   'settings.update': channel<CompanySettings>()({ changes: ['settings', 'status', 'audit'], input: settingsInput, roles: ADMIN }),
-  'backup.list': channel<BackupInfo[]>()({ reads: ['backups'], input: nothing, roles: ADMIN }),
+  'backup.list': channel<BackupInfo[]>()({ reads: ['backups'], input: nothing, roles: ['administrator', 'auditor'] }),
   'backup.create': channel<BackupInfo>()({
     changes: ['backups'],
     input: z
@@ -746,7 +838,7 @@ export const contract = {
   'customers.exportCsv': channel<{ fileName: string; csv: string; rows: number }>()({
     reads: ['customers', 'classes'],
     input: z.object(customerQuery).strict(),
-    roles: EVERYONE
+    roles: ['administrator', 'auditor']
   }),
   'customers.get': channel<CustomerDetail>()({ reads: ['customers', 'classes', 'customFields'], input: z.object({ id }).strict(), roles: EVERYONE }),
   'customers.create': channel<CustomerDetail>()({ changes: ['customers', 'ledger', 'audit'], input: customerCreateInput, roles: ADMIN }),
@@ -1009,7 +1101,7 @@ export const contract = {
   'usage.exportCsv': channel<{ fileName: string; csv: string; rows: number; next: { startedAt: string; xdrId: number } | null }>()({
     reads: USAGE_READS,
     input: z.object({ ...usageFilterFields, after: usageCursor.optional(), chunkRows: z.number().int().min(1).max(50_000).default(20_000) }).strict(),
-    roles: EVERYONE
+    roles: ['administrator', 'auditor']
   }),
   /** A customer's usage per month and service and money records per kind: what its balance is made of. */
   'usage.customerSummary': channel<CustomerUsageSummary>()({ reads: USAGE_READS, input: z.object({ customerId: id }).strict(), roles: EVERYONE }),
@@ -1018,7 +1110,8 @@ export const contract = {
   ...outOfTurnChannels,
   ...pdfDocumentChannels,
   ...reissueChannels,
-  ...shiftChannels
+  ...shiftChannels,
+  ...operatorChannels
 } as const
 
 export type Contract = typeof contract

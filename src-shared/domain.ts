@@ -27,6 +27,8 @@ export interface CompanySettings {
   roundingMode: RoundingMode
   /** The folder usage files are imported from; null: none. */
   usageImportFolder: string | null
+  /** Minutes without input after which the counter locks itself; 0 = never (docs/operators.md). */
+  idleLockMinutes: number
 }
 
 export interface BackupInfo {
@@ -72,7 +74,12 @@ export interface AppStatus {
   phase: AppPhase
   version: string
   dataDir: string
-  operator: Operator
+  /** Who this window or tab is logged in as; null before login (docs/operators.md). */
+  operator: Operator | null
+  /** The session is locked (idle or by hand): only unlocking, logging out or logging in as someone else work. */
+  locked: boolean
+  /** An upgraded data folder whose administrator has no password yet: the desk asks for it once. */
+  needsAdminPassword: boolean
   settings: CompanySettings | null
   recovery: RecoveryInfo | null
   counts: { customers: number }
@@ -1385,4 +1392,27 @@ export interface ShiftReportDocument {
   shift: ShiftDetail
   /** When the report was drawn (an open shift's report is an interim one). */
   printedAt: string
+}
+
+// ---- Operators and login (issue 13 items 1 and 2; docs/operators.md) ----
+
+/** An operator as the Operators page lists them (never the password hash). */
+export interface OperatorRow {
+  id: number
+  login: string
+  name: string
+  role: Role
+  disabled: boolean
+  createdAt: string
+  hasPassword: boolean
+  /** Set while five wrong passwords in a row keep the operator out (ISO time it unlocks). */
+  lockedUntil: string | null
+}
+
+/** Who this window or tab is, as `auth.session` answers. */
+export interface AuthSession {
+  operator: Operator | null
+  locked: boolean
+  /** Minutes without input after which the counter locks itself (Settings; 0 = never). */
+  idleLockMinutes: number
 }

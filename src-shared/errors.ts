@@ -4,7 +4,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT' // e.g. duplicate customer ID, setup already done
   | 'FORBIDDEN' // the operator's role may not use this channel
-  | 'UNAUTHORIZED' // loopback host: missing or wrong token
+  | 'UNAUTHORIZED' // nobody logged in, wrong login or password, or (loopback host) missing or wrong token
+  | 'LOCKED' // the session is locked (idle): unlock with the same operator's password or log in as another
   | 'SETUP_REQUIRED' // first-run screen not completed yet
   | 'DB_CORRUPT' // database file failed its checks; restore needed
   | 'DB_LOCKED' // another app instance owns the data folder

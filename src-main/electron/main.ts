@@ -145,6 +145,14 @@ function closeBilling(): Promise<void> {
   return shutdown
 }
 
+/**
+ * The login session of each window's page, kept here and never handed to the page
+ * (docs/operators.md): a reload or a new page in the same window keeps it; closing the window ends it.
+ */
+const windowSessions = new Map<number, string>()
+/** The web contents whose end already clears their session. */
+const watchedContents = new Set<number>()
+
 ipcMain.handle(INVOKE_CHANNEL, async (event, channel: unknown, input: unknown): Promise<IpcResponse<unknown>> => {
   if (!isTrustedSender(event.senderFrame?.url, appIndexUrl) || event.sender !== mainWindow?.webContents) {
     return refuse('UNAUTHORIZED', 'This request did not come from the billing desk window.')
@@ -154,7 +162,19 @@ ipcMain.handle(INVOKE_CHANNEL, async (event, channel: unknown, input: unknown): 
   if (current === null) return refuse('INTERNAL', 'The billing desk is closing.')
   try {
     // The dispatcher measures the input against the channel's size limit (the same one browser mode applies).
-    return await current.dispatch(channel, input, { transport: 'electron' })
+    const contentsId = event.sender.id
+    const bindSession = (sessionId: string | null) => {
+      if (sessionId === null) windowSessions.delete(contentsId)
+      else windowSessions.set(contentsId, sessionId)
+    }
+    if (!watchedContents.has(contentsId)) {
+      watchedContents.add(contentsId)
+      event.sender.once('destroyed', () => {
+        windowSessions.delete(contentsId)
+        watchedContents.delete(contentsId)
+      })
+    }
+    return await current.dispatch(channel, input, { transport: 'electron', sessionId: windowSessions.get(contentsId) ?? null, bindSession })
   } catch (err) {
     console.error(`Request ${channel} failed: ${errorText(err)}`)
     return refuse('INTERNAL', 'Something went wrong; nothing was changed.')

@@ -19,13 +19,14 @@ export interface StoredSettings {
   setup_completed_at: string
   rounding_mode: RoundingMode
   usage_import_folder: string | null
+  idle_lock_minutes: number
 }
 
 type SettingsRow = Omit<StoredSettings, 'id' | 'setup_completed_at'>
 
 export function getSettings(r: DbReader): CompanySettings | null {
   const row = r.get<SettingsRow>(
-    'SELECT company_name, address, default_currency, card_authorization_days, max_operation_major, rounding_mode, usage_import_folder FROM settings WHERE id = 1'
+    'SELECT company_name, address, default_currency, card_authorization_days, max_operation_major, rounding_mode, usage_import_folder, idle_lock_minutes FROM settings WHERE id = 1'
   )
   return row
     ? {
@@ -35,7 +36,8 @@ export function getSettings(r: DbReader): CompanySettings | null {
         cardAuthorizationDays: row.card_authorization_days,
         maxOperationAmount: row.max_operation_major,
         roundingMode: row.rounding_mode,
-        usageImportFolder: row.usage_import_folder
+        usageImportFolder: row.usage_import_folder,
+        idleLockMinutes: row.idle_lock_minutes
       }
     : null
 }
@@ -71,6 +73,7 @@ export function updateSettings(
     roundingMode?: RoundingMode | undefined
     /** '' clears it. */
     usageImportFolder?: string | undefined
+    idleLockMinutes?: number | undefined
   }
 ): CompanySettings {
   const cur = getSettings(w)
@@ -82,6 +85,7 @@ export function updateSettings(
     cardAuthorizationDays: input.cardAuthorizationDays ?? cur.cardAuthorizationDays,
     maxOperationAmount: input.maxOperationAmount ?? cur.maxOperationAmount,
     roundingMode: input.roundingMode ?? cur.roundingMode,
+    idleLockMinutes: input.idleLockMinutes ?? cur.idleLockMinutes,
     // Checked only when it changes: a folder that went missing since (an unplugged drive) does not
     // stop the other settings from being saved; the import reports it.
     usageImportFolder:
@@ -93,7 +97,8 @@ export function updateSettings(
     ['company_name', 'Company name', cur.companyName, next.companyName],
     ['address', 'Address', cur.address, next.address],
     ['card_authorization_days', 'Card authorization period (days)', cur.cardAuthorizationDays, next.cardAuthorizationDays],
-    ['max_operation_major', 'Maximum amount per operation (major units)', cur.maxOperationAmount, next.maxOperationAmount]
+    ['max_operation_major', 'Maximum amount per operation (major units)', cur.maxOperationAmount, next.maxOperationAmount],
+    ['idle_lock_minutes', 'Lock the counter after idle minutes (0 = never)', cur.idleLockMinutes, next.idleLockMinutes]
   ]
   for (const [field, label, from, to] of changes) {
     if (from === to) continue

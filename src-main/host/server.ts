@@ -54,10 +54,14 @@ function decodePath(text: string): string | null {
   }
 }
 
+/** The request header carrying browser mode's login session, and the answer header that hands a new one out. */
+export const SESSION_HEADER = 'x-billing-session'
+
 /**
  * Browser mode: the same handler table as the desktop app, over HTTP on 127.0.0.1 only.
  * Every IPC request must carry the per-start token; requests naming a foreign Host or Origin
- * (DNS rebinding, other sites) are refused.
+ * (DNS rebinding, other sites) are refused. The token alone reaches only the channels open before
+ * login: everything else needs the session a login answered (header `x-billing-session`).
  */
 export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const token = opts.token ?? randomBytes(32).toString('hex')
@@ -65,9 +69,15 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   let port = 0
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`])
 
-  const send = (res: http.ServerResponse, status: number, body: IpcResponse<unknown>) => {
+  const send = (res: http.ServerResponse, status: number, body: IpcResponse<unknown>, session?: string | null) => {
     const json = JSON.stringify(body)
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      // A login hands out its session ('' when a logout ended it).
+      ...(session === undefined ? {} : { [SESSION_HEADER]: session ?? '' })
+    })
     res.end(json)
   }
 
@@ -158,10 +168,19 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
           send(res, 400, { ok: false, error: { code: 'VALIDATION', message: 'The request body is not valid JSON.' } })
           return
         }
+        const given = req.headers[SESSION_HEADER]
+        let bound: string | null | undefined
         // Also catches an answer that cannot be sent (JSON.stringify throws on a bigint).
         opts.dispatcher
-          .dispatch(channel, input, { transport: 'loopback', bodyBytes: size })
-          .then((r) => send(res, 200, r))
+          .dispatch(channel, input, {
+            transport: 'loopback',
+            bodyBytes: size,
+            sessionId: typeof given === 'string' && /^[0-9a-f]{64}$/.test(given) ? given : null,
+            bindSession: (id) => {
+              bound = id
+            }
+          })
+          .then((r) => send(res, 200, r, bound))
           .catch((err: unknown) => failed(res, err))
       } catch (err) {
         failed(res, err)

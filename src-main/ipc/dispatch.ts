@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { bodyLimitOf, contract, isChannel, type Channel, type ParsedInputOf, type ResultOf } from '../../src-shared/contract'
+import { bodyLimitOf, contract, isChannel, OPEN_BEFORE_LOGIN, OPEN_WHILE_LOCKED, type Channel, type ParsedInputOf, type ResultOf } from '../../src-shared/contract'
 import type { AppPhase, Operator } from '../../src-shared/domain'
 import { AppError, type IpcResponse } from '../../src-shared/errors'
 
@@ -8,6 +8,25 @@ export interface CallerContext {
   transport: 'electron' | 'loopback' | 'test'
   /** Size of the request as received, when the transport read it as bytes (the loopback host). */
   bodyBytes?: number
+  /**
+   * The login session: the desktop's for the calling window (kept in the main process), browser
+   * mode's from the request's session header. Absent or unknown: nobody is logged in.
+   */
+  sessionId?: string | null
+  /**
+   * Tests only (transport 'test', no session): act as this operator; absent: the first
+   * administrator; null: nobody logged in. The other transports ignore it.
+   */
+  operatorId?: number | null
+  /** Told of the session a login (or setup) started, or null when it ended, so the transport keeps it. */
+  bindSession?: (sessionId: string | null) => void
+}
+
+/** The caller as the dispatcher resolved it. */
+export interface Who {
+  operator: Operator | null
+  sessionId: string | null
+  locked: boolean
 }
 
 export interface Dispatcher {
@@ -23,6 +42,12 @@ const OPEN_IN_PHASE: Record<AppPhase, ReadonlySet<Channel> | 'all'> = {
   ready: 'all',
   setup: new Set<Channel>(['app.status', 'setup.complete', 'backup.list', 'backup.check', 'backup.restore']),
   recovery: new Set<Channel>(['app.status', 'backup.list', 'backup.check', 'backup.restore'])
+}
+
+function phaseError(phase: AppPhase): AppError {
+  return phase === 'setup'
+    ? new AppError('SETUP_REQUIRED', 'Complete the first-run setup first.')
+    : new AppError('DB_CORRUPT', 'The database needs to be restored from a backup first.')
 }
 
 export function validationError(error: z.ZodError): AppError {
@@ -111,9 +136,20 @@ function inputBytes(input: unknown, limit: number): number {
 export interface DispatchEnv<Ctx> {
   handlers: HandlerTable<Ctx>
   phase(): AppPhase
-  operator(caller: CallerContext): Operator
-  context(operator: Operator): Ctx
+  /** Who is calling; `touch`: the request counts as activity for the idle lock. */
+  who(caller: CallerContext, touch: boolean): Who
+  context(who: Who, caller: CallerContext): Ctx
   log(line: string): void
+}
+
+/** Requests that do not count as someone at the counter (polling): they neither keep a session awake nor wake it. */
+const NOT_ACTIVITY = /(^app\.status$|^auth\.session$|\.status$|^notifications\.list$)/
+
+/** Whether `channel` answers a caller nobody is logged in as, in `phase`. */
+export function openWithoutLogin(channel: Channel, phase: AppPhase): boolean {
+  if (OPEN_BEFORE_LOGIN.has(channel)) return true
+  const open = OPEN_IN_PHASE[phase]
+  return open !== 'all' && open.has(channel)
 }
 
 export function createDispatcher<Ctx>(env: DispatchEnv<Ctx>): Dispatcher {
@@ -126,22 +162,28 @@ export function createDispatcher<Ctx>(env: DispatchEnv<Ctx>): Dispatcher {
         // Before parsing: a request over the limit costs nothing more than measuring it.
         const limit = bodyLimitOf(channel)
         if ((caller.bodyBytes ?? inputBytes(input, limit)) > limit) throw tooLargeError(channel)
-        // The role before the input: a caller who may not use the channel learns nothing about
-        // what it would accept.
-        const operator = env.operator(caller)
-        if (!contract[channel].roles.includes(operator.role)) {
-          throw new AppError('FORBIDDEN', `The ${operator.role} role may not use "${channel}".`)
+        // Who, then the role, before the input: a caller who may not use the channel learns
+        // nothing about what it would accept.
+        const who = env.who(caller, !NOT_ACTIVITY.test(channel))
+        const { operator } = who
+        if (operator === null) {
+          const phase = env.phase()
+          // Before setup and in recovery nobody can log in: the phase says what to do instead.
+          if (!openWithoutLogin(channel, phase)) throw phase === 'ready' ? new AppError('UNAUTHORIZED', 'Log in first.') : phaseError(phase)
+        } else {
+          if (who.locked && !OPEN_WHILE_LOCKED.has(channel)) {
+            throw new AppError('LOCKED', `The counter is locked: ${operator.name} unlocks it with their password, or another operator logs in.`)
+          }
+          if (!contract[channel].roles.includes(operator.role)) {
+            throw new AppError('FORBIDDEN', `The ${operator.role} role may not use "${channel}".`)
+          }
         }
         const parsed = contract[channel].input.safeParse(input ?? {})
         if (!parsed.success) throw validationError(parsed.error)
         const open = OPEN_IN_PHASE[env.phase()]
-        if (open !== 'all' && !open.has(channel)) {
-          throw env.phase() === 'setup'
-            ? new AppError('SETUP_REQUIRED', 'Complete the first-run setup first.')
-            : new AppError('DB_CORRUPT', 'The database needs to be restored from a backup first.')
-        }
+        if (open !== 'all' && !open.has(channel)) throw phaseError(env.phase())
         const handler = env.handlers[channel] as Handler<Channel, Ctx>
-        const value = await handler(parsed.data as ParsedInputOf<Channel>, env.context(operator))
+        const value = await handler(parsed.data as ParsedInputOf<Channel>, env.context(who, caller))
         return { ok: true, value }
       } catch (err) {
         if (err instanceof AppError) return { ok: false, error: err.toShape() }

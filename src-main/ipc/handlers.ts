@@ -68,6 +68,10 @@ import { getRetention, previewPurge, purgeUsage, setRetentionMonths } from '../e
 import { AppError } from '../../src-shared/errors'
 import type { HandlerTable } from './dispatch'
 import { usageImportHandlers } from './usageImportHandlers'
+import { checkOperationRole, operatorHandlers, startSession } from './operatorHandlers'
+import type { CallerContext } from './dispatch'
+import type { Sessions } from './sessions'
+import { FIRST_ADMIN_ID, hashPassword, setupFirstAdmin, type KdfParams } from '../engine/operators'
 
 type RestoreSource = InputOf<'backup.restore'>['source']
 
@@ -83,7 +87,7 @@ export interface BackupDesk {
   list(): BackupInfo[]
   create(to?: { path: string; overwrite: boolean }): Promise<BackupInfo>
   check(source: RestoreSource): RestoreCandidate
-  restore(source: RestoreSource, operator: Operator): RestoreOutcome
+  restore(source: RestoreSource, operator: Operator | null): RestoreOutcome
 }
 
 /** What the handlers use of the running app, and nothing more. */
@@ -95,28 +99,42 @@ export interface HandlerServices {
   gateway: PaymentGateway
   /** The current moment as ISO text (tests pass a controllable clock). */
   nowIso(): string
-  status(operator: Operator): AppStatus
+  status(operator: Operator | null, locked: boolean): AppStatus
   /** Long work (usage import, re-rating) run in bounded units with progress and Cancel. */
   jobs: JobRegistry
+  /** Who is logged in where (main process only). */
+  sessions: Sessions
+  /** The cost of new password hashes. */
+  kdf(): KdfParams
 }
 
 export interface HandlerContext extends HandlerServices {
+  /** Who acts: the logged-in operator (for a caller nobody is logged in as: the System, on open channels only). */
   operator: Operator
   actor: Actor
+  /** The logged-in operator, or null. */
+  signedIn: Operator | null
+  sessionId: string | null
+  locked: boolean
+  caller: CallerContext
 }
 
 /** The one handler table both transports serve: input is already validated and role-checked. */
 export const handlers: HandlerTable<HandlerContext> = {
-  'app.status': (_input, { status, operator }) => status(operator),
+  'app.status': (_input, { status, signedIn, locked }) => status(signedIn, locked),
 
-  'setup.complete': (input, { engine, status, operator, actor }) => {
+  'setup.complete': async (input, ctx) => {
     const settings = { companyName: input.companyName, address: input.address, defaultCurrency: input.defaultCurrency }
-    // Setup and the demo data land in one commit: a crash leaves either both or neither.
-    engine().change(actor, (w) => {
+    const hash = await hashPassword(input.adminPassword, ctx.kdf())
+    // The first administrator makes the setup; setup, the administrator and the demo data land in
+    // one commit: a crash leaves either all or none.
+    ctx.engine().change({ operatorId: FIRST_ADMIN_ID, operatorName: input.adminName }, (w) => {
+      setupFirstAdmin(w, { login: input.adminLogin, name: input.adminName }, hash)
       completeSetup(w, settings)
       if (input.loadDemoData) loadDemoData(w, 'S')
     })
-    return status(operator)
+    // Whoever set the desk up is logged in as its administrator.
+    return startSession(ctx, { id: FIRST_ADMIN_ID, login: input.adminLogin, name: input.adminName, role: 'administrator' })
   },
 
   'settings.get': (_input, { engine }) => {
@@ -133,7 +151,7 @@ export const handlers: HandlerTable<HandlerContext> = {
 
   'backup.check': (input, { backups }) => backups.check(input.source),
 
-  'backup.restore': (input, { backups, operator }) => backups.restore(input.source, operator),
+  'backup.restore': (input, { backups, signedIn }) => backups.restore(input.source, signedIn),
 
   'customers.list': (input, { engine, customerIndex }) => engine().read((r) => listCustomers(r, customerIndex, input)),
 
@@ -165,10 +183,17 @@ export const handlers: HandlerTable<HandlerContext> = {
 
   'customers.importCommit': (input, { engine, actor }) => engine().change(actor, (w) => commitImport(w, input.csv, input.onlyValidRows)),
 
-  'adjustments.preview': (input, { engine, nowIso, operator }) => engine().read((r) => previewAdjustment(r, input, nowIso(), operator.id)),
+  'adjustments.preview': (input, { engine, nowIso, operator }) => {
+    checkOperationRole(operator, input.operation)
+    return engine().read((r) => previewAdjustment(r, input, nowIso(), operator.id))
+  },
 
-  'adjustments.submit': (input, { engine, gateway, actor }) =>
-    CARD_OPERATIONS.has(input.operation) ? submitCardAdjustment({ engine: engine(), gateway, actor }, input) : engine().change(actor, (w) => submitAdjustment(w, input)),
+  'adjustments.submit': (input, { engine, gateway, actor, operator }) => {
+    checkOperationRole(operator, input.operation)
+    return CARD_OPERATIONS.has(input.operation)
+      ? submitCardAdjustment({ engine: engine(), gateway, actor }, input)
+      : engine().change(actor, (w) => submitAdjustment(w, input))
+  },
 
   'payments.reconcile': (_input, { engine, gateway, actor }) => reconcileCardPayments({ engine: engine(), gateway, actor }),
 
@@ -247,6 +272,7 @@ export const handlers: HandlerTable<HandlerContext> = {
   'usage.purge': (input, { engine, nowIso, actor }) => purgeUsage(engine(), actor, nowIso(), input),
   // Usage import (issue 9, item 2)
   ...usageImportHandlers,
+  ...operatorHandlers,
   // Invoices (issue 10)
   'invoices.list': (input, { engine }) => engine().read((r) => listInvoices(r, input)),
   'invoices.get': (input, { engine }) => engine().read((r) => getInvoice(r, input.id)),

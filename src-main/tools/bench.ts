@@ -11,6 +11,7 @@
  * --only    run only the measurements whose title contains one of these comma-separated words
  *           (e.g. --only re-rating), after loading the demo data; the extra M figures are skipped.
  *           `--only audit` runs only the audit log section (1M entries; no demo scale is loaded).
+ *           `--only login` runs only the password check (login.verify_ms).
  *
  * Internal: `node out/main/bench.js --child-open DIR` opens DIR in a fresh process and prints its
  * own timings (from process start) as one JSON line; the parent uses it for open.cold_process_ms.
@@ -20,7 +21,7 @@
  * To add a figure, write a small measurement function that calls `run.record(name, value, unit)`
  * and list it in MEASUREMENTS. See docs/benchmarks.md for what every figure means.
  */
-import { FIRST_ADMIN_ACTOR } from '../engine/operators'
+import { DEFAULT_KDF, FIRST_ADMIN_ACTOR, hashPassword, verifyPassword } from '../engine/operators'
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -106,7 +107,8 @@ const TARGETS: ({ name: string; scale: Scale; text: string } & ({ max: number; m
   { name: 'audit.trace_invoice.p95_ms', scale: 'M', max: 50, text: '≤ 50 ms' },
   { name: 'pdf.invoices_per_s', scale: 'M', min: 60, text: '≥ 60/s' },
   { name: 'period.close_10k_s', scale: 'M', max: 10, text: '≤ 10 s' },
-  { name: 'reissue.10k.recalc_s', scale: 'M', max: 10, text: '≤ 10 s' }
+  { name: 'reissue.10k.recalc_s', scale: 'M', max: 10, text: '≤ 10 s' },
+  { name: 'login.verify_ms', scale: 'S', max: 500, text: '50–500 ms' }
 ]
 
 /** A plain SQL search over customers, for comparing sql.js with native SQLite on equal terms. */
@@ -874,6 +876,26 @@ const AUDIT_ENTRIES = 1_000_000
  * customer and a month (audit.filter_1m.p95_ms, busy and ordinary customers alike), and walking
  * the whole chain (audit.verify_1m_s).
  */
+/**
+ * login.verify_ms (issue 13): one password check with the production KDF parameters (scrypt,
+ * DEFAULT_KDF), as every login and unlock does it. The cost is the point: between 50 and 500 ms
+ * keeps a guessing attacker slow and a cashier waiting less than half a second. Median of 7.
+ */
+async function measureLogin(figures: Figure[], notes: string[]): Promise<void> {
+  const stored = await hashPassword('counter-bench-pass', DEFAULT_KDF)
+  const samples: number[] = []
+  for (let i = 0; i < 7; i++) {
+    const t0 = process.hrtime.bigint()
+    if (!(await verifyPassword('counter-bench-pass', stored))) throw new Error('login bench: the password did not verify')
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6)
+  }
+  const value = median(samples)
+  figures.push({ name: 'login.verify_ms', value: Math.round(value * 1000) / 1000, unit: 'ms', scale: 'S' })
+  notes.push(
+    `login.verify_ms: scrypt N=${DEFAULT_KDF.N} r=${DEFAULT_KDF.r} p=${DEFAULT_KDF.p} (${(128 * DEFAULT_KDF.N * DEFAULT_KDF.r) / 2 ** 20} MiB), median of 7: ${value.toFixed(0)} ms${value < 50 ? ' — BELOW the 50 ms floor: raise N' : ''}`
+  )
+}
+
 async function measureAuditLog(sql: SqlJsStatic, dir: string, figures: Figure[], notes: string[]): Promise<void> {
   const dataDir = path.join(dir, 'data')
   fs.mkdirSync(dataDir, { recursive: true })
@@ -1413,6 +1435,10 @@ async function main(): Promise<void> {
       await measureCustomerList(sql, dir, figures, notes)
       status('rating arithmetic, 1M calls in memory...')
       measureRatingPure(figures, notes)
+    }
+    if (only === undefined || only.includes('login')) {
+      status('password check (login.verify_ms)...')
+      await measureLogin(figures, notes)
     }
     if ((scales.includes('M') && only === undefined) || only?.includes('audit')) {
       const dir = fs.mkdtempSync(path.join(parent, 'callshop-bench-audit-'))

@@ -3,6 +3,7 @@
  *
  *   npm run billing -- import-usage FILE --data-dir DIR
  *   npm run billing -- verify-audit --data-dir DIR | --file BACKUP
+ *   npm run billing -- reset-admin-password --data-dir DIR [--login LOGIN]
  *
  * import-usage exit codes: 0 done, every record imported and rated; 1 done, but rows were rejected
  * or records left unrated (the summary lists them); 2 nothing could be done (bad arguments,
@@ -13,6 +14,14 @@
  * 1 it is broken (the first broken entry is named: id, time, what is wrong); 2 it could not be
  * verified (bad arguments, no such folder or file, not a billing database, the app has the folder
  * open). On a data folder the run is recorded (Settings shows it); a backup file is only read.
+ *
+ * Nobody logs in at the command line: what a command changes is recorded as done by the System.
+ *
+ * reset-admin-password (docs/operators.md): a lost administrator password, recovered by whoever
+ * holds the data folder. The new password is read from standard input (asked twice, not echoed, at
+ * a terminal), never from the command line. It also unlocks and re-enables that administrator, ends
+ * nothing else, and is audited ("reset from the command line", by the System). Exit codes: 0 reset;
+ * 2 not done (bad arguments, no such administrator, password too short, the app has the folder open).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -23,7 +32,7 @@ import { dbAccess } from '../db/access'
 import { loadSqlJs } from '../db/sqljs'
 import { openVerified } from '../db/store'
 import { recordVerification, verifyAuditChain } from '../engine/audit'
-import { FIRST_ADMIN_ACTOR } from '../engine/operators'
+import { checkNewPassword, FIRST_ADMIN_ID, hashPassword, setPassword, SYSTEM_ACTOR } from '../engine/operators'
 import { importUsageCsv } from '../engine/usageImport'
 import { describeUsageImport, usageImportExitCode } from '../usage/importReport'
 
@@ -37,7 +46,11 @@ export const BILLING_CLI_USAGE = `Usage:
   npm run billing -- verify-audit --file BACKUP
     Walk the audit log's hash chain of the data folder DIR (the run is recorded; Settings shows
     it) or of a backup file, and name the first entry whose chain is broken.
-    Exit codes: 0 intact; 1 broken; 2 could not verify.`
+    Exit codes: 0 intact; 1 broken; 2 could not verify.
+  npm run billing -- reset-admin-password --data-dir DIR [--login LOGIN]
+    Set a new password for the first administrator (or the administrator LOGIN) of the data
+    folder DIR, read from standard input; unlocks and re-enables them. Audited. The app must be
+    closed. Exit codes: 0 reset; 2 not done.`
 
 /** A refusal before anything was done: printed, exit code 2. */
 class NotDone extends Error {}
@@ -55,10 +68,17 @@ interface VerifyArgs {
   file: string | null
 }
 
-type BillingArgs = ImportArgs | VerifyArgs
+interface ResetArgs {
+  command: 'reset-admin-password'
+  dataDir: string
+  login: string | null
+}
+
+type BillingArgs = ImportArgs | VerifyArgs | ResetArgs
 
 export function parseBillingArgs(argv: readonly string[]): BillingArgs {
   const [command, ...rest] = argv
+  if (command === 'reset-admin-password') return parseResetArgs(rest)
   if (command !== 'import-usage' && command !== 'verify-audit') throw new NotDone(command ? `Unknown command "${command}".` : 'Name a command.')
   let file: string | undefined
   let dataDir: string | undefined
@@ -84,6 +104,76 @@ export function parseBillingArgs(argv: readonly string[]): BillingArgs {
   // Never the per-user default: a scheduled job must say which books it writes to.
   if (!dataDir) throw new NotDone('Name the data folder with --data-dir DIR.')
   return { command, file: path.resolve(file), dataDir: path.resolve(dataDir) }
+}
+
+function parseResetArgs(rest: readonly string[]): ResetArgs {
+  let dataDir: string | undefined
+  let login: string | undefined
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!
+    if (a === '--data-dir') dataDir = rest[++i]
+    else if (a === '--login') login = rest[++i]
+    else throw new NotDone(`reset-admin-password takes --data-dir DIR and optionally --login LOGIN (got "${a}"); the password is read from standard input.`)
+  }
+  if (!dataDir) throw new NotDone('Name the data folder with --data-dir DIR.')
+  return { command: 'reset-admin-password', dataDir: path.resolve(dataDir), login: login ?? null }
+}
+
+/** One line from standard input; at a terminal, asked without echo. */
+async function readSecret(prompt: string): Promise<string> {
+  const readline = await import('node:readline')
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY === true })
+  if (process.stdin.isTTY) {
+    process.stderr.write(prompt)
+    // Keep the typed characters off the screen.
+    ;(rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {}
+  }
+  try {
+    const line = await new Promise<string | null>((resolve) => {
+      rl.once('line', resolve)
+      rl.once('close', () => resolve(null))
+    })
+    if (process.stdin.isTTY) process.stderr.write('\n')
+    if (line === null) throw new NotDone('No password was given on standard input.')
+    return line
+  } finally {
+    rl.close()
+  }
+}
+
+async function resetAdminPassword(args: ResetArgs): Promise<number> {
+  const password = await readSecret('New administrator password: ')
+  try {
+    checkNewPassword(password)
+  } catch (err) {
+    throw new NotDone((err as Error).message)
+  }
+  if (process.stdin.isTTY && (await readSecret('Repeat it: ')) !== password) throw new NotDone('The two passwords differ; nothing was changed.')
+  const app = await openDataFolder(
+    args.dataDir,
+    'The app has this data folder open: close it first (an administrator who can log in resets passwords on the Operators page).'
+  )
+  try {
+    const engine = app.core.engine
+    const admin = engine.read((r) =>
+      args.login === null
+        ? r.get<{ id: number; name: string; login: string }>("SELECT id, name, login FROM operators WHERE id = ? AND role = 'administrator'", [FIRST_ADMIN_ID])
+        : r.get<{ id: number; name: string; login: string }>(
+            "SELECT id, name, login FROM operators WHERE login = ? COLLATE NOCASE AND role = 'administrator' AND id <> 0",
+            [args.login]
+          )
+    )
+    if (!admin) throw new NotDone(args.login === null ? 'This data folder has no first administrator.' : `There is no administrator with the login "${args.login}".`)
+    const hash = await hashPassword(password)
+    engine.change(SYSTEM_ACTOR, (w) => {
+      setPassword(w, admin.id, hash, 'command line')
+      w.run('UPDATE operators SET disabled = 0 WHERE id = ?', [admin.id])
+    })
+    process.stdout.write(`The password of administrator "${admin.name}" (login ${admin.login}) was reset. Log in with it now.\n`)
+    return 0
+  } finally {
+    await app.close()
+  }
 }
 
 /** The data folder, opened as the app opens it; refusals (locked, not set up, damaged) are NotDone. */
@@ -119,7 +209,7 @@ async function importUsage(args: ImportArgs): Promise<number> {
     let shown = 0
     const summary = await importUsageCsv(
       app.core.engine,
-      FIRST_ADMIN_ACTOR,
+      SYSTEM_ACTOR,
       { source: 'command-line', fileName: path.basename(args.file), csv },
       {
         onProgress: (done, total) => {
@@ -194,7 +284,7 @@ async function verifyAudit(args: VerifyArgs): Promise<number> {
     const app = await openDataFolder(dataDir, 'The app has this data folder open: use Verify chain on its Audit log page, or verify a backup file with --file BACKUP.')
     try {
       const found = app.core.engine.read(verifyAuditChain)
-      result = app.core.engine.change(FIRST_ADMIN_ACTOR, (w) => recordVerification(w, 'command-line', found))
+      result = app.core.engine.change(SYSTEM_ACTOR, (w) => recordVerification(w, 'command-line', found))
     } finally {
       await app.close()
     }
@@ -216,7 +306,8 @@ async function main(): Promise<void> {
     throw err
   }
   try {
-    process.exitCode = args.command === 'import-usage' ? await importUsage(args) : await verifyAudit(args)
+    process.exitCode =
+      args.command === 'import-usage' ? await importUsage(args) : args.command === 'verify-audit' ? await verifyAudit(args) : await resetAdminPassword(args)
   } catch (err) {
     console.error(err instanceof NotDone ? err.message : `Failed: ${(err as Error).stack ?? String(err)}`)
     process.exitCode = 2

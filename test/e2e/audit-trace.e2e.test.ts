@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { classInput, newKey } from '../support/desk'
 import { type Desk, openDeskPage, startDesk, tempDataDir } from '../support/e2e'
 import { local } from '../support/lifecycleWorld'
+import { TEST_ADMIN } from '../support/operators'
 
 let dataDir: string
 let desk: Desk
@@ -26,7 +27,7 @@ const clock = { t: local(2026, 9, 20, 10) }
 beforeAll(async () => {
   dataDir = tempDataDir('audit-trace')
   desk = await startDesk(dataDir, { now: () => clock.t })
-  await desk.call('setup.complete', { companyName: 'Trace Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  await desk.call('setup.complete', { companyName: 'Trace Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   const voice = (await desk.call('services.list', {})).find((s) => s.kind === 'voice')
   if (!voice) throw new Error('setup made no voice service')
   const klass = await desk.call('classes.create', classInput({ name: 'Monthly', invoicePrefix: 'INV-', dueDays: 14 }))

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyPaymentByHand, classInput, newKey, untilJobDone } from '../support/desk'
 import { type Desk, openDeskPage, ROOT, startDesk, tempDataDir } from '../support/e2e'
+import { TEST_ADMIN } from '../support/operators'
 
 const SHOTS = path.join(ROOT, '.test-output')
 let dataDir: string
@@ -37,7 +38,7 @@ beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true })
   dataDir = tempDataDir('invoice-list')
   desk = await startDesk(dataDir, { now: () => clock.t })
-  await desk.call('setup.complete', { companyName: 'Invoice Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  await desk.call('setup.complete', { companyName: 'Invoice Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   const service = (await desk.call('services.list', {})).find((s) => s.kind === 'voice')!
   // Monthly on the 1st: no period ends between 2026-11-21 and the test's last day, 2026-11-22.
   const onReceipt = await desk.call('classes.create', classInput({ name: 'On receipt', currency: 'USD', dueDays: 0, invoicePrefix: 'INV-' }))

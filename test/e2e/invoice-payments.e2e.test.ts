@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core'
 import { classInput, newKey } from '../support/desk'
 import { openDeskPage, startDesk, tempDataDir, type Desk } from '../support/e2e'
 import { local } from '../support/lifecycleWorld'
+import { TEST_ADMIN } from '../support/operators'
 
 let dataDir: string
 let desk: Desk
@@ -24,7 +25,7 @@ const clock = { t: local(2026, 11, 21, 10) }
 beforeAll(async () => {
   dataDir = tempDataDir('invoice-payments')
   desk = await startDesk(dataDir, { now: () => clock.t })
-  await desk.call('setup.complete', { companyName: 'Payments Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  await desk.call('setup.complete', { companyName: 'Payments Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   const voice = (await desk.call('services.list', {})).find((s) => s.kind === 'voice')
   if (!voice) throw new Error('setup made no voice service')
   const klass = await desk.call('classes.create', classInput({ name: 'Monthly', invoicePrefix: 'INV-' }))

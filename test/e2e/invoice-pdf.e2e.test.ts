@@ -13,6 +13,7 @@ import { newKey } from '../support/desk'
 import { openDeskPage, startDesk, tempDataDir, type Desk } from '../support/e2e'
 import { pdfImageCounts, pngBytes } from '../support/images'
 import { pdfReadings } from '../support/pdfText'
+import { TEST_ADMIN } from '../support/operators'
 
 let dataDir: string
 let desk: Desk
@@ -27,7 +28,7 @@ let invoiceId = 0
 beforeAll(async () => {
   dataDir = tempDataDir('invoice-pdf')
   desk = await startDesk(dataDir, { now: () => clock.t })
-  await desk.call('setup.complete', { companyName: 'Preview Callshop', address: '1 Market Square\nKraków', defaultCurrency: 'USD', loadDemoData: false })
+  await desk.call('setup.complete', { companyName: 'Preview Callshop', address: '1 Market Square\nKraków', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   const service = (await desk.call('services.list', {})).find((s) => s.kind === 'voice')!
   const c = await desk.call('customers.create', {
     customerId: 'LODZ-1',

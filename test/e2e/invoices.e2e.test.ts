@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core'
 import { startDesk, tempDataDir, type Desk, openDeskPage } from '../support/e2e'
 import { classInput, newKey } from '../support/desk'
 import { pdfTextOf } from '../support/pdfText'
+import { TEST_ADMIN } from '../support/operators'
 
 let dataDir: string
 let desk: Desk
@@ -22,7 +23,7 @@ const clock = { t: Date.parse('2026-11-21T10:00:00Z') }
 beforeAll(async () => {
   dataDir = tempDataDir('invoices')
   desk = await startDesk(dataDir, { now: () => clock.t })
-  await desk.call('setup.complete', { companyName: 'Invoice Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  await desk.call('setup.complete', { companyName: 'Invoice Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   const service = (await desk.call('services.list', {})).find((s) => s.kind === 'voice')
   if (!service) throw new Error('setup made no voice service')
   const klass = await desk.call('classes.create', classInput({ name: 'Business', currency: 'USD', taxRatePpm: 230_000, invoicePrefix: 'INV-' }))

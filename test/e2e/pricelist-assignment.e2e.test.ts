@@ -10,6 +10,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startDesk, tempDataDir, type Desk, openDeskPage } from '../support/e2e'
+import { TEST_ADMIN } from '../support/operators'
 
 let dataDir: string
 let desk: Desk
@@ -40,7 +41,7 @@ async function shot(name: string) {
 beforeAll(async () => {
   dataDir = tempDataDir('pricelist-assignment')
   desk = await startDesk(dataDir)
-  await desk.call('setup.complete', { companyName: 'Tariff Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  await desk.call('setup.complete', { companyName: 'Tariff Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   const klass = await desk.call('classes.create', { ...classFields, name: 'Booths USD', currency: 'USD' })
   classId = klass.id
   // A long name, as the demo's "Wholesale any currency": the row's buttons must still be on screen.

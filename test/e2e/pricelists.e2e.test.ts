@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startDesk, tempDataDir, type Desk, openDeskPage } from '../support/e2e'
+import { TEST_ADMIN } from '../support/operators'
 
 let dataDir: string
 let desk: Desk
@@ -18,7 +19,7 @@ const pageErrors: string[] = []
 beforeAll(async () => {
   dataDir = tempDataDir('pricelists')
   desk = await startDesk(dataDir)
-  await desk.call('setup.complete', { companyName: 'Tariff Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  await desk.call('setup.complete', { companyName: 'Tariff Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   const opened = await openDeskPage(desk, pageErrors)
   browser = opened.browser
   page = opened.page

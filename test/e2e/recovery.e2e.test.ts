@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { SNAPSHOT_FILE } from '../../src-main/db/store'
 import type { BackupInfo } from '../../src-shared/domain'
-import { launchChromium, ROOT, startDesk, tempDataDir, type Desk } from '../support/e2e'
+import { launchChromium, logInOnPage, ROOT, startDesk, tempDataDir, type Desk } from '../support/e2e'
+import { TEST_ADMIN } from '../support/operators'
 
 let dataDir: string
 let desk: Desk
@@ -30,7 +31,7 @@ async function backupAt(ms: number): Promise<BackupInfo> {
 beforeAll(async () => {
   dataDir = tempDataDir('recovery')
   desk = await startDesk(dataDir, { now: () => clock })
-  await desk.call('setup.complete', { companyName: 'MegaTrunk', address: 'Harbour Road 5', defaultCurrency: 'EUR', loadDemoData: true })
+  await desk.call('setup.complete', { companyName: 'MegaTrunk', address: 'Harbour Road 5', defaultCurrency: 'EUR', loadDemoData: true, ...TEST_ADMIN })
   good = await backupAt(Date.parse('2026-11-20T09:00:00Z'))
   damaged = await backupAt(Date.parse('2026-11-21T09:00:00Z'))
   // Three cash payments after the last backup, then the process dies: they are only in the journal.
@@ -99,6 +100,9 @@ describe('recovery from a damaged database', () => {
     await page.waitForTimeout(400) // the dialog's fade-in
     await page.screenshot({ path: path.join(ROOT, '.test-output', 'recovery-restored.png') })
     await done.getByRole('button', { name: 'Continue' }).click()
+    // Nobody can log in while the database is damaged: after the restore, the administrator does.
+    await page.getByTestId('login-screen').waitFor()
+    await logInOnPage(page)
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Customers' }).isVisible(), { timeout: 15_000 }).toBe(true)
     await expect.poll(() => page.getByText('MegaTrunk').first().isVisible()).toBe(true)
     await page.locator('nav').getByRole('button', { name: 'Audit log', exact: true }).click()

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { openDeskPage, startDesk, tempDataDir, type Desk } from '../support/e2e'
 import { buildReissueStory } from '../support/reissueStory'
+import { TEST_ADMIN } from '../support/operators'
 
 let dataDir: string
 let desk: Desk
@@ -23,7 +24,7 @@ let story: Awaited<ReturnType<typeof buildReissueStory>>
 beforeAll(async () => {
   dataDir = tempDataDir('reissue')
   desk = await startDesk(dataDir, { now: () => clock.t })
-  await desk.call('setup.complete', { companyName: 'Reissue Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  await desk.call('setup.complete', { companyName: 'Reissue Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   story = await buildReissueStory(desk, desk.call, clock)
   clock.t = Date.parse('2026-04-10T10:00:00Z')
   const opened = await openDeskPage(desk, pageErrors)

@@ -12,6 +12,7 @@ import { startDesk, tempDataDir, type Desk, openDeskPage } from '../support/e2e'
 import { classInput } from '../support/desk'
 import { insertUsage } from '../support/usageRows'
 import { tariffCsv } from '../support/usageWorld'
+import { TEST_ADMIN } from '../support/operators'
 
 let dataDir: string
 let desk: Desk
@@ -23,7 +24,7 @@ const customers: { id: number; name: string }[] = []
 beforeAll(async () => {
   dataDir = tempDataDir('rerating')
   desk = await startDesk(dataDir)
-  await desk.call('setup.complete', { companyName: 'Rerate Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  await desk.call('setup.complete', { companyName: 'Rerate Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   const service = (await desk.call('services.list', {})).find((s) => s.kind === 'voice')
   if (!service) throw new Error('setup made no voice service')
   const klass = await desk.call('classes.create', classInput({ name: 'SIP trunking', currency: 'USD' }))

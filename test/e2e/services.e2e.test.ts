@@ -10,6 +10,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startDesk, tempDataDir, type Desk, openDeskPage } from '../support/e2e'
+import { TEST_ADMIN } from '../support/operators'
 
 let dataDir: string
 let desk: Desk
@@ -21,7 +22,7 @@ let customerId = 0
 beforeAll(async () => {
   dataDir = tempDataDir('services')
   desk = await startDesk(dataDir)
-  await desk.call('setup.complete', { companyName: 'Fresh Callshop', address: '1 New Street', defaultCurrency: 'USD', loadDemoData: false })
+  await desk.call('setup.complete', { companyName: 'Fresh Callshop', address: '1 New Street', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   const c = await desk.call('customers.create', {
     customerId: 'walkin01',
     companyName: 'Walk-in Counter',

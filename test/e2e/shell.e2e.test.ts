@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, startDesk, tempDataDir, type Desk } from '../support/e2e'
+import { launchChromium, ROOT, startDesk, tempDataDir, type Desk } from '../support/e2e'
 
 let dataDir: string
 let desk: Desk
@@ -76,6 +76,11 @@ describe('renderer shell in Chromium over the loopback host', () => {
   it('completes first run with demo data and shows the customer list, which search narrows', async () => {
     await page.getByRole('textbox', { name: 'Company name' }).fill('Northside Callshop')
     await page.getByRole('textbox', { name: 'Address' }).fill('12 High Street, Leeds')
+    // The first administrator (issue 13): whoever sets the desk up is logged in as them.
+    await page.locator('input[name="adminName"]').fill('Ada Admin')
+    await page.locator('input[name="adminPassword"]').fill('first-admin-pass')
+    fs.mkdirSync(path.join(ROOT, '.test-output'), { recursive: true })
+    await page.screenshot({ path: path.join(ROOT, '.test-output', 'first-run-setup.png'), fullPage: true })
     await page.getByRole('button', { name: 'Start billing' }).click()
     await heading('Customers').waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('company-name').innerText()).toBe('Northside Callshop')
@@ -141,7 +146,7 @@ describe('renderer shell in Chromium over the loopback host', () => {
     const rows = page.getByRole('table', { name: 'Audit log' }).locator('tbody tr')
     const setupRow = rows.filter({ hasText: 'Northside Callshop' }).filter({ hasText: 'setup' })
     await setupRow.first().waitFor()
-    expect(await setupRow.first().innerText()).toContain('Administrator')
+    expect(await setupRow.first().innerText()).toContain('Ada Admin')
     await page.getByRole('button', { name: 'Verify chain' }).click()
     const result = page.getByTestId('verify-result')
     await result.waitFor()

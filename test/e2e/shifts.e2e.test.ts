@@ -4,34 +4,37 @@
  * count (expected vs counted and the difference), the shift report's PDF text, the header, and
  * every shift with its difference on the administrators' list and in its CSV export.
  *
- * Who works the counter is one variable, OPERATOR. Until operators log in (issue 13 items 1-2),
- * every request is the built-in Administrator's; once login is merged, OPERATOR becomes the
- * cashier and `signIn` logs in as them.
+ * A cashier works the counter (their own page, logged in as them); the administrators' list of
+ * every shift is checked on the administrator's page.
  */
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { newKey } from '../support/desk'
-import { openDemoSession, type DemoSession } from '../support/e2e'
+import { openDeskPage, openDemoSession, type DemoSession, type TestOperator } from '../support/e2e'
 import { pdfTextOf } from '../support/pdfText'
 
-/** The operator at the counter (today: the built-in administrator; after the login work: a cashier). */
-const OPERATOR = { name: 'Administrator', role: 'administrator' as const }
+/** The cashier at the counter. */
+const OPERATOR: TestOperator = { login: 'cleo', name: 'Cleo Till', role: 'cashier', password: 'cashier-pass-1' }
 
 let session: DemoSession
+let cashierBrowser: Browser
+let cashierPage: Page
+const cashierErrors: string[] = []
+/** The page the current step works on: the cashier's, or the administrator's for the list of every shift. */
 let page: Page
 
-/** Log in as OPERATOR: nothing to do until operators log in. */
-async function signIn(): Promise<void> {}
-
 beforeAll(async () => {
-  session = await openDemoSession('shifts', { viewport: { width: 1366, height: 768 }, acceptDownloads: true })
-  page = session.page
+  session = await openDemoSession('shifts', { viewport: { width: 1366, height: 768 }, acceptDownloads: true, operators: [OPERATOR] })
+  const opened = await openDeskPage(session.desk, cashierErrors, { viewport: { width: 1366, height: 768 }, acceptDownloads: true, as: OPERATOR })
+  cashierBrowser = opened.browser
+  cashierPage = opened.page
+  page = cashierPage
   page.setDefaultTimeout(15_000)
-  await signIn()
 })
 
 afterAll(async () => {
+  await cashierBrowser?.close()
   await session?.close()
 })
 
@@ -89,7 +92,12 @@ describe('a shift closed with a difference', () => {
     await dialog().getByRole('button', { name: 'Close', exact: true }).click()
     await dialog().waitFor({ state: 'detached' })
     const easycall = await customer('easycall')
-    await session.desk.call('adjustments.submit', { customerId: easycall.id, operation: 'manual-payment', amount: '10.00', operationKey: newKey() })
+    await session.desk.callAs(session.operatorIds[OPERATOR.login]!, 'adjustments.submit', {
+      customerId: easycall.id,
+      operation: 'manual-payment',
+      amount: '10.00',
+      operationKey: newKey()
+    })
 
     await page.getByTestId('header-shift').click()
     await page.getByRole('heading', { level: 1, name: 'My shift' }).waitFor()
@@ -140,6 +148,9 @@ describe('a shift closed with a difference', () => {
   })
 
   it('lists every shift with its difference for administrators, and exports them', async () => {
+    page = session.page
+    await nav('Shifts').click()
+    await page.getByRole('heading', { level: 1, name: 'My shift' }).waitFor()
     const table = page.getByTestId('shift-table')
     const row = table.locator(`tr[data-shift="${shiftId}"][data-currency="USD"]`)
     await row.waitFor()
@@ -160,41 +171,27 @@ describe('a shift closed with a difference', () => {
   })
 })
 
-/**
- * The wizard's refusal as a cashier sees it. Until operators log in, the desk acts as the built-in
- * operator, so its role is set to cashier in the database for this case (after the login work:
- * log in as a cashier instead).
- */
+/** The wizard's refusal as the cashier sees it once their shift is closed. */
 describe('a cashier without an open shift', () => {
-  async function builtInOperatorRole(role: 'cashier' | 'administrator') {
-    session.desk.app.core.engine.change({ operatorId: 1, operatorName: 'Administrator' }, (w) => w.run('UPDATE operators SET role = ? WHERE id = 1', [role]))
-    await page.reload()
-    await page.getByRole('heading', { level: 1 }).first().waitFor()
-  }
-
   it('is told in the wizard, where the operation is chosen, with a link to open a shift', async () => {
-    await builtInOperatorRole('cashier')
-    try {
-      await nav('Customers').click()
-      expect(await page.getByTestId('header-shift').innerText()).toBe('No open shift')
-      const search = page.getByRole('searchbox', { name: 'Search customers' })
-      await search.fill('easycall')
-      await page.getByTestId('customer-count').filter({ hasText: '1 match' }).waitFor()
-      await search.press('Enter')
-      const notice = dialog().getByTestId('adj-no-shift')
-      await notice.waitFor()
-      expect(await notice.innerText()).toContain('No open shift: cash cannot be taken')
-      // Manual payment cannot be chosen, by click or by its digit; the reason is on it.
-      expect(await dialog().getByTestId('adj-op-manual-payment-reason').innerText()).toBe('Needs an open shift: cash is counted against a shift.')
-      await page.keyboard.press('3')
-      expect(await dialog().getByRole('textbox', { name: 'Amount', exact: true }).count()).toBe(0)
-      await page.screenshot({ path: '.test-output/shift-cashier-no-shift-1366.png' })
-      await notice.getByRole('button', { name: 'Open a shift' }).click()
-      await page.getByTestId('shift-open-form').waitFor()
-      expect(await page.getByTestId('shift-open-form').innerText()).toContain('you cannot take cash yet')
-      expect(session.pageErrors).toEqual([])
-    } finally {
-      await builtInOperatorRole('administrator')
-    }
+    page = cashierPage
+    await nav('Customers').click()
+    expect(await page.getByTestId('header-shift').innerText()).toBe('No open shift')
+    const search = page.getByRole('searchbox', { name: 'Search customers' })
+    await search.fill('easycall')
+    await page.getByTestId('customer-count').filter({ hasText: '1 match' }).waitFor()
+    await search.press('Enter')
+    const notice = dialog().getByTestId('adj-no-shift')
+    await notice.waitFor()
+    expect(await notice.innerText()).toContain('No open shift: cash cannot be taken')
+    // Manual payment cannot be chosen, by click or by its digit; the reason is on it.
+    expect(await dialog().getByTestId('adj-op-manual-payment-reason').innerText()).toBe('Needs an open shift: cash is counted against a shift.')
+    await page.keyboard.press('3')
+    expect(await dialog().getByRole('textbox', { name: 'Amount', exact: true }).count()).toBe(0)
+    await page.screenshot({ path: '.test-output/shift-cashier-no-shift-1366.png' })
+    await notice.getByRole('button', { name: 'Open a shift' }).click()
+    await page.getByTestId('shift-open-form').waitFor()
+    expect(await page.getByTestId('shift-open-form').innerText()).toContain('you cannot take cash yet')
+    expect(cashierErrors).toEqual([])
   })
 })

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { classInput } from '../support/desk'
 import { startDesk, tempDataDir, type Desk, openDeskPage } from '../support/e2e'
+import { TEST_ADMIN } from '../support/operators'
 
 let dataDir: string
 let desk: Desk
@@ -22,7 +23,7 @@ const RECORDS = 60_000
 beforeAll(async () => {
   dataDir = tempDataDir('usage-import')
   desk = await startDesk(dataDir)
-  await desk.call('setup.complete', { companyName: 'Usage Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  await desk.call('setup.complete', { companyName: 'Usage Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   const klass = await desk.call('classes.create', classInput({ name: 'Booths', currency: 'USD' }))
   const list = await desk.call('priceLists.create', { name: 'Booth tariff', currency: 'USD' })
   await desk.call('priceLists.uploadVersion', {

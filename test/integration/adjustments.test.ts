@@ -6,6 +6,7 @@ import type { AdjustmentOperation } from '../../src-shared/domain'
 import type { IpcResponse } from '../../src-shared/errors'
 import { formatMinor } from '../../src-shared/money'
 import { tmpDataDir } from '../support/tmp'
+import { TEST_ADMIN } from '../support/operators'
 
 async function desk(demo = true) {
   const app = await openBillingApp({ dataDir: tmpDataDir(), now: () => Date.parse('2026-11-21T10:00:00Z'), log: () => {}, dailyBackupDelayMs: 3_600_000 })
@@ -15,7 +16,7 @@ async function desk(demo = true) {
     if (!res.ok) throw new Error(`${channel}: ${res.error.code} ${res.error.message}`)
     return res.value
   }
-  await ok('setup.complete', { companyName: 'Test Callshop', address: '', defaultCurrency: 'USD', loadDemoData: demo })
+  await ok('setup.complete', { companyName: 'Test Callshop', address: '', defaultCurrency: 'USD', loadDemoData: demo, ...TEST_ADMIN })
   return { app, call, ok }
 }
 

@@ -5,6 +5,7 @@ import { openBillingApp } from '../../src-main/app'
 import { SNAPSHOT_FILE } from '../../src-main/db/store'
 import type { AppStatus, AuditEntry, BackupInfo, CustomerRow } from '../../src-shared/domain'
 import { tmpDataDir } from '../support/tmp'
+import { TEST_ADMIN } from '../support/operators'
 
 let clock = Date.parse('2026-11-21T10:00:00Z')
 const now = () => clock
@@ -13,7 +14,7 @@ async function openApp(dataDir: string) {
   return openBillingApp({ dataDir, now, log: () => {}, dailyBackupDelayMs: 3_600_000 })
 }
 
-const setup = { companyName: 'Łódź Callshop', address: 'ul. Piotrkowska 1', defaultCurrency: 'PLN', loadDemoData: false }
+const setup = { companyName: 'Łódź Callshop', address: 'ul. Piotrkowska 1', defaultCurrency: 'PLN', loadDemoData: false, ...TEST_ADMIN }
 
 describe('billing app over the handler table', () => {
   it('starts on a fresh folder in the first-run phase and refuses other work until setup', async () => {
@@ -41,7 +42,7 @@ describe('billing app over the handler table', () => {
   it('completes first run with demo data, durably, with an audit entry', async () => {
     const dir = tmpDataDir()
     const app = await openApp(dir)
-    const res = await app.dispatch('setup.complete', { ...setup, loadDemoData: true }, { transport: 'test' })
+    const res = await app.dispatch('setup.complete', { ...setup, loadDemoData: true, ...TEST_ADMIN }, { transport: 'test' })
     expect(res.ok).toBe(true)
     const status = (res as { value: AppStatus }).value
     expect(status.phase).toBe('ready')
@@ -52,7 +53,8 @@ describe('billing app over the handler table', () => {
       cardAuthorizationDays: 7,
       maxOperationAmount: 1_000_000,
       roundingMode: 'away-from-zero',
-      usageImportFolder: null
+      usageImportFolder: null,
+      idleLockMinutes: 10
     })
     expect(status.counts.customers).toBe(100)
     // Repeating setup is refused rather than silently overwriting the company.

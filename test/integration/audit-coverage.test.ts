@@ -15,9 +15,10 @@ import path from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { openBillingApp } from '../../src-main/app'
 import { CHANNELS, dataUseOf, type Channel, type InputOf } from '../../src-shared/contract'
-import { classInput, newKey, openTestDesk, type TestDesk } from '../support/desk'
+import { ADMIN_ACTOR, classInput, newKey, openTestDesk, type TestDesk } from '../support/desk'
 import { pngBytes } from '../support/images'
 import { tariffCsv } from '../support/usageWorld'
+import { TEST_ADMIN } from '../support/operators'
 
 const SILENT: Partial<Record<Channel, string>> = {
   'backup.create': 'a manual backup writes a file and no entry (issue 12 item 1 asks for backups to be audited)',
@@ -77,7 +78,30 @@ async function uploadUsage(account: string, prefix: string, records = 1): Promis
  * `running`: the case started a job the channel acts on, which must still be running (a cancel).
  */
 type Case = () => Promise<{ input: unknown; before?: number; running?: boolean }>
+let operatorSeq = 0
+const newOperator = () =>
+  ok('operators.create', { login: `cov-op-${++operatorSeq}`, name: `Covered operator ${operatorSeq}`, role: 'cashier', password: 'cashier-pass-1' })
+
 const CASES: Record<string, Case> = {
+  // Operators and login (issue 13): every attempt and change names who acted.
+  'auth.login': async () => ({ input: { login: TEST_ADMIN.adminLogin, password: TEST_ADMIN.adminPassword } }),
+  'auth.logout': async () => ({ input: {} }),
+  'auth.lock': async () => ({ input: {} }),
+  'auth.unlock': async () => ({ input: { password: TEST_ADMIN.adminPassword } }),
+  'auth.setAdminPassword': async () => {
+    // As an upgraded data folder: no administrator has a password yet.
+    desk.app.core.engine.change(ADMIN_ACTOR, (w) => w.run("UPDATE operators SET password_hash = NULL WHERE role = 'administrator'"))
+    return { input: { password: TEST_ADMIN.adminPassword } }
+  },
+  'operators.create': async () => ({ input: { login: 'cov-new-op', name: 'New operator', role: 'auditor', password: 'auditor-pass-1' } }),
+  'operators.disable': async () => ({ input: { id: (await newOperator()).id } }),
+  'operators.enable': async () => {
+    const op = await newOperator()
+    await ok('operators.disable', { id: op.id })
+    return { input: { id: op.id } }
+  },
+  'operators.resetPassword': async () => ({ input: { id: (await newOperator()).id, password: 'a-new-password' } }),
+  'operators.changeOwnPassword': async () => ({ input: { currentPassword: TEST_ADMIN.adminPassword, newPassword: TEST_ADMIN.adminPassword } }),
   'settings.update': async () => ({ input: { companyName: 'Covered Callshop', address: '' } }),
   'backup.create': async () => ({ input: {} }),
   'backup.restore': async () => {
@@ -243,7 +267,11 @@ it('setup.complete writes entries (on a folder not set up yet)', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-coverage-'))
   const app = await openBillingApp({ dataDir, log: () => {}, dailyBackupDelayMs: 3_600_000 })
   try {
-    const res = await app.dispatch('setup.complete', { companyName: 'New', address: '', defaultCurrency: 'USD', loadDemoData: false }, { transport: 'test' })
+    const res = await app.dispatch(
+      'setup.complete',
+      { companyName: 'New', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN },
+      { transport: 'test' }
+    )
     expect(res.ok).toBe(true)
     expect(app.core.engine.read((r) => r.get<{ n: number }>('SELECT count(*) AS n FROM audit_log')!.n)).toBeGreaterThan(0)
   } finally {

@@ -112,7 +112,7 @@ describe('npm run billing -- verify-audit', () => {
     const app = await openBillingApp({ dataDir: dir, log: () => {}, background: false })
     try {
       const last = await app.dispatch('audit.lastVerification', {}, { transport: 'test' })
-      expect(last).toMatchObject({ ok: true, value: { last: { via: 'command-line', ok: true, checked: entries, operatorName: 'Administrator' } } })
+      expect(last).toMatchObject({ ok: true, value: { last: { via: 'command-line', ok: true, checked: entries, operatorName: 'System' } } })
     } finally {
       await app.close()
     }

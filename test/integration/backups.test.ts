@@ -7,6 +7,7 @@ import { openBillingApp } from '../../src-main/app'
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
 import { tmpDataDir } from '../support/tmp'
+import { TEST_ADMIN } from '../support/operators'
 
 const T0 = Date.parse('2026-11-21T10:00:00Z')
 
@@ -23,7 +24,7 @@ async function desk(dataDir = tmpDataDir()) {
 
 async function readyDesk() {
   const d = await desk()
-  await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+  await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
   return d
 }
 
@@ -221,7 +222,7 @@ describe('who may read the books', () => {
   it('creates the data and backups folders 0700 and every file 0600, and repairs looser modes at start-up', async () => {
     const dataDir = path.join(tmpDataDir(), 'desk') // made by the app
     const d = await desk(dataDir)
-    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
     const c = (await d.ok('customers.list', { limit: 1 })).rows[0]!
     await d.ok('adjustments.submit', {
       customerId: c.id,

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openBillingApp } from '../../src-main/app'
 import { openTestDesk } from '../support/desk'
 import { usageWorld } from '../support/usageWorld'
+import { TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD } from '../support/operators'
 
 const WRAPPER = path.resolve('scripts/billing.mjs')
 /** What the wrapper runs once the build is fresh: killed directly, since a kill does not pass through the wrapper. */
@@ -169,5 +170,53 @@ describe('npm run billing -- import-usage', () => {
     expect(end.usage - before.usage).toBe(N)
     expect(end.balance - before.balance).toBe(N * 10)
     expect(end.ledgerOk).toBe(true)
+  }, 180_000)
+})
+
+describe('npm run billing -- reset-admin-password (issue 13)', () => {
+  /** The command with `stdin` piped in, as a script (or a person at a terminal) gives the password. */
+  function reset(args: string[], stdin: string): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [WRAPPER, 'reset-admin-password', ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      child.on('error', reject)
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
+      child.stdin.end(stdin)
+    })
+  }
+  const logIn = (password: string) =>
+    inBooks(async (app) => (await app.dispatch('auth.login', { login: TEST_ADMIN_LOGIN, password }, { transport: 'test', operatorId: null })).ok)
+
+  it('refuses while the app holds the folder, and a short password; then resets the password, unlocking the administrator, audited', async () => {
+    const app = await openBillingApp({ dataDir, log: () => {}, background: false })
+    try {
+      const held = await reset(['--data-dir', dataDir], 'a-new-password\n')
+      expect(held.code).toBe(2)
+      expect(held.stderr).toContain('The app has this data folder open')
+    } finally {
+      await app.close()
+    }
+    const short = await reset(['--data-dir', dataDir], 'short\n')
+    expect(short.code).toBe(2)
+    expect(short.stderr).toContain('at least 8 characters')
+    expect(await logIn(TEST_ADMIN_PASSWORD)).toBe(true)
+
+    const done = await reset(['--data-dir', dataDir], 'a-new-password\n')
+    expect(done.code, done.stderr).toBe(0)
+    expect(done.stdout).toContain('was reset')
+    expect(await logIn(TEST_ADMIN_PASSWORD)).toBe(false)
+    expect(await logIn('a-new-password')).toBe(true)
+    const entry = await inBooks((a) =>
+      a.core.engine.read((r) =>
+        r.get<{ operator_name: string; description: string }>(
+          "SELECT operator_name, description FROM audit_log WHERE kind = 'operator.password' ORDER BY id DESC LIMIT 1"
+        )
+      )
+    )
+    expect(entry).toEqual({ operator_name: 'System', description: 'Password of operator "Administrator" (login admin) reset from the command line.' })
+    expect((await reset(['--data-dir', dataDir, '--login', 'nobody'], 'a-new-password\n')).code).toBe(2)
   }, 180_000)
 })

@@ -9,6 +9,7 @@ import { openBillingApp, type AppCore, type BillingApp } from '../../src-main/ap
 import { startHost, type RunningHost } from '../../src-main/host/server'
 import { CHANNELS, bodyLimitOf, contract, isoDate, type Channel } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
+import { TEST_ADMIN, TEST_KDF } from '../support/operators'
 
 /**
  * Every channel of the contract, including any added later (the list comes from CHANNELS), gets
@@ -20,6 +21,8 @@ import type { IpcResponse } from '../../src-shared/errors'
 let app: BillingApp & { core: AppCore }
 let host: RunningHost
 let dataDir: string
+/** The administrator's login session, as setup started it (both transports carry it). */
+let session: string | null = null
 
 beforeAll(async () => {
   // One data folder for the whole file (support/tmp removes its folders after each test).
@@ -27,9 +30,10 @@ beforeAll(async () => {
   app = await openBillingApp({ dataDir, now: () => Date.parse('2026-11-21T10:00:00Z'), log: () => {}, dailyBackupDelayMs: 3_600_000 })
   const setup = await app.dispatch(
     'setup.complete',
-    { companyName: 'Input Check Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true },
-    { transport: 'test' }
+    { companyName: 'Input Check Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN },
+    { transport: 'test', bindSession: (id) => (session = id) }
   )
+  expect(session).not.toBeNull()
   expect(setup.ok).toBe(true)
   host = await startHost({ dispatcher: app, rendererDir: '/nonexistent' })
 })
@@ -78,7 +82,7 @@ function expectTypedRefusal(res: IpcResponse<unknown>, what: string, code: 'VALI
 }
 
 /** The Electron path: what arrives there is any structured-cloneable value. */
-const viaElectron = (channel: string, input: unknown) => app.dispatch(channel, input, { transport: 'electron' })
+const viaElectron = (channel: string, input: unknown) => app.dispatch(channel, input, { transport: 'electron', sessionId: session })
 
 function post(channel: string, body: string | Buffer): Promise<{ status: number; body: IpcResponse<unknown> }> {
   const port = Number(new URL(host.url).port)
@@ -89,7 +93,7 @@ function post(channel: string, body: string | Buffer): Promise<{ status: number;
         port,
         path: `/ipc/${encodeURIComponent(channel)}`,
         method: 'POST',
-        headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }
+        headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json', 'x-billing-session': session ?? '' }
       },
       (res) => {
         const chunks: Buffer[] = []
@@ -424,10 +428,16 @@ describe('valid but extreme input never ends in INTERNAL', () => {
   }
 
   it('every channel, with inputs made of edge values its schema accepts', async () => {
-    const extreme = await openBillingApp({ dataDir: tmpDir(), now: () => Date.parse('2026-11-21T10:00:00Z'), log: () => {}, dailyBackupDelayMs: 3_600_000 })
+    const extreme = await openBillingApp({
+      dataDir: tmpDir(),
+      now: () => Date.parse('2026-11-21T10:00:00Z'),
+      log: () => {},
+      dailyBackupDelayMs: 3_600_000,
+      kdf: TEST_KDF
+    })
     try {
       const call = (channel: string, input: unknown) => extreme.dispatch(channel, input, { transport: 'test' })
-      expect((await call('setup.complete', { companyName: 'Extreme Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })).ok).toBe(true)
+      expect((await call('setup.complete', { companyName: 'Extreme Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })).ok).toBe(true)
       const uncovered: string[] = []
       // File paths only inside a folder of this test: an edge string as a path would write into the working directory.
       const files = tmpDir()

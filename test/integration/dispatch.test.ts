@@ -53,13 +53,13 @@ describe('dispatcher roles', () => {
       'services.create': { name: 'SMS', kind: 'messaging' },
       'customFields.create': { name: 'VAT number', kind: 'text' },
       'backup.create': {},
-      'backup.list': {}
+      'operators.list': {}
     }
     const before = books(desk)
     for (const role of ['cashier', 'auditor'] as const) {
       const dispatcher = createAppDispatcher(
         desk.app.core,
-        () => operatorWith(role),
+        () => ({ operator: operatorWith(role), sessionId: null, locked: false }),
         () => {}
       )
       for (const [channel, input] of Object.entries(adminOnly)) {

@@ -6,15 +6,17 @@ import { openBillingApp } from '../../src-main/app'
 import { startHost } from '../../src-main/host/server'
 import type { Dispatcher } from '../../src-main/ipc/dispatch'
 import { tmpDataDir } from '../support/tmp'
+import { TEST_ADMIN } from '../support/operators'
 
 const echo: Dispatcher = { dispatch: async (channel, input) => ({ ok: true, value: { channel, input } }) }
 
 function request(port: number, opts: { path: string; method?: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean }) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+  return new Promise<{ status: number; body: string; session: string | undefined }>((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path: opts.path, method: opts.method ?? 'POST', headers: opts.headers }, (res) => {
       let body = ''
       res.on('data', (d: Buffer) => (body += d.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      const session = res.headers['x-billing-session']
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, session: typeof session === 'string' ? session : undefined }))
     })
     req.on('error', reject)
     if (opts.chunked && opts.body !== undefined) {
@@ -159,13 +161,17 @@ describe('loopback host', () => {
     const app = await openBillingApp({ dataDir: tmpDataDir(), log: () => {}, dailyBackupDelayMs: 3_600_000 })
     const host = await startHost({ dispatcher: app, rendererDir: '/nonexistent' })
     const port = Number(new URL(host.url).port)
-    const auth = { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }
+    const auth: Record<string, string> = { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }
     const call = async (channel: string, input: unknown, chunked = false) => {
       const res = await request(port, { path: `/ipc/${channel}`, headers: auth, body: JSON.stringify(input), chunked })
+      // Setup logs its administrator in: the answer hands the session out.
+      if (res.session) auth['x-billing-session'] = res.session
       return { status: res.status, body: JSON.parse(res.body) }
     }
     try {
-      expect((await call('setup.complete', { companyName: 'Big Import Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })).body.ok).toBe(true)
+      expect(
+        (await call('setup.complete', { companyName: 'Big Import Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })).body.ok
+      ).toBe(true)
       const notes = 'Long-standing customer; calls Łódź and Москва every evening. '.repeat(66)
       const rows = Array.from({ length: 500 }, (_, i) => `IMPORT-${String(i).padStart(4, '0')},Import ${i} Ltd,postpaid,USD,"${notes}"`)
       const csv = ['customer_id,company_name,balance_control,currency,notes', ...rows].join('\n')

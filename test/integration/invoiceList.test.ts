@@ -208,12 +208,13 @@ describe('the invoice view: payments applied, reductions, events', () => {
     const as = (role: Role) =>
       createAppDispatcher(
         desk.app.core,
-        (): Operator => ({ id: 7, login: role, name: `A ${role}`, role }),
+        () => ({ operator: { id: 7, login: role, name: `A ${role}`, role } satisfies Operator, sessionId: null, locked: false }),
         () => {}
       )
     expect(await as('cashier').dispatch('invoices.events', { invoiceId: inv.id }, { transport: 'test' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     expect(await as('auditor').dispatch('invoices.events', { invoiceId: inv.id }, { transport: 'test' })).toMatchObject({ ok: true })
-    expect(await as('cashier').dispatch('invoices.exportCsv', {}, { transport: 'test' })).toMatchObject({ ok: true })
+    expect(await as('auditor').dispatch('invoices.exportCsv', {}, { transport: 'test' })).toMatchObject({ ok: true })
+    expect(await as('cashier').dispatch('invoices.exportCsv', {}, { transport: 'test' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     expect(await desk.call('invoices.events', { invoiceId: 999_999 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'invoiceId' } })
   })
 })

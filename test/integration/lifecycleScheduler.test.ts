@@ -11,6 +11,7 @@ import { LIFT_ENDED_NOTE, REACTIVATION_ENDED_NOTE, runDueTransitions } from '../
 import type { CustomerDetail } from '../../src-shared/domain'
 import { tmpDataDir } from '../support/tmp'
 import { ADMIN, DAY, lifecycleWorld, local, MINUTE, refusal } from '../support/lifecycleWorld'
+import { TEST_ADMIN } from '../support/operators'
 
 describe('runDueTransitions', () => {
   it('a suspension lift lasts to the end of its last day: not over at 23:59, suspended again from midnight', async () => {
@@ -99,7 +100,7 @@ describe('the life-cycle scheduler in the app', () => {
     const test = { transport: 'test' as const }
     let app = await open()
     expect(app.core.runLifecycleTasks()).toBe(0) // before first-run setup: nothing to do
-    await app.dispatch('setup.complete', { companyName: 'Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false }, test)
+    await app.dispatch('setup.complete', { companyName: 'Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN }, test)
     const created = await app.dispatch(
       'customers.create',
       { customerId: 'Leaving', balanceControl: 'postpaid', currency: 'USD', companyName: 'Leaving Ltd', classId: null, creditLimit: null },

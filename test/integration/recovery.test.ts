@@ -9,6 +9,7 @@ import type { IpcResponse } from '../../src-shared/errors'
 import { tmpDataDir } from '../support/tmp'
 import { ARCHIVE_DIR } from '../../src-main/db/journalArchive'
 import { mulberry32 } from '../../src-main/demo/random'
+import { TEST_ADMIN } from '../support/operators'
 
 const T0 = Date.parse('2026-11-21T10:00:00Z')
 
@@ -136,7 +137,7 @@ describe('recovery from the newest backup', () => {
   it('replays every journal change made after the backup, so no acknowledged payment is lost', async () => {
     const dir = tmpDataDir()
     const d = await desk(dir)
-    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
     const daily = (await d.app.core.dailyBackup())!
     const made = await payments(d, 30)
     const balances = new Map<number, number>()
@@ -172,7 +173,7 @@ describe('recovery from the newest backup', () => {
   it('says which changes are in no file when the journal starts after the backup', async () => {
     const dir = tmpDataDir()
     const d = await desk(dir)
-    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
     const daily = (await d.app.core.dailyBackup())!
     const backupSeq = d.app.core.store!.lastSeq
     await payments(d, 5)
@@ -215,7 +216,7 @@ describe('recovery from the newest backup', () => {
   it('loses nothing after a normal close emptied the journal: the journal archive holds every change since the newest backup', async () => {
     const dir = tmpDataDir()
     const d = await desk(dir)
-    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
     const daily = (await d.app.core.dailyBackup())!
     const before = await payments(d, 10)
     await d.app.close() // the snapshot on close empties the journal
@@ -242,7 +243,7 @@ describe('recovery from the newest backup', () => {
   it('loses nothing when background snapshots replaced the journal after the backup', async () => {
     const dir = tmpDataDir()
     const d = await desk(dir, { snapshotAfterBytes: 16 * 1024 })
-    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
     const daily = (await d.app.core.dailyBackup())!
     const made: { customerId: number; xdrId: number }[] = []
     let snapshots = 0
@@ -270,7 +271,7 @@ describe('recovery from the newest backup', () => {
   it('never replays changes of the history a restore left behind onto a later recovery', async () => {
     const dir = tmpDataDir()
     const d = await desk(dir)
-    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
     const daily = (await d.app.core.dailyBackup())!
     const undone = await payments(d, 6) // undone by the restore below
     await d.app.close() // archived
@@ -306,7 +307,7 @@ describe('recovery from the newest backup', () => {
     const segments = () =>
       (fs.existsSync(archive) ? fs.readdirSync(archive) : []).map((f) => /-(\d+)-(\d+)\.log$/.exec(f)!).map((m) => ({ first: Number(m[1]), last: Number(m[2]) }))
     const d = await desk(dir)
-    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
     await d.app.core.dailyBackup()
     const dailySeq = d.app.core.store!.lastSeq
     await payments(d, 5)

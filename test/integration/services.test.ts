@@ -11,6 +11,7 @@ import { loadSqlJs } from '../../src-main/db/sqljs'
 import { contract, type Channel, type InputOf, type ResultOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
 import { tmpDataDir } from '../support/tmp'
+import { TEST_ADMIN } from '../support/operators'
 
 const NOW = Date.parse('2026-11-21T10:00:00Z')
 
@@ -43,7 +44,7 @@ async function open(dataDir: string) {
 async function freshDesk() {
   const dataDir = tmpDataDir()
   const d = await open(dataDir)
-  await d.ok('setup.complete', { companyName: 'Fresh Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  await d.ok('setup.complete', { companyName: 'Fresh Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   return { ...d, dataDir }
 }
 
@@ -82,7 +83,7 @@ describe('services on a fresh install', () => {
   it('with demo data the demo usage is booked to the default services, without duplicates', async () => {
     const dataDir = tmpDataDir()
     const { app, ok } = await open(dataDir)
-    await ok('setup.complete', { companyName: 'Demo Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true })
+    await ok('setup.complete', { companyName: 'Demo Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
     const all = await ok('services.listAll', {})
     expect(all.map((s) => s.name)).toEqual(['Credits / Promotions', 'Fees', 'International calls', 'Monthly subscription', 'Phone cards & goods', 'SMS', 'Voice calls'])
     const used = app.core.engine.read((r) =>

@@ -12,6 +12,7 @@ import { DEFAULT_AUTHORIZATION_DAYS, DEFAULT_MAX_OPERATION_AMOUNT, maxOperationM
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
 import { tmpDataDir } from '../support/tmp'
+import { TEST_ADMIN } from '../support/operators'
 
 async function freshApp() {
   const app = await openBillingApp({ dataDir: tmpDataDir('settings-'), now: () => Date.parse('2026-11-21T10:00:00Z'), log: () => {}, dailyBackupDelayMs: 3_600_000 })
@@ -30,7 +31,7 @@ async function freshApp() {
   return { app, call, ok, settingsAudit }
 }
 
-const SETUP = { companyName: 'Corner Callshop', address: '1 Main St', defaultCurrency: 'EUR', loadDemoData: false } as const
+const SETUP = { companyName: 'Corner Callshop', address: '1 Main St', defaultCurrency: 'EUR', loadDemoData: false, ...TEST_ADMIN } as const
 
 describe('first-run setup', () => {
   it('until it is done, the settings are not there and cannot be changed', async () => {
@@ -54,7 +55,8 @@ describe('first-run setup', () => {
         cardAuthorizationDays: DEFAULT_AUTHORIZATION_DAYS,
         maxOperationAmount: DEFAULT_MAX_OPERATION_AMOUNT,
         roundingMode: 'away-from-zero',
-        usageImportFolder: null
+        usageImportFolder: null,
+        idleLockMinutes: 10
       })
       expect([DEFAULT_AUTHORIZATION_DAYS, DEFAULT_MAX_OPERATION_AMOUNT]).toEqual([7, 1_000_000])
       expect(await call('setup.complete', { ...SETUP, companyName: 'Second setup' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })

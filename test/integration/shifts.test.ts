@@ -22,11 +22,11 @@ const CASHIER: Operator = { id: 5, login: 'zoe', name: 'Zoë Łukasiewicz', role
 
 const ok = <C extends Channel>(channel: C, input: InputOf<C>) => desk.ok(channel, input)
 
-/** The handler table as `operator` calls it (the cashier until operators log in). */
+/** The handler table as `operator` calls it (logged in, session not locked). */
 function as(operator: Operator) {
   const d = createAppDispatcher(
     desk.app.core,
-    () => operator,
+    () => ({ operator, sessionId: null, locked: false }),
     () => {}
   )
   const call = async <C extends Channel>(channel: C, input: InputOf<C>) => (await d.dispatch(channel, input, { transport: 'test' })) as IpcResponse<ResultOf<C>>

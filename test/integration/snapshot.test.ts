@@ -7,6 +7,7 @@ import { copyWithSpare, spareFor, TrackedFile } from '../../src-main/db/memfile'
 import { loadSqlJs } from '../../src-main/db/sqljs'
 import { DurableStore, JOURNAL_FILE, SNAPSHOT_FILE } from '../../src-main/db/store'
 import { tmpDataDir } from '../support/tmp'
+import { TEST_ADMIN } from '../support/operators'
 
 const T0 = Date.parse('2026-11-21T10:00:00Z')
 
@@ -164,7 +165,7 @@ describe('snapshots and backups off the main thread', () => {
     const app = await openBillingApp({ dataDir: dir, now: () => T0, log: () => {}, dailyBackupDelayMs: 3_600_000 })
     await app.dispatch(
       'setup.complete',
-      { companyName: 'Łódź Callshop', address: 'ul. Piotrkowska 1', defaultCurrency: 'PLN', loadDemoData: false },
+      { companyName: 'Łódź Callshop', address: 'ul. Piotrkowska 1', defaultCurrency: 'PLN', loadDemoData: false, ...TEST_ADMIN },
       { transport: 'test' }
     )
     for (let i = 0; i < 5; i++) addCustomer(app.core.store!, `c${i}`)

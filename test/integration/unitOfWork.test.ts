@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openBillingApp } from '../../src-main/app'
 import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
 import { tmpDataDir } from '../support/tmp'
+import { TEST_ADMIN } from '../support/operators'
 
 const counts = (desk: TestDesk) =>
   desk.app.core.engine.read((r) => ({
@@ -79,7 +80,11 @@ it('a committed change survives closing and reopening the data folder (a crash r
   const dataDir = tmpDataDir('uow-')
   const open = () => openBillingApp({ dataDir, now: () => Date.parse('2026-11-21T10:00:00Z'), log: () => {}, dailyBackupDelayMs: 3_600_000 })
   const app = await open()
-  await app.dispatch('setup.complete', { companyName: 'Durable Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false }, { transport: 'test' })
+  await app.dispatch(
+    'setup.complete',
+    { companyName: 'Durable Callshop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN },
+    { transport: 'test' }
+  )
   app.core.engine.change(ADMIN_ACTOR, (w) => w.audit({ kind: 'test.durable', description: 'committed before close' }))
   await app.close()
 

@@ -2,6 +2,7 @@ import { openBillingApp } from '../../src-main/app'
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
 import { tmpDataDir } from './tmp'
+import { TEST_ADMIN } from './operators'
 
 /**
  * A fresh desk for card tests: set up (no demo data), one postpaid USD customer owing 100.00,
@@ -16,7 +17,7 @@ export async function cardDesk(clock: { now: number }) {
     if (!res.ok) throw new Error(`${channel}: ${res.error.code} ${res.error.message}`)
     return res.value
   }
-  await ok('setup.complete', { companyName: 'Card Shop', address: '', defaultCurrency: 'USD', loadDemoData: false })
+  await ok('setup.complete', { companyName: 'Card Shop', address: '', defaultCurrency: 'USD', loadDemoData: false, ...TEST_ADMIN })
   const c = await ok('customers.create', {
     customerId: 'cardholder',
     companyName: 'Easy Call Ltd',

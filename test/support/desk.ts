@@ -13,6 +13,7 @@ import type { JobSnapshot } from '../../src-shared/domain'
 import { settleInvoice } from '../../src-main/engine/invoicing'
 import { postToLedger } from '../../src-main/engine/ledger'
 import type { Engine } from '../../src-main/engine/unitOfWork'
+import { TEST_ADMIN, TEST_KDF } from './operators'
 
 export const ADMIN_ACTOR = { operatorId: 1, operatorName: 'Administrator' }
 
@@ -23,14 +24,17 @@ export const newKey = () => `desk-key-${process.pid}-${String(++keySeq).padStart
 export async function openTestDesk(opts: { demo?: boolean; now?: () => number } = {}) {
   // Its own folder, removed by close(): a desk may live across the tests of a file.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-desk-'))
-  const app = await openBillingApp({ dataDir, now: opts.now ?? (() => Date.parse('2026-11-21T10:00:00Z')), log: () => {}, dailyBackupDelayMs: 3_600_000 })
+  const app = await openBillingApp({ dataDir, now: opts.now ?? (() => Date.parse('2026-11-21T10:00:00Z')), log: () => {}, dailyBackupDelayMs: 3_600_000, kdf: TEST_KDF })
   const call = async <C extends Channel>(channel: C, input: InputOf<C>) => (await app.dispatch(channel, input, { transport: 'test' })) as IpcResponse<ResultOf<C>>
+  /** A call as operator `operatorId` (null: nobody logged in), through the same handler table. */
+  const callAs = async <C extends Channel>(operatorId: number | null, channel: C, input: InputOf<C>) =>
+    (await app.dispatch(channel, input, { transport: 'test', operatorId })) as IpcResponse<ResultOf<C>>
   const ok = async <C extends Channel>(channel: C, input: InputOf<C>): Promise<ResultOf<C>> => {
     const res = await call(channel, input)
     if (!res.ok) throw new Error(`${channel}: ${res.error.code} ${res.error.message}`)
     return res.value
   }
-  await ok('setup.complete', { companyName: 'Test Callshop', address: '', defaultCurrency: 'USD', loadDemoData: opts.demo ?? false })
+  await ok('setup.complete', { companyName: 'Test Callshop', address: '', defaultCurrency: 'USD', loadDemoData: opts.demo ?? false, ...TEST_ADMIN })
   /** A real service for charges and credits: one the install already has, else one added here. */
   const addVoiceService = (): number =>
     app.core.engine.change(ADMIN_ACTOR, (w) => {
@@ -41,7 +45,7 @@ export async function openTestDesk(opts: { demo?: boolean; now?: () => number } 
     await app.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
-  return { app, call, ok, addVoiceService, close }
+  return { app, call, callAs, ok, addVoiceService, close }
 }
 
 export type TestDesk = Awaited<ReturnType<typeof openTestDesk>>

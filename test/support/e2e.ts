@@ -10,6 +10,8 @@ import { openBillingApp, type BillingAppOptions } from '../../src-main/app'
 import { startHost, type RunningHost } from '../../src-main/host/server'
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
+import type { Role } from '../../src-shared/domain'
+import { TEST_ADMIN, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, TEST_KDF } from './operators'
 
 export const ROOT = path.resolve(__dirname, '../..')
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer')
@@ -71,12 +73,14 @@ export interface Desk {
   host: RunningHost
   /** A channel call straight to the handler table; throws on an error answer. */
   call<C extends Channel>(channel: C, input: InputOf<C>): Promise<ResultOf<C>>
+  /** The same, as the operator `operatorId` (logged in, not locked). */
+  callAs<C extends Channel>(operatorId: number, channel: C, input: InputOf<C>): Promise<ResultOf<C>>
   close(): Promise<void>
 }
 
 /** The billing app on `dataDir`, served on 127.0.0.1 like browser mode. */
 export async function startDesk(dataDir: string, opts: Partial<BillingAppOptions> = {}): Promise<Desk> {
-  const app = await openBillingApp({ dataDir, log: () => {}, dailyBackupDelayMs: 3_600_000, ...opts })
+  const app = await openBillingApp({ dataDir, log: () => {}, dailyBackupDelayMs: 3_600_000, kdf: TEST_KDF, ...opts })
   const host = await startHost({ dispatcher: app, rendererDir: RENDERER_DIR })
   return {
     app,
@@ -86,6 +90,11 @@ export async function startDesk(dataDir: string, opts: Partial<BillingAppOptions
       if (!res.ok) throw new Error(`${channel} failed: ${res.error.code} ${res.error.message}`)
       return res.value
     },
+    async callAs(operatorId, channel, input) {
+      const res = (await app.dispatch(channel, input, { transport: 'test', operatorId })) as IpcResponse<ResultOf<typeof channel>>
+      if (!res.ok) throw new Error(`${channel} as operator ${operatorId} failed: ${res.error.code} ${res.error.message}`)
+      return res.value
+    },
     async close() {
       await host.close()
       await app.close()
@@ -93,14 +102,30 @@ export async function startDesk(dataDir: string, opts: Partial<BillingAppOptions
   }
 }
 
+/** Who a page logs in as: the test administrator unless told (issue 13). */
+export interface LoginAs {
+  login: string
+  password: string
+}
+export const TEST_ADMIN_LOGIN_AS: LoginAs = { login: TEST_ADMIN_LOGIN, password: TEST_ADMIN_PASSWORD }
+
+/** Log in on the login screen (or the lock screen's "another operator" form) the page shows. */
+export async function logInOnPage(page: Page, as: LoginAs = TEST_ADMIN_LOGIN_AS): Promise<void> {
+  const form = page.locator('form').filter({ has: page.locator('input[name="login"]') })
+  await form.locator('input[name="login"]').fill(as.login)
+  await form.locator('input[name="password"]').fill(as.password)
+  await form.getByRole('button', { name: /^Log in/ }).click()
+}
+
 /**
- * Chromium showing the desk's Customers page (1366x768 unless told), in light colours; the page's
- * uncaught errors are collected in `pageErrors` (tests assert there were none).
+ * Chromium showing the desk's Customers page (1366x768 unless told), in light colours, logged in
+ * as the test administrator (or `as`); the page's uncaught errors are collected in `pageErrors`
+ * (tests assert there were none).
  */
 export async function openDeskPage(
   desk: Desk,
   pageErrors: string[],
-  opts: { viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {}
+  opts: { viewport?: { width: number; height: number }; acceptDownloads?: boolean; as?: LoginAs } = {}
 ): Promise<{ browser: Browser; page: Page }> {
   const browser = await launchChromium()
   const context = await browser.newContext({
@@ -121,13 +146,23 @@ export async function openDeskPage(
   })
   page.on('pageerror', (e) => pageErrors.push(e.message))
   await page.goto(desk.host.pageUrl)
+  await page.getByTestId('login-screen').waitFor({ timeout: 30_000 })
+  await logInOnPage(page, opts.as)
   await page.getByRole('heading', { level: 1, name: 'Customers', exact: true }).waitFor({ timeout: 30_000 })
   return { browser, page }
+}
+
+/** An operator an end-to-end test adds before its page logs in (`openDemoSession`'s `operators`). */
+export interface TestOperator extends LoginAs {
+  name: string
+  role: Role
 }
 
 export interface DemoSession {
   dataDir: string
   desk: Desk
+  /** The ids of the operators added by `opts.operators`, by login. */
+  operatorIds: Record<string, number>
   browser: Browser
   page: Page
   /** Uncaught errors the page raised (tests assert there were none). */
@@ -141,19 +176,32 @@ export interface DemoSession {
  */
 export async function openDemoSession(
   name: string,
-  opts: { now?: () => number; acceptDownloads?: boolean; viewport?: { width: number; height: number } } = {}
+  opts: {
+    now?: () => number
+    acceptDownloads?: boolean
+    viewport?: { width: number; height: number }
+    as?: LoginAs
+    /** Operators to add before the page logs in (it may log in as one of them with `as`). */
+    operators?: TestOperator[]
+  } = {}
 ): Promise<DemoSession> {
   const dataDir = tempDataDir(name)
   const desk = await startDesk(dataDir, opts.now ? { now: opts.now } : {})
-  await desk.call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true })
+  await desk.call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
+  const operatorIds: Record<string, number> = {}
+  for (const op of opts.operators ?? []) {
+    operatorIds[op.login] = (await desk.call('operators.create', { login: op.login, name: op.name, role: op.role, password: op.password })).id
+  }
   const pageErrors: string[] = []
   const { browser, page } = await openDeskPage(desk, pageErrors, {
     viewport: opts.viewport ?? { width: 1360, height: 900 },
-    acceptDownloads: opts.acceptDownloads ?? false
+    acceptDownloads: opts.acceptDownloads ?? false,
+    ...(opts.as ? { as: opts.as } : {})
   })
   return {
     dataDir,
     desk,
+    operatorIds,
     browser,
     page,
     pageErrors,

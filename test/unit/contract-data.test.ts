@@ -12,7 +12,7 @@ import { refreshedBy } from '../../src-renderer/src/api/data-use'
  * each run is recorded, with an audit entry, for Settings.)
  */
 const READ_VERBS =
-  /\.(status|get|list|listAll|check|search|facets|lastVerification|transactions|cardActivity|exportCsv|preview|importPreview|previewVersion|versionAt|compare|totals|customerSummary|history|outOfDatePeriods|retention|retentionPreview|classAssignments|customerAssignments|pdf|events|pending|results|parseCustomerCsv|offPeak|fromRerating|trace|current|report|export)$/
+  /\.(status|get|list|listAll|check|search|facets|lastVerification|transactions|cardActivity|exportCsv|preview|importPreview|previewVersion|versionAt|compare|totals|customerSummary|history|outOfDatePeriods|retention|retentionPreview|classAssignments|customerAssignments|pdf|events|pending|results|parseCustomerCsv|offPeak|fromRerating|trace|current|report|export|session)$/
 
 describe('channel data declarations', () => {
   it('every channel declares either what it reads or what it changes, never both, with known kinds', () => {

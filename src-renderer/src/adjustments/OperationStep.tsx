@@ -1,11 +1,15 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react'
 import { Alert, Kbd, Text } from '@mantine/core'
 import type { AdjustmentOperation, BalanceControl } from '../../../src-shared/domain'
-import { CARD_NOTE, OPERATIONS, type OperationInfo, type StatusLimits } from './operations'
+import { useAllowedOperation } from '../app/status'
+import { CARD_NOTE, OPERATIONS as ALL_OPERATIONS, type OperationInfo, type StatusLimits } from './operations'
 
-/** The digit that chooses an operation and continues: 1-9 then 0, in the list's order (docs/counter.md). */
+/**
+ * The digit that chooses an operation and continues: 1-9 then 0, in the full list's order
+ * (docs/counter.md), so an operation keeps its digit whichever operations the role hides.
+ */
 export function operationDigit(op: AdjustmentOperation): string {
-  const i = OPERATIONS.findIndex((o) => o.key === op)
+  const i = ALL_OPERATIONS.findIndex((o) => o.key === op)
   return String((i + 1) % 10)
 }
 
@@ -29,6 +33,9 @@ export function OperationStep(props: {
 }) {
   const groupRef = useRef<HTMLDivElement>(null)
   const { unavailable, notice } = props.limits
+  // Only what the operator's role may submit (a cashier: payments and card operations).
+  const allowed = useAllowedOperation()
+  const OPERATIONS = ALL_OPERATIONS.filter((o) => allowed(o.key))
   // Arrow keys and Home/End move only between the operations that can be chosen.
   const all = OPERATIONS.filter((o) => unavailable[o.key] === undefined)
   const focusKey = props.value ?? all[0]?.key

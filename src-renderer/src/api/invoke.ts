@@ -16,6 +16,41 @@ declare global {
 }
 
 const TOKEN_KEY = 'billing.token'
+/** Browser mode: the login session the host answered, kept for this tab (a reload stays logged in). */
+const SESSION_KEY = 'billing.session'
+const SESSION_HEADER = 'x-billing-session'
+
+let session: string | null = null
+
+function readSession(): string | null {
+  if (session !== null) return session
+  try {
+    session = sessionStorage.getItem(SESSION_KEY)
+  } catch {
+    session = null
+  }
+  return session
+}
+
+function keepSession(value: string): void {
+  session = value === '' ? null : value
+  try {
+    if (session === null) sessionStorage.removeItem(SESSION_KEY)
+    else sessionStorage.setItem(SESSION_KEY, session)
+  } catch {
+    // The in-memory copy still works for this load.
+  }
+}
+
+/**
+ * Told when an answer says nobody is logged in any more or the counter is locked (idle), so the
+ * app asks the status again and shows the login or lock screen.
+ */
+const authListeners = new Set<() => void>()
+export function onAuthChange(listener: () => void): () => void {
+  authListeners.add(listener)
+  return () => authListeners.delete(listener)
+}
 const TOKEN_RE = /(?:^|&)token=([0-9a-fA-F]+)(?:&|$)/
 
 let token: string | null = null
@@ -69,7 +104,8 @@ async function viaHttp(channel: Channel, input: unknown): Promise<unknown> {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
-        ...(token ? { Authorization: `Bearer ${token}` } : {})
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(readSession() ? { [SESSION_HEADER]: readSession()! } : {})
       },
       body: JSON.stringify(input ?? {}),
       credentials: 'omit',
@@ -84,6 +120,8 @@ async function viaHttp(channel: Channel, input: unknown): Promise<unknown> {
   if (response.status === 403) {
     throw new AppError('FORBIDDEN', 'The billing engine refused this page: it only answers pages it served itself, at its own address.')
   }
+  const given = response.headers.get(SESSION_HEADER)
+  if (given !== null) keepSession(given)
   let body: unknown
   try {
     body = await response.json()
@@ -105,7 +143,14 @@ export async function invoke<C extends Channel>(channel: C, input: InputOf<C>): 
   } else {
     envelope = await viaHttp(channel, input)
   }
-  return toResult(channel, envelope)
+  try {
+    return toResult(channel, envelope)
+  } catch (e) {
+    if (e instanceof AppError && (e.code === 'LOCKED' || (e.code === 'UNAUTHORIZED' && channel !== 'auth.login' && channel !== 'auth.unlock'))) {
+      for (const l of authListeners) l()
+    }
+    throw e
+  }
 }
 
 /** Any thrown value -> an AppError, so screens have one shape to show. */

@@ -1,14 +1,16 @@
-import { useMemo } from 'react'
+import { useEffect, useMemo } from 'react'
 import { Button, Center, Loader, MantineProvider, Paper, Stack, Text, Title } from '@mantine/core'
 import { Notifications } from '@mantine/notifications'
 import { QueryClientProvider } from '@tanstack/react-query'
 import { RouterProvider } from 'react-router/dom'
 import { queryClient, useQuery } from '../api/query'
+import { onAuthChange } from '../api/invoke'
+import { AdminPasswordScreen, LockScreen, LoginScreen } from '../auth/AuthScreens'
 import { RecoveryScreen } from '../recovery/RecoveryScreen'
 import { SetupScreen } from '../setup/SetupScreen'
 import { ErrorBoundary } from './ErrorBoundary'
 import { appRouter } from './router'
-import { StatusContext, type StatusContextValue } from './status'
+import { StatusContext, type DeskStatus, type StatusContextValue } from './status'
 import { theme } from './theme'
 import { useUi } from './ui-store'
 
@@ -33,7 +35,13 @@ export function App() {
 /** Asks the main process which screen applies: first run, recovery, or the working shell. */
 function Root() {
   const q = useQuery('app.status', {})
-  const ctx = useMemo<StatusContextValue | null>(() => (q.data ? { status: q.data, replace: q.setData, refresh: q.reload } : null), [q.data, q.setData, q.reload])
+  // Screens past login read `status.operator` as set; the login, setup and recovery screens do not read it.
+  const ctx = useMemo<StatusContextValue | null>(
+    () => (q.data ? { status: q.data as DeskStatus, replace: q.setData, refresh: q.reload } : null),
+    [q.data, q.setData, q.reload]
+  )
+  // An answer saying nobody is logged in (any more) or the counter is locked: ask who is.
+  useEffect(() => onAuthChange(q.reload), [q.reload])
 
   if (!ctx) {
     if (q.error) {
@@ -61,9 +69,13 @@ function Root() {
     )
   }
 
-  return (
-    <StatusContext.Provider value={ctx}>
-      {ctx.status.phase === 'setup' ? <SetupScreen /> : ctx.status.phase === 'recovery' ? <RecoveryScreen /> : <RouterProvider router={appRouter()} />}
-    </StatusContext.Provider>
-  )
+  const status = q.data!
+  let screen
+  if (status.phase === 'setup') screen = <SetupScreen />
+  else if (status.phase === 'recovery') screen = <RecoveryScreen />
+  else if (status.operator === null && status.needsAdminPassword) screen = <AdminPasswordScreen onDone={q.setData} />
+  else if (status.operator === null) screen = <LoginScreen status={status} onDone={q.setData} />
+  else if (status.locked) screen = <LockScreen status={status} onDone={q.setData} />
+  else screen = <RouterProvider router={appRouter()} />
+  return <StatusContext.Provider value={ctx}>{screen}</StatusContext.Provider>
 }

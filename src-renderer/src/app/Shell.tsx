@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
-import { ActionIcon, AppShell, Badge, Box, Burger, Group, NavLink, Text, Tooltip } from '@mantine/core'
+import { ActionIcon, AppShell, Box, Burger, Group, NavLink, Text, Tooltip } from '@mantine/core'
+import { OperatorMenu, useIdleLock } from '../auth/OperatorMenu'
 import { useDisclosure } from '@mantine/hooks'
 import { Outlet, useLocation, useNavigate } from 'react-router'
 import { transportName } from '../api/invoke'
@@ -10,7 +11,7 @@ import { LeaveGuardPrompt } from '../lib/leave-guard'
 import { ErrorBoundary } from './ErrorBoundary'
 import { menuPath } from './nav'
 import { PAGES } from './pages'
-import { useAppStatus } from './status'
+import { useAppStatus, useCan } from './status'
 import { useUi } from './ui-store'
 
 /** Alt+Left / Alt+Right go back and forward, in the desktop window as in a browser. */
@@ -38,6 +39,9 @@ export function Shell() {
   const first = pathname.split('/')[1] ?? ''
   const current = PAGES.find((p) => p.id === first) ?? PAGES[0]!
   useHistoryKeys()
+  useIdleLock()
+  const can = useCan()
+  const pages = PAGES.filter((p) => can(p.channel))
   const nextScheme = colorScheme === 'dark' ? 'light' : 'dark'
 
   return (
@@ -54,15 +58,8 @@ export function Shell() {
             </Text>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            {status.operator.name.toLowerCase() !== status.operator.role && (
-              <Text size="sm" c="dimmed" visibleFrom="sm">
-                {status.operator.name}
-              </Text>
-            )}
-            <Badge variant="light" visibleFrom="sm" tt="none">
-              {status.operator.role}
-            </Badge>
             <ShiftBadge />
+            <OperatorMenu />
             <NotificationsMenu />
             <Tooltip label={`Switch to ${nextScheme} theme`}>
               <ActionIcon variant="default" size="lg" onClick={toggleColorScheme} aria-label={`Switch to ${nextScheme} theme`}>
@@ -75,7 +72,7 @@ export function Shell() {
 
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         <AppShell.Section grow>
-          {PAGES.map((p) => (
+          {pages.map((p) => (
             <NavLink
               key={p.id}
               component="button"

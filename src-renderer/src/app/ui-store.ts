@@ -3,7 +3,7 @@ import { createJSONStorage, persist } from 'zustand/middleware'
 
 /** UI state only (the theme). Server data never lives here; where the person is lives in the address (app/nav.ts). */
 
-export type PageId = 'customers' | 'classes' | 'pricelists' | 'invoices' | 'reissue' | 'usage' | 'rerating' | 'audit' | 'shifts' | 'settings'
+export type PageId = 'customers' | 'classes' | 'pricelists' | 'invoices' | 'reissue' | 'usage' | 'rerating' | 'audit' | 'shifts' | 'operators' | 'settings'
 export type ColorScheme = 'light' | 'dark'
 
 interface UiState {

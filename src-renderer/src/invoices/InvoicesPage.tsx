@@ -17,7 +17,7 @@ import { InvoicePdfActions, InvoicePdfPreview } from './InvoicePdfPreview'
 import { InvoicePdfVersions } from './InvoicePdfVersions'
 import { useJobPolling } from '../api/jobs'
 import { refreshAfter, useMutation, useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useAppStatus, useCan } from '../app/status'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { contractValidate, reportToForm } from '../lib/contract-form'
 import { PageHeader } from '../lib/PageHeader'
@@ -97,6 +97,7 @@ export function InvoiceList(props: { customerId?: number }) {
   const page = view.page ?? 0
   const list = useQuery('invoices.list', { ...filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
   const exportCsv = useMutation('invoices.exportCsv')
+  const can = useCan()
   const [exported, setExported] = useState<number | null>(null)
   const openId = view.invoice ?? 0
   /** A change of filter is a history entry (Back undoes it) and goes back to the first page. */
@@ -155,9 +156,11 @@ export function InvoiceList(props: { customerId?: number }) {
             <InvoiceTotals totals={list.data?.totals ?? []} />
           </Stack>
           <Stack gap={4} align="flex-end">
-            <Button variant="default" leftSection={<DownloadIcon />} onClick={() => void onExport()} loading={exported !== null} disabled={total === 0}>
-              Export CSV
-            </Button>
+            {can('invoices.exportCsv') && (
+              <Button variant="default" leftSection={<DownloadIcon />} onClick={() => void onExport()} loading={exported !== null} disabled={total === 0}>
+                Export CSV
+              </Button>
+            )}
             {exported !== null && (
               <Text size="sm" c="dimmed" aria-live="polite">
                 Exporting… {exported.toLocaleString('en-US')} of {total.toLocaleString('en-US')} invoices

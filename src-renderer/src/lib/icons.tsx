@@ -140,3 +140,9 @@ export const DrawerIcon = (p: SVGProps<SVGSVGElement>) => (
     <path d="M3 12h18M10 16h4" />
   </svg>
 )
+
+export const ShieldIcon = (p: SVGProps<SVGSVGElement>) => (
+  <svg {...base(p)}>
+    <path d="M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z" />
+  </svg>
+)

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Button, Code, Divider, Group, LoadingOverlay, Paper, Stack, Text, Title } from '@mantine/core'
 import { useMutation, useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useAppStatus, useCan } from '../app/status'
 import { BackupTable, useRestore } from '../lib/backups'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { QueryError } from '../lib/QueryError'
@@ -14,6 +14,10 @@ export function BackupsSection() {
   const create = useMutation('backup.create')
   const restore = useRestore()
   const [toFileRunning, setToFileRunning] = useState(false)
+  // The auditor sees the backups; making and restoring them is the administrator's.
+  const can = useCan()
+  const canBackUp = can('backup.create')
+  const canRestore = can('backup.restore')
 
   async function backUpNow() {
     try {
@@ -37,9 +41,11 @@ export function BackupsSection() {
             Data folder: <Code>{status.dataDir}</Code>
           </Text>
         </div>
-        <Button onClick={backUpNow} loading={create.running} disabled={restore.running || toFileRunning}>
-          Back up now
-        </Button>
+        {canBackUp && (
+          <Button onClick={backUpNow} loading={create.running} disabled={restore.running || toFileRunning}>
+            Back up now
+          </Button>
+        )}
       </Group>
 
       <Stack gap="md">
@@ -53,14 +59,22 @@ export function BackupsSection() {
                 No backups yet. “Back up now” makes one in the data folder.
               </Text>
             ) : (
-              <BackupTable backups={list.data ?? []} onRestore={restore.askBackup} disabled={busy} />
+              <BackupTable backups={list.data ?? []} onRestore={restore.askBackup} disabled={busy || !canRestore} />
             )}
           </div>
         )}
-        <Divider />
-        <BackupToFile disabled={restore.running || create.running} onRunning={setToFileRunning} />
-        <Divider />
-        <RestoreFromFile onRestore={restore.ask} disabled={busy} error={restore.fileError} onEdit={restore.clearFileError} />
+        {canBackUp && (
+          <>
+            <Divider />
+            <BackupToFile disabled={restore.running || create.running} onRunning={setToFileRunning} />
+          </>
+        )}
+        {canRestore && (
+          <>
+            <Divider />
+            <RestoreFromFile onRestore={restore.ask} disabled={busy} error={restore.fileError} onEdit={restore.clearFileError} />
+          </>
+        )}
       </Stack>
       {restore.modal}
     </Paper>

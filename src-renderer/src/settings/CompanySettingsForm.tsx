@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import { Paper, Skeleton, Stack, Title } from '@mantine/core'
 import { useMutation, useQuery } from '../api/query'
+import { useCan } from '../app/status'
 import { notifySuccess } from '../lib/notify'
 import { QueryError } from '../lib/QueryError'
 import { CompanyForm, valuesOfSettings } from './CompanyForm'
@@ -9,6 +10,7 @@ import { CompanyForm, valuesOfSettings } from './CompanyForm'
 export function CompanySettingsForm(props: { onDirtyChange?: (dirty: boolean) => void }) {
   const q = useQuery('settings.get', {})
   const save = useMutation('settings.update')
+  const can = useCan()
   const initial = useMemo(() => (q.data ? valuesOfSettings(q.data) : null), [q.data])
 
   return (
@@ -28,6 +30,7 @@ export function CompanySettingsForm(props: { onDirtyChange?: (dirty: boolean) =>
           mode="settings"
           initial={initial}
           running={save.running}
+          readOnly={!can('settings.update')}
           onDirtyChange={props.onDirtyChange}
           onSubmit={async (s) => {
             if (s.mode !== 'settings') return

@@ -5,6 +5,7 @@ import { settingsInput, type InputOf } from '../../../src-shared/contract'
 import type { CompanySettings } from '../../../src-shared/domain'
 import { ROUNDING_MODE_NAMES, ROUNDING_MODES, type RoundingMode } from '../../../src-shared/money'
 import { useMutation, useQuery } from '../api/query'
+import { useCan } from '../app/status'
 import { contractValidate, reportToForm } from '../lib/contract-form'
 import { useLeaveGuard } from '../lib/leave-guard'
 import { notifySuccess } from '../lib/notify'
@@ -32,6 +33,7 @@ const valuesOf = (s: CompanySettings): UsageValues => ({ roundingMode: s.roundin
 export function UsageSettingsSection() {
   const q = useQuery('settings.get', {})
   const save = useMutation('settings.update')
+  const canEdit = useCan()('settings.update')
   const initial = useMemo(() => (q.data ? valuesOf(q.data) : null), [q.data])
   const company = q.data
   const toInput = (v: UsageValues): InputOf<'settings.update'> => ({
@@ -86,7 +88,7 @@ export function UsageSettingsSection() {
                     value={m}
                     label={ROUNDING_MODE_NAMES[m][0]!.toUpperCase() + ROUNDING_MODE_NAMES[m].slice(1)}
                     description={ROUNDING_EXAMPLES[m]}
-                    disabled={save.running}
+                    disabled={save.running || !canEdit}
                   />
                 ))}
               </Stack>
@@ -96,10 +98,10 @@ export function UsageSettingsSection() {
               description="Usage files (CSV) put in this folder are imported at start-up and every minute while the app runs, then moved to its imported/ or rejected/ folder with a report. Full path of a folder the app can write to; leave empty for none."
               placeholder="/srv/switch/usage"
               {...form.getInputProps('usageImportFolder')}
-              disabled={save.running}
+              disabled={save.running || !canEdit}
               name="usageImportFolder"
             />
-            <Group>
+            <Group display={canEdit ? undefined : 'none'}>
               <Button type="submit" loading={save.running} disabled={!dirty}>
                 Save usage settings
               </Button>

@@ -62,7 +62,11 @@ export function AllShifts() {
             <Checkbox
               label="Only with a difference"
               checked={filter.withDifference}
-              onChange={(e) => setFilter((f) => ({ ...f, withDifference: e.currentTarget.checked }))}
+              onChange={(e) => {
+                // Read now: React clears currentTarget before a state updater runs.
+                const withDifference = e.currentTarget.checked
+                setFilter((f) => ({ ...f, withDifference }))
+              }}
             />
             <Button variant="default" leftSection={<DownloadIcon />} onClick={() => void onExport()} loading={exportCsv.running} disabled={!data || data.total === 0}>
               Export CSV

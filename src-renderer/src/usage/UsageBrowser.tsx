@@ -1,3 +1,4 @@
+import { useCan } from '../app/status'
 import { useEffect, useMemo, useState } from 'react'
 import { Badge, Button, Checkbox, Group, Paper, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
@@ -283,6 +284,7 @@ export function UsageBrowser(props: { view: UsageView; onChange: (v: UsageView) 
   const page = useQuery('usage.list', { ...filter, limit: PAGE_SIZE, ...(after ? { after } : {}) })
   const totals = useUsageTotals(filter)
   const exportCsv = useMutation('usage.exportCsv')
+  const can = useCan()
   const [exported, setExported] = useState<number | null>(null)
 
   async function onExport() {
@@ -314,15 +316,17 @@ export function UsageBrowser(props: { view: UsageView; onChange: (v: UsageView) 
                 ? `${totals.data.records.toLocaleString('en-US')} ${totals.data.records === 1 ? 'record' : 'records'}`
                 : 'Counting…'}
           </Text>
-          <Button
-            variant="default"
-            leftSection={<DownloadIcon />}
-            onClick={() => void onExport()}
-            loading={exported !== null}
-            disabled={!totals.data || totals.data.records === 0}
-          >
-            Export CSV
-          </Button>
+          {can('usage.exportCsv') && (
+            <Button
+              variant="default"
+              leftSection={<DownloadIcon />}
+              onClick={() => void onExport()}
+              loading={exported !== null}
+              disabled={!totals.data || totals.data.records === 0}
+            >
+              Export CSV
+            </Button>
+          )}
         </Group>
         {exported !== null && (
           <Text size="sm" c="dimmed" aria-live="polite">

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import { Button, Group, Kbd, Paper, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core'
 import type { CustomerRow } from '../../../../src-shared/domain'
 import { useMutation, useQuery } from '../../api/query'
-import { useAppStatus } from '../../app/status'
+import { useAppStatus, useCan } from '../../app/status'
 import { useAdjustmentRoute, useCustomerNav } from '../../app/nav'
 import { PageHeader } from '../../lib/PageHeader'
 import { QueryError } from '../../lib/QueryError'
@@ -108,6 +108,7 @@ export function CustomerList() {
   const onActiveIndex = useCallback((index: number | null) => useCustomerList.getState().setActiveIndex(queryKey, index), [queryKey])
 
   const exportCsv = useMutation('customers.exportCsv')
+  const can = useCan()
   async function onExport() {
     try {
       const res = await exportCsv.run(query)
@@ -225,9 +226,11 @@ export function CustomerList() {
           <Group gap="sm">
             {newCustomer}
             {isAdmin && <ImportCustomersButton />}
-            <Button variant="default" leftSection={<DownloadIcon />} onClick={onExport} loading={exportCsv.running} disabled={total === null || total === 0}>
-              Export CSV
-            </Button>
+            {can('customers.exportCsv') && (
+              <Button variant="default" leftSection={<DownloadIcon />} onClick={onExport} loading={exportCsv.running} disabled={total === null || total === 0}>
+                Export CSV
+              </Button>
+            )}
           </Group>
         }
       />
