@@ -6,7 +6,8 @@ import type { SqlJsStatic } from 'sql.js'
 import type { AppPhase, AppStatus, BackupInfo, JournalReplay, Operator, RecoveryInfo, RestoreCandidate, RestoreOutcome } from '../src-shared/domain'
 import type { InputOf } from '../src-shared/contract'
 import { AppError } from '../src-shared/errors'
-import { BACKUP_DIR, Backups, manualBackupTarget, type RestorableFile } from './db/backups'
+import { formatSize } from '../src-shared/format'
+import { BACKUP_DIR, Backups, DAILY_BACKUPS_KEPT, manualBackupTarget, type RestorableFile } from './db/backups'
 import { DataDirLock, LOCK_FILE } from './db/lock'
 import { loadSqlJs } from './db/sqljs'
 import { scanJournal } from './db/journal'
@@ -17,7 +18,8 @@ import { countCustomers } from './engine/customers'
 import { CustomerIndex } from './engine/customerIndex'
 import { TestGateway, type PaymentGateway } from './engine/gateway'
 import { reconcileCardPayments } from './engine/payments'
-import { actorOf, FIRST_ADMIN_ACTOR, FIRST_ADMIN_ID, getOperator } from './engine/operators'
+import { actorOf, FIRST_ADMIN_ID, getOperator, SYSTEM_ACTOR } from './engine/operators'
+import type { Actor } from './engine/audit'
 import { runDueTransitions } from './engine/lifecycleScheduler'
 import { closeDuePeriods } from './engine/invoicing'
 import { runInvoiceTransitions } from './engine/lifecycleScheduler'
@@ -96,8 +98,8 @@ export class AppCore {
       folder: () =>
         this.store?.read((r) => r.get<{ usage_import_folder: string | null }>('SELECT usage_import_folder FROM settings WHERE id = 1'))?.usage_import_folder ?? null,
       jobs: this.jobs,
-      // Nobody is at the keyboard: the built-in administrator stands in (as for the life cycle).
-      actor: FIRST_ADMIN_ACTOR,
+      // Nobody is at the keyboard: the System acts (as for the life cycle).
+      actor: SYSTEM_ACTOR,
       now,
       log
     })
@@ -123,7 +125,7 @@ export class AppCore {
   async reconcileCardPayments(): Promise<void> {
     try {
       if (!this.store || this.phase() !== 'ready') return
-      const r = await reconcileCardPayments({ engine: this.engine, gateway: this.gateway, actor: FIRST_ADMIN_ACTOR })
+      const r = await reconcileCardPayments({ engine: this.engine, gateway: this.gateway, actor: SYSTEM_ACTOR })
       if (r.settled > 0 || r.stillPending > 0) this.log(`card payments: ${r.settled} reconciled, ${r.stillPending} still pending`)
     } catch (err) {
       this.log(`card payments: reconciliation failed: ${(err as Error).message}`)
@@ -137,7 +139,7 @@ export class AppCore {
   ensureServices(): void {
     try {
       if (!this.store || this.phase() !== 'ready') return
-      const made = this.engine.change(FIRST_ADMIN_ACTOR, (w) => ensureDefaultServices(w, 'Default set: this data folder had no service for manual charges and credits.'))
+      const made = this.engine.change(SYSTEM_ACTOR, (w) => ensureDefaultServices(w, 'Default set: this data folder had no service for manual charges and credits.'))
       if (made > 0) this.log(`services: created the ${made} default services`)
     } catch (err) {
       // Not fatal: everything else works, and the Services page can add them by hand.
@@ -182,7 +184,7 @@ export class AppCore {
       status: (operator) => this.status(operator),
       backups: {
         list: () => this.backups.list(),
-        create: (to) => this.backupNow('manual', to),
+        create: (to, operator) => this.backupNow('manual', to, actorOf(operator)),
         check: (source) => this.checkRestoreSource(source),
         restore: (source, operator) => this.restoreFrom(source, operator)
       }
@@ -261,9 +263,21 @@ export class AppCore {
   /**
    * A complete copy of the database, written by the snapshot worker (a snapshot is taken at the
    * same time) while requests keep being served. `to`: a file the administrator chose, checked
-   * first (never inside the data folder, never over a file unless `overwrite`).
+   * first (never inside the data folder, never over a file unless `overwrite`). A manual or daily
+   * backup is then written to the audit log by `actor` ("Backup created: <file>."); the copy
+   * taken before a restore is named by the restore's own entry.
    */
-  async backupNow(kind: BackupInfo['kind'], to?: { path: string; overwrite: boolean }): Promise<BackupInfo> {
+  async backupNow(kind: BackupInfo['kind'], to?: { path: string; overwrite: boolean }, actor: Actor = SYSTEM_ACTOR): Promise<BackupInfo> {
+    const info = await this.copyNow(kind, to)
+    if (kind !== 'before-restore') {
+      const what =
+        kind === 'daily' ? `Daily backup created: ${info.fileName} (the newest ${DAILY_BACKUPS_KEPT} daily backups are kept).` : `Backup created: ${info.fileName}.`
+      this.engine.change(actor, (w) => w.audit({ kind: 'backup.create', description: `${what} Size ${formatSize(info.sizeBytes)}.` }))
+    }
+    return info
+  }
+
+  private async copyNow(kind: BackupInfo['kind'], to?: { path: string; overwrite: boolean }): Promise<BackupInfo> {
     if (!this.store) throw new AppError('DB_CORRUPT', 'There is no healthy database to back up.')
     const store = this.store
     if (to === undefined) {
@@ -362,7 +376,7 @@ export class AppCore {
     if (this.phase() !== 'ready') return 0
     // Nobody is at the keyboard: the built-in administrator stands in, and each note says the
     // change was automatic.
-    return this.engine.change(FIRST_ADMIN_ACTOR, runDueTransitions)
+    return this.engine.change(SYSTEM_ACTOR, runDueTransitions)
   }
 
   private invoiceClosing: Promise<unknown> | null = null
@@ -374,7 +388,7 @@ export class AppCore {
    */
   async runInvoiceTasks(): Promise<{ issued: number; statusChanges: number }> {
     if (this.phase() !== 'ready' || this.invoiceClosing) return { issued: 0, statusChanges: 0 }
-    const closing = closeDuePeriods(this.engine, FIRST_ADMIN_ACTOR)
+    const closing = closeDuePeriods(this.engine, SYSTEM_ACTOR)
     this.invoiceClosing = closing
     try {
       const { invoicesIssued } = await closing
@@ -382,7 +396,7 @@ export class AppCore {
       // Bounded units: a long closure may have left thousands of invoices to move.
       let n: number
       do {
-        n = this.engine.change(FIRST_ADMIN_ACTOR, runInvoiceTransitions)
+        n = this.engine.change(SYSTEM_ACTOR, runInvoiceTransitions)
         statusChanges += n
       } while (n > 0)
       return { issued: invoicesIssued, statusChanges }
@@ -402,7 +416,7 @@ export class AppCore {
     if (this.phase() !== 'ready' || this.reissueRunning) return 0
     // PDFs (issue 10 item 5): after merging the PDF store, pass `onReissued` to keep the old PDF
     // (marked VOID, or as a superseded version) and render the new one.
-    const running = runDueBatches(this.engine, FIRST_ADMIN_ACTOR)
+    const running = runDueBatches(this.engine, SYSTEM_ACTOR)
     this.reissueRunning = running
     try {
       return (await running).reduce((s, r) => s + r.reissued, 0)

@@ -9,6 +9,10 @@ export const FIRST_ADMIN_ID = 1
 /** Who timed tasks, tools and start-up work act as (the built-in first administrator). */
 export const FIRST_ADMIN_ACTOR: Actor = { operatorId: FIRST_ADMIN_ID, operatorName: 'Administrator' }
 
+/** Operator 0 (migration 0028): who scheduler and start-up work act as. It cannot log in. */
+export const SYSTEM_ID = 0
+export const SYSTEM_ACTOR: Actor = { operatorId: SYSTEM_ID, operatorName: 'System' }
+
 /** A row of operators. */
 export interface StoredOperator {
   id: number

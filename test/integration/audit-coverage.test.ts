@@ -20,12 +20,9 @@ import { pngBytes } from '../support/images'
 import { tariffCsv } from '../support/usageWorld'
 
 const SILENT: Partial<Record<Channel, string>> = {
-  'backup.create': 'a manual backup writes a file and no entry (issue 12 item 1 asks for backups to be audited)',
   'usageImport.begin': 'stages an upload in memory; the import itself (usageImport.start) writes the entries',
   'usageImport.chunk': 'stages a part of an upload in memory; the import itself (usageImport.start) writes the entries',
-  'notifications.markRead': "marks the desk's notifications read: the reader's own view, not a change of the books",
-  'rerating.cancel':
-    'a re-rating cancelled before its first unit re-rates nothing and leaves no entry (a cancelled usage import writes one: "cancelled (whole batches kept)")'
+  'notifications.markRead': "marks the desk's notifications read: the reader's own view, not a change of the books"
 }
 
 let clock = Date.parse('2026-03-10T10:00:00Z')
