@@ -140,6 +140,34 @@ describe('trace', () => {
     expect([status.consistent, status.currentValue]).toEqual([false, 'Blocked'])
     await w.close()
   })
+
+  it("the issue's step is the total and amount due its entry logged, not the invoice's total now; an older entry without them falls back to the total", async () => {
+    const { w, invoiceId } = await sourceStory()
+    const issued = () =>
+      w.app.core.engine.read((r) =>
+        r.get<{ field: string | null; from_value: string | null; to_value: string | null }>(
+          "SELECT field, from_value, to_value FROM audit_log WHERE kind = 'invoice.issued' AND source_id = ?",
+          [invoiceId]
+        )
+      )
+    expect(issued()).toEqual({ field: 'total_and_amount_due', from_value: '10000', to_value: '10000' })
+    // The invoice's total edited behind the log: the step still says what was issued.
+    w.app.core.engine.change(ADMIN_ACTOR, (x) => x.run('UPDATE invoices SET total_minor = 12000 WHERE id = ?', [invoiceId]))
+    const due = await w.traceOf('invoice.amountDue', invoiceId)
+    expect(story(due)[0]).toEqual(['invoice.issued', '+100.00', '100.00 USD'])
+    expect(due).toMatchObject({ currentValue: '10.00 USD', consistent: true })
+    // An entry written before the values were logged (field "invoice", the number as "to").
+    w.app.core.engine.change(ADMIN_ACTOR, (x) => {
+      x.run('UPDATE invoices SET total_minor = 10000 WHERE id = ?', [invoiceId])
+      x.run('DROP TRIGGER audit_log_no_update')
+      x.run("UPDATE audit_log SET field = 'invoice', from_value = NULL, to_value = 'INV-000001' WHERE kind = 'invoice.issued' AND source_id = ?", [invoiceId])
+    })
+    const old = await w.traceOf('invoice.amountDue', invoiceId)
+    expect(old).toMatchObject({ currentValue: '10.00 USD', consistent: true })
+    expect(story(old)[0]).toEqual(['invoice.issued', '+100.00', '100.00 USD'])
+    expect(story(await w.traceOf('invoice.status', invoiceId))[0]).toEqual(['invoice.issued', null, 'Open'])
+    await w.close()
+  })
 })
 
 describe('property', () => {
