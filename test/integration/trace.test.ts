@@ -104,7 +104,8 @@ describe('trace', () => {
     const last = balance.steps.at(-1)!
     expect([last.delta, last.valueAfter]).toEqual(['-1.60', '0.20 USD'])
     expect(last.description).toMatch(/^Balance changed from 1\.80 to 0\.20 \(decreased by 1\.60\)\. Source – re-rating correction of re-rating \d+/)
-    expect(last.links.map((l) => l.kind).sort()).toEqual(['customer', 'xdr'])
+    // The correction's record, and the run it names ("re-rating N"), which opens on the Re-rating page.
+    expect(last.links.map((l) => l.kind).sort()).toEqual(['customer', 'rerating', 'xdr'])
     await w.close()
   })
 
