@@ -261,7 +261,7 @@ describe('re-rating a period (the March story)', () => {
     const [entry] = await desk.ok('audit.list', { limit: 1 })
     expect(entry).toMatchObject({ kind: 'usage.rerating.cancel', source: `rerating (re-rating ${result.reratingId})` })
     expect(entry?.description).toContain(
-      `Re-rating ${result.reratingId} of the usage of 2026-03-01 00:00 – 2026-04-01 00:00 UTC with the assigned price lists cancelled after 1 of 2 customers: 1 customer re-rated (1 record changed, each with its entry); 1 customer not re-rated`
+      `Re-rating ${result.reratingId} of the usage of 2026-03-01 00:00 – 2026-04-01 00:00 UTC with the assigned price lists cancelled after 1 of 2 customers: 1 customer re-rated (1 record changed, each with its entry, usage totals changed by -1.60 USD); 1 customer not re-rated`
     )
     expect((await desk.ok('ledger.check', {})).ok).toBe(true)
   })
