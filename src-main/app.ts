@@ -6,7 +6,8 @@ import type { SqlJsStatic } from 'sql.js'
 import type { AppPhase, AppStatus, BackupInfo, JournalReplay, Operator, RecoveryInfo, RestoreCandidate, RestoreOutcome } from '../src-shared/domain'
 import type { InputOf } from '../src-shared/contract'
 import { AppError } from '../src-shared/errors'
-import { BACKUP_DIR, Backups, manualBackupTarget, type RestorableFile } from './db/backups'
+import { formatSize } from '../src-shared/format'
+import { BACKUP_DIR, Backups, DAILY_BACKUPS_KEPT, manualBackupTarget, type RestorableFile } from './db/backups'
 import { DataDirLock, LOCK_FILE } from './db/lock'
 import { loadSqlJs } from './db/sqljs'
 import { scanJournal } from './db/journal'
@@ -19,6 +20,7 @@ import { TestGateway, type PaymentGateway } from './engine/gateway'
 import { reconcileCardPayments } from './engine/payments'
 import { actorOf, DEFAULT_KDF, FIRST_ADMIN_ID, getOperator, needsAdminPassword, SYSTEM_ACTOR, type KdfParams } from './engine/operators'
 import { Sessions } from './ipc/sessions'
+import type { Actor } from './engine/audit'
 import { runDueTransitions } from './engine/lifecycleScheduler'
 import { closeDuePeriods } from './engine/invoicing'
 import { runInvoiceTransitions } from './engine/lifecycleScheduler'
@@ -195,7 +197,7 @@ export class AppCore {
       kdf: () => this.kdf,
       backups: {
         list: () => this.backups.list(),
-        create: (to) => this.backupNow('manual', to),
+        create: (to, operator) => this.backupNow('manual', to, actorOf(operator)),
         check: (source) => this.checkRestoreSource(source),
         restore: (source, operator) => this.restoreFrom(source, operator)
       }
@@ -299,9 +301,21 @@ export class AppCore {
   /**
    * A complete copy of the database, written by the snapshot worker (a snapshot is taken at the
    * same time) while requests keep being served. `to`: a file the administrator chose, checked
-   * first (never inside the data folder, never over a file unless `overwrite`).
+   * first (never inside the data folder, never over a file unless `overwrite`). A manual or daily
+   * backup is then written to the audit log by `actor` ("Backup created: <file>."); the copy
+   * taken before a restore is named by the restore's own entry.
    */
-  async backupNow(kind: BackupInfo['kind'], to?: { path: string; overwrite: boolean }): Promise<BackupInfo> {
+  async backupNow(kind: BackupInfo['kind'], to?: { path: string; overwrite: boolean }, actor: Actor = SYSTEM_ACTOR): Promise<BackupInfo> {
+    const info = await this.copyNow(kind, to)
+    if (kind !== 'before-restore') {
+      const what =
+        kind === 'daily' ? `Daily backup created: ${info.fileName} (the newest ${DAILY_BACKUPS_KEPT} daily backups are kept).` : `Backup created: ${info.fileName}.`
+      this.engine.change(actor, (w) => w.audit({ kind: 'backup.create', description: `${what} Size ${formatSize(info.sizeBytes)}.` }))
+    }
+    return info
+  }
+
+  private async copyNow(kind: BackupInfo['kind'], to?: { path: string; overwrite: boolean }): Promise<BackupInfo> {
     if (!this.store) throw new AppError('DB_CORRUPT', 'There is no healthy database to back up.')
     const store = this.store
     if (to === undefined) {

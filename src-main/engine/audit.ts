@@ -21,6 +21,18 @@ export interface AuditRecord {
   source?: { kind: string; id?: number | null } | null
 }
 
+/**
+ * The values of an `invoice.issued` entry: `from` = the invoice's total, `to` = its amount due at
+ * issue (the total, never below zero), minor units as digits. The trace's first step of an
+ * invoice reads them (entries written before had field `invoice` and the number as `to`: the
+ * trace falls back to the invoice's total then).
+ */
+export const ISSUED_FIELD = 'total_and_amount_due'
+
+export function issuedValues(totalMinor: number, amountDueMinor: number): Pick<AuditRecord, 'field' | 'from' | 'to'> {
+  return { field: ISSUED_FIELD, from: String(totalMinor), to: String(amountDueMinor) }
+}
+
 export interface Actor {
   operatorId: number
   operatorName: string

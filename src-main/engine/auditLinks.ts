@@ -23,6 +23,8 @@ const NOT_XDR = new Set(['invoice', 'usage-import', 'rerating', 'shift'])
 const INVOICE_WORDS = /\binvoices?\s+([^\s:;()]+(?:,\s*[^\s:;()]+)*)/gi
 /** "xDR id 2204", "xDR id 12, 13". */
 const XDR_IDS = /\bxDR id ((?:\d+)(?:,\s*\d+)*)/g
+/** "re-rating 5" in a text (a correction's entry, a cancelled run's): the run. */
+const RERATING_WORDS = /\bre-rating (\d+)\b/gi
 /** A quoted name in a price list entry. */
 const QUOTED = /"([^"]+)"/g
 
@@ -64,8 +66,10 @@ export class LinkResolver {
     if (e.source_kind === 'usage-import' && e.source_id !== null && this.r.get('SELECT 1 AS found FROM usage_imports WHERE id = ?', [e.source_id])) {
       add({ kind: 'usageImport', id: e.source_id, customerId: null, label: `Usage import ${e.source_id}` })
     }
-    if (e.source_kind === 'rerating' && e.source_id !== null && this.r.get('SELECT 1 AS found FROM reratings WHERE id = ?', [e.source_id])) {
-      add({ kind: 'rerating', id: e.source_id, customerId: null, label: `Re-rating run ${e.source_id}` })
+    const runs = e.source_kind === 'rerating' && e.source_id !== null ? [e.source_id] : []
+    for (const m of e.description.matchAll(RERATING_WORDS)) runs.push(Number(m[1]))
+    for (const id of runs) {
+      if (this.r.get('SELECT 1 AS found FROM reratings WHERE id = ?', [id])) add({ kind: 'rerating', id, customerId: null, label: `Re-rating run ${id}` })
     }
     const xdrIds: number[] = []
     if (e.source_kind !== null && !NOT_XDR.has(e.source_kind) && e.source_id !== null) xdrIds.push(e.source_id)

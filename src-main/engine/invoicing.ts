@@ -13,7 +13,7 @@ import { AppError } from '../../src-shared/errors'
 import { localDate } from '../../src-shared/format'
 import { divideRounded, formatMinor, formatMoney, parseAmount, type RoundingMode } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
-import { type Actor, describeAmountChange } from './audit'
+import { type Actor, describeAmountChange, issuedValues } from './audit'
 import { parseLocalDate } from './calendar'
 import { applyUnallocated, invoiceStatus, settleInvoice } from './invoicePayments'
 import { type LedgerEntry, postToLedger } from './ledger'
@@ -337,8 +337,7 @@ function issueInvoice(w: Work, c: BillingTerms, period: { start: string; end: st
   w.audit({
     kind: 'invoice.issued',
     customerId: c.id,
-    field: 'invoice',
-    to: number,
+    ...issuedValues(total, amountDue),
     description: `Invoice ${number} issued for ${localDate(period.start)} to ${localDate(new Date(Date.parse(period.end) - 1).toISOString())}: previous balance ${money(previous)}, payments ${money(payments)}, charges ${money(charges)}, taxes ${money(taxes)}, total ${money(total)}, amount due ${money(amountDue)}, due ${dueDate}${status === 'no-payment-needed' ? ' (needs no payment)' : ''}.`,
     source: { kind: 'invoice', id: invoiceId }
   })

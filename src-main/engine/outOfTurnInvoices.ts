@@ -12,6 +12,7 @@ import { localDate } from '../../src-shared/format'
 import { formatMoney } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
 import { submitAdjustment } from './adjustments'
+import { issuedValues } from './audit'
 import {
   addChargeLine,
   addDaysToDate,
@@ -209,8 +210,7 @@ export function issueOutOfTurnInvoice(w: Work, input: OutOfTurnInput): OutOfTurn
   w.audit({
     kind: 'invoice.issued',
     customerId: c.id,
-    field: 'invoice',
-    to: number,
+    ...issuedValues(d.total, amountDue),
     description: `Out-of-turn invoice ${number} issued for ${ids.length} ${ids.length === 1 ? 'item' : 'items'} (xDR id ${ids.join(', ')}): charges ${money(d.charges)}, taxes ${money(d.taxes)}, total ${money(d.total)}, amount due ${money(amountDue)}, due ${dueDate}${status === 'no-payment-needed' ? ' (needs no payment)' : ''}.`,
     source: { kind: 'invoice', id: invoiceId }
   })

@@ -29,7 +29,7 @@ import { postToLedger } from './ledger'
 import { checkRecalculable } from './usageRetention'
 import { UsageRater, type UsageRating } from './usageRating'
 import type { Engine, Work } from './unitOfWork'
-import type { Actor } from './audit'
+import type { Actor, AuditRecord } from './audit'
 
 export interface ReratingInput {
   scope: ReratingScope
@@ -429,6 +429,29 @@ function applyToCustomer(
   return { considered: o.considered, changed: { records, oldMinor: o.oldTotalMinor, newMinor: o.newTotalMinor } }
 }
 
+/** ", usage totals changed by -6.00 USD" (per currency, in each currency's own digits); nothing when none changed. */
+function moved(totals: CurrencyTotals[]): string {
+  const parts = totals.filter((t) => t.differenceMinor !== 0).map((t) => `${t.differenceMinor > 0 ? '+' : ''}${formatMinor(t.differenceMinor, t.currency)} ${t.currency}`)
+  return parts.length === 0 ? '' : `, usage totals changed by ${parts.join(', ')}`
+}
+
+/**
+ * The entry of a cancelled re-rating: what was done (customers and records re-rated, each with
+ * its own entries) and what was not (the customers left as they were).
+ */
+function describeCancel(run: ReratingRun, reached: number, total: number, customersChanged: number, recordsChanged: number, totals: CurrencyTotals[]): AuditRecord {
+  const n = (x: number, one: string, many = `${one}s`) => `${x.toLocaleString('en-US')} ${x === 1 ? one : many}`
+  const list = run.plan.priceListName === null ? 'the assigned price lists' : `price list "${run.plan.priceListName}"`
+  const what = `${run.id === null ? 'Re-rating' : `Re-rating ${run.id}`} of the usage of ${periodText(run.plan.from, run.plan.to)} with ${list} cancelled`
+  const left = total - reached
+  const done =
+    reached === 0
+      ? ` before its first customer: nothing was re-rated; ${n(total, 'customer')} in scope keep${total === 1 ? 's' : ''} their rating.`
+      : ` after ${reached.toLocaleString('en-US')} of ${n(total, 'customer')}: ${n(customersChanged, 'customer')} re-rated (${n(recordsChanged, 'record')} changed, each with its entry${moved(totals)}); ` +
+        `${n(left, 'customer')} not re-rated, their usage keeps its earlier rating.`
+  return { kind: 'usage.rerating.cancel', description: what + done, source: run.id === null ? null : { kind: 'rerating', id: run.id } }
+}
+
 /** What the apply needs of the job it runs in (src-main/jobs/registry.ts's JobControl). */
 export interface ReratingControl {
   readonly signal: AbortSignal
@@ -509,9 +532,13 @@ export function prepareRerating(
       await ctl.pause()
     }
     const cancelled = next < customers.length
-    if (run.id !== null) {
+    if (run.id !== null || cancelled) {
       const id = run.id
-      engine.change(actor, (w) => w.run('UPDATE reratings SET state = ?, finished_at = ? WHERE id = ?', [cancelled ? 'cancelled' : 'completed', w.at, id]))
+      engine.change(actor, (w) => {
+        if (id !== null) w.run('UPDATE reratings SET state = ?, finished_at = ? WHERE id = ?', [cancelled ? 'cancelled' : 'completed', w.at, id])
+        // A cancel is a decision an administrator must see, even before the first customer.
+        if (cancelled) w.audit(describeCancel(run, next, customers.length, customersChanged, recordsChanged, sortedTotals(totals)))
+      })
     }
     return { reratingId: run.id, customersChanged, recordsChanged, totals: sortedTotals(totals), cancelled }
   }

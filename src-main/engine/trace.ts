@@ -11,8 +11,9 @@
  * value the database holds now; anything else is a change the log does not explain — a ledger
  * defect — and the answer says which step or which difference.
  *
- * An invoice's chains start at its issue: the amount due at issue is its total (never below zero)
- * and the status the one rule gives for it (invoicePayments.invoiceStatus); reductions and
+ * An invoice's chains start at its issue: the amount due at issue is the one its `invoice.issued`
+ * entry stores (older entries store none: the invoice's total, never below zero) and the status
+ * the one rule gives for it (invoicePayments.invoiceStatus); reductions and
  * payments applied or un-applied move the amount due, status entries the status.
  */
 import type { AuditLink, CustomerStatus, InvoiceStatus, TraceResult, TraceStep, TraceTarget } from '../../src-shared/domain'
@@ -20,7 +21,7 @@ import { AppError } from '../../src-shared/errors'
 import { INVOICE_STATUS_LABEL, STATUS_LABEL } from '../../src-shared/labels'
 import { formatMinor, parseAmount } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
-import type { StoredAudit } from './audit'
+import { ISSUED_FIELD, type StoredAudit } from './audit'
 import { LinkResolver } from './auditLinks'
 import { invoiceStatus } from './invoicePayments'
 
@@ -76,12 +77,18 @@ function traceInvoice(r: DbReader, target: 'invoice.amountDue' | 'invoice.status
     [invoiceId, i.customer_id, invoiceId, i.customer_id]
   )
   const issued = entries.find((e) => e.kind === 'invoice.issued')
-  // A regenerated invoice (re-issue, same number) no longer has the total it was issued with: its
-  // values at issue are where the log's first change of each starts from.
+  // The issue's entry stores the total and the amount due it was issued with (ISSUED_FIELD).
+  const logged =
+    issued?.field === ISSUED_FIELD && issued.from_value !== null && issued.to_value !== null
+      ? { total: storedAmountMinor(issued.from_value, i.currency), due: storedAmountMinor(issued.to_value, i.currency) }
+      : null
+  // Older entries store neither. A regenerated invoice (re-issue, same number) no longer has the
+  // total it was issued with: its values at issue are where the log's first change of each starts
+  // from; any other invoice starts from its total.
   const regenerated = entries.some((e) => e.kind === 'invoice.reissued' && e.from_value !== null)
   const firstFrom = (pick: (e: Entry) => boolean) => entries.find((e) => e !== issued && pick(e) && e.from_value !== null)?.from_value ?? null
-  const dueFrom = regenerated ? firstFrom((e) => e.field === 'amount_due') : null
-  const dueAtIssue = dueFrom !== null ? storedAmountMinor(dueFrom, i.currency) : Math.max(0, i.total_minor)
+  const dueFrom = regenerated && !logged ? firstFrom((e) => e.field === 'amount_due') : null
+  const dueAtIssue = logged ? logged.due : dueFrom !== null ? storedAmountMinor(dueFrom, i.currency) : Math.max(0, i.total_minor)
   if (target === 'invoice.amountDue') {
     const steps: Step[] = []
     if (issued) steps.push({ e: issued, from: null, to: dueAtIssue })
@@ -94,7 +101,8 @@ function traceInvoice(r: DbReader, target: 'invoice.amountDue' | 'invoice.status
   }
   const statusFrom = regenerated ? firstFrom((e) => e.kind === 'invoice.status') : null
   const atIssue =
-    statusFrom ?? invoiceStatus({ total_minor: i.total_minor, amount_due_minor: dueAtIssue, paid_minor: 0, due_date: i.due_date, voided_at: null }, i.issue_date)
+    statusFrom ??
+    invoiceStatus({ total_minor: logged?.total ?? i.total_minor, amount_due_minor: dueAtIssue, paid_minor: 0, due_date: i.due_date, voided_at: null }, i.issue_date)
   const steps: Step[] = []
   if (issued) steps.push({ e: issued, from: null, to: atIssue })
   for (const e of entries) if (e.kind === 'invoice.status' && e.to_value !== null) steps.push({ e, from: e.from_value, to: e.to_value })

@@ -85,7 +85,8 @@ const reissueJobs = new Map<number, string>()
 /** Backups as the Settings page uses them (the app owns the files and the restore). */
 export interface BackupDesk {
   list(): BackupInfo[]
-  create(to?: { path: string; overwrite: boolean }): Promise<BackupInfo>
+  /** Writes the copy, then an audit entry naming it, made by `operator`. */
+  create(to: { path: string; overwrite: boolean } | undefined, operator: Operator): Promise<BackupInfo>
   check(source: RestoreSource): RestoreCandidate
   restore(source: RestoreSource, operator: Operator | null): RestoreOutcome
 }
@@ -147,7 +148,7 @@ export const handlers: HandlerTable<HandlerContext> = {
 
   'backup.list': (_input, { backups }) => backups.list(),
 
-  'backup.create': (input, { backups }) => backups.create(input.path === undefined ? undefined : { path: input.path, overwrite: input.overwrite }),
+  'backup.create': (input, { backups, operator }) => backups.create(input.path === undefined ? undefined : { path: input.path, overwrite: input.overwrite }, operator),
 
   'backup.check': (input, { backups }) => backups.check(input.source),
 

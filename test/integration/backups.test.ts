@@ -94,6 +94,24 @@ describe('where a manual backup may be written', () => {
     await d.app.close()
   })
 
+  it('is written to the audit log by who made it, naming the file; a daily backup by the System', async () => {
+    const d = await readyDesk()
+    const manual = await d.ok('backup.create', {})
+    const [entry] = await d.ok('audit.list', { limit: 1 })
+    expect(entry).toMatchObject({ kind: 'backup.create', operatorName: 'Administrator' })
+    expect(entry?.description).toMatch(new RegExp(`^Backup created: ${manual.fileName.replace(/[.]/g, '\\.')}\\. Size [\\d.]+ (KB|MB)\\.$`))
+    const target = path.join(path.dirname(d.dataDir), `${path.basename(d.dataDir)}-copy.sqlite`)
+    await d.ok('backup.create', { path: target })
+    expect((await d.ok('audit.list', { limit: 1 }))[0]?.description).toContain(`Backup created: ${target}.`)
+    const daily = (await d.app.core.dailyBackup())!
+    const [dailyEntry] = await d.ok('audit.list', { limit: 1 })
+    expect(dailyEntry).toMatchObject({ kind: 'backup.create', operatorName: 'System' })
+    expect(dailyEntry?.description).toContain(`Daily backup created: ${daily.fileName} (the newest 14 daily backups are kept).`)
+    expect((await d.ok('audit.verify', {})).ok).toBe(true)
+    await d.app.close()
+    fs.rmSync(target, { force: true })
+  })
+
   it('never over an existing file without the overwrite flag', async () => {
     const d = await readyDesk()
     const target = path.join(tmpDataDir('outside-'), 'usb-copy.sqlite')

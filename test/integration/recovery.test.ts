@@ -150,10 +150,11 @@ describe('recovery from the newest backup', () => {
     expect(status.phase).toBe('recovery')
     expect(status.recovery?.recommendedBackup).toBe(daily.fileName)
     // Before anything is done, the screen can say what restoring the recommended backup will do.
-    expect(status.recovery?.recommendedReplay).toMatchObject({ replayed: 30, missing: null })
+    // The backup's own audit entry ("Daily backup created: …", written after the copy) and the 30 payments.
+    expect(status.recovery?.recommendedReplay).toMatchObject({ replayed: 31, missing: null })
     const restored = await r.ok('backup.restore', { source: { kind: 'backup', fileName: daily.fileName } })
     expect(restored.phase).toBe('ready')
-    expect(restored.replay).toMatchObject({ replayed: 30, missing: null, stoppedBecause: null })
+    expect(restored.replay).toMatchObject({ replayed: 31, missing: null, stoppedBecause: null })
     for (const m of made) {
       const txs = await r.ok('ledger.transactions', { customerId: m.customerId })
       expect(txs.some((t) => t.xdrId === m.xdrId)).toBe(true)
@@ -175,7 +176,8 @@ describe('recovery from the newest backup', () => {
     const d = await desk(dir)
     await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
     const daily = (await d.app.core.dailyBackup())!
-    const backupSeq = d.app.core.store!.lastSeq
+    // The change after the copy is the backup's own audit entry.
+    const backupSeq = d.app.core.store!.lastSeq - 1
     await payments(d, 5)
     d.app.core.store!.snapshot() // the journal starts afresh: these five are only in the snapshot and the journal archive
     fs.rmSync(path.join(dir, ARCHIVE_DIR), { recursive: true, force: true }) // ...and the archive is lost too
@@ -185,9 +187,9 @@ describe('recovery from the newest backup', () => {
 
     const r = await desk(dir)
     const status = await r.ok('app.status', {})
-    expect(status.recovery?.recommendedReplay).toMatchObject({ replayed: 0, missing: { from: backupSeq + 1, to: backupSeq + 8 } })
+    expect(status.recovery?.recommendedReplay).toMatchObject({ replayed: 0, missing: { from: backupSeq + 1, to: backupSeq + 9 } })
     const restored = await r.ok('backup.restore', { source: { kind: 'backup', fileName: daily.fileName } })
-    expect(restored.replay).toMatchObject({ restoredUpTo: backupSeq, replayed: 0, missing: { from: backupSeq + 1, to: backupSeq + 8 } })
+    expect(restored.replay).toMatchObject({ restoredUpTo: backupSeq, replayed: 0, missing: { from: backupSeq + 1, to: backupSeq + 9 } })
     // The journal that could not be applied is kept for inspection.
     expect(fs.readdirSync(path.join(dir, 'corrupt')).some((f) => f.startsWith('journal'))).toBe(true)
     await r.app.close()
@@ -309,7 +311,7 @@ describe('recovery from the newest backup', () => {
     const d = await desk(dir)
     await d.ok('setup.complete', { companyName: 'Liberty Callshop', address: '', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
     await d.app.core.dailyBackup()
-    const dailySeq = d.app.core.store!.lastSeq
+    const dailySeq = d.app.core.store!.lastSeq - 1 // the change after the copy is the backup's audit entry
     await payments(d, 5)
     await d.app.close()
     // No backup holds these five: they stay archived.
@@ -321,7 +323,7 @@ describe('recovery from the newest backup', () => {
     const d2 = await desk(dir)
     await payments(d2, 3)
     await d2.ok('backup.create', {})
-    const manualSeq = d2.app.core.store!.lastSeq
+    const manualSeq = d2.app.core.store!.lastSeq - 1 // the change after the copy is the backup's audit entry
     // The manual backup holds everything archived so far: nothing older than it is kept.
     expect(segments().filter((s) => s.last <= manualSeq)).toEqual([])
     await payments(d2, 2)

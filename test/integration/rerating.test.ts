@@ -231,6 +231,12 @@ describe('re-rating a period (the March story)', () => {
     expect(end.state).toBe('cancelled')
     expect(end.result).toMatchObject({ cancelled: true, customersChanged: 0 })
     expect([await balanceOf(easy.id), await balanceOf(smart.id)]).toEqual(before)
+    // The cancel is in the log, saying nothing was re-rated.
+    const [entry] = await desk.ok('audit.list', { limit: 1 })
+    expect(entry).toMatchObject({ kind: 'usage.rerating.cancel', operatorName: ADMIN_ACTOR.operatorName })
+    expect(entry?.description).toMatch(
+      /^Re-rating of the usage of 2026-03-01 00:00 – 2026-04-01 00:00 UTC with the assigned price lists cancelled before its first customer: nothing was re-rated; 2 customers in scope keep their rating\.$/
+    )
     expect((await desk.ok('ledger.check', {})).ok).toBe(true)
   })
 
@@ -252,6 +258,11 @@ describe('re-rating a period (the March story)', () => {
     expect(result).toMatchObject({ cancelled: true, customersChanged: 1, recordsChanged: 1 })
     expect([await balanceOf(easy.id), await balanceOf(smart.id)]).toEqual([before[0]! - 160, before[1]])
     expect((await desk.ok('rerating.history', {}))[0]).toMatchObject({ id: result.reratingId, state: 'cancelled', customers: 1 })
+    const [entry] = await desk.ok('audit.list', { limit: 1 })
+    expect(entry).toMatchObject({ kind: 'usage.rerating.cancel', source: `rerating (re-rating ${result.reratingId})` })
+    expect(entry?.description).toContain(
+      `Re-rating ${result.reratingId} of the usage of 2026-03-01 00:00 – 2026-04-01 00:00 UTC with the assigned price lists cancelled after 1 of 2 customers: 1 customer re-rated (1 record changed, each with its entry, usage totals changed by -1.60 USD); 1 customer not re-rated`
+    )
     expect((await desk.ok('ledger.check', {})).ok).toBe(true)
   })
 

@@ -104,7 +104,8 @@ describe('trace', () => {
     const last = balance.steps.at(-1)!
     expect([last.delta, last.valueAfter]).toEqual(['-1.60', '0.20 USD'])
     expect(last.description).toMatch(/^Balance changed from 1\.80 to 0\.20 \(decreased by 1\.60\)\. Source – re-rating correction of re-rating \d+/)
-    expect(last.links.map((l) => l.kind).sort()).toEqual(['customer', 'xdr'])
+    // The correction's record, and the run it names ("re-rating N"), which opens on the Re-rating page.
+    expect(last.links.map((l) => l.kind).sort()).toEqual(['customer', 'rerating', 'xdr'])
     await w.close()
   })
 
@@ -138,6 +139,34 @@ describe('trace', () => {
     expect((await w.traceOf('customer.balance', id)).consistent).toBe(false)
     const status = await w.traceOf('customer.status', id)
     expect([status.consistent, status.currentValue]).toEqual([false, 'Blocked'])
+    await w.close()
+  })
+
+  it("the issue's step is the total and amount due its entry logged, not the invoice's total now; an older entry without them falls back to the total", async () => {
+    const { w, invoiceId } = await sourceStory()
+    const issued = () =>
+      w.app.core.engine.read((r) =>
+        r.get<{ field: string | null; from_value: string | null; to_value: string | null }>(
+          "SELECT field, from_value, to_value FROM audit_log WHERE kind = 'invoice.issued' AND source_id = ?",
+          [invoiceId]
+        )
+      )
+    expect(issued()).toEqual({ field: 'total_and_amount_due', from_value: '10000', to_value: '10000' })
+    // The invoice's total edited behind the log: the step still says what was issued.
+    w.app.core.engine.change(ADMIN_ACTOR, (x) => x.run('UPDATE invoices SET total_minor = 12000 WHERE id = ?', [invoiceId]))
+    const due = await w.traceOf('invoice.amountDue', invoiceId)
+    expect(story(due)[0]).toEqual(['invoice.issued', '+100.00', '100.00 USD'])
+    expect(due).toMatchObject({ currentValue: '10.00 USD', consistent: true })
+    // An entry written before the values were logged (field "invoice", the number as "to").
+    w.app.core.engine.change(ADMIN_ACTOR, (x) => {
+      x.run('UPDATE invoices SET total_minor = 10000 WHERE id = ?', [invoiceId])
+      x.run('DROP TRIGGER audit_log_no_update')
+      x.run("UPDATE audit_log SET field = 'invoice', from_value = NULL, to_value = 'INV-000001' WHERE kind = 'invoice.issued' AND source_id = ?", [invoiceId])
+    })
+    const old = await w.traceOf('invoice.amountDue', invoiceId)
+    expect(old).toMatchObject({ currentValue: '10.00 USD', consistent: true })
+    expect(story(old)[0]).toEqual(['invoice.issued', '+100.00', '100.00 USD'])
+    expect(story(await w.traceOf('invoice.status', invoiceId))[0]).toEqual(['invoice.issued', null, 'Open'])
     await w.close()
   })
 })

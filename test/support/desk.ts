@@ -21,10 +21,18 @@ let keySeq = 0
 /** A fresh wizard operation key (the contract wants 16-64 letters, digits or dashes). */
 export const newKey = () => `desk-key-${process.pid}-${String(++keySeq).padStart(8, '0')}`
 
-export async function openTestDesk(opts: { demo?: boolean; now?: () => number } = {}) {
+/** `background: false`: no schedulers nor start-up catch-up (a test runs the timed work itself). */
+export async function openTestDesk(opts: { demo?: boolean; now?: () => number; background?: boolean } = {}) {
   // Its own folder, removed by close(): a desk may live across the tests of a file.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-desk-'))
-  const app = await openBillingApp({ dataDir, now: opts.now ?? (() => Date.parse('2026-11-21T10:00:00Z')), log: () => {}, dailyBackupDelayMs: 3_600_000, kdf: TEST_KDF })
+  const app = await openBillingApp({
+    dataDir,
+    now: opts.now ?? (() => Date.parse('2026-11-21T10:00:00Z')),
+    log: () => {},
+    dailyBackupDelayMs: 3_600_000,
+    background: opts.background ?? true,
+    kdf: TEST_KDF
+  })
   const call = async <C extends Channel>(channel: C, input: InputOf<C>) => (await app.dispatch(channel, input, { transport: 'test' })) as IpcResponse<ResultOf<C>>
   /** A call as operator `operatorId` (null: nobody logged in), through the same handler table. */
   const callAs = async <C extends Channel>(operatorId: number | null, channel: C, input: InputOf<C>) =>

@@ -1,5 +1,6 @@
 import '@mantine/dates/styles.css'
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
+import { useSearchParams } from 'react-router'
 import { Alert, Badge, Box, Button, Group, MultiSelect, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { DateInput } from '@mantine/dates'
 import type { InputOf } from '../../../src-shared/contract'
@@ -401,14 +402,29 @@ function JobProgress(props: { job: JobSnapshot<ReratingResult>; onCancel: () => 
   )
 }
 
+/** Past runs; `?run=N` (an audit entry's link) picks out run N: marked, scrolled to, and named above the table. */
 function HistorySection() {
   const q = useQuery('rerating.history', {})
   const rows = q.data ?? []
+  const [params] = useSearchParams()
+  const chosen = Number(params.get('run')) || null
+  const chosenRow = useRef<HTMLTableRowElement>(null)
+  const found = chosen === null ? null : (rows.find((h) => h.id === chosen) ?? null)
+  useEffect(() => {
+    if (found) chosenRow.current?.scrollIntoView({ block: 'center' })
+  }, [found])
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-label="Past re-ratings">
       <Title order={2} size="h4" mb="xs">
         Past re-ratings
       </Title>
+      {chosen !== null && q.data && (
+        <Text size="sm" mb="xs" c={found ? undefined : 'dimmed'} data-testid="rerating-chosen">
+          {found
+            ? `Re-rating ${found.id}, by ${found.operatorName} on ${formatInstant(found.at)}: ${plural(found.customers, 'customer')} and ${plural(found.records, 'record')} changed, ${found.state} (marked below).`
+            : `Re-rating ${chosen} is not among the last ${rows.length} re-ratings that changed something.`}
+        </Text>
+      )}
       {rows.length === 0 ? (
         <Text c="dimmed" size="sm">
           No re-rating has changed anything yet.
@@ -429,7 +445,13 @@ function HistorySection() {
           </Table.Thead>
           <Table.Tbody>
             {rows.map((h) => (
-              <Table.Tr key={h.id}>
+              <Table.Tr
+                key={h.id}
+                ref={h.id === chosen ? chosenRow : undefined}
+                aria-current={h.id === chosen ? 'true' : undefined}
+                data-testid={`rerating-run-${h.id}`}
+                bg={h.id === chosen ? 'var(--mantine-primary-color-light)' : undefined}
+              >
                 <Table.Td className="num">{h.id}</Table.Td>
                 <Table.Td className="nowrap">{formatInstant(h.at)}</Table.Td>
                 <Table.Td>{h.operatorName}</Table.Td>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { useSearchParams } from 'react-router'
 import { Button, Code, FileInput, Group, Modal, Progress, Stack, Text } from '@mantine/core'
 import { USAGE_CHUNK_MAX_CHARS } from '../../../../src-shared/contract'
 import type { JobSnapshot, UsageImportSummary } from '../../../../src-shared/domain'
@@ -34,6 +35,17 @@ function etaText(seconds: number | null): string {
  */
 export function ImportUsagePanel() {
   const [opened, setOpened] = useState(false)
+  // `?import=N` (an audit entry's link): the stored summary of import N, in the same window.
+  const [params, setParams] = useSearchParams()
+  const importId = Number(params.get('import')) || null
+  const close = () => {
+    setOpened(false)
+    if (importId !== null) {
+      const next = new URLSearchParams(params)
+      next.delete('import')
+      setParams(next, { replace: true })
+    }
+  }
   return (
     <>
       <Group justify="flex-end" mb="sm">
@@ -41,12 +53,12 @@ export function ImportUsagePanel() {
           Import usage file
         </Button>
       </Group>
-      <ImportUsageModal opened={opened} onClose={() => setOpened(false)} />
+      <ImportUsageModal opened={opened || importId !== null} importId={importId} onClose={close} />
     </>
   )
 }
 
-export function ImportUsageModal(props: { opened: boolean; onClose: () => void }) {
+export function ImportUsageModal(props: { opened: boolean; onClose: () => void; importId?: number | null }) {
   const [file, setFile] = useState<File | null>(null)
   const [stage, setStage] = useState<Stage>({ kind: 'choose' })
   const [error, setError] = useState<string | null>(null)
@@ -59,12 +71,24 @@ export function ImportUsageModal(props: { opened: boolean; onClose: () => void }
   const statusRef = useRef(status.run)
   statusRef.current = status.run
 
+  const storedRef = useRef(stored.run)
+  storedRef.current = stored.run
   useEffect(() => {
     if (!props.opened) return
     setFile(null)
     setStage({ kind: 'choose' })
     setError(null)
-  }, [props.opened])
+    const importId = props.importId ?? null
+    if (importId === null) return
+    let current = true
+    storedRef.current({ importId }).then(
+      (summary) => current && setStage({ kind: 'done', summary }),
+      (e: unknown) => current && setError(asAppError(e).message)
+    )
+    return () => {
+      current = false
+    }
+  }, [props.opened, props.importId])
 
   // Poll the job while it runs; when it ends, show the summary and refresh what the import changed.
   const jobId = stage.kind === 'importing' ? stage.job.id : null
