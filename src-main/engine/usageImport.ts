@@ -88,6 +88,11 @@ class CsvLines {
 
   /** The cells of the record that starts at `offset` (a place `offset` gave before), read again. */
   cellsAt(offset: number): string[] {
+    const t = this.text
+    let end = t.indexOf('\n', offset)
+    if (end < 0) end = t.length
+    const raw = t.slice(offset, end > offset && t.charCodeAt(end - 1) === 13 ? end - 1 : end)
+    if (!raw.includes('"')) return raw.split(this.sep)
     const [pos, line] = [this.pos, this.line]
     this.pos = offset
     const row = this.next()
