@@ -211,9 +211,9 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 /**
  * parseZonedTime's answer for the spellings a switch writes ("2026-03-05T10:00:00Z",
- * "2026-03-05 10:00:00+02:00", "+0200", "+02", without seconds), read digit by digit with no
- * regular expression or Date object (a million of them per file); NaN for anything else (a
- * fraction of a second, a space before the zone, a problem), which parseZonedTime then reads.
+ * "2026-03-05 10:00:00.250+02:00", "+0200", "+02", without seconds), read digit by digit with no
+ * regular expression or Date object (a million of them per file); NaN for anything else (a space
+ * before the zone, a lower-case "z" or "t", a problem), which parseZonedTime then reads by its pattern.
  */
 function quickZonedTime(t: string): number {
   const n = t.length
