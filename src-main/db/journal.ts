@@ -36,7 +36,9 @@ export interface JournalScan {
 export const PREALLOCATE_BYTES = 4 * 1024 * 1024
 
 function encodeParams(params: SqlParam[]): unknown[] {
-  // Blobs are rare (none yet); keep them exact through JSON as { b64 }.
+  // Blobs are rare (none yet); keep them exact through JSON as { b64 }. Without one the array is
+  // written as it is (a usage batch's statements hold thousands of parameters each).
+  if (!params.some((p) => p instanceof Uint8Array)) return params
   return params.map((p) => (p instanceof Uint8Array ? { b64: Buffer.from(p).toString('base64') } : p))
 }
 
@@ -47,12 +49,14 @@ function decodeParams(params: unknown[]): SqlParam[] {
 }
 
 export function encodeRecord(entry: JournalEntry): Buffer {
-  const payload = Buffer.from(JSON.stringify({ seq: entry.seq, stmts: entry.stmts.map(([s, p]) => [s, encodeParams(p)]) }), 'utf8')
-  const rec = Buffer.allocUnsafe(HEADER + payload.length)
+  const json = JSON.stringify({ seq: entry.seq, stmts: entry.stmts.map(([s, p]) => [s, encodeParams(p)]) })
+  // The payload is written in place after the header (no second copy of a batch's record).
+  const rec = Buffer.allocUnsafe(HEADER + Buffer.byteLength(json, 'utf8'))
+  const length = rec.write(json, HEADER, 'utf8')
+  const payload = rec.subarray(HEADER)
   rec.writeUInt32LE(MAGIC, 0)
-  rec.writeUInt32LE(payload.length, 4)
+  rec.writeUInt32LE(length, 4)
   rec.writeUInt32LE(crc32(payload), 8)
-  payload.copy(rec, HEADER)
   return rec
 }
 

@@ -14,6 +14,9 @@ import { divideRounded, type RoundingMode } from '../../src-shared/money'
 /** Prices carry 5 decimal places of the major unit. */
 export const PRICE_DECIMALS = 5
 const PRICE_SCALE = 10n ** BigInt(PRICE_DECIMALS)
+/** The divisor from 1/60 of a price unit to the minor unit, by currency exponent (0 to 5): 60 x 10^(5 - exponent). */
+const MINOR_DIVISOR = Array.from({ length: PRICE_DECIMALS + 1 }, (_, exponent) => 60n * (PRICE_SCALE / 10n ** BigInt(exponent)))
+const MAX_CHARGE = BigInt(Number.MAX_SAFE_INTEGER)
 
 /** One destination of a price-list version. */
 export interface RateRow {
@@ -93,9 +96,14 @@ export function normaliseCalledNumber(text: string): string {
   return /^\d+$/.test(s) ? s : ''
 }
 
+/**
+ * A version's rows as a digit trie: node n's child for digit d is next[n * 10 + d] (0: none; the
+ * root is node 0), and rowAt[n] is the row whose prefix ends at n. A lookup walks the called
+ * number's digits once, with no substring or Map probe per length (a million lookups per import).
+ */
 interface PrefixIndex {
-  byPrefix: Map<string, RateRow>
-  maxLength: number
+  next: Int32Array
+  rowAt: (RateRow | undefined)[]
 }
 
 const indexes = new WeakMap<readonly RateRow[], PrefixIndex>()
@@ -116,30 +124,61 @@ function checkRow(r: RateRow): void {
   }
 }
 
-/** Built once per rows array: a Map by prefix, so a lookup is at most (longest prefix) probes. */
+/** Built once per rows array. */
 function prefixIndex(rows: readonly RateRow[]): PrefixIndex {
   let idx = indexes.get(rows)
   if (idx) return idx
-  idx = { byPrefix: new Map(), maxLength: 0 }
+  let nodes = 1
   for (const r of rows) {
     checkRow(r)
+    nodes += r.prefix.length
+  }
+  idx = { next: new Int32Array(nodes * 10), rowAt: [] }
+  let used = 1
+  for (const r of rows) {
+    let node = 0
+    for (let i = 0; i < r.prefix.length; i++) {
+      const slot = node * 10 + r.prefix.charCodeAt(i) - 48
+      if (idx.next[slot] === 0) idx.next[slot] = used++
+      node = idx.next[slot]!
+    }
     // A duplicate prefix is the price-list upload's error to report; here the last row wins.
-    idx.byPrefix.set(r.prefix, r)
-    if (r.prefix.length > idx.maxLength) idx.maxLength = r.prefix.length
+    idx.rowAt[node] = r
   }
   indexes.set(rows, idx)
   return idx
 }
 
+/** The row of the longest prefix of digits[from..]. */
+function walk(idx: PrefixIndex, digits: string, from: number): RateRow | undefined {
+  let node = 0
+  let best: RateRow | undefined
+  for (let i = from; i < digits.length; i++) {
+    node = idx.next[node * 10 + digits.charCodeAt(i) - 48]!
+    if (node === 0) break
+    best = idx.rowAt[node] ?? best
+  }
+  return best
+}
+
+function digitsOnly(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
 /** The row with the longest prefix of the (normalised) called number, if any. */
 export function longestPrefixMatch(rows: readonly RateRow[], calledNumber: string): RateRow | undefined {
   const idx = prefixIndex(rows)
-  const digits = normaliseCalledNumber(calledNumber)
-  for (let len = Math.min(idx.maxLength, digits.length); len > 0; len--) {
-    const r = idx.byPrefix.get(digits.slice(0, len))
-    if (r) return r
+  // Nearly every number is "+" and digits, or digits: normalised in place.
+  let from = calledNumber.charCodeAt(0) === 43 ? 1 : 0
+  if (digitsOnly(calledNumber, from)) {
+    if (from === 0 && calledNumber.startsWith('00')) from = 2
+    return walk(idx, calledNumber, from)
   }
-  return undefined
+  return walk(idx, normaliseCalledNumber(calledNumber), 0)
 }
 
 /**
@@ -180,9 +219,8 @@ export function rateCall(
   if (billed > 0 || basis === 'message') {
     // In 1/60 of a price unit: (fee x 60 + rate x seconds) / 60, then / 10^(5 - exponent) to the minor unit.
     const numerator = row.connectionFee * 60n + row.ratePerMinute * BigInt(billed)
-    const denominator = 60n * (PRICE_SCALE / 10n ** BigInt(currencyExponent))
-    const minor = divideRounded(numerator, denominator, roundingMode)
-    if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new AppError('VALIDATION', `The charge of a call to ${call.calledNumber} is too large.`, 'ratePerMinute')
+    const minor = divideRounded(numerator, MINOR_DIVISOR[currencyExponent]!, roundingMode)
+    if (minor > MAX_CHARGE) throw new AppError('VALIDATION', `The charge of a call to ${call.calledNumber} is too large.`, 'ratePerMinute')
     chargeMinor = Number(minor)
   }
   return {

@@ -88,6 +88,11 @@ class CsvLines {
 
   /** The cells of the record that starts at `offset` (a place `offset` gave before), read again. */
   cellsAt(offset: number): string[] {
+    const t = this.text
+    let end = t.indexOf('\n', offset)
+    if (end < 0) end = t.length
+    const raw = t.slice(offset, end > offset && t.charCodeAt(end - 1) === 13 ? end - 1 : end)
+    if (!raw.includes('"')) return raw.split(this.sep)
     const [pos, line] = [this.pos, this.line]
     this.pos = offset
     const row = this.next()
@@ -106,6 +111,27 @@ class CsvLines {
     const end = this.text.indexOf('\n', this.pos)
     const head = this.text.slice(this.pos, end < 0 ? this.text.length : end)
     this.sep = (head.match(/;/g)?.length ?? 0) > (head.match(/,/g)?.length ?? 0) ? ';' : ','
+  }
+
+  /** Physical line of the next record. */
+  get lineNumber(): number {
+    return this.line
+  }
+
+  /**
+   * The next line, read past, when it holds no quote (nearly every line of a switch's file);
+   * null at the end of the text or before a line with a quote (read that one with next()).
+   */
+  plain(): string | null {
+    const t = this.text
+    if (this.pos >= t.length) return null
+    let end = t.indexOf('\n', this.pos)
+    if (end < 0) end = t.length
+    const raw = t.slice(this.pos, end > this.pos && t.charCodeAt(end - 1) === 13 ? end - 1 : end)
+    if (raw.includes('"')) return null
+    this.pos = end + 1
+    this.line++
+    return raw
   }
 
   next(): CsvLine | null {
@@ -174,12 +200,102 @@ class CsvLines {
 const ZONED_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?$/
 
+/** The two decimal digits at `i`, or -1. */
+function twoDigits(t: string, i: number): number {
+  const a = t.charCodeAt(i) - 48
+  const b = t.charCodeAt(i + 1) - 48
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * parseZonedTime's answer for the spellings a switch writes ("2026-03-05T10:00:00Z",
+ * "2026-03-05 10:00:00.250+02:00", "+0200", "+02", without seconds), read digit by digit with no
+ * regular expression or Date object (a million of them per file); NaN for anything else (a space
+ * before the zone, a lower-case "z" or "t", a problem), which parseZonedTime then reads by its pattern.
+ */
+function quickZonedTime(t: string): number {
+  const n = t.length
+  if (n < 17 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(13) !== 58) return Number.NaN
+  const sep = t.charCodeAt(10)
+  if (sep !== 84 && sep !== 32) return Number.NaN
+  const century = twoDigits(t, 0)
+  const yy = twoDigits(t, 2)
+  const mo = twoDigits(t, 5)
+  const d = twoDigits(t, 8)
+  const h = twoDigits(t, 11)
+  const mi = twoDigits(t, 14)
+  if (century < 0 || yy < 0 || mo < 0 || d < 0 || h < 0 || mi < 0) return Number.NaN
+  let i = 16
+  let s = 0
+  let ms = 0
+  if (t.charCodeAt(i) === 58) {
+    s = twoDigits(t, 17)
+    if (s < 0) return Number.NaN
+    i = 19
+    const dot = t.charCodeAt(i)
+    if (dot === 46 || dot === 44) {
+      // 1 to 9 digits of a second; the first three are the milliseconds.
+      let digits = 0
+      for (i++; digits < 10; i++, digits++) {
+        const c = t.charCodeAt(i) - 48
+        if (!(c >= 0 && c <= 9)) break
+        if (digits < 3) ms += c * (digits === 0 ? 100 : digits === 1 ? 10 : 1)
+      }
+      if (digits < 1 || digits > 9) return Number.NaN
+    }
+  }
+  const zone = t.charCodeAt(i)
+  let offsetMs = 0
+  if (zone === 90) {
+    if (i + 1 !== n) return Number.NaN
+  } else if (zone === 43 || zone === 45) {
+    const offH = twoDigits(t, i + 1)
+    let offM = 0
+    let j = i + 3
+    if (offH < 0) return Number.NaN
+    if (j < n) {
+      if (t.charCodeAt(j) === 58) j++
+      offM = twoDigits(t, j)
+      if (offM < 0 || j + 2 !== n) return Number.NaN
+    }
+    if (offH > 14 || offM > 59) return Number.NaN
+    offsetMs = (zone === 45 ? -1 : 1) * (offH * 60 + offM) * 60_000
+  } else return Number.NaN
+  const y = century * 100 + yy
+  // Years below 100 go to parseZonedTime: Date.UTC reads them as 19xx.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return Number.NaN
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  if (d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!)) return Number.NaN
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMs
+}
+
+/** Whole seconds written as at most 7 digits, at most MAX_DURATION_S; -1 for anything else (checkRow then says what is wrong). */
+function quickDuration(t: string): number {
+  const n = t.length
+  if (n === 0 || n > 7) return -1
+  let v = 0
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return -1
+    v = v * 10 + c
+  }
+  return v <= MAX_DURATION_S ? v : -1
+}
+
 /**
  * Epoch milliseconds of an ISO 8601 start time that names its time zone ("Z", "+02:00", "+0200",
  * "+02"), or a problem in words. A time without a zone is refused: the same digits are a
  * different instant in another zone, and guessing would rate a call with the wrong version.
  */
 export function parseZonedTime(text: string): number | string {
+  const quick = quickZonedTime(text)
+  return Number.isNaN(quick) ? parseZonedTimeByPattern(text) : quick
+}
+
+/** parseZonedTime by its regular expression: every spelling, and the problem in words. Exported for the test that checks the quick reading against it. */
+export function parseZonedTimeByPattern(text: string): number | string {
   const m = ZONED_TIME.exec(text)
   if (!m) {
     return LOCAL_TIME.test(text)
@@ -187,7 +303,8 @@ export function parseZonedTime(text: string): number | string {
       : `"${text}" is not a date and time with a time zone, such as 2026-03-05T10:00:00+02:00.`
   }
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number]
-  const ms = Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000)
+  // The first three digits of a fraction of a second are its milliseconds (the rest are dropped).
+  const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3))
   const local = Date.UTC(y, mo - 1, d, h, mi, s, ms)
   const back = new Date(local)
   if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
@@ -211,6 +328,9 @@ interface ParsedUsage {
   durationS: number
   calledNumber: string
   service: string
+  /** The account as `readWith` found it when the file was read (see RatingState.startReading). */
+  accountRef?: AccountRef | null
+  readWith?: Lookups
 }
 
 type Cells = Record<UsageColumn, string>
@@ -250,6 +370,24 @@ function parseRow(row: CsvLine, index: number[]): ParsedUsage | UsageImportProbl
     cells[col] = row.cells[index[i]!]!.trim()
   })
   return checkRow(row.line, cells)
+}
+
+/**
+ * parseRow's answer for a line of six values that passes every check, read without building the
+ * cells' object or a regular expression; null for anything else (parseRow then says what is wrong).
+ */
+function quickRow(line: number, cells: string[], index: number[]): ParsedUsage | null {
+  if (cells.length !== USAGE_COLUMNS.length) return null
+  const switchRecordId = cells[index[0]!]!.trim()
+  const account = cells[index[1]!]!.trim()
+  const calledNumber = cells[index[4]!]!.trim()
+  const service = cells[index[5]!]!.trim()
+  if (switchRecordId === '' || switchRecordId.length > MAX_TEXT || account === '' || account.length > MAX_TEXT) return null
+  if (calledNumber === '' || calledNumber.length > MAX_TEXT || service === '') return null
+  const start = quickZonedTime(cells[index[2]!]!.trim())
+  const durationS = quickDuration(cells[index[3]!]!.trim())
+  if (Number.isNaN(start) || durationS < 0) return null
+  return { line, switchRecordId, account, start, durationS, calledNumber, service }
 }
 
 /** Column positions from the header line, or the problems that stop the whole file. */
@@ -335,13 +473,29 @@ function engineReader(engine: Engine): DbReader {
 const ROW_PARAMS = 13
 const VALUES_ROW = `(${Array(ROW_PARAMS).fill('?').join(',')})`
 /**
+ * The last instant SQLite's strftime writes as toISOString does (later ones are bound as text).
+ * Binding a number costs sql.js far less than a text (which it copies into the WASM heap and
+ * frees): started_at goes in as epoch milliseconds and the prefix as a number where both give the
+ * same text back in SQL (measured on 4M instants of years 100 to 9999: identical to toISOString).
+ */
+const LAST_SQL_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+const asBoundInstant = (ms: number): number | string => (ms <= LAST_SQL_INSTANT ? ms : new Date(ms).toISOString())
+/**
+ * A prefix without a leading zero and of at most 9 digits is bound as that number, which CAST
+ * gives back as the same digits (sql.js binds a number beyond 32 bits as a REAL, whose text would
+ * end in ".0": longer prefixes are bound as text).
+ */
+const asBoundPrefix = (prefix: string | null): number | string | null => (prefix !== null && prefix.length <= 9 && prefix.charCodeAt(0) !== 48 ? Number(prefix) : prefix)
+
+/**
  * `?1` is the batch's instant and `?2` the import id; they come first in the text, so every plain
  * `?` of the VALUES is numbered after them. Short per row: each statement's text is journaled.
  * amount_minor is what the ledger is posted: the charge, 0 for an unrated record (never charged).
  */
 const INSERT_HEAD =
   'INSERT INTO xdrs(kind,customer_id,account_id,service_id,started_at,duration_s,destination,amount_minor,charge_minor,switch_record_id,account_ref,rating,unrated_reason,billed_s,prefix,price_list_version_id,created_at,rated_at,import_id)' +
-  "SELECT 'usage',column1,column2,column3,column4,column5,column6,coalesce(column7,0),column7,column8,column9,CASE WHEN column10 IS NULL THEN 'rated' ELSE 'unrated' END,column10,column11,column12,column13,?1,?1,?2 FROM(VALUES"
+  "SELECT 'usage',column1,column2,column3,CASE WHEN typeof(column4)='text' THEN column4 ELSE strftime('%Y-%m-%dT%H:%M:%fZ',column4/1000.0,'unixepoch') END," +
+  "column5,column6,coalesce(column7,0),column7,column8,column9,CASE WHEN column10 IS NULL THEN 'rated' ELSE 'unrated' END,column10,column11,CAST(column12 AS TEXT),column13,?1,?1,?2 FROM(VALUES"
 const insertSqlCache = new Map<string, string>()
 /** The INSERT of `n` rows (n a power of two ≤ 256, so at most eighteen statements are ever prepared). */
 function insertSql(n: number, skipKnown: boolean): string {
@@ -411,6 +565,19 @@ class RatingState {
 
   constructor(private readonly engine: Engine) {}
 
+  /**
+   * The lookups to read the file with, before the first batch. The first batch keeps them when
+   * nothing else wrote meanwhile: it then takes each record's account as the reading found it
+   * instead of looking it up again.
+   */
+  startReading(): Lookups {
+    const reader = engineReader(this.engine)
+    this.lastAuditId = lastAuditId(reader)
+    this.rater = new UsageRater(reader)
+    this.lookups = new Lookups(reader)
+    return this.lookups
+  }
+
   /** For the batch about to be written (inside its unit of work). */
   begin(w: Work): { rater: UsageRater; lookups: Lookups } {
     const last = lastAuditId(w)
@@ -462,12 +629,16 @@ function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lookUpKnow
   let rated = 0
   const reasons: Record<string, number> = {}
   for (const u of batch) {
-    if (known.has(u.switchRecordId)) {
-      duplicates++
-      continue
+    // The file's own repeats were dropped when it was read; what is left to skip is already in
+    // (looked up, or found by the INSERT, which then undoes the batch to write it with the lookup).
+    if (lookUpKnown) {
+      if (known.has(u.switchRecordId)) {
+        duplicates++
+        continue
+      }
+      known.add(u.switchRecordId)
     }
-    known.add(u.switchRecordId) // a second record with the id later in the batch is a duplicate too
-    const account = lookups.account(u.account)
+    const account = u.readWith === lookups ? u.accountRef! : lookups.account(u.account)
     const serviceId = lookups.service(u.service)
     let rating: UsageRating
     if (!account) rating = unrated('unknown-account')
@@ -478,7 +649,7 @@ function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lookUpKnow
       account?.customerId ?? null,
       account?.accountRowId ?? null,
       serviceId,
-      new Date(u.start).toISOString(),
+      asBoundInstant(u.start),
       u.durationS,
       u.calledNumber,
       rating.chargeMinor,
@@ -486,7 +657,7 @@ function writeBatch(w: Work, ctx: BatchContext, batch: ParsedUsage[], lookUpKnow
       u.account,
       rating.unratedReason,
       rating.billedS,
-      rating.prefix,
+      asBoundPrefix(rating.prefix),
       rating.priceListVersionId
     )
     if (rating.rating === 'rated' && account) {
@@ -688,19 +859,32 @@ export async function importUsageCsv(
   // Customer row id (0: unknown account) -> indexes of its records in `kept`, in file order.
   const byCustomer = new Map<number, number[]>()
   const seen = new Set<string>()
-  const lookups = new Lookups(engineReader(engine))
+  const lookups = ctx.rating.startReading()
+  const accountRefs: (AccountRef | null)[] = []
+  /** A line read: null when it is blank (every value empty), which is not a record. */
+  const readRow = (row: CsvLine): ParsedUsage | UsageImportProblem | null =>
+    row.problem === null && row.cells.every((c) => c.trim() === '') ? null : parseRow(row, header.index)
   for (let i = 1; ; i++) {
     const offset = lines.offset
-    const row = lines.next()
-    if (!row) break
+    const lineNumber = lines.lineNumber
+    // Most lines hold no quote and pass every check: read those the quick way.
+    const raw = lines.plain()
+    let parsed: ParsedUsage | UsageImportProblem | null
+    if (raw !== null) {
+      const cells = raw.split(lines.sep)
+      parsed = quickRow(lineNumber, cells, header.index) ?? readRow({ line: lineNumber, cells, problem: null })
+    } else {
+      const row = lines.next()
+      if (!row) break
+      parsed = readRow(row)
+    }
     if (i % READ_SLICE === 0) {
       opts.onProgress?.(0, Math.round((kept.line.length * total) / Math.max(1, lines.offset)))
       await opts.pause?.()
       if (opts.signal?.aborted) return finish(engine, actor, summary('cancelled'))
     }
-    if (row.problem === null && row.cells.every((c) => c.trim() === '')) continue
+    if (parsed === null) continue
     totals.lines++
-    const parsed = parseRow(row, header.index)
     if ('message' in parsed) {
       totals.rejected++
       if (problems.length < MAX_LISTED_PROBLEMS) problems.push(parsed)
@@ -708,7 +892,9 @@ export async function importUsageCsv(
       totals.duplicates++
     } else {
       seen.add(parsed.switchRecordId)
-      const customerId = lookups.account(parsed.account)?.customerId ?? 0
+      const ref = lookups.account(parsed.account)
+      const customerId = ref?.customerId ?? 0
+      accountRefs.push(ref)
       let group = byCustomer.get(customerId)
       if (!group) {
         group = []
@@ -745,6 +931,8 @@ export async function importUsageCsv(
         account: cell(1),
         start: kept.start[k]!,
         durationS: kept.duration[k]!,
+        accountRef: accountRefs[k]!,
+        readWith: lookups,
         calledNumber: cell(4),
         service: cell(5)
       })

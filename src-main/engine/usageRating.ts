@@ -70,7 +70,8 @@ export function ratingRoundingMode(r: DbReader): RoundingMode {
 export class UsageRater {
   private readonly roundingMode: RoundingMode
   private readonly customers = new Map<number, { currency: string; exponent: number; classId: number | null } | null>()
-  private readonly assigned = new Map<string, number | null>()
+  /** By customer and service (a number: no key text made per record). */
+  private readonly assigned = new Map<number | string, number | null>()
   private readonly versions = new Map<number, LoadedVersion[]>()
   private readonly bases = new Map<number, ChargeBasis>()
 
@@ -123,7 +124,7 @@ export class UsageRater {
 
   /** The customer's own list for the service, else its class's, else none. */
   private assignedList(customerId: number, classId: number | null, serviceId: number): number | null {
-    const key = `${customerId}:${serviceId}`
+    const key = serviceId < 4096 ? customerId * 4096 + serviceId : `${customerId}:${serviceId}`
     let listId = this.assigned.get(key)
     if (listId === undefined) {
       const own = this.r.get<{ price_list_id: number }>('SELECT price_list_id FROM customer_price_lists WHERE customer_id = ? AND service_id = ?', [

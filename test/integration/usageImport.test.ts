@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
 import { usageWorld } from '../support/usageWorld'
-import { importUsageCsv, parseZonedTime } from '../../src-main/engine/usageImport'
+import { importUsageCsv, parseZonedTime, parseZonedTimeByPattern } from '../../src-main/engine/usageImport'
 import type { StoredXdr } from '../../src-main/engine/ledger'
 
 let desk: TestDesk
@@ -68,6 +68,31 @@ describe('importUsageCsv', () => {
     expect(sum.problems).toEqual([{ line: 5, field: 'start_time', message: expect.stringMatching(/time zone/) }])
     expect(sum.chargedByCurrency).toEqual([{ currency: 'USD', chargedMinor: 110, records: 3 }])
     expect(balanceOf(c.id)).toBe(110)
+  })
+
+  it('stores the start as UTC text to the millisecond and the matched prefix digit for digit, whatever its length or leading zero', async () => {
+    const w = await usageWorld(desk)
+    await w.upload('2026-01-01T00:00:00Z', '012,Zero,0.10,0,60,60,0', '123456789,Nine,0.10,0,60,60,0', '987654321098,Twelve,0.10,0,60,60,0', '7,Seven,0.10,0,60,60,0')
+    const acc = `acc-text-${idSeq}`
+    await w.customer({}, [acc])
+    const [a, b, c, d] = [rid(), rid(), rid(), rid()]
+    const sum = await runImport(
+      usageCsv(
+        `${a},${acc},2026-01-10T10:00:00.5+05:30,60,+0123456,{svc}`,
+        `${b},${acc},2026-01-10T10:00:00.123456Z,60,+1234567891,{svc}`,
+        `${c},${acc},9999-12-31T23:59:59.999-05:00,60,+98765432109855,{svc}`,
+        `${d},${acc},2026-01-10T10:00+00,60,+71,{svc}`
+      )
+    )
+    expect(sum).toMatchObject({ state: 'completed', imported: 4, rated: 4 })
+    expect(usageOf(a)).toMatchObject({ started_at: '2026-01-10T04:30:00.500Z', prefix: '012' })
+    expect(usageOf(b)).toMatchObject({ started_at: '2026-01-10T10:00:00.123Z', prefix: '123456789' })
+    expect(usageOf(c)).toMatchObject({ started_at: '+010000-01-01T04:59:59.999Z', prefix: '987654321098' })
+    expect(usageOf(d)).toMatchObject({ started_at: '2026-01-10T10:00:00.000Z', prefix: '7' })
+    const types = desk.app.core.engine.read((r) =>
+      r.values('SELECT DISTINCT typeof(started_at), typeof(prefix) FROM xdrs WHERE switch_record_id IN (?, ?, ?, ?)', [a, b, c, d])
+    )
+    expect(types).toEqual([['text', 'text']])
   })
 
   it('accepts a BOM, ";" separators, Windows line endings, headers in any order and spelling, and the service by name', async () => {
@@ -317,10 +342,38 @@ describe('parseZonedTime', () => {
       expect(parseZonedTime(text), text).toBe(utc)
     }
     expect(parseZonedTime('2026-03-05T02:30:00.250-05:30')).toBe(utc + 250)
+    expect(parseZonedTime('2026-03-05T08:00:00,0079Z')).toBe(utc + 7)
     expect(parseZonedTime('2026-03-05T10:00:00')).toMatch(/has no time zone/)
     expect(parseZonedTime('2026-02-29T10:00:00Z')).toMatch(/not a date and time that exists/)
     expect(parseZonedTime('2026-03-05T24:00:00Z')).toMatch(/not a date and time that exists/)
     expect(parseZonedTime('2026-03-05T10:00:00+15:00')).toMatch(/offset that does not exist/)
     expect(parseZonedTime('5 March 2026')).toMatch(/not a date and time with a time zone/)
+  })
+
+  it('reads the usual spellings the quick way with the same answer as the full pattern, problems included', () => {
+    let checked = 0
+    for (const y of ['0050', '1969', '2024', '2100', '9999'])
+      for (const mo of ['00', '01', '02', '12', '13'])
+        for (const d of ['00', '01', '28', '29', '30', '31', '32'])
+          for (const sep of ['T', ' ', 't', 'x'])
+            for (const time of [
+              '10:00',
+              '23:59:59',
+              '24:00:00',
+              '10:60',
+              '10:00:60',
+              '10:00:00.5',
+              '1:00',
+              '10:00:00,123456789',
+              '10:00:00.1234567890',
+              '10:00:00.',
+              '10:00.5'
+            ])
+              for (const zone of ['Z', 'z', '+02:00', '+0200', '+02', '-05:30', '+15:00', '+14:60', '', ' +02:00', '+2', '+02:0', 'Z ']) {
+                const text = `${y}-${mo}-${d}${sep}${time}${zone}`
+                expect(parseZonedTime(text), text).toBe(parseZonedTimeByPattern(text))
+                checked++
+              }
+    expect(checked).toBe(100_100)
   })
 })

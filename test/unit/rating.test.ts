@@ -198,6 +198,18 @@ describe('longest prefix match', () => {
     expect(longestPrefixMatch(rows, '')).toBeUndefined()
   })
 
+  it('reads plain digits, "+" digits and "00" digits like the normalised number, and refuses anything else', () => {
+    expect(longestPrefixMatch(rows, '+447612345678')?.prefix).toBe('447')
+    expect(longestPrefixMatch(rows, '00447512')?.prefix).toBe('4475')
+    expect(longestPrefixMatch(rows, '+00447512')).toBeUndefined() // "+" then "00": the zeros are digits of the number
+    expect(longestPrefixMatch(rows, '+')).toBeUndefined()
+    expect(longestPrefixMatch(rows, '00')).toBeUndefined()
+    expect(longestPrefixMatch(rows, '+44+7512')).toBeUndefined()
+    expect(longestPrefixMatch(rows, '4475x')).toBeUndefined()
+    expect(longestPrefixMatch(rows, '4 4')?.prefix).toBe('44')
+    expect(longestPrefixMatch([...rows, row({ prefix: '44', description: 'UK again' })], '4420')?.description).toBe('UK again')
+  })
+
   it('a number with no matching prefix is unrated with the reason, never charged as zero', () => {
     const res = rateCall({ durationS: 60, calledNumber: '+33 1 23 45 67 89', start: START }, version(rows), 2, 'away-from-zero')
     expect(res).toEqual({ rated: false, reason: 'no-matching-prefix' })
