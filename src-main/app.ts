@@ -55,6 +55,11 @@ export interface BillingAppOptions {
   onNotification?: (n: DeskNotification) => void
   /** The password KDF's cost for new passwords (tests make it cheap; hashes carry their own). */
   kdf?: KdfParams
+  /**
+   * The clock the idle lock measures a session's time without input by; default `now`. Tests that
+   * move the books' clock by days pass the wall clock, so a jump in billing time is not idleness.
+   */
+  idleClock?: () => number
 }
 
 export interface BillingApp extends Dispatcher {
@@ -90,7 +95,7 @@ export class AppCore {
   /** Told of each new entry on the notifications list (the desktop shows it). */
   onNotification: ((n: DeskNotification) => void) | undefined
   /** Who is logged in where (docs/operators.md); held in this process only. */
-  readonly sessions: Sessions
+  sessions: Sessions
   /** The cost of new password hashes. */
   kdf: KdfParams = DEFAULT_KDF
 
@@ -541,6 +546,7 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
   const core = new AppCore(opts.dataDir, sql, now, log, lock, opts.snapshotAfterBytes === undefined ? {} : { snapshotAfterBytes: opts.snapshotAfterBytes })
   core.onNotification = opts.onNotification
   if (opts.kdf) core.kdf = opts.kdf
+  if (opts.idleClock) core.sessions = new Sessions(opts.idleClock)
   try {
     core.openStore()
   } catch (err) {

@@ -25,7 +25,7 @@ const browsers: Browser[] = []
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true })
-  session = await openDemoSession('operators', { now: () => clock, viewport: { width: 1366, height: 768 } })
+  session = await openDemoSession('operators', { now: () => clock, idleClock: () => clock, viewport: { width: 1366, height: 768 } })
   page = session.page
   page.setDefaultTimeout(15_000)
 })

@@ -80,7 +80,8 @@ export interface Desk {
 
 /** The billing app on `dataDir`, served on 127.0.0.1 like browser mode. */
 export async function startDesk(dataDir: string, opts: Partial<BillingAppOptions> = {}): Promise<Desk> {
-  const app = await openBillingApp({ dataDir, log: () => {}, dailyBackupDelayMs: 3_600_000, kdf: TEST_KDF, ...opts })
+  // Idleness on the wall clock: tests that move the books' clock by days are not idle counters.
+  const app = await openBillingApp({ dataDir, log: () => {}, dailyBackupDelayMs: 3_600_000, kdf: TEST_KDF, idleClock: Date.now, ...opts })
   const host = await startHost({ dispatcher: app, rendererDir: RENDERER_DIR })
   return {
     app,
@@ -178,6 +179,8 @@ export async function openDemoSession(
   name: string,
   opts: {
     now?: () => number
+    /** The clock the idle lock reads (default: the wall clock, whatever `now` says). */
+    idleClock?: () => number
     acceptDownloads?: boolean
     viewport?: { width: number; height: number }
     as?: LoginAs
@@ -186,7 +189,7 @@ export async function openDemoSession(
   } = {}
 ): Promise<DemoSession> {
   const dataDir = tempDataDir(name)
-  const desk = await startDesk(dataDir, opts.now ? { now: opts.now } : {})
+  const desk = await startDesk(dataDir, { ...(opts.now ? { now: opts.now } : {}), ...(opts.idleClock ? { idleClock: opts.idleClock } : {}) })
   await desk.call('setup.complete', { companyName: 'Northside Callshop', address: '12 High Street, Leeds', defaultCurrency: 'USD', loadDemoData: true, ...TEST_ADMIN })
   const operatorIds: Record<string, number> = {}
   for (const op of opts.operators ?? []) {
