@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { JobRegistry } from './jobs/registry'
 import { UsageImportFolder } from './usage/importFolder'
+import os from 'node:os'
 import path from 'node:path'
 import type { SqlJsStatic } from 'sql.js'
 import type { AppPhase, AppStatus, BackupInfo, JournalReplay, Operator, RecoveryInfo, RestoreCandidate, RestoreOutcome } from '../src-shared/domain'
@@ -21,7 +22,10 @@ import { actorOf, FIRST_ADMIN_ACTOR, FIRST_ADMIN_ID, getOperator } from './engin
 import { runDueTransitions } from './engine/lifecycleScheduler'
 import { closeDuePeriods } from './engine/invoicing'
 import { runInvoiceTransitions } from './engine/lifecycleScheduler'
-import { listNotifications, runDueBatches } from './engine/reissue'
+import { type BatchControl, listNotifications, runDueBatches } from './engine/reissue'
+import { InvoicePdfBatch } from './engine/invoiceDocuments'
+import type { Actor } from './engine/audit'
+import { PdfWorkerPool } from './pdf/pdfPool'
 import type { DeskNotification } from '../src-shared/domain'
 import { ensureDefaultServices } from './engine/services'
 import { DEFAULT_AUTHORIZATION_DAYS, getSettings } from './engine/settings'
@@ -45,9 +49,16 @@ export interface BillingAppOptions {
    * start-up catch-up (life cycle, card reconciliation, import folder), which stay the app's work.
    */
   background?: boolean
-  /** A new entry on the notifications list (a batch re-issue ended): the desktop shows it (src-main/electron). */
-  onNotification?: (n: DeskNotification) => void
+  /**
+   * The desktop notification (Electron's, set by src-main/electron/main.ts; browser mode and tests
+   * pass their own or none): told once of each new entry on the notifications list (a batch
+   * re-issue ended), with its text and the link to what it is about.
+   */
+  notifyDesktop?: NotifyDesktop
 }
+
+/** Show a desktop notification; `link` is the desk's route to open when it is clicked. */
+export type NotifyDesktop = (n: Pick<DeskNotification, 'title' | 'body' | 'link'>) => void
 
 export interface BillingApp extends Dispatcher {
   readonly dataDir: string
@@ -80,7 +91,9 @@ export class AppCore {
   readonly usageFolder: UsageImportFolder
   private timers: NodeJS.Timeout[] = []
   /** Told of each new entry on the notifications list (the desktop shows it). */
-  onNotification: ((n: DeskNotification) => void) | undefined
+  notifyDesktop: NotifyDesktop | undefined
+  /** The newest entry of the notifications list already told to notifyDesktop (older ones never are). */
+  private notifiedUpTo = 0
 
   constructor(
     readonly dataDir: string,
@@ -165,9 +178,15 @@ export class AppCore {
   /** Every committed change (and a restore) reaches the read models kept in memory. */
   private changed(change: ChangeReport): void {
     this.customerIndex.applyChange(change)
-    if (change.tables.has('notifications') && this.onNotification && this.store) {
-      const latest = this.store.read((r) => listNotifications(r, 1))[0]
-      if (latest) this.onNotification(latest)
+    if ((change.tables.has('notifications') || change.replacedDatabase) && this.notifyDesktop && this.store) {
+      // New entries only, oldest first (marking one read writes the table too); after a restore,
+      // what the restored books hold is not news.
+      const fresh = this.store
+        .read((r) => listNotifications(r, 20))
+        .filter((n) => n.id > this.notifiedUpTo)
+        .reverse()
+      this.notifiedUpTo = Math.max(this.notifiedUpTo, ...fresh.map((n) => n.id))
+      if (!change.replacedDatabase) for (const n of fresh) this.notifyDesktop({ title: n.title, body: n.body, link: n.link })
     }
   }
 
@@ -180,6 +199,7 @@ export class AppCore {
       gateway: this.gateway,
       nowIso: () => this.nowIso(),
       status: (operator) => this.status(operator),
+      reissuePdfs: (engine, actor) => this.reissuePdfs(engine, actor),
       backups: {
         list: () => this.backups.list(),
         create: (to) => this.backupNow('manual', to),
@@ -393,16 +413,42 @@ export class AppCore {
 
   private reissueRunning: Promise<unknown> | null = null
 
+  private pdfPool: PdfWorkerPool | null = null
+
+  /**
+   * A batch re-issue's PDFs, drawn as it goes (docs/invoices.md "Re-issue"): each new or
+   * regenerated invoice is drawn on the worker pool and stored as its current version; the batch
+   * ends once they are stored. The voided invoice keeps what was stored of it; its VOID version is
+   * drawn on request, as any change.
+   */
+  reissuePdfs(engine: Engine, actor: Actor): Pick<BatchControl, 'onReissued' | 'beforeFinish'> {
+    this.pdfPool ??= new PdfWorkerPool(Math.min(4, os.availableParallelism()))
+    const pool = this.pdfPool
+    const pdfs = new InvoicePdfBatch(engine, actor, (document) => pool.render({ kind: 'invoice', document }), {
+      onError: (invoiceId, err) => this.log(`re-issue: the PDF of invoice ${invoiceId} was not stored (drawn on request instead): ${err.message}`)
+    })
+    return {
+      onReissued: (e) => pdfs.add(e.newInvoiceId),
+      beforeFinish: async () => {
+        await pdfs.drained()
+      }
+    }
+  }
+
+  /** Entries already on the notifications list when the books open are not desktop news. */
+  skipOldNotifications(): void {
+    if (this.store) this.notifiedUpTo = this.store.read((r) => listNotifications(r, 1))[0]?.id ?? 0
+  }
+
   /**
    * Batch re-issue (issue 11): carry on the batches a crash interrupted and run the scheduled ones
    * whose time has come (a batch scheduled for the off-peak window runs when the app is open then,
    * or at the next start). One run at a time; returns how many invoices were re-issued.
    */
-  async runReissueBatches(): Promise<number> {
+  async runReissueBatches(ctl: Pick<BatchControl, 'unitMaxMs'> = {}): Promise<number> {
     if (this.phase() !== 'ready' || this.reissueRunning) return 0
-    // PDFs (issue 10 item 5): after merging the PDF store, pass `onReissued` to keep the old PDF
-    // (marked VOID, or as a superseded version) and render the new one.
-    const running = runDueBatches(this.engine, FIRST_ADMIN_ACTOR)
+    const engine = this.engine
+    const running = runDueBatches(engine, FIRST_ADMIN_ACTOR, { ...ctl, ...this.reissuePdfs(engine, FIRST_ADMIN_ACTOR) })
     this.reissueRunning = running
     try {
       return (await running).reduce((s, r) => s + r.reissued, 0)
@@ -466,6 +512,8 @@ export class AppCore {
   }
 
   close(): void {
+    void this.pdfPool?.close()
+    this.pdfPool = null
     for (const t of this.timers) clearTimeout(t)
     this.timers = []
     this.store?.close()
@@ -485,13 +533,14 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
   const tightened = securePrivateTree(opts.dataDir, isDataFolderEntry)
   if (tightened.length > 0) log(`data folder: took group/other permissions off ${tightened.length} file(s) and folder(s)`)
   const core = new AppCore(opts.dataDir, sql, now, log, lock, opts.snapshotAfterBytes === undefined ? {} : { snapshotAfterBytes: opts.snapshotAfterBytes })
-  core.onNotification = opts.onNotification
+  core.notifyDesktop = opts.notifyDesktop
   try {
     core.openStore()
   } catch (err) {
     lock.release()
     throw err
   }
+  core.skipOldNotifications()
   core.ensureServices()
   if (opts.background !== false) {
     core.startSchedulers(opts.dailyBackupDelayMs ?? 5000)

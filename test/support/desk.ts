@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openBillingApp } from '../../src-main/app'
+import { type NotifyDesktop, openBillingApp } from '../../src-main/app'
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
 import type { JobSnapshot } from '../../src-shared/domain'
@@ -20,10 +20,16 @@ let keySeq = 0
 /** A fresh wizard operation key (the contract wants 16-64 letters, digits or dashes). */
 export const newKey = () => `desk-key-${process.pid}-${String(++keySeq).padStart(8, '0')}`
 
-export async function openTestDesk(opts: { demo?: boolean; now?: () => number } = {}) {
+export async function openTestDesk(opts: { demo?: boolean; now?: () => number; notifyDesktop?: NotifyDesktop } = {}) {
   // Its own folder, removed by close(): a desk may live across the tests of a file.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-desk-'))
-  const app = await openBillingApp({ dataDir, now: opts.now ?? (() => Date.parse('2026-11-21T10:00:00Z')), log: () => {}, dailyBackupDelayMs: 3_600_000 })
+  const app = await openBillingApp({
+    dataDir,
+    now: opts.now ?? (() => Date.parse('2026-11-21T10:00:00Z')),
+    log: () => {},
+    dailyBackupDelayMs: 3_600_000,
+    ...(opts.notifyDesktop ? { notifyDesktop: opts.notifyDesktop } : {})
+  })
   const call = async <C extends Channel>(channel: C, input: InputOf<C>) => (await app.dispatch(channel, input, { transport: 'test' })) as IpcResponse<ResultOf<C>>
   const ok = async <C extends Channel>(channel: C, input: InputOf<C>): Promise<ResultOf<C>> => {
     const res = await call(channel, input)
