@@ -422,7 +422,7 @@ export class AppCore {
    * drawn on request, as any change.
    */
   reissuePdfs(engine: Engine, actor: Actor): Pick<BatchControl, 'onReissued' | 'beforeFinish'> {
-    this.pdfPool ??= new PdfWorkerPool(Math.min(4, os.availableParallelism()))
+    this.pdfPool ??= new PdfWorkerPool(Math.min(4, os.availableParallelism()), undefined, true)
     const pool = this.pdfPool
     const pdfs = new InvoicePdfBatch(engine, actor, (document) => pool.render({ kind: 'invoice', document }), {
       onError: (invoiceId, err) => this.log(`re-issue: the PDF of invoice ${invoiceId} was not stored (drawn on request instead): ${err.message}`)

@@ -93,6 +93,8 @@ interface ChainState {
   previous: { closing: number; periodEnd: string } | null
   /** `previous` is known (null: there is none), so it is not read from the database. */
   previousKnown?: boolean
+  /** Known: none of the customer's invoices has a reduction (so none is looked for in the window). */
+  noReductions?: boolean
 }
 
 const emptyChain = (): ChainState => ({ replaced: new Set(), parts: new Map(), previous: null })
@@ -219,7 +221,7 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
   if (correction !== 0)
     addChargeLine(lines, { kind: 'rerating-correction', service_id: null, service_name: null, n: home.length + parts.length, duration_s: 0, amount: correction })
   const { charges, taxes, total } = finishLines(lines, inv.tax_rate_ppm, rounding)
-  const other = otherInWindow(r, inv.customer_id, prev?.periodEnd ?? '', inv.period_end)
+  const other = otherInWindow(r, inv.customer_id, prev?.periodEnd ?? '', inv.period_end, { reductions: chain.noReductions !== true })
   const paid = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ?', [inv.id])?.s ?? 0
   const reduced = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_reductions WHERE invoice_id = ?', [inv.id])?.s ?? 0
   return {
@@ -384,6 +386,8 @@ export interface ReissuedInvoice {
 export interface ReissueContext {
   previous?: { closing: number; periodEnd: string } | null
   terms?: ReplacementTerms
+  /** None of the customer's invoices has a reduction. */
+  noReductions?: boolean
 }
 
 /**
@@ -398,6 +402,7 @@ export function reissueInvoice(w: Work, old: StoredInvoice, mode: ReissueMode, b
     chain.previous = ctx.previous
     chain.previousKnown = true
   }
+  chain.noReductions = ctx.noReductions === true
   const n = recalculate(w, old, rounding, chain)
   const money = (m: number) => formatMoney(m, old.currency)
   let id = old.id
@@ -618,10 +623,12 @@ function runCustomer(w: Work, batchId: number, mode: ReissueMode, rows: PendingR
     customerId
   ])
   const terms = mode === 'void' ? replacementTerms(w, customerId) : undefined
+  // Re-issuing moves reductions with their invoice, never adds one: asked once for the customer.
+  const noReductions = !w.get('SELECT 1 AS found FROM invoice_reductions r JOIN invoices i ON i.id = r.invoice_id WHERE i.customer_id = ? LIMIT 1', [customerId])
   const done: { oldId: number; newId: number }[] = []
   let lastEnd: string | null = null
   const reissue = (inv: StoredInvoice): ReissuedInvoice => {
-    const after = reissueInvoice(w, inv, mode, batchId, rounding, { previous: previousOf(live, inv), ...(terms ? { terms } : {}) })
+    const after = reissueInvoice(w, inv, mode, batchId, rounding, { previous: previousOf(live, inv), noReductions, ...(terms ? { terms } : {}) })
     live[live.indexOf(inv)] = { ...inv, id: after.id, number: after.number, closing_balance_minor: after.closingMinor }
     done.push({ oldId: inv.id, newId: after.id })
     lastEnd = inv.period_end
