@@ -502,30 +502,35 @@ function measureUsageBrowse(run: ScaleRun): void {
  * (validation, ledger record, balance and unallocated payments, two audit entries, operation
  * key), durable before it returns.
  */
+/** The wizard's Finish of a cash payment at the counter: a random customer and amount, durable before it returns. */
+function cashPayment(run: ScaleRun, engine: Engine, key: string): void {
+  const customerId = run.nextCustomer()
+  const amount = run.nextAmount()
+  engine.change(FIRST_ADMIN_ACTOR, (w) =>
+    submitAdjustment(w, {
+      customerId,
+      operation: 'manual-payment',
+      amount: String(amount),
+      serviceId: null,
+      date: null,
+      outOfTurn: false,
+      transactionId: '',
+      cardNumber: '',
+      cardExpiry: '',
+      visibleComment: 'Cash at the counter',
+      internalComment: '',
+      operationKey: `bench-${key}-${amount}-0000`
+    })
+  )
+}
+
 function measureAdjustmentFinish(run: ScaleRun): void {
   const store = run.openStore()
   const engine = new Engine(store, Date.now)
   const samples: number[] = []
   for (let i = 0; i < WARMUP_COMMITS + run.plan.commits; i++) {
-    const customerId = run.nextCustomer()
-    const amount = run.nextAmount()
     const t0 = process.hrtime.bigint()
-    engine.change(FIRST_ADMIN_ACTOR, (w) =>
-      submitAdjustment(w, {
-        customerId,
-        operation: 'manual-payment',
-        amount: String(amount),
-        serviceId: null,
-        date: null,
-        outOfTurn: false,
-        transactionId: '',
-        cardNumber: '',
-        cardExpiry: '',
-        visibleComment: 'Cash at the counter',
-        internalComment: '',
-        operationKey: `bench-${run.scale}-${i}-${amount}-0000`
-      })
-    )
+    cashPayment(run, engine, `${run.scale}-${i}`)
     if (i >= WARMUP_COMMITS) samples.push(elapsedMs(t0))
   }
   run.record('adjustment.finish.p50_ms', median(samples), 'ms')
@@ -1236,24 +1241,8 @@ function counterPayments(run: ScaleRun, engine: Engine, everyMs: number): { stop
     const due = t0 + i * everyMs
     timer = setTimeout(
       () => {
-        const amount = run.nextAmount()
         const started = performance.now()
-        engine.change(FIRST_ADMIN_ACTOR, (w) =>
-          submitAdjustment(w, {
-            customerId: run.nextCustomer(),
-            operation: 'manual-payment',
-            amount: String(amount),
-            serviceId: null,
-            date: null,
-            outOfTurn: false,
-            transactionId: '',
-            cardNumber: '',
-            cardExpiry: '',
-            visibleComment: 'Cash at the counter',
-            internalComment: '',
-            operationKey: `bench-reissue-${run.scale}-${i}-${amount}-0000`
-          })
-        )
+        cashPayment(run, engine, `reissue-${run.scale}-${i}`)
         samples.push(performance.now() - due)
         own.push(performance.now() - started)
         next()
