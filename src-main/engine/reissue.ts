@@ -95,6 +95,8 @@ interface ChainState {
   previousKnown?: boolean
   /** Known: none of the customer's invoices has a reduction (so none is looked for in the window). */
   noReductions?: boolean
+  /** Service names by id, read once for the chain. */
+  serviceNames?: Map<number, string>
 }
 
 const emptyChain = (): ChainState => ({ replaced: new Set(), parts: new Map(), previous: null })
@@ -137,6 +139,15 @@ function takeFrom(need: number, available: number): number {
   return 0
 }
 
+const NOT_REDUCTIONS = '\n       AND x.id NOT IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?)'
+const GROUPS_SQL = `SELECT x.kind, x.service_id, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s, sum(x.amount_minor) AS amount,
+       sum(CASE WHEN x.kind = 'usage' THEN coalesce(x.charge_minor, 0) - x.amount_minor ELSE 0 END) AS drift,
+       min(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS lo, max(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS hi
+     FROM xdrs x
+     WHERE x.customer_id = ? AND x.invoice_id = ?${NOT_REDUCTIONS}
+     GROUP BY x.kind, x.service_id ORDER BY x.service_id`
+const GROUPS_SQL_NO_REDUCTIONS = GROUPS_SQL.replace(NOT_REDUCTIONS, '')
+
 /**
  * An invoice as it comes out now, from the records it took, the usage's current rating and the
  * corrections; reads only (the preview and the apply both call it).
@@ -156,16 +167,15 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
         })())
   // The records it took, but the reductions aimed at it (shown apart), in one pass: with its usage's
   // drift (current charge - posted) and the calls' dates; its tax records only as what is posted.
-  const groups = r.all<ChargeGroup & { drift: number; lo: string | null; hi: string | null }>(
-    `SELECT x.kind, x.service_id, s.name AS service_name, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s, sum(x.amount_minor) AS amount,
-       sum(CASE WHEN x.kind = 'usage' THEN coalesce(x.charge_minor, 0) - x.amount_minor ELSE 0 END) AS drift,
-       min(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS lo, max(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS hi
-     FROM xdrs x LEFT JOIN services s ON s.id = x.service_id
-     WHERE x.customer_id = ? AND x.invoice_id = ?
-       AND x.id NOT IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?)
-     GROUP BY x.kind, x.service_id ORDER BY x.service_id`,
-    [inv.customer_id, inv.id, inv.id]
+  // (A customer known to have no reductions needs no look at them: the same query without that clause.)
+  // Service names from the few services rather than a join on each of the ~100 records.
+  chain.serviceNames ??= new Map(r.all<{ id: number; name: string }>('SELECT id, name FROM services').map((x) => [x.id, x.name]))
+  const names = chain.serviceNames
+  const rows = r.all<Omit<ChargeGroup, 'service_name'> & { drift: number; lo: string | null; hi: string | null }>(
+    chain.noReductions ? GROUPS_SQL_NO_REDUCTIONS : GROUPS_SQL,
+    chain.noReductions ? [inv.customer_id, inv.id] : [inv.customer_id, inv.id, inv.id]
   )
+  const groups = rows.map((g) => ({ ...g, service_name: g.service_id === null ? null : (names.get(g.service_id) ?? null) }))
   let previous = prev?.closing ?? 0
   let payments = 0
   let drift = 0
@@ -223,7 +233,7 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
   const { charges, taxes, total } = finishLines(lines, inv.tax_rate_ppm, rounding)
   const other = otherInWindow(r, inv.customer_id, prev?.periodEnd ?? '', inv.period_end, { reductions: chain.noReductions !== true })
   const paid = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ?', [inv.id])?.s ?? 0
-  const reduced = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_reductions WHERE invoice_id = ?', [inv.id])?.s ?? 0
+  const reduced = chain.noReductions ? 0 : (r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_reductions WHERE invoice_id = ?', [inv.id])?.s ?? 0)
   return {
     previous,
     payments,
