@@ -205,6 +205,9 @@ export interface InvoicePdfBatchResult {
   failed: number
 }
 
+const FLUSH_EVERY = 16
+const FLUSH_AFTER_MS = 100
+
 /**
  * Invoice PDFs drawn as a batch makes the invoices (a re-issue, docs/invoices.md): each invoice
  * added is read as its document, drawn by `render` (a worker pool: a few in flight) and stored as
@@ -282,14 +285,24 @@ export class InvoicePdfBatch {
     this.settle()
   }
 
+  private flushTimer: NodeJS.Timeout | null = null
+
+  /**
+   * Stores go in groups (each unit of work is a disk flush): at once when FLUSH_EVERY documents
+   * wait or none is being drawn, else after FLUSH_AFTER_MS.
+   */
   private scheduleFlush(): void {
-    if (this.flushing) return
+    const now = this.drawn.length >= FLUSH_EVERY || (this.inFlight === 0 && this.queue.length === 0)
+    if (this.flushing && !(now && this.flushTimer)) return
+    if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushing = true
-    setImmediate(() => this.flush())
+    this.flushTimer = now ? null : setTimeout(() => this.flush(), FLUSH_AFTER_MS)
+    if (now) setImmediate(() => this.flush())
   }
 
   /** Store what has been drawn, in one unit of work bounded in time (a cashier's payment gets in between). */
   private flush(): void {
+    this.flushTimer = null
     const unitMaxMs = this.opts.unitMaxMs ?? 20
     try {
       this.engine.change(this.actor, (w) => {
