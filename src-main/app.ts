@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { JobRegistry } from './jobs/registry'
 import { UsageImportFolder } from './usage/importFolder'
+import os from 'node:os'
 import path from 'node:path'
 import type { SqlJsStatic } from 'sql.js'
 import type { AppPhase, AppStatus, BackupInfo, JournalReplay, Operator, RecoveryInfo, RestoreCandidate, RestoreOutcome } from '../src-shared/domain'
@@ -24,7 +25,9 @@ import type { Actor } from './engine/audit'
 import { runDueTransitions } from './engine/lifecycleScheduler'
 import { closeDuePeriods } from './engine/invoicing'
 import { runInvoiceTransitions } from './engine/lifecycleScheduler'
-import { listNotifications, runDueBatches } from './engine/reissue'
+import { type BatchControl, listNotifications, runDueBatches } from './engine/reissue'
+import { InvoicePdfBatch } from './engine/invoiceDocuments'
+import { PdfWorkerPool } from './pdf/pdfPool'
 import type { DeskNotification } from '../src-shared/domain'
 import { ensureDefaultServices } from './engine/services'
 import { DEFAULT_AUTHORIZATION_DAYS, getSettings } from './engine/settings'
@@ -51,8 +54,12 @@ export interface BillingAppOptions {
    * start-up catch-up (life cycle, card reconciliation, import folder), which stay the app's work.
    */
   background?: boolean
-  /** A new entry on the notifications list (a batch re-issue ended): the desktop shows it (src-main/electron). */
-  onNotification?: (n: DeskNotification) => void
+  /**
+   * The desktop notification (Electron's, set by src-main/electron/main.ts; browser mode and tests
+   * pass their own or none): told once of each new entry on the notifications list (a batch
+   * re-issue ended), with its text and the link to what it is about.
+   */
+  notifyDesktop?: NotifyDesktop
   /** The password KDF's cost for new passwords (tests make it cheap; hashes carry their own). */
   kdf?: KdfParams
   /**
@@ -61,6 +68,9 @@ export interface BillingAppOptions {
    */
   idleClock?: () => number
 }
+
+/** Show a desktop notification; `link` is the desk's route to open when it is clicked. */
+export type NotifyDesktop = (n: Pick<DeskNotification, 'title' | 'body' | 'link'>) => void
 
 export interface BillingApp extends Dispatcher {
   readonly dataDir: string
@@ -93,7 +103,9 @@ export class AppCore {
   readonly usageFolder: UsageImportFolder
   private timers: NodeJS.Timeout[] = []
   /** Told of each new entry on the notifications list (the desktop shows it). */
-  onNotification: ((n: DeskNotification) => void) | undefined
+  notifyDesktop: NotifyDesktop | undefined
+  /** The newest entry of the notifications list already told to notifyDesktop (older ones never are). */
+  private notifiedUpTo = 0
   /** Who is logged in where (docs/operators.md); held in this process only. */
   sessions: Sessions
   /** The cost of new password hashes. */
@@ -183,9 +195,15 @@ export class AppCore {
   /** Every committed change (and a restore) reaches the read models kept in memory. */
   private changed(change: ChangeReport): void {
     this.customerIndex.applyChange(change)
-    if (change.tables.has('notifications') && this.onNotification && this.store) {
-      const latest = this.store.read((r) => listNotifications(r, 1))[0]
-      if (latest) this.onNotification(latest)
+    if ((change.tables.has('notifications') || change.replacedDatabase) && this.notifyDesktop && this.store) {
+      // New entries only, oldest first (marking one read writes the table too); after a restore,
+      // what the restored books hold is not news.
+      const fresh = this.store
+        .read((r) => listNotifications(r, 20))
+        .filter((n) => n.id > this.notifiedUpTo)
+        .reverse()
+      this.notifiedUpTo = Math.max(this.notifiedUpTo, ...fresh.map((n) => n.id))
+      if (!change.replacedDatabase) for (const n of fresh) this.notifyDesktop({ title: n.title, body: n.body, link: n.link })
     }
   }
 
@@ -200,6 +218,7 @@ export class AppCore {
       status: (operator, locked) => this.status(operator, locked),
       sessions: this.sessions,
       kdf: () => this.kdf,
+      reissuePdfs: (engine, actor) => this.reissuePdfs(engine, actor),
       backups: {
         list: () => this.backups.list(),
         create: (to, operator) => this.backupNow('manual', to, actorOf(operator)),
@@ -452,16 +471,42 @@ export class AppCore {
 
   private reissueRunning: Promise<unknown> | null = null
 
+  private pdfPool: PdfWorkerPool | null = null
+
+  /**
+   * A batch re-issue's PDFs, drawn as it goes (docs/invoices.md "Re-issue"): each new or
+   * regenerated invoice is drawn on the worker pool and stored as its current version; the batch
+   * ends once they are stored. The voided invoice keeps what was stored of it; its VOID version is
+   * drawn on request, as any change.
+   */
+  reissuePdfs(engine: Engine, actor: Actor): Pick<BatchControl, 'onReissued' | 'beforeFinish'> {
+    this.pdfPool ??= new PdfWorkerPool(Math.min(4, os.availableParallelism()), undefined, true)
+    const pool = this.pdfPool
+    const pdfs = new InvoicePdfBatch(engine, actor, (document) => pool.render({ kind: 'invoice', document }), {
+      onError: (invoiceId, err) => this.log(`re-issue: the PDF of invoice ${invoiceId} was not stored (drawn on request instead): ${err.message}`)
+    })
+    return {
+      onReissued: (e) => pdfs.add(e.newInvoiceId),
+      beforeFinish: async () => {
+        await pdfs.drained()
+      }
+    }
+  }
+
+  /** Entries already on the notifications list when the books open are not desktop news. */
+  skipOldNotifications(): void {
+    if (this.store) this.notifiedUpTo = this.store.read((r) => listNotifications(r, 1))[0]?.id ?? 0
+  }
+
   /**
    * Batch re-issue (issue 11): carry on the batches a crash interrupted and run the scheduled ones
    * whose time has come (a batch scheduled for the off-peak window runs when the app is open then,
    * or at the next start). One run at a time; returns how many invoices were re-issued.
    */
-  async runReissueBatches(): Promise<number> {
+  async runReissueBatches(ctl: Pick<BatchControl, 'unitMaxMs'> = {}): Promise<number> {
     if (this.phase() !== 'ready' || this.reissueRunning) return 0
-    // PDFs (issue 10 item 5): after merging the PDF store, pass `onReissued` to keep the old PDF
-    // (marked VOID, or as a superseded version) and render the new one.
-    const running = runDueBatches(this.engine, SYSTEM_ACTOR)
+    const engine = this.engine
+    const running = runDueBatches(engine, SYSTEM_ACTOR, { ...ctl, ...this.reissuePdfs(engine, SYSTEM_ACTOR) })
     this.reissueRunning = running
     try {
       return (await running).reduce((s, r) => s + r.reissued, 0)
@@ -525,6 +570,8 @@ export class AppCore {
   }
 
   close(): void {
+    void this.pdfPool?.close()
+    this.pdfPool = null
     for (const t of this.timers) clearTimeout(t)
     this.timers = []
     this.store?.close()
@@ -544,7 +591,7 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
   const tightened = securePrivateTree(opts.dataDir, isDataFolderEntry)
   if (tightened.length > 0) log(`data folder: took group/other permissions off ${tightened.length} file(s) and folder(s)`)
   const core = new AppCore(opts.dataDir, sql, now, log, lock, opts.snapshotAfterBytes === undefined ? {} : { snapshotAfterBytes: opts.snapshotAfterBytes })
-  core.onNotification = opts.onNotification
+  core.notifyDesktop = opts.notifyDesktop
   if (opts.kdf) core.kdf = opts.kdf
   if (opts.idleClock) core.sessions = new Sessions(opts.idleClock)
   try {
@@ -553,6 +600,7 @@ export async function openBillingApp(opts: BillingAppOptions): Promise<BillingAp
     lock.release()
     throw err
   }
+  core.skipOldNotifications()
   core.ensureServices()
   if (opts.background !== false) {
     core.startSchedulers(opts.dailyBackupDelayMs ?? 5000)

@@ -229,12 +229,16 @@ async function start(): Promise<void> {
   try {
     billing = await openBillingApp({
       dataDir,
-      // A batch re-issue ended (issue 11): a desktop notification; clicking it shows the desk, whose
-      // notifications list links to the results.
-      onNotification: (n) => {
+      // A batch re-issue ended (issue 11): a desktop notification; clicking it shows the desk at
+      // the notification's link (the batch's results).
+      notifyDesktop: (n) => {
         if (!Notification.isSupported()) return
         const shown = new Notification({ title: n.title, body: n.body })
-        shown.on('click', () => BrowserWindow.getAllWindows()[0]?.show())
+        shown.on('click', () => {
+          focusWindow()
+          // A hash route of the desk (e.g. #/reissue?batch=3): the same page, another screen.
+          if (mainWindow && n.link !== null && /^#\/[\w/?=&-]*$/.test(n.link)) void mainWindow.loadFile(indexPath, { hash: n.link.slice(1) })
+        })
         shown.show()
       }
     })

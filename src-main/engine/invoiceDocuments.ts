@@ -33,9 +33,11 @@ export function invoiceDocument(r: DbReader, invoiceId: number): InvoiceDocument
   ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
   // Visible comments of the records on this invoice and of its reductions (the tax's own record is
   // already a line); internal ones are never read.
+  // The customer's records (an index) rather than every record's invoice_id (no index: a scan of the ledger).
   const comments = r.all<{ visible_comment: string }>(
-    `SELECT visible_comment FROM xdrs WHERE (invoice_id = ?1 OR id IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?1)) AND kind <> 'invoice-tax' AND visible_comment <> '' ORDER BY id`,
-    [invoiceId]
+    `SELECT visible_comment FROM xdrs WHERE customer_id = ?2 AND (invoice_id = ?1 OR id IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?1))
+       AND kind <> 'invoice-tax' AND visible_comment <> '' ORDER BY id`,
+    [invoiceId, i.customerId]
   )
   const charges = i.lines.filter((l) => l.category !== 'tax')
   const account: { label: string; amountMinor: number }[] = [
@@ -193,5 +195,135 @@ export async function currentInvoicePdf(engine: Engine, actor: Actor, invoiceId:
     )
     if (version !== null) return engine.read((r) => getInvoiceDocumentVersion(r, invoiceId, version))
     if (attempt >= 2) return { fileName: safeFileName(doc.number), pdfBase64: Buffer.from(pdf).toString('base64'), version: null }
+  }
+}
+
+/** What an eager batch of PDFs did: stored as the current version, left to be drawn on request (changed while drawn), failed. */
+export interface InvoicePdfBatchResult {
+  stored: number
+  changed: number
+  failed: number
+}
+
+const FLUSH_EVERY = 16
+const FLUSH_AFTER_MS = 100
+
+/**
+ * Invoice PDFs drawn as a batch makes the invoices (a re-issue, docs/invoices.md): each invoice
+ * added is read as its document, drawn by `render` (a worker pool: a few in flight) and stored as
+ * its current version (the previous one kept as superseded), several to a unit of work bounded by
+ * `unitMaxMs`. An invoice that changed while it was drawn (a payment) stores nothing: its PDF is
+ * drawn on request, as any other. `drained()` resolves once every invoice added is done.
+ */
+export class InvoicePdfBatch {
+  private readonly queue: number[] = []
+  private readonly drawn: { invoiceId: number; doc: InvoiceDocument; fingerprint: string; pdf: Uint8Array }[] = []
+  private inFlight = 0
+  private flushing = false
+  private waiting: (() => void)[] = []
+  readonly result: InvoicePdfBatchResult = { stored: 0, changed: 0, failed: 0 }
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly actor: Actor,
+    private readonly render: (doc: InvoiceDocument) => Promise<Uint8Array>,
+    private readonly opts: { maxInFlight?: number; unitMaxMs?: number; onError?: (invoiceId: number, err: Error) => void } = {}
+  ) {}
+
+  add(invoiceId: number): void {
+    this.queue.push(invoiceId)
+    this.pump()
+  }
+
+  drained(): Promise<InvoicePdfBatchResult> {
+    if (this.idle()) return Promise.resolve(this.result)
+    return new Promise((resolve) => this.waiting.push(() => resolve(this.result)))
+  }
+
+  private idle(): boolean {
+    return this.queue.length === 0 && this.inFlight === 0 && this.drawn.length === 0 && !this.flushing
+  }
+
+  private settle(): void {
+    if (!this.idle()) return
+    const waiting = this.waiting.splice(0)
+    for (const w of waiting) w()
+  }
+
+  private pump(): void {
+    const max = this.opts.maxInFlight ?? 4
+    while (this.inFlight < max && this.queue.length > 0) {
+      const invoiceId = this.queue.shift() as number
+      this.inFlight += 1
+      let read: { doc: InvoiceDocument; fingerprint: string }
+      try {
+        read = this.engine.read((r) => {
+          const doc = invoiceDocument(r, invoiceId)
+          return { doc, fingerprint: documentFingerprint(doc) }
+        })
+      } catch (err) {
+        this.failed(invoiceId, err as Error)
+        continue
+      }
+      this.render(read.doc).then(
+        (pdf) => {
+          this.inFlight -= 1
+          this.drawn.push({ invoiceId, ...read, pdf })
+          this.scheduleFlush()
+          this.pump()
+        },
+        (err: unknown) => this.failed(invoiceId, err as Error)
+      )
+    }
+  }
+
+  private failed(invoiceId: number, err: Error): void {
+    this.inFlight -= 1
+    this.result.failed += 1
+    this.opts.onError?.(invoiceId, err)
+    this.pump()
+    this.settle()
+  }
+
+  private flushTimer: NodeJS.Timeout | null = null
+
+  /**
+   * Stores go in groups (each unit of work is a disk flush): at once when FLUSH_EVERY documents
+   * wait or none is being drawn, else after FLUSH_AFTER_MS.
+   */
+  private scheduleFlush(): void {
+    const now = this.drawn.length >= FLUSH_EVERY || (this.inFlight === 0 && this.queue.length === 0)
+    if (this.flushing && !(now && this.flushTimer)) return
+    if (this.flushTimer) clearTimeout(this.flushTimer)
+    this.flushing = true
+    this.flushTimer = now ? null : setTimeout(() => this.flush(), FLUSH_AFTER_MS)
+    if (now) setImmediate(() => this.flush())
+  }
+
+  /** Store what has been drawn, in one unit of work bounded in time (a cashier's payment gets in between). */
+  private flush(): void {
+    this.flushTimer = null
+    const unitMaxMs = this.opts.unitMaxMs ?? 20
+    try {
+      this.engine.change(this.actor, (w) => {
+        const t0 = performance.now()
+        while (this.drawn.length > 0 && performance.now() - t0 <= unitMaxMs) {
+          const d = this.drawn.shift() as (typeof this.drawn)[number]
+          if (documentFingerprint(invoiceDocument(w, d.invoiceId)) !== d.fingerprint) this.result.changed += 1
+          else {
+            storeInvoiceDocument(w, d.invoiceId, d.doc, d.fingerprint, d.pdf)
+            this.result.stored += 1
+          }
+        }
+      })
+    } catch (err) {
+      // A unit that failed stored nothing: those documents are drawn on request.
+      const lost = this.drawn.splice(0)
+      this.result.failed += lost.length
+      for (const d of lost) this.opts.onError?.(d.invoiceId, err as Error)
+    }
+    this.flushing = false
+    if (this.drawn.length > 0) this.scheduleFlush()
+    this.settle()
   }
 }

@@ -229,13 +229,15 @@ export function insertLines(w: Work, invoiceId: number, lines: ChargeLine[]): vo
  * out-of-turn items (on their own invoices) and reductions of earlier invoices (theirs). Shown
  * apart on the invoice so its closing balance adds up to the ledger.
  */
-export function otherInWindow(r: DbReader, customerId: number, windowStart: string, end: string): number {
+export function otherInWindow(r: DbReader, customerId: number, windowStart: string, end: string, opts: { reductions?: boolean } = {}): number {
   const outOfTurn =
     r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND out_of_turn = 1 AND created_at >= ? AND created_at < ?', [
       customerId,
       windowStart,
       end
     ])?.s ?? 0
+  // The caller may know the customer has no reductions at all (a batch re-issue asks once per customer).
+  if (opts.reductions === false) return outOfTurn
   const reductions =
     r.get<{ s: number | null }>(
       // From the customer's invoices (few) rather than its records (many).

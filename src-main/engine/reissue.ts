@@ -39,6 +39,7 @@ import { csvChunk } from './customerExport'
 import {
   addChargeLine,
   addDaysToDate,
+  type BillingTerms,
   billingTermsOf,
   type ChargeGroup,
   type ChargeLine,
@@ -90,6 +91,12 @@ interface ChainState {
   parts: Map<number, number>
   /** The previous invoice as recalculated. */
   previous: { closing: number; periodEnd: string } | null
+  /** `previous` is known (null: there is none), so it is not read from the database. */
+  previousKnown?: boolean
+  /** Known: none of the customer's invoices has a reduction (so none is looked for in the window). */
+  noReductions?: boolean
+  /** Service names by id, read once for the chain. */
+  serviceNames?: Map<number, string>
 }
 
 const emptyChain = (): ChainState => ({ replaced: new Set(), parts: new Map(), previous: null })
@@ -105,6 +112,8 @@ export interface Recalculated {
   lines: ChargeLine[]
   /** Correction parts this invoice takes from records posted after its period. */
   parts: { xdrId: number; amount: number }[]
+  /** The tax records already posted on it. */
+  taxPosted: number
   paid: number
   reduced: number
   amountDue: number
@@ -130,6 +139,15 @@ function takeFrom(need: number, available: number): number {
   return 0
 }
 
+const NOT_REDUCTIONS = '\n       AND x.id NOT IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?)'
+const GROUPS_SQL = `SELECT x.kind, x.service_id, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s, sum(x.amount_minor) AS amount,
+       sum(CASE WHEN x.kind = 'usage' THEN coalesce(x.charge_minor, 0) - x.amount_minor ELSE 0 END) AS drift,
+       min(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS lo, max(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS hi
+     FROM xdrs x
+     WHERE x.customer_id = ? AND x.invoice_id = ?${NOT_REDUCTIONS}
+     GROUP BY x.kind, x.service_id ORDER BY x.service_id`
+const GROUPS_SQL_NO_REDUCTIONS = GROUPS_SQL.replace(NOT_REDUCTIONS, '')
+
 /**
  * An invoice as it comes out now, from the records it took, the usage's current rating and the
  * corrections; reads only (the preview and the apply both call it).
@@ -137,35 +155,38 @@ function takeFrom(need: number, available: number): number {
 export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingMode, chain: ChainState = emptyChain()): Recalculated {
   const prev =
     chain.previous ??
-    (() => {
-      const p = r.get<{ closing_balance_minor: number; period_end: string }>(
-        `SELECT closing_balance_minor, period_end FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL AND period_end <= ? AND id <> ?
+    (chain.previousKnown
+      ? null
+      : (() => {
+          const p = r.get<{ closing_balance_minor: number; period_end: string }>(
+            `SELECT closing_balance_minor, period_end FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL AND period_end <= ? AND id <> ?
          ORDER BY period_end DESC LIMIT 1`,
-        [inv.customer_id, inv.period_start, inv.id]
-      )
-      return p ? { closing: p.closing_balance_minor, periodEnd: p.period_end } : null
-    })()
-  // The records it took, but its tax (recomputed) and the reductions aimed at it (shown apart), in
-  // one pass: with its usage's drift (current charge - posted) and the calls' dates.
-  const groups = r.all<ChargeGroup & { drift: number; lo: string | null; hi: string | null }>(
-    `SELECT x.kind, x.service_id, s.name AS service_name, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s, sum(x.amount_minor) AS amount,
-       sum(CASE WHEN x.kind = 'usage' THEN coalesce(x.charge_minor, 0) - x.amount_minor ELSE 0 END) AS drift,
-       min(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS lo, max(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS hi
-     FROM xdrs x LEFT JOIN services s ON s.id = x.service_id
-     WHERE x.customer_id = ? AND x.invoice_id = ? AND x.kind <> 'invoice-tax'
-       AND x.id NOT IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?)
-     GROUP BY x.kind, x.service_id ORDER BY x.service_id`,
-    [inv.customer_id, inv.id, inv.id]
+            [inv.customer_id, inv.period_start, inv.id]
+          )
+          return p ? { closing: p.closing_balance_minor, periodEnd: p.period_end } : null
+        })())
+  // The records it took, but the reductions aimed at it (shown apart), in one pass: with its usage's
+  // drift (current charge - posted) and the calls' dates; its tax records only as what is posted.
+  // (A customer known to have no reductions needs no look at them: the same query without that clause.)
+  // Service names from the few services rather than a join on each of the ~100 records.
+  chain.serviceNames ??= new Map(r.all<{ id: number; name: string }>('SELECT id, name FROM services').map((x) => [x.id, x.name]))
+  const names = chain.serviceNames
+  const rows = r.all<Omit<ChargeGroup, 'service_name'> & { drift: number; lo: string | null; hi: string | null }>(
+    chain.noReductions ? GROUPS_SQL_NO_REDUCTIONS : GROUPS_SQL,
+    chain.noReductions ? [inv.customer_id, inv.id] : [inv.customer_id, inv.id, inv.id]
   )
+  const groups = rows.map((g) => ({ ...g, service_name: g.service_id === null ? null : (names.get(g.service_id) ?? null) }))
   let previous = prev?.closing ?? 0
   let payments = 0
   let drift = 0
   let lo: string | null = null
   let hi: string | null = null
   let hasHome = false
+  let taxPosted = 0
   const lines: ChargeLine[] = []
   for (const g of groups) {
-    if (g.kind === 'rerating-correction') hasHome = true
+    if (g.kind === 'invoice-tax') taxPosted += g.amount
+    else if (g.kind === 'rerating-correction') hasHome = true
     else if (g.kind === 'opening-balance') previous += g.amount
     else if (PAYMENT_KINDS.has(g.kind)) payments += g.amount
     else if (g.amount !== 0 || g.kind === 'usage') addChargeLine(lines, g)
@@ -210,9 +231,9 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
   if (correction !== 0)
     addChargeLine(lines, { kind: 'rerating-correction', service_id: null, service_name: null, n: home.length + parts.length, duration_s: 0, amount: correction })
   const { charges, taxes, total } = finishLines(lines, inv.tax_rate_ppm, rounding)
-  const other = otherInWindow(r, inv.customer_id, prev?.periodEnd ?? '', inv.period_end)
+  const other = otherInWindow(r, inv.customer_id, prev?.periodEnd ?? '', inv.period_end, { reductions: chain.noReductions !== true })
   const paid = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ?', [inv.id])?.s ?? 0
-  const reduced = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_reductions WHERE invoice_id = ?', [inv.id])?.s ?? 0
+  const reduced = chain.noReductions ? 0 : (r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_reductions WHERE invoice_id = ?', [inv.id])?.s ?? 0)
   return {
     previous,
     payments,
@@ -223,6 +244,7 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
     closing: previous + payments + total + other,
     lines,
     parts,
+    taxPosted,
     paid,
     reduced,
     amountDue: Math.max(0, total - paid - reduced)
@@ -347,39 +369,68 @@ export function previewReissue(r: DbReader, sel: ReissueSelection & { mode: Reis
 // ---------------------------------------------------------------------------------------------
 // Applying one invoice (in the caller's unit of work)
 
-/** What the lead wires after merging the PDF store: keep the old PDF (marked VOID / superseded), render the new one. */
+/** Told of each invoice re-issued, after its unit of work: the app draws the new PDF then (InvoicePdfBatch). */
 export type ReissuedHook = (e: { mode: ReissueMode; oldInvoiceId: number; newInvoiceId: number }) => void
 
-function loadInvoice(r: DbReader, id: number): StoredInvoice | undefined {
-  return r.get<StoredInvoice>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE id = ?`, [id])
+/** What a void-mode replacement takes of the customer's terms (as billingTermsOf, without its reads of the invoices). */
+type ReplacementTerms = Pick<BillingTerms, 'due_days' | 'invoice_prefix'>
+
+const replacementTerms = (r: DbReader, customerId: number): ReplacementTerms =>
+  r.get<ReplacementTerms>(
+    `SELECT coalesce(c.due_days_override, k.due_days, 14) AS due_days, coalesce(k.invoice_prefix, '') AS invoice_prefix
+     FROM customers c LEFT JOIN customer_classes k ON k.id = c.class_id WHERE c.id = ?`,
+    [customerId]
+  ) ?? { due_days: 14, invoice_prefix: '' }
+
+/** A re-issued invoice as it stands after its unit of work (the result row's values). */
+export interface ReissuedInvoice {
+  id: number
+  number: string
+  totalMinor: number
+  amountDueMinor: number
+  status: InvoiceStatus
+  closingMinor: number
+}
+
+/** What the caller already read: the previous live invoice (null: none) and, in void mode, the customer's terms. */
+export interface ReissueContext {
+  previous?: { closing: number; periodEnd: string } | null
+  terms?: ReplacementTerms
+  /** None of the customer's invoices has a reduction. */
+  noReductions?: boolean
 }
 
 /**
  * Re-issue one invoice in the caller's unit of work: recalculated from the database as it is now.
  * Void mode: the old one becomes Void (replaced_by), a new one with the next number of the class
  * sequence takes its records, payments applied and reductions. Same number: regenerated in place.
- * Returns the (new) invoice's id.
  */
-export function reissueInvoice(w: Work, invoiceId: number, mode: ReissueMode, batchId: number, rounding: RoundingMode): number {
-  const old = loadInvoice(w, invoiceId)
-  if (!old) throw new AppError('NOT_FOUND', `Invoice ${invoiceId} does not exist.`, 'invoiceId')
+export function reissueInvoice(w: Work, old: StoredInvoice, mode: ReissueMode, batchId: number, rounding: RoundingMode, ctx: ReissueContext = {}): ReissuedInvoice {
   if (old.status === 'void') throw new AppError('CONFLICT', `Invoice ${old.number} is void already.`, 'invoiceId')
-  const n = recalculate(w, old, rounding)
+  const chain = emptyChain()
+  if (ctx.previous !== undefined) {
+    chain.previous = ctx.previous
+    chain.previousKnown = true
+  }
+  chain.noReductions = ctx.noReductions === true
+  const n = recalculate(w, old, rounding, chain)
   const money = (m: number) => formatMoney(m, old.currency)
   let id = old.id
   let number = old.number
+  let status: InvoiceStatus = old.status
   const today = localDate(w.at)
   if (mode === 'void') {
-    const terms = billingTermsOf(w, old.customer_id)
+    const terms = ctx.terms ?? replacementTerms(w, old.customer_id)
     w.run("UPDATE invoices SET status = 'void', voided_at = ?, amount_due_minor = 0 WHERE id = ?", [w.at, old.id])
     const taken = takeNumber(w, terms.invoice_prefix)
     number = taken.number
     const dueDate = addDaysToDate(today, terms.due_days)
-    const status = invoiceStatus({ total_minor: n.total, amount_due_minor: n.amountDue, paid_minor: n.paid, due_date: dueDate, voided_at: null }, today)
+    // Its payments and reductions are the old one's (moved below): settled as it is inserted.
+    status = invoiceStatus({ total_minor: n.total, amount_due_minor: n.amountDue, paid_minor: n.paid, due_date: dueDate, voided_at: null }, today)
     id = w.insert(
       `INSERT INTO invoices (number, prefix, sequence_number, customer_id, currency, period_start, period_end, issued_at, issue_date, due_date,
          previous_balance_minor, payments_minor, charges_minor, tax_rate_ppm, taxes_minor, total_minor, other_minor, closing_balance_minor,
-         amount_due_minor, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         paid_minor, reduced_minor, amount_due_minor, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         number,
         terms.invoice_prefix,
@@ -399,6 +450,8 @@ export function reissueInvoice(w: Work, invoiceId: number, mode: ReissueMode, ba
         n.total,
         n.other,
         n.closing,
+        n.paid,
+        n.reduced,
         n.amountDue,
         status,
         w.at
@@ -429,16 +482,13 @@ export function reissueInvoice(w: Work, invoiceId: number, mode: ReissueMode, ba
   insertLines(w, id, n.lines)
   for (const p of n.parts) w.run('INSERT INTO invoice_correction_parts (invoice_id, xdr_id, amount_minor) VALUES (?, ?, ?)', [id, p.xdrId, p.amount])
   // The tax already posted for it stays; the difference is posted on it.
-  const taxPosted =
-    w.get<{ s: number | null }>("SELECT sum(amount_minor) AS s FROM xdrs WHERE customer_id = ? AND invoice_id = ? AND kind = 'invoice-tax'", [old.customer_id, id])?.s ??
-    0
-  if (n.taxes !== taxPosted) {
+  if (n.taxes !== n.taxPosted) {
     postForInvoice(
       w,
       {
         kind: 'invoice-tax',
         customerId: old.customer_id,
-        amountMinor: n.taxes - taxPosted,
+        amountMinor: n.taxes - n.taxPosted,
         unallocatedDeltaMinor: 0,
         serviceId: null,
         effectiveDate: null,
@@ -451,9 +501,8 @@ export function reissueInvoice(w: Work, invoiceId: number, mode: ReissueMode, ba
       `tax ${formatPercentPpm(old.tax_rate_ppm)} on re-issued invoice ${number}`
     )
   }
-  // The status from the amounts (settleInvoice audits a change in same-number mode).
-  settleInvoice(w, id)
-  const now = w.get<{ status: InvoiceStatus; amount_due_minor: number }>('SELECT status, amount_due_minor FROM invoices WHERE id = ?', [id])!
+  // Same number: the status from the amounts (settleInvoice audits a change; its amount due is n.amountDue).
+  if (mode === 'same-number') status = settleInvoice(w, id)
   // The recalculated amount due (and, for a new invoice, its first status) as audit values, so a
   // trace of the invoice goes on from here (audit.trace); then what rebalancing moves.
   w.audit({
@@ -461,11 +510,11 @@ export function reissueInvoice(w: Work, invoiceId: number, mode: ReissueMode, ba
     customerId: old.customer_id,
     field: 'amount_due',
     from: mode === 'void' ? null : String(old.amount_due_minor),
-    to: String(now.amount_due_minor),
+    to: String(n.amountDue),
     description:
       `Invoice ${number} ${mode === 'void' ? `issued by re-issue batch ${batchId} to replace ${old.number}` : `regenerated by re-issue batch ${batchId}`}: ` +
       `previous balance ${money(n.previous)}, payments ${money(n.payments)}, charges ${money(n.charges)}, taxes ${money(n.taxes)}, ` +
-      `total ${money(old.total_minor)} → ${money(n.total)}, amount due ${money(old.amount_due_minor)} → ${money(now.amount_due_minor)}, closing balance ${money(old.closing_balance_minor)} → ${money(n.closing)}.`,
+      `total ${money(old.total_minor)} → ${money(n.total)}, amount due ${money(old.amount_due_minor)} → ${money(n.amountDue)}, closing balance ${money(old.closing_balance_minor)} → ${money(n.closing)}.`,
     source: { kind: 'invoice', id }
   })
   if (mode === 'void') {
@@ -474,16 +523,18 @@ export function reissueInvoice(w: Work, invoiceId: number, mode: ReissueMode, ba
       customerId: old.customer_id,
       field: 'status',
       from: null,
-      to: now.status,
-      description: `Invoice ${number} (replacing ${old.number}, re-issue batch ${batchId}) starts as ${INVOICE_STATUS_LABEL[now.status]}; amount due ${money(now.amount_due_minor)}.`,
+      to: status,
+      description: `Invoice ${number} (replacing ${old.number}, re-issue batch ${batchId}) starts as ${INVOICE_STATUS_LABEL[status]}; amount due ${money(n.amountDue)}.`,
       source: { kind: 'invoice', id }
     })
   }
   // Payments beyond the new total go back to unallocated payments; waiting ones are applied.
   rebalanceAfterRecalculation(w, id, `re-issue batch ${batchId}`)
-  const overdue = w.get<{ status: InvoiceStatus }>('SELECT status FROM invoices WHERE id = ?', [id])?.status === 'overdue'
-  w.run('UPDATE invoices SET overdue_since = ? WHERE id = ?', [overdue ? (old.overdue_since ?? today) : null, id])
-  return id
+  const after = w.get<{ status: InvoiceStatus; amount_due_minor: number }>('SELECT status, amount_due_minor FROM invoices WHERE id = ?', [id])!
+  const overdueSince = after.status === 'overdue' ? (old.overdue_since ?? today) : null
+  // A new invoice is inserted with none; a regenerated one may have had one.
+  if (mode === 'same-number' || overdueSince !== null) w.run('UPDATE invoices SET overdue_since = ? WHERE id = ?', [overdueSince, id])
+  return { id, number, totalMinor: n.total, amountDueMinor: after.amount_due_minor, status: after.status, closingMinor: n.closing }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,6 +603,8 @@ export interface BatchControl {
   progress?(done: number, total: number, message?: string): void
   pause?(): Promise<void>
   onReissued?: ReissuedHook | undefined
+  /** Awaited before the batch is recorded as ended (the PDFs of the re-issued invoices being drawn). */
+  beforeFinish?: (() => Promise<void>) | undefined
   /** How long a unit of work keeps taking customers (tests pass 0: one customer a unit). */
   unitMaxMs?: number
 }
@@ -563,39 +616,57 @@ interface PendingResult {
   carried: number
 }
 
-/** One customer's pending invoices, whole: re-issued in period order, or left alone with the reason. */
+/** The previous live regular invoice before `inv` among a customer's, as the database would give it. */
+function previousOf(live: StoredInvoice[], inv: StoredInvoice): { closing: number; periodEnd: string } | null {
+  let p: StoredInvoice | null = null
+  for (const x of live) if (x.id !== inv.id && x.period_end <= inv.period_start && (p === null || x.period_end > p.period_end)) p = x
+  return p ? { closing: p.closing_balance_minor, periodEnd: p.period_end } : null
+}
+
+/**
+ * One customer's pending invoices, whole: re-issued in period order, or left alone with the reason.
+ * The customer's live invoices and terms are read once, and kept current as its invoices are re-issued.
+ */
 function runCustomer(w: Work, batchId: number, mode: ReissueMode, rows: PendingResult[], rounding: RoundingMode): { oldId: number; newId: number }[] {
+  const customerId = rows[0]?.customer_id ?? 0
+  const live = w.all<StoredInvoice>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL ORDER BY period_start`, [
+    customerId
+  ])
+  const terms = mode === 'void' ? replacementTerms(w, customerId) : undefined
+  // Re-issuing moves reductions with their invoice, never adds one: asked once for the customer.
+  const noReductions = !w.get('SELECT 1 AS found FROM invoice_reductions r JOIN invoices i ON i.id = r.invoice_id WHERE i.customer_id = ? LIMIT 1', [customerId])
   const done: { oldId: number; newId: number }[] = []
+  let lastEnd: string | null = null
+  const reissue = (inv: StoredInvoice): ReissuedInvoice => {
+    const after = reissueInvoice(w, inv, mode, batchId, rounding, { previous: previousOf(live, inv), noReductions, ...(terms ? { terms } : {}) })
+    live[live.indexOf(inv)] = { ...inv, id: after.id, number: after.number, closing_balance_minor: after.closingMinor }
+    done.push({ oldId: inv.id, newId: after.id })
+    lastEnd = inv.period_end
+    return after
+  }
   for (const row of rows) {
-    const inv = loadInvoice(w, row.invoice_id)
+    // Not among the live regular invoices: voided or replaced since the batch was planned.
+    const inv = live.find((i) => i.id === row.invoice_id)
     let reason: string | null = null
-    if (!inv || inv.status === 'void') reason = 'Void or replaced since the batch was planned.'
+    if (!inv) reason = 'Void or replaced since the batch was planned.'
     else if (!isUsageRecalculable(w, inv.period_start)) reason = 'Its usage is past retention: it cannot be recalculated.'
     if (reason !== null || !inv) {
       w.run("UPDATE reissue_results SET state = 'skipped', reason = ?, finished_at = ? WHERE id = ?", [reason, w.at, row.id])
       continue
     }
-    const newId = reissueInvoice(w, inv.id, mode, batchId, rounding)
-    const after = loadInvoice(w, newId) as StoredInvoice
+    const after = reissue(inv)
     w.run(
       `UPDATE reissue_results SET state = 'done', new_invoice_id = ?, new_number = ?, new_total_minor = ?, new_amount_due_minor = ?, new_status = ?, finished_at = ?
        WHERE id = ?`,
-      [newId, after.number, after.total_minor, after.amount_due_minor, after.status, w.at, row.id]
+      [after.id, after.number, after.totalMinor, after.amountDueMinor, after.status, w.at, row.id]
     )
-    done.push({ oldId: inv.id, newId })
   }
   // An invoice issued since the batch was planned (a period closed meanwhile) carries the balance too.
-  const last = done.at(-1)
-  if (last) {
-    const lastEnd = (loadInvoice(w, last.newId) as StoredInvoice).period_end
-    const later = w.all<StoredInvoice>(
-      `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL AND period_start >= ? ORDER BY period_start`,
-      [rows[0]?.customer_id ?? 0, lastEnd]
-    )
-    for (const inv of later) {
+  if (lastEnd !== null) {
+    const from: string = lastEnd
+    for (const inv of live.filter((i) => i.period_start >= from)) {
       const position = (w.get<{ p: number }>('SELECT max(position) AS p FROM reissue_results WHERE batch_id = ?', [batchId])?.p ?? 0) + 1
-      const newId = reissueInvoice(w, inv.id, mode, batchId, rounding)
-      const after = loadInvoice(w, newId) as StoredInvoice
+      const after = reissue(inv)
       w.run(
         `INSERT INTO reissue_results (batch_id, position, customer_id, invoice_id, carried, state, old_number, currency, old_total_minor, old_amount_due_minor, old_status,
            new_invoice_id, new_number, new_total_minor, new_amount_due_minor, new_status, finished_at) VALUES (?, ?, ?, ?, 1, 'done', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -609,19 +680,17 @@ function runCustomer(w: Work, batchId: number, mode: ReissueMode, rows: PendingR
           inv.total_minor,
           inv.amount_due_minor,
           inv.status,
-          newId,
+          after.id,
           after.number,
-          after.total_minor,
-          after.amount_due_minor,
+          after.totalMinor,
+          after.amountDueMinor,
           after.status,
           w.at
         ]
       )
       w.run('UPDATE reissue_batches SET invoices = invoices + 1, done = done + 1 WHERE id = ?', [batchId])
-      done.push({ oldId: inv.id, newId })
     }
   }
-  w.run('UPDATE reissue_batches SET done = done + ? WHERE id = ?', [rows.length, batchId])
   return done
 }
 
@@ -630,13 +699,20 @@ function runCustomer(w: Work, batchId: number, mode: ReissueMode, rows: PendingR
  * them, stopping there when cancelled (the rest are marked cancelled, untouched).
  */
 export async function runBatch(engine: Engine, actor: Actor, batchId: number, ctl: BatchControl = {}): Promise<ReissueRunResult> {
-  const active = activeBatches.get(engine) ?? new Set<number>()
-  activeBatches.set(engine, active)
+  const active = activeBatches.get(engine.storeKey) ?? new Map<number, AbortController>()
+  activeBatches.set(engine.storeKey, active)
   if (active.has(batchId)) throw new AppError('CONFLICT', `Re-issue batch ${batchId} is already running.`, 'batchId')
-  active.add(batchId)
+  // Cancel comes from the caller's signal (a job's Cancel) or from cancelRunningBatch (a batch the
+  // minute's check started has no job).
+  const stop = new AbortController()
+  const forward = () => stop.abort()
+  if (ctl.signal?.aborted) stop.abort()
+  ctl.signal?.addEventListener('abort', forward)
+  active.set(batchId, stop)
   try {
-    return await runBatchOnce(engine, actor, batchId, ctl)
+    return await runBatchOnce(engine, actor, batchId, { ...ctl, signal: stop.signal })
   } finally {
+    ctl.signal?.removeEventListener('abort', forward)
     active.delete(batchId)
   }
 }
@@ -644,11 +720,24 @@ export async function runBatch(engine: Engine, actor: Actor, batchId: number, ct
 /** A unit of work stops taking customers after this long (each customer whole). */
 const UNIT_MAX_MS = 25
 
-/** Batches running in this process, per engine: the minute's check must not start one a job is running. */
-const activeBatches = new WeakMap<Engine, Set<number>>()
+/**
+ * Batches running in this process, per store (every Engine over it), with what stops each: the
+ * minute's check must not start one a job is running, and Cancel reaches either.
+ */
+const activeBatches = new WeakMap<object, Map<number, AbortController>>()
 
 /** Whether a batch is running in this process. */
-export const isBatchActive = (engine: Engine, batchId: number) => activeBatches.get(engine)?.has(batchId) === true
+export const isBatchActive = (engine: Engine, batchId: number) => activeBatches.get(engine.storeKey)?.has(batchId) === true
+
+/**
+ * Ask a batch running in this process (as a job or started by the minute's check) to stop at the
+ * next customer boundary; false if none is running here.
+ */
+export function cancelRunningBatch(engine: Engine, batchId: number): boolean {
+  const stop = activeBatches.get(engine.storeKey)?.get(batchId)
+  stop?.abort()
+  return stop !== undefined
+}
 
 async function runBatchOnce(engine: Engine, actor: Actor, batchId: number, ctl: BatchControl): Promise<ReissueRunResult> {
   const batch = engine.read((r) =>
@@ -684,6 +773,7 @@ async function runBatchOnce(engine: Engine, actor: Actor, batchId: number, ctl: 
           out.reissued.push(...runCustomer(w, batchId, batch.mode, rows, rounding))
           out.rows += rows.length
         }
+        w.run('UPDATE reissue_batches SET done = done + ? WHERE id = ?', [out.rows, batchId])
         return out
       })
       for (const r of unit.reissued) ctl.onReissued?.({ mode: batch.mode, oldInvoiceId: r.oldId, newInvoiceId: r.newId })
@@ -704,6 +794,7 @@ async function runBatchOnce(engine: Engine, actor: Actor, batchId: number, ctl: 
     })
     throw err
   }
+  await ctl.beforeFinish?.()
   return engine.change(actor, (w) => {
     if (cancelled) w.run("UPDATE reissue_results SET state = 'cancelled', finished_at = ? WHERE batch_id = ? AND state = 'pending'", [w.at, batchId])
     const counts = w.get<{ done: number; skipped: number }>(

@@ -54,6 +54,11 @@ export class Engine {
     private readonly onChange?: ChangeListener
   ) {}
 
+  /** The same object for every Engine over one store (the app makes an Engine per request): a key for what runs in this process. */
+  get storeKey(): object {
+    return this.store
+  }
+
   /** `opts.checkForeignKeys: false`: see DurableStore.transaction (only for references just read from the database). */
   change<T>(actor: Actor, fn: (w: Work) => T, opts: { checkForeignKeys?: boolean } = {}): T {
     const at = new Date(this.now()).toISOString()

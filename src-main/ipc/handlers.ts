@@ -37,7 +37,9 @@ import { browseUsage, customerUsageSummary, exportUsageCsv, usageTotals } from '
 import { listReratings, outOfDatePeriods, prepareRerating, previewRerating } from '../engine/rerating'
 import { closeDuePeriods, getInvoice, issueInvoicesToNow, reduceAmountDue } from '../engine/invoicing'
 import {
+  type BatchControl,
   batchResults,
+  cancelRunningBatch,
   cancelScheduledBatch,
   createBatch,
   getBatch,
@@ -107,6 +109,8 @@ export interface HandlerServices {
   sessions: Sessions
   /** The cost of new password hashes. */
   kdf(): KdfParams
+  /** A batch re-issue's PDFs, drawn on worker threads as it re-issues (AppCore.reissuePdfs). */
+  reissuePdfs(engine: Engine, actor: Actor): Pick<BatchControl, 'onReissued' | 'beforeFinish'>
 }
 
 export interface HandlerContext extends HandlerServices {
@@ -323,19 +327,22 @@ export const handlers: HandlerTable<HandlerContext> = {
   },
   // Batch invoice re-issue (issue 11)
   'reissue.preview': (input, { engine, nowIso }) => engine().read((r) => previewReissue(r, input, nowIso())),
-  'reissue.start': (input, { engine, jobs, actor }) => {
+  'reissue.start': (input, { engine, jobs, actor, reissuePdfs }) => {
     const eng = engine()
     const batchId = eng.change(actor, (w) => createBatch(w, input))
     if (input.scheduledFor !== null) return { batchId, job: null }
-    const job = jobs.start(REISSUE_JOB, 'invoices', (ctl) => runBatch(eng, actor, batchId, ctl))
+    const job = jobs.start(REISSUE_JOB, 'invoices', (ctl) => runBatch(eng, actor, batchId, { ...ctl, ...reissuePdfs(eng, actor) }))
     reissueJobs.set(batchId, job.id)
     return { batchId, job }
   },
   'reissue.status': (input, { jobs }) => jobs.get(input.jobId, REISSUE_JOB),
   'reissue.cancel': (input, { engine, jobs, actor }) => {
+    // Running here (a job, or a scheduled batch the minute's check started): it stops at the next customer.
     const jobId = reissueJobs.get(input.batchId)
-    if (jobId !== undefined && isBatchActive(engine(), input.batchId)) jobs.cancel(jobId, REISSUE_JOB)
-    else engine().change(actor, (w) => cancelScheduledBatch(w, input.batchId))
+    if (isBatchActive(engine(), input.batchId)) {
+      if (jobId !== undefined) jobs.cancel(jobId, REISSUE_JOB)
+      cancelRunningBatch(engine(), input.batchId)
+    } else engine().change(actor, (w) => cancelScheduledBatch(w, input.batchId))
     return engine().read((r) => getBatch(r, input.batchId))
   },
   'reissue.list': (_input, { engine }) => engine().read((r) => listBatches(r)),

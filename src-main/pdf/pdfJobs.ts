@@ -5,6 +5,13 @@ import { receiptPdf } from './receiptPdf'
 
 export type PdfJob = { kind: 'invoice'; document: InvoiceDocument } | { kind: 'receipt'; document: ReceiptDocument }
 
+/** What a PDF worker is started with (pdfPool.ts). */
+export interface PdfWorkerData {
+  fontDir: string
+  /** Lower this thread's priority (Linux: per thread; elsewhere it would be the whole process, so not done). */
+  background: boolean
+}
+
 export interface PdfRequest {
   id: number
   job: PdfJob

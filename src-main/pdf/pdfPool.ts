@@ -10,18 +10,19 @@ import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { locatePdfFontDir } from '../paths'
-import type { PdfJob, PdfReply, PdfRequest } from './pdfJobs'
+import type { PdfJob, PdfReply, PdfRequest, PdfWorkerData } from './pdfJobs'
 
 /** Built (out/main): `pdf-worker.js` next to the bundle or one folder up; from source (vitest): the .ts through tsx. */
-function startWorker(fontDir: string): Worker {
+function startWorker(fontDir: string, background: boolean): Worker {
+  const workerData: PdfWorkerData = { fontDir, background }
   for (const dir of [__dirname, path.dirname(__dirname)]) {
     const built = path.join(dir, 'pdf-worker.js')
-    if (fs.existsSync(built)) return new Worker(built, { workerData: { fontDir } })
+    if (fs.existsSync(built)) return new Worker(built, { workerData })
   }
   const source = path.join(__dirname, 'pdfWorker.ts')
   if (!fs.existsSync(source)) throw new Error(`the PDF worker is missing (no pdf-worker.js near ${__dirname})`)
   const tsx = createRequire(source).resolve('tsx/cjs')
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)})`, { eval: true, workerData: { fontDir } })
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)})`, { eval: true, workerData })
 }
 
 /** One worker less than the machine's cores (the main thread has work too), at least one. */
@@ -40,7 +41,9 @@ export class PdfWorkerPool {
 
   constructor(
     readonly size: number = defaultPdfPoolSize(),
-    private readonly fontDir: string = locatePdfFontDir()
+    private readonly fontDir: string = locatePdfFontDir(),
+    /** Background work (a batch's PDFs): on Linux each worker thread lowers its own priority, so the main thread answers first. */
+    private readonly background = false
   ) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`A PDF worker pool needs at least one worker (got ${size}).`)
   }
@@ -69,7 +72,7 @@ export class PdfWorkerPool {
   }
 
   private start(): PoolWorker {
-    const w: PoolWorker = { worker: startWorker(this.fontDir), inFlight: new Map() }
+    const w: PoolWorker = { worker: startWorker(this.fontDir, this.background), inFlight: new Map() }
     w.worker.unref()
     w.worker.on('message', (reply: PdfReply) => {
       const job = w.inFlight.get(reply.id)

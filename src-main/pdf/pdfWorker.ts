@@ -3,13 +3,24 @@
  * parses the fonts once, from the folder the main thread found (workerData.fontDir), and then
  * draws whatever it is sent; the bytes go back without a copy.
  */
+import os from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { pdfFonts } from './fonts'
-import { type PdfReply, type PdfRequest, renderPdf } from './pdfJobs'
+import { type PdfReply, type PdfRequest, type PdfWorkerData, renderPdf } from './pdfJobs'
 
 const port = parentPort
 if (port === null) throw new Error('pdfWorker.ts runs as a worker thread (see pdfPool.ts)')
-pdfFonts((workerData as { fontDir: string }).fontDir)
+const data = workerData as PdfWorkerData
+pdfFonts(data.fontDir)
+// Linux's nice value is per thread and 0 names the calling thread: only this worker yields to the
+// main thread (a cashier's request). Elsewhere it would lower the whole process, so not there.
+if (data.background && process.platform === 'linux') {
+  try {
+    os.setPriority(0, 10)
+  } catch {
+    // Not allowed here: it runs at the normal priority.
+  }
+}
 
 port.on('message', (req: PdfRequest) => {
   renderPdf(req.job).then(

@@ -61,7 +61,8 @@ import { getRetention, purgeUsage } from '../engine/usageRetention'
 import { closeDuePeriods } from '../engine/invoicing'
 import { DESTINATIONS } from '../demo/names'
 import { benchUsageImport } from './benchUsage'
-import { createBatch, runBatch } from '../engine/reissue'
+import { type BatchControl, createBatch, runBatch } from '../engine/reissue'
+import { InvoicePdfBatch } from '../engine/invoiceDocuments'
 import { invoicePdf } from '../pdf/invoicePdf'
 import { trace } from '../engine/trace'
 import { PdfWorkerPool } from '../pdf/pdfPool'
@@ -108,7 +109,9 @@ const TARGETS: ({ name: string; scale: Scale; text: string } & ({ max: number; m
   { name: 'pdf.invoices_per_s', scale: 'M', min: 60, text: '≥ 60/s' },
   { name: 'period.close_10k_s', scale: 'M', max: 10, text: '≤ 10 s' },
   { name: 'reissue.10k.recalc_s', scale: 'M', max: 10, text: '≤ 10 s' },
-  { name: 'login.verify_ms', scale: 'S', max: 500, text: '50–500 ms' }
+  { name: 'login.verify_ms', scale: 'S', max: 500, text: '50–500 ms' },
+  { name: 'reissue.10k.total_s', scale: 'M', max: 60, text: '≤ 60 s' },
+  { name: 'reissue.payment_during_batch.p99_ms', scale: 'M', max: 50, text: '≤ 50 ms' }
 ]
 
 /** A plain SQL search over customers, for comparing sql.js with native SQLite on equal terms. */
@@ -501,30 +504,35 @@ function measureUsageBrowse(run: ScaleRun): void {
  * (validation, ledger record, balance and unallocated payments, two audit entries, operation
  * key), durable before it returns.
  */
+/** The wizard's Finish of a cash payment at the counter: a random customer and amount, durable before it returns. */
+function cashPayment(run: ScaleRun, engine: Engine, key: string): void {
+  const customerId = run.nextCustomer()
+  const amount = run.nextAmount()
+  engine.change(FIRST_ADMIN_ACTOR, (w) =>
+    submitAdjustment(w, {
+      customerId,
+      operation: 'manual-payment',
+      amount: String(amount),
+      serviceId: null,
+      date: null,
+      outOfTurn: false,
+      transactionId: '',
+      cardNumber: '',
+      cardExpiry: '',
+      visibleComment: 'Cash at the counter',
+      internalComment: '',
+      operationKey: `bench-${key}-${amount}-0000`
+    })
+  )
+}
+
 function measureAdjustmentFinish(run: ScaleRun): void {
   const store = run.openStore()
   const engine = new Engine(store, Date.now)
   const samples: number[] = []
   for (let i = 0; i < WARMUP_COMMITS + run.plan.commits; i++) {
-    const customerId = run.nextCustomer()
-    const amount = run.nextAmount()
     const t0 = process.hrtime.bigint()
-    engine.change(FIRST_ADMIN_ACTOR, (w) =>
-      submitAdjustment(w, {
-        customerId,
-        operation: 'manual-payment',
-        amount: String(amount),
-        serviceId: null,
-        date: null,
-        outOfTurn: false,
-        transactionId: '',
-        cardNumber: '',
-        cardExpiry: '',
-        visibleComment: 'Cash at the counter',
-        internalComment: '',
-        operationKey: `bench-${run.scale}-${i}-${amount}-0000`
-      })
-    )
+    cashPayment(run, engine, `${run.scale}-${i}`)
     if (i >= WARMUP_COMMITS) samples.push(elapsedMs(t0))
   }
   run.record('adjustment.finish.p50_ms', median(samples), 'ms')
@@ -1239,9 +1247,48 @@ async function measurePeriodClose(run: ScaleRun): Promise<void> {
 }
 
 /**
+ * A cashier at the counter while a batch runs: a cash payment through the adjustment wizard's
+ * Finish (submitAdjustment, durable) every `everyMs`, each timed from the moment it was due (a
+ * request that arrives while a unit of work holds the main thread waits for it) to its answer.
+ */
+function counterPayments(run: ScaleRun, engine: Engine, everyMs: number): { stop(): number[]; own: number[] } {
+  const samples: number[] = []
+  /** The payment's own unit of work (its commit and disk flush), without the wait. */
+  const own: number[] = []
+  const t0 = performance.now()
+  let i = 0
+  let timer: NodeJS.Timeout | null = null
+  const next = () => {
+    i += 1
+    const due = t0 + i * everyMs
+    timer = setTimeout(
+      () => {
+        const started = performance.now()
+        cashPayment(run, engine, `reissue-${run.scale}-${i}`)
+        samples.push(performance.now() - due)
+        own.push(performance.now() - started)
+        next()
+      },
+      Math.max(0, due - performance.now())
+    )
+  }
+  next()
+  return {
+    own,
+    stop: () => {
+      if (timer) clearTimeout(timer)
+      return samples
+    }
+  }
+}
+
+/**
  * Batch re-issue (src-main/engine/reissue.ts) of every invoice the period close just issued, void
- * and renumber, recalculation only (no PDFs): the batch recorded, then run in its units of work
- * (one customer each) as the job runs it.
+ * and renumber, run in its units of work as the job runs it. First recalculation only (no PDFs):
+ * `reissue.10k.recalc_s`; then the replacements re-issued again with every PDF drawn on a worker
+ * pool and stored as the app does it (AppCore.reissuePdfs): `reissue.10k.total_s`, while a cashier
+ * takes a cash payment every 100 ms: `reissue.payment_during_batch.p99_ms`. Wall and CPU time of
+ * this process (its worker threads included).
  */
 async function measureReissue(run: ScaleRun): Promise<void> {
   const t = new Date()
@@ -1249,22 +1296,62 @@ async function measureReissue(run: ScaleRun): Promise<void> {
   const engine = new Engine(run.openStore(), () => closedAt + 60 * 60 * 1000)
   const customerIds = engine.read((r) => r.all<{ id: number }>('SELECT id FROM customers ORDER BY id').map((c) => c.id))
   const issuedAfter = new Date(closedAt - 60_000).toISOString()
-  const longest = { unitMs: 0 }
-  const t0 = process.hrtime.bigint()
-  const batchId = engine.change(FIRST_ADMIN_ACTOR, (w) => createBatch(w, { customerIds, issuedAfter, mode: 'void' }))
-  let last = performance.now()
-  const result = await runBatch(engine, FIRST_ADMIN_ACTOR, batchId, {
-    progress: (done, total) => {
-      longest.unitMs = Math.max(longest.unitMs, performance.now() - last)
-      last = performance.now()
-      if (done % 2000 === 0) progress(`[${run.scale}] re-issuing: ${done} / ${total} invoices`)
-    }
-  })
-  const seconds = elapsedMs(t0) / 1000
-  run.record(run.scale === 'M' ? 'reissue.10k.recalc_s' : 'reissue.recalc_s', seconds, 's')
+  const m = run.scale === 'M' ? 'reissue.10k' : 'reissue'
+  // The cashier's payments are timed while the batch runs: planning it (one unit of work, as
+  // reissue.start does) is timed apart.
+  const batch = async (label: string, extra: Partial<BatchControl>, payments: () => { stop(): number[]; own: number[] }) => {
+    const longest = { unitMs: 0 }
+    const cpu0 = process.cpuUsage()
+    const t0 = process.hrtime.bigint()
+    const batchId = engine.change(FIRST_ADMIN_ACTOR, (w) => createBatch(w, { customerIds, issuedAfter, mode: 'void' }))
+    const planMs = elapsedMs(t0)
+    const counter = payments()
+    let last = performance.now()
+    const result = await runBatch(engine, FIRST_ADMIN_ACTOR, batchId, {
+      ...extra,
+      progress: (done, total) => {
+        longest.unitMs = Math.max(longest.unitMs, performance.now() - last)
+        last = performance.now()
+        if (done % 2000 === 0) progress(`[${run.scale}] re-issuing (${label}): ${done} / ${total} invoices`)
+      }
+    })
+    const seconds = elapsedMs(t0) / 1000
+    const cpu = process.cpuUsage(cpu0)
+    return { result, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, longestMs: longest.unitMs, planMs, samples: counter.stop(), own: counter.own }
+  }
+
+  const recalc = await batch('recalculation', {}, () => counterPayments(run, engine, 100))
+  const quietSamples = recalc.samples
+  run.record(`${m}.recalc_s`, recalc.seconds, 's')
+  run.record(`${m}.recalc_cpu_s`, recalc.cpuSeconds, 's')
   run.note(
-    `re-issue: ${result.reissued} invoices of ${customerIds.length} customers voided and renumbered in ${seconds.toFixed(1)} s (no PDFs), longest unit of work ${longest.unitMs.toFixed(0)} ms.`
+    `re-issue: ${recalc.result.reissued} invoices of ${customerIds.length} customers voided and renumbered in ${recalc.seconds.toFixed(1)} s (${recalc.cpuSeconds.toFixed(1)} s of CPU; no PDFs; planning the batch, one unit of work: ${recalc.planMs.toFixed(0)} ms), longest unit of work ${recalc.longestMs.toFixed(0)} ms; ${quietSamples.length} cash payments meanwhile, p50 ${median(quietSamples).toFixed(1)} ms, p99 ${percentile(quietSamples, 0.99).toFixed(1)} ms (their own commit: p50 ${median(recalc.own).toFixed(1)} ms, p99 ${percentile(recalc.own, 0.99).toFixed(1)} ms).`
   )
+
+  const pool = new PdfWorkerPool(Math.min(4, os.availableParallelism()), undefined, true)
+  try {
+    const pdfs = new InvoicePdfBatch(engine, FIRST_ADMIN_ACTOR, (document) => pool.render({ kind: 'invoice', document }))
+    const total = await batch(
+      'with PDFs',
+      {
+        onReissued: (e) => pdfs.add(e.newInvoiceId),
+        beforeFinish: async () => {
+          await pdfs.drained()
+        }
+      },
+      () => counterPayments(run, engine, 100)
+    )
+    const samples = total.samples
+    run.record(`${m}.total_s`, total.seconds, 's')
+    run.record(`${m}.total_cpu_s`, total.cpuSeconds, 's')
+    run.record('reissue.payment_during_batch.p50_ms', median(samples), 'ms')
+    run.record('reissue.payment_during_batch.p99_ms', percentile(samples, 0.99), 'ms')
+    run.note(
+      `re-issue with PDFs: ${total.result.reissued} invoices re-issued again and ${pdfs.result.stored} PDFs stored (${pdfs.result.changed} changed while drawn, ${pdfs.result.failed} failed) on ${pool.size} worker thread(s) in ${total.seconds.toFixed(1)} s (${total.cpuSeconds.toFixed(1)} s of CPU, all threads), longest unit of work ${total.longestMs.toFixed(0)} ms; ${samples.length} cash payments meanwhile, p50 ${median(samples).toFixed(1)} ms, p99 ${percentile(samples, 0.99).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (their own commit: p50 ${median(total.own).toFixed(1)} ms, p99 ${percentile(total.own, 0.99).toFixed(1)} ms); planning it took ${total.planMs.toFixed(0)} ms.`
+    )
+  } finally {
+    await pool.close()
+  }
 }
 
 const MEASUREMENTS: Measurement[] = [

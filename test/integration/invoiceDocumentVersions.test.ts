@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
 import { issueInvoice } from '../support/issueInvoice'
 import { pdfReadings } from '../support/pdfText'
+import { InvoicePdfBatch } from '../../src-main/engine/invoiceDocuments'
+import { invoicePdf } from '../../src-main/pdf/invoicePdf'
 
 let desk: TestDesk
 const clock = { t: Date.parse('2026-11-21T10:00:00Z') }
@@ -90,6 +92,24 @@ describe('stored invoice documents', () => {
     await desk.ok('invoices.pdf', { invoiceId: id })
     expect(() => desk.app.core.engine.change(ADMIN_ACTOR, (w) => w.run('DELETE FROM invoice_documents WHERE invoice_id = ?', [id]))).toThrow(/kept/)
     expect(() => desk.app.core.engine.change(ADMIN_ACTOR, (w) => w.run("UPDATE invoice_documents SET pdf = x'00' WHERE invoice_id = ?", [id]))).toThrow(/never changed/)
+  })
+
+  it('a batch stores each drawn PDF as the current version, but not one whose invoice changed while it was drawn', async () => {
+    const kept = await issue('DOC-5', '20.00')
+    const moved = await issue('DOC-6', '30.00')
+    const engine = desk.app.core.engine
+    const batch = new InvoicePdfBatch(engine, ADMIN_ACTOR, async (doc) => {
+      // A payment-like change lands on DOC-6 while its PDF is being drawn.
+      if (doc.customer.customerId === 'DOC-6') engine.change(ADMIN_ACTOR, (w) => w.run('UPDATE invoices SET amount_due_minor = 1000 WHERE id = ?', [moved]))
+      return invoicePdf(doc)
+    })
+    batch.add(kept)
+    batch.add(moved)
+    expect(await batch.drained()).toEqual({ stored: 1, changed: 1, failed: 0 })
+    expect((await desk.ok('invoiceDocuments.list', { invoiceId: kept })).map((v) => v.version)).toEqual([1])
+    expect(await desk.ok('invoiceDocuments.list', { invoiceId: moved })).toEqual([])
+    // Asked for, it is drawn as it stands now.
+    expect((await desk.ok('invoices.pdf', { invoiceId: moved })).version).toBe(1)
   })
 
   it('refuses an unknown invoice', async () => {

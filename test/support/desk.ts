@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openBillingApp } from '../../src-main/app'
+import { type NotifyDesktop, openBillingApp } from '../../src-main/app'
 import type { Channel, InputOf, ResultOf } from '../../src-shared/contract'
 import type { IpcResponse } from '../../src-shared/errors'
 import type { JobSnapshot } from '../../src-shared/domain'
@@ -22,7 +22,7 @@ let keySeq = 0
 export const newKey = () => `desk-key-${process.pid}-${String(++keySeq).padStart(8, '0')}`
 
 /** `background: false`: no schedulers nor start-up catch-up (a test runs the timed work itself). */
-export async function openTestDesk(opts: { demo?: boolean; now?: () => number; background?: boolean } = {}) {
+export async function openTestDesk(opts: { demo?: boolean; now?: () => number; background?: boolean; notifyDesktop?: NotifyDesktop } = {}) {
   // Its own folder, removed by close(): a desk may live across the tests of a file.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-desk-'))
   const app = await openBillingApp({
@@ -31,7 +31,8 @@ export async function openTestDesk(opts: { demo?: boolean; now?: () => number; b
     log: () => {},
     dailyBackupDelayMs: 3_600_000,
     background: opts.background ?? true,
-    kdf: TEST_KDF
+    kdf: TEST_KDF,
+    ...(opts.notifyDesktop ? { notifyDesktop: opts.notifyDesktop } : {})
   })
   const call = async <C extends Channel>(channel: C, input: InputOf<C>) => (await app.dispatch(channel, input, { transport: 'test' })) as IpcResponse<ResultOf<C>>
   /** A call as operator `operatorId` (null: nobody logged in), through the same handler table. */
