@@ -172,7 +172,12 @@ describe('invoice PDF in the app', () => {
         invoke: (channel: string, input: unknown) =>
           fetch(`/ipc/${channel}`, {
             method: 'POST',
-            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('billing.token')}` },
+            // The desktop's main process knows the window's session; this stand-in sends the tab's.
+            headers: {
+              'Content-Type': 'application/json',
+              Authorization: `Bearer ${sessionStorage.getItem('billing.token')}`,
+              'x-billing-session': sessionStorage.getItem('billing.session') ?? ''
+            },
             body: JSON.stringify(input ?? {})
           }).then((r) => r.json())
       }

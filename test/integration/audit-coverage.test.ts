@@ -312,7 +312,8 @@ const TIMED_NO_CHANGE: Record<string, string> = {
   startSchedulers: 'sets the timers that call the tasks below',
   'timers.push': 'keeps a timer to clear at close',
   openStore: "opens the books and applies the code's migrations; changes no record",
-  warmCustomerIndex: 'builds the customer list in memory from the books; writes nothing'
+  warmCustomerIndex: 'builds the customer list in memory from the books; writes nothing',
+  skipOldNotifications: 'remembers the newest notification already on the list (in memory); writes nothing'
 }
 /*
  * Card authorizations have no timed job: an authorization's expiry is compared with the clock
