@@ -51,7 +51,9 @@ describe('roles (the FORBIDDEN path of the dispatcher)', () => {
   })
 
   it("a cashier refused an adjustment operation is told the operation's name as the wizard shows it", async () => {
-    const customerId = (await desk.ok('customers.create', { customerId: 'opname', companyName: '', balanceControl: 'prepaid', currency: 'USD', classId: null, creditLimit: null })).id
+    const customerId = (
+      await desk.ok('customers.create', { customerId: 'opname', companyName: '', balanceControl: 'prepaid', currency: 'USD', classId: null, creditLimit: null })
+    ).id
     actAs('cashier')
     for (const [operation, label] of [
       ['ecommerce-refund', 'E-commerce refund'],
@@ -252,11 +254,11 @@ describe('login and sessions', () => {
 
   it('an upgraded data folder asks for the administrator password once, before login', async () => {
     d.app.core.engine.change(ADMIN_ACTOR, (w) => w.run("UPDATE operators SET password_hash = NULL WHERE role = 'administrator'"))
-    expect(await as(null, 'app.status')).toMatchObject({ ok: true, value: { needsAdminPassword: true, operator: null } })
+    expect(await as(null, 'app.status')).toMatchObject({ ok: true, value: { needsAdminPassword: true, adminLogin: 'admin', operator: null } })
     expect(await as(null, 'auth.setAdminPassword', { password: 'short' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
     let bound: string | null = null
     const set = await d.app.dispatch('auth.setAdminPassword', { password: 'upgraded-pass' }, { transport: 'electron', bindSession: (id) => (bound = id) })
-    expect(set).toMatchObject({ ok: true, value: { needsAdminPassword: false, operator: { id: FIRST_ADMIN_ID } } })
+    expect(set).toMatchObject({ ok: true, value: { needsAdminPassword: false, adminLogin: null, operator: { id: FIRST_ADMIN_ID } } })
     expect(await as(bound, 'settings.get')).toMatchObject({ ok: true })
     expect(await as(null, 'auth.setAdminPassword', { password: 'taken-over' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
     expect((await login('admin', 'upgraded-pass')).res).toMatchObject({ ok: true })
