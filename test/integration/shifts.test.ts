@@ -324,7 +324,6 @@ describe('a shift its operator left open, and the list over many days', () => {
   let carla: number
   let dave: number
   let customer: number
-  const DAY = 86_400_000
   const asOp = async <C extends Channel>(operatorId: number, channel: C, input: InputOf<C>) =>
     (await d.app.dispatch(channel, input, { transport: 'test', operatorId })) as IpcResponse<ResultOf<C>>
   const okAs = async <C extends Channel>(operatorId: number, channel: C, input: InputOf<C>): Promise<ResultOf<C>> => {
