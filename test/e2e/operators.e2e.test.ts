@@ -135,7 +135,7 @@ describe('operators and roles', () => {
       operationKey: 'e2e-cashier-charge-0001'
     })
     expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
-    expect(res.error!.message).toContain('manual charge')
+    expect(res.error!.message).toContain('"Manual charge"')
     expect(errors).toEqual([])
   })
 

@@ -63,6 +63,18 @@ export function AllShifts() {
     }
   }
 
+  const date = (label: string, key: 'from' | 'to') => (
+    <TextInput
+      label={label}
+      type="date"
+      size="xs"
+      w={140}
+      value={view[key] ?? ''}
+      onKeyDown={noSubmit}
+      onChange={(e) => set({ [key]: e.currentTarget.value || undefined })}
+    />
+  )
+
   const data = listQ.data
   return (
     <Paper withBorder radius="md" p="lg" data-testid="all-shifts">
@@ -72,24 +84,8 @@ export function AllShifts() {
             All shifts
           </Title>
           <Group gap="md" align="flex-end">
-            <TextInput
-              label="Opened from"
-              type="date"
-              size="xs"
-              w={140}
-              value={view.from ?? ''}
-              onKeyDown={noSubmit}
-              onChange={(e) => set({ from: e.currentTarget.value || undefined })}
-            />
-            <TextInput
-              label="Opened to"
-              type="date"
-              size="xs"
-              w={140}
-              value={view.to ?? ''}
-              onKeyDown={noSubmit}
-              onChange={(e) => set({ to: e.currentTarget.value || undefined })}
-            />
+            {date('Opened from', 'from')}
+            {date('Opened to', 'to')}
             <SegmentedControl
               size="xs"
               aria-label="Shift status"
