@@ -382,6 +382,9 @@ describe('a shift its operator left open, and the list over many days', () => {
     expect(entry).toMatchObject({ operator_name: 'Administrator' })
     expect(entry!.description).toMatch(new RegExp(`^Shift ${left.id} of Carla Cashier closed by Administrator \\(1 cash payment, 0 refunds\\)\\. `))
     expect(entry!.description).toContain('USD: expected 62.50 USD, counted 60.00 USD, short by 2.50 USD')
+    const report = (await pdfTextOf(new Uint8Array(Buffer.from((await d.ok('shifts.report', { shiftId: left.id })).pdfBase64, 'base64')))).replace(/\s+/g, ' ')
+    expect(report).toContain('Closed by Administrator')
+    expect(report).toContain('short by 2.50 USD')
     // The cashier has no open shift any more and may open the next one.
     expect((await okAs(carla, 'shifts.current', {})).shift).toBeNull()
     expect(await d.call('shifts.close', { shiftId: left.id, counted: [{ currency: 'USD', amount: '1' }] })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
