@@ -19,7 +19,7 @@ import { countCustomers } from './engine/customers'
 import { CustomerIndex } from './engine/customerIndex'
 import { TestGateway, type PaymentGateway } from './engine/gateway'
 import { reconcileCardPayments } from './engine/payments'
-import { actorOf, DEFAULT_KDF, FIRST_ADMIN_ID, getOperator, needsAdminPassword, SYSTEM_ACTOR, type KdfParams } from './engine/operators'
+import { actorOf, DEFAULT_KDF, FIRST_ADMIN_ID, firstAdminLogin, getOperator, needsAdminPassword, SYSTEM_ACTOR, type KdfParams } from './engine/operators'
 import { Sessions } from './ipc/sessions'
 import type { Actor } from './engine/audit'
 import { runDueTransitions } from './engine/lifecycleScheduler'
@@ -265,13 +265,15 @@ export class AppCore {
   status(operator: Operator | null, locked = false): AppStatus {
     const phase = this.phase()
     const store = this.store
+    const askAdminPassword = phase === 'ready' && store !== null && store.read(needsAdminPassword)
     return {
       phase,
       version: APP_VERSION,
       dataDir: this.dataDir,
       operator,
       locked: operator !== null && locked,
-      needsAdminPassword: phase === 'ready' && store !== null && store.read(needsAdminPassword),
+      needsAdminPassword: askAdminPassword,
+      adminLogin: askAdminPassword && store ? store.read(firstAdminLogin) : null,
       settings: store ? store.read(getSettings) : null,
       recovery: this.recovery ? { reason: this.recovery.reason, corruptFileKeptAt: this.recovery.corruptFileKeptAt, ...this.restorableBackups() } : null,
       // Cheap on purpose: app.status is the first call of every page load (no usage-table scan).

@@ -713,7 +713,7 @@ const shiftChannels = {
   'shifts.current': channel<CurrentShift>()({ reads: ['shifts', 'customers', 'settings'], input: nothing, roles: SHIFT_OWN }),
   /** Open a shift for the calling operator with the float counted per currency (one open shift per operator). */
   'shifts.open': channel<ShiftDetail>()({ changes: ['shifts', 'audit'], input: z.object({ floats: cashCounts('float') }).strict(), roles: SHIFT_OWN }),
-  /** Close the calling operator's open shift with the cash counted per currency: stores expected, counted and the difference. */
+  /** Close an open shift with the cash counted per currency (one's own; an administrator any): stores expected, counted and the difference. */
   'shifts.close': channel<ShiftDetail>()({
     changes: ['shifts', 'audit'],
     input: z.object({ shiftId: id, counted: cashCounts('cash counted') }).strict(),

@@ -80,6 +80,8 @@ export interface AppStatus {
   locked: boolean
   /** An upgraded data folder whose administrator has no password yet: the desk asks for it once. */
   needsAdminPassword: boolean
+  /** While `needsAdminPassword`: the login that administrator logs in with from then on (else null). */
+  adminLogin: string | null
   settings: CompanySettings | null
   recovery: RecoveryInfo | null
   counts: { customers: number }

@@ -145,6 +145,11 @@ function storedOperator(r: DbReader, id: number): StoredOperator {
  * An upgraded data folder (set up before operators could log in) has no administrator with a
  * password: the desk asks for the first administrator's password once, before anyone logs in.
  */
+/** The login of the administrator an upgraded folder asks the password of (setFirstAdminPassword). */
+export function firstAdminLogin(r: DbReader): string | null {
+  return r.get<{ login: string }>('SELECT login FROM operators WHERE id = ?', [FIRST_ADMIN_ID])?.login ?? null
+}
+
 export function needsAdminPassword(r: DbReader): boolean {
   return !r.get("SELECT 1 FROM operators WHERE role = 'administrator' AND disabled = 0 AND password_hash IS NOT NULL AND id <> 0")
 }

@@ -228,7 +228,11 @@ export function openShift(w: Work, floats: readonly { currency: string; amount: 
 export function closeShift(w: Work, shiftId: number, counts: readonly { currency: string; amount: string }[]): ShiftDetail {
   const row = w.get<ShiftRow>(`SELECT ${SHIFT_COLUMNS} FROM shifts WHERE id = ?`, [shiftId])
   if (!row) throw new AppError('NOT_FOUND', `Shift ${shiftId} does not exist.`, 'shiftId')
-  if (row.operator_id !== w.actor.operatorId) throw new AppError('FORBIDDEN', `Shift ${shiftId} is ${row.operator_name}'s: only they can close it.`, 'shiftId')
+  // An administrator closes a shift its operator left open (counting the drawer themselves).
+  const byOther = row.operator_id !== w.actor.operatorId
+  if (byOther && roleOf(w, w.actor.operatorId) !== 'administrator') {
+    throw new AppError('FORBIDDEN', `Shift ${shiftId} is ${row.operator_name}'s: only they or an administrator can close it.`, 'shiftId')
+  }
   if (row.closed_at !== null) throw new AppError('CONFLICT', `Shift ${shiftId} was already closed at ${row.closed_at}.`, 'shiftId')
   noDuplicates(counts, 'counted')
   const shift = toShifts(w, [row])[0]!
@@ -256,7 +260,7 @@ export function closeShift(w: Work, shiftId: number, counts: readonly { currency
     kind: 'shift.closed',
     field: 'shift',
     from: String(shiftId),
-    description: `Shift ${shiftId} of ${row.operator_name} closed (${shift.payments} cash ${shift.payments === 1 ? 'payment' : 'payments'}, ${shift.refunds} ${shift.refunds === 1 ? 'refund' : 'refunds'}). ${lines.join('; ')}.`,
+    description: `Shift ${shiftId} of ${row.operator_name} closed${byOther ? ` by ${w.actor.operatorName}` : ''} (${shift.payments} cash ${shift.payments === 1 ? 'payment' : 'payments'}, ${shift.refunds} ${shift.refunds === 1 ? 'refund' : 'refunds'}). ${lines.join('; ')}.`,
     source: { kind: 'shift', id: shiftId }
   })
   return getShift(w, shiftId)

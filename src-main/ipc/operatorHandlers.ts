@@ -5,6 +5,7 @@
 import { OPERATION_ROLES } from '../../src-shared/contract'
 import type { AppStatus, Operator } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
+import { ADJUSTMENT_OPERATION_LABEL } from '../../src-shared/labels'
 import {
   checkLogin,
   checkOwnPassword,
@@ -45,7 +46,7 @@ export function startSession(ctx: HandlerContext, op: Operator): AppStatus {
 /** The adjustments channels are open to the cashier; which operation they may submit is checked here, after parsing. */
 export function checkOperationRole(operator: Operator, operation: keyof typeof OPERATION_ROLES): void {
   if (!OPERATION_ROLES[operation].includes(operator.role)) {
-    throw new AppError('FORBIDDEN', `The ${operator.role} role may not submit a ${operation.replace(/-/g, ' ')}.`, 'operation')
+    throw new AppError('FORBIDDEN', `The ${operator.role} role may not submit an adjustment of type "${ADJUSTMENT_OPERATION_LABEL[operation]}".`, 'operation')
   }
 }
 

@@ -30,7 +30,7 @@ import { AppError } from '../../src-shared/errors'
 import { openBillingApp } from '../app'
 import { dbAccess } from '../db/access'
 import { loadSqlJs } from '../db/sqljs'
-import { openVerified } from '../db/store'
+import { JOURNAL_FILE, openVerified, SNAPSHOT_FILE } from '../db/store'
 import { recordVerification, verifyAuditChain } from '../engine/audit'
 import { checkNewPassword, FIRST_ADMIN_ID, hashPassword, setPassword, SYSTEM_ACTOR } from '../engine/operators'
 import { importUsageCsv } from '../engine/usageImport'
@@ -179,6 +179,11 @@ async function resetAdminPassword(args: ResetArgs): Promise<number> {
 /** The data folder, opened as the app opens it; refusals (locked, not set up, damaged) are NotDone. */
 async function openDataFolder(dataDir: string, lockedHint: string): Promise<Awaited<ReturnType<typeof openBillingApp>>> {
   if (!fs.existsSync(dataDir)) throw new NotDone(`There is no data folder ${dataDir}.`)
+  // Opening a folder without the books would create them there: a mistyped --data-dir must not
+  // become a new, empty data folder.
+  if (!fs.existsSync(path.join(dataDir, SNAPSHOT_FILE)) && !fs.existsSync(path.join(dataDir, JOURNAL_FILE))) {
+    throw new NotDone(`The folder ${dataDir} holds no billing data: name the data folder the app uses (Settings, Backups, shows it).`)
+  }
   let app: Awaited<ReturnType<typeof openBillingApp>>
   try {
     app = await openBillingApp({ dataDir, background: false, log: (line) => console.error(line) })

@@ -135,7 +135,7 @@ describe('operators and roles', () => {
       operationKey: 'e2e-cashier-charge-0001'
     })
     expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
-    expect(res.error!.message).toContain('manual charge')
+    expect(res.error!.message).toContain('"Manual charge"')
     expect(errors).toEqual([])
   })
 
@@ -212,6 +212,8 @@ describe('an upgraded data folder', () => {
       await p.goto(desk.host.pageUrl)
       const screen = p.getByTestId('admin-password-screen')
       await screen.waitFor()
+      // The login to use from then on is on the screen: nobody typed it in this folder.
+      await screen.getByText('From then on the administrator logs in as “admin” with this password.', { exact: false }).waitFor()
       await p.screenshot({ path: path.join(SHOTS, 'admin-password-screen.png') })
       await screen.locator('input[name="password"]').fill('upgraded-pass')
       await screen.locator('input[name="repeat"]').fill('upgraded-pasS')

@@ -103,7 +103,8 @@ describe('npm run billing -- import-usage', () => {
     const fresh = path.join(root, 'fresh')
     fs.mkdirSync(fresh)
     const notSetUp = await billing(['import-usage', usageFile('b.csv', [`X-1,BOOTH-1,2026-03-01T10:00:00Z,60,+441234,${serviceCode}`]), '--data-dir', fresh])
-    expect(notSetUp).toMatchObject({ code: 2, stderr: expect.stringContaining('not set up') })
+    expect(notSetUp).toMatchObject({ code: 2, stderr: expect.stringContaining('holds no billing data') })
+    expect(fs.readdirSync(fresh)).toEqual([])
   }, 120_000)
 
   it('imports and rates (exit 0), charges once when run again, and says so', async () => {
@@ -189,6 +190,16 @@ describe('npm run billing -- reset-admin-password (issue 13)', () => {
   }
   const logIn = (password: string) =>
     inBooks(async (app) => (await app.dispatch('auth.login', { login: TEST_ADMIN_LOGIN, password }, { transport: 'test', operatorId: null })).ok)
+
+  it('refuses a folder that holds no billing data (a wrong --data-dir), leaving it as it was', async () => {
+    const other = path.join(root, 'not-a-data-folder')
+    fs.mkdirSync(other)
+    fs.writeFileSync(path.join(other, 'notes.txt'), 'mine')
+    const run = await reset(['--data-dir', other], 'a-new-password\n')
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(`${other} holds no billing data`)
+    expect(fs.readdirSync(other)).toEqual(['notes.txt'])
+  }, 120_000)
 
   it('refuses while the app holds the folder, and a short password; then resets the password, unlocking the administrator, audited', async () => {
     const app = await openBillingApp({ dataDir, log: () => {}, background: false })

@@ -19,7 +19,7 @@ import { startHost } from '../../src-main/host/server'
 import { contract } from '../../src-shared/contract'
 import type { AppStatus, Role } from '../../src-shared/domain'
 import type { IpcResponse } from '../../src-shared/errors'
-import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
+import { ADMIN_ACTOR, newKey, openTestDesk, type TestDesk } from '../support/desk'
 import { TEST_ADMIN_PASSWORD } from '../support/operators'
 
 let desk: TestDesk
@@ -48,6 +48,20 @@ describe('roles (the FORBIDDEN path of the dispatcher)', () => {
     expect(res).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'The cashier role may not use "settings.update".' } })
     expect(auditCount()).toBe(before)
     expect((await desk.ok('settings.get', {})).companyName).toBe('Test Callshop')
+  })
+
+  it("a cashier refused an adjustment operation is told the operation's name as the wizard shows it", async () => {
+    const customerId = (
+      await desk.ok('customers.create', { customerId: 'opname', companyName: '', balanceControl: 'prepaid', currency: 'USD', classId: null, creditLimit: null })
+    ).id
+    actAs('cashier')
+    for (const [operation, label] of [
+      ['ecommerce-refund', 'E-commerce refund'],
+      ['promotional-credit', 'Promotional credit']
+    ] as const) {
+      const res = await desk.call('adjustments.submit', { customerId, operation, amount: '5', serviceId: null, operationKey: newKey() })
+      expect(res).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: `The cashier role may not submit an adjustment of type "${label}".`, field: 'operation' } })
+    }
   })
 
   it('an auditor may verify the audit trail and check the ledger but not change customers', async () => {
@@ -240,11 +254,11 @@ describe('login and sessions', () => {
 
   it('an upgraded data folder asks for the administrator password once, before login', async () => {
     d.app.core.engine.change(ADMIN_ACTOR, (w) => w.run("UPDATE operators SET password_hash = NULL WHERE role = 'administrator'"))
-    expect(await as(null, 'app.status')).toMatchObject({ ok: true, value: { needsAdminPassword: true, operator: null } })
+    expect(await as(null, 'app.status')).toMatchObject({ ok: true, value: { needsAdminPassword: true, adminLogin: 'admin', operator: null } })
     expect(await as(null, 'auth.setAdminPassword', { password: 'short' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
     let bound: string | null = null
     const set = await d.app.dispatch('auth.setAdminPassword', { password: 'upgraded-pass' }, { transport: 'electron', bindSession: (id) => (bound = id) })
-    expect(set).toMatchObject({ ok: true, value: { needsAdminPassword: false, operator: { id: FIRST_ADMIN_ID } } })
+    expect(set).toMatchObject({ ok: true, value: { needsAdminPassword: false, adminLogin: null, operator: { id: FIRST_ADMIN_ID } } })
     expect(await as(bound, 'settings.get')).toMatchObject({ ok: true })
     expect(await as(null, 'auth.setAdminPassword', { password: 'taken-over' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
     expect((await login('admin', 'upgraded-pass')).res).toMatchObject({ ok: true })

@@ -276,8 +276,6 @@ describe("a cashier's cash needs an open shift", () => {
     // Cash in a currency the float left out: the shift takes it with a nil float.
     const e = await cashier().ok('adjustments.submit', { customerId: eur, operation: 'manual-payment', amount: '3.00', operationKey: newKey() })
     expect(cashOf(e.xdrId!)).toEqual({ shift_id: mine.id, amount_minor: 3_00 })
-    // Only the owner closes a shift.
-    expect(await desk.call('shifts.close', { shiftId: mine.id, counted: [{ currency: 'USD', amount: '62' }] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     const closed = await cashier().ok('shifts.close', {
       shiftId: mine.id,
       counted: [
@@ -317,5 +315,106 @@ describe('every shift for administrators and auditors', () => {
     expect(lines).toHaveLength(5)
     expect(lines.find((l) => l.includes(',Administrator,') && l.includes(',USD,'))).toMatch(/,USD,100\.00,64\.50,7\.00,157\.50,155\.00,-2\.50,5,3$/)
     expect(await auditor.call('shifts.open', { floats: [{ currency: 'USD', amount: '1' }] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+  })
+})
+
+describe('a shift its operator left open, and the list over many days', () => {
+  let clock = Date.parse('2026-11-02T08:00:00Z')
+  let d: TestDesk
+  let carla: number
+  let dave: number
+  let customer: number
+  const asOp = async <C extends Channel>(operatorId: number, channel: C, input: InputOf<C>) =>
+    (await d.app.dispatch(channel, input, { transport: 'test', operatorId })) as IpcResponse<ResultOf<C>>
+  const okAs = async <C extends Channel>(operatorId: number, channel: C, input: InputOf<C>): Promise<ResultOf<C>> => {
+    const res = await asOp(operatorId, channel, input)
+    if (!res.ok) throw new Error(`${channel}: ${res.error.code} ${res.error.message}`)
+    return res.value
+  }
+
+  beforeAll(async () => {
+    d = await openTestDesk({ now: () => clock })
+    carla = (await d.ok('operators.create', { login: 'carla', name: 'Carla Cashier', role: 'cashier', password: 'cashier-pass-1' })).id
+    dave = (await d.ok('operators.create', { login: 'dave', name: 'Dave Cashier', role: 'cashier', password: 'cashier-pass-2' })).id
+    customer = (
+      await d.ok('customers.create', { customerId: 'easycall', companyName: '', balanceControl: 'postpaid', currency: 'USD', classId: null, creditLimit: null })
+    ).id
+  })
+  afterAll(async () => {
+    await d?.close()
+  })
+
+  it('an administrator closes a shift a cashier forgot, counting every currency; audited as closed by the administrator', async () => {
+    const left = await okAs(carla, 'shifts.open', {
+      floats: [
+        { currency: 'USD', amount: '50' },
+        { currency: 'EUR', amount: '20' }
+      ]
+    })
+    await okAs(carla, 'adjustments.submit', { customerId: customer, operation: 'manual-payment', amount: '12.50', operationKey: newKey() })
+    clock += 10 * 3_600_000
+    // Another cashier may not close it; nor may the administrator without counting every currency.
+    expect(await asOp(dave, 'shifts.close', { shiftId: left.id, counted: [{ currency: 'USD', amount: '62.50' }] })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: `Shift ${left.id} is Carla Cashier's: only they or an administrator can close it.` }
+    })
+    expect(await d.call('shifts.close', { shiftId: left.id, counted: [{ currency: 'USD', amount: '62.50' }] })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', field: 'counted.EUR' }
+    })
+    const closed = await d.ok('shifts.close', {
+      shiftId: left.id,
+      counted: [
+        { currency: 'USD', amount: '60' },
+        { currency: 'EUR', amount: '20' }
+      ]
+    })
+    expect(closed).toMatchObject({ operatorId: carla, operatorName: 'Carla Cashier', closedBy: 'Administrator', closedAt: '2026-11-02T18:00:00.000Z' })
+    expect(closed.currencies.map((c) => [c.currency, c.expectedMinor, c.countedMinor, c.differenceMinor])).toEqual([
+      ['USD', 62_50, 60_00, -2_50],
+      ['EUR', 20_00, 20_00, 0]
+    ])
+    const entry = d.app.core.engine.read((r) =>
+      r.get<{ kind: string; operator_name: string; description: string }>(
+        "SELECT kind, operator_name, description FROM audit_log WHERE kind = 'shift.closed' ORDER BY id DESC LIMIT 1"
+      )
+    )
+    expect(entry).toMatchObject({ operator_name: 'Administrator' })
+    expect(entry!.description).toMatch(new RegExp(`^Shift ${left.id} of Carla Cashier closed by Administrator \\(1 cash payment, 0 refunds\\)\\. `))
+    expect(entry!.description).toContain('USD: expected 62.50 USD, counted 60.00 USD, short by 2.50 USD')
+    const report = (await pdfTextOf(new Uint8Array(Buffer.from((await d.ok('shifts.report', { shiftId: left.id })).pdfBase64, 'base64')))).replace(/\s+/g, ' ')
+    expect(report).toContain('Closed by Administrator')
+    expect(report).toContain('short by 2.50 USD')
+    // The cashier has no open shift any more and may open the next one.
+    expect((await okAs(carla, 'shifts.current', {})).shift).toBeNull()
+    expect(await d.call('shifts.close', { shiftId: left.id, counted: [{ currency: 'USD', amount: '1' }] })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+  })
+
+  it('lists the shifts opened between two days, and pages through more than a page', async () => {
+    // One shift a day for Dave, 2026-11-03 … 2026-11-12, each closed the same day.
+    clock = Date.parse('2026-11-03T09:00:00Z')
+    for (let i = 0; i < 10; i++) {
+      const s = await okAs(dave, 'shifts.open', { floats: [{ currency: 'USD', amount: '10' }] })
+      clock += 8 * 3_600_000
+      await okAs(dave, 'shifts.close', { shiftId: s.id, counted: [{ currency: 'USD', amount: '10' }] })
+      clock += 16 * 3_600_000
+    }
+    const between = await d.ok('shifts.list', { from: '2026-11-05', to: '2026-11-07' })
+    expect(between.total).toBe(3)
+    expect(between.rows.map((s) => s.openedAt.slice(0, 10))).toEqual(['2026-11-07', '2026-11-06', '2026-11-05'])
+    expect((await d.ok('shifts.list', { from: '2026-11-11' })).rows.map((s) => s.openedAt.slice(0, 10))).toEqual(['2026-11-12', '2026-11-11'])
+    expect((await d.ok('shifts.list', { to: '2026-11-02' })).rows.map((s) => s.operatorName)).toEqual(['Carla Cashier'])
+    expect(await d.call('shifts.list', { from: '2026-11-31' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'from' } })
+    // Pages of 4: every shift once, newest first, across the pages.
+    const seen: number[] = []
+    for (let offset = 0; ; offset += 4) {
+      const page = await d.ok('shifts.list', { offset, limit: 4 })
+      expect(page.total).toBe(11)
+      seen.push(...page.rows.map((s) => s.id))
+      if (page.rows.length < 4) break
+    }
+    expect(seen).toHaveLength(11)
+    expect(new Set(seen).size).toBe(11)
+    expect(seen).toEqual([...seen].sort((a, b) => b - a))
   })
 })

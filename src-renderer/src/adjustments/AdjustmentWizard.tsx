@@ -24,7 +24,7 @@ import { ResultStep } from './ResultStep'
 import { OutOfTurnNext } from '../outofturn/OutOfTurnNext'
 import { SummaryStep } from './SummaryStep'
 import { NoShiftNotice } from '../shifts/NoShiftNotice'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { WizardFooter } from './WizardFooter'
 import { INITIAL_WIZARD, isDirty, wizardReducer } from './wizard-state'
 
@@ -94,8 +94,8 @@ export function AdjustmentWizard(props: {
   // What cannot be chosen now: the status's rules first (their reason wins), then card
   // operations with nothing to act on.
   // A cashier without an open shift takes no cash (the engine refuses it too; docs/payments.md).
-  const role = useAppStatus().status.operator.role
-  const shiftQ = useQuery('shifts.current', {}, { enabled: role !== 'auditor' })
+  const canHaveShift = useCan()('shifts.current')
+  const shiftQ = useQuery('shifts.current', {}, { enabled: canHaveShift })
   const noShift = shiftQ.data?.cashNeedsShift === true && shiftQ.data.shift === null
   const unavailable = {
     ...unavailableCardOperations(activityQ.data),

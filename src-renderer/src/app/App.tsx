@@ -73,7 +73,7 @@ function Root() {
   let screen
   if (status.phase === 'setup') screen = <SetupScreen />
   else if (status.phase === 'recovery') screen = <RecoveryScreen />
-  else if (status.operator === null && status.needsAdminPassword) screen = <AdminPasswordScreen onDone={q.setData} />
+  else if (status.operator === null && status.needsAdminPassword) screen = <AdminPasswordScreen login={status.adminLogin} onDone={q.setData} />
   else if (status.operator === null) screen = <LoginScreen status={status} onDone={q.setData} />
   else if (status.locked) screen = <LockScreen status={status} onDone={q.setData} />
   else screen = <RouterProvider router={appRouter()} />

@@ -17,6 +17,7 @@ import type { PageId } from './ui-store'
  *   #/customers/<id>/usage[?…]       a customer's usage: the same filters but the customer
  *   #/audit[?from=&to=&customer=&kind=&operator=&q=] the audit log (audit-address.ts)
  *   #/customers/<id>/audit[?…]       a customer's audit log: the same filters but the customer
+ *   #/shifts[?status=&diff=1&from=&to=&page=] all shifts (shifts/shifts-address.ts)
  *   #/classes, #/settings, #/audit, #/invoices, #/rerating, #/reissue
  */
 

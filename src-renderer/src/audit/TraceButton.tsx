@@ -3,7 +3,7 @@ import { useState } from 'react'
 import type { TraceTarget } from '../../../src-shared/domain'
 import { formatDateTime } from '../../../src-shared/format'
 import { useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { QueryError } from '../lib/QueryError'
 import { AuditLinks } from './AuditLinks'
 
@@ -15,8 +15,8 @@ import { AuditLinks } from './AuditLinks'
  */
 export function TraceButton({ target, id, what }: { target: TraceTarget; id: number; what: string }) {
   const [open, setOpen] = useState(false)
-  const role = useAppStatus().status.operator.role
-  if (role === 'cashier') return null
+  const allowed = useCan()('audit.trace')
+  if (!allowed) return null
   return (
     <>
       <Button size="compact-xs" variant="subtle" onClick={() => setOpen(true)} aria-label={`Trace ${what}`} data-testid={`trace-${target}`}>

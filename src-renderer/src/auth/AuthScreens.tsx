@@ -87,7 +87,7 @@ const adminPasswordInput = z
   .refine((v) => v.password === v.repeat, { message: 'The two passwords differ.', path: ['repeat'] })
 
 /** An upgraded data folder: the administrator's password, asked once. */
-export function AdminPasswordScreen(props: { onDone: (s: AppStatus) => void }) {
+export function AdminPasswordScreen(props: { login: string | null; onDone: (s: AppStatus) => void }) {
   const set = useMutation('auth.setAdminPassword')
   const form = useForm({ initialValues: { password: '', repeat: '' }, validate: contractValidate(adminPasswordInput, (v: { password: string; repeat: string }) => v) })
   async function submit(v: { password: string; repeat: string }) {
@@ -103,7 +103,7 @@ export function AdminPasswordScreen(props: { onDone: (s: AppStatus) => void }) {
     <Card
       testId="admin-password-screen"
       title="Set the administrator's password"
-      intro="Operators now log in. This data folder was set up before that, so its administrator has no password yet: choose one now (once). Keep it safe — a lost password is recovered only from a backup or with the command-line reset."
+      intro={`Operators now log in. This data folder was set up before that, so its administrator has no password yet: choose one now (once). From then on the administrator logs in as “${props.login ?? 'admin'}” with this password. Keep it safe — a lost password is recovered only from a backup or with the command-line reset.`}
     >
       <form onSubmit={form.onSubmit((v) => void submit(v))} noValidate>
         <Stack gap="sm">

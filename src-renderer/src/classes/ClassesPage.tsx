@@ -3,7 +3,7 @@ import { useSearchParams } from 'react-router'
 import { Box, Button, LoadingOverlay, Paper, Table, Text } from '@mantine/core'
 import type { CustomerClass } from '../../../src-shared/domain'
 import { useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { PageHeader } from '../lib/PageHeader'
 import { QueryError } from '../lib/QueryError'
 import { ClassFormModal } from './ClassFormModal'
@@ -13,10 +13,9 @@ import { formatPercent } from '../../../src-shared/percent'
 
 /** Customer classes: the billing, invoicing and life-cycle rules customers share. */
 export function ClassesPage() {
-  const { status } = useAppStatus()
   const q = useQuery('classes.list', {})
   const [editing, setEditing] = useState<{ klass: CustomerClass | null } | null>(null)
-  const canEdit = status.operator.role === 'administrator'
+  const canEdit = useCan()('classes.create')
   const classes = q.data ?? []
   // A class's price lists open over the page, in the address (#/classes?pricelists=<id>).
   const [params, setParams] = useSearchParams()

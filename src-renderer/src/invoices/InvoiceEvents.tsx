@@ -1,7 +1,7 @@
 import { Stack, Table, Text } from '@mantine/core'
 import { formatDateTime } from '../../../src-shared/format'
 import { useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { QueryError } from '../lib/QueryError'
 import { AuditLinks } from '../audit/AuditLinks'
 
@@ -11,8 +11,7 @@ import { AuditLinks } from '../audit/AuditLinks'
  * log's readers (administrator, auditor) see them; the engine checks the role too.
  */
 export function InvoiceEvents({ invoiceId }: { invoiceId: number }) {
-  const { status } = useAppStatus()
-  const allowed = status.operator.role !== 'cashier'
+  const allowed = useCan()('invoices.events')
   const q = useQuery('invoices.events', { invoiceId }, { enabled: allowed })
   if (!allowed) return null
   return (

@@ -17,7 +17,7 @@ import { InvoicePdfActions, InvoicePdfPreview } from './InvoicePdfPreview'
 import { InvoicePdfVersions } from './InvoicePdfVersions'
 import { useJobPolling } from '../api/jobs'
 import { refreshAfter, useMutation, useQuery } from '../api/query'
-import { useAppStatus, useCan } from '../app/status'
+import { useCan } from '../app/status'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { contractValidate, reportToForm } from '../lib/contract-form'
 import { PageHeader } from '../lib/PageHeader'
@@ -325,8 +325,8 @@ function ReduceAmountDue({ invoiceId }: { invoiceId: number }) {
 
 /** One invoice: its status, dates, the balance-forward summary, the lines and the amount due. */
 export function InvoiceView({ id }: { id: number }) {
+  const can = useCan()
   const q = useQuery('invoices.get', { id })
-  const { status } = useAppStatus()
   if (q.error) return <QueryError error={q.error} onRetry={q.reload} what="the invoice" />
   const i: InvoiceDetail | undefined = q.data
   if (!i) return null
@@ -421,7 +421,7 @@ export function InvoiceView({ id }: { id: number }) {
         </Table.Tbody>
       </Table>
       <InvoiceApplied invoice={i} />
-      {status.operator.role === 'administrator' && i.amountDueMinor > 0 && i.status !== 'void' && <ReduceAmountDue invoiceId={i.id} />}
+      {can('invoices.reduceAmountDue') && i.amountDueMinor > 0 && i.status !== 'void' && <ReduceAmountDue invoiceId={i.id} />}
       <InvoiceEvents invoiceId={i.id} />
       <InvoicePdfVersions invoiceId={i.id} currency={c} />
       <InvoicePdfPreview invoiceId={i.id} number={i.number} />
@@ -466,13 +466,13 @@ function CloseNowButton() {
 }
 
 export function InvoicesPage() {
-  const { status } = useAppStatus()
+  const can = useCan()
   return (
     <>
       <PageHeader
         title="Invoices"
         description="Invoices are issued when a customer's billing period ends (the desk catches up on start-up). Overdue from the day after the due date while money is due."
-        actions={status.operator.role === 'administrator' ? <CloseNowButton /> : undefined}
+        actions={can('invoices.closeNow') ? <CloseNowButton /> : undefined}
       />
       <InvoiceList />
     </>

@@ -3,7 +3,7 @@ import { useSearchParams } from 'react-router'
 import { Badge, Box, Button, Group, LoadingOverlay, Paper, Stack, Table, Text, Title } from '@mantine/core'
 import type { PriceListVersion } from '../../../src-shared/domain'
 import { useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { PageHeader } from '../lib/PageHeader'
 import { QueryError } from '../lib/QueryError'
 import { CompareModal } from './CompareModal'
@@ -13,8 +13,7 @@ import { UploadVersionModal } from './UploadVersionModal'
 
 /** Price lists (tariffs): the lists, and the chosen list's versions (kept in the address: ?list=). */
 export function PriceListsPage() {
-  const { status } = useAppStatus()
-  const canEdit = status.operator.role === 'administrator'
+  const canEdit = useCan()('priceLists.create')
   const lists = useQuery('priceLists.list', {})
   const [params, setParams] = useSearchParams()
   const chosen = Number(params.get('list')) || null

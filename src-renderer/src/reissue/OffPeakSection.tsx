@@ -2,14 +2,13 @@ import { useEffect, useState } from 'react'
 import { Button, Group, Paper, Text, Title } from '@mantine/core'
 import { TimeInput } from '@mantine/dates'
 import { useMutation, useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { formatInstant } from '../pricelists/parts'
 
 /** Settings: the off-peak window a batch re-issue can be scheduled for (issue 11). */
 export function OffPeakSection() {
-  const { status } = useAppStatus()
-  const canEdit = status.operator.role === 'administrator'
+  const canEdit = useCan()('reissue.setOffPeak')
   const q = useQuery('reissue.offPeak', {}, { enabled: canEdit })
   const save = useMutation('reissue.setOffPeak')
   const [start, setStart] = useState('')

@@ -10,7 +10,7 @@ import { INVOICE_STATUS_LABEL } from '../../../src-shared/labels'
 import { formatMinor } from '../../../src-shared/money'
 import { useJobPolling } from '../api/jobs'
 import { useMutation, useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { plural } from '../classes/describe'
 import { downloadText } from '../lib/download'
 import { JobProgressBar } from '../lib/JobProgressBar'
@@ -46,8 +46,7 @@ const statusLabel = (s: InvoiceStatus | null) => (s === null ? '—' : INVOICE_S
  * Apply: a job with progress and Cancel, then the results. Past batches below.
  */
 export function ReissuePage() {
-  const { status } = useAppStatus()
-  const canEdit = status.operator.role === 'administrator'
+  const canEdit = useCan()('reissue.start')
   const [step, setStep] = useState<1 | 2 | 3>(1)
   const [source, setSource] = useState<Source>('manual')
   const [date, setDate] = useState<string | null>(null)

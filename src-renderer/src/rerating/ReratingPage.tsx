@@ -8,7 +8,7 @@ import type { JobSnapshot, ReratingPreview, ReratingResult, ReratingScope } from
 import { formatMinor } from '../../../src-shared/money'
 import { useJobPolling } from '../api/jobs'
 import { useMutation, useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { notifyError } from '../lib/notify'
 import { plural } from '../classes/describe'
 import { JobProgressBar } from '../lib/JobProgressBar'
@@ -33,8 +33,7 @@ const PAGE_SIZE = 50
  * through one audited correction.
  */
 export function ReratingPage() {
-  const { status } = useAppStatus()
-  const canEdit = status.operator.role === 'administrator'
+  const canEdit = useCan()('rerating.start')
   const [scopeKind, setScopeKind] = useState<ScopeKind>('all')
   const [classId, setClassId] = useState<string | null>(null)
   const [picked, setPicked] = useState<string[]>([])

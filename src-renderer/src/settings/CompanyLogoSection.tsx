@@ -4,7 +4,7 @@ import { LOGO_MAX_BYTES } from '../../../src-shared/contract'
 import { formatDateTime } from '../../../src-shared/format'
 import { asAppError } from '../api/invoke'
 import { useMutation, useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { QueryError } from '../lib/QueryError'
 import { readBase64 } from '../lib/read-file'
@@ -18,8 +18,7 @@ export function CompanyLogoSection() {
   const q = useQuery('companyLogo.get', {})
   const upload = useMutation('companyLogo.set')
   const remove = useMutation('companyLogo.remove')
-  const { status } = useAppStatus()
-  const admin = status.operator.role === 'administrator'
+  const admin = useCan()('companyLogo.set')
   const [error, setError] = useState<string | null>(null)
   const logo = q.data?.logo ?? null
 

@@ -3,7 +3,7 @@ import { Alert, Button, Group, Modal, NumberInput, Paper, Stack, Table, Text, Ti
 import type { UsagePurgePreview } from '../../../src-shared/domain'
 import { formatMinor } from '../../../src-shared/money'
 import { useMutation, useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { plural } from '../classes/describe'
 import { QueryError } from '../lib/QueryError'
@@ -16,8 +16,7 @@ const day = (iso: string) => iso.slice(0, 10)
  * service, so balances do not move; that usage can no longer be re-rated or recalculated.
  */
 export function RetentionSection() {
-  const { status } = useAppStatus()
-  const canEdit = status.operator.role === 'administrator'
+  const canEdit = useCan()('usage.setRetention')
   const q = useQuery('usage.retention', {})
   const save = useMutation('usage.setRetention')
   const previewCall = useMutation('usage.retentionPreview')

@@ -3,7 +3,7 @@ import { Badge, Box, Button, Group, LoadingOverlay, Paper, Table, Text, Title, T
 import type { Service } from '../../../src-shared/domain'
 import { SERVICE_KIND_LABEL } from '../../../src-shared/labels'
 import { useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { QueryError } from '../lib/QueryError'
 import { ServiceFormModal } from './ServiceFormModal'
 
@@ -12,10 +12,9 @@ import { ServiceFormModal } from './ServiceFormModal'
  * here, never deleted, so every record keeps the service it names.
  */
 export function ServicesSection() {
-  const { status } = useAppStatus()
   const q = useQuery('services.listAll', {})
   const [editing, setEditing] = useState<{ service: Service | null } | null>(null)
-  const canEdit = status.operator.role === 'administrator'
+  const canEdit = useCan()('services.create')
   const services = q.data ?? []
 
   return (

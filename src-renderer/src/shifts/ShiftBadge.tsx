@@ -2,15 +2,14 @@ import { Button } from '@mantine/core'
 import { useNavigate } from 'react-router'
 import { formatDateTime } from '../../../src-shared/format'
 import { useQuery } from '../api/query'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 
 /**
  * The header's shift: "Shift 3 open" (since when) or "No open shift" — orange for a cashier, who
  * cannot take cash without one. A click opens My shift. Auditors have no shift.
  */
 export function ShiftBadge() {
-  const { role } = useAppStatus().status.operator
-  const enabled = role !== 'auditor'
+  const enabled = useCan()('shifts.current')
   const q = useQuery('shifts.current', {}, { enabled })
   const navigate = useNavigate()
   if (!enabled || !q.data) return null

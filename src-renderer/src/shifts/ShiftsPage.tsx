@@ -1,6 +1,6 @@
 import './shifts.css'
 import { Stack } from '@mantine/core'
-import { useAppStatus } from '../app/status'
+import { useCan } from '../app/status'
 import { PageHeader } from '../lib/PageHeader'
 import { AllShifts } from './AllShifts'
 import { MyShift } from './MyShift'
@@ -11,16 +11,16 @@ import { MyShift } from './MyShift'
  * auditors.
  */
 export function ShiftsPage() {
-  const { role } = useAppStatus().status.operator
+  const can = useCan()
   return (
     <>
       <PageHeader
-        title={role === 'auditor' ? 'Shifts' : 'My shift'}
+        title={can('shifts.current') ? 'My shift' : 'Shifts'}
         description="A shift opens with the float counted per currency; the cash payments and refunds taken on it add up to the cash expected in the drawer, and closing compares it with the cash counted."
       />
       <Stack gap="lg">
-        {role !== 'auditor' && <MyShift />}
-        {role !== 'cashier' && <AllShifts />}
+        {can('shifts.current') && <MyShift />}
+        {can('shifts.list') && <AllShifts />}
       </Stack>
     </>
   )

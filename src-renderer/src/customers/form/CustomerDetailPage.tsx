@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core'
 import { Link } from 'react-router'
 import { useQuery } from '../../api/query'
-import { useAppStatus } from '../../app/status'
+import { useCan } from '../../app/status'
 import { useAdjustmentRoute, useCustomerNav } from '../../app/nav'
 import { QueryError } from '../../lib/QueryError'
 import { ChangeStatusDialog } from '../status/ChangeStatusDialog'
@@ -15,7 +15,6 @@ import { editRefusal } from '../../../../src-shared/statusRules'
 
 /** One saved customer: the form with every tab, and the Change customer status dialog. */
 export function CustomerDetailPage(props: { id: number }) {
-  const { status } = useAppStatus()
   const nav = useCustomerNav()
   const q = useQuery('customers.get', { id: props.id })
   const classesQ = useQuery('classes.list', {})
@@ -26,7 +25,8 @@ export function CustomerDetailPage(props: { id: number }) {
   useEffect(() => {
     window.scrollTo({ top: 0 })
   }, [])
-  const canEdit = status.operator.role === 'administrator'
+  const can = useCan()
+  const canEdit = can('customers.update')
 
   const back = (
     <Button variant="subtle" size="compact-sm" onClick={nav.list} mb={4} px={4}>
@@ -79,15 +79,15 @@ export function CustomerDetailPage(props: { id: number }) {
           </Text>
         </div>
         <Group gap="sm">
-          <Button variant="light" leftSection={<AdjustIcon />} onClick={() => adjust.open(detail.id)} disabled={status.operator.role === 'auditor'}>
+          <Button variant="light" leftSection={<AdjustIcon />} onClick={() => adjust.open(detail.id)} disabled={!can('adjustments.submit')}>
             Balance adjustment
           </Button>
-          {status.operator.role !== 'auditor' && (
+          {can('outOfTurn.issue') && (
             <Button variant="light" component={Link} to={`/out-of-turn/${detail.id}`}>
               Out-of-turn invoice
             </Button>
           )}
-          <Button variant="light" onClick={() => setStatusOpen(true)} disabled={!canEdit}>
+          <Button variant="light" onClick={() => setStatusOpen(true)} disabled={!can('customers.changeStatus')}>
             Change status
           </Button>
         </Group>

@@ -1,5 +1,5 @@
 import { AuditTab } from '../../audit/AuditTab'
-import { useAppStatus } from '../../app/status'
+import { useCan } from '../../app/status'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Alert, Button, Group, Modal, Paper, Stack, Tabs, Text, Textarea } from '@mantine/core'
 import { useForm } from '@mantine/form'
@@ -194,7 +194,7 @@ export function CustomerForm(props: CustomerFormProps) {
   const klass = classes.find((k) => String(k.id) === values.classId) ?? null
   const notSaved = detail === null
   // The audit log is for administrators and auditors (a cashier is refused audit.search).
-  const seesAudit = useAppStatus().status.operator.role !== 'cashier'
+  const seesAudit = useCan()('audit.list')
   const tabError = (t: TabId) => Object.entries(errors).some(([f, m]) => m !== undefined && tabOfField(f) === t)
   const tabLabel = (t: TabId, label: string) => (
     <>

@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { Button, Center, Loader, Stack } from '@mantine/core'
 import { useQuery } from '../../api/query'
-import { useAppStatus } from '../../app/status'
+import { useAppStatus, useCan } from '../../app/status'
 import { useCustomerNav } from '../../app/nav'
 import { PageHeader } from '../../lib/PageHeader'
 import { QueryError } from '../../lib/QueryError'
@@ -10,6 +10,7 @@ import { CustomerForm } from './CustomerForm'
 /** Add customer: the required top of the form, optional tabs; saving opens the new customer. */
 export function NewCustomerPage() {
   const { status } = useAppStatus()
+  const canCreate = useCan()('customers.create')
   const nav = useCustomerNav()
   const classesQ = useQuery('classes.list', {})
   const fieldsQ = useQuery('customFields.list', {})
@@ -56,7 +57,7 @@ export function NewCustomerPage() {
         classes={classesQ.data}
         fields={fieldsQ.data}
         defaultCurrency={status.settings?.defaultCurrency ?? null}
-        canEdit={status.operator.role === 'administrator'}
+        canEdit={canCreate}
         onFieldCreated={() => fieldsQ.reload()}
         onSaved={(d) => nav.customerAfterSave(d.id)}
         onUpdated={() => {}}

@@ -6,7 +6,7 @@ import { COLUMNS, GRID_TEMPLATE, MIN_TABLE_WIDTH } from './columns'
 import type { CustomerPages } from './customer-pages'
 import { AdjustIcon, FileIcon, SortIcon } from '../../lib/icons'
 import type { CustomerSort } from './list-store'
-import { useAppStatus } from '../../app/status'
+import { useCan } from '../../app/status'
 import { AdjustmentWizard } from '../../adjustments/AdjustmentWizard'
 import { useAdjustmentRoute } from '../../app/nav'
 
@@ -35,7 +35,7 @@ const NAV_KEYS = new Set(['ArrowDown', 'ArrowUp', 'Home', 'End', 'PageDown', 'Pa
 
 export function CustomerGrid(props: CustomerGridProps) {
   const { pages, activeIndex, onActiveIndex, onOpen } = props
-  const canAdjust = useAppStatus().status.operator.role !== 'auditor'
+  const canAdjust = useCan()('adjustments.submit')
   /** The customer the Balance adjustment wizard is open for, and its row. */
   const adjust = useAdjustmentRoute()
   /** The row the wizard was opened from, to put the cursor back on when it closes. */

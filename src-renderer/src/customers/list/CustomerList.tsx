@@ -3,7 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import { Button, Group, Kbd, Paper, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core'
 import type { CustomerRow } from '../../../../src-shared/domain'
 import { useMutation, useQuery } from '../../api/query'
-import { useAppStatus, useCan } from '../../app/status'
+import { useCan } from '../../app/status'
 import { useAdjustmentRoute, useCustomerNav } from '../../app/nav'
 import { PageHeader } from '../../lib/PageHeader'
 import { QueryError } from '../../lib/QueryError'
@@ -31,9 +31,9 @@ function isEditable(el: EventTarget | null): boolean {
 }
 
 export function CustomerList() {
-  const { status } = useAppStatus()
-  const isAdmin = status.operator.role === 'administrator'
-  const canAdjust = status.operator.role !== 'auditor'
+  const can = useCan()
+  const isAdmin = can('customers.create')
+  const canAdjust = can('adjustments.submit')
   const nav = useCustomerNav()
   const list = useCustomerList()
   const view = useListView(SEARCH_DEBOUNCE_MS)
@@ -108,7 +108,6 @@ export function CustomerList() {
   const onActiveIndex = useCallback((index: number | null) => useCustomerList.getState().setActiveIndex(queryKey, index), [queryKey])
 
   const exportCsv = useMutation('customers.exportCsv')
-  const can = useCan()
   async function onExport() {
     try {
       const res = await exportCsv.run(query)

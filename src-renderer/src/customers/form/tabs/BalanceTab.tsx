@@ -3,7 +3,7 @@ import type { ReactNode } from 'react'
 import type { CustomerDetail } from '../../../../../src-shared/domain'
 import { formatAmount } from '../../../../../src-shared/format'
 import { useAdjustmentRoute } from '../../../app/nav'
-import { useAppStatus } from '../../../app/status'
+import { useCan } from '../../../app/status'
 import { TraceButton } from '../../../audit/TraceButton'
 import { BalanceMakeup } from './BalanceMakeup'
 import { CardActivityPanel } from './CardActivityPanel'
@@ -40,7 +40,7 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
   const funds = -detail.balanceMinor
   const limit = detail.creditLimitMinor
   const headroom = limit === null ? null : limit - detail.balanceMinor
-  const canAdjust = useAppStatus().status.operator.role !== 'auditor'
+  const canAdjust = useCan()('adjustments.submit')
   const adjust = useAdjustmentRoute()
 
   return (
