@@ -184,6 +184,38 @@ export function useWizardStep(reachable: WizardStep): [WizardStep, (step: Wizard
   return [step, setStep]
 }
 
+// --- A list's filters in the address ------------------------------------------------------------
+
+/**
+ * The address's query as it is now, not as last drawn: the router writes the (hash) history as
+ * soon as it is asked, before React draws the change.
+ */
+function currentParams(): URLSearchParams {
+  const hash = window.location.hash
+  const q = hash.indexOf('?')
+  return new URLSearchParams(q < 0 ? '' : hash.slice(q + 1))
+}
+
+/**
+ * The address's query, and how a list changes its filters there. `update(change)` computes the
+ * next query from the address as it is at the moment of the call, so two changes in a row (the
+ * "from" date, then the "to" date) each start from the one before instead of the second undoing
+ * the first; the change is drawn in the same frame (a date box keeps what was typed). Each
+ * change is a history entry (Back undoes it) unless `replace`.
+ */
+export function useAddressQuery(): [URLSearchParams, (change: (current: URLSearchParams) => URLSearchParams, opts?: { replace?: boolean }) => void] {
+  const [params] = useSearchParams()
+  const navigate = useNavigate()
+  const update = useCallback(
+    (change: (current: URLSearchParams) => URLSearchParams, opts: { replace?: boolean } = {}) => {
+      const search = searchOf(change(currentParams()))
+      void navigate({ search }, { ...NOW, ...(opts.replace ? { replace: true } : {}) })
+    },
+    [navigate]
+  )
+  return [params, update]
+}
+
 // --- The usage browser ---------------------------------------------------------------------------
 
 /**

@@ -1,7 +1,6 @@
 import { type ReactNode, useMemo, useState } from 'react'
 import { INVOICE_STATUS_LABEL } from '../../../src-shared/labels'
 import { Alert, Badge, Button, Checkbox, Drawer, Group, Paper, Progress, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
-import { useSearchParams } from 'react-router'
 import { useForm } from '@mantine/form'
 import { invoiceReductionInput } from '../../../src-shared/contract'
 import { INVOICE_STATUSES, type InvoiceCloseResult, type InvoiceDetail, type InvoiceListResult, type InvoiceStatus, type JobSnapshot } from '../../../src-shared/domain'
@@ -17,6 +16,7 @@ import { InvoicePdfActions, InvoicePdfPreview } from './InvoicePdfPreview'
 import { InvoicePdfVersions } from './InvoicePdfVersions'
 import { useJobPolling } from '../api/jobs'
 import { refreshAfter, useMutation, useQuery } from '../api/query'
+import { useAddressQuery } from '../app/nav'
 import { useCan } from '../app/status'
 import { notifyError, notifySuccess } from '../lib/notify'
 import { contractValidate, reportToForm } from '../lib/contract-form'
@@ -89,7 +89,7 @@ function InvoiceTotals({ totals }: { totals: InvoiceListResult['totals'] }) {
  * (invoice-address.ts); the tab's under its own prefix.
  */
 export function InvoiceList(props: { customerId?: number }) {
-  const [params, setParams] = useSearchParams()
+  const [params, updateAddress] = useAddressQuery()
   const prefix = props.customerId ? CUSTOMER_TAB_PREFIX : ''
   const text = params.toString()
   const view = useMemo(() => parseInvoiceView(new URLSearchParams(text), prefix), [text, prefix])
@@ -100,12 +100,16 @@ export function InvoiceList(props: { customerId?: number }) {
   const can = useCan()
   const [exported, setExported] = useState<number | null>(null)
   const openId = view.invoice ?? 0
-  /** A change of filter is a history entry (Back undoes it) and goes back to the first page. */
-  const set = (patch: InvoiceListView) => {
-    const next: InvoiceListView = { ...view, ...patch }
-    if (!('page' in patch) && !('invoice' in patch)) delete next.page
-    setParams(withInvoiceView(params, next, prefix))
-  }
+  /**
+   * A change of filter is a history entry (Back undoes it) and goes back to the first page. It
+   * applies to the address as it is now, so a filter changed right before is kept.
+   */
+  const set = (patch: InvoiceListView) =>
+    updateAddress((current) => {
+      const next: InvoiceListView = { ...parseInvoiceView(current, prefix), ...patch }
+      if (!('page' in patch) && !('invoice' in patch)) delete next.page
+      return withInvoiceView(current, next, prefix)
+    })
   const rows = list.data?.rows ?? []
   const total = list.data?.total ?? 0
 

@@ -1,10 +1,10 @@
 import { Fragment, useMemo, useState } from 'react'
-import { useSearchParams } from 'react-router'
 import { Button, Checkbox, Group, Paper, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import type { Shift } from '../../../src-shared/domain'
 import { formatDateTime } from '../../../src-shared/format'
 import { formatMinor } from '../../../src-shared/money'
 import { useMutation, useQuery } from '../api/query'
+import { useAddressQuery } from '../app/nav'
 import { useCan } from '../app/status'
 import { noSubmit } from '../lib/filters'
 import { downloadText } from '../lib/download'
@@ -24,7 +24,7 @@ const PAGE_SIZE = 100
  * An administrator closes a shift its operator left open from here.
  */
 export function AllShifts() {
-  const [params, setParams] = useSearchParams()
+  const [params, updateAddress] = useAddressQuery()
   const text = params.toString()
   const view = useMemo(() => parseShiftsView(new URLSearchParams(text)), [text])
   const filter = shiftFilterOf(view)
@@ -33,13 +33,12 @@ export function AllShifts() {
   const can = useCan()
   const [closing, setClosing] = useState<Shift | null>(null)
   /** A change of filter is a history entry (Back undoes it) and goes back to the first page. */
-  const set = (patch: ShiftsView) => {
-    const next: ShiftsView = { ...view, ...patch }
-    if (!('page' in patch)) delete next.page
-    // Shown in the same frame: a date box keeps what was typed, and the next change (the other
-    // date) starts from this one instead of undoing it.
-    setParams(withShiftsView(params, next), { flushSync: true })
-  }
+  const set = (patch: ShiftsView) =>
+    updateAddress((current) => {
+      const next: ShiftsView = { ...parseShiftsView(current), ...patch }
+      if (!('page' in patch)) delete next.page
+      return withShiftsView(current, next)
+    })
   const filtered = view.status !== undefined || view.withDifference || view.from !== undefined || view.to !== undefined
   const exportCsv = useMutation('shifts.export')
   const report = useMutation('shifts.report')
