@@ -11,7 +11,8 @@ import { journalRecords, scanJournal, type JournalEntry } from './journal'
  * A snapshot empties the journal, but a damaged snapshot can only be rebuilt from the newest backup
  * plus every change made after it, so the records a snapshot drops are first written here, in
  * segments of whole records (the journal's own format) named `<lineage>-<first seq>-<last seq>.log`.
- * A backup makes the segments it covers unnecessary: they are pruned after each backup.
+ * Segments are pruned after each backup, up to what the backup before it holds: if the newest backup
+ * turns out damaged too, the one before it plus the archive and the journal still rebuild everything.
  *
  * The lineage names one history of the database: a restore starts a new one (the sequence numbers
  * start again from the restored file's), and the archive of the old one is moved aside. Segments
@@ -101,7 +102,31 @@ export async function installSegment(tmp: string, target: string): Promise<void>
   }
 }
 
-/** After a backup holding every change up to `coveredUpTo`: the segments it makes unnecessary go. */
+/** Where the archive notes the newest backup's sequence number (the next backup prunes up to it). */
+const LAST_BACKUP_FILE = 'last-backup.json'
+
+/**
+ * After a backup holding every change up to `backupSeq` was written where recovery finds it: the
+ * segments the backup BEFORE it holds go, and this one is noted for the next. Keeping one backup's
+ * worth more means a damaged newest backup loses nothing: the one before it, the archive and the
+ * journal still hold every change (every backup is followed by a change, its own audit entry).
+ */
+export async function pruneArchiveBehindNewestBackup(dataDir: string, lineage: string, backupSeq: number): Promise<number> {
+  const marker = path.join(archiveDirOf(dataDir), LAST_BACKUP_FILE)
+  let previous: { lineage: string; seq: number } | null = null
+  try {
+    const read = JSON.parse(fs.readFileSync(marker, 'utf8')) as { lineage?: unknown; seq?: unknown }
+    if (read.lineage === lineage && typeof read.seq === 'number' && Number.isSafeInteger(read.seq)) previous = { lineage, seq: read.seq }
+  } catch {
+    // No backup noted yet (or a damaged note): prune nothing this time.
+  }
+  const removed = previous && previous.seq <= backupSeq ? await pruneArchive(dataDir, lineage, previous.seq) : 0
+  makePrivateDir(archiveDirOf(dataDir))
+  writeFileAtomic(marker, new TextEncoder().encode(JSON.stringify({ lineage, seq: backupSeq })))
+  return removed
+}
+
+/** The segments a backup holding every change up to `coveredUpTo` makes unnecessary go. */
 export async function pruneArchive(dataDir: string, lineage: string, coveredUpTo: number): Promise<number> {
   let removed = 0
   for (const s of listSegments(dataDir)) {

@@ -17,7 +17,7 @@ import {
   lineageOf,
   moveArchiveAside,
   ORIGIN_LINEAGE,
-  pruneArchive,
+  pruneArchiveBehindNewestBackup,
   recoveryEntries,
   removeArchiveLeftovers,
   segmentPath,
@@ -581,11 +581,11 @@ export class DurableStore {
 
   /**
    * After a backup holding every change up to `seq` (of `lineage`) was written where recovery
-   * finds it: the journal archive's segments it covers are no longer needed.
+   * finds it: the journal archive's segments the backup before it holds are no longer needed.
    */
   async pruneArchive(backup: Pick<BackgroundSnapshot, 'seq' | 'lineage'>): Promise<void> {
-    const removed = await pruneArchive(this.opts.dataDir, backup.lineage, backup.seq)
-    if (removed > 0) this.opts.log(`journal archive: removed ${removed} segment(s) the newest backup holds`)
+    const removed = await pruneArchiveBehindNewestBackup(this.opts.dataDir, backup.lineage, backup.seq)
+    if (removed > 0) this.opts.log(`journal archive: removed ${removed} segment(s) the two newest backups hold`)
   }
 
   /** The whole database as bytes (consistent: no transaction is ever open between calls). */
