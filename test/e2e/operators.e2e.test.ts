@@ -150,8 +150,21 @@ describe('operators and roles', () => {
     const row = (await session.desk.call('customers.list', { search: 'easycall' })).rows[0]!
     await p.evaluate((id) => (window.location.hash = `#/customers/${id}`), row.id)
     await p.getByTestId('customer-title').filter({ hasText: row.customerId }).waitFor()
-    expect(await p.getByRole('button', { name: 'Balance adjustment' }).first().isDisabled()).toBe(true)
-    expect(await p.getByRole('button', { name: 'Change status' }).isDisabled()).toBe(true)
+    // The auditor reads the desk's notifications (a batch's results) too.
+    expect(await p.getByRole('button', { name: /^Notifications/ }).count()).toBe(1)
+    // What the auditor may not do is not offered at all: no Balance adjustment, no Change status.
+    await p.getByRole('tab', { name: 'Balance & credits' }).click()
+    await p.getByTestId('figure-unallocated').waitFor()
+    await p.setViewportSize({ width: 1366, height: 768 })
+    await p.screenshot({ path: path.join(SHOTS, 'auditor-customer-balance.png') })
+    expect(await p.getByRole('button', { name: /Balance adjustment/ }).count()).toBe(0)
+    await p.getByRole('tab', { name: 'Life cycle' }).click()
+    await p.getByTestId('lifecycle-status').waitFor()
+    expect(await p.getByRole('button', { name: 'Change status' }).count()).toBe(0)
+    // Nor in the customer list: no row offers the wizard.
+    await nav(p).getByRole('button', { name: 'Customers', exact: true }).click()
+    await p.getByRole('row').nth(1).waitFor()
+    expect(await p.getByRole('button', { name: /^Balance adjustment for/ }).count()).toBe(0)
     const res = await callFromPage(p, 'customers.update', { id: row.id, companyName: 'Renamed by the auditor', classId: null, creditLimit: null })
     expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     expect((await session.desk.call('customers.get', { id: row.id })).companyName).not.toBe('Renamed by the auditor')

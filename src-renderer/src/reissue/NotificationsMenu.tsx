@@ -14,14 +14,17 @@ const BellIcon = () => (
 
 /** The header's notifications list (a batch re-issue ended), each with a link to what it names. */
 export function NotificationsMenu() {
-  // For whoever acts on them (opening the list marks them read); an auditor reads them in the audit log.
-  const isAdmin = useCan()('notifications.markRead')
-  const q = useQuery('notifications.list', {}, { enabled: isAdmin })
+  const can = useCan()
+  const canRead = can('notifications.list')
+  // Opening the list marks them read for whoever acts on them; an auditor reads them without
+  // changing that (and sees no "new" count, which is the administrators').
+  const canMarkRead = can('notifications.markRead')
+  const q = useQuery('notifications.list', {}, { enabled: canRead })
   const markRead = useMutation('notifications.markRead')
   const navigate = useNavigate()
-  if (!isAdmin) return null
+  if (!canRead) return null
   const rows = q.data ?? []
-  const unread = rows.filter((n) => !n.read)
+  const unread = canMarkRead ? rows.filter((n) => !n.read) : []
   return (
     <Menu
       position="bottom-end"
@@ -45,7 +48,7 @@ export function NotificationsMenu() {
         ) : (
           rows.slice(0, 10).map((n) => (
             <Menu.Item key={n.id} onClick={() => n.link && void navigate(n.link.replace(/^#/, ''))}>
-              <Text size="sm" fw={n.read ? 400 : 700}>
+              <Text size="sm" fw={n.read || !canMarkRead ? 400 : 700}>
                 {n.title}
               </Text>
               <Text size="xs" c="dimmed">

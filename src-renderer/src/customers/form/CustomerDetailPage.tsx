@@ -79,17 +79,22 @@ export function CustomerDetailPage(props: { id: number }) {
           </Text>
         </div>
         <Group gap="sm">
-          <Button variant="light" leftSection={<AdjustIcon />} onClick={() => adjust.open(detail.id)} disabled={!can('adjustments.submit')}>
-            Balance adjustment
-          </Button>
+          {/* What a role may not do is not shown at all (docs/operators.md); the main process refuses it regardless. */}
+          {can('adjustments.submit') && (
+            <Button variant="light" leftSection={<AdjustIcon />} onClick={() => adjust.open(detail.id)}>
+              Balance adjustment
+            </Button>
+          )}
           {can('outOfTurn.issue') && (
             <Button variant="light" component={Link} to={`/out-of-turn/${detail.id}`}>
               Out-of-turn invoice
             </Button>
           )}
-          <Button variant="light" onClick={() => setStatusOpen(true)} disabled={!can('customers.changeStatus')}>
-            Change status
-          </Button>
+          {can('customers.changeStatus') && (
+            <Button variant="light" onClick={() => setStatusOpen(true)}>
+              Change status
+            </Button>
+          )}
         </Group>
       </Group>
       {adjust.customerId === detail.id && <AdjustmentWizard customerId={detail.id} onClose={adjust.close} />}

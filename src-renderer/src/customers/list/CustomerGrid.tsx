@@ -14,7 +14,6 @@ export const ROW_HEIGHT = 40
 export const HEAD_HEIGHT = 48
 
 const ADJUSTMENT_TIP = 'Balance adjustment'
-const ADJUSTMENT_NOT_ALLOWED = 'Only administrators and cashiers can adjust balances'
 
 export interface CustomerGridProps {
   pages: CustomerPages
@@ -277,21 +276,22 @@ const Row = memo(function Row({ index, top, row, active, tabbable, onOpen, onFoc
       <td role="cell" className="cl-cell cl-actions">
         {/* Opens the Balance adjustment wizard; Tab from the row reaches it. A CSS tooltip, not
             Mantine's: one per row would cost more than the rest of the row while scrolling. */}
-        <button
-          type="button"
-          className="cl-action"
-          aria-disabled={canAdjust ? undefined : 'true'}
-          tabIndex={canAdjust && tabbable ? 0 : -1}
-          data-tip={canAdjust ? ADJUSTMENT_TIP : ADJUSTMENT_NOT_ALLOWED}
-          aria-label={canAdjust ? `Balance adjustment for ${row.customerId}` : `Balance adjustment for ${row.customerId} (${ADJUSTMENT_NOT_ALLOWED.toLowerCase()})`}
-          onClick={(e) => {
-            e.preventDefault()
-            e.stopPropagation()
-            if (canAdjust) onAdjust(row, index)
-          }}
-        >
-          <AdjustIcon />
-        </button>
+        {canAdjust && (
+          <button
+            type="button"
+            className="cl-action"
+            tabIndex={tabbable ? 0 : -1}
+            data-tip={ADJUSTMENT_TIP}
+            aria-label={`Balance adjustment for ${row.customerId}`}
+            onClick={(e) => {
+              e.preventDefault()
+              e.stopPropagation()
+              onAdjust(row, index)
+            }}
+          >
+            <AdjustIcon />
+          </button>
+        )}
         {canAdjust && (
           <button
             type="button"

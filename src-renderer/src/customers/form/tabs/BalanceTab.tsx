@@ -1,4 +1,4 @@
-import { Button, Group, Paper, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core'
+import { Button, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/core'
 import type { ReactNode } from 'react'
 import type { CustomerDetail } from '../../../../../src-shared/domain'
 import { formatAmount } from '../../../../../src-shared/format'
@@ -104,19 +104,17 @@ export function BalanceTab({ detail }: { detail: CustomerDetail }) {
         )}
       </SimpleGrid>
 
-      <Group gap="sm" align="center">
-        <Tooltip label="Only administrators and cashiers can adjust balances." disabled={canAdjust}>
-          {/* A disabled button gets no pointer events; the span keeps the tooltip working. */}
-          <span>
-            <Button variant="default" disabled={!canAdjust} onClick={() => adjust.open(detail.id)}>
-              Balance adjustment
-            </Button>
-          </span>
-        </Tooltip>
-        <Text size="sm" c="dimmed">
-          Charges, credits, payments and refunds, with a summary of the effect before anything is saved.
-        </Text>
-      </Group>
+      {/* An auditor reads the balance; the button is not shown to a role that may not use it. */}
+      {canAdjust && (
+        <Group gap="sm" align="center">
+          <Button variant="default" onClick={() => adjust.open(detail.id)}>
+            Balance adjustment
+          </Button>
+          <Text size="sm" c="dimmed">
+            Charges, credits, payments and refunds, with a summary of the effect before anything is saved.
+          </Text>
+        </Group>
+      )}
 
       <div>
         <Text fw={600} mb={4}>

@@ -36,9 +36,11 @@ export function LifeCycleTab(props: { detail: CustomerDetail; onChangeStatus: ()
             overdue suspension{d.suspensionLiftedUntil ? ' lifted' : ''}
           </Badge>
         )}
-        <Button variant="light" onClick={props.onChangeStatus} disabled={!props.canChange}>
-          Change status
-        </Button>
+        {props.canChange && (
+          <Button variant="light" onClick={props.onChangeStatus}>
+            Change status
+          </Button>
+        )}
       </Group>
 
       <Paper withBorder radius="md" p="sm">
