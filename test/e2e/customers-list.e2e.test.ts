@@ -117,6 +117,23 @@ describe('customer list in Chromium over the loopback host', () => {
     expect(new Set(statuses)).toEqual(new Set(['Blocked']))
   })
 
+  it('keeps the typed search when a filter is chosen before the search has settled', async () => {
+    await clearAll()
+    const blocked = (await desk.call('customers.list', { search: '', filters: { statuses: ['blocked'] }, offset: 0, limit: 1 })).rows[0]!
+    // No pause after typing: the status filter is chosen while the search is still waiting to apply.
+    await searchBox().fill(blocked.customerId)
+    await chooseStatus('Blocked')
+    await countSays(`“${blocked.customerId}”`)
+    await countSays('with the filters')
+    await settled()
+    expect(await searchBox().inputValue()).toBe(blocked.customerId)
+    const address = new URL(page.url().replace('#/', '')).searchParams
+    expect(address.get('q')).toBe(blocked.customerId)
+    expect(address.get('status')).toBe('blocked')
+    expect(await columnTexts('Customer ID')).toContain(blocked.customerId)
+    expect(new Set(await columnTexts('Status'))).toEqual(new Set(['Blocked']))
+  })
+
   it('"Over limit" shows prepaid customers below zero and postpaid ones over their credit limit, and is kept in the address', async () => {
     // A prepaid customer whose usage took its funds below zero, beside the demo's postpaid ones over their limit.
     const below = await desk.call('customers.create', {

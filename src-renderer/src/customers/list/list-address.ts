@@ -159,6 +159,15 @@ export function useListView(debounceMs: number) {
     goRef.current({ ...viewRef.current, search: settled }, 'settle')
   }, [settled])
 
+  const typedRef = useRef(typed)
+  typedRef.current = typed
+  /** The view with the text typed so far: a filter or sort clicked before the search settles keeps it. */
+  const withTyped = useCallback((): ListView => {
+    const search = typedRef.current.trim()
+    written.current = search
+    return { ...viewRef.current, search }
+  }, [])
+
   const setSearch = useCallback(
     (text: string) => {
       setTyped(text)
@@ -176,9 +185,9 @@ export function useListView(debounceMs: number) {
       const filters = { ...viewRef.current.filters }
       if (emptyFilter(value)) delete filters[key]
       else filters[key] = value
-      go({ ...viewRef.current, filters }, 'push')
+      go({ ...withTyped(), filters }, 'push')
     },
-    [go]
+    [go, withTyped]
   )
 
   /** Click on a column header: a new column starts in its natural direction, the same one flips. */
@@ -186,13 +195,13 @@ export function useListView(debounceMs: number) {
     (key: CustomerSortKey) => {
       const { sort } = viewRef.current
       const next: CustomerSort = sort.key === key ? { key, dir: sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: FIRST_DIR[key] }
-      go({ ...viewRef.current, sort: next }, 'push')
+      go({ ...withTyped(), sort: next }, 'push')
     },
-    [go]
+    [go, withTyped]
   )
 
   /** The filters only: the search stays (it has its own box to clear). */
-  const clearFilters = useCallback(() => go({ ...viewRef.current, filters: {} }, 'push'), [go])
+  const clearFilters = useCallback(() => go({ ...withTyped(), filters: {} }, 'push'), [go, withTyped])
 
   return { ...view, typed, setSearch, setFilter, sortBy, clearFilters }
 }
