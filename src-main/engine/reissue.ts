@@ -140,12 +140,14 @@ function takeFrom(need: number, available: number): number {
 }
 
 const NOT_REDUCTIONS = '\n       AND x.id NOT IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?)'
+// Plain sums, min and max and no ORDER BY (the few groups are put in order below): the CASEs and
+// the second sort cost more than the read of the ~100 records itself. Only the usage groups'
+// charge (the drift) and dates are used, so they need no CASE: a group is of one kind.
 const GROUPS_SQL = `SELECT x.kind, x.service_id, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s, sum(x.amount_minor) AS amount,
-       sum(CASE WHEN x.kind = 'usage' THEN coalesce(x.charge_minor, 0) - x.amount_minor ELSE 0 END) AS drift,
-       min(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS lo, max(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS hi
+       coalesce(sum(x.charge_minor), 0) AS charge, min(x.started_at) AS lo, max(x.started_at) AS hi
      FROM xdrs x
      WHERE x.customer_id = ? AND x.invoice_id = ?${NOT_REDUCTIONS}
-     GROUP BY x.kind, x.service_id ORDER BY x.service_id`
+     GROUP BY x.kind, x.service_id`
 const GROUPS_SQL_NO_REDUCTIONS = GROUPS_SQL.replace(NOT_REDUCTIONS, '')
 
 /**
@@ -171,10 +173,12 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
   // Service names from the few services rather than a join on each of the ~100 records.
   chain.serviceNames ??= new Map(r.all<{ id: number; name: string }>('SELECT id, name FROM services').map((x) => [x.id, x.name]))
   const names = chain.serviceNames
-  const rows = r.all<Omit<ChargeGroup, 'service_name'> & { drift: number; lo: string | null; hi: string | null }>(
+  const rows = r.all<Omit<ChargeGroup, 'service_name'> & { charge: number; lo: string | null; hi: string | null }>(
     chain.noReductions ? GROUPS_SQL_NO_REDUCTIONS : GROUPS_SQL,
     chain.noReductions ? [inv.customer_id, inv.id] : [inv.customer_id, inv.id, inv.id]
   )
+  // By service (none first), then kind: the order the lines are made in.
+  rows.sort((a, b) => (a.service_id ?? -Infinity) - (b.service_id ?? -Infinity) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0))
   const groups = rows.map((g) => ({ ...g, service_name: g.service_id === null ? null : (names.get(g.service_id) ?? null) }))
   let previous = prev?.closing ?? 0
   let payments = 0
@@ -191,7 +195,7 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
     else if (PAYMENT_KINDS.has(g.kind)) payments += g.amount
     else if (g.amount !== 0 || g.kind === 'usage') addChargeLine(lines, g)
     if (g.kind === 'usage') {
-      drift += g.drift
+      drift += g.charge - g.amount
       if (g.lo !== null && (lo === null || g.lo < lo)) lo = g.lo
       if (g.hi !== null && (hi === null || g.hi > hi)) hi = g.hi
     }
@@ -398,6 +402,8 @@ export interface ReissueContext {
   terms?: ReplacementTerms
   /** None of the customer's invoices has a reduction. */
   noReductions?: boolean
+  /** Service names by id (read once for a unit of work). */
+  serviceNames?: Map<number, string>
 }
 
 /**
@@ -413,6 +419,7 @@ export function reissueInvoice(w: Work, old: StoredInvoice, mode: ReissueMode, b
     chain.previousKnown = true
   }
   chain.noReductions = ctx.noReductions === true
+  if (ctx.serviceNames) chain.serviceNames = ctx.serviceNames
   const n = recalculate(w, old, rounding, chain)
   const money = (m: number) => formatMoney(m, old.currency)
   let id = old.id
@@ -616,6 +623,52 @@ interface PendingResult {
   carried: number
 }
 
+/** What a unit of work reads once for all its customers: service names, and the classes' terms by id. */
+interface UnitReads {
+  serviceNames: Map<number, string>
+  classTerms: Map<number, ReplacementTerms>
+}
+
+const unitReads = (r: DbReader): UnitReads => ({
+  serviceNames: new Map(r.all<{ id: number; name: string }>('SELECT id, name FROM services').map((x) => [x.id, x.name])),
+  classTerms: new Map(
+    r
+      .all<ReplacementTerms & { id: number }>('SELECT id, due_days, invoice_prefix FROM customer_classes')
+      .map((k) => [k.id, { due_days: k.due_days, invoice_prefix: k.invoice_prefix }])
+  )
+})
+
+/** replacementTerms with the classes already read: the customer's own row only (the join cost more than its two lookups). */
+function customerTerms(r: DbReader, unit: UnitReads, customerId: number): ReplacementTerms {
+  const c = r.get<{ class_id: number | null; due_days_override: number | null }>('SELECT class_id, due_days_override FROM customers WHERE id = ?', [customerId])
+  const k = c?.class_id == null ? undefined : unit.classTerms.get(c.class_id)
+  return { due_days: c?.due_days_override ?? k?.due_days ?? 14, invoice_prefix: k?.invoice_prefix ?? '' }
+}
+
+/** A customer's live regular invoices in period order, read as arrays (objects of 16 columns cost twice as much in sql.js). */
+function liveInvoices(r: DbReader, customerId: number): StoredInvoice[] {
+  return r
+    .values(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL ORDER BY period_start`, [customerId])
+    .map((v) => ({
+      id: v[0] as number,
+      number: v[1] as string,
+      prefix: v[2] as string,
+      customer_id: v[3] as number,
+      currency: v[4] as string,
+      period_start: v[5] as string,
+      period_end: v[6] as string,
+      issued_at: v[7] as string,
+      issue_date: v[8] as string,
+      due_date: v[9] as string,
+      tax_rate_ppm: v[10] as number,
+      total_minor: v[11] as number,
+      amount_due_minor: v[12] as number,
+      closing_balance_minor: v[13] as number,
+      status: v[14] as InvoiceStatus,
+      overdue_since: v[15] as string | null
+    }))
+}
+
 /** The previous live regular invoice before `inv` among a customer's, as the database would give it. */
 function previousOf(live: StoredInvoice[], inv: StoredInvoice): { closing: number; periodEnd: string } | null {
   let p: StoredInvoice | null = null
@@ -627,18 +680,21 @@ function previousOf(live: StoredInvoice[], inv: StoredInvoice): { closing: numbe
  * One customer's pending invoices, whole: re-issued in period order, or left alone with the reason.
  * The customer's live invoices and terms are read once, and kept current as its invoices are re-issued.
  */
-function runCustomer(w: Work, batchId: number, mode: ReissueMode, rows: PendingResult[], rounding: RoundingMode): { oldId: number; newId: number }[] {
+function runCustomer(w: Work, batchId: number, mode: ReissueMode, rows: PendingResult[], rounding: RoundingMode, unit: UnitReads): { oldId: number; newId: number }[] {
   const customerId = rows[0]?.customer_id ?? 0
-  const live = w.all<StoredInvoice>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL ORDER BY period_start`, [
-    customerId
-  ])
-  const terms = mode === 'void' ? replacementTerms(w, customerId) : undefined
+  const live = liveInvoices(w, customerId)
+  const terms = mode === 'void' ? customerTerms(w, unit, customerId) : undefined
   // Re-issuing moves reductions with their invoice, never adds one: asked once for the customer.
   const noReductions = !w.get('SELECT 1 AS found FROM invoice_reductions r JOIN invoices i ON i.id = r.invoice_id WHERE i.customer_id = ? LIMIT 1', [customerId])
   const done: { oldId: number; newId: number }[] = []
   let lastEnd: string | null = null
   const reissue = (inv: StoredInvoice): ReissuedInvoice => {
-    const after = reissueInvoice(w, inv, mode, batchId, rounding, { previous: previousOf(live, inv), noReductions, ...(terms ? { terms } : {}) })
+    const after = reissueInvoice(w, inv, mode, batchId, rounding, {
+      previous: previousOf(live, inv),
+      noReductions,
+      serviceNames: unit.serviceNames,
+      ...(terms ? { terms } : {})
+    })
     live[live.indexOf(inv)] = { ...inv, id: after.id, number: after.number, closing_balance_minor: after.closingMinor }
     done.push({ oldId: inv.id, newId: after.id })
     lastEnd = inv.period_end
@@ -721,6 +777,14 @@ export async function runBatch(engine: Engine, actor: Actor, batchId: number, ct
 const UNIT_MAX_MS = 25
 
 /**
+ * A unit's every reference is one it has just read or inserted (the invoices, their records,
+ * payments, services, the batch's rows) in this single-threaded engine, so SQLite's foreign-key
+ * checks are switched off for it (DurableStore.transaction): moving an invoice's ~100 records to
+ * its replacement looked the new invoice up once per record (about a third of that UPDATE).
+ */
+const UNIT_WRITE = { checkForeignKeys: false }
+
+/**
  * Batches running in this process, per store (every Engine over it), with what stops each: the
  * minute's check must not start one a job is running, and Cancel reaches either.
  */
@@ -765,17 +829,22 @@ async function runBatchOnce(engine: Engine, actor: Actor, batchId: number, ctl: 
       }
       // Several customers to a unit of work (a durable commit costs a disk flush), each whole,
       // until the unit has taken UNIT_MAX_MS: short enough for a cashier's payment to get in.
-      const unit = engine.change(actor, (w) => {
-        const t0 = performance.now()
-        const out: { rows: number; reissued: { oldId: number; newId: number }[] } = { rows: 0, reissued: [] }
-        while (queue.length > 0 && (out.rows === 0 || performance.now() - t0 < unitMaxMs)) {
-          const rows = queue.shift() as PendingResult[]
-          out.reissued.push(...runCustomer(w, batchId, batch.mode, rows, rounding))
-          out.rows += rows.length
-        }
-        w.run('UPDATE reissue_batches SET done = done + ? WHERE id = ?', [out.rows, batchId])
-        return out
-      })
+      const unit = engine.change(
+        actor,
+        (w) => {
+          const t0 = performance.now()
+          const out: { rows: number; reissued: { oldId: number; newId: number }[] } = { rows: 0, reissued: [] }
+          const reads = unitReads(w)
+          while (queue.length > 0 && (out.rows === 0 || performance.now() - t0 < unitMaxMs)) {
+            const rows = queue.shift() as PendingResult[]
+            out.reissued.push(...runCustomer(w, batchId, batch.mode, rows, rounding, reads))
+            out.rows += rows.length
+          }
+          w.run('UPDATE reissue_batches SET done = done + ? WHERE id = ?', [out.rows, batchId])
+          return out
+        },
+        UNIT_WRITE
+      )
       for (const r of unit.reissued) ctl.onReissued?.({ mode: batch.mode, oldInvoiceId: r.oldId, newInvoiceId: r.newId })
       done += unit.rows
       ctl.progress?.(done, batch.invoices)
