@@ -53,7 +53,7 @@ import {
   settleInvoice,
   takeNumber
 } from './invoicing'
-import { rebalanceAfterRecalculation } from './invoicePayments'
+import { applyUnallocated, rebalanceAfterRecalculation } from './invoicePayments'
 import { INVOICE_STATUS_LABEL } from '../../src-shared/labels'
 import type { Engine, Work } from './unitOfWork'
 import { isUsageRecalculable } from './usageRetention'
@@ -115,6 +115,8 @@ export interface Recalculated {
   /** The tax records already posted on it. */
   taxPosted: number
   paid: number
+  /** Payment applications (invoice_payments rows) on it, whatever their sum. */
+  paymentRows: number
   reduced: number
   amountDue: number
 }
@@ -236,7 +238,8 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
     addChargeLine(lines, { kind: 'rerating-correction', service_id: null, service_name: null, n: home.length + parts.length, duration_s: 0, amount: correction })
   const { charges, taxes, total } = finishLines(lines, inv.tax_rate_ppm, rounding)
   const other = otherInWindow(r, inv.customer_id, prev?.periodEnd ?? '', inv.period_end, { reductions: chain.noReductions !== true })
-  const paid = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ?', [inv.id])?.s ?? 0
+  const applied = r.get<{ n: number; s: number | null }>('SELECT count(*) AS n, sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ?', [inv.id])
+  const paid = applied?.s ?? 0
   const reduced = chain.noReductions ? 0 : (r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_reductions WHERE invoice_id = ?', [inv.id])?.s ?? 0)
   return {
     previous,
@@ -250,6 +253,7 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
     parts,
     taxPosted,
     paid,
+    paymentRows: applied?.n ?? 0,
     reduced,
     amountDue: Math.max(0, total - paid - reduced)
   }
@@ -466,8 +470,9 @@ export function reissueInvoice(w: Work, old: StoredInvoice, mode: ReissueMode, b
     )
     w.run('UPDATE invoices SET replaced_by = ? WHERE id = ?', [id, old.id])
     w.run('UPDATE xdrs SET invoice_id = ? WHERE customer_id = ? AND invoice_id = ?', [id, old.customer_id, old.id])
-    w.run('UPDATE invoice_payments SET invoice_id = ? WHERE invoice_id = ?', [id, old.id])
-    w.run('UPDATE invoice_reductions SET invoice_id = ? WHERE invoice_id = ?', [id, old.id])
+    // (Nothing to move when it has no payment applications, or the customer no reductions.)
+    if (n.paymentRows > 0) w.run('UPDATE invoice_payments SET invoice_id = ? WHERE invoice_id = ?', [id, old.id])
+    if (!chain.noReductions) w.run('UPDATE invoice_reductions SET invoice_id = ? WHERE invoice_id = ?', [id, old.id])
     w.audit({
       kind: 'invoice.status',
       customerId: old.customer_id,
@@ -536,8 +541,17 @@ export function reissueInvoice(w: Work, old: StoredInvoice, mode: ReissueMode, b
     })
   }
   // Payments beyond the new total go back to unallocated payments; waiting ones are applied.
-  rebalanceAfterRecalculation(w, id, `re-issue batch ${batchId}`)
-  const after = w.get<{ status: InvoiceStatus; amount_due_minor: number }>('SELECT status, amount_due_minor FROM invoices WHERE id = ?', [id])!
+  // A new invoice was inserted with these very figures: when its payments do not exceed what it
+  // needs, only the waiting payments are applied (rebalanceAfterRecalculation would read it back
+  // to find nothing to give back), and it is read back only if they touched something.
+  const read = () => w.get<{ status: InvoiceStatus; amount_due_minor: number }>('SELECT status, amount_due_minor FROM invoices WHERE id = ?', [id])!
+  let after: { status: InvoiceStatus; amount_due_minor: number }
+  if (mode === 'void' && n.paid <= Math.max(0, n.total - n.reduced)) {
+    after = applyUnallocated(w, old.customer_id).length === 0 ? { status, amount_due_minor: n.amountDue } : read()
+  } else {
+    rebalanceAfterRecalculation(w, id, `re-issue batch ${batchId}`)
+    after = read()
+  }
   const overdueSince = after.status === 'overdue' ? (old.overdue_since ?? today) : null
   // A new invoice is inserted with none; a regenerated one may have had one.
   if (mode === 'same-number' || overdueSince !== null) w.run('UPDATE invoices SET overdue_since = ? WHERE id = ?', [overdueSince, id])
