@@ -725,7 +725,8 @@ function previousOf(live: StoredInvoice[], inv: StoredInvoice): { closing: numbe
 
 /**
  * One customer's pending invoices, whole: re-issued in period order, or left alone with the reason.
- * The customer's live invoices and terms are read once, and kept current as its invoices are re-issued.
+ * The customer's live invoices and terms come from its unit's reads (readCustomers), kept current
+ * as its invoices are re-issued.
  */
 function runCustomer(
   w: Work,
