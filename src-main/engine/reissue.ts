@@ -33,6 +33,7 @@ import type {
 import { AppError } from '../../src-shared/errors'
 import { localDate } from '../../src-shared/format'
 import { formatMinor, formatMoney, type RoundingMode } from '../../src-shared/money'
+import type { Value } from '../db/access'
 import type { DbReader } from '../db/store'
 import type { Actor } from './audit'
 import { csvChunk } from './customerExport'
@@ -53,7 +54,7 @@ import {
   settleInvoice,
   takeNumber
 } from './invoicing'
-import { rebalanceAfterRecalculation } from './invoicePayments'
+import { applyUnallocated, rebalanceAfterRecalculation } from './invoicePayments'
 import { INVOICE_STATUS_LABEL } from '../../src-shared/labels'
 import type { Engine, Work } from './unitOfWork'
 import { isUsageRecalculable } from './usageRetention'
@@ -115,6 +116,8 @@ export interface Recalculated {
   /** The tax records already posted on it. */
   taxPosted: number
   paid: number
+  /** Payment applications (invoice_payments rows) on it, whatever their sum. */
+  paymentRows: number
   reduced: number
   amountDue: number
 }
@@ -140,12 +143,14 @@ function takeFrom(need: number, available: number): number {
 }
 
 const NOT_REDUCTIONS = '\n       AND x.id NOT IN (SELECT xdr_id FROM invoice_reductions WHERE invoice_id = ?)'
+// Plain sums, min and max and no ORDER BY (the few groups are put in order below): the CASEs and
+// the second sort cost more than the read of the ~100 records itself. Only the usage groups'
+// charge (the drift) and dates are used, so they need no CASE: a group is of one kind.
 const GROUPS_SQL = `SELECT x.kind, x.service_id, count(*) AS n, coalesce(sum(x.duration_s), 0) AS duration_s, sum(x.amount_minor) AS amount,
-       sum(CASE WHEN x.kind = 'usage' THEN coalesce(x.charge_minor, 0) - x.amount_minor ELSE 0 END) AS drift,
-       min(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS lo, max(CASE WHEN x.kind = 'usage' THEN x.started_at END) AS hi
+       coalesce(sum(x.charge_minor), 0) AS charge, min(x.started_at) AS lo, max(x.started_at) AS hi
      FROM xdrs x
      WHERE x.customer_id = ? AND x.invoice_id = ?${NOT_REDUCTIONS}
-     GROUP BY x.kind, x.service_id ORDER BY x.service_id`
+     GROUP BY x.kind, x.service_id`
 const GROUPS_SQL_NO_REDUCTIONS = GROUPS_SQL.replace(NOT_REDUCTIONS, '')
 
 /**
@@ -171,10 +176,12 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
   // Service names from the few services rather than a join on each of the ~100 records.
   chain.serviceNames ??= new Map(r.all<{ id: number; name: string }>('SELECT id, name FROM services').map((x) => [x.id, x.name]))
   const names = chain.serviceNames
-  const rows = r.all<Omit<ChargeGroup, 'service_name'> & { drift: number; lo: string | null; hi: string | null }>(
+  const rows = r.all<Omit<ChargeGroup, 'service_name'> & { charge: number; lo: string | null; hi: string | null }>(
     chain.noReductions ? GROUPS_SQL_NO_REDUCTIONS : GROUPS_SQL,
     chain.noReductions ? [inv.customer_id, inv.id] : [inv.customer_id, inv.id, inv.id]
   )
+  // By service (none first), then kind: the order the lines are made in.
+  rows.sort((a, b) => (a.service_id ?? -Infinity) - (b.service_id ?? -Infinity) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0))
   const groups = rows.map((g) => ({ ...g, service_name: g.service_id === null ? null : (names.get(g.service_id) ?? null) }))
   let previous = prev?.closing ?? 0
   let payments = 0
@@ -191,7 +198,7 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
     else if (PAYMENT_KINDS.has(g.kind)) payments += g.amount
     else if (g.amount !== 0 || g.kind === 'usage') addChargeLine(lines, g)
     if (g.kind === 'usage') {
-      drift += g.drift
+      drift += g.charge - g.amount
       if (g.lo !== null && (lo === null || g.lo < lo)) lo = g.lo
       if (g.hi !== null && (hi === null || g.hi > hi)) hi = g.hi
     }
@@ -232,7 +239,8 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
     addChargeLine(lines, { kind: 'rerating-correction', service_id: null, service_name: null, n: home.length + parts.length, duration_s: 0, amount: correction })
   const { charges, taxes, total } = finishLines(lines, inv.tax_rate_ppm, rounding)
   const other = otherInWindow(r, inv.customer_id, prev?.periodEnd ?? '', inv.period_end, { reductions: chain.noReductions !== true })
-  const paid = r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ?', [inv.id])?.s ?? 0
+  const applied = r.get<{ n: number; s: number | null }>('SELECT count(*) AS n, sum(amount_minor) AS s FROM invoice_payments WHERE invoice_id = ?', [inv.id])
+  const paid = applied?.s ?? 0
   const reduced = chain.noReductions ? 0 : (r.get<{ s: number | null }>('SELECT sum(amount_minor) AS s FROM invoice_reductions WHERE invoice_id = ?', [inv.id])?.s ?? 0)
   return {
     previous,
@@ -246,6 +254,7 @@ export function recalculate(r: DbReader, inv: StoredInvoice, rounding: RoundingM
     parts,
     taxPosted,
     paid,
+    paymentRows: applied?.n ?? 0,
     reduced,
     amountDue: Math.max(0, total - paid - reduced)
   }
@@ -398,6 +407,8 @@ export interface ReissueContext {
   terms?: ReplacementTerms
   /** None of the customer's invoices has a reduction. */
   noReductions?: boolean
+  /** Service names by id (read once for a unit of work). */
+  serviceNames?: Map<number, string>
 }
 
 /**
@@ -413,6 +424,7 @@ export function reissueInvoice(w: Work, old: StoredInvoice, mode: ReissueMode, b
     chain.previousKnown = true
   }
   chain.noReductions = ctx.noReductions === true
+  if (ctx.serviceNames) chain.serviceNames = ctx.serviceNames
   const n = recalculate(w, old, rounding, chain)
   const money = (m: number) => formatMoney(m, old.currency)
   let id = old.id
@@ -459,8 +471,9 @@ export function reissueInvoice(w: Work, old: StoredInvoice, mode: ReissueMode, b
     )
     w.run('UPDATE invoices SET replaced_by = ? WHERE id = ?', [id, old.id])
     w.run('UPDATE xdrs SET invoice_id = ? WHERE customer_id = ? AND invoice_id = ?', [id, old.customer_id, old.id])
-    w.run('UPDATE invoice_payments SET invoice_id = ? WHERE invoice_id = ?', [id, old.id])
-    w.run('UPDATE invoice_reductions SET invoice_id = ? WHERE invoice_id = ?', [id, old.id])
+    // (Nothing to move when it has no payment applications, or the customer no reductions.)
+    if (n.paymentRows > 0) w.run('UPDATE invoice_payments SET invoice_id = ? WHERE invoice_id = ?', [id, old.id])
+    if (!chain.noReductions) w.run('UPDATE invoice_reductions SET invoice_id = ? WHERE invoice_id = ?', [id, old.id])
     w.audit({
       kind: 'invoice.status',
       customerId: old.customer_id,
@@ -529,8 +542,17 @@ export function reissueInvoice(w: Work, old: StoredInvoice, mode: ReissueMode, b
     })
   }
   // Payments beyond the new total go back to unallocated payments; waiting ones are applied.
-  rebalanceAfterRecalculation(w, id, `re-issue batch ${batchId}`)
-  const after = w.get<{ status: InvoiceStatus; amount_due_minor: number }>('SELECT status, amount_due_minor FROM invoices WHERE id = ?', [id])!
+  // A new invoice was inserted with these very figures: when its payments do not exceed what it
+  // needs, only the waiting payments are applied (rebalanceAfterRecalculation would read it back
+  // to find nothing to give back), and it is read back only if they touched something.
+  const read = () => w.get<{ status: InvoiceStatus; amount_due_minor: number }>('SELECT status, amount_due_minor FROM invoices WHERE id = ?', [id])!
+  let after: { status: InvoiceStatus; amount_due_minor: number }
+  if (mode === 'void' && n.paid <= Math.max(0, n.total - n.reduced)) {
+    after = applyUnallocated(w, old.customer_id).length === 0 ? { status, amount_due_minor: n.amountDue } : read()
+  } else {
+    rebalanceAfterRecalculation(w, id, `re-issue batch ${batchId}`)
+    after = read()
+  }
   const overdueSince = after.status === 'overdue' ? (old.overdue_since ?? today) : null
   // A new invoice is inserted with none; a regenerated one may have had one.
   if (mode === 'same-number' || overdueSince !== null) w.run('UPDATE invoices SET overdue_since = ? WHERE id = ?', [overdueSince, id])
@@ -616,6 +638,84 @@ interface PendingResult {
   carried: number
 }
 
+/** What a unit of work reads once for all its customers: service names, and the classes' terms by id. */
+interface UnitReads {
+  serviceNames: Map<number, string>
+  classTerms: Map<number, ReplacementTerms>
+}
+
+const unitReads = (r: DbReader): UnitReads => ({
+  serviceNames: new Map(r.all<{ id: number; name: string }>('SELECT id, name FROM services').map((x) => [x.id, x.name])),
+  classTerms: new Map(
+    r
+      .all<ReplacementTerms & { id: number }>('SELECT id, due_days, invoice_prefix FROM customer_classes')
+      .map((k) => [k.id, { due_days: k.due_days, invoice_prefix: k.invoice_prefix }])
+  )
+})
+
+/** Customers whose reads are made together (a unit of ~25 ms takes about that many at M). */
+const READ_AHEAD = 32
+const IN_LIST = `(${Array.from({ length: READ_AHEAD }, () => '?').join(', ')})`
+
+/** What runCustomer reads of a customer before re-issuing its invoices. */
+interface CustomerReads {
+  /** Its live regular invoices, in period order. */
+  live: StoredInvoice[]
+  /** A void-mode replacement's due days and prefix (replacementTerms). */
+  terms: ReplacementTerms
+  /** None of its invoices has a reduction (re-issuing moves reductions with their invoice, never adds one). */
+  noReductions: boolean
+}
+
+const storedInvoice = (v: Value[]): StoredInvoice => ({
+  id: v[0] as number,
+  number: v[1] as string,
+  prefix: v[2] as string,
+  customer_id: v[3] as number,
+  currency: v[4] as string,
+  period_start: v[5] as string,
+  period_end: v[6] as string,
+  issued_at: v[7] as string,
+  issue_date: v[8] as string,
+  due_date: v[9] as string,
+  tax_rate_ppm: v[10] as number,
+  total_minor: v[11] as number,
+  amount_due_minor: v[12] as number,
+  closing_balance_minor: v[13] as number,
+  status: v[14] as InvoiceStatus,
+  overdue_since: v[15] as string | null
+})
+
+/**
+ * runCustomer's reads of up to READ_AHEAD customers in three statements for all of them (a set of
+ * reads per customer cost ~100 µs in a 10k batch), as arrays (objects of 16 columns cost twice as
+ * much in sql.js). Made in the unit of work that re-issues them: re-issuing one customer's invoices
+ * changes nothing these read of another.
+ */
+function readCustomers(r: DbReader, unit: UnitReads, ids: number[]): Map<number, CustomerReads> {
+  // Padded to one statement text (no customer has id -1).
+  const params = Array.from({ length: READ_AHEAD }, (_, i) => ids[i] ?? -1)
+  const out = new Map<number, CustomerReads>(ids.map((id) => [id, { live: [], terms: { due_days: 14, invoice_prefix: '' }, noReductions: true }]))
+  for (const [id, classId, override] of r.values(`SELECT id, class_id, due_days_override FROM customers WHERE id IN ${IN_LIST}`, params)) {
+    const k = classId === null ? undefined : unit.classTerms.get(classId as number)
+    const c = out.get(id as number)
+    if (c) c.terms = { due_days: (override as number | null) ?? k?.due_days ?? 14, invoice_prefix: k?.invoice_prefix ?? '' }
+  }
+  for (const v of r.values(
+    `SELECT ${INVOICE_COLUMNS} FROM invoices WHERE customer_id IN ${IN_LIST} AND out_of_turn = 0 AND voided_at IS NULL ORDER BY customer_id, period_start`,
+    params
+  ))
+    out.get(v[3] as number)?.live.push(storedInvoice(v))
+  for (const [id] of r.values(
+    `SELECT DISTINCT i.customer_id FROM invoices i JOIN invoice_reductions x ON x.invoice_id = i.id WHERE i.customer_id IN ${IN_LIST}`,
+    params
+  )) {
+    const c = out.get(id as number)
+    if (c) c.noReductions = false
+  }
+  return out
+}
+
 /** The previous live regular invoice before `inv` among a customer's, as the database would give it. */
 function previousOf(live: StoredInvoice[], inv: StoredInvoice): { closing: number; periodEnd: string } | null {
   let p: StoredInvoice | null = null
@@ -625,20 +725,29 @@ function previousOf(live: StoredInvoice[], inv: StoredInvoice): { closing: numbe
 
 /**
  * One customer's pending invoices, whole: re-issued in period order, or left alone with the reason.
- * The customer's live invoices and terms are read once, and kept current as its invoices are re-issued.
+ * The customer's live invoices and terms come from its unit's reads (readCustomers), kept current
+ * as its invoices are re-issued.
  */
-function runCustomer(w: Work, batchId: number, mode: ReissueMode, rows: PendingResult[], rounding: RoundingMode): { oldId: number; newId: number }[] {
-  const customerId = rows[0]?.customer_id ?? 0
-  const live = w.all<StoredInvoice>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL ORDER BY period_start`, [
-    customerId
-  ])
-  const terms = mode === 'void' ? replacementTerms(w, customerId) : undefined
-  // Re-issuing moves reductions with their invoice, never adds one: asked once for the customer.
-  const noReductions = !w.get('SELECT 1 AS found FROM invoice_reductions r JOIN invoices i ON i.id = r.invoice_id WHERE i.customer_id = ? LIMIT 1', [customerId])
+function runCustomer(
+  w: Work,
+  batchId: number,
+  mode: ReissueMode,
+  rows: PendingResult[],
+  rounding: RoundingMode,
+  unit: UnitReads,
+  read: CustomerReads
+): { oldId: number; newId: number }[] {
+  const { live, noReductions } = read
+  const terms = mode === 'void' ? read.terms : undefined
   const done: { oldId: number; newId: number }[] = []
   let lastEnd: string | null = null
   const reissue = (inv: StoredInvoice): ReissuedInvoice => {
-    const after = reissueInvoice(w, inv, mode, batchId, rounding, { previous: previousOf(live, inv), noReductions, ...(terms ? { terms } : {}) })
+    const after = reissueInvoice(w, inv, mode, batchId, rounding, {
+      previous: previousOf(live, inv),
+      noReductions,
+      serviceNames: unit.serviceNames,
+      ...(terms ? { terms } : {})
+    })
     live[live.indexOf(inv)] = { ...inv, id: after.id, number: after.number, closing_balance_minor: after.closingMinor }
     done.push({ oldId: inv.id, newId: after.id })
     lastEnd = inv.period_end
@@ -721,6 +830,14 @@ export async function runBatch(engine: Engine, actor: Actor, batchId: number, ct
 const UNIT_MAX_MS = 25
 
 /**
+ * A unit's every reference is one it has just read or inserted (the invoices, their records,
+ * payments, services, the batch's rows) in this single-threaded engine, so SQLite's foreign-key
+ * checks are switched off for it (DurableStore.transaction): moving an invoice's ~100 records to
+ * its replacement looked the new invoice up once per record (about a third of that UPDATE).
+ */
+const UNIT_WRITE = { checkForeignKeys: false }
+
+/**
  * Batches running in this process, per store (every Engine over it), with what stops each: the
  * minute's check must not start one a job is running, and Cancel reaches either.
  */
@@ -765,17 +882,25 @@ async function runBatchOnce(engine: Engine, actor: Actor, batchId: number, ctl: 
       }
       // Several customers to a unit of work (a durable commit costs a disk flush), each whole,
       // until the unit has taken UNIT_MAX_MS: short enough for a cashier's payment to get in.
-      const unit = engine.change(actor, (w) => {
-        const t0 = performance.now()
-        const out: { rows: number; reissued: { oldId: number; newId: number }[] } = { rows: 0, reissued: [] }
-        while (queue.length > 0 && (out.rows === 0 || performance.now() - t0 < unitMaxMs)) {
-          const rows = queue.shift() as PendingResult[]
-          out.reissued.push(...runCustomer(w, batchId, batch.mode, rows, rounding))
-          out.rows += rows.length
-        }
-        w.run('UPDATE reissue_batches SET done = done + ? WHERE id = ?', [out.rows, batchId])
-        return out
-      })
+      const unit = engine.change(
+        actor,
+        (w) => {
+          const t0 = performance.now()
+          const out: { rows: number; reissued: { oldId: number; newId: number }[] } = { rows: 0, reissued: [] }
+          const reads = unitReads(w)
+          let ahead = new Map<number, CustomerReads>()
+          while (queue.length > 0 && (out.rows === 0 || performance.now() - t0 < unitMaxMs)) {
+            const rows = queue.shift() as PendingResult[]
+            const customerId = rows[0]?.customer_id ?? 0
+            if (!ahead.has(customerId)) ahead = readCustomers(w, reads, [customerId, ...queue.slice(0, READ_AHEAD - 1).map((q) => q[0]?.customer_id ?? -1)])
+            out.reissued.push(...runCustomer(w, batchId, batch.mode, rows, rounding, reads, ahead.get(customerId) as CustomerReads))
+            out.rows += rows.length
+          }
+          w.run('UPDATE reissue_batches SET done = done + ? WHERE id = ?', [out.rows, batchId])
+          return out
+        },
+        UNIT_WRITE
+      )
       for (const r of unit.reissued) ctl.onReissued?.({ mode: batch.mode, oldInvoiceId: r.oldId, newInvoiceId: r.newId })
       done += unit.rows
       ctl.progress?.(done, batch.invoices)

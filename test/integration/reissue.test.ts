@@ -308,6 +308,63 @@ describe('re-issue after a re-rating (the March story)', () => {
     expect(t.broken()).toEqual([])
   })
 
+  it('customers re-issued together in one unit of work come out as one customer a unit does: numbers, due dates, figures, moved payments and reductions, audit', async () => {
+    // Four customers of two classes (prefixes, tax, a due-days override), one with a reduction and
+    // one with a payment applied, all re-rated; re-issued with every customer in one unit of work
+    // and with one customer a unit.
+    const outcome = async (mode: 'void' | 'same-number', unitMaxMs: number) => {
+      const t = await reissueWorld()
+      t.clock.t = local(2026, 3, 2, 9)
+      const classA = t.classId(230_000, 'A-')
+      const classB = t.classId(0, 'B-')
+      const ids = [
+        t.addCustomer('c0', { classId: classA }),
+        t.addCustomer('c1', { classId: classB, dueDaysOverride: 30 }),
+        t.addCustomer('c2', { classId: classA }),
+        t.addCustomer('c3', { classId: classB })
+      ]
+      t.clock.t = local(2026, 3, 10, 12)
+      ids.forEach((id, k) => {
+        t.usage(id, 1000 + 100 * k)
+        t.post(id, 'manual-charge', 500)
+      })
+      t.clock.t = local(2026, 4, 1, 0, 5)
+      await t.close()
+      t.clock.t = local(2026, 4, 5, 9)
+      t.engine.change(ADMIN, (w) => reduceAmountDue(w, { invoiceId: t.live(ids[1]!)[0]!.id, amount: '1.00', comment: 'goodwill' }))
+      const pay = t.post(ids[2]!, 'manual-payment', -1000)
+      t.engine.change(ADMIN, (w) => applyPayment(w, { customerRowId: ids[2]!, xdrId: pay, amountMinor: 1000 }))
+      t.clock.t = local(2026, 4, 10, 9)
+      for (const id of ids) t.rerate(id, MARCH, APRIL, (c) => c / 2)
+      const batchId = t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: ids, issuedAfter: iso(local(2026, 3, 31)), mode }))
+      let units = 0
+      await runBatch(t.engine, ADMIN, batchId, { unitMaxMs, progress: () => units++ })
+      expect(t.broken()).toEqual([])
+      const got = t.engine.read((r) => ({
+        results: batchResults(r, batchId),
+        invoices: r.all('SELECT * FROM invoices ORDER BY id'),
+        lines: r.all('SELECT * FROM invoice_lines ORDER BY id'),
+        payments: r.all('SELECT * FROM invoice_payments ORDER BY id'),
+        reductions: r.all('SELECT * FROM invoice_reductions ORDER BY id'),
+        audit: r.all('SELECT kind, customer_id, field, from_value, to_value, description, source_kind, source_id FROM audit_log ORDER BY id')
+      }))
+      t.store.close()
+      return { got, units }
+    }
+    for (const mode of ['void', 'same-number'] as const) {
+      const together = await outcome(mode, 60_000)
+      const apart = await outcome(mode, 0)
+      // progress is told once at the start and once per unit.
+      expect([together.units, apart.units]).toEqual([2, 5])
+      expect(together.got).toEqual(apart.got)
+    }
+    const { got } = await outcome('void', 60_000)
+    const reduced = got.invoices.find((i) => i.reduced_minor === 100 && i.voided_at === null)
+    // c1's replacement: class B's prefix, due 30 days after the re-issue (its override).
+    expect(reduced).toMatchObject({ prefix: 'B-', status: 'open', issue_date: '2026-04-10', due_date: '2026-05-10' })
+    expect(got.reductions.map((x) => x.invoice_id)).toEqual([reduced!.id])
+  })
+
   it('refuses a selection with nothing to re-issue', async () => {
     const { t, id } = await marchStory()
     expect(() => t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: [id], issuedAfter: iso(local(2026, 4, 2)), mode: 'void' }))).toThrow(
