@@ -136,7 +136,8 @@ class SnapshotFile {
     }
     this.phase('next journal', () => prepareJournalFile(out.nextJournal))
     const archive = this.job.archive
-    const archived = archive === null ? null : this.phase('archive', () => copyRecordsToSegment(archive.journal, archive.bytes, archive.file, { flushEvery: FLUSH_EVERY }))
+    const archived =
+      archive === null ? null : this.phase('archive', () => copyRecordsToSegment(archive.journal, archive.bytes, archive.file, { flushEvery: FLUSH_EVERY }))
     fs.linkSync(this.job.basePath, out.oldSnapshot)
     for (const target of this.job.copies) this.phase('backup copy', () => copyFileAtomic(out.file, target))
     return { size, crc32: crc, pages: this.pages, ms: performance.now() - this.started, archived, phases: mergePhases(this.phases) }

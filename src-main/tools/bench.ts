@@ -1251,11 +1251,7 @@ async function measurePeriodClose(run: ScaleRun): Promise<void> {
  * Finish (submitAdjustment, durable) every `everyMs`, each timed from the moment it was due (a
  * request that arrives while a unit of work holds the main thread waits for it) to its answer.
  */
-function counterPayments(
-  run: ScaleRun,
-  engine: Engine,
-  everyMs: number
-): { stop(): number[]; own: number[]; flush: number[]; ownAt: { from: number; to: number }[] } {
+function counterPayments(run: ScaleRun, engine: Engine, everyMs: number): { stop(): number[]; own: number[]; flush: number[]; ownAt: { from: number; to: number }[] } {
   const samples: number[] = []
   /** Of the payment's own unit of work, its journal flush (fdatasync). */
   const flush: number[] = []

@@ -23,20 +23,26 @@ const NOW = new Date(local(2026, 4, 12, 10)).toISOString()
 
 const runChild = (dataDir: string, killAfterMs: number | null) => runCrashChild(CHILD, ['--data-dir', dataDir, '--now', NOW], killAfterMs, 3)
 
+/** CUSTOMERS customers with March invoices, their March usage re-rated 100 cheaper afterwards. */
+async function reratedMarch() {
+  expect(fs.existsSync(CHILD), 'build first: npx electron-vite build').toBe(true)
+  const t = await reissueWorld()
+  t.clock.t = local(2026, 3, 2, 9)
+  const classId = t.classId(230_000)
+  const ids: number[] = []
+  for (let i = 0; i < CUSTOMERS; i++) ids.push(t.addCustomer(`c-${i}`, { classId }))
+  t.clock.t = local(2026, 3, 10, 12)
+  for (const id of ids) t.usage(id, 1000 + id)
+  t.clock.t = local(2026, 4, 1, 0, 5)
+  await t.close()
+  t.clock.t = local(2026, 4, 10, 9)
+  for (const id of ids) t.rerate(id, new Date(local(2026, 3, 1, 0)).toISOString(), new Date(local(2026, 4, 1, 0)).toISOString(), (c) => c - 100)
+  return { t, ids }
+}
+
 describe('a re-issue batch when the process is killed', () => {
   it(`resumes at the next start; no invoice half re-issued, numbers gapless (${KILLS} kills)`, async () => {
-    expect(fs.existsSync(CHILD), 'build first: npx electron-vite build').toBe(true)
-    const t = await reissueWorld()
-    t.clock.t = local(2026, 3, 2, 9)
-    const classId = t.classId(230_000)
-    const ids: number[] = []
-    for (let i = 0; i < CUSTOMERS; i++) ids.push(t.addCustomer(`c-${i}`, { classId }))
-    t.clock.t = local(2026, 3, 10, 12)
-    for (const id of ids) t.usage(id, 1000 + id)
-    t.clock.t = local(2026, 4, 1, 0, 5)
-    await t.close()
-    t.clock.t = local(2026, 4, 10, 9)
-    for (const id of ids) t.rerate(id, new Date(local(2026, 3, 1, 0)).toISOString(), new Date(local(2026, 4, 1, 0)).toISOString(), (c) => c - 100)
+    const { t, ids } = await reratedMarch()
     const batchId = t.engine.change(ADMIN, (w) => createBatch(w, { customerIds: ids, issuedAfter: new Date(local(2026, 3, 31)).toISOString(), mode: 'void' }))
     t.store.close({ snapshot: true })
 
@@ -99,18 +105,7 @@ describe('a re-issue batch when the process is killed', () => {
   }, 300_000)
 
   it('planned in units of work: a kill while planning leaves a batch that is not run half-planned; the next start plans on and runs it', async () => {
-    expect(fs.existsSync(CHILD), 'build first: npx electron-vite build').toBe(true)
-    const t = await reissueWorld()
-    t.clock.t = local(2026, 3, 2, 9)
-    const classId = t.classId(230_000)
-    const ids: number[] = []
-    for (let i = 0; i < CUSTOMERS; i++) ids.push(t.addCustomer(`c-${i}`, { classId }))
-    t.clock.t = local(2026, 3, 10, 12)
-    for (const id of ids) t.usage(id, 1000 + id)
-    t.clock.t = local(2026, 4, 1, 0, 5)
-    await t.close()
-    t.clock.t = local(2026, 4, 10, 9)
-    for (const id of ids) t.rerate(id, new Date(local(2026, 3, 1, 0)).toISOString(), new Date(local(2026, 4, 1, 0)).toISOString(), (c) => c - 100)
+    const { t, ids } = await reratedMarch()
     t.store.close({ snapshot: true })
     const issuedAfter = new Date(local(2026, 3, 31)).toISOString()
 
@@ -124,9 +119,10 @@ describe('a re-issue batch when the process is killed', () => {
           expect(batches.length, label).toBeLessThanOrEqual(1)
           const b = batches[0]
           if (!b) return { planned: 0, planning: false, done: 0 }
-          const rows = r.all<{ position: number; customer_id: number; state: string }>('SELECT position, customer_id, state FROM reissue_results WHERE batch_id = ? ORDER BY position', [
-            b.id
-          ])
+          const rows = r.all<{ position: number; customer_id: number; state: string }>(
+            'SELECT position, customer_id, state FROM reissue_results WHERE batch_id = ? ORDER BY position',
+            [b.id]
+          )
           expect(
             rows.map((x) => x.position),
             label
