@@ -27,7 +27,7 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks'
 import type { SqlJsStatic } from 'sql.js'
 import { writeFileAtomic } from '../db/files'
 import type { Value } from '../db/access'
@@ -44,6 +44,7 @@ import {
   insertAuditEntry,
   searchAudit,
   verifyAuditChain,
+  type Actor,
   type AuditFilter,
   type AuditRecord,
   type StoredAudit
@@ -53,7 +54,7 @@ import { listCustomers } from '../engine/customerList'
 import { CustomerIndex } from '../engine/customerIndex'
 import { completeSetup } from '../engine/settings'
 import { type PriceListVersion, type RateRow, rateCall, versionInForce } from '../engine/rating'
-import { Engine } from '../engine/unitOfWork'
+import { Engine, type Work } from '../engine/unitOfWork'
 import { browseUsage, usageTotals, type UsageFilter } from '../engine/usageBrowser'
 import { createPriceList, uploadVersion } from '../engine/priceLists'
 import { prepareRerating, previewRerating } from '../engine/rerating'
@@ -1318,6 +1319,44 @@ async function watchSnapshots<T>(store: DurableStore, fn: () => Promise<T>): Pro
   }
 }
 
+/**
+ * What held the main thread for long while `fn` ran: units of work over `overMs` (by the function
+ * that asked for them, with their journal flush) and garbage-collection pauses over 20 ms.
+ */
+async function watchLongHolds<T>(engine: Engine, store: DurableStore, fn: () => Promise<T>, overMs = 50): Promise<{ value: T; summary: () => string }> {
+  const units = new Map<string, { n: number; max: number; flush: number }>()
+  const original = engine.change.bind(engine)
+  engine.change = <R>(actor: Actor, work: (w: Work) => R, opts?: { checkForeignKeys?: boolean }): R => {
+    const where = /at (?:new )?([\w.<>]+) /.exec(new Error().stack?.split('\n')[2] ?? '')?.[1] ?? '?'
+    const t = performance.now()
+    try {
+      return original(actor, work, opts)
+    } finally {
+      const ms = performance.now() - t
+      if (ms > overMs) {
+        const u = units.get(where) ?? { n: 0, max: 0, flush: 0 }
+        units.set(where, { n: u.n + 1, max: Math.max(u.max, ms), flush: u.flush + store.lastFlushMs })
+      }
+    }
+  }
+  const gc: number[] = []
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.duration > 20) gc.push(e.duration)
+  })
+  observer.observe({ entryTypes: ['gc'] })
+  try {
+    const value = await fn()
+    return {
+      value,
+      summary: () =>
+        `units of work over ${overMs} ms: ${[...units].map(([w, u]) => `${w} ${u.n} (max ${u.max.toFixed(0)} ms, mean flush ${(u.flush / u.n).toFixed(0)} ms)`).join(', ') || 'none'}; GC pauses over 20 ms: ${gc.length}${gc.length > 0 ? ` (max ${Math.max(...gc).toFixed(0)} ms)` : ''}`
+    }
+  } finally {
+    Reflect.deleteProperty(engine, 'change') // back to the class's own
+    observer.disconnect()
+  }
+}
+
 /** How many slow payment commits (over `slowMs`) overlapped which snapshot step. */
 function slowCommitsBySnapshotStep(ownAt: { from: number; to: number }[], snapshots: BackgroundSnapshot[], slowMs = 20): string {
   const slow = ownAt.filter((o) => o.to - o.from > slowMs)
@@ -1360,25 +1399,28 @@ async function measureReissue(run: ScaleRun): Promise<void> {
     const t0 = process.hrtime.bigint()
     const counter = payments()
     const written0 = diskWriteBytes()
-    const { value: result, snapshots: snapshotsMade } = await watchSnapshots(run.openStore(), async () => {
-      // Planning's units: the longest the event loop was held meanwhile.
-      const loopDelay = monitorEventLoopDelay({ resolution: 1 })
-      loopDelay.enable()
-      const batchId = await planBatch(engine, FIRST_ADMIN_ACTOR, { customerIds, issuedAfter, mode: 'void' })
-      loopDelay.disable()
-      longest.planUnitMs = loopDelay.max / 1e6
-      planMs = elapsedMs(t0)
-      paymentsWhilePlanning = counter.own.length
-      let last = performance.now()
-      return runBatch(engine, FIRST_ADMIN_ACTOR, batchId, {
-        ...extra,
-        progress: (done, total) => {
-          longest.unitMs = Math.max(longest.unitMs, performance.now() - last)
-          last = performance.now()
-          if (done % 2000 === 0) progress(`[${run.scale}] re-issuing (${label}): ${done} / ${total} invoices`)
-        }
+    const { value: watched, summary: holds } = await watchLongHolds(engine, run.openStore(), () =>
+      watchSnapshots(run.openStore(), async () => {
+        // Planning's units: the longest the event loop was held meanwhile.
+        const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+        loopDelay.enable()
+        const batchId = await planBatch(engine, FIRST_ADMIN_ACTOR, { customerIds, issuedAfter, mode: 'void' })
+        loopDelay.disable()
+        longest.planUnitMs = loopDelay.max / 1e6
+        planMs = elapsedMs(t0)
+        paymentsWhilePlanning = counter.own.length
+        let last = performance.now()
+        return runBatch(engine, FIRST_ADMIN_ACTOR, batchId, {
+          ...extra,
+          progress: (done, total) => {
+            longest.unitMs = Math.max(longest.unitMs, performance.now() - last)
+            last = performance.now()
+            if (done % 2000 === 0) progress(`[${run.scale}] re-issuing (${label}): ${done} / ${total} invoices`)
+          }
+        })
       })
-    })
+    )
+    const { value: result, snapshots: snapshotsMade } = watched
     const seconds = elapsedMs(t0) / 1000
     const cpu = process.cpuUsage(cpu0)
     const samples = counter.stop()
@@ -1388,6 +1430,8 @@ async function measureReissue(run: ScaleRun): Promise<void> {
     run.note(
       `re-issue (${label}): payments' own journal flush p50 ${median(counter.flush).toFixed(1)} ms, p99 ${percentile(counter.flush, 0.99).toFixed(1)} ms; snapshot sizes ${[...new Set(snapshots.map((s) => Math.round(s.size / 2 ** 20)))].join('/')} MiB, pages written ${snapshots.map((s) => s.pages ?? 0).join(', ')}.`
     )
+    const waits = samples.map((x, i) => x - (counter.own[i] ?? 0))
+    run.note(`re-issue (${label}): payments' wait before their own unit p99 ${percentile(waits, 0.99).toFixed(1)} ms; ${holds()}.`)
     const whilePlanning = samples.slice(0, paymentsWhilePlanning)
     run.note(
       `re-issue (${label}): planning ${customerIds.length} customers took ${planMs.toFixed(0)} ms in units of work (the event loop held at most ${longest.planUnitMs.toFixed(0)} ms); ${whilePlanning.length} payments meanwhile, max ${whilePlanning.length === 0 ? '-' : Math.max(...whilePlanning).toFixed(1)} ms (included in the figures below).`
