@@ -23,12 +23,19 @@ export function writeFileAtomic(target: string, data: Uint8Array, tmp = `${targe
  * writeFileAtomic). A file left under that name by a crash (or a link planted there) is removed,
  * never written through.
  */
-export function writeFileSynced(file: string, data: Uint8Array): void {
+export function writeFileSynced(file: string, data: Uint8Array, opts: { flushEvery?: number } = {}): void {
   fs.rmSync(file, { force: true })
   const fd = fs.openSync(file, 'wx', FILE_MODE)
   try {
+    // `flushEvery`: flushed in steps, so that a large file is never one long flush that a
+    // request's own small flush waits behind (see "Snapshots" in docs/durability.md).
+    const step = opts.flushEvery ?? data.length
     let written = 0
-    while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, written)
+    while (written < data.length) {
+      const end = Math.min(data.length, written + step)
+      while (written < end) written += fs.writeSync(fd, data, written, end - written, written)
+      if (written < data.length) fs.fdatasyncSync(fd)
+    }
     fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)

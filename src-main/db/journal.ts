@@ -35,11 +35,42 @@ export interface JournalScan {
  * fdatasync skip the file-size metadata update (p99 3-5 ms -> 2 ms on the build VM). */
 export const PREALLOCATE_BYTES = 4 * 1024 * 1024
 
-function encodeParams(params: SqlParam[]): unknown[] {
-  // Blobs are rare (none yet); keep them exact through JSON as { b64 }. Without one the array is
+/**
+ * Zeros are written a page at a time. The page cache keeps a file's data in folios sized after
+ * the writes that made them (Linux 6.x, ext4: up to 2 MiB), and writes back a dirty folio whole:
+ * after one 4 MiB write of zeros, every commit's 1 KiB record made its fdatasync write 2 MiB
+ * (200 commits: 419 MB written; preallocated a page at a time: 1 MB).
+ */
+export const PAGE_BYTES = 4096
+
+/** `length` zero bytes at `from`, a page per write (see PAGE_BYTES). */
+export function writeZeros(fd: number, from: number, length: number): void {
+  const zeros = Buffer.alloc(PAGE_BYTES)
+  for (let off = 0; off < length; ) {
+    const n = fs.writeSync(fd, zeros, 0, Math.min(PAGE_BYTES, length - off), from + off)
+    off += n
+  }
+}
+
+/**
+ * How much a blob's bytes weigh, per byte, against the rest of a record when judging what a
+ * journal costs to replay at start-up (see Journal.weight): a blob (an invoice's PDF) is decoded
+ * and inserted as one value, while the same bytes of statements are many statements to run.
+ * Measured: 64 MiB of journal holding PDFs (16 of 12 KiB a record) replay in 1.28 s, 8 MiB of
+ * payment-like records in 1.26 s (docs/durability.md "Snapshots").
+ */
+export const BLOB_REPLAY_DISCOUNT = 8
+
+function encodeParams(params: SqlParam[], blobs: { chars: number }): unknown[] {
+  // Blobs (invoice PDFs) are kept exact through JSON as { b64 }. Without one the array is
   // written as it is (a usage batch's statements hold thousands of parameters each).
   if (!params.some((p) => p instanceof Uint8Array)) return params
-  return params.map((p) => (p instanceof Uint8Array ? { b64: Buffer.from(p).toString('base64') } : p))
+  return params.map((p) => {
+    if (!(p instanceof Uint8Array)) return p
+    const b64 = Buffer.from(p).toString('base64')
+    blobs.chars += b64.length
+    return { b64 }
+  })
 }
 
 function decodeParams(params: unknown[]): SqlParam[] {
@@ -49,7 +80,16 @@ function decodeParams(params: unknown[]): SqlParam[] {
 }
 
 export function encodeRecord(entry: JournalEntry): Buffer {
-  const json = JSON.stringify({ seq: entry.seq, stmts: entry.stmts.map(([s, p]) => [s, encodeParams(p)]) })
+  return encodeWeighed(entry).rec
+}
+
+/**
+ * The record, and its weight: what it costs to replay, in bytes of statements (its length, with
+ * its blobs' bytes counted at 1/BLOB_REPLAY_DISCOUNT).
+ */
+function encodeWeighed(entry: JournalEntry): { rec: Buffer; weight: number } {
+  const blobs = { chars: 0 }
+  const json = JSON.stringify({ seq: entry.seq, stmts: entry.stmts.map(([s, p]) => [s, encodeParams(p, blobs)]) })
   // The payload is written in place after the header (no second copy of a batch's record).
   const rec = Buffer.allocUnsafe(HEADER + Buffer.byteLength(json, 'utf8'))
   const length = rec.write(json, HEADER, 'utf8')
@@ -57,7 +97,7 @@ export function encodeRecord(entry: JournalEntry): Buffer {
   rec.writeUInt32LE(MAGIC, 0)
   rec.writeUInt32LE(length, 4)
   rec.writeUInt32LE(crc32(payload), 8)
-  return rec
+  return { rec, weight: rec.length - blobs.chars + Math.ceil(blobs.chars / BLOB_REPLAY_DISCOUNT) }
 }
 
 /**
@@ -102,9 +142,7 @@ export function prepareJournalFile(file: string): void {
   fs.rmSync(file, { force: true }) // a leftover of a crash: start afresh, private
   const fd = fs.openSync(file, 'wx', FILE_MODE)
   try {
-    const zeros = Buffer.alloc(PREALLOCATE_BYTES)
-    let written = 0
-    while (written < zeros.length) written += fs.writeSync(fd, zeros, written, zeros.length - written, written)
+    writeZeros(fd, 0, PREALLOCATE_BYTES)
     fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)
@@ -121,6 +159,14 @@ export class Journal {
   /** Sequence numbers of the first and last record in the file (null: none), to name its archive segment. */
   firstSeq: number | null = null
   lastSeq: number | null = null
+  /**
+   * What the records cost to replay at start-up, in bytes of statements: their length, but a
+   * blob's bytes (an invoice's PDF, inserted as one value) count 1/BLOB_REPLAY_DISCOUNT. The store
+   * makes a snapshot when this, or the journal's length, passes its limit.
+   */
+  weight = 0
+  /** How long the last append's flush (fdatasync) took, in ms (for the benchmarks). */
+  lastFlushMs = 0
 
   private constructor(
     readonly path: string,
@@ -139,7 +185,9 @@ export class Journal {
     const scan = scanJournal(buf)
     const fd = fs.openSync(path, fs.existsSync(path) ? 'r+' : 'w+', FILE_MODE)
     let allocated = buf.length
-    if (scan.tornBytes > 0) {
+    if (scan.tornBytes > 0 || (scan.validBytes === 0 && buf.length > 0)) {
+      // Cut off a torn tail. An empty journal is cut too, and preallocated again below a page at
+      // a time: reading it just now put its zeros in the page cache in large folios (PAGE_BYTES).
       fs.ftruncateSync(fd, scan.validBytes)
       fs.fsyncSync(fd)
       allocated = scan.validBytes
@@ -147,6 +195,7 @@ export class Journal {
     const journal = new Journal(path, fd, scan.validBytes, allocated)
     journal.firstSeq = scan.entries[0]?.seq ?? null
     journal.lastSeq = scan.entries.at(-1)?.seq ?? null
+    journal.weight = scan.validBytes // not weighed again: counted in full
     journal.ensureAllocated(0)
     return { journal, scan }
   }
@@ -155,9 +204,7 @@ export class Journal {
   private ensureAllocated(extra: number): void {
     if (this.size + extra <= this.allocated && this.allocated > 0) return
     const grow = Math.max(PREALLOCATE_BYTES, extra)
-    const zeros = Buffer.alloc(grow)
-    let written = 0
-    while (written < grow) written += fs.writeSync(this.fd, zeros, written, grow - written, this.allocated + written)
+    writeZeros(this.fd, this.allocated, grow)
     fs.fsyncSync(this.fd)
     this.allocated += grow
   }
@@ -168,12 +215,14 @@ export class Journal {
 
   /** Write and flush one record. Returns only when the record is on disk. */
   append(entry: JournalEntry): void {
-    const rec = encodeRecord(entry)
+    const { rec, weight } = encodeWeighed(entry)
     try {
       this.ensureAllocated(rec.length)
       let written = 0
       while (written < rec.length) written += fs.writeSync(this.fd, rec, written, rec.length - written, this.size + written)
+      const t = performance.now()
       fs.fdatasyncSync(this.fd)
+      this.lastFlushMs = performance.now() - t
     } catch (err) {
       // Never leave a partial record in front of later ones: cut back to the last good byte.
       try {
@@ -186,6 +235,7 @@ export class Journal {
       throw err
     }
     this.size += rec.length
+    this.weight += weight
     this.firstSeq ??= entry.seq
     this.lastSeq = entry.seq
   }
@@ -203,6 +253,7 @@ export class Journal {
     fs.ftruncateSync(this.fd, 0)
     fs.fsyncSync(this.fd)
     this.size = 0
+    this.weight = 0
     this.allocated = 0
     this.firstSeq = this.lastSeq = null
     this.ensureAllocated(0) // here, off the commit path
@@ -213,9 +264,10 @@ export class Journal {
    * empty preallocated journal, see prepareJournalFile) the journal, holding only the records
    * from `keepFrom` on (those committed while the snapshot was being written). The old journal
    * stays in place, complete, until the rename; start-up skips entries the snapshot holds.
-   * `firstKept`: the sequence number of the record at `keepFrom`, if any.
+   * `firstKept`: the sequence number of the record at `keepFrom`, if any; `weightBefore`: the
+   * journal's weight when it was `keepFrom` bytes long.
    */
-  replaceKeepingFrom(keepFrom: number, prepared: string, dirFsync: (dir: string) => void, firstKept: number): void {
+  replaceKeepingFrom(keepFrom: number, prepared: string, dirFsync: (dir: string) => void, firstKept: number, weightBefore = keepFrom): void {
     const tail = Buffer.allocUnsafe(this.size - keepFrom)
     let read = 0
     while (read < tail.length) read += fs.readSync(this.fd, tail, read, tail.length - read, keepFrom + read)
@@ -236,6 +288,7 @@ export class Journal {
     fs.closeSync(this.fd)
     this.fd = fd
     this.size = tail.length
+    this.weight = tail.length === 0 ? 0 : Math.max(0, this.weight - weightBefore)
     this.allocated = Math.max(allocated, tail.length)
     if (tail.length === 0) this.firstSeq = this.lastSeq = null
     else this.firstSeq = firstKept

@@ -63,7 +63,7 @@ export function archiveRecords(dataDir: string, lineage: string, bytes: Uint8Arr
  * it, and say which records it holds. Refuses anything that is not exactly whole, intact records:
  * the main thread could have emptied the journal meanwhile (its snapshot then makes this one stale).
  */
-export function copyRecordsToSegment(journal: string, bytes: number, tmp: string): { first: number; last: number } {
+export function copyRecordsToSegment(journal: string, bytes: number, tmp: string, opts: { flushEvery?: number } = {}): { first: number; last: number } {
   const buf = Buffer.allocUnsafe(bytes)
   const fd = fs.openSync(journal, 'r')
   try {
@@ -86,7 +86,7 @@ export function copyRecordsToSegment(journal: string, bytes: number, tmp: string
   }
   if (first === null || last === null || end !== bytes) throw new Error('the journal changed while it was being archived')
   makePrivateDir(path.dirname(tmp))
-  writeFileSynced(tmp, buf)
+  writeFileSynced(tmp, buf, opts)
   return { first, last }
 }
 

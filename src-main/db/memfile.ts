@@ -66,8 +66,10 @@ export interface PageSnapshot {
   pageSize: number
   /** File size at that moment (page count x page size). */
   size: number
-  /** Page numbers, 0-based, ascending. */
+  /** Page numbers, 0-based, ascending: the pages handed out. */
   pages: Uint32Array
+  /** Of those, the pages changed since the last snapshot (the others were asked for besides). */
+  changed: Uint32Array
 }
 
 /** Some of a PageSnapshot's pages: their numbers and bytes (`pageSize` each, same order). */
@@ -218,9 +220,10 @@ export class TrackedFile {
    * page 1, whose header SQLite updates on every commit). Their bytes are handed out by
    * nextChunk(), possibly over many event-loop turns with commits in between: a page written
    * before it was handed out is saved first, so every chunk holds this moment's content.
-   * Counting changes for the snapshot after this one starts now.
+   * Counting changes for the snapshot after this one starts now. `also`: pages to hand out
+   * besides (those of the file being written over that differ from the last snapshot's).
    */
-  beginSnapshot(db: Database): PageSnapshot | null {
+  beginSnapshot(db: Database, also: Uint32Array | null = null): PageSnapshot | null {
     const file = this.current(db)
     if (!file) return null
     const pagesInFile = file.length >> this.pageShift
@@ -228,9 +231,14 @@ export class TrackedFile {
     this.dirty[0] = 1
     const changed: number[] = []
     for (let p = 0, end = Math.min(pagesInFile, this.dirty.length); p < end; p++) if (this.dirty[p] === 1) changed.push(p)
-    const pages = Uint32Array.from(changed)
     this.dirty.fill(0)
-    const snapshot = { pageSize: 1 << this.pageShift, size: file.length, pages }
+    let pages = Uint32Array.from(changed)
+    if (also !== null && also.length > 0) {
+      const all = new Set(changed)
+      for (const p of also) if (p < pagesInFile) all.add(p)
+      pages = Uint32Array.from(all).sort()
+    }
+    const snapshot = { pageSize: 1 << this.pageShift, size: file.length, pages, changed: Uint32Array.from(changed) }
     this.pending = { snapshot, next: 0, uncopied: new Set(pages), saved: new Map() }
     return snapshot
   }

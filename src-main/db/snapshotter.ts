@@ -16,6 +16,12 @@ export interface SnapshotJob {
    * a second name for the old snapshot, so that the rename over it does not free its blocks.
    */
   out: { file: string; checkFile: string; nextJournal: string; oldSnapshot: string }
+  /**
+   * A file holding the snapshot before the last one (see "Snapshots" in docs/durability.md): when
+   * given, it is moved to `out.file` and written over instead of copying `basePath`; the pages
+   * sent then include every page that differs between it and the new snapshot.
+   */
+  spare: string | null
   /** Complete copies (backups) of the new snapshot to write atomically. */
   copies: string[]
   /**
@@ -37,8 +43,15 @@ export type SnapshotMessage =
   | { type: 'end'; id: number }
   | { type: 'abandon'; id: number }
 
+/** A step of a snapshot in the worker and when it ran (wall clock, ms since the epoch). */
+export interface SnapshotPhase {
+  name: string
+  from: number
+  to: number
+}
+
 export type SnapshotReply =
-  | { id: number; ok: true; size: number; crc32: number; pages: number; ms: number; archived: { first: number; last: number } | null }
+  | { id: number; ok: true; size: number; crc32: number; pages: number; ms: number; archived: { first: number; last: number } | null; phases: SnapshotPhase[] }
   /** `code`: the file system's error code (ENOSPC, EACCES...), so the caller can say it in words. */
   | { id: number; ok: false; message: string; code?: string }
 

@@ -10,7 +10,7 @@ import { dbAccess, type DbAccess, type DbReader, type DbWriter } from './access'
 import { Journal, type JournalEntry, type SqlParam, type Statement } from './journal'
 import { copyWithSpare, readFileWithSpare, spareFor, TrackedFile } from './memfile'
 import { migrate, MIGRATIONS, type Migration } from './migrate'
-import { SnapshotWorker } from './snapshotter'
+import { SnapshotWorker, type SnapshotPhase } from './snapshotter'
 import {
   archiveRecords,
   installSegment,
@@ -76,7 +76,11 @@ export interface StoreOptions {
   sql: SqlJsStatic
   now: () => number
   log: (line: string) => void
-  /** Take a snapshot once the journal has grown past this many bytes (default 8 MiB). */
+  /**
+   * Take a snapshot once the journal costs this many bytes of statements to replay (default 8 MiB;
+   * blobs count 1/BLOB_REPLAY_DISCOUNT of their size, see Journal.weight), or once it is
+   * JOURNAL_CAP_FACTOR times as long.
+   */
   snapshotAfterBytes?: number
   migrations?: readonly Migration[]
 }
@@ -96,6 +100,8 @@ export interface BackgroundSnapshot {
   mainThreadMs: number
   /** The lineage of the database it holds (see journalArchive.ts). */
   lineage: string
+  /** When each step ran (wall clock, ms since the epoch), in the worker and here; for the benchmarks. */
+  phases: SnapshotPhase[]
 }
 
 /** Why a database file could not be used; the app opens in recovery mode instead. */
@@ -186,6 +192,21 @@ export class DurableStore {
   private inPlace: SnapshotCheck | null
   /** The database's history (see journalArchive.ts): names its journal archive segments. */
   private lineage: string
+  /**
+   * The snapshot file before the one in place, kept by the last background snapshot at `sparePath`
+   * to be written over by the next (instead of copying the whole file): valid while no snapshot
+   * was written on the main thread since (`generation`); `pages`: those that differ between it
+   * and the snapshot in place.
+   */
+  private spare: { generation: number; pages: Uint32Array } | null = null
+  private readonly sparePath: string
+  /**
+   * Whether the snapshot file in place was written by a background snapshot of this process (a
+   * page per write): only such a file is kept as the spare. One read at start-up or written on
+   * the main thread in one go sits in the page cache in large folios (up to 2 MiB), and writing
+   * scattered pages over it would write back nearly the whole file (see PAGE_BYTES in journal.ts).
+   */
+  private inPlaceByWorker = false
 
   private constructor(
     private readonly opts: StoreOptions,
@@ -204,6 +225,7 @@ export class DurableStore {
     this.journal = journal
     this.seq = seq
     this.snapshotPath = path.join(opts.dataDir, SNAPSHOT_FILE)
+    this.sparePath = `${this.snapshotPath}.tmp-bg-spare` // a leftover at start-up is removed
     this.appliedMigrations = applied
     this.replayedEntries = replayed
   }
@@ -324,6 +346,11 @@ export class DurableStore {
     return this.journal.bytes
   }
 
+  /** How long the last commit's journal flush took, in ms (for the benchmarks). */
+  get lastFlushMs(): number {
+    return this.journal.lastFlushMs
+  }
+
   private accessFor(db: Database): DbAccess {
     return dbAccess(db, (sql, params) => this.recording?.push([sql, params]))
   }
@@ -423,9 +450,14 @@ export class DurableStore {
     return result
   }
 
-  private maybeScheduleSnapshot(): void {
+  /** Whether the journal is due to be folded into a snapshot (see StoreOptions.snapshotAfterBytes). */
+  private snapshotDue(): boolean {
     const limit = this.opts.snapshotAfterBytes ?? 8 * 1024 * 1024
-    if (this.snapshotScheduled || this.journal.bytes < limit) return
+    return this.journal.weight >= limit || this.journal.bytes >= limit * JOURNAL_CAP_FACTOR
+  }
+
+  private maybeScheduleSnapshot(): void {
+    if (this.snapshotScheduled || !this.snapshotDue()) return
     this.snapshotScheduled = true
     // Off the commit path and off the main thread: the reply to the caller goes out first, and
     // the snapshot is made by the worker while requests keep being served.
@@ -433,7 +465,7 @@ export class DurableStore {
       const done = () => {
         this.snapshotScheduled = false
       }
-      if (this.closed || this.writeFailure || this.journal.bytes < limit) return done()
+      if (this.closed || this.writeFailure || !this.snapshotDue()) return done()
       this.snapshotInBackground().then(done, (err: unknown) => {
         done()
         if (!this.closed) this.opts.log(`snapshot failed (journal kept, nothing lost): ${(err as Error).message}`)
@@ -481,8 +513,12 @@ export class DurableStore {
         mainThreadMs += performance.now() - t
       }
     }
+    // The snapshot before the last, if kept, is written over instead of copying the whole file:
+    // with the pages changed since it (those changed since the last snapshot, and the last's).
+    const spare = this.spare !== null && this.spare.generation === this.generation ? this.spare : null
+    this.spare = null // moved (and written over) by this snapshot; kept again when it is installed
     // The state as of now, between transactions: its changed pages are handed out below.
-    const snapshot = onMain(() => this.tracked?.beginSnapshot(this.db) ?? null)
+    const snapshot = onMain(() => this.tracked?.beginSnapshot(this.db, spare?.pages ?? null) ?? null)
     if (!snapshot) {
       // The database file is no longer in our buffer: the main thread must export it.
       this.opts.log('snapshot: made on the main thread (the database had outgrown its buffer)')
@@ -490,10 +526,11 @@ export class DurableStore {
         this.snapshot()
         if (copy !== null) copyFileAtomic(this.snapshotPath, copy)
       })
-      return { seq: this.seq, size: fs.statSync(this.snapshotPath).size, copy, installed: true, pages: null, mainThreadMs, lineage: this.lineage }
+      return { seq: this.seq, size: fs.statSync(this.snapshotPath).size, copy, installed: true, pages: null, mainThreadMs, lineage: this.lineage, phases: [] }
     }
     const generation = this.generation
     const keepFrom = this.journal.bytes
+    const weightBefore = this.journal.weight
     const seq = this.seq
     const lineage = this.lineage
     const tag = `bg-${process.pid}-${++backgroundTag}`
@@ -521,6 +558,7 @@ export class DurableStore {
       pageSize: snapshot.pageSize,
       size: snapshot.size,
       out,
+      spare: spare === null ? null : this.sparePath,
       copies: copy === null ? [] : [copy],
       check: { seq, lineage, previous: this.inPlace },
       archive
@@ -538,21 +576,24 @@ export class DurableStore {
       if (stale()) {
         job.abandon()
         notInstalled()
-        return { seq, size: snapshot.size, copy: null, installed: false, pages: null, mainThreadMs, lineage }
+        return { seq, size: snapshot.size, copy: null, installed: false, pages: null, mainThreadMs, lineage, phases: [] }
       }
       done = await job.end()
       // Off the main thread (libuv's pool): the archive segment is durable before the journal
       // lets go of its records below.
+      const from = wallNow()
       if (archive && done.archived && !stale()) await installSegment(archive.file, segmentPath(this.opts.dataDir, lineage, done.archived.first, done.archived.last))
+      done.phases.push({ name: 'archive install', from, to: wallNow() })
     } catch (err) {
       notInstalled()
       throw err
     }
     if (stale()) {
       notInstalled()
-      return { seq, size: done.size, copy, installed: false, pages: done.pages, mainThreadMs, lineage }
+      return { seq, size: done.size, copy, installed: false, pages: done.pages, mainThreadMs, lineage, phases: done.phases }
     }
     const t1 = performance.now()
+    const installFrom = wallNow()
     try {
       // The check record goes first, naming the file it replaces: a crash between the two renames
       // leaves that file, which still matches (see SnapshotCheck).
@@ -567,16 +608,26 @@ export class DurableStore {
     // The snapshot holds everything before keepFrom; if we crash before this, start-up skips the
     // journal entries it already holds.
     try {
-      this.journal.replaceKeepingFrom(keepFrom, out.nextJournal, fsyncDir, seq + 1)
+      this.journal.replaceKeepingFrom(keepFrom, out.nextJournal, fsyncDir, seq + 1, weightBefore)
     } catch (err) {
       fs.rmSync(out.nextJournal, { force: true })
       if (this.journal.poisoned) this.writeFailure = err as Error
       throw err
     }
-    // Freeing the old snapshot's blocks takes tens of milliseconds at M: the worker gave it a
-    // second name so that the rename above did not free them; this removes it on libuv's pool.
-    void fs.promises.rm(out.oldSnapshot, { force: true })
-    return { seq, size: done.size, copy, installed: true, pages: done.pages, mainThreadMs: mainThreadMs + (performance.now() - t1), lineage }
+    const phases = [...done.phases, { name: 'install', from: installFrom, to: wallNow() }]
+    // The old snapshot (the worker gave it a second name, so that the rename above did not free
+    // its blocks: tens of milliseconds at M) is kept as the spare the next snapshot writes over,
+    // its pages changed since being those this one took as changed. On libuv's pool.
+    const keep = this.inPlaceByWorker
+    this.inPlaceByWorker = true
+    try {
+      if (!keep) throw new Error('not written a page at a time')
+      await fs.promises.rename(out.oldSnapshot, this.sparePath)
+      if (!stale()) this.spare = { generation, pages: snapshot.changed }
+    } catch {
+      void fs.promises.rm(out.oldSnapshot, { force: true })
+    }
+    return { seq, size: done.size, copy, installed: true, pages: done.pages, mainThreadMs: mainThreadMs + (performance.now() - t1), lineage, phases }
   }
 
   /**
@@ -607,6 +658,9 @@ export class DurableStore {
    */
   snapshot(opts: { archive?: boolean } = {}): void {
     this.generation++ // a background snapshot begun before this one must not be installed after it
+    this.spare = null // and the spare no longer differs from the new snapshot in known pages only
+    this.inPlaceByWorker = false
+    fs.rmSync(this.sparePath, { force: true })
     // The live file in our buffer needs no export; without one, export and move the database
     // into an owned buffer, so that the next snapshots can be made in the background again.
     let bytes = this.tracked?.current(this.db) ?? null
@@ -681,6 +735,7 @@ export class DurableStore {
     }
     this.closed = true
     this.worker?.close()
+    fs.rmSync(this.sparePath, { force: true }) // only a background snapshot of this process could use it
     this.access.free()
     this.journal.close()
     this.db.close()
@@ -692,6 +747,10 @@ export class DurableStore {
 }
 
 let backgroundTag = 0
+/** The journal may grow to this many times StoreOptions.snapshotAfterBytes (blobs weighing little) before a snapshot. */
+export const JOURNAL_CAP_FACTOR = 8
+/** Wall-clock time (ms since the epoch, sub-millisecond): comparable with the worker's. */
+const wallNow = () => performance.timeOrigin + performance.now()
 /** Changed pages copied out per event-loop turn during a background snapshot (1 MiB at 4 KiB). */
 const PAGES_PER_TURN = 256
 

@@ -289,28 +289,37 @@ function checkedInstant(text: string): string {
  */
 export function planReissue(r: DbReader, sel: ReissueSelection): { customerId: number; invoices: PlannedInvoice[] }[] {
   const after = checkedInstant(sel.issuedAfter)
-  const ids = [...new Set(sel.customerIds)].sort((a, b) => a - b)
-  if (ids.length === 0) throw new AppError('VALIDATION', 'Choose at least one customer.', 'customerIds')
+  const ids = checkedCustomers(r, sel.customerIds)
   const out: { customerId: number; invoices: PlannedInvoice[] }[] = []
   for (const id of ids) {
-    if (!r.get('SELECT 1 AS found FROM customers WHERE id = ?', [id])) throw new AppError('NOT_FOUND', `Customer ${id} does not exist.`, 'customerIds')
-    const all = r.all<StoredInvoice>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL ORDER BY period_start`, [
-      id
-    ])
-    const first = all.findIndex((i) => i.issued_at > after)
-    if (first < 0) continue
-    out.push({
-      customerId: id,
-      invoices: all.slice(first).map((invoice) => ({
-        invoice,
-        carried: invoice.issued_at <= after,
-        skippedReason: isUsageRecalculable(r, invoice.period_start)
-          ? null
-          : `Its usage is past retention (purged before ${invoice.period_start.slice(0, 10)}'s month): it cannot be recalculated.`
-      }))
-    })
+    const invoices = planCustomer(r, id, after)
+    if (invoices.length > 0) out.push({ customerId: id, invoices })
   }
   return out
+}
+
+/** The chosen customers, once each, in id order; every one must exist. */
+function checkedCustomers(r: DbReader, customerIds: readonly number[]): number[] {
+  const ids = [...new Set(customerIds)].sort((a, b) => a - b)
+  if (ids.length === 0) throw new AppError('VALIDATION', 'Choose at least one customer.', 'customerIds')
+  for (const id of ids) {
+    if (!r.get('SELECT 1 AS found FROM customers WHERE id = ?', [id])) throw new AppError('NOT_FOUND', `Customer ${id} does not exist.`, 'customerIds')
+  }
+  return ids
+}
+
+/** One customer's part of planReissue: its live regular invoices issued after `after`, and every later one. */
+function planCustomer(r: DbReader, id: number, after: string): PlannedInvoice[] {
+  const all = r.all<StoredInvoice>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE customer_id = ? AND out_of_turn = 0 AND voided_at IS NULL ORDER BY period_start`, [id])
+  const first = all.findIndex((i) => i.issued_at > after)
+  if (first < 0) return []
+  return all.slice(first).map((invoice) => ({
+    invoice,
+    carried: invoice.issued_at <= after,
+    skippedReason: isUsageRecalculable(r, invoice.period_start)
+      ? null
+      : `Its usage is past retention (purged before ${invoice.period_start.slice(0, 10)}'s month): it cannot be recalculated.`
+  }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -568,37 +577,114 @@ export interface ReissueBatchInput extends ReissueSelection {
   scheduledFor?: string | null | undefined
 }
 
-/** Record a batch and its plan (one result row per invoice); returns its id. */
+/**
+ * Record a batch and its plan (one result row per invoice) in one unit of work; returns its id.
+ * The desk plans in units instead (planBatch): a large batch's plan is half a second of work.
+ */
 export function createBatch(w: Work, input: ReissueBatchInput): number {
-  const plan = planReissue(w, input)
-  const count = plan.reduce((s, c) => s + c.invoices.length, 0)
-  if (count === 0) throw new AppError('VALIDATION', 'None of these customers has an invoice issued after that date and time.', 'issuedAfter')
-  const batchId = w.insert(
-    `INSERT INTO reissue_batches (created_at, operator_id, operator_name, mode, issued_after, customer_ids_json, state, scheduled_for, invoices)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      w.at,
-      w.actor.operatorId,
-      w.actor.operatorName,
-      input.mode,
-      checkedInstant(input.issuedAfter),
-      JSON.stringify([...new Set(input.customerIds)]),
-      input.scheduledFor ? 'scheduled' : 'running',
-      input.scheduledFor ? checkedInstant(input.scheduledFor) : null,
-      count
-    ]
+  const batchId = beginBatch(w, input)
+  const planner = batchPlanner(w, batchId)
+  while (!planBatchUnit(w, planner, Number.POSITIVE_INFINITY)) {
+    // one unit plans every customer
+  }
+  if (!finishPlanning(w, batchId)) throw new AppError('VALIDATION', NOTHING_TO_REISSUE, 'issuedAfter')
+  return batchId
+}
+
+const NOTHING_TO_REISSUE = 'None of these customers has an invoice issued after that date and time.'
+
+/**
+ * `done` of a batch whose plan is being written (a few customers per unit of work, see planBatch):
+ * its state is 'scheduled' meanwhile, and it is never run (dueBatches) until the plan is complete.
+ * A crash mid-planning leaves it so: the next start plans on (runDueBatches), then runs it.
+ */
+const PLANNING = -1
+
+/** Batches being planned in this process, per store: planned on by one caller only. */
+const planningBatches = new WeakMap<object, Set<number>>()
+
+/**
+ * Record a batch and plan it in units of work of about UNIT_MAX_MS (each customer whole), a
+ * `setImmediate` turn between them, so that a cashier's payment gets in while 10,000 customers
+ * are planned; returns its id once it is planned (runnable, or scheduled).
+ */
+export async function planBatch(engine: Engine, actor: Actor, input: ReissueBatchInput, ctl: Pick<BatchControl, 'unitMaxMs' | 'planned'> = {}): Promise<number> {
+  const batchId = engine.change(actor, (w) => beginBatch(w, input))
+  if (!(await planOn(engine, actor, batchId, ctl))) throw new AppError('VALIDATION', NOTHING_TO_REISSUE, 'issuedAfter')
+  return batchId
+}
+
+/** Plan the rest of a batch being planned, in units; false when it turned out empty (then removed). */
+async function planOn(engine: Engine, actor: Actor, batchId: number, ctl: Pick<BatchControl, 'unitMaxMs' | 'planned'>): Promise<boolean> {
+  const active = planningBatches.get(engine.storeKey) ?? new Set<number>()
+  planningBatches.set(engine.storeKey, active)
+  if (active.has(batchId)) throw new AppError('CONFLICT', `Re-issue batch ${batchId} is being planned.`, 'batchId')
+  active.add(batchId)
+  try {
+    const planner = engine.read((r) => batchPlanner(r, batchId))
+    const unitMaxMs = ctl.unitMaxMs ?? UNIT_MAX_MS
+    for (;;) {
+      const planned = engine.change(actor, (w) => planBatchUnit(w, planner, unitMaxMs))
+      ctl.planned?.(planner.next, planner.ids.length)
+      if (planned) return engine.change(actor, (w) => finishPlanning(w, batchId))
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  } finally {
+    active.delete(batchId)
+  }
+}
+
+/** The batch's row, not runnable yet (PLANNING), after checking the selection. */
+function beginBatch(w: Work, input: ReissueBatchInput): number {
+  const issuedAfter = checkedInstant(input.issuedAfter)
+  const scheduledFor = input.scheduledFor ? checkedInstant(input.scheduledFor) : null
+  const ids = checkedCustomers(w, input.customerIds)
+  return w.insert(
+    `INSERT INTO reissue_batches (created_at, operator_id, operator_name, mode, issued_after, customer_ids_json, state, scheduled_for, invoices, done)
+     VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, 0, ?)`,
+    [w.at, w.actor.operatorId, w.actor.operatorName, input.mode, issuedAfter, JSON.stringify(ids), scheduledFor, PLANNING]
   )
-  let position = 0
-  for (const c of plan) {
-    for (const p of c.invoices) {
+}
+
+/** Where planning a batch stands: its customers, and the next one to plan. */
+interface BatchPlanner {
+  batchId: number
+  issuedAfter: string
+  ids: number[]
+  next: number
+}
+
+/** Planning resumes after the last customer with planned invoices (each customer is planned whole). */
+function batchPlanner(r: DbReader, batchId: number): BatchPlanner {
+  const b = r.get<{ issued_after: string; customer_ids_json: string }>('SELECT issued_after, customer_ids_json FROM reissue_batches WHERE id = ?', [batchId])
+  if (!b) throw new AppError('NOT_FOUND', `Re-issue batch ${batchId} does not exist.`, 'batchId')
+  const ids = [...new Set(JSON.parse(b.customer_ids_json) as number[])].sort((a, b) => a - b)
+  const last = r.get<{ customer_id: number }>('SELECT customer_id FROM reissue_results WHERE batch_id = ? ORDER BY position DESC LIMIT 1', [batchId])
+  const next = last === undefined ? 0 : ids.findIndex((id) => id > last.customer_id)
+  return { batchId, issuedAfter: b.issued_after, ids, next: next < 0 ? ids.length : next }
+}
+
+/**
+ * One unit of planning: the next customers' result rows, for at least one customer and until
+ * `maxMs` have passed. True when every customer is planned (or the batch is no longer being
+ * planned: cancelled meanwhile).
+ */
+function planBatchUnit(w: Work, planner: BatchPlanner, maxMs: number): boolean {
+  const b = w.get<{ state: ReissueBatchState; done: number; invoices: number }>('SELECT state, done, invoices FROM reissue_batches WHERE id = ?', [planner.batchId])
+  if (!b || b.done !== PLANNING || b.state !== 'scheduled') return true
+  const t0 = performance.now()
+  let position = b.invoices
+  for (let taken = 0; planner.next < planner.ids.length && (taken === 0 || performance.now() - t0 < maxMs); taken++) {
+    const customerId = planner.ids[planner.next]!
+    for (const p of planCustomer(w, customerId, planner.issuedAfter)) {
       position += 1
       w.run(
         `INSERT INTO reissue_results (batch_id, position, customer_id, invoice_id, carried, state, old_number, currency, old_total_minor, old_amount_due_minor, old_status)
          VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
         [
-          batchId,
+          planner.batchId,
           position,
-          c.customerId,
+          customerId,
           p.invoice.id,
           p.carried ? 1 : 0,
           p.invoice.number,
@@ -609,15 +695,38 @@ export function createBatch(w: Work, input: ReissueBatchInput): number {
         ]
       )
     }
+    planner.next += 1
   }
+  if (position > b.invoices) w.run('UPDATE reissue_batches SET invoices = ? WHERE id = ?', [position, planner.batchId])
+  return planner.next >= planner.ids.length
+}
+
+/**
+ * Every customer planned: the batch becomes runnable (or stays scheduled for its time) and is
+ * announced in the audit log. A batch with no invoice is removed; false then.
+ */
+function finishPlanning(w: Work, batchId: number): boolean {
+  const b = w.get<{ state: ReissueBatchState; done: number; invoices: number; scheduled_for: string | null; mode: ReissueMode; issued_after: string }>(
+    'SELECT state, done, invoices, scheduled_for, mode, issued_after FROM reissue_batches WHERE id = ?',
+    [batchId]
+  )
+  if (!b || b.done !== PLANNING || b.state !== 'scheduled') return b !== undefined // cancelled meanwhile
+  if (b.invoices === 0) {
+    w.run('DELETE FROM reissue_batches WHERE id = ?', [batchId])
+    return false
+  }
+  const customers = w.get<{ n: number }>('SELECT count(DISTINCT customer_id) AS n FROM reissue_results WHERE batch_id = ?', [batchId])?.n ?? 0
+  const state = b.scheduled_for ? 'scheduled' : 'running'
+  w.run('UPDATE reissue_batches SET state = ?, done = 0 WHERE id = ?', [state, batchId])
+  const count = b.invoices
   w.audit({
     kind: 'invoice.reissueBatch',
     field: 'state',
-    to: input.scheduledFor ? 'scheduled' : 'running',
-    description: `Re-issue batch ${batchId} ${input.scheduledFor ? `scheduled for ${input.scheduledFor}` : 'started'}: ${count} invoice${count === 1 ? '' : 's'} of ${plan.length} customer${plan.length === 1 ? '' : 's'} issued after ${input.issuedAfter}, ${input.mode === 'void' ? 'voided and issued with new numbers' : 'regenerated with the same numbers'}.`,
+    to: state,
+    description: `Re-issue batch ${batchId} ${b.scheduled_for ? `scheduled for ${b.scheduled_for}` : 'started'}: ${count} invoice${count === 1 ? '' : 's'} of ${customers} customer${customers === 1 ? '' : 's'} issued after ${b.issued_after}, ${b.mode === 'void' ? 'voided and issued with new numbers' : 'regenerated with the same numbers'}.`,
     source: { kind: 'reissue-batch', id: batchId }
   })
-  return batchId
+  return true
 }
 
 export interface BatchControl {
@@ -629,6 +738,8 @@ export interface BatchControl {
   beforeFinish?: (() => Promise<void>) | undefined
   /** How long a unit of work keeps taking customers (tests pass 0: one customer a unit). */
   unitMaxMs?: number
+  /** After each unit of planning a batch (planBatch, or planning on after a crash): customers planned, of how many. */
+  planned?(customers: number, total: number): void
 }
 
 interface PendingResult {
@@ -949,7 +1060,7 @@ async function runBatchOnce(engine: Engine, actor: Actor, batchId: number, ctl: 
 /** Batches to run at start-up: those a crash interrupted, and scheduled ones whose time has come. */
 export function dueBatches(r: DbReader, now: string): number[] {
   return r
-    .all<{ id: number }>("SELECT id FROM reissue_batches WHERE state = 'running' OR (state = 'scheduled' AND scheduled_for <= ?) ORDER BY id", [now])
+    .all<{ id: number }>("SELECT id FROM reissue_batches WHERE done >= 0 AND (state = 'running' OR (state = 'scheduled' AND scheduled_for <= ?)) ORDER BY id", [now])
     .map((b) => b.id)
 }
 
@@ -998,7 +1109,7 @@ const toBatch = (b: StoredBatch): ReissueBatch => ({
   state: b.state,
   scheduledFor: b.scheduled_for,
   invoices: b.invoices,
-  done: b.done,
+  done: Math.max(0, b.done), // PLANNING: none yet
   error: b.error,
   finishedAt: b.finished_at
 })
@@ -1100,6 +1211,9 @@ export function parseCustomerCsv(r: DbReader, text: string): CustomerCsvParse {
  * every scheduled batch whose time has come, one after the other. Returns the results.
  */
 export async function runDueBatches(engine: Engine, actor: Actor, ctl: BatchControl = {}): Promise<ReissueRunResult[]> {
+  // A batch whose planning a crash interrupted is planned on first (then run below, when due).
+  const interrupted = engine.read((r) => r.all<{ id: number }>("SELECT id FROM reissue_batches WHERE state = 'scheduled' AND done = ? ORDER BY id", [PLANNING]))
+  for (const { id } of interrupted) if (!planningBatches.get(engine.storeKey)?.has(id)) await planOn(engine, actor, id, ctl)
   const out: ReissueRunResult[] = []
   for (const id of engine.read((r) => dueBatches(r, new Date(engine.now()).toISOString()))) {
     if (!isBatchActive(engine, id)) out.push(await runBatch(engine, actor, id, ctl))

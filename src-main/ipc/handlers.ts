@@ -41,7 +41,6 @@ import {
   batchResults,
   cancelRunningBatch,
   cancelScheduledBatch,
-  createBatch,
   getBatch,
   isBatchActive,
   listBatches,
@@ -49,6 +48,7 @@ import {
   markNotificationsRead,
   offPeakWindow,
   parseCustomerCsv,
+  planBatch,
   setOffPeakWindow,
   previewCsv,
   previewReissue,
@@ -327,9 +327,10 @@ export const handlers: HandlerTable<HandlerContext> = {
   },
   // Batch invoice re-issue (issue 11)
   'reissue.preview': (input, { engine, nowIso }) => engine().read((r) => previewReissue(r, input, nowIso())),
-  'reissue.start': (input, { engine, jobs, actor, reissuePdfs }) => {
+  'reissue.start': async (input, { engine, jobs, actor, reissuePdfs }) => {
     const eng = engine()
-    const batchId = eng.change(actor, (w) => createBatch(w, input))
+    // Planned in units of work (requests are served in between), answered once planned.
+    const batchId = await planBatch(eng, actor, input)
     if (input.scheduledFor !== null) return { batchId, job: null }
     const job = jobs.start(REISSUE_JOB, 'invoices', (ctl) => runBatch(eng, actor, batchId, { ...ctl, ...reissuePdfs(eng, actor) }))
     reissueJobs.set(batchId, job.id)

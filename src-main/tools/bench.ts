@@ -27,13 +27,13 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import { performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks'
 import type { SqlJsStatic } from 'sql.js'
 import { writeFileAtomic } from '../db/files'
 import type { Value } from '../db/access'
 import type { SqlParam } from '../db/journal'
 import { loadSqlJs } from '../db/sqljs'
-import { DurableStore, SNAPSHOT_FILE, type DbReader, type DbWriter } from '../db/store'
+import { DurableStore, SNAPSHOT_FILE, type BackgroundSnapshot, type DbReader, type DbWriter } from '../db/store'
 import { generateDemoData, sqlJsWriter } from '../demo/generate'
 import { mulberry32 } from '../demo/random'
 import { submitAdjustment } from '../engine/adjustments'
@@ -44,6 +44,7 @@ import {
   insertAuditEntry,
   searchAudit,
   verifyAuditChain,
+  type Actor,
   type AuditFilter,
   type AuditRecord,
   type StoredAudit
@@ -53,7 +54,7 @@ import { listCustomers } from '../engine/customerList'
 import { CustomerIndex } from '../engine/customerIndex'
 import { completeSetup } from '../engine/settings'
 import { type PriceListVersion, type RateRow, rateCall, versionInForce } from '../engine/rating'
-import { Engine } from '../engine/unitOfWork'
+import { Engine, type Work } from '../engine/unitOfWork'
 import { browseUsage, usageTotals, type UsageFilter } from '../engine/usageBrowser'
 import { createPriceList, uploadVersion } from '../engine/priceLists'
 import { prepareRerating, previewRerating } from '../engine/rerating'
@@ -61,7 +62,7 @@ import { getRetention, purgeUsage } from '../engine/usageRetention'
 import { closeDuePeriods } from '../engine/invoicing'
 import { DESTINATIONS } from '../demo/names'
 import { benchUsageImport } from './benchUsage'
-import { type BatchControl, createBatch, runBatch } from '../engine/reissue'
+import { type BatchControl, planBatch, runBatch } from '../engine/reissue'
 import { InvoicePdfBatch } from '../engine/invoiceDocuments'
 import { invoicePdf } from '../pdf/invoicePdf'
 import { trace } from '../engine/trace'
@@ -1251,10 +1252,14 @@ async function measurePeriodClose(run: ScaleRun): Promise<void> {
  * Finish (submitAdjustment, durable) every `everyMs`, each timed from the moment it was due (a
  * request that arrives while a unit of work holds the main thread waits for it) to its answer.
  */
-function counterPayments(run: ScaleRun, engine: Engine, everyMs: number): { stop(): number[]; own: number[] } {
+function counterPayments(run: ScaleRun, engine: Engine, everyMs: number): { stop(): number[]; own: number[]; flush: number[]; ownAt: { from: number; to: number }[] } {
   const samples: number[] = []
+  /** Of the payment's own unit of work, its journal flush (fdatasync). */
+  const flush: number[] = []
   /** The payment's own unit of work (its commit and disk flush), without the wait. */
   const own: number[] = []
+  /** When each payment's own unit of work ran (wall clock), to line up with a snapshot's steps. */
+  const ownAt: { from: number; to: number }[] = []
   const t0 = performance.now()
   let i = 0
   let timer: NodeJS.Timeout | null = null
@@ -1265,8 +1270,11 @@ function counterPayments(run: ScaleRun, engine: Engine, everyMs: number): { stop
       () => {
         const started = performance.now()
         cashPayment(run, engine, `reissue-${run.scale}-${i}`)
-        samples.push(performance.now() - due)
-        own.push(performance.now() - started)
+        const ended = performance.now()
+        samples.push(ended - due)
+        own.push(ended - started)
+        ownAt.push({ from: performance.timeOrigin + started, to: performance.timeOrigin + ended })
+        flush.push(run.openStore().lastFlushMs)
         next()
       },
       Math.max(0, due - performance.now())
@@ -1275,11 +1283,95 @@ function counterPayments(run: ScaleRun, engine: Engine, everyMs: number): { stop
   next()
   return {
     own,
+    flush,
+    ownAt,
     stop: () => {
       if (timer) clearTimeout(timer)
       return samples
     }
   }
+}
+
+/** Bytes this process (all its threads) has had written to the disk so far (Linux; 0 elsewhere). */
+function diskWriteBytes(): number {
+  try {
+    return Number(/^write_bytes: (\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'utf8'))?.[1] ?? 0)
+  } catch {
+    return 0
+  }
+}
+
+/** Background snapshots the store makes while `fn` runs (their steps, for lining up with requests). */
+async function watchSnapshots<T>(store: DurableStore, fn: () => Promise<T>): Promise<{ value: T; snapshots: () => Promise<BackgroundSnapshot[]> }> {
+  const started: Promise<BackgroundSnapshot | null>[] = []
+  const original = store.snapshotInBackground
+  store.snapshotInBackground = (copyTo) => {
+    const p = original.call(store, copyTo)
+    started.push(p.catch(() => null))
+    return p
+  }
+  try {
+    const value = await fn()
+    // Those still in flight are waited for only when asked (after the batch's time is taken).
+    return { value, snapshots: async () => (await Promise.all(started)).filter((s) => s !== null) }
+  } finally {
+    store.snapshotInBackground = original
+  }
+}
+
+/**
+ * What held the main thread for long while `fn` ran: units of work over `overMs` (by the function
+ * that asked for them, with their journal flush) and garbage-collection pauses over 20 ms.
+ */
+async function watchLongHolds<T>(engine: Engine, store: DurableStore, fn: () => Promise<T>, overMs = 50): Promise<{ value: T; summary: () => string }> {
+  const units = new Map<string, { n: number; max: number; flush: number }>()
+  const original = engine.change.bind(engine)
+  engine.change = <R>(actor: Actor, work: (w: Work) => R, opts?: { checkForeignKeys?: boolean }): R => {
+    const where = /at (?:new )?([\w.<>]+) /.exec(new Error().stack?.split('\n')[2] ?? '')?.[1] ?? '?'
+    const t = performance.now()
+    try {
+      return original(actor, work, opts)
+    } finally {
+      const ms = performance.now() - t
+      if (ms > overMs) {
+        const u = units.get(where) ?? { n: 0, max: 0, flush: 0 }
+        units.set(where, { n: u.n + 1, max: Math.max(u.max, ms), flush: u.flush + store.lastFlushMs })
+      }
+    }
+  }
+  const gc: number[] = []
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.duration > 20) gc.push(e.duration)
+  })
+  observer.observe({ entryTypes: ['gc'] })
+  try {
+    const value = await fn()
+    return {
+      value,
+      summary: () =>
+        `units of work over ${overMs} ms: ${[...units].map(([w, u]) => `${w} ${u.n} (max ${u.max.toFixed(0)} ms, mean flush ${(u.flush / u.n).toFixed(0)} ms)`).join(', ') || 'none'}; GC pauses over 20 ms: ${gc.length}${gc.length > 0 ? ` (max ${Math.max(...gc).toFixed(0)} ms)` : ''}`
+    }
+  } finally {
+    Reflect.deleteProperty(engine, 'change') // back to the class's own
+    observer.disconnect()
+  }
+}
+
+/** How many slow payment commits (over `slowMs`) overlapped which snapshot step. */
+function slowCommitsBySnapshotStep(ownAt: { from: number; to: number }[], snapshots: BackgroundSnapshot[], slowMs = 20): string {
+  const slow = ownAt.filter((o) => o.to - o.from > slowMs)
+  const by = new Map<string, number>()
+  for (const o of slow) {
+    const steps = new Set<string>()
+    for (const s of snapshots) for (const p of s.phases) if (p.from < o.to && p.to > o.from) steps.add(p.name)
+    const key = steps.size === 0 ? 'no snapshot step' : [...steps].join('+')
+    by.set(key, (by.get(key) ?? 0) + 1)
+  }
+  const phaseMs = new Map<string, number>()
+  for (const s of snapshots) for (const p of s.phases) phaseMs.set(p.name, (phaseMs.get(p.name) ?? 0) + (p.to - p.from))
+  const steps = [...phaseMs].map(([n, ms]) => `${n} ${(ms / 1000).toFixed(1)} s`).join(', ')
+  const overlap = [...by].map(([k, n]) => `${k}: ${n}`).join(', ')
+  return `${snapshots.length} background snapshot(s) (steps in all: ${steps || 'none'}); ${slow.length} of ${ownAt.length} payment commits over ${slowMs} ms (${overlap || 'none'})`
 }
 
 /**
@@ -1297,27 +1389,54 @@ async function measureReissue(run: ScaleRun): Promise<void> {
   const customerIds = engine.read((r) => r.all<{ id: number }>('SELECT id FROM customers ORDER BY id').map((c) => c.id))
   const issuedAfter = new Date(closedAt - 60_000).toISOString()
   const m = run.scale === 'M' ? 'reissue.10k' : 'reissue'
-  // The cashier's payments are timed while the batch runs: planning it (one unit of work, as
-  // reissue.start does) is timed apart.
-  const batch = async (label: string, extra: Partial<BatchControl>, payments: () => { stop(): number[]; own: number[] }) => {
-    const longest = { unitMs: 0 }
+  let planMs = 0
+  let paymentsWhilePlanning = 0
+  // The cashier's payments are timed from the start: while the batch is planned (in units of
+  // work, as reissue.start does it) and while it runs.
+  const batch = async (label: string, extra: Partial<BatchControl>, payments: () => ReturnType<typeof counterPayments>) => {
+    const longest = { unitMs: 0, planUnitMs: 0 }
     const cpu0 = process.cpuUsage()
     const t0 = process.hrtime.bigint()
-    const batchId = engine.change(FIRST_ADMIN_ACTOR, (w) => createBatch(w, { customerIds, issuedAfter, mode: 'void' }))
-    const planMs = elapsedMs(t0)
     const counter = payments()
-    let last = performance.now()
-    const result = await runBatch(engine, FIRST_ADMIN_ACTOR, batchId, {
-      ...extra,
-      progress: (done, total) => {
-        longest.unitMs = Math.max(longest.unitMs, performance.now() - last)
-        last = performance.now()
-        if (done % 2000 === 0) progress(`[${run.scale}] re-issuing (${label}): ${done} / ${total} invoices`)
-      }
-    })
+    const written0 = diskWriteBytes()
+    const { value: watched, summary: holds } = await watchLongHolds(engine, run.openStore(), () =>
+      watchSnapshots(run.openStore(), async () => {
+        // Planning's units: the longest the event loop was held meanwhile.
+        const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+        loopDelay.enable()
+        const batchId = await planBatch(engine, FIRST_ADMIN_ACTOR, { customerIds, issuedAfter, mode: 'void' })
+        loopDelay.disable()
+        longest.planUnitMs = loopDelay.max / 1e6
+        planMs = elapsedMs(t0)
+        paymentsWhilePlanning = counter.own.length
+        let last = performance.now()
+        return runBatch(engine, FIRST_ADMIN_ACTOR, batchId, {
+          ...extra,
+          progress: (done, total) => {
+            longest.unitMs = Math.max(longest.unitMs, performance.now() - last)
+            last = performance.now()
+            if (done % 2000 === 0) progress(`[${run.scale}] re-issuing (${label}): ${done} / ${total} invoices`)
+          }
+        })
+      })
+    )
+    const { value: result, snapshots: snapshotsMade } = watched
     const seconds = elapsedMs(t0) / 1000
     const cpu = process.cpuUsage(cpu0)
-    return { result, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, longestMs: longest.unitMs, planMs, samples: counter.stop(), own: counter.own }
+    const samples = counter.stop()
+    const written = diskWriteBytes() - written0
+    const snapshots = await snapshotsMade()
+    run.note(`re-issue (${label}): ${(written / 2 ** 20).toFixed(0)} MiB written to the disk meanwhile; ${slowCommitsBySnapshotStep(counter.ownAt, snapshots)}.`)
+    run.note(
+      `re-issue (${label}): payments' own journal flush p50 ${median(counter.flush).toFixed(1)} ms, p99 ${percentile(counter.flush, 0.99).toFixed(1)} ms; snapshot sizes ${[...new Set(snapshots.map((s) => Math.round(s.size / 2 ** 20)))].join('/')} MiB, pages written ${snapshots.map((s) => s.pages ?? 0).join(', ')}.`
+    )
+    const waits = samples.map((x, i) => x - (counter.own[i] ?? 0))
+    run.note(`re-issue (${label}): payments' wait before their own unit p99 ${percentile(waits, 0.99).toFixed(1)} ms; ${holds()}.`)
+    const whilePlanning = samples.slice(0, paymentsWhilePlanning)
+    run.note(
+      `re-issue (${label}): planning ${customerIds.length} customers took ${planMs.toFixed(0)} ms in units of work (the event loop held at most ${longest.planUnitMs.toFixed(0)} ms); ${whilePlanning.length} payments meanwhile, max ${whilePlanning.length === 0 ? '-' : Math.max(...whilePlanning).toFixed(1)} ms (included in the figures below).`
+    )
+    return { result, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, longestMs: longest.unitMs, planMs, samples, own: counter.own, snapshots }
   }
 
   const recalc = await batch('recalculation', {}, () => counterPayments(run, engine, 100))
@@ -1325,7 +1444,7 @@ async function measureReissue(run: ScaleRun): Promise<void> {
   run.record(`${m}.recalc_s`, recalc.seconds, 's')
   run.record(`${m}.recalc_cpu_s`, recalc.cpuSeconds, 's')
   run.note(
-    `re-issue: ${recalc.result.reissued} invoices of ${customerIds.length} customers voided and renumbered in ${recalc.seconds.toFixed(1)} s (${recalc.cpuSeconds.toFixed(1)} s of CPU; no PDFs; planning the batch, one unit of work: ${recalc.planMs.toFixed(0)} ms), longest unit of work ${recalc.longestMs.toFixed(0)} ms; ${quietSamples.length} cash payments meanwhile, p50 ${median(quietSamples).toFixed(1)} ms, p99 ${percentile(quietSamples, 0.99).toFixed(1)} ms (their own commit: p50 ${median(recalc.own).toFixed(1)} ms, p99 ${percentile(recalc.own, 0.99).toFixed(1)} ms).`
+    `re-issue: ${recalc.result.reissued} invoices of ${customerIds.length} customers voided and renumbered in ${recalc.seconds.toFixed(1)} s (${recalc.cpuSeconds.toFixed(1)} s of CPU; no PDFs; planning the batch, in units of work: ${recalc.planMs.toFixed(0)} ms), longest unit of work ${recalc.longestMs.toFixed(0)} ms; ${quietSamples.length} cash payments meanwhile, p50 ${median(quietSamples).toFixed(1)} ms, p99 ${percentile(quietSamples, 0.99).toFixed(1)} ms (their own commit: p50 ${median(recalc.own).toFixed(1)} ms, p99 ${percentile(recalc.own, 0.99).toFixed(1)} ms).`
   )
 
   const pool = new PdfWorkerPool(Math.min(4, os.availableParallelism()), undefined, true)

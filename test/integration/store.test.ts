@@ -140,6 +140,34 @@ describe('durable store', () => {
     expect(names(again)).toHaveLength(30)
   })
 
+  it('counts invoice documents (blobs) in the journal by what they cost to replay: no snapshot per limit of them, one at the cap; replay gives every document back', async () => {
+    const dir = tmpDataDir()
+    const limit = 64 * 1024
+    const s = await open(dir, limit)
+    s.transaction((w) => w.run('CREATE TABLE docs (id INTEGER PRIMARY KEY, pdf BLOB NOT NULL)'))
+    const doc = (i: number) => new Uint8Array(12 * 1024).map((_, j) => (i * 31 + j * 7) & 0xff)
+    const addDoc = (store: DurableStore, i: number) => store.transaction((w) => w.insert('INSERT INTO docs (id, pdf) VALUES (?, ?)', [i, doc(i)]))
+    // 25 documents of 12 KiB: over 6 times the limit in journal bytes, but cheap to replay.
+    for (let i = 1; i <= 25; i++) addDoc(s, i)
+    await new Promise((r) => setImmediate(r))
+    expect(s.snapshotInProgress).toBe(false)
+    expect(s.journalBytes).toBeGreaterThan(6 * limit)
+    // Killed here: every document comes back from the journal, byte for byte.
+    const docs = (store: DurableStore) => store.read((r) => r.all<{ id: number; pdf: Uint8Array }>('SELECT id, pdf FROM docs ORDER BY id'))
+    const b = await open(dir, limit)
+    expect(b.replayedEntries).toBe(26)
+    expect(docs(b).map((d) => [d.id, Buffer.from(d.pdf).equals(Buffer.from(doc(d.id)))])).toEqual(Array.from({ length: 25 }, (_, i) => [i + 1, true]))
+    // The journal may not grow without bound: past 8 times the limit a snapshot is made all the same.
+    for (let i = 26; i <= 80; i++) addDoc(b, i)
+    await new Promise((r) => setImmediate(r))
+    expect(b.snapshotInProgress).toBe(true)
+    await vi.waitFor(() => expect(b.snapshotInProgress).toBe(false), { timeout: 20_000 })
+    expect(b.journalBytes).toBeLessThan(8 * limit)
+    const c = await open(dir, limit)
+    expect(docs(c).map((d) => [d.id, Buffer.from(d.pdf).equals(Buffer.from(doc(d.id)))])).toEqual(Array.from({ length: 80 }, (_, i) => [i + 1, true]))
+    c.close()
+  })
+
   it('detects a damaged database file, keeps a copy aside and does not touch the original', async () => {
     const dir = tmpDataDir()
     const s = await open(dir)
