@@ -21,6 +21,10 @@ export interface UsageImportBench {
   cpuSeconds: number
   /** This (the main) thread's CPU seconds over the import, where Linux tells it (/proc/thread-self/stat); the rest of `cpuSeconds` is the worker's and the runtime's other threads'. */
   mainThreadCpuSeconds: number | null
+  /** Seconds from the call to the first batch: reading and checking the whole file. */
+  readSeconds: number
+  /** The longest time between two batches' progress (ms): a batch's unit of work, its journal flush and the wait for the worker's next batch. */
+  longestBatchMs: number
   /** The database's size before and after the import (MiB). */
   dbMb: [number, number]
 }
@@ -89,16 +93,28 @@ export async function benchUsageImport(store: DurableStore, n = 1_000_000): Prom
   const cpu0 = process.cpuUsage()
   const thread0 = threadCpuSeconds()
   const t0 = performance.now()
+  let last = t0
+  let readEnd = t0
+  let longest = 0
   const summary = await importUsageCsv(
     engine,
     FIRST_ADMIN_ACTOR,
     { source: 'command-line', fileName: 'bench-usage.csv', csv },
     {
       onProgress: (done) => {
-        if (done > 0) batches++
+        const now = performance.now()
+        if (done === 0) readEnd = now
+        if (done > 0) {
+          batches++
+          longest = Math.max(longest, now - last)
+        }
+        last = now
       },
       // As the job registry's pause: a macrotask turn, where a due background snapshot starts.
-      pause: () => new Promise((resolve) => setImmediate(resolve))
+      pause: () =>
+        new Promise((resolve) => setImmediate(resolve)).then(() => {
+          last = performance.now()
+        })
     }
   )
   const seconds = (performance.now() - t0) / 1000
@@ -110,6 +126,8 @@ export async function benchUsageImport(store: DurableStore, n = 1_000_000): Prom
     fileMb: Buffer.byteLength(csv) / 2 ** 20,
     batches,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    readSeconds: (readEnd - t0) / 1000,
+    longestBatchMs: longest,
     mainThreadCpuSeconds: thread0 === null || thread1 === null ? null : thread1 - thread0,
     dbMb: [before, dbMb(engine)]
   }
