@@ -449,6 +449,13 @@ function finish(engine: Engine, actor: Actor, summary: UsageImportSummary): Usag
   return summary
 }
 
+/** The problem of a batch that could not be written (or rated): the import stops there. */
+const batchFailed = (batch: { n: number; first: number }, message: string): UsageImportProblem => ({
+  line: batch.first,
+  field: null,
+  message: `A batch of ${batch.n.toLocaleString('en-US')} records (line ${batch.first} among them) could not be written (${message}); the batches before it are imported. Import the file again to complete it.`
+})
+
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -571,6 +578,10 @@ export async function importUsageCsv(
       let lines: { n: number; first: number }
       if (worker) {
         const m = await worker.next()
+        if (m.type === 'error' && m.batch) {
+          problems.push(batchFailed(m.batch, m.message))
+          return finish(engine, actor, summary('failed'))
+        }
         if (m.type !== 'batch')
           throw new Error(m.type === 'error' ? `A batch could not be rated (${m.message}).` : `The usage import worker sent '${m.type}' instead of a batch.`)
         ask()
@@ -594,12 +605,7 @@ export async function importUsageCsv(
         }
         lookUpKnown = totals.duplicates > before
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err)
-        problems.push({
-          line: lines.first,
-          field: null,
-          message: `A batch of ${lines.n.toLocaleString('en-US')} records (line ${lines.first} among them) could not be written (${message}); the batches before it are imported. Import the file again to complete it.`
-        })
+        problems.push(batchFailed(lines, err instanceof Error ? err.message : String(err)))
         return finish(engine, actor, summary('failed'))
       }
       done += lines.n

@@ -824,7 +824,10 @@ export type FromWorker =
   | { type: 'progress'; estimate: number; counts: ReadCounts; problems: UsageImportProblem[] }
   | { type: 'read'; count: number; counts: ReadCounts; problems: UsageImportProblem[] }
   | { type: 'batch'; batch: PreparedBatch }
-  | { type: 'error'; message: string }
+  /** `batch`: the records the failure is about (a batch that could not be rated: its size and first line). */
+  | { type: 'error'; message: string; batch?: { n: number; first: number } }
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
 /** The worker's side (src-main/usage/prepareWorker.ts calls it): reads the file, then prepares the batches asked for, in order. */
 export function serveUsagePrepare(): void {
@@ -859,11 +862,20 @@ export function serveUsagePrepare(): void {
         port.postMessage({ type: 'read', count: opened.count, counts: opened.counts, problems: newProblems() } satisfies FromWorker)
       } else if (m.type === 'data') takeData(m.data)
       else {
-        const batch = prepareBatch(file!.records(m.from, m.to), lookups!, rater!, gen)
+        const records = file!.records(m.from, m.to)
+        let batch: PreparedBatch
+        try {
+          batch = prepareBatch(records, lookups!, rater!, gen)
+        } catch (err) {
+          // As a batch that cannot be rated on the main thread: the import fails there, the batches before it kept.
+          const first = Math.min(...records.map((u) => u.line))
+          port.postMessage({ type: 'error', message: messageOf(err), batch: { n: records.length, first } } satisfies FromWorker)
+          return
+        }
         port.postMessage({ type: 'batch', batch } satisfies FromWorker, [batch.num.buffer, batch.text.buffer, batch.at.buffer, batch.lens.buffer] as ArrayBuffer[])
       }
     } catch (err) {
-      port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies FromWorker)
+      port.postMessage({ type: 'error', message: messageOf(err) } satisfies FromWorker)
     }
   })
 }

@@ -121,6 +121,28 @@ describe('usage import on a worker thread', () => {
     }
   })
 
+  it('stops at a batch that cannot be rated, keeping the batches before it, as on the main thread', async () => {
+    for (const prepareOffThread of [false, true]) {
+      const w = await usageWorld(desk)
+      await w.upload('2026-01-01T00:00:00Z', '44,UK,0.10,0,60,60,0', '99,Dear,99999999999,0,60,60,0')
+      const acc = `acc-dear-${prepareOffThread}`
+      const c = await w.customer({}, [acc])
+      const svc = desk.app.core.engine.read((r) => r.get<{ code: string }>('SELECT code FROM services WHERE id = ?', [w.serviceId])!.code)
+      const csv = [
+        HEADER,
+        ...[1, 2, 3].map((d) => `dear-${prepareOffThread}-${d},${acc},2026-02-0${d}T10:00:00Z,60,441234,${svc}`),
+        // 30 days at that price is beyond what a charge can hold.
+        ...[4, 5, 6].map((d) => `dear-${prepareOffThread}-${d},${acc},2026-02-0${d}T10:00:00Z,2592000,991234,${svc}`)
+      ].join('\n')
+      const sum = await runImport(csv, { batchSize: 3, prepareOffThread })
+      expect(sum).toMatchObject({ state: 'failed', imported: 3, rated: 3 })
+      expect(sum.problems).toEqual([
+        { line: 5, field: null, message: expect.stringMatching(/A batch of 3 records \(line 5 among them\) could not be written \(.*too large/) }
+      ])
+      expect(balanceOf(c.id)).toBe(30)
+    }
+  })
+
   it('skips the records already in when part of a file is imported again', async () => {
     const w = await usageWorld(desk)
     await w.upload('2026-01-01T00:00:00Z', '44,UK,0.10,0,60,60,0')
