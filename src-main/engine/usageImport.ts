@@ -45,6 +45,7 @@ import {
   type ParsedUsage,
   type PreparedBatch,
   prepareBatch,
+  type LookupData,
   type RatingData,
   readLookupData,
   rowTexts,
@@ -52,7 +53,7 @@ import {
   UsageFile,
   UsagePrepareWorker
 } from './usagePrepare'
-import { readRatingSnapshot, UsageRater } from './usageRating'
+import { type RatingSnapshot, readRatingSnapshot, UsageRater } from './usageRating'
 
 export type { UsageImportFlagged, UsageImportProblem, UsageImportRecord, UsageImportSource, UsageImportSummary } from '../../src-shared/domain'
 export { MAX_LISTED_PROBLEMS, parseZonedTime, parseZonedTimeByPattern, USAGE_COLUMNS } from './usagePrepare'
@@ -66,8 +67,6 @@ export const DEFAULT_USAGE_BATCH = 5_000
  * costs more than a small file's whole reading.
  */
 const OFF_THREAD_MIN_CHARS = 1 << 20
-/** From this size on (about 110,000 lines) the worker reads the file's first half and a second worker the rest. */
-const READ_IN_TWO_MIN_CHARS = 8 << 20
 
 export interface UsageImportOptions {
   /** Records per unit of work (default 5,000). */
@@ -80,8 +79,6 @@ export interface UsageImportOptions {
   pause?: () => Promise<void>
   /** Read and rate on a worker thread (default: for a file of 1 MiB or more). The result is the same either way. */
   prepareOffThread?: boolean
-  /** With a worker: read the file's second half on a second worker at the same time (default: for a file of 8 MiB or more). */
-  readInTwo?: boolean
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,11 +240,14 @@ class RatingState {
     return this.tools.lookups
   }
 
-  /** With a worker: the data it starts with (generation 0), read now. */
-  startData(): RatingData {
+  /**
+   * With a worker: the accounts and services it reads the file with (generation 0), read now;
+   * `rating` is the rest of generation 0, to be read in the same turn (nothing else writes between).
+   */
+  startData(): { lookups: LookupData; rating: () => RatingSnapshot } {
     return this.engine.read((r) => {
       this.lastAuditId = lastAuditId(r)
-      return { gen: this.gen, lookups: readLookupData(r), rating: readRatingSnapshot(r) }
+      return { lookups: readLookupData(r), rating: () => this.engine.read(readRatingSnapshot) }
     })
   }
 
@@ -526,8 +526,10 @@ export async function importUsageCsv(
     // on the worker (which reads on while this thread serves requests).
     let count: number
     if (worker === null && offThread) {
-      const inTwo = opts.readInTwo ?? input.csv.length >= READ_IN_TWO_MIN_CHARS
-      worker = new UsagePrepareWorker(input.csv, batchSize, ctx.rating.startData(), inTwo ? file.layout : null)
+      const data = ctx.rating.startData()
+      worker = new UsagePrepareWorker(input.csv, data.lookups)
+      // Read while the worker reads the file (in this turn: nothing else writes in between).
+      worker.rating(data.rating())
     }
     if (worker) {
       for (;;) {

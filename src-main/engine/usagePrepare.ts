@@ -55,12 +55,8 @@ class CsvLines {
   private line = 1
   sep = ','
 
-  /** `start`: read from there (the start of a line) instead of the text's start. */
-  constructor(
-    private readonly text: string,
-    start?: number
-  ) {
-    this.pos = start ?? (text.charCodeAt(0) === 0xfeff ? 1 : 0)
+  constructor(private readonly text: string) {
+    this.pos = text.charCodeAt(0) === 0xfeff ? 1 : 0
   }
 
   /** The cells of the record that starts at `offset` (a place `offset` gave before), read again. */
@@ -463,18 +459,6 @@ export class Lookups {
   service(ref: string): number | null {
     return this.services.get(ref) ?? this.services.get(fold(ref)) ?? null
   }
-
-  private byRow: Map<number, AccountRef> | null = null
-
-  /** The account with this row id as the rows gave it (-1: none). */
-  accountByRow(id: number): AccountRef | null {
-    if (id < 0) return null
-    if (!this.byRow) {
-      this.byRow = new Map()
-      for (const a of this.accounts.values()) if (a) this.byRow.set(a.accountRowId, a)
-    }
-    return this.byRow.get(id) ?? null
-  }
 }
 
 /** Lookups over the database (the main thread's). */
@@ -493,22 +477,6 @@ export interface ReadCounts {
   lines: number
   rejected: number
   duplicates: number
-}
-
-/**
- * The second half of a large file, read by a second worker (UsageFile.part): its counts, problems
- * (lines counted from the part's start) and kept records as numbers (offsets in the whole text;
- * the account's row id, -1 for none), with their switch record ids for the duplicates check.
- */
-export interface ReadPart {
-  counts: ReadCounts
-  problems: UsageImportProblem[]
-  offset: Float64Array
-  line: Float64Array
-  start: Float64Array
-  duration: Float64Array
-  accountRow: Float64Array
-  ids: string[]
 }
 
 /**
@@ -537,69 +505,8 @@ export class UsageFile {
 
   private constructor(
     private readonly lines: CsvLines,
-    private readonly index: number[],
-    /** A part's switch record ids, in the order kept (see `part`). */
-    private readonly ids: string[] | null = null
+    private readonly index: number[]
   ) {}
-
-  /** The separator and the columns' places, from the header (for a part's reader). */
-  get layout(): { sep: string; index: number[] } {
-    return { sep: this.lines.sep, index: this.index }
-  }
-
-  /** Characters read so far. */
-  get offset(): number {
-    return this.lines.offset
-  }
-
-  /**
-   * The file from `from` (the start of a line) on, read by a second worker while the first reads
-   * up to there (see ReadPart). Its line numbers count from 1 at `from`.
-   */
-  static part(csv: string, from: number, layout: { sep: string; index: number[] }): UsageFile {
-    const lines = new CsvLines(csv, from)
-    lines.sep = layout.sep
-    return new UsageFile(lines, layout.index, [])
-  }
-
-  /** What a part's reading found, to be taken by the reader of the file's start (mergePart). */
-  partResult(): ReadPart {
-    const kept = this.kept
-    return {
-      counts: { ...this.counts },
-      problems: this.problems,
-      offset: Float64Array.from(kept.offset),
-      line: Float64Array.from(kept.line),
-      start: Float64Array.from(kept.start),
-      duration: Float64Array.from(kept.duration),
-      accountRow: Float64Array.from(this.accountRefs, (a) => (a ? a.accountRowId : -1)),
-      ids: this.ids ?? []
-    }
-  }
-
-  /**
-   * After this reader stopped exactly where the part began: its records, problems and counts as
-   * if read here, in file order. A record whose switch record id came before the part is a
-   * duplicate (the first occurrence wins), as are the part's own repeats it counted.
-   */
-  mergePart(part: ReadPart, lookups: Lookups): void {
-    const shift = this.lines.lineNumber - 1
-    const c = this.counts
-    c.lines += part.counts.lines
-    c.rejected += part.counts.rejected
-    c.duplicates += part.counts.duplicates
-    for (const p of part.problems) {
-      if (this.problems.length >= MAX_LISTED_PROBLEMS) break
-      this.problems.push({ ...p, line: p.line + shift })
-    }
-    for (let i = 0; i < part.ids.length; i++) {
-      if (this.seen.has(part.ids[i]!)) {
-        c.duplicates++
-        continue
-      }
-      this.keep(part.offset[i]!, part.line[i]! + shift, part.start[i]!, part.duration[i]!, lookups.accountByRow(part.accountRow[i]!))
-    }
-  }
 
   /** The file after its header, or the problems that stop the whole file. */
   static open(csv: string): UsageFile | { problems: UsageImportProblem[] } {
@@ -622,7 +529,7 @@ export class UsageFile {
    * Read on to the next slice's end (READ_SLICE lines): true there (pause, report progress, look
    * at Cancel, then call again), false at the end of the file. Accounts are found with `lookups`.
    */
-  readSlice(lookups: Lookups, limit = Number.POSITIVE_INFINITY): boolean {
+  readSlice(lookups: Lookups): boolean {
     this.readWith = lookups
     if (this.pending !== undefined) {
       this.take(this.pending, lookups)
@@ -634,8 +541,6 @@ export class UsageFile {
     const readRow = (row: CsvLine): ParsedUsage | UsageImportProblem | null =>
       row.problem === null && row.cells.every((c) => c.trim() === '') ? null : parseRow(row, index)
     for (;;) {
-      // The next line starts where a part's reader began (or past it: a quoted value spans it).
-      if (lines.offset >= limit) return false
       const i = this.lineCount++
       const lineNumber = lines.lineNumber
       const offset = lines.offset
@@ -669,25 +574,21 @@ export class UsageFile {
       this.counts.duplicates++
     } else {
       this.seen.add(parsed.switchRecordId)
-      this.ids?.push(parsed.switchRecordId)
-      this.keep(parsed.offset!, parsed.line, parsed.start, parsed.durationS, lookups.account(parsed.account))
+      const ref = lookups.account(parsed.account)
+      const customerId = ref?.customerId ?? 0
+      this.accountRefs.push(ref)
+      let group = this.byCustomer.get(customerId)
+      if (!group) {
+        group = []
+        this.byCustomer.set(customerId, group)
+      }
+      const kept = this.kept
+      group.push(kept.line.length)
+      kept.offset.push(parsed.offset!)
+      kept.line.push(parsed.line)
+      kept.start.push(parsed.start)
+      kept.duration.push(parsed.durationS)
     }
-  }
-
-  private keep(offset: number, line: number, start: number, durationS: number, ref: AccountRef | null): void {
-    const customerId = ref?.customerId ?? 0
-    this.accountRefs.push(ref)
-    let group = this.byCustomer.get(customerId)
-    if (!group) {
-      group = []
-      this.byCustomer.set(customerId, group)
-    }
-    const kept = this.kept
-    group.push(kept.line.length)
-    kept.offset.push(offset)
-    kept.line.push(line)
-    kept.start.push(start)
-    kept.duration.push(durationS)
   }
 
   /** After the last slice: the batches' order (unknown accounts last; each customer's records by start time, file order at one instant). */
@@ -917,17 +818,13 @@ export interface RatingData {
 }
 
 type ToWorker =
-  /** `split`: a second worker reads from there (the start of a line) on; read up to it, then take its part. */
-  | { type: 'start'; csv: string; batchSize: number; data: RatingData; split: number | null }
-  /** The second worker's part (null: it could not read it, read on alone). */
-  | { type: 'part'; part: ReadPart | null }
-  /** To the second worker: read the file from `from` on. */
-  | { type: 'readPart'; csv: string; from: number; layout: { sep: string; index: number[] }; data: RatingData }
+  /** Read the file with the accounts and services of generation 0 (what rating reads follows in 'rating'). */
+  | { type: 'start'; csv: string; lookups: LookupData }
+  /** What rating reads, generation 0 (sent while the file is read). */
+  | { type: 'rating'; rating: RatingSnapshot }
+  /** A new generation of it all. */
   | { type: 'data'; data: RatingData }
   | { type: 'batch'; from: number; to: number }
-
-/** The second worker's answer. */
-type FromPartWorker = { type: 'part'; part: ReadPart } | { type: 'error'; message: string }
 
 /** Progress while reading: the counts so far and the problems found since the last message. */
 export type FromWorker =
@@ -952,56 +849,26 @@ export function serveUsagePrepare(): void {
     lookups = new Lookups(data.lookups, null)
     rater = new UsageRater(data.rating)
   }
-  let listed = 0
-  const newProblems = () => {
-    const p = file!.problems.slice(listed)
-    listed = file!.problems.length
-    return p
-  }
-  /** Reading stopped where the second worker's part begins, waiting for it. */
-  let waiting = false
-  const readOn = (limit: number) => {
-    while (file!.readSlice(lookups!, limit)) {
-      port.postMessage({ type: 'progress', estimate: file!.estimate, counts: { ...file!.counts }, problems: newProblems() } satisfies FromWorker)
-    }
-  }
-  const doneReading = () => {
-    file!.finishReading()
-    port.postMessage({ type: 'read', count: file!.count, counts: file!.counts, problems: newProblems() } satisfies FromWorker)
-  }
   port.on('message', (m: ToWorker) => {
     try {
       if (m.type === 'start') {
-        takeData(m.data)
+        lookups = new Lookups(m.lookups, null)
         const opened = UsageFile.open(m.csv)
         if (!(opened instanceof UsageFile)) throw new Error('the header was checked before the worker started')
         file = opened
-        readOn(m.split ?? Number.POSITIVE_INFINITY)
-        // Stopped exactly where the part begins: the 'part' message goes on. Past it (a quoted
-        // value spans that place): the part is not what this file holds there; read on alone.
-        if (m.split !== null) {
-          if (opened.offset === m.split) {
-            waiting = true
-            return
-          }
-          readOn(Number.POSITIVE_INFINITY)
+        let listed = 0
+        const newProblems = () => {
+          const p = opened.problems.slice(listed)
+          listed = opened.problems.length
+          return p
         }
-        doneReading()
-      } else if (m.type === 'part') {
-        if (!waiting) return
-        waiting = false
-        if (m.part) file!.mergePart(m.part, lookups!)
-        else readOn(Number.POSITIVE_INFINITY)
-        doneReading()
-      } else if (m.type === 'readPart') {
-        takeData(m.data)
-        const part = UsageFile.part(m.csv, m.from, m.layout)
-        let more = true
-        while (more) more = part.readSlice(lookups!)
-        const result = part.partResult()
-        const arrays = [result.offset, result.line, result.start, result.duration, result.accountRow].map((a) => a.buffer as ArrayBuffer)
-        port.postMessage({ type: 'part', part: result } satisfies FromPartWorker, arrays)
-      } else if (m.type === 'data') takeData(m.data)
+        while (opened.readSlice(lookups!)) {
+          port.postMessage({ type: 'progress', estimate: opened.estimate, counts: { ...opened.counts }, problems: newProblems() } satisfies FromWorker)
+        }
+        opened.finishReading()
+        port.postMessage({ type: 'read', count: opened.count, counts: opened.counts, problems: newProblems() } satisfies FromWorker)
+      } else if (m.type === 'rating') rater = new UsageRater(m.rating)
+      else if (m.type === 'data') takeData(m.data)
       else {
         const records = file!.records(m.from, m.to)
         let batch: PreparedBatch
@@ -1047,45 +914,20 @@ export class UsagePrepareWorker {
   private readonly inbox: FromWorker[] = []
   private waiting: ((m: FromWorker) => void) | null = null
   private closed = false
-  /** The second worker reading the file's second half, until it has handed over its part. */
-  private second: Worker | null = null
 
-  /**
-   * `layout`: read the file in two halves at once, the second on a second worker (the file's
-   * first reading is what the main thread waits for); from the first line start after the middle.
-   */
-  constructor(csv: string, batchSize: number, data: RatingData, layout: { sep: string; index: number[] } | null = null) {
+  constructor(csv: string, lookups: LookupData) {
     this.worker = startWorker()
     this.worker.on('message', (m: FromWorker) => this.deliver(m))
     this.worker.on('error', (err) => this.deliver({ type: 'error', message: err.message }))
     this.worker.on('exit', (code) => {
       if (!this.closed) this.deliver({ type: 'error', message: `the usage import worker stopped (exit code ${code})` })
     })
-    const split = layout ? csv.indexOf('\n', csv.length >> 1) + 1 : 0
-    this.worker.postMessage({ type: 'start', csv, batchSize, data, split: split > 0 ? split : null } satisfies ToWorker)
-    if (layout && split > 0) {
-      const second = startWorker()
-      this.second = second
-      let handed = false
-      const hand = (part: ReadPart | null, transfer: ArrayBuffer[] = []) => {
-        if (handed) return
-        handed = true
-        this.worker.postMessage({ type: 'part', part } satisfies ToWorker, transfer)
-        this.second = null
-        void second.terminate()
-      }
-      second.on('message', (m: FromPartWorker) =>
-        m.type === 'part'
-          ? hand(
-              m.part,
-              [m.part.offset, m.part.line, m.part.start, m.part.duration, m.part.accountRow].map((a) => a.buffer as ArrayBuffer)
-            )
-          : hand(null)
-      )
-      second.on('error', () => hand(null))
-      second.on('exit', () => hand(null))
-      second.postMessage({ type: 'readPart', csv, from: split, layout, data } satisfies ToWorker)
-    }
+    this.worker.postMessage({ type: 'start', csv, lookups } satisfies ToWorker)
+  }
+
+  /** What rating reads, generation 0 (read after the worker started: it reads the file meanwhile). */
+  rating(rating: RatingSnapshot): void {
+    this.worker.postMessage({ type: 'rating', rating } satisfies ToWorker)
   }
 
   private deliver(m: FromWorker): void {
@@ -1118,6 +960,5 @@ export class UsagePrepareWorker {
   close(): void {
     this.closed = true
     void this.worker.terminate()
-    if (this.second) void this.second.terminate()
   }
 }

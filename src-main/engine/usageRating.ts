@@ -9,7 +9,7 @@
 import { AppError } from '../../src-shared/errors'
 import { currency, type RoundingMode } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
-import type { StoredPriceListRate, StoredPriceListVersion } from './priceLists'
+import type { StoredPriceListVersion } from './priceLists'
 import { rateCall, versionInForce, type ChargeBasis, type PriceListVersion, type RateRow } from './rating'
 
 /** Why a usage record is kept unrated (never charged as zero): shown in the browser and the import summary. */
@@ -81,25 +81,27 @@ interface RatingSource {
 
 /** Every version of a list with its rows, oldest instant first and, at one instant, oldest upload first (the last wins). */
 function loadVersions(r: DbReader, listId: number): LoadedVersion[] {
-  const rows = r.all<StoredPriceListRate>(
-    `SELECT r.* FROM price_list_rates r JOIN price_list_versions v ON v.id = r.version_id WHERE v.price_list_id = ? ORDER BY r.version_id`,
+  // As arrays, not objects: a list holds thousands of prefixes.
+  const rows = r.values(
+    `SELECT r.version_id, r.prefix, r.description, r.rate_e5, r.connection_e5, r.first_interval_s, r.next_interval_s, r.free_seconds
+     FROM price_list_rates r JOIN price_list_versions v ON v.id = r.version_id WHERE v.price_list_id = ? ORDER BY r.version_id`,
     [listId]
   )
   const byVersion = new Map<number, RateRow[]>()
-  for (const x of rows) {
-    let list = byVersion.get(x.version_id)
+  for (const [versionId, prefix, description, rate, connection, first, next, free] of rows) {
+    let list = byVersion.get(Number(versionId))
     if (!list) {
       list = []
-      byVersion.set(x.version_id, list)
+      byVersion.set(Number(versionId), list)
     }
     list.push({
-      prefix: x.prefix,
-      description: x.description,
-      ratePerMinute: BigInt(x.rate_e5),
-      connectionFee: BigInt(x.connection_e5),
-      firstIntervalS: x.first_interval_s,
-      nextIntervalS: x.next_interval_s,
-      freeSeconds: x.free_seconds
+      prefix: String(prefix),
+      description: String(description),
+      ratePerMinute: BigInt(Number(rate)),
+      connectionFee: BigInt(Number(connection)),
+      firstIntervalS: Number(first),
+      nextIntervalS: Number(next),
+      freeSeconds: Number(free)
     })
   }
   return r

@@ -66,18 +66,13 @@ describe('usage import on a worker thread', () => {
         `${tag}9,acc-prep-a,2026-01-05,60,441,${svc}`,
         `${tag}10,acc-prep-a,2026-01-05T10:00:00Z,-1,441,${svc}`,
         ` ${tag}11 , acc-prep-a ,2026-01-06T10:00:00Z, 60 ,"+1 (555) 010-0000",${svc}`,
-        ...Array.from({ length: 20 }, (_, i) => `${tag}x${i},acc-prep-${i % 2 ? 'a' : 'b'},2026-02-${String(10 + i).padStart(2, '0')}T10:00:00Z,${i * 7},44${i},${svc}`),
-        // A repeat in the file's second half of a record in its first half.
-        `${tag}x1,acc-prep-b,2026-02-20T10:00:00Z,60,441,${svc}`
+        ...Array.from({ length: 20 }, (_, i) => `${tag}x${i},acc-prep-${i % 2 ? 'a' : 'b'},2026-02-${String(10 + i).padStart(2, '0')}T10:00:00Z,${i * 7},44${i},${svc}`)
       ].join('\r\n')
     const here = await runImport(lines('here-'), { batchSize: 4, prepareOffThread: false })
     const [b1, b2] = [balanceOf(c1.id), balanceOf(c2.id)]
     const there = await runImport(lines('there-'), { batchSize: 4, prepareOffThread: true })
-    // Its first half on the worker, its second half on a second worker at the same time.
-    const inTwo = await runImport(lines('two-'), { batchSize: 4, prepareOffThread: true, readInTwo: true })
     expect(comparable(there)).toEqual(comparable(here))
-    expect(comparable(inTwo)).toEqual(comparable(here))
-    expect(here).toMatchObject({ state: 'completed', lines: 33, imported: 28, duplicates: 2, rejected: 3 })
+    expect(here).toMatchObject({ state: 'completed', lines: 32, imported: 28, duplicates: 1, rejected: 3 })
     expect(here.problems.map((p) => [p.line, p.field])).toEqual([
       [12, 'start_time'],
       [13, 'duration'],
@@ -85,14 +80,13 @@ describe('usage import on a worker thread', () => {
       [34, 'start_time']
     ])
     expect(rowsOf('there-')).toEqual(rowsOf('here-'))
-    expect(rowsOf('two-')).toEqual(rowsOf('here-'))
     expect(rowsOf('here-')).toHaveLength(28)
     expect(rowsOf('here-').find((x) => x.switchRecordId === '4-😀')).toMatchObject({ prefix: '987654321098', destination: '98765432109876', rating: 'rated' })
     expect(rowsOf('here-').find((x) => x.switchRecordId === '3')).toMatchObject({ prefix: '012', destination: '012 345', rating: 'rated' })
     expect(rowsOf('here-').find((x) => x.switchRecordId === '6')).toMatchObject({ account_ref: 'nobödy-ñ', unrated_reason: 'unknown-account' })
     expect(rowsOf('here-').find((x) => x.switchRecordId === '7')).toMatchObject({ destination: 'tel:ünï', unrated_reason: 'no-matching-prefix' })
     // Each import charged the customers the same again.
-    expect([balanceOf(c1.id), balanceOf(c2.id)]).toEqual([3 * b1, 3 * b2])
+    expect([balanceOf(c1.id), balanceOf(c2.id)]).toEqual([2 * b1, 2 * b2])
     expect((await desk.ok('ledger.check', {})).ok).toBe(true)
   })
 
@@ -125,31 +119,6 @@ describe('usage import on a worker thread', () => {
       // 3 records at 0.10, the 6 after them and the late account's one at 0.50.
       expect(balanceOf(c.id)).toBe(3 * 10 + 7 * 50)
     }
-  })
-
-  it('reads a file in two halves only where a line starts: a quoted value across the middle is read whole', async () => {
-    const w = await usageWorld(desk)
-    await w.upload('2026-01-01T00:00:00Z', '44,UK,0.10,0,60,60,0')
-    await w.customer({}, ['acc-halves'])
-    const svc = desk.app.core.engine.read((r) => r.get<{ code: string }>('SELECT code FROM services WHERE id = ?', [w.serviceId])!.code)
-    const lines = (tag: string) =>
-      [
-        HEADER,
-        ...[1, 2, 3].map((d) => `${tag}${d},acc-halves,2026-02-0${d}T10:00:00Z,60,441234,${svc}`),
-        // Most of the file: one quoted called number over many lines (too long: rejected, by its first line).
-        `${tag}4,acc-halves,2026-02-04T10:00:00Z,60,"${'x\n'.repeat(400)}",${svc}`,
-        `${tag}x,acc-halves,not-a-time,60,441234,${svc}`,
-        ...[5, 6, 7].map((d) => `${tag}${d},acc-halves,2026-02-0${d}T10:00:00Z,60,441234,${svc}`)
-      ].join('\n')
-    const here = await runImport(lines('halves-here-'), { batchSize: 2, prepareOffThread: false })
-    const inTwo = await runImport(lines('halves-two-'), { batchSize: 2, prepareOffThread: true, readInTwo: true })
-    expect(comparable(inTwo)).toEqual(comparable(here))
-    expect(here).toMatchObject({ lines: 8, imported: 6, rejected: 2 })
-    expect(here.problems.map((p) => [p.line, p.field])).toEqual([
-      [5, 'called_number'],
-      [406, 'start_time']
-    ])
-    expect(rowsOf('halves-two-')).toEqual(rowsOf('halves-here-'))
   })
 
   it('stops at a batch that cannot be rated, keeping the batches before it, as on the main thread', async () => {
