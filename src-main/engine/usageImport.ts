@@ -224,8 +224,21 @@ class RatingState {
     private readonly sendData: ((data: RatingData) => void) | null = null
   ) {}
 
+  /** Read when first used: with the worker, a batch it rated with the current generation needs neither. */
   private fresh(r: DbReader): RatingTools {
-    return { rater: new UsageRater(r), lookups: databaseLookups(r), gen: this.gen }
+    let rater: UsageRater | null = null
+    let lookups: Lookups | null = null
+    return {
+      get rater() {
+        rater ??= new UsageRater(r)
+        return rater
+      },
+      get lookups() {
+        lookups ??= databaseLookups(r)
+        return lookups
+      },
+      gen: this.gen
+    }
   }
 
   /**
