@@ -30,7 +30,9 @@ export default defineConfig({
           // Snapshots and backups off the main thread (worker_threads; see src-main/db/snapshotter.ts).
           'snapshot-worker': main('src-main/db/snapshotWorker.ts'),
           // Invoice and receipt PDFs drawn off the main thread (src-main/pdf/pdfPool.ts).
-          'pdf-worker': main('src-main/pdf/pdfWorker.ts')
+          'pdf-worker': main('src-main/pdf/pdfWorker.ts'),
+          // A large usage import's reading and rating, pipelined with its inserts (src-main/engine/usagePrepare.ts).
+          'usage-prepare-worker': main('src-main/usage/prepareWorker.ts')
         },
         external: ['electron', 'better-sqlite3']
       }

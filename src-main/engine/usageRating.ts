@@ -9,7 +9,7 @@
 import { AppError } from '../../src-shared/errors'
 import { currency, type RoundingMode } from '../../src-shared/money'
 import type { DbReader } from '../db/store'
-import type { StoredPriceListRate, StoredPriceListVersion } from './priceLists'
+import type { StoredPriceListVersion } from './priceLists'
 import { rateCall, versionInForce, type ChargeBasis, type PriceListVersion, type RateRow } from './rating'
 
 /** Why a usage record is kept unrated (never charged as zero): shown in the browser and the import summary. */
@@ -67,8 +67,118 @@ export function ratingRoundingMode(r: DbReader): RoundingMode {
   return r.get<{ rounding_mode: RoundingMode }>('SELECT rounding_mode FROM settings WHERE id = 1')?.rounding_mode ?? 'away-from-zero'
 }
 
+/**
+ * What a rater reads, by key: from the database as it goes (`dbRatingSource`), or from a copy
+ * read once (`RatingSnapshot`, which the usage import sends to its worker thread).
+ */
+interface RatingSource {
+  customer(id: number): { currency: string; classId: number | null } | undefined
+  ownList(customerId: number, serviceId: number): number | undefined
+  classList(classId: number, serviceId: number): number | undefined
+  serviceKind(serviceId: number): string | undefined
+  versions(listId: number): LoadedVersion[]
+}
+
+/** Every version of a list with its rows, oldest instant first and, at one instant, oldest upload first (the last wins). */
+function loadVersions(r: DbReader, listId: number): LoadedVersion[] {
+  // As arrays, not objects: a list holds thousands of prefixes.
+  const rows = r.values(
+    `SELECT r.version_id, r.prefix, r.description, r.rate_e5, r.connection_e5, r.first_interval_s, r.next_interval_s, r.free_seconds
+     FROM price_list_rates r JOIN price_list_versions v ON v.id = r.version_id WHERE v.price_list_id = ? ORDER BY r.version_id`,
+    [listId]
+  )
+  const byVersion = new Map<number, RateRow[]>()
+  for (const [versionId, prefix, description, rate, connection, first, next, free] of rows) {
+    let list = byVersion.get(Number(versionId))
+    if (!list) {
+      list = []
+      byVersion.set(Number(versionId), list)
+    }
+    list.push({
+      prefix: String(prefix),
+      description: String(description),
+      ratePerMinute: BigInt(Number(rate)),
+      connectionFee: BigInt(Number(connection)),
+      firstIntervalS: Number(first),
+      nextIntervalS: Number(next),
+      freeSeconds: Number(free)
+    })
+  }
+  return r
+    .all<Pick<StoredPriceListVersion, 'id' | 'effective_from'>>(
+      'SELECT id, effective_from FROM price_list_versions WHERE price_list_id = ? ORDER BY effective_from, id',
+      [listId]
+    )
+    .map((v) => ({ id: v.id, effectiveFrom: Date.parse(v.effective_from), rows: byVersion.get(v.id) ?? [] }))
+}
+
+function dbRatingSource(r: DbReader): RatingSource {
+  return {
+    customer: (id) => {
+      const row = r.get<{ currency: string; class_id: number | null }>('SELECT currency, class_id FROM customers WHERE id = ?', [id])
+      return row ? { currency: row.currency, classId: row.class_id } : undefined
+    },
+    ownList: (customerId, serviceId) =>
+      r.get<{ price_list_id: number }>('SELECT price_list_id FROM customer_price_lists WHERE customer_id = ? AND service_id = ?', [customerId, serviceId])?.price_list_id,
+    classList: (classId, serviceId) =>
+      r.get<{ price_list_id: number }>('SELECT price_list_id FROM class_price_lists WHERE class_id = ? AND service_id = ?', [classId, serviceId])?.price_list_id,
+    serviceKind: (serviceId) => r.get<{ kind: string }>('SELECT kind FROM services WHERE id = ?', [serviceId])?.kind,
+    versions: (listId) => loadVersions(r, listId)
+  }
+}
+
+/**
+ * Everything a UsageRater (without a chosen list) reads, read at once: every customer's currency
+ * and class, every assignment, every service's kind and every assigned list's versions. Plain
+ * data, so it can be sent to a worker thread (the usage import rates there).
+ */
+export interface RatingSnapshot {
+  roundingMode: RoundingMode
+  /** [id, currency, class id] */
+  customers: [number, string, number | null][]
+  /** [customer id, service id, list id] */
+  own: [number, number, number][]
+  /** [class id, service id, list id] */
+  ofClass: [number, number, number][]
+  /** [service id, kind] */
+  serviceKinds: [number, string][]
+  /** [list id, its versions]: every list assigned to a customer or a class. */
+  lists: [number, LoadedVersion[]][]
+}
+
+export function readRatingSnapshot(r: DbReader): RatingSnapshot {
+  const triples = (sql: string) => r.values(sql).map((v) => [Number(v[0]), Number(v[1]), Number(v[2])] as [number, number, number])
+  return {
+    roundingMode: ratingRoundingMode(r),
+    customers: r.values('SELECT id, currency, class_id FROM customers').map((v) => [Number(v[0]), String(v[1]), v[2] === null ? null : Number(v[2])]),
+    own: triples('SELECT customer_id, service_id, price_list_id FROM customer_price_lists'),
+    ofClass: triples('SELECT class_id, service_id, price_list_id FROM class_price_lists'),
+    serviceKinds: r.values('SELECT id, kind FROM services').map((v) => [Number(v[0]), String(v[1])]),
+    lists: r
+      .values('SELECT price_list_id FROM customer_price_lists UNION SELECT price_list_id FROM class_price_lists')
+      .map((v) => [Number(v[0]), loadVersions(r, Number(v[0]))])
+  }
+}
+
+function snapshotSource(s: RatingSnapshot): RatingSource {
+  const customers = new Map(s.customers.map(([id, currency, classId]) => [id, { currency, classId }]))
+  const own = new Map(s.own.map(([c, sv, l]) => [`${c}:${sv}`, l]))
+  const ofClass = new Map(s.ofClass.map(([c, sv, l]) => [`${c}:${sv}`, l]))
+  const kinds = new Map(s.serviceKinds)
+  const lists = new Map(s.lists)
+  return {
+    customer: (id) => customers.get(id),
+    ownList: (customerId, serviceId) => own.get(`${customerId}:${serviceId}`),
+    classList: (classId, serviceId) => ofClass.get(`${classId}:${serviceId}`),
+    serviceKind: (serviceId) => kinds.get(serviceId),
+    // A list no customer or class has is never asked for (only a re-rating chooses one).
+    versions: (listId) => lists.get(listId) ?? []
+  }
+}
+
 export class UsageRater {
   private readonly roundingMode: RoundingMode
+  private readonly src: RatingSource
   private readonly customers = new Map<number, { currency: string; exponent: number; classId: number | null } | null>()
   /** By customer and service (a number: no key text made per record). */
   private readonly assigned = new Map<number | string, number | null>()
@@ -76,10 +186,16 @@ export class UsageRater {
   private readonly bases = new Map<number, ChargeBasis>()
 
   constructor(
-    private readonly r: DbReader,
+    r: DbReader | RatingSnapshot,
     private readonly opts: UsageRaterOptions = {}
   ) {
-    this.roundingMode = opts.roundingMode ?? ratingRoundingMode(r)
+    if ('customers' in r) {
+      this.src = snapshotSource(r)
+      this.roundingMode = opts.roundingMode ?? r.roundingMode
+    } else {
+      this.src = dbRatingSource(r)
+      this.roundingMode = opts.roundingMode ?? ratingRoundingMode(r)
+    }
   }
 
   /** Rate one record of a known customer and service. */
@@ -105,8 +221,7 @@ export class UsageRater {
   private basisOf(serviceId: number): ChargeBasis {
     let basis = this.bases.get(serviceId)
     if (basis === undefined) {
-      const kind = this.r.get<{ kind: string }>('SELECT kind FROM services WHERE id = ?', [serviceId])?.kind
-      basis = kind === 'messaging' ? 'message' : 'time'
+      basis = this.src.serviceKind(serviceId) === 'messaging' ? 'message' : 'time'
       this.bases.set(serviceId, basis)
     }
     return basis
@@ -115,8 +230,8 @@ export class UsageRater {
   private customer(id: number) {
     let c = this.customers.get(id)
     if (c === undefined) {
-      const row = this.r.get<{ currency: string; class_id: number | null }>('SELECT currency, class_id FROM customers WHERE id = ?', [id])
-      c = row ? { currency: row.currency, exponent: currency(row.currency).exponent, classId: row.class_id } : null
+      const row = this.src.customer(id)
+      c = row ? { currency: row.currency, exponent: currency(row.currency).exponent, classId: row.classId } : null
       this.customers.set(id, c)
     }
     return c
@@ -127,51 +242,17 @@ export class UsageRater {
     const key = serviceId < 4096 ? customerId * 4096 + serviceId : `${customerId}:${serviceId}`
     let listId = this.assigned.get(key)
     if (listId === undefined) {
-      const own = this.r.get<{ price_list_id: number }>('SELECT price_list_id FROM customer_price_lists WHERE customer_id = ? AND service_id = ?', [
-        customerId,
-        serviceId
-      ])
-      const ofClass =
-        own || classId === null
-          ? undefined
-          : this.r.get<{ price_list_id: number }>('SELECT price_list_id FROM class_price_lists WHERE class_id = ? AND service_id = ?', [classId, serviceId])
-      listId = own?.price_list_id ?? ofClass?.price_list_id ?? null
+      const own = this.src.ownList(customerId, serviceId)
+      listId = own ?? (classId === null ? undefined : this.src.classList(classId, serviceId)) ?? null
       this.assigned.set(key, listId)
     }
     return listId
   }
 
-  /** Every version of a list with its rows, oldest instant first and, at one instant, oldest upload first (the last wins). */
   private versionsOf(listId: number): LoadedVersion[] {
     let vs = this.versions.get(listId)
     if (!vs) {
-      const rows = this.r.all<StoredPriceListRate>(
-        `SELECT r.* FROM price_list_rates r JOIN price_list_versions v ON v.id = r.version_id WHERE v.price_list_id = ? ORDER BY r.version_id`,
-        [listId]
-      )
-      const byVersion = new Map<number, RateRow[]>()
-      for (const x of rows) {
-        let list = byVersion.get(x.version_id)
-        if (!list) {
-          list = []
-          byVersion.set(x.version_id, list)
-        }
-        list.push({
-          prefix: x.prefix,
-          description: x.description,
-          ratePerMinute: BigInt(x.rate_e5),
-          connectionFee: BigInt(x.connection_e5),
-          firstIntervalS: x.first_interval_s,
-          nextIntervalS: x.next_interval_s,
-          freeSeconds: x.free_seconds
-        })
-      }
-      vs = this.r
-        .all<Pick<StoredPriceListVersion, 'id' | 'effective_from'>>(
-          'SELECT id, effective_from FROM price_list_versions WHERE price_list_id = ? ORDER BY effective_from, id',
-          [listId]
-        )
-        .map((v) => ({ id: v.id, effectiveFrom: Date.parse(v.effective_from), rows: byVersion.get(v.id) ?? [] }))
+      vs = this.src.versions(listId)
       this.versions.set(listId, vs)
     }
     return vs

@@ -1170,10 +1170,11 @@ async function measureUsageImport(run: ScaleRun): Promise<void> {
   const name = run.scale === 'S' ? 'usage.rate_100k_s' : run.scale === 'M' ? 'usage.rate_1m_s' : 'usage.rate_1m_l_s'
   run.record(name, res.seconds, 's')
   run.record(name.replace(/_s$/, '_cpu_s'), res.cpuSeconds, 's')
+  if (res.mainThreadCpuSeconds !== null) run.record(name.replace(/_s$/, '_main_cpu_s'), res.mainThreadCpuSeconds, 's')
   run.note(
     `usage import: ${s.lines.toLocaleString('en-US')} lines (${res.fileMb.toFixed(1)} MiB) in ${res.batches} batches, ${s.rated.toLocaleString('en-US')} rated, ` +
       `${s.unrated.toLocaleString('en-US')} unrated ${JSON.stringify(s.unratedByReason)}, state ${s.state}, ${Math.round(s.lines / res.seconds).toLocaleString('en-US')} records/s; ` +
-      `${res.cpuSeconds.toFixed(1)} s of CPU (all threads); database ${res.dbMb[0].toFixed(0)} -> ${res.dbMb[1].toFixed(0)} MiB.`
+      `${res.cpuSeconds.toFixed(1)} s of CPU (all threads${res.mainThreadCpuSeconds === null ? '' : `, ${res.mainThreadCpuSeconds.toFixed(1)} s of it on the main thread`}); reading the file ${res.readSeconds.toFixed(1)} s; longest batch ${res.longestBatchMs.toFixed(0)} ms; database ${res.dbMb[0].toFixed(0)} -> ${res.dbMb[1].toFixed(0)} MiB.`
   )
 }
 

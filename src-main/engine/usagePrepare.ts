@@ -1,0 +1,964 @@
+/**
+ * The usage import's preparation (issue 9): reading and checking the CSV, grouping its records by
+ * customer, and rating each batch into the rows the main thread inserts (a PreparedBatch: typed
+ * arrays and one UTF-8 buffer, cheap to send between threads and to bind). usageImport.ts writes
+ * the batches; for a large file this module runs on a worker thread (`UsagePrepareWorker`, entry
+ * src-main/usage/prepareWorker.ts) with a copy of what rating reads, pipelined with the inserts:
+ * the worker prepares batch k+1 while the main thread writes batch k. Plain TypeScript, no
+ * database: what it reads comes as a Lookups and a UsageRater (from the database on the main
+ * thread, from a RatingSnapshot in the worker). See docs/usage.md "Importing usage".
+ */
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { parentPort, Worker } from 'node:worker_threads'
+import type { UsageImportProblem } from '../../src-shared/domain'
+import type { DbReader, Value } from '../db/access'
+import { type RatingSnapshot, UsageRater, type UsageRating, type UsageUnratedReason, unrated } from './usageRating'
+
+export const USAGE_COLUMNS = ['switch_record_id', 'account', 'start_time', 'duration', 'called_number', 'service'] as const
+type UsageColumn = (typeof USAGE_COLUMNS)[number]
+
+/** Lines read between two pauses (or progress messages) while the file is read. */
+export const READ_SLICE = 50_000
+/** Problems listed in a summary; the rest are counted in `rejected` only (a file of garbage stays a small summary). */
+export const MAX_LISTED_PROBLEMS = 500
+/** A call longer than 30 days is a broken record, not a call. */
+const MAX_DURATION_S = 30 * 86_400
+const MAX_TEXT = 100
+
+// ---------------------------------------------------------------------------------------------
+// Reading the file
+
+/** "Switch Record ID", "switch-record-id", " SWITCH_RECORD_ID " -> "switch_record_id". */
+const normaliseHeader = (h: string) =>
+  h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '_')
+
+interface CsvLine {
+  /** Physical line where the record starts (header = 1). */
+  line: number
+  cells: string[]
+  /** A quote never closed: the rest of the file is this one value. */
+  problem: string | null
+}
+
+/**
+ * The file's records one at a time, with the line each starts on. Lines without a quote (nearly
+ * all of a switch's file) are split directly; a quoted value may hold the separator, "" and line
+ * breaks (RFC 4180). A UTF-8 BOM and \r\n are accepted.
+ */
+class CsvLines {
+  private pos: number
+  private line = 1
+  sep = ','
+
+  constructor(private readonly text: string) {
+    this.pos = text.charCodeAt(0) === 0xfeff ? 1 : 0
+  }
+
+  /** The cells of the record that starts at `offset` (a place `offset` gave before), read again. */
+  cellsAt(offset: number): string[] {
+    const t = this.text
+    let end = t.indexOf('\n', offset)
+    if (end < 0) end = t.length
+    const raw = t.slice(offset, end > offset && t.charCodeAt(end - 1) === 13 ? end - 1 : end)
+    if (!raw.includes('"')) return raw.split(this.sep)
+    const [pos, line] = [this.pos, this.line]
+    this.pos = offset
+    const row = this.next()
+    this.pos = pos
+    this.line = line
+    return row?.cells ?? []
+  }
+
+  /** The text's characters. */
+  get length(): number {
+    return this.text.length
+  }
+
+  /** Characters read so far. */
+  get offset(): number {
+    return this.pos
+  }
+
+  /** The separator is whichever of `;` and `,` the header line uses more (`;` is what a European spreadsheet writes). */
+  detectSeparator(): void {
+    const end = this.text.indexOf('\n', this.pos)
+    const head = this.text.slice(this.pos, end < 0 ? this.text.length : end)
+    this.sep = (head.match(/;/g)?.length ?? 0) > (head.match(/,/g)?.length ?? 0) ? ';' : ','
+  }
+
+  /** Physical line of the next record. */
+  get lineNumber(): number {
+    return this.line
+  }
+
+  /**
+   * The next line, read past, when it holds no quote (nearly every line of a switch's file);
+   * null at the end of the text or before a line with a quote (read that one with next()).
+   */
+  plain(): string | null {
+    const t = this.text
+    if (this.pos >= t.length) return null
+    let end = t.indexOf('\n', this.pos)
+    if (end < 0) end = t.length
+    const raw = t.slice(this.pos, end > this.pos && t.charCodeAt(end - 1) === 13 ? end - 1 : end)
+    if (raw.includes('"')) return null
+    this.pos = end + 1
+    this.line++
+    return raw
+  }
+
+  next(): CsvLine | null {
+    const t = this.text
+    if (this.pos >= t.length) return null
+    const start = this.line
+    let end = t.indexOf('\n', this.pos)
+    if (end < 0) end = t.length
+    const raw = t.slice(this.pos, end > this.pos && t.charCodeAt(end - 1) === 13 ? end - 1 : end)
+    if (!raw.includes('"')) {
+      this.pos = end + 1
+      this.line++
+      return { line: start, cells: raw.split(this.sep), problem: null }
+    }
+    return this.quoted(start)
+  }
+
+  private quoted(start: number): CsvLine {
+    const t = this.text
+    const cells: string[] = []
+    let cell = ''
+    let i = this.pos
+    let inQuotes = false
+    for (;;) {
+      if (i >= t.length) {
+        if (inQuotes) {
+          this.pos = i
+          return { line: start, cells, problem: 'A quoted value is never closed (a " is missing), so the rest of the file cannot be read.' }
+        }
+        cells.push(cell)
+        break
+      }
+      const ch = t[i]!
+      if (inQuotes) {
+        if (ch === '"') {
+          if (t[i + 1] === '"') {
+            cell += '"'
+            i += 2
+            continue
+          }
+          inQuotes = false
+        } else {
+          if (ch === '\n') this.line++
+          cell += ch
+        }
+        i++
+        continue
+      }
+      if (ch === '"') inQuotes = true
+      else if (ch === this.sep) {
+        cells.push(cell)
+        cell = ''
+      } else if (ch === '\n' || (ch === '\r' && t[i + 1] === '\n')) {
+        cells.push(cell)
+        i += ch === '\r' ? 2 : 1
+        break
+      } else cell += ch
+      i++
+    }
+    this.pos = i
+    this.line++
+    return { line: start, cells, problem: null }
+  }
+}
+
+const ZONED_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?$/
+
+/** The two decimal digits at `i`, or -1. */
+function twoDigits(t: string, i: number): number {
+  const a = t.charCodeAt(i) - 48
+  const b = t.charCodeAt(i + 1) - 48
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * parseZonedTime's answer for the spellings a switch writes ("2026-03-05T10:00:00Z",
+ * "2026-03-05 10:00:00.250+02:00", "+0200", "+02", without seconds), read digit by digit with no
+ * regular expression or Date object (a million of them per file); NaN for anything else (a space
+ * before the zone, a lower-case "z" or "t", a problem), which parseZonedTime then reads by its pattern.
+ */
+function quickZonedTime(t: string): number {
+  const n = t.length
+  if (n < 17 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(13) !== 58) return Number.NaN
+  const sep = t.charCodeAt(10)
+  if (sep !== 84 && sep !== 32) return Number.NaN
+  const century = twoDigits(t, 0)
+  const yy = twoDigits(t, 2)
+  const mo = twoDigits(t, 5)
+  const d = twoDigits(t, 8)
+  const h = twoDigits(t, 11)
+  const mi = twoDigits(t, 14)
+  if (century < 0 || yy < 0 || mo < 0 || d < 0 || h < 0 || mi < 0) return Number.NaN
+  let i = 16
+  let s = 0
+  let ms = 0
+  if (t.charCodeAt(i) === 58) {
+    s = twoDigits(t, 17)
+    if (s < 0) return Number.NaN
+    i = 19
+    const dot = t.charCodeAt(i)
+    if (dot === 46 || dot === 44) {
+      // 1 to 9 digits of a second; the first three are the milliseconds.
+      let digits = 0
+      for (i++; digits < 10; i++, digits++) {
+        const c = t.charCodeAt(i) - 48
+        if (!(c >= 0 && c <= 9)) break
+        if (digits < 3) ms += c * (digits === 0 ? 100 : digits === 1 ? 10 : 1)
+      }
+      if (digits < 1 || digits > 9) return Number.NaN
+    }
+  }
+  const zone = t.charCodeAt(i)
+  let offsetMs = 0
+  if (zone === 90) {
+    if (i + 1 !== n) return Number.NaN
+  } else if (zone === 43 || zone === 45) {
+    const offH = twoDigits(t, i + 1)
+    let offM = 0
+    let j = i + 3
+    if (offH < 0) return Number.NaN
+    if (j < n) {
+      if (t.charCodeAt(j) === 58) j++
+      offM = twoDigits(t, j)
+      if (offM < 0 || j + 2 !== n) return Number.NaN
+    }
+    if (offH > 14 || offM > 59) return Number.NaN
+    offsetMs = (zone === 45 ? -1 : 1) * (offH * 60 + offM) * 60_000
+  } else return Number.NaN
+  const y = century * 100 + yy
+  // Years below 100 go to parseZonedTime: Date.UTC reads them as 19xx.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return Number.NaN
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  if (d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!)) return Number.NaN
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMs
+}
+
+/** Whole seconds written as at most 7 digits, at most MAX_DURATION_S; -1 for anything else (checkRow then says what is wrong). */
+function quickDuration(t: string): number {
+  const n = t.length
+  if (n === 0 || n > 7) return -1
+  let v = 0
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return -1
+    v = v * 10 + c
+  }
+  return v <= MAX_DURATION_S ? v : -1
+}
+
+/**
+ * Epoch milliseconds of an ISO 8601 start time that names its time zone ("Z", "+02:00", "+0200",
+ * "+02"), or a problem in words. A time without a zone is refused: the same digits are a
+ * different instant in another zone, and guessing would rate a call with the wrong version.
+ */
+export function parseZonedTime(text: string): number | string {
+  const quick = quickZonedTime(text)
+  return Number.isNaN(quick) ? parseZonedTimeByPattern(text) : quick
+}
+
+/** parseZonedTime by its regular expression: every spelling, and the problem in words. Exported for the test that checks the quick reading against it. */
+export function parseZonedTimeByPattern(text: string): number | string {
+  const m = ZONED_TIME.exec(text)
+  if (!m) {
+    return LOCAL_TIME.test(text)
+      ? `"${text}" has no time zone; write it as 2026-03-05T10:00:00Z or 2026-03-05T10:00:00+02:00.`
+      : `"${text}" is not a date and time with a time zone, such as 2026-03-05T10:00:00+02:00.`
+  }
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number]
+  // The first three digits of a fraction of a second are its milliseconds (the rest are dropped).
+  const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3))
+  const local = Date.UTC(y, mo - 1, d, h, mi, s, ms)
+  const back = new Date(local)
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    return `"${text}" is not a date and time that exists on the calendar.`
+  }
+  const zone = m[8]!.toUpperCase()
+  if (zone === 'Z') return local
+  const digits = zone.slice(1).replace(':', '')
+  const offH = Number(digits.slice(0, 2))
+  const offM = Number(digits.slice(2) || '0')
+  if (offH > 14 || offM > 59) return `"${text}" has a time zone offset that does not exist (${zone}).`
+  return local - (zone[0] === '-' ? -1 : 1) * (offH * 60 + offM) * 60_000
+}
+
+/** A record that passed every check of the file format. */
+export interface ParsedUsage {
+  line: number
+  switchRecordId: string
+  account: string
+  start: number
+  durationS: number
+  calledNumber: string
+  service: string
+  /** The account as `readWith` found it when the file was read (see UsageFile.records). */
+  accountRef?: AccountRef | null
+  readWith?: Lookups | undefined
+  /** Where its line starts in the text (while the file is read). */
+  offset?: number
+}
+
+type Cells = Record<UsageColumn, string>
+
+function checkRow(line: number, c: Cells): ParsedUsage | UsageImportProblem {
+  const bad = (field: UsageColumn, message: string): UsageImportProblem => ({ line, field, message })
+  for (const col of ['switch_record_id', 'account'] as const) {
+    if (c[col] === '') return bad(col, `${col} is empty.`)
+    if (c[col].length > MAX_TEXT) return bad(col, `${col} is longer than ${MAX_TEXT} characters.`)
+  }
+  const start = parseZonedTime(c.start_time)
+  if (typeof start === 'string') return bad('start_time', `start_time ${start}`)
+  if (!/^\d+$/.test(c.duration) || Number(c.duration) > MAX_DURATION_S) {
+    return bad('duration', `duration "${c.duration}" must be whole seconds, 0 or more (at most ${MAX_DURATION_S.toLocaleString('en-US')}).`)
+  }
+  if (c.called_number === '') return bad('called_number', 'called_number is empty.')
+  if (c.called_number.length > MAX_TEXT) return bad('called_number', `called_number is longer than ${MAX_TEXT} characters.`)
+  if (c.service === '') return bad('service', 'service is empty.')
+  return {
+    line,
+    switchRecordId: c.switch_record_id,
+    account: c.account,
+    start,
+    durationS: Number(c.duration),
+    calledNumber: c.called_number,
+    service: c.service
+  }
+}
+
+/** A data line checked: the record, or its first problem (by line and column). */
+function parseRow(row: CsvLine, index: number[]): ParsedUsage | UsageImportProblem {
+  if (row.problem !== null || row.cells.length !== USAGE_COLUMNS.length) {
+    return { line: row.line, field: null, message: row.problem ?? `The line has ${row.cells.length} values; the header has ${USAGE_COLUMNS.length} columns.` }
+  }
+  const cells = {} as Cells
+  USAGE_COLUMNS.forEach((col, i) => {
+    cells[col] = row.cells[index[i]!]!.trim()
+  })
+  return checkRow(row.line, cells)
+}
+
+/**
+ * parseRow's answer for a line of six values that passes every check, read without building the
+ * cells' object or a regular expression; null for anything else (parseRow then says what is wrong).
+ */
+function quickRow(line: number, cells: string[], index: number[]): ParsedUsage | null {
+  if (cells.length !== USAGE_COLUMNS.length) return null
+  const switchRecordId = cells[index[0]!]!.trim()
+  const account = cells[index[1]!]!.trim()
+  const calledNumber = cells[index[4]!]!.trim()
+  const service = cells[index[5]!]!.trim()
+  if (switchRecordId === '' || switchRecordId.length > MAX_TEXT || account === '' || account.length > MAX_TEXT) return null
+  if (calledNumber === '' || calledNumber.length > MAX_TEXT || service === '') return null
+  const start = quickZonedTime(cells[index[2]!]!.trim())
+  const durationS = quickDuration(cells[index[3]!]!.trim())
+  if (Number.isNaN(start) || durationS < 0) return null
+  return { line, switchRecordId, account, start, durationS, calledNumber, service }
+}
+
+/** Column positions from the header line, or the problems that stop the whole file. */
+function readHeader(lines: CsvLines): { index: number[] } | { problems: UsageImportProblem[] } {
+  lines.detectSeparator()
+  const head = lines.next()
+  if (!head) return { problems: [{ line: 1, field: null, message: 'The file is empty: it needs a header line and one line per usage record.' }] }
+  if (head.problem) return { problems: [{ line: head.line, field: null, message: head.problem }] }
+  const problems: UsageImportProblem[] = []
+  const index = new Map<UsageColumn, number>()
+  head.cells.forEach((raw, i) => {
+    const name = normaliseHeader(raw)
+    if (!(USAGE_COLUMNS as readonly string[]).includes(name)) {
+      problems.push({ line: 1, field: raw.trim(), message: `"${raw.trim()}" is not a usage column. The columns are: ${USAGE_COLUMNS.join(', ')}.` })
+    } else if (index.has(name as UsageColumn)) {
+      problems.push({ line: 1, field: name, message: `Column "${name}" appears twice in the header.` })
+    } else index.set(name as UsageColumn, i)
+  })
+  for (const col of USAGE_COLUMNS) {
+    if (!index.has(col)) problems.push({ line: 1, field: col, message: `The header has no "${col}" column; it is required.` })
+  }
+  return problems.length > 0 ? { problems } : { index: USAGE_COLUMNS.map((c) => index.get(c)!) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts and services
+
+const fold = (s: string) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase())
+
+export interface AccountRef {
+  accountRowId: number
+  customerId: number
+  closed: boolean
+}
+
+/** The rows Lookups starts from: every account, every usable service. */
+export interface LookupData {
+  /** [id, account_id, customer_id, status] */
+  accounts: Value[][]
+  /** [id, code, name], by id */
+  services: Value[][]
+}
+
+export function readLookupData(r: DbReader): LookupData {
+  return {
+    accounts: r.values('SELECT id, account_id, customer_id, status FROM accounts'),
+    services: r.values('SELECT id, code, name FROM services WHERE is_special = 0 ORDER BY id')
+  }
+}
+
+/**
+ * Accounts and services by their folded names, loaded in one query each (see usageImport.ts
+ * RatingState for how long they are kept). `findAccount` looks up an account the rows did not
+ * have (one added meanwhile): the database on the main thread; none in the worker, whose copy is
+ * used only while nothing else has changed the database (then such an account does not exist).
+ */
+export class Lookups {
+  private readonly accounts = new Map<string, AccountRef | null>()
+  /** As written in the file: most files write an account the same way on every line, so folding is rarely needed. */
+  private readonly accountsAsWritten = new Map<string, AccountRef | null>()
+  private readonly services = new Map<string, number>()
+
+  constructor(
+    data: LookupData,
+    private readonly findAccount: ((ref: string) => AccountRef | null) | null
+  ) {
+    for (const [id, account, customerId, status] of data.accounts) {
+      this.accounts.set(fold(String(account)), { accountRowId: Number(id), customerId: Number(customerId), closed: status !== 'active' })
+    }
+    // Codes first, then names: a name never shadows another service's code.
+    for (const [id, , name] of data.services) this.services.set(fold(String(name).trim()), Number(id))
+    for (const [id, code] of data.services) this.services.set(fold(String(code).trim()), Number(id))
+  }
+
+  /** On the main thread, an account added while the import runs is found too (the map only knew the accounts at its start). */
+  account(ref: string): AccountRef | null {
+    let a = this.accountsAsWritten.get(ref)
+    if (a !== undefined) return a
+    const key = fold(ref)
+    a = this.accounts.get(key)
+    if (a === undefined) {
+      a = this.findAccount?.(ref) ?? null
+      this.accounts.set(key, a)
+    }
+    this.accountsAsWritten.set(ref, a)
+    return a
+  }
+
+  service(ref: string): number | null {
+    return this.services.get(ref) ?? this.services.get(fold(ref)) ?? null
+  }
+}
+
+/** Lookups over the database (the main thread's). */
+export function databaseLookups(r: DbReader): Lookups {
+  return new Lookups(readLookupData(r), (ref) => {
+    const row = r.get<{ id: number; customer_id: number; status: string }>('SELECT id, customer_id, status FROM accounts WHERE account_id = ?', [ref])
+    return row ? { accountRowId: row.id, customerId: row.customer_id, closed: row.status !== 'active' } : null
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file, read and checked; its records by batch
+
+/** What reading the file found (the summary's counts; `count` records to write). */
+export interface ReadCounts {
+  lines: number
+  rejected: number
+  duplicates: number
+}
+
+/**
+ * A usage file being read and checked, then its valid records by batch. Records are grouped by
+ * customer, in time order: a batch touches few customers, so the balance updates and audit
+ * entries per batch stay few, and the (customer, time) index grows in place. The first record with
+ * a switch record id wins; later ones are duplicates. A million records must not become a million
+ * objects kept alive (the garbage collector would then cost more than the import): each valid
+ * record is kept as numbers, the line's place in the text among them, and its text is read again
+ * when its batch is prepared.
+ */
+export class UsageFile {
+  readonly counts: ReadCounts = { lines: 0, rejected: 0, duplicates: 0 }
+  /** The first MAX_LISTED_PROBLEMS problems, by line. */
+  readonly problems: UsageImportProblem[] = []
+  private readonly kept = { offset: [] as number[], line: [] as number[], start: [] as number[], duration: [] as number[] }
+  /** Customer row id (0: unknown account) -> indexes of its records in `kept`, in file order. */
+  private readonly byCustomer = new Map<number, number[]>()
+  private readonly seen = new Set<string>()
+  private readonly accountRefs: (AccountRef | null)[] = []
+  private order = new Int32Array(0)
+  private lineCount = 1
+  /** A line read at a slice's end, handled when reading goes on (as it was before the pause). */
+  private pending: ParsedUsage | UsageImportProblem | null | undefined
+  private readWith: Lookups | null = null
+
+  private constructor(
+    private readonly lines: CsvLines,
+    private readonly index: number[]
+  ) {}
+
+  /** The file after its header, or the problems that stop the whole file. */
+  static open(csv: string): UsageFile | { problems: UsageImportProblem[] } {
+    const lines = new CsvLines(csv)
+    const header = readHeader(lines)
+    return 'index' in header ? new UsageFile(lines, header.index) : header
+  }
+
+  /** Valid records kept so far (all of them once read). */
+  get count(): number {
+    return this.kept.line.length
+  }
+
+  /** About how many records the whole file holds, from what was read so far. */
+  get estimate(): number {
+    return Math.round((this.kept.line.length * this.lines.length) / Math.max(1, this.lines.offset))
+  }
+
+  /**
+   * Read on to the next slice's end (READ_SLICE lines): true there (pause, report progress, look
+   * at Cancel, then call again), false at the end of the file. Accounts are found with `lookups`.
+   */
+  readSlice(lookups: Lookups): boolean {
+    this.readWith = lookups
+    if (this.pending !== undefined) {
+      this.take(this.pending, lookups)
+      this.pending = undefined
+    }
+    const lines = this.lines
+    const index = this.index
+    /** A line read: null when it is blank (every value empty), which is not a record. */
+    const readRow = (row: CsvLine): ParsedUsage | UsageImportProblem | null =>
+      row.problem === null && row.cells.every((c) => c.trim() === '') ? null : parseRow(row, index)
+    for (;;) {
+      const i = this.lineCount++
+      const lineNumber = lines.lineNumber
+      const offset = lines.offset
+      // Most lines hold no quote and pass every check: read those the quick way.
+      const raw = lines.plain()
+      let parsed: ParsedUsage | UsageImportProblem | null
+      if (raw !== null) {
+        const cells = raw.split(lines.sep)
+        parsed = quickRow(lineNumber, cells, index) ?? readRow({ line: lineNumber, cells, problem: null })
+      } else {
+        const row = lines.next()
+        if (!row) return false
+        parsed = readRow(row)
+      }
+      if (parsed !== null && !('message' in parsed)) parsed.offset = offset
+      if (i % READ_SLICE === 0) {
+        this.pending = parsed
+        return true
+      }
+      this.take(parsed, lookups)
+    }
+  }
+
+  private take(parsed: ParsedUsage | UsageImportProblem | null, lookups: Lookups): void {
+    if (parsed === null) return
+    this.counts.lines++
+    if ('message' in parsed) {
+      this.counts.rejected++
+      if (this.problems.length < MAX_LISTED_PROBLEMS) this.problems.push(parsed)
+    } else if (this.seen.has(parsed.switchRecordId)) {
+      this.counts.duplicates++
+    } else {
+      this.seen.add(parsed.switchRecordId)
+      const ref = lookups.account(parsed.account)
+      const customerId = ref?.customerId ?? 0
+      this.accountRefs.push(ref)
+      let group = this.byCustomer.get(customerId)
+      if (!group) {
+        group = []
+        this.byCustomer.set(customerId, group)
+      }
+      const kept = this.kept
+      group.push(kept.line.length)
+      kept.offset.push(parsed.offset!)
+      kept.line.push(parsed.line)
+      kept.start.push(parsed.start)
+      kept.duration.push(parsed.durationS)
+    }
+  }
+
+  /** After the last slice: the batches' order (unknown accounts last; each customer's records by start time, file order at one instant). */
+  finishReading(): void {
+    this.seen.clear()
+    const kept = this.kept
+    const order = new Int32Array(kept.line.length)
+    let placed = 0
+    for (const id of [...this.byCustomer.keys()].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b))) {
+      const group = this.byCustomer.get(id)!
+      if (group.some((k, j) => j > 0 && kept.start[k]! < kept.start[group[j - 1]!]!)) group.sort((x, y) => kept.start[x]! - kept.start[y]!)
+      order.set(group, placed)
+      placed += group.length
+    }
+    this.byCustomer.clear()
+    this.order = order
+  }
+
+  /**
+   * The records of the batch [from, to) of the order, read again from their lines (already
+   * checked), in start-time order (stable: file order at one instant). Chosen by customer, written
+   * in time order: the time indexes (xdrs_started, each customer's part of xdrs_customer_time) then
+   * take the batch's rows walking forward over neighbouring pages instead of jumping across 30 days
+   * per row (measured 6 s less CPU per 1M records at M).
+   */
+  records(from: number, to: number): ParsedUsage[] {
+    const out: ParsedUsage[] = []
+    const kept = this.kept
+    const index = this.index
+    for (let j = from; j < to; j++) {
+      const k = this.order[j]!
+      const cells = this.lines.cellsAt(kept.offset[k]!)
+      const cell = (col: number) => cells[index[col]!]!.trim()
+      out.push({
+        line: kept.line[k]!,
+        switchRecordId: cell(0),
+        account: cell(1),
+        start: kept.start[k]!,
+        durationS: kept.duration[k]!,
+        accountRef: this.accountRefs[k]!,
+        readWith: this.readWith ?? undefined,
+        calledNumber: cell(4),
+        service: cell(5)
+      })
+    }
+    return out.sort((a, b) => a.start - b.start)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A batch rated into the rows to insert
+
+/** The numbers of a prepared row, NUM_COLS per row (NaN: SQL NULL). */
+export const C_CUSTOMER = 0
+export const C_ACCOUNT = 1
+export const C_SERVICE = 2
+/** Epoch milliseconds. */
+export const C_START = 3
+export const C_DURATION = 4
+export const C_CHARGE = 5
+export const C_BILLED = 6
+/** The matched prefix as a number when it reads back as the same digits (see `prefixes`). */
+export const C_PREFIX = 7
+export const C_VERSION = 8
+/** 0: rated; else 1 + the index in UNRATED_REASONS. */
+export const C_REASON = 9
+export const C_LINE = 10
+/** Index in `services`. */
+export const C_SERVICE_TEXT = 11
+export const NUM_COLS = 12
+
+export const UNRATED_REASONS: readonly UsageUnratedReason[] = ['no-matching-prefix', 'no-price-list', 'unknown-account', 'closed-account', 'unknown-service']
+
+/**
+ * A batch's records, rated, as the rows to insert: numbers in `num`, and each row's switch record
+ * id, account and called number as UTF-8 one after another in `text` (row r's start at `at[r]`,
+ * their byte lengths packed in `lens[r]`: id | account << 10 | number << 20; each is at most
+ * MAX_TEXT characters, so at most 400 bytes). The main thread binds a statement's share of
+ * `text` as one blob instead of three texts per row (sql.js copies each text into the WASM heap
+ * through a JavaScript encoder).
+ */
+export interface PreparedBatch {
+  /** The rating data's generation it was rated with (see usageImport.ts RatingState). */
+  gen: number
+  n: number
+  num: Float64Array
+  text: Uint8Array
+  at: Int32Array
+  lens: Int32Array
+  /** The service cells as written. */
+  services: string[]
+  /** [row, prefix] of rows whose prefix is not bound as a number (a leading 0, or more than 9 digits). */
+  prefixes: [number, string][]
+}
+
+/** A prefix without a leading zero and of at most 9 digits reads back as the same digits from a number. */
+const prefixAsNumber = (prefix: string): number => (prefix.length <= 9 && prefix.charCodeAt(0) !== 48 ? Number(prefix) : Number.NaN)
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** Rate `records` with `lookups` and `rater` into a PreparedBatch. */
+export function prepareBatch(records: ParsedUsage[], lookups: Lookups, rater: UsageRater, gen: number): PreparedBatch {
+  const n = records.length
+  const num = new Float64Array(n * NUM_COLS)
+  const services: string[] = []
+  const serviceIndex = new Map<string, number>()
+  const prefixes: [number, string][] = []
+  const parts: string[] = []
+  for (let r = 0; r < n; r++) {
+    const u = records[r]!
+    const account = u.readWith === lookups ? u.accountRef! : lookups.account(u.account)
+    const serviceId = lookups.service(u.service)
+    let rating: UsageRating
+    if (!account) rating = unrated('unknown-account')
+    else if (account.closed) rating = unrated('closed-account')
+    else if (serviceId === null) rating = unrated('unknown-service')
+    else rating = rater.rate({ customerId: account.customerId, serviceId, start: u.start, durationS: u.durationS, calledNumber: u.calledNumber })
+    let s = serviceIndex.get(u.service)
+    if (s === undefined) {
+      s = services.length
+      services.push(u.service)
+      serviceIndex.set(u.service, s)
+    }
+    const o = r * NUM_COLS
+    num[o + C_CUSTOMER] = account?.customerId ?? Number.NaN
+    num[o + C_ACCOUNT] = account?.accountRowId ?? Number.NaN
+    num[o + C_SERVICE] = serviceId ?? Number.NaN
+    num[o + C_START] = u.start
+    num[o + C_DURATION] = u.durationS
+    num[o + C_CHARGE] = rating.chargeMinor ?? Number.NaN
+    num[o + C_BILLED] = rating.billedS ?? Number.NaN
+    num[o + C_PREFIX] = rating.prefix === null ? Number.NaN : prefixAsNumber(rating.prefix)
+    if (rating.prefix !== null && Number.isNaN(num[o + C_PREFIX]!)) prefixes.push([r, rating.prefix])
+    num[o + C_VERSION] = rating.priceListVersionId ?? Number.NaN
+    num[o + C_REASON] = rating.unratedReason === null ? 0 : 1 + UNRATED_REASONS.indexOf(rating.unratedReason)
+    num[o + C_LINE] = u.line
+    num[o + C_SERVICE_TEXT] = s
+    parts.push(u.switchRecordId, u.account, u.calledNumber)
+  }
+  const joined = parts.join('')
+  const text = encoder.encode(joined)
+  const at = new Int32Array(n + 1)
+  const lens = new Int32Array(n)
+  // Nearly every file is ASCII: then a text's bytes are its characters.
+  const byteLength = text.length === joined.length ? (t: string) => t.length : (t: string) => Buffer.byteLength(t, 'utf8')
+  let pos = 0
+  for (let r = 0; r < n; r++) {
+    const a = byteLength(parts[3 * r]!)
+    const b = byteLength(parts[3 * r + 1]!)
+    const c = byteLength(parts[3 * r + 2]!)
+    at[r] = pos
+    lens[r] = a | (b << 10) | (c << 20)
+    pos += a + b + c
+  }
+  at[n] = pos
+  return { gen, n, num, text, at, lens, services, prefixes }
+}
+
+/** Row r's switch record id, account and called number. */
+export function rowTexts(b: PreparedBatch, r: number): [string, string, string] {
+  const l = b.lens[r]!
+  const a = l & 1023
+  const c = (l >> 10) & 1023
+  const at = b.at[r]!
+  return [
+    decoder.decode(b.text.subarray(at, at + a)),
+    decoder.decode(b.text.subarray(at + a, at + a + c)),
+    decoder.decode(b.text.subarray(at + a + c, at + a + c + (l >> 20)))
+  ]
+}
+
+/** The batch's records as read from the file (to rate them again, with what the database holds now). */
+export function batchRecords(b: PreparedBatch): ParsedUsage[] {
+  const out: ParsedUsage[] = []
+  for (let r = 0; r < b.n; r++) {
+    const [switchRecordId, account, calledNumber] = rowTexts(b, r)
+    const o = r * NUM_COLS
+    out.push({
+      line: b.num[o + C_LINE]!,
+      switchRecordId,
+      account,
+      start: b.num[o + C_START]!,
+      durationS: b.num[o + C_DURATION]!,
+      calledNumber,
+      service: b.services[b.num[o + C_SERVICE_TEXT]!]!
+    })
+  }
+  return out
+}
+
+/** The rows of `b` for which `keep` holds, as a batch of their own. */
+export function filterBatch(b: PreparedBatch, keep: (row: number) => boolean): PreparedBatch {
+  const rows: number[] = []
+  for (let r = 0; r < b.n; r++) if (keep(r)) rows.push(r)
+  const n = rows.length
+  const num = new Float64Array(n * NUM_COLS)
+  const at = new Int32Array(n + 1)
+  const lens = new Int32Array(n)
+  let bytes = 0
+  for (const r of rows) bytes += b.at[r + 1]! - b.at[r]!
+  const text = new Uint8Array(bytes)
+  const prefixOf = new Map(b.prefixes)
+  const prefixes: [number, string][] = []
+  let pos = 0
+  rows.forEach((r, i) => {
+    num.set(b.num.subarray(r * NUM_COLS, (r + 1) * NUM_COLS), i * NUM_COLS)
+    text.set(b.text.subarray(b.at[r]!, b.at[r + 1]!), pos)
+    at[i] = pos
+    lens[i] = b.lens[r]!
+    pos += b.at[r + 1]! - b.at[r]!
+    const p = prefixOf.get(r)
+    if (p !== undefined) prefixes.push([i, p])
+  })
+  at[n] = pos
+  return { gen: b.gen, n, num, text, at, lens, services: b.services, prefixes }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker thread
+
+/** What rating reads, copied for the worker: generation `gen` of it. */
+export interface RatingData {
+  gen: number
+  lookups: LookupData
+  rating: RatingSnapshot
+}
+
+type ToWorker =
+  /** Read the file with the accounts and services of generation 0 (what rating reads follows in 'rating'). */
+  | { type: 'start'; csv: string; lookups: LookupData }
+  /** What rating reads, generation 0 (sent while the file is read). */
+  | { type: 'rating'; rating: RatingSnapshot }
+  /** A new generation of it all. */
+  | { type: 'data'; data: RatingData }
+  | { type: 'batch'; from: number; to: number }
+
+/** Progress while reading: the counts so far and the problems found since the last message. */
+export type FromWorker =
+  | { type: 'progress'; estimate: number; counts: ReadCounts; problems: UsageImportProblem[] }
+  | { type: 'read'; count: number; counts: ReadCounts; problems: UsageImportProblem[] }
+  | { type: 'batch'; batch: PreparedBatch }
+  /** `batch`: the records the failure is about (a batch that could not be rated: its size and first line). */
+  | { type: 'error'; message: string; batch?: { n: number; first: number } }
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err))
+
+/** The worker's side (src-main/usage/prepareWorker.ts calls it): reads the file, then prepares the batches asked for, in order. */
+export function serveUsagePrepare(): void {
+  const port = parentPort
+  if (!port) return
+  let file: UsageFile | null = null
+  let gen = 0
+  let lookups: Lookups | null = null
+  let rater: UsageRater | null = null
+  const takeData = (data: RatingData) => {
+    gen = data.gen
+    lookups = new Lookups(data.lookups, null)
+    rater = new UsageRater(data.rating)
+  }
+  port.on('message', (m: ToWorker) => {
+    try {
+      if (m.type === 'start') {
+        lookups = new Lookups(m.lookups, null)
+        const opened = UsageFile.open(m.csv)
+        if (!(opened instanceof UsageFile)) throw new Error('the header was checked before the worker started')
+        file = opened
+        let listed = 0
+        const newProblems = () => {
+          const p = opened.problems.slice(listed)
+          listed = opened.problems.length
+          return p
+        }
+        while (opened.readSlice(lookups!)) {
+          port.postMessage({ type: 'progress', estimate: opened.estimate, counts: { ...opened.counts }, problems: newProblems() } satisfies FromWorker)
+        }
+        opened.finishReading()
+        port.postMessage({ type: 'read', count: opened.count, counts: opened.counts, problems: newProblems() } satisfies FromWorker)
+      } else if (m.type === 'rating') rater = new UsageRater(m.rating)
+      else if (m.type === 'data') takeData(m.data)
+      else {
+        const records = file!.records(m.from, m.to)
+        let batch: PreparedBatch
+        try {
+          batch = prepareBatch(records, lookups!, rater!, gen)
+        } catch (err) {
+          // As a batch that cannot be rated on the main thread: the import fails there, the batches before it kept.
+          const first = Math.min(...records.map((u) => u.line))
+          port.postMessage({ type: 'error', message: messageOf(err), batch: { n: records.length, first } } satisfies FromWorker)
+          return
+        }
+        port.postMessage({ type: 'batch', batch } satisfies FromWorker, [batch.num.buffer, batch.text.buffer, batch.at.buffer, batch.lens.buffer] as ArrayBuffer[])
+      }
+    } catch (err) {
+      port.postMessage({ type: 'error', message: messageOf(err) } satisfies FromWorker)
+    }
+  })
+}
+
+/**
+ * Where the worker's code is. Built (out/main): `usage-prepare-worker.js`, an entry of its own
+ * next to the bundle or one folder up from its chunks. From TypeScript source (vitest): the .ts
+ * file, loaded through tsx's require hook (a dev dependency, as the tests are).
+ */
+function startWorker(): Worker {
+  for (const dir of [__dirname, path.dirname(__dirname)]) {
+    const built = path.join(dir, 'usage-prepare-worker.js')
+    if (fs.existsSync(built)) return new Worker(built)
+  }
+  const source = path.join(__dirname, '../usage/prepareWorker.ts')
+  if (!fs.existsSync(source)) throw new Error(`the usage import worker is missing (no usage-prepare-worker.js near ${__dirname})`)
+  const tsx = createRequire(source).resolve('tsx/cjs')
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)})`, { eval: true })
+}
+
+/**
+ * The main thread's handle on a usage import's worker: its messages in the order they came
+ * (progress, the end of reading, then the batches asked for). An error or an exit becomes an
+ * 'error' message.
+ */
+export class UsagePrepareWorker {
+  private readonly worker: Worker
+  private readonly inbox: FromWorker[] = []
+  private waiting: ((m: FromWorker) => void) | null = null
+  private closed = false
+
+  constructor(csv: string, lookups: LookupData) {
+    this.worker = startWorker()
+    this.worker.on('message', (m: FromWorker) => this.deliver(m))
+    this.worker.on('error', (err) => this.deliver({ type: 'error', message: err.message }))
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.deliver({ type: 'error', message: `the usage import worker stopped (exit code ${code})` })
+    })
+    this.worker.postMessage({ type: 'start', csv, lookups } satisfies ToWorker)
+  }
+
+  /** What rating reads, generation 0 (read after the worker started: it reads the file meanwhile). */
+  rating(rating: RatingSnapshot): void {
+    this.worker.postMessage({ type: 'rating', rating } satisfies ToWorker)
+  }
+
+  private deliver(m: FromWorker): void {
+    const w = this.waiting
+    if (w) {
+      this.waiting = null
+      w(m)
+    } else this.inbox.push(m)
+  }
+
+  /** The next message. */
+  next(): Promise<FromWorker> {
+    const m = this.inbox.shift()
+    if (m) return Promise.resolve(m)
+    return new Promise((resolve) => {
+      this.waiting = resolve
+    })
+  }
+
+  /** Prepare the records [from, to) of the order next. */
+  request(from: number, to: number): void {
+    this.worker.postMessage({ type: 'batch', from, to } satisfies ToWorker)
+  }
+
+  /** Rate the batches asked for from now on with this data. */
+  update(data: RatingData): void {
+    this.worker.postMessage({ type: 'data', data } satisfies ToWorker)
+  }
+
+  close(): void {
+    this.closed = true
+    void this.worker.terminate()
+  }
+}
