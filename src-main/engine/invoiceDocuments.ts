@@ -205,7 +205,7 @@ export interface InvoicePdfBatchResult {
   failed: number
 }
 
-const FLUSH_EVERY = 16
+const FLUSH_EVERY = 8
 const FLUSH_AFTER_MS = 100
 
 /**

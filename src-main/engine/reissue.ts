@@ -938,7 +938,7 @@ export async function runBatch(engine: Engine, actor: Actor, batchId: number, ct
 }
 
 /** A unit of work stops taking customers after this long (each customer whole). */
-const UNIT_MAX_MS = 25
+const UNIT_MAX_MS = 15
 
 /**
  * A unit's every reference is one it has just read or inserted (the invoices, their records,
