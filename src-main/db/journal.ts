@@ -61,6 +61,26 @@ export function writeZeros(fd: number, from: number, length: number): void {
  */
 export const BLOB_REPLAY_DISCOUNT = 8
 
+/**
+ * Parameters whose journal JSON was made elsewhere (the usage import's worker, which knows a
+ * batch's rows, so the main thread does not stringify their numbers): `json` is exactly what
+ * JSON.stringify(encodeParams(params)) gives, `blobChars` the base64 characters in it.
+ */
+const preEncoded = new WeakMap<SqlParam[], { json: string; blobChars: number }>()
+
+/** Journal `params` as `json` (see preEncoded); returns `params`. */
+export function withJournalJson(params: SqlParam[], json: string, blobChars: number): SqlParam[] {
+  preEncoded.set(params, { json, blobChars })
+  return params
+}
+
+/** The JSON of `params` as a journal record holds it, and the base64 characters of its blobs. */
+export function paramsJson(params: SqlParam[]): { json: string; blobChars: number } {
+  const blobs = { chars: 0 }
+  const json = JSON.stringify(encodeParams(params, blobs))
+  return { json, blobChars: blobs.chars }
+}
+
 function encodeParams(params: SqlParam[], blobs: { chars: number }): unknown[] {
   // Blobs (invoice PDFs) are kept exact through JSON as { b64 }. Without one the array is
   // written as it is (a usage batch's statements hold thousands of parameters each).
@@ -89,7 +109,15 @@ export function encodeRecord(entry: JournalEntry): Buffer {
  */
 function encodeWeighed(entry: JournalEntry): { rec: Buffer; weight: number } {
   const blobs = { chars: 0 }
-  const json = JSON.stringify({ seq: entry.seq, stmts: entry.stmts.map(([s, p]) => [s, encodeParams(p, blobs)]) })
+  // As JSON.stringify({ seq, stmts }) writes it, with pre-encoded parameters taken as they are.
+  const parts = [`{"seq":${JSON.stringify(entry.seq)},"stmts":[`]
+  entry.stmts.forEach(([sql, params], i) => {
+    const pre = preEncoded.get(params)
+    if (pre) blobs.chars += pre.blobChars
+    parts.push(`${i > 0 ? ',' : ''}[${JSON.stringify(sql)},${pre ? pre.json : JSON.stringify(encodeParams(params, blobs))}]`)
+  })
+  parts.push(']}')
+  const json = parts.join('')
   // The payload is written in place after the header (no second copy of a batch's record).
   const rec = Buffer.allocUnsafe(HEADER + Buffer.byteLength(json, 'utf8'))
   const length = rec.write(json, HEADER, 'utf8')

@@ -19,7 +19,7 @@
 import type { UsageImportFlag, UsageImportFlagged, UsageImportProblem, UsageImportRecord, UsageImportSource, UsageImportSummary } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { formatMinor } from '../../src-shared/money'
-import type { SqlParam } from '../db/journal'
+import { type SqlParam, withJournalJson } from '../db/journal'
 import type { DbReader } from '../db/store'
 import { type Actor, describeAmountChange } from './audit'
 import type { StoredCustomer } from './customers'
@@ -27,18 +27,13 @@ import { recordableSum } from './ledger'
 import type { Engine, Work } from './unitOfWork'
 import {
   batchRecords,
-  C_ACCOUNT,
-  C_BILLED,
   C_CHARGE,
   C_CUSTOMER,
-  C_DURATION,
   C_LINE,
-  C_PREFIX,
   C_REASON,
-  C_SERVICE,
-  C_START,
-  C_VERSION,
   databaseLookups,
+  insertChunks,
+  pushRowParams,
   filterBatch,
   type Lookups,
   NUM_COLS,
@@ -97,16 +92,6 @@ function engineReader(engine: Engine): DbReader {
 const ROW_PARAMS = 12
 const VALUES_ROW = `(${Array(ROW_PARAMS).fill('?').join(',')})`
 /**
- * The last instant SQLite's strftime writes as toISOString does (later ones are bound as text).
- * Binding a number costs sql.js far less than a text (which it copies into the WASM heap and
- * frees): started_at goes in as epoch milliseconds and the prefix as a number where both give the
- * same text back in SQL (measured on 4M instants of years 100 to 9999: identical to toISOString).
- */
-const LAST_SQL_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
-const asBoundInstant = (ms: number): number | string => (ms <= LAST_SQL_INSTANT ? ms : new Date(ms).toISOString())
-const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
-
-/**
  * `?1` is the batch's instant, `?2` the import id and `?3` the UTF-8 of the rows' switch record
  * ids, accounts and called numbers (PreparedBatch.text: each row gives where its texts start in
  * the blob, column11, and their byte lengths packed, column12); they come first in the text, so
@@ -121,7 +106,7 @@ const INSERT_HEAD =
   'CAST(substr(?3,column11+1,column12&1023)AS TEXT),CAST(substr(?3,column11+1+(column12&1023),(column12>>10)&1023)AS TEXT),' +
   "CASE WHEN column7 IS NULL THEN 'rated' ELSE 'unrated' END,column7,column8,CAST(column9 AS TEXT),column10,?1,?1,?2 FROM(VALUES"
 const insertSqlCache = new Map<string, string>()
-/** The INSERT of `n` rows (n a power of two ≤ 256, so at most eighteen statements are ever prepared). */
+/** The INSERT of `n` rows (n a power of two ≤ 256, see insertChunks: at most eighteen statements are ever prepared). */
 function insertSql(n: number, skipKnown: boolean): string {
   const key = `${n}:${skipKnown}`
   let sql = insertSqlCache.get(key)
@@ -131,41 +116,19 @@ function insertSql(n: number, skipKnown: boolean): string {
   }
   return sql
 }
-const MAX_ROWS_PER_INSERT = 256
-
 /** Insert the batch's rows. Returns how many were written: with `skipKnown`, a row whose switch record id is in already is not. */
 function insertRows(w: Work, importId: number, b: PreparedBatch, skipKnown: boolean): number {
-  const num = b.num
-  const textPrefix = b.prefixes.length > 0 ? new Map(b.prefixes) : null
   let written = 0
-  let i = 0
-  while (i < b.n) {
-    let n = MAX_ROWS_PER_INSERT
-    while (n > b.n - i) n >>= 1
-    const base = b.at[i]!
-    const chunk: SqlParam[] = [w.at, importId, b.text.subarray(base, b.at[i + n]!)]
-    for (let r = i; r < i + n; r++) {
-      const o = r * NUM_COLS
-      const reason = num[o + C_REASON]!
-      const prefix = num[o + C_PREFIX]!
-      chunk.push(
-        orNull(num[o + C_CUSTOMER]!),
-        orNull(num[o + C_ACCOUNT]!),
-        orNull(num[o + C_SERVICE]!),
-        asBoundInstant(num[o + C_START]!),
-        num[o + C_DURATION]!,
-        orNull(num[o + C_CHARGE]!),
-        reason === 0 ? null : UNRATED_REASONS[reason - 1]!,
-        orNull(num[o + C_BILLED]!),
-        Number.isNaN(prefix) ? (textPrefix?.get(r) ?? null) : prefix,
-        orNull(num[o + C_VERSION]!),
-        b.at[r]! - base,
-        b.lens[r]!
-      )
-    }
-    written += w.run(insertSql(n, skipKnown), chunk)
-    i += n
-  }
+  insertChunks(b.n).forEach(([i, n], c) => {
+    const params: SqlParam[] = [w.at, importId]
+    pushRowParams(params, b, i, n)
+    // The worker encoded the rows' share of the journal record (see PreparedBatch.journal).
+    const tail = b.journal?.json[c]
+    written += w.run(
+      insertSql(n, skipKnown),
+      tail === undefined ? params : withJournalJson(params, `[${JSON.stringify(w.at)},${JSON.stringify(importId)},${tail}]`, b.journal!.blobChars[c]!)
+    )
+  })
   return written
 }
 

@@ -14,6 +14,7 @@ import path from 'node:path'
 import { parentPort, Worker } from 'node:worker_threads'
 import type { UsageImportProblem } from '../../src-shared/domain'
 import type { DbReader, Value } from '../db/access'
+import { paramsJson, type SqlParam } from '../db/journal'
 import { type RatingSnapshot, UsageRater, type UsageRating, type UsageUnratedReason, unrated } from './usageRating'
 
 export const USAGE_COLUMNS = ['switch_record_id', 'account', 'start_time', 'duration', 'called_number', 'service'] as const
@@ -682,6 +683,81 @@ export interface PreparedBatch {
   services: string[]
   /** [row, prefix] of rows whose prefix is not bound as a number (a leading 0, or more than 9 digits). */
   prefixes: [number, string][]
+  /**
+   * Made by the worker: for each INSERT of insertChunks(n), the JSON of its pushRowParams, without
+   * the brackets (the journal record's share of it: the main thread adds the instant and the
+   * import id), and the base64 characters in it. Absent for a batch rated or filtered on the main thread.
+   */
+  journal?: { json: string[]; blobChars: number[] }
+}
+
+/** Rows per INSERT statement: powers of two up to 256, so few distinct statements are prepared. */
+const MAX_ROWS_PER_INSERT = 256
+
+/** The INSERT statements of `total` rows: [first row, rows] each. */
+export function insertChunks(total: number): [number, number][] {
+  const out: [number, number][] = []
+  for (let i = 0; i < total; ) {
+    let n = MAX_ROWS_PER_INSERT
+    while (n > total - i) n >>= 1
+    out.push([i, n])
+    i += n
+  }
+  return out
+}
+
+/**
+ * The last instant SQLite's strftime writes as toISOString does (later ones are bound as text).
+ * Binding a number costs sql.js far less than a text (which it copies into the WASM heap and
+ * frees): started_at goes in as epoch milliseconds and the prefix as a number where both give the
+ * same text back in SQL (measured on 4M instants of years 100 to 9999: identical to toISOString).
+ */
+const LAST_SQL_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+const asBoundInstant = (ms: number): number | string => (ms <= LAST_SQL_INSTANT ? ms : new Date(ms).toISOString())
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
+
+/**
+ * Push the parameters of the INSERT of rows [i, i + n) of `b` after its instant and import id:
+ * the rows' share of `text` as one blob (?3), then twelve per row (see usageImport.ts INSERT_HEAD).
+ */
+export function pushRowParams(out: SqlParam[], b: PreparedBatch, i: number, n: number): void {
+  const num = b.num
+  const textPrefix = b.prefixes.length > 0 ? new Map(b.prefixes) : null
+  const base = b.at[i]!
+  out.push(b.text.subarray(base, b.at[i + n]!))
+  for (let r = i; r < i + n; r++) {
+    const o = r * NUM_COLS
+    const reason = num[o + C_REASON]!
+    const prefix = num[o + C_PREFIX]!
+    out.push(
+      orNull(num[o + C_CUSTOMER]!),
+      orNull(num[o + C_ACCOUNT]!),
+      orNull(num[o + C_SERVICE]!),
+      asBoundInstant(num[o + C_START]!),
+      num[o + C_DURATION]!,
+      orNull(num[o + C_CHARGE]!),
+      reason === 0 ? null : UNRATED_REASONS[reason - 1]!,
+      orNull(num[o + C_BILLED]!),
+      Number.isNaN(prefix) ? (textPrefix?.get(r) ?? null) : prefix,
+      orNull(num[o + C_VERSION]!),
+      b.at[r]! - base,
+      b.lens[r]!
+    )
+  }
+}
+
+/** The journal's share of each INSERT of `b` (PreparedBatch.journal), made where the batch was rated (the worker). */
+export function encodeJournal(b: PreparedBatch): NonNullable<PreparedBatch['journal']> {
+  const json: string[] = []
+  const blobChars: number[] = []
+  for (const [i, n] of insertChunks(b.n)) {
+    const params: SqlParam[] = []
+    pushRowParams(params, b, i, n)
+    const encoded = paramsJson(params)
+    json.push(encoded.json.slice(1, -1))
+    blobChars.push(encoded.blobChars)
+  }
+  return { json, blobChars }
 }
 
 /** A prefix without a leading zero and of at most 9 digits reads back as the same digits from a number. */
@@ -874,6 +950,7 @@ export function serveUsagePrepare(): void {
         let batch: PreparedBatch
         try {
           batch = prepareBatch(records, lookups!, rater!, gen)
+          batch.journal = encodeJournal(batch)
         } catch (err) {
           // As a batch that cannot be rated on the main thread: the import fails there, the batches before it kept.
           const first = Math.min(...records.map((u) => u.line))

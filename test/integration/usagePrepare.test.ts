@@ -5,7 +5,13 @@
  * price list uploaded or an account added between batches is used from the next batch on, as on
  * the main thread; and re-importing part of a file skips what is in.
  */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { scanJournal } from '../../src-main/db/journal'
+import { loadSqlJs } from '../../src-main/db/sqljs'
+import { DurableStore, JOURNAL_FILE } from '../../src-main/db/store'
 import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
 import { usageWorld } from '../support/usageWorld'
 import { importUsageCsv } from '../../src-main/engine/usageImport'
@@ -88,6 +94,28 @@ describe('usage import on a worker thread', () => {
     // Each import charged the customers the same again.
     expect([balanceOf(c1.id), balanceOf(c2.id)]).toEqual([2 * b1, 2 * b2])
     expect((await desk.ok('ledger.check', {})).ok).toBe(true)
+
+    // The worker wrote the journal's share of its batches' INSERTs: after a crash (a copy of the
+    // folder as it is now), replaying the journal gives the same rows.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'usage-prepare-replay-'))
+    try {
+      fs.cpSync(desk.app.dataDir, copy, { recursive: true })
+      const journaled = scanJournal(fs.readFileSync(path.join(copy, JOURNAL_FILE))).entries.flatMap((e) => e.stmts)
+      const workerInserts = journaled.filter(
+        ([sql, params]) => sql.includes('INTO xdrs') && params.some((p) => p instanceof Uint8Array && Buffer.from(p).toString('utf8').startsWith('there-'))
+      )
+      expect(workerInserts.length).toBeGreaterThan(0)
+      const store = DurableStore.open({ dataDir: copy, sql: await loadSqlJs(), now: Date.now, log: () => {} })
+      try {
+        const replayed = store.read((r) => r.values("SELECT * FROM xdrs WHERE switch_record_id LIKE 'there-%' ORDER BY id"))
+        expect(replayed).toHaveLength(28)
+        expect(replayed).toEqual(desk.app.core.engine.read((r) => r.values("SELECT * FROM xdrs WHERE switch_record_id LIKE 'there-%' ORDER BY id")))
+      } finally {
+        store.close()
+      }
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true })
+    }
   })
 
   it('rates with what the database holds when something else wrote between batches: a new price, a new account', async () => {
