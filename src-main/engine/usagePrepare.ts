@@ -97,20 +97,33 @@ class CsvLines {
     return this.line
   }
 
+  /** The whole text (a line read by plainEnd() is source[offset before the call, the end it gave)). */
+  get source(): string {
+    return this.text
+  }
+
+  /** Where the first quote at or after `pos` is (the text's length: none). */
+  private nextQuote = -1
+
   /**
-   * The next line, read past, when it holds no quote (nearly every line of a switch's file);
-   * null at the end of the text or before a line with a quote (read that one with next()).
+   * Where the next line ends (before its \r\n or \n), read past, when it holds no quote (nearly
+   * every line of a switch's file; it starts at `offset` as it was before the call); -1 at the end
+   * of the text or before a line with a quote (read that one with next()).
    */
-  plain(): string | null {
+  plainEnd(): number {
     const t = this.text
-    if (this.pos >= t.length) return null
-    let end = t.indexOf('\n', this.pos)
+    const pos = this.pos
+    if (pos >= t.length) return -1
+    let end = t.indexOf('\n', pos)
     if (end < 0) end = t.length
-    const raw = t.slice(this.pos, end > this.pos && t.charCodeAt(end - 1) === 13 ? end - 1 : end)
-    if (raw.includes('"')) return null
+    if (this.nextQuote < pos) {
+      const q = t.indexOf('"', pos)
+      this.nextQuote = q < 0 ? t.length : q
+    }
+    if (this.nextQuote < end) return -1
     this.pos = end + 1
     this.line++
-    return raw
+    return end > pos && t.charCodeAt(end - 1) === 13 ? end - 1 : end
   }
 
   next(): CsvLine | null {
@@ -179,12 +192,16 @@ class CsvLines {
 const ZONED_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?$/
 
-/** The two decimal digits at `i`, or -1. */
-function twoDigits(t: string, i: number): number {
+/** The two decimal digits at `i` (both before `end`), or -1. */
+function twoDigits(t: string, i: number, end: number): number {
+  if (i + 1 >= end) return -1
   const a = t.charCodeAt(i) - 48
   const b = t.charCodeAt(i + 1) - 48
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1
 }
+
+/** The character `k` places into t[f, f + n), NaN past its end. */
+const charIn = (t: string, f: number, n: number, k: number): number => (k < n ? t.charCodeAt(f + k) : Number.NaN)
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
@@ -193,50 +210,51 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
  * "2026-03-05 10:00:00.250+02:00", "+0200", "+02", without seconds), read digit by digit with no
  * regular expression or Date object (a million of them per file); NaN for anything else (a space
  * before the zone, a lower-case "z" or "t", a problem), which parseZonedTime then reads by its pattern.
+ * Reads t[f, to) (a cell of a line, without cutting it out), never past it.
  */
-function quickZonedTime(t: string): number {
-  const n = t.length
-  if (n < 17 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(13) !== 58) return Number.NaN
-  const sep = t.charCodeAt(10)
+function quickZonedTime(t: string, f = 0, to = t.length): number {
+  const n = to - f
+  if (n < 17 || charIn(t, f, n, 4) !== 45 || charIn(t, f, n, 7) !== 45 || charIn(t, f, n, 13) !== 58) return Number.NaN
+  const sep = charIn(t, f, n, 10)
   if (sep !== 84 && sep !== 32) return Number.NaN
-  const century = twoDigits(t, 0)
-  const yy = twoDigits(t, 2)
-  const mo = twoDigits(t, 5)
-  const d = twoDigits(t, 8)
-  const h = twoDigits(t, 11)
-  const mi = twoDigits(t, 14)
+  const century = twoDigits(t, f, to)
+  const yy = twoDigits(t, f + 2, to)
+  const mo = twoDigits(t, f + 5, to)
+  const d = twoDigits(t, f + 8, to)
+  const h = twoDigits(t, f + 11, to)
+  const mi = twoDigits(t, f + 14, to)
   if (century < 0 || yy < 0 || mo < 0 || d < 0 || h < 0 || mi < 0) return Number.NaN
   let i = 16
   let s = 0
   let ms = 0
-  if (t.charCodeAt(i) === 58) {
-    s = twoDigits(t, 17)
+  if (charIn(t, f, n, i) === 58) {
+    s = twoDigits(t, f + 17, to)
     if (s < 0) return Number.NaN
     i = 19
-    const dot = t.charCodeAt(i)
+    const dot = charIn(t, f, n, i)
     if (dot === 46 || dot === 44) {
       // 1 to 9 digits of a second; the first three are the milliseconds.
       let digits = 0
       for (i++; digits < 10; i++, digits++) {
-        const c = t.charCodeAt(i) - 48
+        const c = charIn(t, f, n, i) - 48
         if (!(c >= 0 && c <= 9)) break
         if (digits < 3) ms += c * (digits === 0 ? 100 : digits === 1 ? 10 : 1)
       }
       if (digits < 1 || digits > 9) return Number.NaN
     }
   }
-  const zone = t.charCodeAt(i)
+  const zone = charIn(t, f, n, i)
   let offsetMs = 0
   if (zone === 90) {
     if (i + 1 !== n) return Number.NaN
   } else if (zone === 43 || zone === 45) {
-    const offH = twoDigits(t, i + 1)
+    const offH = twoDigits(t, f + i + 1, to)
     let offM = 0
     let j = i + 3
     if (offH < 0) return Number.NaN
     if (j < n) {
-      if (t.charCodeAt(j) === 58) j++
-      offM = twoDigits(t, j)
+      if (charIn(t, f, n, j) === 58) j++
+      offM = twoDigits(t, f + j, to)
       if (offM < 0 || j + 2 !== n) return Number.NaN
     }
     if (offH > 14 || offM > 59) return Number.NaN
@@ -251,12 +269,12 @@ function quickZonedTime(t: string): number {
 }
 
 /** Whole seconds written as at most 7 digits, at most MAX_DURATION_S; -1 for anything else (checkRow then says what is wrong). */
-function quickDuration(t: string): number {
-  const n = t.length
+function quickDuration(t: string, f = 0, to = t.length): number {
+  const n = to - f
   if (n === 0 || n > 7) return -1
   let v = 0
   for (let i = 0; i < n; i++) {
-    const c = t.charCodeAt(i) - 48
+    const c = t.charCodeAt(f + i) - 48
     if (c < 0 || c > 9) return -1
     v = v * 10 + c
   }
@@ -493,15 +511,16 @@ export class UsageFile {
   readonly counts: ReadCounts = { lines: 0, rejected: 0, duplicates: 0 }
   /** The first MAX_LISTED_PROBLEMS problems, by line. */
   readonly problems: UsageImportProblem[] = []
-  private readonly kept = { offset: [] as number[], line: [] as number[], start: [] as number[], duration: [] as number[] }
+  /** Kept records' numbers, by their index in the order kept (typed arrays, grown by doubling: no million-element arrays of boxed numbers). */
+  private kept = { n: 0, offset: new Float64Array(1024), line: new Int32Array(1024), start: new Float64Array(1024), duration: new Int32Array(1024) }
   /** Customer row id (0: unknown account) -> indexes of its records in `kept`, in file order. */
   private readonly byCustomer = new Map<number, number[]>()
   private readonly seen = new Set<string>()
   private readonly accountRefs: (AccountRef | null)[] = []
   private order = new Int32Array(0)
   private lineCount = 1
-  /** A line read at a slice's end, handled when reading goes on (as it was before the pause). */
-  private pending: ParsedUsage | UsageImportProblem | null | undefined
+  /** Paused before line lineCount (reading goes on from there at the next call). */
+  private paused = false
   private readWith: Lookups | null = null
 
   private constructor(
@@ -518,12 +537,12 @@ export class UsageFile {
 
   /** Valid records kept so far (all of them once read). */
   get count(): number {
-    return this.kept.line.length
+    return this.kept.n
   }
 
   /** About how many records the whole file holds, from what was read so far. */
   get estimate(): number {
-    return Math.round((this.kept.line.length * this.lines.length) / Math.max(1, this.lines.offset))
+    return Math.round((this.kept.n * this.lines.length) / Math.max(1, this.lines.offset))
   }
 
   /**
@@ -532,24 +551,26 @@ export class UsageFile {
    */
   readSlice(lookups: Lookups): boolean {
     this.readWith = lookups
-    if (this.pending !== undefined) {
-      this.take(this.pending, lookups)
-      this.pending = undefined
-    }
     const lines = this.lines
     const index = this.index
     /** A line read: null when it is blank (every value empty), which is not a record. */
     const readRow = (row: CsvLine): ParsedUsage | UsageImportProblem | null =>
       row.problem === null && row.cells.every((c) => c.trim() === '') ? null : parseRow(row, index)
     for (;;) {
-      const i = this.lineCount++
+      if (this.lineCount % READ_SLICE === 0 && !this.paused) {
+        this.paused = true
+        return true
+      }
+      this.paused = false
+      this.lineCount++
       const lineNumber = lines.lineNumber
       const offset = lines.offset
       // Most lines hold no quote and pass every check: read those the quick way.
-      const raw = lines.plain()
+      const end = lines.plainEnd()
       let parsed: ParsedUsage | UsageImportProblem | null
-      if (raw !== null) {
-        const cells = raw.split(lines.sep)
+      if (end >= 0) {
+        if (this.takeQuick(offset, end, lineNumber, lookups)) continue
+        const cells = lines.source.slice(offset, end).split(lines.sep)
         parsed = quickRow(lineNumber, cells, index) ?? readRow({ line: lineNumber, cells, problem: null })
       } else {
         const row = lines.next()
@@ -557,12 +578,64 @@ export class UsageFile {
         parsed = readRow(row)
       }
       if (parsed !== null && !('message' in parsed)) parsed.offset = offset
-      if (i % READ_SLICE === 0) {
-        this.pending = parsed
-        return true
-      }
       this.take(parsed, lookups)
     }
+  }
+
+  /** Where the cells of the line takeQuick reads start and end. */
+  private readonly cellStart = new Int32Array(USAGE_COLUMNS.length)
+  private readonly cellEnd = new Int32Array(USAGE_COLUMNS.length)
+
+  /**
+   * take(quickRow(...)) for the line t[offset, end), without cutting it into cells: only its switch
+   * record id and account become strings (a million lines must not become seven million strings).
+   * False, having taken nothing, for a line that is not six values each starting and ending with a
+   * visible ASCII character (so trimming would not change them) and passing quickRow's checks.
+   */
+  private takeQuick(offset: number, end: number, line: number, lookups: Lookups): boolean {
+    const t = this.lines.source
+    const sep = this.lines.sep
+    const starts = this.cellStart
+    const ends = this.cellEnd
+    let cell = 0
+    let from = offset
+    for (;;) {
+      let q = t.indexOf(sep, from)
+      if (q < 0 || q >= end) q = end
+      if (cell === USAGE_COLUMNS.length) return false
+      starts[cell] = from
+      ends[cell] = q
+      cell++
+      if (q === end) break
+      from = q + 1
+    }
+    if (cell !== USAGE_COLUMNS.length) return false
+    for (let k = 0; k < cell; k++) {
+      const a = t.charCodeAt(starts[k]!)
+      const z = t.charCodeAt(ends[k]! - 1)
+      if (ends[k]! <= starts[k]! || a <= 32 || a >= 127 || z <= 32 || z >= 127) return false
+    }
+    const index = this.index
+    const id = index[0]!
+    const account = index[1]!
+    const time = index[2]!
+    const duration = index[3]!
+    const called = index[4]!
+    if (ends[id]! - starts[id]! > MAX_TEXT || ends[account]! - starts[account]! > MAX_TEXT || ends[called]! - starts[called]! > MAX_TEXT) return false
+    const start = quickZonedTime(t, starts[time]!, ends[time]!)
+    const durationS = quickDuration(t, starts[duration]!, ends[duration]!)
+    if (Number.isNaN(start) || durationS < 0) return false
+    // As take() does with the record quickRow gives.
+    this.counts.lines++
+    // One hash of the id, not two: a Set that does not grow already held it.
+    const seen = this.seen.size
+    this.seen.add(t.slice(starts[id]!, ends[id]!))
+    if (this.seen.size === seen) {
+      this.counts.duplicates++
+      return true
+    }
+    this.keep(lookups.account(t.slice(starts[account]!, ends[account]!)), offset, line, start, durationS)
+    return true
   }
 
   private take(parsed: ParsedUsage | UsageImportProblem | null, lookups: Lookups): void {
@@ -575,28 +648,41 @@ export class UsageFile {
       this.counts.duplicates++
     } else {
       this.seen.add(parsed.switchRecordId)
-      const ref = lookups.account(parsed.account)
-      const customerId = ref?.customerId ?? 0
-      this.accountRefs.push(ref)
-      let group = this.byCustomer.get(customerId)
-      if (!group) {
-        group = []
-        this.byCustomer.set(customerId, group)
-      }
-      const kept = this.kept
-      group.push(kept.line.length)
-      kept.offset.push(parsed.offset!)
-      kept.line.push(parsed.line)
-      kept.start.push(parsed.start)
-      kept.duration.push(parsed.durationS)
+      this.keep(lookups.account(parsed.account), parsed.offset!, parsed.line, parsed.start, parsed.durationS)
     }
+  }
+
+  /** Keep a valid record that is not a duplicate, with its account as found. */
+  private keep(ref: AccountRef | null, offset: number, line: number, start: number, durationS: number): void {
+    const customerId = ref?.customerId ?? 0
+    this.accountRefs.push(ref)
+    let group = this.byCustomer.get(customerId)
+    if (!group) {
+      group = []
+      this.byCustomer.set(customerId, group)
+    }
+    let kept = this.kept
+    if (kept.n === kept.line.length) {
+      const grow = <T extends Float64Array | Int32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2)
+        b.set(a)
+        return b
+      }
+      kept = this.kept = { n: kept.n, offset: grow(kept.offset), line: grow(kept.line), start: grow(kept.start), duration: grow(kept.duration) }
+    }
+    const k = kept.n++
+    group.push(k)
+    kept.offset[k] = offset
+    kept.line[k] = line
+    kept.start[k] = start
+    kept.duration[k] = durationS
   }
 
   /** After the last slice: the batches' order (unknown accounts last; each customer's records by start time, file order at one instant). */
   finishReading(): void {
     this.seen.clear()
     const kept = this.kept
-    const order = new Int32Array(kept.line.length)
+    const order = new Int32Array(kept.n)
     let placed = 0
     for (const id of [...this.byCustomer.keys()].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b))) {
       const group = this.byCustomer.get(id)!
