@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { encodeRecord, Journal, scanJournal } from '../../src-main/db/journal'
+import { encodeRecord, Journal, prepareJournalFile, scanJournal } from '../../src-main/db/journal'
 import { tmpDataDir } from '../support/tmp'
 
 const entry = (seq: number) => ({ seq, stmts: [['UPDATE t SET v = ? WHERE id = ?', [seq * 10, 'ł€ó']]] as [string, (number | string)[]][] })
@@ -66,5 +66,27 @@ describe('journal', () => {
     expect(fs.statSync(file).size).toBe(before)
     expect(journal.bytes).toBeGreaterThan(0)
     journal.close()
+  })
+
+  it('after a snapshot, keeps exactly the records committed while it was written, however many MiB they are', () => {
+    const dir = tmpDataDir()
+    const file = path.join(dir, 'journal.log')
+    const { journal } = Journal.open(file)
+    // Records of ~40 KiB (a usage batch's is larger still): the snapshot holds the first 10.
+    const big = (seq: number) => ({ seq, stmts: [['INSERT INTO t VALUES (?)', ['x'.repeat(40_000) + seq]]] as [string, string[]][] })
+    for (let s = 1; s <= 10; s++) journal.append(big(s))
+    const keepFrom = journal.bytes
+    for (let s = 11; s <= 90; s++) journal.append(big(s))
+    expect(journal.bytes - keepFrom).toBeGreaterThan(3 * 2 ** 20)
+    const prepared = path.join(dir, 'journal.log.next')
+    prepareJournalFile(prepared)
+    journal.replaceKeepingFrom(keepFrom, prepared, () => {}, 11)
+    journal.append(big(91))
+    journal.close()
+    const { journal: again, scan } = Journal.open(file)
+    again.close()
+    expect(scan.entries.map((e) => e.seq)).toEqual(Array.from({ length: 81 }, (_, i) => 11 + i))
+    expect(scan.entries[79]).toEqual(big(90))
+    expect(scan.tornBytes).toBe(0)
   })
 })
