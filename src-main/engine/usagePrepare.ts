@@ -802,13 +802,25 @@ const LAST_SQL_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
 const asBoundInstant = (ms: number): number | string => (ms <= LAST_SQL_INSTANT ? ms : new Date(ms).toISOString())
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
 
+const textPrefixCache = new WeakMap<PreparedBatch, Map<number, string>>()
+/** Row -> prefix of the rows whose prefix is bound as text (made once per batch, not per INSERT: with national prefixes such as "0044" that is every row). */
+function textPrefixes(b: PreparedBatch): Map<number, string> | null {
+  if (b.prefixes.length === 0) return null
+  let map = textPrefixCache.get(b)
+  if (!map) {
+    map = new Map(b.prefixes)
+    textPrefixCache.set(b, map)
+  }
+  return map
+}
+
 /**
  * Push the parameters of the INSERT of rows [i, i + n) of `b` after its instant and import id:
  * the rows' share of `text` as one blob (?3), then twelve per row (see usageImport.ts INSERT_HEAD).
  */
 export function pushRowParams(out: SqlParam[], b: PreparedBatch, i: number, n: number): void {
   const num = b.num
-  const textPrefix = b.prefixes.length > 0 ? new Map(b.prefixes) : null
+  const textPrefix = textPrefixes(b)
   const base = b.at[i]!
   out.push(b.text.subarray(base, b.at[i + n]!))
   for (let r = i; r < i + n; r++) {

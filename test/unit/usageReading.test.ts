@@ -82,20 +82,14 @@ const lineCells = fc.oneof(
 describe('reading a usage file', () => {
   it('reads a file as it reads the same file with every value quoted', () => {
     fc.assert(
-      fc.property(
-        fc.array(lineCells, { maxLength: 40 }),
-        fc.constantFrom(',', ';'),
-        fc.constantFrom('\n', '\r\n'),
-        fc.boolean(),
-        (lines, sep, eol, bom) => {
-          // Values holding the separator go quoted in both files (as a spreadsheet writes them).
-          const plain = (cells: string[]) => cells.map((c) => (c.includes(sep) ? quoteAll([c])[0]! : c))
-          const text = (rows: string[][]) => (bom ? '\uFEFF' : '') + [HEADER, ...rows].map((r) => r.join(sep)).join(eol)
-          const quick = read(text(lines.map((l) => plain([...l]))))
-          const general = read(text(lines.map((l) => quoteAll([...l]))))
-          expect(quick).toEqual(general)
-        }
-      ),
+      fc.property(fc.array(lineCells, { maxLength: 40 }), fc.constantFrom(',', ';'), fc.constantFrom('\n', '\r\n'), fc.boolean(), (lines, sep, eol, bom) => {
+        // Values holding the separator go quoted in both files (as a spreadsheet writes them).
+        const plain = (cells: string[]) => cells.map((c) => (c.includes(sep) ? quoteAll([c])[0]! : c))
+        const text = (rows: string[][]) => (bom ? '\uFEFF' : '') + [HEADER, ...rows].map((r) => r.join(sep)).join(eol)
+        const quick = read(text(lines.map((l) => plain([...l]))))
+        const general = read(text(lines.map((l) => quoteAll([...l]))))
+        expect(quick).toEqual(general)
+      }),
       { numRuns: 300 }
     )
   })
