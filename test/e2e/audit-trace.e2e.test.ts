@@ -166,8 +166,10 @@ describe("the source page's story, traced from the overdue invoice", () => {
     const links = page.getByTestId('audit-links')
     await links.first().waitFor()
     await page.locator('[data-link-kind="xdr"]').first().waitFor()
-    const kinds = await page.locator('[data-link-kind]').evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute('data-link-kind')))].sort())
-    expect(kinds).toEqual(expect.arrayContaining(['invoice', 'xdr']))
+    // Polled: in full e2e runs the list was seen re-rendered (no rows for a moment) between the
+    // wait above and a single read, on this commit and on the one before it.
+    const kinds = () => page.locator('[data-link-kind]').evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute('data-link-kind')))].sort())
+    await expect.poll(kinds, { timeout: 10_000 }).toEqual(expect.arrayContaining(['invoice', 'xdr']))
     await page.screenshot({ path: path.join(os.tmpdir(), 'audit-trace-log.png') })
     expect(pageErrors).toEqual([])
   })
