@@ -19,7 +19,7 @@
 import type { UsageImportFlag, UsageImportFlagged, UsageImportProblem, UsageImportRecord, UsageImportSource, UsageImportSummary } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
 import { formatMinor } from '../../src-shared/money'
-import { type SqlParam, withJournalJson } from '../db/journal'
+import { withJournalJson } from '../db/journal'
 import type { DbReader } from '../db/store'
 import { type Actor, describeAmountChange } from './audit'
 import type { StoredCustomer } from './customers'
@@ -32,8 +32,7 @@ import {
   C_LINE,
   C_REASON,
   databaseLookups,
-  insertChunks,
-  pushRowParams,
+  insertStatements,
   filterBatch,
   type Lookups,
   NUM_COLS,
@@ -106,7 +105,7 @@ const INSERT_HEAD =
   'CAST(substr(?3,column11+1,column12&1023)AS TEXT),CAST(substr(?3,column11+1+(column12&1023),(column12>>10)&1023)AS TEXT),' +
   "CASE WHEN column7 IS NULL THEN 'rated' ELSE 'unrated' END,column7,column8,CAST(column9 AS TEXT),column10,?1,?1,?2 FROM(VALUES"
 const insertSqlCache = new Map<string, string>()
-/** The INSERT of `n` rows (n a power of two ≤ 256, see insertChunks: at most eighteen statements are ever prepared). */
+/** The INSERT of `n` rows (n a power of two ≤ 256, see insertStatements: at most eighteen statements are ever prepared). */
 function insertSql(n: number, skipKnown: boolean): string {
   const key = `${n}:${skipKnown}`
   let sql = insertSqlCache.get(key)
@@ -119,13 +118,11 @@ function insertSql(n: number, skipKnown: boolean): string {
 /** Insert the batch's rows. Returns how many were written: with `skipKnown`, a row whose switch record id is in already is not. */
 function insertRows(w: Work, importId: number, b: PreparedBatch, skipKnown: boolean): number {
   let written = 0
-  insertChunks(b.n).forEach(([i, n], c) => {
-    const params: SqlParam[] = [w.at, importId]
-    pushRowParams(params, b, i, n)
+  insertStatements(b, [w.at, importId]).forEach(({ rows, params }, c) => {
     // The worker encoded the rows' share of the journal record (see PreparedBatch.journal).
     const tail = b.journal?.json[c]
     written += w.run(
-      insertSql(n, skipKnown),
+      insertSql(rows, skipKnown),
       tail === undefined ? params : withJournalJson(params, `[${JSON.stringify(w.at)},${JSON.stringify(importId)},${tail}]`, b.journal!.blobChars[c]!)
     )
   })

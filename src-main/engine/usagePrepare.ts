@@ -770,7 +770,7 @@ export interface PreparedBatch {
   /** [row, prefix] of rows whose prefix is not bound as a number (a leading 0, or more than 9 digits). */
   prefixes: [number, string][]
   /**
-   * Made by the worker: for each INSERT of insertChunks(n), the JSON of its pushRowParams, without
+   * Made by the worker: for each of insertStatements(b, []), the JSON of its parameters, without
    * the brackets (the journal record's share of it: the main thread adds the instant and the
    * import id), and the base64 characters in it. Absent for a batch rated or filtered on the main thread.
    */
@@ -779,18 +779,6 @@ export interface PreparedBatch {
 
 /** Rows per INSERT statement: powers of two up to 256, so few distinct statements are prepared. */
 const MAX_ROWS_PER_INSERT = 256
-
-/** The INSERT statements of `total` rows: [first row, rows] each. */
-export function insertChunks(total: number): [number, number][] {
-  const out: [number, number][] = []
-  for (let i = 0; i < total; ) {
-    let n = MAX_ROWS_PER_INSERT
-    while (n > total - i) n >>= 1
-    out.push([i, n])
-    i += n
-  }
-  return out
-}
 
 /**
  * The last instant SQLite's strftime writes as toISOString does (later ones are bound as text).
@@ -802,55 +790,52 @@ const LAST_SQL_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
 const asBoundInstant = (ms: number): number | string => (ms <= LAST_SQL_INSTANT ? ms : new Date(ms).toISOString())
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
 
-const textPrefixCache = new WeakMap<PreparedBatch, Map<number, string>>()
-/** Row -> prefix of the rows whose prefix is bound as text (made once per batch, not per INSERT: with national prefixes such as "0044" that is every row). */
-function textPrefixes(b: PreparedBatch): Map<number, string> | null {
-  if (b.prefixes.length === 0) return null
-  let map = textPrefixCache.get(b)
-  if (!map) {
-    map = new Map(b.prefixes)
-    textPrefixCache.set(b, map)
-  }
-  return map
-}
-
 /**
- * Push the parameters of the INSERT of rows [i, i + n) of `b` after its instant and import id:
- * the rows' share of `text` as one blob (?3), then twelve per row (see usageImport.ts INSERT_HEAD).
+ * The INSERTs of batch `b`: each one's row count (see MAX_ROWS_PER_INSERT) and parameters after its
+ * instant and import id: the rows' share of `text` as one blob (?3), then twelve per row (see
+ * usageImport.ts INSERT_HEAD). `head` starts each parameter list (the main thread's instant and
+ * import id; none for the journal's share, see encodeJournal).
  */
-export function pushRowParams(out: SqlParam[], b: PreparedBatch, i: number, n: number): void {
+export function insertStatements(b: PreparedBatch, head: SqlParam[]): { rows: number; params: SqlParam[] }[] {
   const num = b.num
-  const textPrefix = textPrefixes(b)
-  const base = b.at[i]!
-  out.push(b.text.subarray(base, b.at[i + n]!))
-  for (let r = i; r < i + n; r++) {
-    const o = r * NUM_COLS
-    const reason = num[o + C_REASON]!
-    const prefix = num[o + C_PREFIX]!
-    out.push(
-      orNull(num[o + C_CUSTOMER]!),
-      orNull(num[o + C_ACCOUNT]!),
-      orNull(num[o + C_SERVICE]!),
-      asBoundInstant(num[o + C_START]!),
-      num[o + C_DURATION]!,
-      orNull(num[o + C_CHARGE]!),
-      reason === 0 ? null : UNRATED_REASONS[reason - 1]!,
-      orNull(num[o + C_BILLED]!),
-      Number.isNaN(prefix) ? (textPrefix?.get(r) ?? null) : prefix,
-      orNull(num[o + C_VERSION]!),
-      b.at[r]! - base,
-      b.lens[r]!
-    )
+  // Made once per batch: with national prefixes such as "0044" every row has one.
+  const textPrefix = b.prefixes.length > 0 ? new Map(b.prefixes) : null
+  const out: { rows: number; params: SqlParam[] }[] = []
+  for (let i = 0; i < b.n; ) {
+    let n = MAX_ROWS_PER_INSERT
+    while (n > b.n - i) n >>= 1
+    const base = b.at[i]!
+    const params: SqlParam[] = [...head, b.text.subarray(base, b.at[i + n]!)]
+    for (let r = i; r < i + n; r++) {
+      const o = r * NUM_COLS
+      const reason = num[o + C_REASON]!
+      const prefix = num[o + C_PREFIX]!
+      params.push(
+        orNull(num[o + C_CUSTOMER]!),
+        orNull(num[o + C_ACCOUNT]!),
+        orNull(num[o + C_SERVICE]!),
+        asBoundInstant(num[o + C_START]!),
+        num[o + C_DURATION]!,
+        orNull(num[o + C_CHARGE]!),
+        reason === 0 ? null : UNRATED_REASONS[reason - 1]!,
+        orNull(num[o + C_BILLED]!),
+        Number.isNaN(prefix) ? (textPrefix?.get(r) ?? null) : prefix,
+        orNull(num[o + C_VERSION]!),
+        b.at[r]! - base,
+        b.lens[r]!
+      )
+    }
+    out.push({ rows: n, params })
+    i += n
   }
+  return out
 }
 
 /** The journal's share of each INSERT of `b` (PreparedBatch.journal), made where the batch was rated (the worker). */
 export function encodeJournal(b: PreparedBatch): NonNullable<PreparedBatch['journal']> {
   const json: string[] = []
   const blobChars: number[] = []
-  for (const [i, n] of insertChunks(b.n)) {
-    const params: SqlParam[] = []
-    pushRowParams(params, b, i, n)
+  for (const { params } of insertStatements(b, [])) {
     const encoded = paramsJson(params)
     json.push(encoded.json.slice(1, -1))
     blobChars.push(encoded.blobChars)
