@@ -118,13 +118,14 @@ function insertSql(n: number, skipKnown: boolean): string {
 /** Insert the batch's rows. Returns how many were written: with `skipKnown`, a row whose switch record id is in already is not. */
 function insertRows(w: Work, importId: number, b: PreparedBatch, skipKnown: boolean): number {
   let written = 0
+  const journal = b.journal
   insertStatements(b, [w.at, importId]).forEach(({ rows, params }, c) => {
     // The worker encoded the rows' share of the journal record (see PreparedBatch.journal).
-    const tail = b.journal?.json[c]
-    written += w.run(
-      insertSql(rows, skipKnown),
-      tail === undefined ? params : withJournalJson(params, `[${JSON.stringify(w.at)},${JSON.stringify(importId)},${tail}]`, b.journal!.blobChars[c]!)
-    )
+    if (journal) {
+      const rowsJson = journal.bytes.subarray(c === 0 ? 0 : journal.ends[c - 1]!, journal.ends[c]!)
+      withJournalJson(params, [`[${JSON.stringify(w.at)},${JSON.stringify(importId)},`, rowsJson, ']'], journal.blobChars[c]!)
+    }
+    written += w.run(insertSql(rows, skipKnown), params)
   })
   return written
 }

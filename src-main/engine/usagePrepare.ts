@@ -499,29 +499,118 @@ export interface ReadCounts {
 }
 
 /**
+ * A 32-bit hash of the characters t[from, to) (FNV-1a, then mixed: switch record ids that differ
+ * only in their last digits spread over the whole table). Equal texts give equal hashes whether
+ * read from the file's text or from a string.
+ */
+function hashChars(t: string, from: number, to: number): number {
+  let h = 0x811c9dc5
+  for (let i = from; i < to; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  return h ^ (h >>> 16)
+}
+
+/**
+ * The switch record ids of the records kept so far, as an open-addressing table of their hashes
+ * and kept indexes in typed arrays. A Set of a million id strings cost ~0.9 s of a 1M file's
+ * reading (a string made and hashed per line); here a line's id becomes a string only when its
+ * hash equals one already in (a repeated id, or a rare collision), to be compared as text.
+ */
+export class SeenIds {
+  /** Kept index + 1 per slot (0: empty); `hashes` holds the slot's hash. */
+  private slots = new Int32Array(1 << 12)
+  private hashes = new Int32Array(1 << 12)
+  private size = 0
+
+  /**
+   * The kept index of an id equal to the one hashed `h` (`text()` gives it), or -1 after noting it
+   * as kept index `k`. `idOf(j)` is the id of kept record j.
+   */
+  findOrAdd(h: number, text: () => string, k: number, idOf: (j: number) => string): number {
+    if (2 * (this.size + 1) > this.slots.length) this.grow()
+    const mask = this.slots.length - 1
+    let i = h & mask
+    let id: string | null = null
+    for (;;) {
+      const j = this.slots[i]!
+      if (j === 0) break
+      if (this.hashes[i] === h) {
+        id ??= text()
+        if (idOf(j - 1) === id) return j - 1
+      }
+      i = (i + 1) & mask
+    }
+    this.slots[i] = k + 1
+    this.hashes[i] = h
+    this.size++
+    return -1
+  }
+
+  private grow(): void {
+    const { slots, hashes } = this
+    this.slots = new Int32Array(slots.length * 2)
+    this.hashes = new Int32Array(slots.length * 2)
+    const mask = this.slots.length - 1
+    for (let s = 0; s < slots.length; s++) {
+      if (slots[s] === 0) continue
+      let i = hashes[s]! & mask
+      while (this.slots[i] !== 0) i = (i + 1) & mask
+      this.slots[i] = slots[s]!
+      this.hashes[i] = hashes[s]!
+    }
+  }
+}
+
+/**
  * A usage file being read and checked, then its valid records by batch. Records are grouped by
  * customer, in time order: a batch touches few customers, so the balance updates and audit
  * entries per batch stay few, and the (customer, time) index grows in place. The first record with
  * a switch record id wins; later ones are duplicates. A million records must not become a million
- * objects kept alive (the garbage collector would then cost more than the import): each valid
- * record is kept as numbers, the line's place in the text among them, and its text is read again
- * when its batch is prepared.
+ * objects kept alive (the garbage collector would then cost more than the import), nor a million
+ * strings: each valid record is kept as numbers (the line's place in the text among them, and the
+ * account it names as an index into the accounts met), and its text is read again when its batch
+ * is prepared.
  */
 export class UsageFile {
   readonly counts: ReadCounts = { lines: 0, rejected: 0, duplicates: 0 }
   /** The first MAX_LISTED_PROBLEMS problems, by line. */
   readonly problems: UsageImportProblem[] = []
-  /** Kept records' numbers, by their index in the order kept (typed arrays, grown by doubling: no million-element arrays of boxed numbers). */
-  private kept = { n: 0, offset: new Float64Array(1024), line: new Int32Array(1024), start: new Float64Array(1024), duration: new Int32Array(1024) }
-  /** Customer row id (0: unknown account) -> indexes of its records in `kept`, in file order. */
-  private readonly byCustomer = new Map<number, number[]>()
-  private readonly seen = new Set<string>()
-  private readonly accountRefs: (AccountRef | null)[] = []
+  /**
+   * Kept records' numbers, by their index in the order kept (typed arrays, grown by doubling: no
+   * million-element arrays of boxed numbers); `account` indexes `refs`.
+   */
+  private kept = {
+    n: 0,
+    offset: new Float64Array(1024),
+    line: new Int32Array(1024),
+    start: new Float64Array(1024),
+    duration: new Int32Array(1024),
+    account: new Int32Array(1024)
+  }
+  private seen = new SeenIds()
+  /** The accounts met, as the lookups found them (null: unknown), and each one's customer's group (see groupIds). */
+  private readonly refs: (AccountRef | null)[] = []
+  private readonly refGroup: number[] = []
+  private readonly refIndex = new Map<AccountRef | null, number>()
+  /** Customer row id (0: unknown account) of each group, in the order first met. */
+  private readonly groupIds: number[] = []
+  private readonly groupOf = new Map<number, number>()
+  /**
+   * An account cell's text -> its index in `refs`, by the text's hash (see takeQuick): most files
+   * name a few thousand accounts a million times, and a lookup by a string cut from each line
+   * cost ~0.5 s per 1M. A text whose hash another text holds is looked up the ordinary way.
+   */
+  private readonly accountByHash = new Map<number, { text: string; account: number }>()
   private order = new Int32Array(0)
   private lineCount = 1
   /** Paused before line lineCount (reading goes on from there at the next call). */
   private paused = false
   private readWith: Lookups | null = null
+  /** Set when slices were read with different lookups: each batch then looks its accounts up again. */
+  private mixedLookups = false
 
   private constructor(
     private readonly lines: CsvLines,
@@ -550,7 +639,11 @@ export class UsageFile {
    * at Cancel, then call again), false at the end of the file. Accounts are found with `lookups`.
    */
   readSlice(lookups: Lookups): boolean {
-    this.readWith = lookups
+    if (this.readWith !== lookups) {
+      if (this.readWith !== null) this.mixedLookups = true
+      this.readWith = lookups
+      this.accountByHash.clear()
+    }
     const lines = this.lines
     const index = this.index
     /** A line read: null when it is blank (every value empty), which is not a record. */
@@ -627,16 +720,29 @@ export class UsageFile {
     if (Number.isNaN(start) || durationS < 0) return false
     // As take() does with the record quickRow gives.
     this.counts.lines++
-    // One hash of the id, not two: a Set that does not grow already held it.
-    const seen = this.seen.size
-    this.seen.add(t.slice(starts[id]!, ends[id]!))
-    if (this.seen.size === seen) {
+    const k = this.kept.n
+    const idFrom = starts[id]!
+    const idTo = ends[id]!
+    if (this.seen.findOrAdd(hashChars(t, idFrom, idTo), () => t.slice(idFrom, idTo), k, this.idOf) >= 0) {
       this.counts.duplicates++
       return true
     }
-    this.keep(lookups.account(t.slice(starts[account]!, ends[account]!)), offset, line, start, durationS)
+    const accountFrom = starts[account]!
+    const accountTo = ends[account]!
+    const h = hashChars(t, accountFrom, accountTo)
+    let known = this.accountByHash.get(h)
+    if (known === undefined || known.text.length !== accountTo - accountFrom || !t.startsWith(known.text, accountFrom)) {
+      const text = t.slice(accountFrom, accountTo)
+      const entry = { text, account: this.accountIndex(lookups.account(text)) }
+      if (known === undefined) this.accountByHash.set(h, entry)
+      known = entry
+    }
+    this.keep(known.account, offset, line, start, durationS)
     return true
   }
+
+  /** The switch record id of kept record k, read again from its line. */
+  private readonly idOf = (k: number): string => this.lines.cellsAt(this.kept.offset[k]!)[this.index[0]!]!.trim()
 
   private take(parsed: ParsedUsage | UsageImportProblem | null, lookups: Lookups): void {
     if (parsed === null) return
@@ -644,23 +750,37 @@ export class UsageFile {
     if ('message' in parsed) {
       this.counts.rejected++
       if (this.problems.length < MAX_LISTED_PROBLEMS) this.problems.push(parsed)
-    } else if (this.seen.has(parsed.switchRecordId)) {
-      this.counts.duplicates++
-    } else {
-      this.seen.add(parsed.switchRecordId)
-      this.keep(lookups.account(parsed.account), parsed.offset!, parsed.line, parsed.start, parsed.durationS)
+      return
     }
+    const idText = parsed.switchRecordId
+    if (this.seen.findOrAdd(hashChars(idText, 0, idText.length), () => idText, this.kept.n, this.idOf) >= 0) {
+      this.counts.duplicates++
+      return
+    }
+    this.keep(this.accountIndex(lookups.account(parsed.account)), parsed.offset!, parsed.line, parsed.start, parsed.durationS)
   }
 
-  /** Keep a valid record that is not a duplicate, with its account as found. */
-  private keep(ref: AccountRef | null, offset: number, line: number, start: number, durationS: number): void {
-    const customerId = ref?.customerId ?? 0
-    this.accountRefs.push(ref)
-    let group = this.byCustomer.get(customerId)
-    if (!group) {
-      group = []
-      this.byCustomer.set(customerId, group)
+  /** The index in `refs` of an account as the lookups found it. */
+  private accountIndex(ref: AccountRef | null): number {
+    let a = this.refIndex.get(ref)
+    if (a === undefined) {
+      a = this.refs.length
+      this.refs.push(ref)
+      this.refIndex.set(ref, a)
+      const customerId = ref?.customerId ?? 0
+      let g = this.groupOf.get(customerId)
+      if (g === undefined) {
+        g = this.groupIds.length
+        this.groupIds.push(customerId)
+        this.groupOf.set(customerId, g)
+      }
+      this.refGroup.push(g)
     }
+    return a
+  }
+
+  /** Keep a valid record that is not a duplicate, with its account (an index in `refs`). */
+  private keep(account: number, offset: number, line: number, start: number, durationS: number): void {
     let kept = this.kept
     if (kept.n === kept.line.length) {
       const grow = <T extends Float64Array | Int32Array>(a: T): T => {
@@ -668,29 +788,63 @@ export class UsageFile {
         b.set(a)
         return b
       }
-      kept = this.kept = { n: kept.n, offset: grow(kept.offset), line: grow(kept.line), start: grow(kept.start), duration: grow(kept.duration) }
+      kept = this.kept = {
+        n: kept.n,
+        offset: grow(kept.offset),
+        line: grow(kept.line),
+        start: grow(kept.start),
+        duration: grow(kept.duration),
+        account: grow(kept.account)
+      }
     }
     const k = kept.n++
-    group.push(k)
     kept.offset[k] = offset
     kept.line[k] = line
     kept.start[k] = start
     kept.duration[k] = durationS
+    kept.account[k] = account
   }
 
   /** After the last slice: the batches' order (unknown accounts last; each customer's records by start time, file order at one instant). */
   finishReading(): void {
-    this.seen.clear()
+    this.seen = new SeenIds()
     const kept = this.kept
-    const order = new Int32Array(kept.n)
-    let placed = 0
-    for (const id of [...this.byCustomer.keys()].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b))) {
-      const group = this.byCustomer.get(id)!
-      if (group.some((k, j) => j > 0 && kept.start[k]! < kept.start[group[j - 1]!]!)) group.sort((x, y) => kept.start[x]! - kept.start[y]!)
-      order.set(group, placed)
-      placed += group.length
+    const groups = this.groupIds.length
+    // Groups by customer row id, unknown accounts (0) last; then each record into its group's
+    // place, in file order (a counting sort: no array per customer).
+    const rank = new Int32Array(groups)
+    ;[...this.groupIds.keys()]
+      .sort((a, b) => {
+        const x = this.groupIds[a]!
+        const y = this.groupIds[b]!
+        return x === 0 ? 1 : y === 0 ? -1 : x - y
+      })
+      .forEach((g, r) => {
+        rank[g] = r
+      })
+    const groupOfRecord = new Int32Array(kept.n)
+    const starts = new Int32Array(groups + 1)
+    for (let k = 0; k < kept.n; k++) {
+      const r = rank[this.refGroup[kept.account[k]!]!]!
+      groupOfRecord[k] = r
+      starts[r + 1]!++
     }
-    this.byCustomer.clear()
+    for (let r = 0; r < groups; r++) starts[r + 1]! += starts[r]!
+    const next = starts.slice(0, groups)
+    const order = new Int32Array(kept.n)
+    for (let k = 0; k < kept.n; k++) order[next[groupOfRecord[k]!]!++] = k
+    for (let r = 0; r < groups; r++) {
+      const a = starts[r]!
+      const b = starts[r + 1]!
+      let sorted = true
+      for (let j = a + 1; j < b && sorted; j++) sorted = kept.start[order[j]!]! >= kept.start[order[j - 1]!]!
+      // Array sort is stable: file order at one instant.
+      if (!sorted)
+        order.set(
+          [...order.subarray(a, b)].sort((x, y) => kept.start[x]! - kept.start[y]!),
+          a
+        )
+    }
     this.order = order
   }
 
@@ -715,8 +869,8 @@ export class UsageFile {
         account: cell(1),
         start: kept.start[k]!,
         durationS: kept.duration[k]!,
-        accountRef: this.accountRefs[k]!,
-        readWith: this.readWith ?? undefined,
+        accountRef: this.refs[kept.account[k]!]!,
+        readWith: this.mixedLookups ? undefined : (this.readWith ?? undefined),
         calledNumber: cell(4),
         service: cell(5)
       })
@@ -770,11 +924,12 @@ export interface PreparedBatch {
   /** [row, prefix] of rows whose prefix is not bound as a number (a leading 0, or more than 9 digits). */
   prefixes: [number, string][]
   /**
-   * Made by the worker: for each of insertStatements(b, []), the JSON of its parameters, without
-   * the brackets (the journal record's share of it: the main thread adds the instant and the
-   * import id), and the base64 characters in it. Absent for a batch rated or filtered on the main thread.
+   * Made by the worker: for each of insertStatements(b, []), the JSON of its parameters without
+   * the brackets, as UTF-8 in `bytes` (statement c's ends at `ends[c]`), and the base64
+   * characters in it: the journal record's share of it (the main thread adds the instant and the
+   * import id, see journal.ts withJournalJson). Absent for a batch rated or filtered on the main thread.
    */
-  journal?: { json: string[]; blobChars: number[] }
+  journal?: { bytes: Uint8Array; ends: number[]; blobChars: number[] }
 }
 
 /** Rows per INSERT statement: powers of two up to 256, so few distinct statements are prepared. */
@@ -834,13 +989,18 @@ export function insertStatements(b: PreparedBatch, head: SqlParam[]): { rows: nu
 /** The journal's share of each INSERT of `b` (PreparedBatch.journal), made where the batch was rated (the worker). */
 export function encodeJournal(b: PreparedBatch): NonNullable<PreparedBatch['journal']> {
   const json: string[] = []
+  const ends: number[] = []
   const blobChars: number[] = []
+  let end = 0
   for (const { params } of insertStatements(b, [])) {
     const encoded = paramsJson(params)
-    json.push(encoded.json.slice(1, -1))
+    const inner = encoded.json.slice(1, -1)
+    json.push(inner)
+    end += Buffer.byteLength(inner, 'utf8')
+    ends.push(end)
     blobChars.push(encoded.blobChars)
   }
-  return { json, blobChars }
+  return { bytes: encoder.encode(json.join('')), ends, blobChars }
 }
 
 /** A prefix without a leading zero and of at most 9 digits reads back as the same digits from a number. */
@@ -1040,7 +1200,13 @@ export function serveUsagePrepare(): void {
           port.postMessage({ type: 'error', message: messageOf(err), batch: { n: records.length, first } } satisfies FromWorker)
           return
         }
-        port.postMessage({ type: 'batch', batch } satisfies FromWorker, [batch.num.buffer, batch.text.buffer, batch.at.buffer, batch.lens.buffer] as ArrayBuffer[])
+        port.postMessage({ type: 'batch', batch } satisfies FromWorker, [
+          batch.num.buffer,
+          batch.text.buffer,
+          batch.at.buffer,
+          batch.lens.buffer,
+          batch.journal.bytes.buffer
+        ] as ArrayBuffer[])
       }
     } catch (err) {
       port.postMessage({ type: 'error', message: messageOf(err) } satisfies FromWorker)

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { encodeRecord, Journal, prepareJournalFile, scanJournal } from '../../src-main/db/journal'
+import { encodeRecord, Journal, LARGE_RECORD_BYTES, prepareJournalFile, scanJournal, withJournalJson } from '../../src-main/db/journal'
 import { tmpDataDir } from '../support/tmp'
 
 const entry = (seq: number) => ({ seq, stmts: [['UPDATE t SET v = ? WHERE id = ?', [seq * 10, 'ł€ó']]] as [string, (number | string)[]][] })
@@ -66,6 +66,38 @@ describe('journal', () => {
     expect(fs.statSync(file).size).toBe(before)
     expect(journal.bytes).toBeGreaterThan(0)
     journal.close()
+  })
+
+  it('keeps large records (a usage batch) written past the preallocated zeros, with small ones before and after, and drops one cut short', () => {
+    const file = path.join(tmpDataDir(), 'journal.log')
+    const { journal } = Journal.open(file)
+    const large = (seq: number) => ({ seq, stmts: [['INSERT INTO t VALUES (?)', ['ü'.repeat(LARGE_RECORD_BYTES) + seq]]] as [string, string[]][] })
+    journal.append(entry(1))
+    journal.append(large(2))
+    journal.append(large(3))
+    journal.append(entry(4))
+    journal.append(large(5))
+    journal.close()
+    const written = fs.readFileSync(file)
+    const scan = scanJournal(written)
+    expect(scan.entries).toEqual([entry(1), large(2), large(3), entry(4), large(5)])
+    expect(scan.tornBytes).toBe(0)
+    // The last large record cut short: the four before it stay, and the next append follows them.
+    fs.writeFileSync(file, written.subarray(0, scan.validBytes - 1000))
+    const { journal: reopened, scan: again } = Journal.open(file)
+    expect(again.entries.map((e) => e.seq)).toEqual([1, 2, 3, 4])
+    reopened.append(entry(5))
+    reopened.close()
+    expect(Journal.open(file).scan.entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('writes pre-encoded parameters (texts and UTF-8 bytes made elsewhere) as JSON.stringify would', () => {
+    const params = [1, 'ł€ó', null, 2.5]
+    const plain = { seq: 7, stmts: [['INSERT INTO t VALUES (?, ?, ?, ?)', params]] as [string, (number | string | null)[]][] }
+    const pre = withJournalJson([...params], ['[1,', Buffer.from('"ł€ó",null', 'utf8'), ',2.5]'], 0)
+    const encoded = encodeRecord({ seq: 7, stmts: [['INSERT INTO t VALUES (?, ?, ?, ?)', pre]] })
+    expect(encoded.equals(encodeRecord(plain))).toBe(true)
+    expect(scanJournal(encoded).entries).toEqual([plain])
   })
 
   it('after a snapshot, keeps exactly the records committed while it was written, however many MiB they are', () => {

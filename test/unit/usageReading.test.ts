@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Lookups, UsageFile } from '../../src-main/engine/usagePrepare'
+import { Lookups, SeenIds, UsageFile } from '../../src-main/engine/usagePrepare'
 
 const lookups = () =>
   new Lookups(
@@ -102,5 +102,36 @@ describe('reading a usage file', () => {
     expect(r.records).toHaveLength(100_000)
     // The kept SW5 is line 7's (the first), with its duration, not line 100,007's.
     expect(r.records!.find((x) => x.switchRecordId === 'SW5')).toMatchObject({ line: 7, durationS: 5 })
+  })
+
+  it('finds a repeated switch record id however its hash collides with others, as a set of the ids would, also after the table grows', () => {
+    // A poor hash (few values) makes every lookup walk past other ids with the same hash.
+    const check = (ids: string[], hash: (id: string) => number) => {
+      const seen = new SeenIds()
+      const kept: string[] = []
+      const first = new Map<string, number>()
+      for (const id of ids) {
+        const found = seen.findOrAdd(
+          hash(id),
+          () => id,
+          kept.length,
+          (j) => kept[j]!
+        )
+        expect(found).toBe(first.get(id) ?? -1)
+        if (found < 0) {
+          first.set(id, kept.length)
+          kept.push(id)
+        }
+      }
+    }
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-c]{1,3}$/), { maxLength: 200 }), fc.integer({ min: 1, max: 4 }), (ids, buckets) => {
+        check(ids, (id) => (id.length * 7919) % buckets)
+      }),
+      { numRuns: 200 }
+    )
+    const many = Array.from({ length: 12_000 }, (_, i) => `SW${i % 9_000}`)
+    check(many, (id) => id.length) // 9,000 ids in 4 hashes: the table grows twice past its first size
+    check(many, (id) => -id.charCodeAt(id.length - 1)) // negative hashes
   })
 })
