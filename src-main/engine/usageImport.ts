@@ -34,7 +34,7 @@ import {
   databaseLookups,
   insertStatements,
   filterBatch,
-  type Lookups,
+  Lookups,
   NUM_COLS,
   type ParsedUsage,
   type PreparedBatch,
@@ -496,46 +496,32 @@ export async function importUsageCsv(
     touched
   }
   try {
-    // 1. Read and check the whole file (in slices, letting other requests in between), here or
-    // on the worker (which reads on while this thread serves requests).
-    let count: number
-    if (worker === null && offThread) {
+    // 1. Read and check the whole file here, in slices, letting other requests in between. A
+    // large file's text goes to the worker first, which takes it in meanwhile; what the reading
+    // found follows it there, and the worker prepares the batches from both.
+    let lookups: Lookups
+    if (offThread) {
       const data = ctx.rating.startData()
       worker = new UsagePrepareWorker(input.csv, data.lookups)
-      // Read while the worker reads the file (in this turn: nothing else writes in between).
+      // In this turn, as the accounts and services: nothing else writes in between.
       worker.rating(data.rating())
-    }
-    if (worker) {
-      for (;;) {
-        const m = await worker.next()
-        if (m.type === 'error') throw new Error(`The file could not be read (${m.message}).`)
-        if (m.type === 'batch') throw new Error('The usage import worker sent a batch before the file was read.')
-        readCounts(m.counts)
-        problems.push(...m.problems)
-        if (m.type === 'read') {
-          count = m.count
-          break
-        }
-        opts.onProgress?.(0, m.estimate)
-        await opts.pause?.()
-        if (opts.signal?.aborted) return finish(engine, actor, summary('cancelled'))
-      }
-    } else {
-      const lookups = ctx.rating.startReading()
-      while (file.readSlice(lookups)) {
-        readCounts(file.counts)
-        opts.onProgress?.(0, file.estimate)
-        await opts.pause?.()
-        if (opts.signal?.aborted) {
-          problems.push(...file.problems)
-          return finish(engine, actor, summary('cancelled'))
-        }
-      }
-      file.finishReading()
+      // The same accounts as the worker's: the batches it rates take each record's account as found here.
+      lookups = new Lookups(data.lookups, null)
+    } else lookups = ctx.rating.startReading()
+    while (file.readSlice(lookups)) {
       readCounts(file.counts)
-      problems.push(...file.problems)
-      count = file.count
+      opts.onProgress?.(0, file.estimate)
+      await opts.pause?.()
+      if (opts.signal?.aborted) {
+        problems.push(...file.problems)
+        return finish(engine, actor, summary('cancelled'))
+      }
     }
+    file.finishReading()
+    readCounts(file.counts)
+    problems.push(...file.problems)
+    const count = file.count
+    worker?.read(file)
     engine.change(actor, (w) =>
       w.run('UPDATE usage_imports SET lines = ?, rejected = ?, duplicates = ? WHERE id = ?', [totals.lines, totals.rejected, totals.duplicates, importId])
     )
@@ -565,8 +551,7 @@ export async function importUsageCsv(
           problems.push(batchFailed(m.batch, m.message))
           return finish(engine, actor, summary('failed'))
         }
-        if (m.type !== 'batch')
-          throw new Error(m.type === 'error' ? `A batch could not be rated (${m.message}).` : `The usage import worker sent '${m.type}' instead of a batch.`)
+        if (m.type === 'error') throw new Error(`A batch could not be rated (${m.message}).`)
         ask()
         const prepared = m.batch
         take = (t) => (prepared.gen === t.gen ? prepared : prepareBatch(batchRecords(prepared), t.lookups, t.rater, t.gen))

@@ -2,9 +2,10 @@
  * The usage import's preparation (issue 9): reading and checking the CSV, grouping its records by
  * customer, and rating each batch into the rows the main thread inserts (a PreparedBatch: typed
  * arrays and one UTF-8 buffer, cheap to send between threads and to bind). usageImport.ts writes
- * the batches; for a large file this module runs on a worker thread (`UsagePrepareWorker`, entry
- * src-main/usage/prepareWorker.ts) with a copy of what rating reads, pipelined with the inserts:
- * the worker prepares batch k+1 while the main thread writes batch k. Plain TypeScript, no
+ * the batches; for a large file the rating runs on a worker thread (`UsagePrepareWorker`, entry
+ * src-main/usage/prepareWorker.ts) with a copy of what rating reads and the main thread's reading
+ * of the file (UsageFile.handOver), pipelined with the inserts: the worker prepares batch k+1
+ * while the main thread writes batch k. Plain TypeScript, no
  * database: what it reads comes as a Lookups and a UsageRater (from the database on the main
  * thread, from a RatingSnapshot in the worker). See docs/usage.md "Importing usage".
  */
@@ -492,6 +493,21 @@ export function databaseLookups(r: DbReader): Lookups {
 // The file, read and checked; its records by batch
 
 /** What reading the file found (the summary's counts; `count` records to write). */
+/** A file's reading as UsageFile.handOver gives it to the worker (typed arrays, transferred). */
+export interface ReadState {
+  kept: {
+    n: number
+    offset: Float64Array<ArrayBuffer>
+    line: Int32Array<ArrayBuffer>
+    start: Float64Array<ArrayBuffer>
+    duration: Int32Array<ArrayBuffer>
+    account: Int32Array<ArrayBuffer>
+  }
+  order: Int32Array<ArrayBuffer>
+  refs: (AccountRef | null)[]
+  mixedLookups: boolean
+}
+
 export interface ReadCounts {
   lines: number
   rejected: number
@@ -849,6 +865,25 @@ export class UsageFile {
   }
 
   /**
+   * After finishReading: what the reading found, for the worker that prepares the batches
+   * (adopt), with the buffers to transfer. This file can give no records after it.
+   */
+  handOver(): { state: ReadState; transfer: ArrayBuffer[] } {
+    const { n, offset, line, start, duration, account } = this.kept
+    const state: ReadState = { kept: { n, offset, line, start, duration, account }, order: this.order, refs: this.refs, mixedLookups: this.mixedLookups }
+    return { state, transfer: [offset.buffer, line.buffer, start.buffer, duration.buffer, account.buffer, this.order.buffer] as ArrayBuffer[] }
+  }
+
+  /** Take over another thread's reading of the same text (handOver); its accounts were found with lookups made of the same data as `lookups`. */
+  adopt(state: ReadState, lookups: Lookups): void {
+    this.kept = state.kept
+    this.order = state.order
+    this.refs.splice(0, this.refs.length, ...state.refs)
+    this.readWith = lookups
+    this.mixedLookups = state.mixedLookups
+  }
+
+  /**
    * The records of the batch [from, to) of the order, read again from their lines (already
    * checked), in start-time order (stable: file order at one instant). Chosen by customer, written
    * in time order: the time indexes (xdrs_started, each customer's part of xdrs_customer_time) then
@@ -1137,30 +1172,30 @@ export interface RatingData {
 }
 
 type ToWorker =
-  /** Read the file with the accounts and services of generation 0 (what rating reads follows in 'rating'). */
+  /** The file's text and the accounts and services of generation 0 (what rating reads follows in 'rating'). */
   | { type: 'start'; csv: string; lookups: LookupData }
-  /** What rating reads, generation 0 (sent while the file is read). */
+  /** What rating reads, generation 0. */
   | { type: 'rating'; rating: RatingSnapshot }
+  /** The main thread's reading of the file, with generation 0's accounts (see UsageFile.handOver). */
+  | { type: 'read'; state: ReadState }
   /** A new generation of it all. */
   | { type: 'data'; data: RatingData }
   | { type: 'batch'; from: number; to: number }
 
-/** Progress while reading: the counts so far and the problems found since the last message. */
 export type FromWorker =
-  | { type: 'progress'; estimate: number; counts: ReadCounts; problems: UsageImportProblem[] }
-  | { type: 'read'; count: number; counts: ReadCounts; problems: UsageImportProblem[] }
   | { type: 'batch'; batch: PreparedBatch }
   /** `batch`: the records the failure is about (a batch that could not be rated: its size and first line). */
   | { type: 'error'; message: string; batch?: { n: number; first: number } }
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
-/** The worker's side (src-main/usage/prepareWorker.ts calls it): reads the file, then prepares the batches asked for, in order. */
+/** The worker's side (src-main/usage/prepareWorker.ts calls it): takes the file and its reading, then prepares the batches asked for, in order. */
 export function serveUsagePrepare(): void {
   const port = parentPort
   if (!port) return
   let file: UsageFile | null = null
   let gen = 0
+  let firstLookups: Lookups | null = null
   let lookups: Lookups | null = null
   let rater: UsageRater | null = null
   const takeData = (data: RatingData) => {
@@ -1171,22 +1206,12 @@ export function serveUsagePrepare(): void {
   port.on('message', (m: ToWorker) => {
     try {
       if (m.type === 'start') {
-        lookups = new Lookups(m.lookups, null)
+        firstLookups = lookups = new Lookups(m.lookups, null)
         const opened = UsageFile.open(m.csv)
         if (!(opened instanceof UsageFile)) throw new Error('the header was checked before the worker started')
         file = opened
-        let listed = 0
-        const newProblems = () => {
-          const p = opened.problems.slice(listed)
-          listed = opened.problems.length
-          return p
-        }
-        while (opened.readSlice(lookups!)) {
-          port.postMessage({ type: 'progress', estimate: opened.estimate, counts: { ...opened.counts }, problems: newProblems() } satisfies FromWorker)
-        }
-        opened.finishReading()
-        port.postMessage({ type: 'read', count: opened.count, counts: opened.counts, problems: newProblems() } satisfies FromWorker)
       } else if (m.type === 'rating') rater = new UsageRater(m.rating)
+      else if (m.type === 'read') file!.adopt(m.state, firstLookups!)
       else if (m.type === 'data') takeData(m.data)
       else {
         const records = file!.records(m.from, m.to)
@@ -1231,9 +1256,8 @@ function startWorker(): Worker {
 }
 
 /**
- * The main thread's handle on a usage import's worker: its messages in the order they came
- * (progress, the end of reading, then the batches asked for). An error or an exit becomes an
- * 'error' message.
+ * The main thread's handle on a usage import's worker: its messages (the batches asked for) in
+ * the order they came. An error or an exit becomes an 'error' message.
  */
 export class UsagePrepareWorker {
   private readonly worker: Worker
@@ -1251,9 +1275,15 @@ export class UsagePrepareWorker {
     this.worker.postMessage({ type: 'start', csv, lookups } satisfies ToWorker)
   }
 
-  /** What rating reads, generation 0 (read after the worker started: it reads the file meanwhile). */
+  /** What rating reads, generation 0 (read after the worker started: it takes in the file's text meanwhile). */
   rating(rating: RatingSnapshot): void {
     this.worker.postMessage({ type: 'rating', rating } satisfies ToWorker)
+  }
+
+  /** The file as this thread read it (with generation 0's accounts and services), before the first batch is asked for. */
+  read(file: UsageFile): void {
+    const { state, transfer } = file.handOver()
+    this.worker.postMessage({ type: 'read', state } satisfies ToWorker, transfer)
   }
 
   private deliver(m: FromWorker): void {
