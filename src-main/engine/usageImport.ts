@@ -503,7 +503,7 @@ export async function importUsageCsv(
     if (offThread) {
       const data = ctx.rating.startData()
       worker = new UsagePrepareWorker(input.csv, data.lookups)
-      // In this turn, as the accounts and services: nothing else writes in between.
+      // In the same turn as the accounts and services (nothing else writes in between): one state.
       worker.rating(data.rating())
       // The same accounts as the worker's: the batches it rates take each record's account as found here.
       lookups = new Lookups(data.lookups, null)

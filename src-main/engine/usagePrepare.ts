@@ -492,7 +492,6 @@ export function databaseLookups(r: DbReader): Lookups {
 // ---------------------------------------------------------------------------------------------
 // The file, read and checked; its records by batch
 
-/** What reading the file found (the summary's counts; `count` records to write). */
 /** A file's reading as UsageFile.handOver gives it to the worker (typed arrays, transferred). */
 export interface ReadState {
   kept: {
@@ -508,6 +507,7 @@ export interface ReadState {
   mixedLookups: boolean
 }
 
+/** What reading the file found (the summary's counts; `count` records to write). */
 export interface ReadCounts {
   lines: number
   rejected: number
@@ -608,7 +608,7 @@ export class UsageFile {
   }
   private seen = new SeenIds()
   /** The accounts met, as the lookups found them (null: unknown), and each one's customer's group (see groupIds). */
-  private readonly refs: (AccountRef | null)[] = []
+  private refs: (AccountRef | null)[] = []
   private readonly refGroup: number[] = []
   private readonly refIndex = new Map<AccountRef | null, number>()
   /** Customer row id (0: unknown account) of each group, in the order first met. */
@@ -878,7 +878,7 @@ export class UsageFile {
   adopt(state: ReadState, lookups: Lookups): void {
     this.kept = state.kept
     this.order = state.order
-    this.refs.splice(0, this.refs.length, ...state.refs)
+    this.refs = state.refs
     this.readWith = lookups
     this.mixedLookups = state.mixedLookups
   }
