@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { encodeRecord, Journal, LARGE_RECORD_BYTES, prepareJournalFile, scanJournal, withJournalJson } from '../../src-main/db/journal'
+import { encodeRecord, Journal, LARGE_RECORD_BYTES, PREALLOCATE_BYTES, prepareJournalFile, scanJournal, withJournalJson } from '../../src-main/db/journal'
 import { tmpDataDir } from '../support/tmp'
 
 const entry = (seq: number) => ({ seq, stmts: [['UPDATE t SET v = ? WHERE id = ?', [seq * 10, 'ł€ó']]] as [string, (number | string)[]][] })
@@ -72,23 +72,23 @@ describe('journal', () => {
     const file = path.join(tmpDataDir(), 'journal.log')
     const { journal } = Journal.open(file)
     const large = (seq: number) => ({ seq, stmts: [['INSERT INTO t VALUES (?)', ['ü'.repeat(LARGE_RECORD_BYTES) + seq]]] as [string, string[]][] })
-    journal.append(entry(1))
-    journal.append(large(2))
-    journal.append(large(3))
-    journal.append(entry(4))
-    journal.append(large(5))
+    // Past the first preallocated room, so that the small records after them need room of their own.
+    const many = Math.ceil(PREALLOCATE_BYTES / LARGE_RECORD_BYTES)
+    const expected = [entry(1), ...Array.from({ length: many }, (_, i) => large(2 + i)), entry(2 + many), large(3 + many)]
+    for (const e of expected) journal.append(e)
     journal.close()
     const written = fs.readFileSync(file)
     const scan = scanJournal(written)
-    expect(scan.entries).toEqual([entry(1), large(2), large(3), entry(4), large(5)])
+    expect(scan.entries).toEqual(expected)
     expect(scan.tornBytes).toBe(0)
     // The last large record cut short: the four before it stay, and the next append follows them.
     fs.writeFileSync(file, written.subarray(0, scan.validBytes - 1000))
     const { journal: reopened, scan: again } = Journal.open(file)
-    expect(again.entries.map((e) => e.seq)).toEqual([1, 2, 3, 4])
-    reopened.append(entry(5))
+    const before = expected.slice(0, -1).map((e) => e.seq)
+    expect(again.entries.map((e) => e.seq)).toEqual(before)
+    reopened.append(entry(3 + many))
     reopened.close()
-    expect(Journal.open(file).scan.entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
+    expect(Journal.open(file).scan.entries.map((e) => e.seq)).toEqual([...before, 3 + many])
   })
 
   it('writes pre-encoded parameters (texts and UTF-8 bytes made elsewhere) as JSON.stringify would', () => {
