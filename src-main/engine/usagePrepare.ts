@@ -5,9 +5,9 @@
  * the batches; for a large file the rating runs on a worker thread (`UsagePrepareWorker`, entry
  * src-main/usage/prepareWorker.ts) with a copy of what rating reads and the main thread's reading
  * of the file (UsageFile.handOver), pipelined with the inserts: the worker prepares batch k+1
- * while the main thread writes batch k. Plain TypeScript, no
- * database: what it reads comes as a Lookups and a UsageRater (from the database on the main
- * thread, from a RatingSnapshot in the worker). See docs/usage.md "Importing usage".
+ * while the main thread writes batch k. Plain TypeScript, no database: what it reads comes as a
+ * Lookups and a UsageRater (from the database on the main thread, from a RatingSnapshot in the
+ * worker). See docs/usage.md "Importing usage".
  */
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -492,19 +492,21 @@ export function databaseLookups(r: DbReader): Lookups {
 // ---------------------------------------------------------------------------------------------
 // The file, read and checked; its records by batch
 
+/** The kept records' numbers, by their index in the order kept (see UsageFile); `account` indexes the accounts met. */
+interface KeptRecords {
+  n: number
+  offset: Float64Array<ArrayBuffer>
+  line: Int32Array<ArrayBuffer>
+  start: Float64Array<ArrayBuffer>
+  duration: Int32Array<ArrayBuffer>
+  account: Int32Array<ArrayBuffer>
+}
+
 /** A file's reading as UsageFile.handOver gives it to the worker (typed arrays, transferred). */
 export interface ReadState {
-  kept: {
-    n: number
-    offset: Float64Array<ArrayBuffer>
-    line: Int32Array<ArrayBuffer>
-    start: Float64Array<ArrayBuffer>
-    duration: Int32Array<ArrayBuffer>
-    account: Int32Array<ArrayBuffer>
-  }
+  kept: KeptRecords
   order: Int32Array<ArrayBuffer>
   refs: (AccountRef | null)[]
-  mixedLookups: boolean
 }
 
 /** What reading the file found (the summary's counts; `count` records to write). */
@@ -598,7 +600,7 @@ export class UsageFile {
    * Kept records' numbers, by their index in the order kept (typed arrays, grown by doubling: no
    * million-element arrays of boxed numbers); `account` indexes `refs`.
    */
-  private kept = {
+  private kept: KeptRecords = {
     n: 0,
     offset: new Float64Array(1024),
     line: new Int32Array(1024),
@@ -607,13 +609,9 @@ export class UsageFile {
     account: new Int32Array(1024)
   }
   private seen = new SeenIds()
-  /** The accounts met, as the lookups found them (null: unknown), and each one's customer's group (see groupIds). */
+  /** The accounts met, as the lookups found them (null: unknown). */
   private refs: (AccountRef | null)[] = []
-  private readonly refGroup: number[] = []
   private readonly refIndex = new Map<AccountRef | null, number>()
-  /** Customer row id (0: unknown account) of each group, in the order first met. */
-  private readonly groupIds: number[] = []
-  private readonly groupOf = new Map<number, number>()
   /**
    * An account cell's text -> its index in `refs`, by the text's hash (see takeQuick): most files
    * name a few thousand accounts a million times, and a lookup by a string cut from each line
@@ -625,8 +623,6 @@ export class UsageFile {
   /** Paused before line lineCount (reading goes on from there at the next call). */
   private paused = false
   private readWith: Lookups | null = null
-  /** Set when slices were read with different lookups: each batch then looks its accounts up again. */
-  private mixedLookups = false
 
   private constructor(
     private readonly lines: CsvLines,
@@ -656,7 +652,6 @@ export class UsageFile {
    */
   readSlice(lookups: Lookups): boolean {
     if (this.readWith !== lookups) {
-      if (this.readWith !== null) this.mixedLookups = true
       this.readWith = lookups
       this.accountByHash.clear()
     }
@@ -783,14 +778,6 @@ export class UsageFile {
       a = this.refs.length
       this.refs.push(ref)
       this.refIndex.set(ref, a)
-      const customerId = ref?.customerId ?? 0
-      let g = this.groupOf.get(customerId)
-      if (g === undefined) {
-        g = this.groupIds.length
-        this.groupIds.push(customerId)
-        this.groupOf.set(customerId, g)
-      }
-      this.refGroup.push(g)
     }
     return a
   }
@@ -825,23 +812,16 @@ export class UsageFile {
   finishReading(): void {
     this.seen = new SeenIds()
     const kept = this.kept
-    const groups = this.groupIds.length
-    // Groups by customer row id, unknown accounts (0) last; then each record into its group's
-    // place, in file order (a counting sort: no array per customer).
-    const rank = new Int32Array(groups)
-    ;[...this.groupIds.keys()]
-      .sort((a, b) => {
-        const x = this.groupIds[a]!
-        const y = this.groupIds[b]!
-        return x === 0 ? 1 : y === 0 ? -1 : x - y
-      })
-      .forEach((g, r) => {
-        rank[g] = r
-      })
+    // Customers by row id, unknown accounts (0) last; each account's rank is its customer's. Then
+    // each record into its customer's place, in file order (a counting sort: no array per customer).
+    const customers = [...new Set(this.refs.map((ref) => ref?.customerId ?? 0))].sort((x, y) => (x === 0 ? 1 : y === 0 ? -1 : x - y))
+    const groups = customers.length
+    const rankOf = new Map(customers.map((id, r) => [id, r]))
+    const accountRank = this.refs.map((ref) => rankOf.get(ref?.customerId ?? 0)!)
     const groupOfRecord = new Int32Array(kept.n)
     const starts = new Int32Array(groups + 1)
     for (let k = 0; k < kept.n; k++) {
-      const r = rank[this.refGroup[kept.account[k]!]!]!
+      const r = accountRank[kept.account[k]!]!
       groupOfRecord[k] = r
       starts[r + 1]!++
     }
@@ -869,9 +849,9 @@ export class UsageFile {
    * (adopt), with the buffers to transfer. This file can give no records after it.
    */
   handOver(): { state: ReadState; transfer: ArrayBuffer[] } {
-    const { n, offset, line, start, duration, account } = this.kept
-    const state: ReadState = { kept: { n, offset, line, start, duration, account }, order: this.order, refs: this.refs, mixedLookups: this.mixedLookups }
-    return { state, transfer: [offset.buffer, line.buffer, start.buffer, duration.buffer, account.buffer, this.order.buffer] as ArrayBuffer[] }
+    const { offset, line, start, duration, account } = this.kept
+    const state: ReadState = { kept: this.kept, order: this.order, refs: this.refs }
+    return { state, transfer: [offset.buffer, line.buffer, start.buffer, duration.buffer, account.buffer, this.order.buffer] }
   }
 
   /** Take over another thread's reading of the same text (handOver); its accounts were found with lookups made of the same data as `lookups`. */
@@ -880,7 +860,6 @@ export class UsageFile {
     this.order = state.order
     this.refs = state.refs
     this.readWith = lookups
-    this.mixedLookups = state.mixedLookups
   }
 
   /**
@@ -905,7 +884,7 @@ export class UsageFile {
         start: kept.start[k]!,
         durationS: kept.duration[k]!,
         accountRef: this.refs[kept.account[k]!]!,
-        readWith: this.mixedLookups ? undefined : (this.readWith ?? undefined),
+        readWith: this.readWith ?? undefined,
         calledNumber: cell(4),
         service: cell(5)
       })

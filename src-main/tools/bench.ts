@@ -1089,6 +1089,18 @@ function measureRatingPure(figures: Figure[], notes: string[]): void {
   notes.push(`rating.rate_1m_pure_s: ${n} calls, 5,000 prefixes x 2 versions, ${unrated} unrated, total ${total} minor units.`)
 }
 
+/** A job's pause between units of work (a macrotask turn) that notes the longest unit before it. */
+function unitTimer(): { longest: { unitMs: number }; timedPause: () => Promise<void> } {
+  const longest = { unitMs: 0 }
+  let start = performance.now()
+  const timedPause = async () => {
+    longest.unitMs = Math.max(longest.unitMs, performance.now() - start)
+    await new Promise((resolve) => setImmediate(resolve))
+    start = performance.now()
+  }
+  return { longest, timedPause }
+}
+
 /**
  * Re-rating the last month of the demo usage for every customer (issue 9): one new list per
  * currency (the demo's destinations at whole-minute intervals, so nearly every voice charge
@@ -1124,12 +1136,7 @@ async function measureRerateMonth(run: ScaleRun): Promise<void> {
     `re-rating preview of the same month: ${(elapsedMs(p0) / 1000).toFixed(1)} s for ${preview.recordsConsidered} records of ${preview.customersConsidered} customers.`
   )
   // The longest unit of work is how long a cashier's request could wait meanwhile.
-  const longest = { unitMs: 0, start: performance.now() }
-  const timedPause = async () => {
-    longest.unitMs = Math.max(longest.unitMs, performance.now() - longest.start)
-    await new Promise((resolve) => setImmediate(resolve))
-    longest.start = performance.now()
-  }
+  const { longest, timedPause } = unitTimer()
   const t0 = process.hrtime.bigint()
   const apply = prepareRerating(engine, FIRST_ADMIN_ACTOR, { scope: { kind: 'all' }, from, to, priceListId: null })
   const result = await apply({
@@ -1155,12 +1162,7 @@ async function measureRerateMonth(run: ScaleRun): Promise<void> {
  */
 async function measureUsagePurge(run: ScaleRun): Promise<void> {
   const engine = new Engine(run.openStore(), Date.now)
-  const longest = { unitMs: 0, start: performance.now() }
-  const timedPause = async () => {
-    longest.unitMs = Math.max(longest.unitMs, performance.now() - longest.start)
-    await new Promise((resolve) => setImmediate(resolve))
-    longest.start = performance.now()
-  }
+  const { longest, timedPause } = unitTimer()
   const later = new Date(Date.now() + 62 * 86_400_000).toISOString()
   const cutoff = engine.read((r) => getRetention(r, later).cutoff)
   const q0 = process.hrtime.bigint()
