@@ -499,6 +499,11 @@ export interface JobProgress {
   /** Seconds left at the rate so far; null until there is a rate. */
   etaSeconds: number | null
   message: string
+  /**
+   * Work done before any unit is counted (a usage import reads and checks its whole file first):
+   * `done` of `total` (characters); null once units are counted, or when there is no such step.
+   */
+  preparing: { done: number; total: number } | null
 }
 
 export interface JobSnapshot<R> {

@@ -67,8 +67,10 @@ export interface UsageImportOptions {
   batchSize?: number
   /** Checked between batches: an aborted signal stops the import there (state 'cancelled'). */
   signal?: AbortSignal
-  /** After each batch: data lines read so far, of about `total` (the file's lines). */
+  /** Once the file is read (0 of `total` records), then after each batch: records written so far. */
   onProgress?: (done: number, total: number) => void
+  /** While the whole file is read and checked, before the first batch: characters read of the file's. */
+  onReading?: (done: number, total: number) => void
   /** Awaited between batches, so other requests are served during a long import. */
   pause?: () => Promise<void>
   /** Read and rate on a worker thread (default: for a file of 1 MiB or more). The result is the same either way. */
@@ -510,7 +512,7 @@ export async function importUsageCsv(
     } else lookups = ctx.rating.startReading()
     while (file.readSlice(lookups)) {
       readCounts(file.counts)
-      opts.onProgress?.(0, file.estimate)
+      opts.onReading?.(file.charsRead, input.csv.length)
       await opts.pause?.()
       if (opts.signal?.aborted) {
         problems.push(...file.problems)

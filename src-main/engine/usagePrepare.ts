@@ -641,6 +641,11 @@ export class UsageFile {
     return this.kept.n
   }
 
+  /** Characters of the file read so far. */
+  get charsRead(): number {
+    return this.lines.offset
+  }
+
   /** About how many records the whole file holds, from what was read so far. */
   get estimate(): number {
     return Math.round((this.kept.n * this.lines.length) / Math.max(1, this.lines.offset))

@@ -40,7 +40,7 @@ export const usageImportHandlers: Pick<HandlerTable<HandlerContext>, UsageImport
         eng,
         actor,
         { source: 'page', fileName: file.fileName, csv: file.text },
-        { signal: ctl.signal, pause: ctl.pause, onProgress: (done, total) => ctl.progress(done, total) }
+        { signal: ctl.signal, pause: ctl.pause, onReading: (done, total) => ctl.preparing(done, total), onProgress: (done, total) => ctl.progress(done, total) }
       )
     )
   },

@@ -16,6 +16,8 @@ export interface JobControl {
   readonly signal: AbortSignal
   /** `done` of `total` units (records, customers) so far; the rate and estimate are worked out here. */
   progress(done: number, total: number, message?: string): void
+  /** Before any unit is counted: `done` of `total` of a preparatory step (characters of a file read). */
+  preparing(done: number, total: number, message?: string): void
   /** Let other requests run between units of work (a macrotask turn, so I/O callbacks get in). */
   pause(): Promise<void>
 }
@@ -34,6 +36,12 @@ export class JobRegistry {
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /**
+   * What every job awaits between units of work: a macrotask turn, so I/O callbacks get in. A test
+   * that watches a job's progress on screen may make it longer, so the job cannot end unseen.
+   */
+  betweenUnits: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))
+
   /** Start `run` after the current request has been answered; returns at once with the job's id. */
   start<R>(kind: string, unit: string, run: (ctl: JobControl) => Promise<R>): JobSnapshot<R> {
     this.forgetOld()
@@ -46,7 +54,7 @@ export class JobRegistry {
       id,
       kind,
       state: 'running',
-      progress: { done: 0, total: 0, unit, perSecond: 0, etaSeconds: null, message: '' },
+      progress: { done: 0, total: 0, unit, perSecond: 0, etaSeconds: null, message: '', preparing: null },
       result: null,
       error: null,
       startedAt: new Date(startedMs).toISOString(),
@@ -72,11 +80,15 @@ export class JobRegistry {
           unit,
           perSecond,
           etaSeconds: perSecond > 0 && total >= done ? Math.ceil((total - done) / perSecond) : null,
-          message: message ?? snapshot.progress.message
+          message: message ?? snapshot.progress.message,
+          preparing: null
         }
         snapshot.progress = progress
       },
-      pause: () => new Promise((resolve) => setImmediate(resolve))
+      preparing: (done, total, message) => {
+        snapshot.progress = { ...snapshot.progress, message: message ?? snapshot.progress.message, preparing: { done, total } }
+      },
+      pause: () => this.betweenUnits()
     }
     setImmediate(() => {
       // Through a promise, so that a job that throws before its first await fails as a job

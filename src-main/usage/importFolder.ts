@@ -101,7 +101,12 @@ export class UsageImportFolder {
         this.deps.engine(),
         this.deps.actor,
         { source: 'folder', fileName: name, csv },
-        { signal: ctl.signal, pause: ctl.pause, onProgress: (done, total) => ctl.progress(done, total, `Import folder: ${name}`) }
+        {
+          signal: ctl.signal,
+          pause: ctl.pause,
+          onReading: (done, total) => ctl.preparing(done, total, `Import folder: ${name}`),
+          onProgress: (done, total) => ctl.progress(done, total, `Import folder: ${name}`)
+        }
       )
     )
     const end = await this.deps.jobs.finished<UsageImportSummary>(job.id, USAGE_IMPORT_JOB)

@@ -79,14 +79,27 @@ describe('Usage page: import a usage file', () => {
       .setInputFiles({ name: 'march-usage.csv', mimeType: 'text/csv', buffer: Buffer.from(usageFile()) })
     await page.waitForTimeout(300)
     await page.screenshot({ path: '.test-output/usage-import-choose-1366.png' })
+    // Each pause between units of work (a slice of the file read, a batch written) lasts longer than
+    // the dialog's poll, so every step is on screen at least once however fast the import is.
+    const jobs = desk.app.core.jobs
+    const quick = jobs.betweenUnits
+    jobs.betweenUnits = () => new Promise((resolve) => setTimeout(resolve, 400))
     await dialog().getByTestId('usage-import-start').click()
     const progress = dialog().getByRole('progressbar', { name: 'Usage import progress' })
+    // First the file is read and checked: the bar shows the share read.
+    await expect.poll(() => dialog().getByTestId('usage-import-count').textContent(), { timeout: 30_000 }).toMatch(/^[1-9]\d*% read$/)
+    expect(Number(await progress.getAttribute('aria-valuenow'))).toBeGreaterThan(0)
     await progress.waitFor({ timeout: 30_000 })
-    await expect.poll(() => dialog().getByTestId('usage-import-rate').textContent(), { timeout: 30_000 }).toMatch(/records\/s/)
+    await page.screenshot({ path: '.test-output/usage-import-reading-1366.png' })
+    // Then the records are written: how many of how many, records/s and the time left.
+    await expect.poll(() => dialog().getByTestId('usage-import-rate').textContent(), { timeout: 30_000 }).toMatch(/records\/s · (about \d+ (s|min) left|estimating…)/)
+    expect(await dialog().getByTestId('usage-import-count').textContent()).toMatch(/^[\d,]+ of 60,002 records$/)
+    await progress.waitFor({ timeout: 30_000 })
     await page.screenshot({ path: '.test-output/usage-import-progress-1366.png' })
 
     const summary = dialog().getByTestId('usage-import-summary')
     await summary.waitFor({ timeout: 120_000 })
+    jobs.betweenUnits = quick
     expect(await dialog().getByTestId('usage-import-lines').textContent()).toBe('60,003')
     expect(await dialog().getByTestId('usage-import-imported').textContent()).toBe('60,002')
     expect(await dialog().getByTestId('usage-import-rated').textContent()).toBe('60,000')

@@ -3,7 +3,7 @@
  * parts, imported by a job whose progress is polled, one import at a time, Cancel, and the history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { JobSnapshot, UsageImportSummary } from '../../src-shared/domain'
+import type { JobProgress, JobSnapshot, UsageImportSummary } from '../../src-shared/domain'
 import { openTestDesk, type TestDesk } from '../support/desk'
 import { usageWorld } from '../support/usageWorld'
 
@@ -60,6 +60,39 @@ describe('usage import channels', () => {
     expect(await desk.ok('usageImport.get', { importId: done.result!.importId })).toEqual(done.result)
     // The upload was taken by the job: it cannot be imported a second time by mistake.
     expect((await desk.call('usageImport.start', { uploadId })).ok).toBe(false)
+  })
+
+  it('shows the share of the file read before any record is written, then records of the total', async () => {
+    const w = await usageWorld(desk)
+    await w.upload('2026-01-01T00:00:00Z', '44,UK,0.10,0,60,60,0')
+    await w.customer({}, ['chan-acc-read'])
+    const text = usageFile('chan-acc-read', 120_000, 'chan-r')
+    const uploadId = await upload('read.csv', text, 100_000)
+    // What the dialog would see at each pause between units of work.
+    const jobs = desk.app.core.jobs
+    const quick = jobs.betweenUnits
+    const seen: JobProgress[] = []
+    jobs.betweenUnits = () => {
+      seen.push({ ...jobs.running('usage-import')[0]!.progress })
+      return quick()
+    }
+    try {
+      const done = await finished((await desk.ok('usageImport.start', { uploadId })).id)
+      expect(done.result).toMatchObject({ state: 'completed', imported: 120_000 })
+      expect(done.progress.preparing).toBeNull()
+    } finally {
+      jobs.betweenUnits = quick
+    }
+    const reading = seen.filter((p) => p.preparing !== null).map((p) => p.preparing!)
+    // Slices of 50,000 lines: about 5/12, then 10/12 of the file's characters.
+    expect(reading.map((r) => r.total)).toEqual(reading.map(() => text.length))
+    expect(reading.map((r) => Math.round((12 * r.done) / r.total))).toEqual([5, 10])
+    expect(seen.slice(0, reading.length).every((p) => p.done === 0)).toBe(true)
+    // Then batches of 5,000 records of the 120,000, with no reading share any more.
+    const writing = seen.slice(reading.length)
+    expect(writing.map((p) => p.preparing)).toEqual(writing.map(() => null))
+    expect(writing.map((p) => p.done)).toEqual(Array.from({ length: 23 }, (_, i) => (i + 1) * 5000))
+    expect(writing.every((p) => p.total === 120_000)).toBe(true)
   })
 
   it('refuses parts out of order, more than announced, and a start before the whole file has arrived', async () => {

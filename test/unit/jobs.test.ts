@@ -35,6 +35,24 @@ describe('JobRegistry', () => {
     expect(jobs.get(started.id, 'test-job')).toMatchObject({ state: 'completed', result: { units: 4 }, progress: { done: 100, total: 100, message: 'unit 4' } })
   })
 
+  it('reports a preparatory step as its share done, until units are counted', async () => {
+    const jobs = new JobRegistry(() => NOW)
+    const seen: unknown[] = []
+    const job = jobs.start('test-job', 'records', async (ctl) => {
+      ctl.preparing(400, 1000, 'reading')
+      seen.push(jobs.get(job.id, 'test-job').progress)
+      ctl.progress(0, 50)
+      seen.push(jobs.get(job.id, 'test-job').progress)
+      return null
+    })
+    expect(job.progress.preparing).toBeNull()
+    await jobs.settle()
+    expect(seen).toEqual([
+      expect.objectContaining({ done: 0, total: 0, message: 'reading', preparing: { done: 400, total: 1000 } }),
+      expect.objectContaining({ done: 0, total: 50, message: 'reading', preparing: null })
+    ])
+  })
+
   it('stops at the next boundary on Cancel and keeps what was done', async () => {
     const jobs = new JobRegistry(() => NOW)
     const done: number[] = []

@@ -241,28 +241,32 @@ export function ImportUsageModal(props: { opened: boolean; onClose: () => void; 
 
 function ImportProgress(props: { job: JobSnapshot<UsageImportSummary>; cancelling: boolean; onCancel: () => void }) {
   const p = props.job.progress
-  const pct = p.total > 0 ? Math.min(100, (100 * p.done) / p.total) : 0
+  // First the whole file is read and checked (its share read), then the records are written.
+  const reading = p.preparing
+  const pct = reading ? (100 * reading.done) / Math.max(1, reading.total) : p.total > 0 ? Math.min(100, (100 * p.done) / p.total) : 0
   return (
     <Stack gap="xs" role="status" data-testid="usage-import-progress">
       <Group justify="space-between">
         <Text size="sm" fw={600}>
-          Importing and rating…
+          {reading || p.total === 0 ? 'Reading and checking the file…' : 'Importing and rating…'}
         </Text>
-        <Text size="sm" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums' }}>
-          {p.total > 0 ? `${n(p.done)} of ${n(p.total)} records` : 'Reading the file…'}
+        <Text size="sm" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums' }} data-testid="usage-import-count">
+          {reading || p.total === 0 ? `${Math.floor(pct)}% read` : `${n(p.done)} of ${n(p.total)} records`}
         </Text>
       </Group>
-      <Progress value={pct} animated={pct === 0} striped={pct === 0} size="lg" aria-label="Usage import progress" />
+      <Progress value={pct} animated={pct === 0} striped={pct === 0} color={reading ? 'gray' : undefined} size="lg" aria-label="Usage import progress" />
       <Group justify="space-between">
         <Text size="xs" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums' }} data-testid="usage-import-rate">
-          {p.perSecond > 0 ? `${n(p.perSecond)} records/s · ${etaText(p.etaSeconds)}` : 'Starting…'}
+          {p.perSecond > 0 ? `${n(p.perSecond)} records/s · ${etaText(p.etaSeconds)}` : 'Records/s and time left once writing starts'}
         </Text>
         <Button color="red" variant="light" size="xs" onClick={props.onCancel} loading={props.cancelling} data-testid="usage-import-cancel">
           Cancel
         </Button>
       </Group>
       <Text size="xs" c="dimmed">
-        Cancel stops after the batch in progress: the batches already written stay imported, and importing the file again completes it.
+        {reading || p.total === 0
+          ? 'Cancel now stops before any record is imported.'
+          : 'Cancel stops after the batch in progress: the batches already written stay imported, and importing the file again completes it.'}
       </Text>
     </Stack>
   )
