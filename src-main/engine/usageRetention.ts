@@ -84,7 +84,11 @@ const monthLabel = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).p
 
 /** The office's local months from the one holding the oldest usage record up to the cutoff, as [start, end) instants. */
 function monthsBefore(r: DbReader, cutoff: string): { label: string; from: string; to: string }[] {
-  const oldest = r.get<{ at: string | null }>("SELECT min(started_at) AS at FROM xdrs WHERE kind = 'usage' AND started_at < ?", [cutoff])?.at
+  // The oldest hour first (xdrs_started_hour, migration 0027), its records sorted.
+  const oldest = r.get<{ at: string | null }>(
+    "SELECT started_at AS at FROM xdrs INDEXED BY xdrs_started_hour WHERE kind = 'usage' AND started_at < ?1 AND substr(started_at, 1, 13) <= substr(?1, 1, 13) ORDER BY substr(started_at, 1, 13), started_at LIMIT 1",
+    [cutoff]
+  )?.at
   if (!oldest) return []
   const out: { label: string; from: string; to: string }[] = []
   const o = new Date(oldest)
@@ -94,6 +98,9 @@ function monthsBefore(r: DbReader, cutoff: string): { label: string; from: strin
   }
   return out
 }
+
+/** The hours of the month [?1, ?2): lets SQLite read the month's records through xdrs_started_hour (migration 0027). */
+const MONTH_HOURS = 'substr(x.started_at, 1, 13) >= substr(?1, 1, 13) AND substr(x.started_at, 1, 13) <= substr(?2, 1, 13)'
 
 const PREVIEW_MONTHS_LIMIT = 500
 
@@ -107,7 +114,7 @@ export function previewPurge(r: DbReader, nowIso: string): UsagePurgePreview {
       `SELECT x.customer_id, c.customer_id AS customer_name, c.currency, count(*) AS records, sum(x.amount_minor) AS amount,
          count(DISTINCT coalesce(x.service_id, 0)) AS services
        FROM xdrs x LEFT JOIN customers c ON c.id = x.customer_id
-       WHERE x.kind = 'usage' AND x.started_at >= ? AND x.started_at < ? GROUP BY x.customer_id ORDER BY x.customer_id`,
+       WHERE x.kind = 'usage' AND x.started_at >= ?1 AND x.started_at < ?2 AND ${MONTH_HOURS} GROUP BY x.customer_id ORDER BY x.customer_id`,
       [m.from, m.to]
     )
     for (const row of rows) {
@@ -179,10 +186,10 @@ export async function purgeUsage(
     // Units of whole customers of about PURGE_UNIT_RECORDS records: the busiest customers have
     // tens of thousands of records a month, the quietest a handful.
     const perCustomer = engine.read((r) =>
-      r.values("SELECT customer_id, count(*) FROM xdrs WHERE kind = 'usage' AND started_at >= ? AND started_at < ? AND customer_id IS NOT NULL GROUP BY customer_id", [
-        m.from,
-        m.to
-      ])
+      r.values(
+        `SELECT customer_id, count(*) FROM xdrs x WHERE kind = 'usage' AND started_at >= ?1 AND started_at < ?2 AND ${MONTH_HOURS} AND customer_id IS NOT NULL GROUP BY customer_id`,
+        [m.from, m.to]
+      )
     )
     const batches: number[][] = []
     let records = PURGE_UNIT_RECORDS

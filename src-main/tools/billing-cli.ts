@@ -212,16 +212,19 @@ async function importUsage(args: ImportArgs): Promise<number> {
   )
   try {
     let shown = 0
+    // On a terminal, at most once a second: first the share of the file read, then records written.
+    const show = (line: string) => {
+      if (Date.now() - shown < 1000 || !process.stderr.isTTY) return
+      shown = Date.now()
+      process.stderr.write(`\r  ${line.padEnd(40)}`)
+    }
     const summary = await importUsageCsv(
       app.core.engine,
       SYSTEM_ACTOR,
       { source: 'command-line', fileName: path.basename(args.file), csv },
       {
-        onProgress: (done, total) => {
-          if (Date.now() - shown < 1000 || !process.stderr.isTTY) return
-          shown = Date.now()
-          process.stderr.write(`\r  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} records`)
-        }
+        onReading: (done, total) => show(`reading the file: ${Math.floor((100 * done) / Math.max(1, total))}%`),
+        onProgress: (done, total) => show(`${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} records`)
       }
     )
     if (shown > 0) process.stderr.write('\n')

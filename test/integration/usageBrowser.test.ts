@@ -4,6 +4,7 @@
  * their visible comments only, and a customer's usage per month beside its money records adding up
  * to its balance.
  */
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_ACTOR, newKey, openTestDesk, type TestDesk } from '../support/desk'
 import { usageWorld } from '../support/usageWorld'
@@ -280,6 +281,69 @@ describe('usage browser', () => {
     expect(lines[3]).toContain(',USD,12.50,12.50,')
     const yen = await desk.ok('usage.exportCsv', { customerId: kenji.id })
     expect(yen.csv).toContain(',JPY,45,45,')
+  })
+
+  it('walks every customer’s records newest first through the hours: each page in order, none skipped or repeated', async () => {
+    const { alice, bob, tag, usd } = await world()
+    const other = await usageWorld(desk, { currency: 'USD' })
+    const base = Date.parse('2026-07-14T20:00:00Z')
+    const service = (i: number) => (i % 3 === 0 ? other.serviceId : usd.serviceId)
+    await fc.assert(
+      fc.asyncProperty(
+        // Records at minutes across six hours, many at the same instant or hour; a filter no index narrows.
+        fc.array(fc.record({ minute: fc.integer({ min: 0, max: 359 }), who: fc.integer({ min: 0, max: 2 }), rated: fc.boolean() }), { minLength: 1, maxLength: 40 }),
+        fc.record({
+          limit: fc.integer({ min: 1, max: 7 }),
+          service: fc.constantFrom<'any' | 'one'>('any', 'one'),
+          rating: fc.constantFrom<'all' | 'rated'>('all', 'rated'),
+          includeTransactions: fc.boolean(),
+          period: fc.option(fc.tuple(fc.integer({ min: -30, max: 200 }), fc.integer({ min: 1, max: 400 })), { nil: null })
+        }),
+        async (records, f) => {
+          addUsage(
+            records.map((r, i) => ({
+              customerId: r.who === 2 ? null : r.who === 0 ? alice.id : bob.id,
+              accountRef: r.who === 2 ? `lost-${tag}` : r.who === 0 ? `al-${tag}-1` : `bo-${tag}`,
+              serviceId: service(i),
+              startedAt: new Date(base + r.minute * 60_000).toISOString(),
+              destination: `+1${i}`,
+              durationS: 60,
+              chargeMinor: r.rated && r.who !== 2 ? 10 : null
+            }))
+          )
+          const from = f.period === null ? undefined : new Date(base + f.period[0] * 60_000).toISOString()
+          const to = f.period === null ? undefined : new Date(base + (f.period[0] + f.period[1]) * 60_000).toISOString()
+          const filter = {
+            ...(f.service === 'one' ? { serviceId: other.serviceId } : {}),
+            ...(f.rating === 'rated' ? { rating: 'rated' as const } : {}),
+            ...(from ? { from, to } : {}),
+            includeTransactions: f.includeTransactions
+          }
+          // What the filter matches, in time order, from a plain read of the table.
+          const expected = desk.app.core.engine
+            .read((r) =>
+              r.all<{ id: number; kind: string; service_id: number | null; started_at: string; rating: string | null }>(
+                'SELECT id, kind, service_id, started_at, rating FROM xdrs'
+              )
+            )
+            .filter((x) => (f.includeTransactions || x.kind === 'usage') && (f.service === 'any' || x.service_id === other.serviceId))
+            .filter((x) => (f.rating === 'all' || x.rating === 'rated') && (!from || (x.started_at >= from && x.started_at < to!)))
+            .sort((a, b) => (a.started_at === b.started_at ? b.id - a.id : a.started_at < b.started_at ? 1 : -1))
+            .map((x) => x.id)
+          const seen: number[] = []
+          let after: { startedAt: string; xdrId: number } | undefined
+          for (let pages = 0; pages <= expected.length; pages++) {
+            const page = await desk.ok('usage.list', { ...filter, limit: f.limit, ...(after ? { after } : {}) })
+            expect(page.rows.length).toBeLessThanOrEqual(f.limit)
+            seen.push(...page.rows.map((r) => r.xdrId))
+            if (!page.next) break
+            after = page.next
+          }
+          expect(seen).toEqual(expected)
+        }
+      ),
+      { numRuns: 30 }
+    )
   })
 
   it('refuses a period that ends before it starts, and an unknown customer, naming the field', async () => {
