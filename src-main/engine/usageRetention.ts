@@ -10,6 +10,7 @@
  */
 import type { UsagePurgeMonth, UsagePurgePreview, UsagePurgeResult, UsageRetention } from '../../src-shared/domain'
 import { AppError } from '../../src-shared/errors'
+import type { SqlParam } from '../db/journal'
 import type { DbReader } from '../db/store'
 import { describeValueChange } from './audit'
 import type { Actor } from './audit'
@@ -147,11 +148,105 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
 /** Records per unit of work of a purge (a month at M scale is 500,000 records of 10,000 customers). */
 const PURGE_UNIT_RECORDS = 5_000
 
+/** A purge summary's comment: what the browser shows for the records it replaced. */
+const summaryComment = (label: string, records: number) => `Usage of ${label}: ${records} records (details purged)`
+
+/** The records a summary stands for, read back from its comment (null: not a comment summaryComment wrote). */
+function summaryRecords(comment: string, label: string): number | null {
+  const m = /^Usage of (\S+): (\d+) records \(details purged\)$/.exec(comment)
+  return m && m[1] === label ? Number(m[2]) : null
+}
+
+/** Customers whose records are counted per read while planning a purge: a read of a month's records at once held the engine for a second at M. */
+const PLAN_CUSTOMERS = 500
+
+/** The customers with usage records in month `m` and how many each, read a few hundred customers at a time with `pause` between. */
+async function customersOfMonth(engine: Engine, m: { from: string; to: string }, pause: () => Promise<void>): Promise<[number, number][]> {
+  const out: [number, number][] = []
+  for (let after = 0; ; ) {
+    const rows = engine.read((r) =>
+      r.values(
+        `SELECT c.id, (SELECT count(*) FROM xdrs x WHERE x.customer_id = c.id AND x.started_at >= ?2 AND x.started_at < ?3 AND x.kind = 'usage')
+         FROM customers c WHERE c.id > ?1 ORDER BY c.id LIMIT ?4`,
+        [after, m.from, m.to, PLAN_CUSTOMERS]
+      )
+    )
+    if (rows.length === 0) return out
+    for (const [id, n] of rows) if (Number(n) > 0) out.push([Number(id), Number(n)])
+    after = Number(rows[rows.length - 1]![0])
+    await pause()
+  }
+}
+
+/**
+ * The end of the next slice of a busy customer's month: the instant before which about
+ * PURGE_UNIT_RECORDS of its records still there lie (the records at one instant never split), or
+ * the month's end when no more than that remain.
+ */
+function sliceEnd(r: DbReader, customerId: number, m: { from: string; to: string }): string {
+  const at = (sql: string, params: SqlParam[]) => r.get<{ at: string | null }>(sql, params)?.at ?? null
+  const beyond = at(
+    "SELECT started_at AS at FROM xdrs WHERE customer_id = ?1 AND kind = 'usage' AND started_at >= ?2 AND started_at < ?3 ORDER BY started_at LIMIT 1 OFFSET ?4",
+    [customerId, m.from, m.to, PURGE_UNIT_RECORDS]
+  )
+  if (beyond === null) return m.to
+  const first = at("SELECT min(started_at) AS at FROM xdrs WHERE customer_id = ?1 AND kind = 'usage' AND started_at >= ?2 AND started_at < ?3", [
+    customerId,
+    m.from,
+    m.to
+  ])
+  if (beyond !== first) return beyond
+  // More than a unit's worth at one instant: that instant's records all go in this slice.
+  return (
+    at("SELECT min(started_at) AS at FROM xdrs WHERE customer_id = ?1 AND kind = 'usage' AND started_at > ?2 AND started_at < ?3", [customerId, beyond, m.to]) ?? m.to
+  )
+}
+
+/**
+ * Replace a customer's usage records of month `m` before `to` by summaries per service and invoice
+ * (a summary stays on the invoice its records were on: never billed twice). A summary written by
+ * an earlier slice, or by a purge a crash cut short, takes the sums in: one summary per customer,
+ * month, service and invoice, and the balance still the sum of the records.
+ */
+function purgePart(w: Work, customerId: number, m: { label: string; from: string }, to: string, tally: { written: number; merged: number; purged: number }): void {
+  const groups = w.all<{ service_id: number | null; invoice_id: number | null; records: number; duration_s: number; amount_minor: number; charge_minor: number }>(
+    `SELECT service_id, invoice_id, count(*) AS records, sum(duration_s) AS duration_s, sum(amount_minor) AS amount_minor, sum(coalesce(charge_minor, 0)) AS charge_minor
+     FROM xdrs WHERE customer_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND kind = 'usage'
+     GROUP BY service_id, invoice_id ORDER BY service_id, invoice_id`,
+    [customerId, m.from, to]
+  )
+  for (const g of groups) {
+    const before = w.get<{ id: number; visible_comment: string }>(
+      "SELECT id, visible_comment FROM xdrs WHERE customer_id = ?1 AND started_at = ?2 AND kind = 'usage-summary' AND service_id IS ?3 AND invoice_id IS ?4 ORDER BY id LIMIT 1",
+      [customerId, m.from, g.service_id, g.invoice_id]
+    )
+    const had = before ? summaryRecords(before.visible_comment, m.label) : null
+    if (before && had !== null) {
+      w.run('UPDATE xdrs SET duration_s = duration_s + ?, amount_minor = amount_minor + ?, charge_minor = charge_minor + ?, visible_comment = ? WHERE id = ?', [
+        g.duration_s,
+        g.amount_minor,
+        g.charge_minor,
+        summaryComment(m.label, had + g.records),
+        before.id
+      ])
+      tally.merged++
+    } else {
+      w.run(
+        `INSERT INTO xdrs (kind, customer_id, service_id, started_at, duration_s, destination, amount_minor, charge_minor, created_at, visible_comment, invoice_id)
+         VALUES ('usage-summary', ?, ?, ?, ?, '', ?, ?, ?, ?, ?)`,
+        [customerId, g.service_id, m.from, g.duration_s, g.amount_minor, g.charge_minor, w.at, summaryComment(m.label, g.records), g.invoice_id]
+      )
+      tally.written++
+    }
+  }
+  tally.purged += w.run("DELETE FROM xdrs WHERE customer_id = ? AND started_at >= ? AND started_at < ? AND kind = 'usage'", [customerId, m.from, to])
+}
+
 /**
  * Purge the usage before the retention cutoff: the cutoff is recorded first (audited), then each
- * month is replaced by its summaries in units of work of a few customers each (audited), pausing
- * between them so other requests are served. A crash in between leaves the records not yet
- * summarised in place; purging again finishes them.
+ * month is replaced by its summaries in units of work of a few customers each, or of a slice of one
+ * busy customer's month (audited), pausing between them so other requests are served. A crash in
+ * between leaves the records not yet summarised in place; purging again finishes them.
  */
 export async function purgeUsage(
   engine: Engine,
@@ -184,48 +279,44 @@ export async function purgeUsage(
   const customers = new Set<number>()
   for (const m of engine.read((r) => monthsBefore(r, cutoff))) {
     // Units of whole customers of about PURGE_UNIT_RECORDS records: the busiest customers have
-    // tens of thousands of records a month, the quietest a handful.
-    const perCustomer = engine.read((r) =>
-      r.values(
-        `SELECT customer_id, count(*) FROM xdrs x WHERE kind = 'usage' AND started_at >= ?1 AND started_at < ?2 AND ${MONTH_HOURS} AND customer_id IS NOT NULL GROUP BY customer_id`,
-        [m.from, m.to]
-      )
-    )
-    const batches: number[][] = []
+    // tens of thousands of records a month, the quietest a handful. A customer with more than a
+    // unit's worth is summarised in slices of its month, one unit each (see purgeSlice).
+    const perCustomer = await customersOfMonth(engine, m, pause)
+    const units: { customers: number[]; busy: boolean }[] = []
     let records = PURGE_UNIT_RECORDS
     for (const [id, n] of perCustomer) {
-      if (records + (n as number) > PURGE_UNIT_RECORDS) {
-        batches.push([])
+      if (n > PURGE_UNIT_RECORDS) {
+        units.push({ customers: [id], busy: true })
+        records = PURGE_UNIT_RECORDS
+        continue
+      }
+      if (records + n > PURGE_UNIT_RECORDS) {
+        units.push({ customers: [], busy: false })
         records = 0
       }
-      batches[batches.length - 1]?.push(id as number)
-      records += n as number
+      units[units.length - 1]!.customers.push(id)
+      records += n
     }
-    for (const batch of batches) {
-      for (const id of batch) customers.add(id)
-      engine.change(actor, (w) => {
-        let summaries = 0
-        let purged = 0
-        for (const id of batch) {
-          summaries += w.run(
-            // Per invoice too: a summary stays on the invoice its records were on (never billed twice).
-            `INSERT INTO xdrs (kind, customer_id, service_id, started_at, duration_s, destination, amount_minor, charge_minor, created_at, visible_comment, invoice_id)
-             SELECT 'usage-summary', customer_id, service_id, ?2, sum(duration_s), '', sum(amount_minor), sum(coalesce(charge_minor, 0)), ?4,
-               'Usage of ' || ?5 || ': ' || count(*) || ' records (details purged)', invoice_id
-             FROM xdrs WHERE customer_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND kind = 'usage'
-             GROUP BY service_id, invoice_id ORDER BY service_id, invoice_id`,
-            [id, m.from, m.to, w.at, m.label]
-          )
-          purged += w.run("DELETE FROM xdrs WHERE customer_id = ? AND started_at >= ? AND started_at < ? AND kind = 'usage'", [id, m.from, m.to])
-        }
-        result.summariesWritten += summaries
-        result.recordsPurged += purged
-        w.audit({
-          kind: 'usage.purge',
-          description: `Usage of ${m.label} purged for ${count(batch.length, 'customer')}: ${count(purged, 'record')} replaced by ${count(summaries, 'summary record')} (balances unchanged).`
+    for (const unit of units) {
+      for (const id of unit.customers) customers.add(id)
+      for (;;) {
+        const done = engine.change(actor, (w) => {
+          const tally = { written: 0, merged: 0, purged: 0 }
+          // A busy customer's month a slice at a time, until a slice reaches the month's end.
+          const to = unit.busy ? sliceEnd(w, unit.customers[0]!, m) : m.to
+          for (const id of unit.customers) purgePart(w, id, m, to, tally)
+          result.summariesWritten += tally.written
+          result.recordsPurged += tally.purged
+          const merged = tally.merged > 0 ? ` and added to ${count(tally.merged, 'summary record')} written before` : ''
+          w.audit({
+            kind: 'usage.purge',
+            description: `Usage of ${m.label} purged for ${count(unit.customers.length, 'customer')}: ${count(tally.purged, 'record')} replaced by ${count(tally.written, 'summary record')}${merged} (balances unchanged).`
+          })
+          return to === m.to
         })
-      })
-      await pause()
+        await pause()
+        if (done) break
+      }
     }
     // Unrated records of unknown accounts charged nothing: removed without a summary.
     const orphans = engine.change(actor, (w) => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isUsageRecalculable } from '../../src-main/engine/usageRetention'
-import { openTestDesk, type TestDesk } from '../support/desk'
+import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
 import { insertUsage, usageSums } from '../support/usageRows'
 import { usageWorld } from '../support/usageWorld'
 
@@ -107,5 +107,57 @@ describe('usage retention', () => {
 
     // Purging again finds nothing more to do.
     expect(await desk.ok('usage.purge', { cutoff: preview.cutoff })).toMatchObject({ recordsPurged: 0, summariesWritten: 0 })
+  })
+
+  it("purges a busy customer's month in slices, each its own unit of work, into one summary per service", async () => {
+    const world = await usageWorld(desk)
+    await world.upload('2026-01-01T00:00:00Z', '44,UK,0.10,0,60,60,0')
+    const busy = await world.customer()
+    const sms = desk.app.core.engine.change(ADMIN_ACTOR, (w) => w.insert("INSERT INTO services (code, name, kind) VALUES ('test-sms', 'Text messages', 'messaging')"))
+    const rows = []
+    // 6,000 calls at one instant (a slice never splits an instant), then 6,500 spread over June,
+    // and a few text messages: more than two units' worth.
+    for (let i = 0; i < 6000; i++) rows.push({ customerId: busy.id, serviceId: world.serviceId, startedAt: '2026-06-02T08:00:00Z', durationS: 60, destination: '4420' })
+    for (let i = 0; i < 6500; i++) {
+      rows.push({
+        customerId: busy.id,
+        serviceId: world.serviceId,
+        startedAt: new Date(Date.parse('2026-06-03T00:00:00Z') + i * 300_000).toISOString(),
+        durationS: 30,
+        destination: '4420'
+      })
+    }
+    for (let i = 0; i < 3; i++) rows.push({ customerId: busy.id, serviceId: sms, startedAt: `2026-06-2${i}T10:00:00Z`, durationS: 0, destination: '4420' })
+    insertUsage(desk, rows)
+    const balance = (await desk.ok('customers.get', { id: busy.id })).balanceMinor
+    const auditBefore = count('SELECT max(id) AS n FROM audit_log')
+
+    const preview = await desk.ok('usage.retentionPreview', {})
+    const done = await desk.ok('usage.purge', { cutoff: preview.cutoff })
+    expect(done).toMatchObject({ recordsPurged: 12_503, summariesWritten: 2 })
+    const summaries = desk.app.core.engine.read((r) =>
+      r.all<{ service_id: number; amount_minor: number; duration_s: number; visible_comment: string }>(
+        "SELECT service_id, amount_minor, duration_s, visible_comment FROM xdrs WHERE kind = 'usage-summary' AND customer_id = ? ORDER BY id",
+        [busy.id]
+      )
+    )
+    // Each call is charged a whole minute: 12,500 x 0.10; the text messages have no price list.
+    expect(summaries).toEqual([
+      { service_id: world.serviceId, amount_minor: 125_000, duration_s: 6000 * 60 + 6500 * 30, visible_comment: 'Usage of 2026-06: 12500 records (details purged)' },
+      { service_id: sms, amount_minor: 0, duration_s: 0, visible_comment: 'Usage of 2026-06: 3 records (details purged)' }
+    ])
+    expect((await desk.ok('customers.get', { id: busy.id })).balanceMinor).toBe(balance)
+    expect((await desk.ok('ledger.check', {})).ok).toBe(true)
+    // One unit per slice: the instant's 6,000, then 5,000 and the rest (with the text messages).
+    const entries = desk.app.core.engine.read((r) =>
+      r.all<{ description: string }>("SELECT description FROM audit_log WHERE id > ? AND kind = 'usage.purge' AND description LIKE 'Usage of 2026-06%' ORDER BY id", [
+        auditBefore
+      ])
+    )
+    expect(entries.map((e) => e.description)).toEqual([
+      'Usage of 2026-06 purged for 1 customer: 6000 records replaced by 1 summary record (balances unchanged).',
+      'Usage of 2026-06 purged for 1 customer: 5000 records replaced by 0 summary records and added to 1 summary record written before (balances unchanged).',
+      'Usage of 2026-06 purged for 1 customer: 1503 records replaced by 1 summary record and added to 1 summary record written before (balances unchanged).'
+    ])
   })
 })
