@@ -10,12 +10,27 @@ import { DEMO_SIZES, generateDemoData, type DemoSize } from '../demo/generate'
 import { completeSetup } from '../engine/settings'
 import { defaultDataDir } from '../paths'
 
+const USAGE = 'Usage: npm run demo-data -- --size S|M|L --data-dir DIR [--seed N] [--company NAME]'
+const OPTIONS = ['--size', '--data-dir', '--seed', '--company']
+
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name)
   return i >= 0 ? process.argv[i + 1] : undefined
 }
 
+/** Refuse what is not an option with its value (`--help` included): never write demo data into a folder nobody named. */
+function checkArguments(args: string[]): void {
+  for (let i = 0; i < args.length; i += 2) {
+    if (!OPTIONS.includes(args[i]!) || args[i + 1] === undefined) {
+      if (args[i] === '--help') console.log(USAGE)
+      else console.error(`Unknown or incomplete option ${args[i]}.\n${USAGE}`)
+      process.exit(args[i] === '--help' ? 0 : 2)
+    }
+  }
+}
+
 async function main(): Promise<void> {
+  checkArguments(process.argv.slice(2))
   const size = (option('--size') ?? 'S').toUpperCase() as DemoSize
   if (!(size in DEMO_SIZES)) throw new Error(`--size must be S, M or L (got ${size})`)
   const dataDir = path.resolve(option('--data-dir') ?? defaultDataDir())
