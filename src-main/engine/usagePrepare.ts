@@ -646,11 +646,6 @@ export class UsageFile {
     return this.lines.offset
   }
 
-  /** About how many records the whole file holds, from what was read so far. */
-  get estimate(): number {
-    return Math.round((this.kept.n * this.lines.length) / Math.max(1, this.lines.offset))
-  }
-
   /**
    * Read on to the next slice's end (READ_SLICE lines): true there (pause, report progress, look
    * at Cancel, then call again), false at the end of the file. Accounts are found with `lookups`.

@@ -280,7 +280,7 @@ export async function purgeUsage(
   for (const m of engine.read((r) => monthsBefore(r, cutoff))) {
     // Units of whole customers of about PURGE_UNIT_RECORDS records: the busiest customers have
     // tens of thousands of records a month, the quietest a handful. A customer with more than a
-    // unit's worth is summarised in slices of its month, one unit each (see purgeSlice).
+    // unit's worth is summarised in slices of its month, one unit each (sliceEnd, purgePart).
     const perCustomer = await customersOfMonth(engine, m, pause)
     const units: { customers: number[]; busy: boolean }[] = []
     let records = PURGE_UNIT_RECORDS
