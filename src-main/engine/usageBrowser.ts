@@ -219,12 +219,13 @@ function rowsAfter(r: DbReader, f: UsageFilter, after: UsageCursor | undefined, 
   if (!where.narrow) {
     // Named: without a bound on the hours SQLite would rather sort the whole table.
     index = ' INDEXED BY xdrs_started_hour'
-    const upTo = [where.to, after?.startedAt].filter((t): t is string => t !== null && t !== undefined).sort()[0]
+    // The earlier of the period's end and the cursor (both bound the records as text).
+    const upTo = after && (where.to === null || after.startedAt < where.to) ? after.startedAt : where.to
     if (where.from !== null) {
       sql += ` AND ${HOUR} >= substr(?, 1, 13)`
       params.push(where.from)
     }
-    if (upTo !== undefined) {
+    if (upTo !== null) {
       sql += ` AND ${HOUR} <= substr(?, 1, 13)`
       params.push(upTo)
     }

@@ -81,7 +81,7 @@ describe('journal', () => {
     const scan = scanJournal(written)
     expect(scan.entries).toEqual(expected)
     expect(scan.tornBytes).toBe(0)
-    // The last large record cut short: the four before it stay, and the next append follows them.
+    // The last large record cut short: the records before it stay, and the next append follows them.
     fs.writeFileSync(file, written.subarray(0, scan.validBytes - 1000))
     const { journal: reopened, scan: again } = Journal.open(file)
     const before = expected.slice(0, -1).map((e) => e.seq)

@@ -15,7 +15,7 @@ export function describeSuspension(k: Pick<CustomerClass, 'suspendOnOverdue' | '
   return `After ${k.suspensionGraceDays} grace day${k.suspensionGraceDays === 1 ? '' : 's'}`
 }
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 
 /** Class picker label: "Callshop standard · USD" or "… · any currency". */
 export function classOptionLabel(k: Pick<CustomerClass, 'name' | 'currency'>): string {

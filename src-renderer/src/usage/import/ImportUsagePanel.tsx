@@ -242,16 +242,17 @@ export function ImportUsageModal(props: { opened: boolean; onClose: () => void; 
 function ImportProgress(props: { job: JobSnapshot<UsageImportSummary>; cancelling: boolean; onCancel: () => void }) {
   const p = props.job.progress
   // First the whole file is read and checked (its share read), then the records are written.
-  const reading = p.preparing
-  const pct = reading ? (100 * reading.done) / Math.max(1, reading.total) : p.total > 0 ? Math.min(100, (100 * p.done) / p.total) : 0
+  // Until the records' total is known (the job's first moments included) the file is being read.
+  const reading = p.preparing !== null || p.total === 0
+  const pct = p.preparing ? (100 * p.preparing.done) / Math.max(1, p.preparing.total) : p.total > 0 ? Math.min(100, (100 * p.done) / p.total) : 0
   return (
     <Stack gap="xs" role="status" data-testid="usage-import-progress">
       <Group justify="space-between">
         <Text size="sm" fw={600}>
-          {reading || p.total === 0 ? 'Reading and checking the file…' : 'Importing and rating…'}
+          {reading ? 'Reading and checking the file…' : 'Importing and rating…'}
         </Text>
         <Text size="sm" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums' }} data-testid="usage-import-count">
-          {reading || p.total === 0 ? `${Math.floor(pct)}% read` : `${n(p.done)} of ${n(p.total)} records`}
+          {reading ? `${Math.floor(pct)}% read` : `${n(p.done)} of ${n(p.total)} records`}
         </Text>
       </Group>
       <Progress value={pct} animated={pct === 0} striped={pct === 0} color={reading ? 'gray' : undefined} size="lg" aria-label="Usage import progress" />
@@ -264,7 +265,7 @@ function ImportProgress(props: { job: JobSnapshot<UsageImportSummary>; cancellin
         </Button>
       </Group>
       <Text size="xs" c="dimmed">
-        {reading || p.total === 0
+        {reading
           ? 'Cancel now stops before any record is imported.'
           : 'Cancel stops after the batch in progress: the batches already written stay imported, and importing the file again completes it.'}
       </Text>
