@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { Worker } from 'node:worker_threads'
 import type { Database, SqlJsStatic } from 'sql.js'
 
 /**
@@ -15,6 +16,9 @@ import type { Database, SqlJsStatic } from 'sql.js'
  * pages never written take no physical memory). MEMFS then writes every page SQLite writes with
  * `contents.set(page, offset)`; our buffer's `set` notes the page. A snapshot is then the last
  * snapshot file with just those pages written over it: no export, no copy of the database.
+ *
+ * The buffer is shared memory (a SharedArrayBuffer), so that a helper thread can touch the spare
+ * pages just ahead of the file's end before SQLite writes them (see PageWarmer).
  */
 export interface OwnedFile {
   /** The file's bytes as read (length = file size) over a buffer of `capacity` bytes. */
@@ -38,7 +42,7 @@ export function readFileWithSpare(file: string, spare: number): OwnedFile {
   const fd = fs.openSync(file, 'r')
   try {
     const size = fs.fstatSync(fd).size
-    const buffer = new Uint8Array(new ArrayBuffer(size + spare))
+    const buffer = new Uint8Array(new SharedArrayBuffer(size + spare))
     let read = 0
     while (read < size) {
       const n = fs.readSync(fd, buffer, read, size - read, read)
@@ -53,7 +57,7 @@ export function readFileWithSpare(file: string, spare: number): OwnedFile {
 
 /** `bytes` copied into a new buffer with `spare` bytes of room after them. */
 export function copyWithSpare(bytes: Uint8Array, spare: number): OwnedFile {
-  const buffer = new Uint8Array(new ArrayBuffer(bytes.length + spare))
+  const buffer = new Uint8Array(new SharedArrayBuffer(bytes.length + spare))
   buffer.set(bytes)
   return { bytes: buffer.subarray(0, bytes.length), capacity: bytes.length + spare }
 }
@@ -78,6 +82,50 @@ export interface PageChunk {
   data: Uint8Array
 }
 
+/** Spare room kept touched ahead of the file's end while it grows (see PageWarmer). */
+const WARM_AHEAD_BYTES = 64 << 20
+/** More is asked for once the file's end comes this close to the touched room's. */
+const WARM_LOW_BYTES = 32 << 20
+/** Growth since opening before a warming thread is started at all (most sessions never get there). */
+const WARM_START_BYTES = 4 << 20
+
+/**
+ * The helper thread's whole program: for each [from, to) it is sent, write every 4 KiB of the
+ * buffer there. The write is an atomic add of 0, so it changes nothing even where SQLite writes
+ * the same bytes at that moment.
+ */
+const WARMER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const words = new Int32Array(workerData, 0, workerData.byteLength >> 2)
+parentPort.on('message', ([from, to]) => {
+  for (let i = Math.ceil(from / 4096) * 1024, end = Math.min(words.length, to >> 2); i < end; i += 1024) Atomics.add(words, i, 0)
+})`
+
+/**
+ * A thread that touches the spare room just ahead of the database file's end, so that the pages
+ * SQLite grows the file into are already in memory. The first write to a page of a new mapping
+ * makes the kernel supply it: 12 µs per 4 KiB page on the build VM, about 1 s of a 1M usage
+ * import's main thread, which grows the file by 320 MiB (docs/benchmarks.md). On this thread the
+ * same cost is paid off the main thread and ahead of need.
+ */
+class PageWarmer {
+  private readonly worker: Worker
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.worker = new Worker(WARMER_SOURCE, { eval: true, workerData: buffer })
+    this.worker.unref() // never keeps the process alive
+    this.worker.on('error', () => {}) // only ever a lost head start: SQLite's own writes fault the pages in
+  }
+
+  warm(from: number, to: number): void {
+    this.worker.postMessage([from, to])
+  }
+
+  stop(): void {
+    void this.worker.terminate()
+  }
+}
+
 /**
  * The live database file of an sql.js database opened over an owned buffer. `live` turns false,
  * for good, if MEMFS ever stops using our buffer (the file outgrew the spare room, or never was
@@ -96,11 +144,20 @@ export class TrackedFile {
   private lost = false
   /** Writes seen; a commit that changed data but wrote nothing here means MEMFS let go. */
   writes = 0
+  /** A write ending past this asks the warmer for more room (see PageWarmer). */
+  private warmAt: number
+  /** The room up to here is touched, or asked to be. */
+  private warmedTo: number
+  private warmer: PageWarmer | null = null
 
   private constructor(
     private readonly whole: Uint8Array,
     private readonly initialSize: number
-  ) {}
+  ) {
+    this.warmedTo = initialSize
+    // Only a shared buffer can be touched from another thread.
+    this.warmAt = whole.buffer instanceof SharedArrayBuffer ? initialSize + WARM_START_BYTES : Number.POSITIVE_INFINITY
+  }
 
   /** Open `owned` as a database whose file is tracked (see the module comment). */
   static open(sql: SqlJsStatic, owned: OwnedFile): { db: Database; file: TrackedFile } {
@@ -158,6 +215,7 @@ export class TrackedFile {
   private beforeWrite(offset: number, length: number): void {
     this.writes++
     if (length === 0) return
+    if (offset + length > this.warmAt) this.warmAhead(offset + length)
     const last = (offset + length - 1) >> this.pageShift
     const pending = this.pending
     if (last >= this.dirty.length) this.growDirty(last)
@@ -166,6 +224,30 @@ export class TrackedFile {
       // Copy-on-write: a page the snapshot still needs keeps its content from when it began.
       if (pending?.uncopied.delete(p)) pending.saved.set(p, this.whole.slice(p << this.pageShift, (p + 1) << this.pageShift))
     }
+  }
+
+  /** The file has grown to `end`: have the room ahead of it touched (see PageWarmer). */
+  private warmAhead(end: number): void {
+    const to = Math.min(this.whole.length, end + WARM_AHEAD_BYTES)
+    const from = Math.max(this.warmedTo, end)
+    if (to > from) {
+      this.warmer ??= new PageWarmer(this.whole.buffer as SharedArrayBuffer)
+      this.warmer.warm(this.whole.byteOffset + from, this.whole.byteOffset + to)
+      this.warmedTo = to
+    }
+    this.warmAt = to >= this.whole.length ? Number.POSITIVE_INFINITY : to - WARM_LOW_BYTES
+  }
+
+  /** Where the room touched ahead of the file (or asked to be) ends, in bytes of the file: its size while it has not grown by WARM_START_BYTES. */
+  get warmedBytes(): number {
+    return this.warmedTo
+  }
+
+  /** Stop the warming thread (the database is closed, or moved to another buffer). */
+  close(): void {
+    this.warmAt = Number.POSITIVE_INFINITY
+    this.warmer?.stop()
+    this.warmer = null
   }
 
   private growDirty(page: number): void {
@@ -182,6 +264,7 @@ export class TrackedFile {
   /** Called when MEMFS must have let go of our buffer (a commit wrote nothing to it). */
   markLost(): void {
     this.lost = true
+    this.close() // MEMFS writes elsewhere now
   }
 
   /** The whole file as it is now (no copy), or null when it is not in our buffer. */
@@ -190,7 +273,7 @@ export class TrackedFile {
     const size = fileSize(db)
     // Growth past the capacity reallocates; a smaller file means it was truncated (realloc).
     if (size < this.initialSize || size > this.whole.length) {
-      this.lost = true
+      this.markLost()
       return null
     }
     return this.whole.subarray(0, size)

@@ -588,6 +588,14 @@ export class DurableStore {
       notInstalled()
       throw err
     }
+    // The records committed meanwhile, copied into the next journal off the main thread; the few
+    // committed while that ran are copied on it below. If this fails, the copy below does it all.
+    let copiedAhead = 0
+    if (!stale()) {
+      const from = wallNow()
+      copiedAhead = await this.journal.copyTailAhead(keepFrom, out.nextJournal).catch(() => 0)
+      done.phases.push({ name: 'journal tail', from, to: wallNow() })
+    }
     if (stale()) {
       notInstalled()
       return { seq, size: done.size, copy, installed: false, pages: done.pages, mainThreadMs, lineage, phases: done.phases }
@@ -608,7 +616,7 @@ export class DurableStore {
     // The snapshot holds everything before keepFrom; if we crash before this, start-up skips the
     // journal entries it already holds.
     try {
-      this.journal.replaceKeepingFrom(keepFrom, out.nextJournal, fsyncDir, seq + 1, weightBefore)
+      this.journal.replaceKeepingFrom(keepFrom, out.nextJournal, fsyncDir, seq + 1, weightBefore, copiedAhead)
     } catch (err) {
       fs.rmSync(out.nextJournal, { force: true })
       if (this.journal.poisoned) this.writeFailure = err as Error
@@ -696,6 +704,7 @@ export class DurableStore {
   private use(opened: { db: Database; file: TrackedFile }): void {
     this.access.free()
     this.db.close()
+    this.tracked?.close()
     this.db = opened.db
     this.tracked = opened.file
     this.access = this.accessFor(opened.db)
@@ -739,6 +748,7 @@ export class DurableStore {
     this.access.free()
     this.journal.close()
     this.db.close()
+    this.tracked?.close()
   }
 
   private assertOpen(): void {

@@ -1188,7 +1188,7 @@ async function measureUsageImport(run: ScaleRun): Promise<void> {
   run.note(
     `usage import: ${s.lines.toLocaleString('en-US')} lines (${res.fileMb.toFixed(1)} MiB) in ${res.batches} batches, ${s.rated.toLocaleString('en-US')} rated, ` +
       `${s.unrated.toLocaleString('en-US')} unrated ${JSON.stringify(s.unratedByReason)}, state ${s.state}, ${Math.round(s.lines / res.seconds).toLocaleString('en-US')} records/s; ` +
-      `${res.cpuSeconds.toFixed(1)} s of CPU (all threads${res.mainThreadCpuSeconds === null ? '' : `, ${res.mainThreadCpuSeconds.toFixed(1)} s of it on the main thread`}); reading the file ${res.readSeconds.toFixed(1)} s; longest batch ${res.longestBatchMs.toFixed(0)} ms; database ${res.dbMb[0].toFixed(0)} -> ${res.dbMb[1].toFixed(0)} MiB.`
+      `${res.cpuSeconds.toFixed(1)} s of CPU (all threads${res.mainThreadCpuSeconds === null ? '' : `, ${res.mainThreadCpuSeconds.toFixed(1)} s of it on the main thread${res.mainThreadKernel === null ? '' : `, ${res.mainThreadKernel.seconds.toFixed(1)} s of that in the kernel for ${res.mainThreadKernel.faults.toLocaleString('en-US')} page faults and the journal's writes`}`}); reading the file ${res.readSeconds.toFixed(1)} s; longest batch ${res.longestBatchMs.toFixed(0)} ms; database ${res.dbMb[0].toFixed(0)} -> ${res.dbMb[1].toFixed(0)} MiB.`
   )
 }
 

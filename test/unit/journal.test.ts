@@ -121,4 +121,35 @@ describe('journal', () => {
     expect(scan.entries[79]).toEqual(big(90))
     expect(scan.tornBytes).toBe(0)
   })
+
+  it('copies the tail ahead off the main thread, and the replacement still holds the records appended while that ran', async () => {
+    const dir = tmpDataDir()
+    const file = path.join(dir, 'journal.log')
+    const { journal } = Journal.open(file)
+    const big = (seq: number) => ({ seq, stmts: [['INSERT INTO t VALUES (?)', ['y'.repeat(40_000) + seq]]] as [string, string[]][] })
+    for (let s = 1; s <= 5; s++) journal.append(big(s))
+    const keepFrom = journal.bytes
+    for (let s = 6; s <= 60; s++) journal.append(big(s))
+    const tailAtStart = journal.bytes - keepFrom
+    const prepared = path.join(dir, 'journal.log.next')
+    prepareJournalFile(prepared)
+    const ahead = journal.copyTailAhead(keepFrom, prepared)
+    // Committed while the copy runs on libuv's pool, one per event-loop turn.
+    for (let s = 61; s <= 70; s++) {
+      journal.append(big(s))
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    const copied = await ahead
+    expect(copied).toBeGreaterThanOrEqual(tailAtStart)
+    expect(copied).toBeLessThanOrEqual(journal.bytes - keepFrom)
+    for (let s = 71; s <= 72; s++) journal.append(big(s))
+    journal.replaceKeepingFrom(keepFrom, prepared, () => {}, 6, keepFrom, copied)
+    journal.append(big(73))
+    journal.close()
+    const { journal: again, scan } = Journal.open(file)
+    again.close()
+    expect(scan.entries.map((e) => e.seq)).toEqual(Array.from({ length: 68 }, (_, i) => 6 + i))
+    expect(scan.entries.map((e) => e.stmts[0]![1]![0])).toEqual(Array.from({ length: 68 }, (_, i) => big(6 + i).stmts[0]![1]![0]))
+    expect(scan.tornBytes).toBe(0)
+  })
 })
