@@ -8,7 +8,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { scanJournal } from '../../src-main/db/journal'
 import { loadSqlJs } from '../../src-main/db/sqljs'
 import { DurableStore, JOURNAL_FILE } from '../../src-main/db/store'
@@ -169,6 +169,45 @@ describe('usage import on a worker thread', () => {
       ])
       expect(balanceOf(c.id)).toBe(30)
     }
+  })
+
+  it('hands a large file that is all ASCII to the worker as bytes in memory it touched, with the same result as on the main thread', async () => {
+    const w = await usageWorld(desk)
+    await w.upload('2026-01-01T00:00:00Z', '44,UK,0.10,0.01,60,60,0', '1,US,0.06,0,30,6,5')
+    const c = await w.customer({}, ['acc-ascii-a', 'acc-ascii-b'])
+    const svc = desk.app.core.engine.read((r) => r.get<{ code: string }>('SELECT code FROM services WHERE id = ?', [w.serviceId])!.code)
+    // 60,000 lines (more than one slice of reading, so the worker's memory comes back meanwhile):
+    // repeated ids, a bad time, an unknown account and a number with no price among them.
+    const lines = (tag: string) =>
+      [
+        HEADER,
+        ...Array.from({ length: 60_000 }, (_, i) => {
+          const id = i % 997 === 5 ? `${tag}${i - 1}` : `${tag}${i}`
+          const time = i === 30_001 ? '2026-02-30T10:00:00Z' : `2026-02-${String(1 + (i % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00Z`
+          const account = i % 1000 === 7 ? 'acc-ascii-nobody' : `acc-ascii-${i % 2 ? 'a' : 'b'}`
+          return `${id},${account},${time},${(i * 13) % 700},${i % 50 === 3 ? '77' : i % 2 ? '44' : '1'}${i},${svc}`
+        })
+      ].join('\n')
+    const here = await runImport(lines('asc-here-'), { prepareOffThread: false })
+    const encodeInto = vi.spyOn(TextEncoder.prototype, 'encodeInto')
+    let paused = false
+    const thereCsv = lines('asc-there-')
+    const there = await runImport(thereCsv, {
+      prepareOffThread: true,
+      // The first pause (after the first slice is read) gives the worker time to send its memory.
+      pause: async () => {
+        if (!paused) await new Promise((resolve) => setTimeout(resolve, 300))
+        paused = true
+      }
+    })
+    expect(encodeInto.mock.calls.some(([text]) => text === thereCsv)).toBe(true)
+    encodeInto.mockRestore()
+    expect(comparable(there)).toEqual(comparable(here))
+    expect(here).toMatchObject({ state: 'completed', lines: 60_000, rejected: 1 })
+    expect(here.duplicates).toBeGreaterThan(50)
+    expect(here.unrated).toBeGreaterThan(1000)
+    expect(rowsOf('asc-there-')).toEqual(rowsOf('asc-here-'))
+    expect(c.id).toBeGreaterThan(0)
   })
 
   it('skips the records already in when part of a file is imported again', async () => {
