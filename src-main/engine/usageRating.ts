@@ -78,8 +78,13 @@ interface RatingSource {
   versions(listId: number): LoadedVersion[]
 }
 
-/** A list's rate rows, version by version: [version id, prefix, description, rate e5, connection e5, first interval, next interval, free seconds]. */
-const RATE_COLUMNS = 'r.version_id, r.prefix, r.description, r.rate_e5, r.connection_e5, r.first_interval_s, r.next_interval_s, r.free_seconds'
+/**
+ * A list's rate rows, version by version: [version id, prefix, description, rate e5, connection
+ * e5, first interval, next interval, free seconds], the amounts as texts (exact through JSON and
+ * into BigInt).
+ */
+const RATE_COLUMNS =
+  'r.version_id, r.prefix, r.description, CAST(r.rate_e5 AS TEXT), CAST(r.connection_e5 AS TEXT), r.first_interval_s, r.next_interval_s, r.free_seconds'
 const RATES_OF_LIST = 'FROM price_list_rates r JOIN price_list_versions v ON v.id = r.version_id WHERE v.price_list_id = ?'
 /** A list's versions, [id, effective from], oldest instant first and, at one instant, oldest upload first (the last wins). */
 const VERSIONS_OF_LIST = 'FROM price_list_versions WHERE price_list_id = ?'
@@ -97,9 +102,8 @@ function versionsFromRows(rows: readonly (readonly unknown[])[], versions: reado
     list.push({
       prefix: String(prefix),
       description: String(description),
-      // Texts or integers: BigInt takes either exactly.
-      ratePerMinute: BigInt(rate as string | number),
-      connectionFee: BigInt(connection as string | number),
+      ratePerMinute: BigInt(String(rate)),
+      connectionFee: BigInt(String(connection)),
       firstIntervalS: Number(first),
       nextIntervalS: Number(next),
       freeSeconds: Number(free)
@@ -148,7 +152,7 @@ export interface RatingSnapshot {
   ofClass: string
   /** JSON [[service id, kind]] */
   serviceKinds: string
-  /** [list id, its rate rows' JSON (RATE_COLUMNS, the rates as texts), its versions' JSON ([id, effective from] in order)]: every list assigned to a customer or a class. */
+  /** [list id, its rate rows' JSON (RATE_COLUMNS), its versions' JSON ([id, effective from] in order)]: every list assigned to a customer or a class. */
   lists: [number, string, string][]
 }
 
@@ -162,10 +166,7 @@ export function readRatingSnapshot(r: DbReader): RatingSnapshot {
     serviceKinds: json('SELECT json_group_array(json_array(id, kind)) FROM services'),
     lists: r.values('SELECT price_list_id FROM customer_price_lists UNION SELECT price_list_id FROM class_price_lists').map((v) => {
       const listId = Number(v[0])
-      const rates = json(
-        `SELECT json_group_array(json_array(r.version_id, r.prefix, r.description, CAST(r.rate_e5 AS TEXT), CAST(r.connection_e5 AS TEXT), r.first_interval_s, r.next_interval_s, r.free_seconds)) ${RATES_OF_LIST}`,
-        [listId]
-      )
+      const rates = json(`SELECT json_group_array(json_array(${RATE_COLUMNS})) ${RATES_OF_LIST}`, [listId])
       const versions = json(`SELECT json_group_array(json_array(id, effective_from) ORDER BY effective_from, id) ${VERSIONS_OF_LIST}`, [listId])
       return [listId, rates, versions]
     })

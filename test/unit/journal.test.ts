@@ -6,6 +6,9 @@ import { tmpDataDir } from '../support/tmp'
 
 const entry = (seq: number) => ({ seq, stmts: [['UPDATE t SET v = ? WHERE id = ?', [seq * 10, 'ł€ó']]] as [string, (number | string)[]][] })
 
+/** A record of ~40 KiB, its text ending in its sequence number. */
+const big = (seq: number) => ({ seq, stmts: [['INSERT INTO t VALUES (?)', ['x'.repeat(40_000) + seq]]] as [string, string[]][] })
+
 describe('journal', () => {
   it('returns what was appended, in order, after reopening', () => {
     const file = path.join(tmpDataDir(), 'journal.log')
@@ -105,7 +108,6 @@ describe('journal', () => {
     const file = path.join(dir, 'journal.log')
     const { journal } = Journal.open(file)
     // Records of ~40 KiB (a usage batch's is larger still): the snapshot holds the first 10.
-    const big = (seq: number) => ({ seq, stmts: [['INSERT INTO t VALUES (?)', ['x'.repeat(40_000) + seq]]] as [string, string[]][] })
     for (let s = 1; s <= 10; s++) journal.append(big(s))
     const keepFrom = journal.bytes
     for (let s = 11; s <= 90; s++) journal.append(big(s))
@@ -126,7 +128,6 @@ describe('journal', () => {
     const dir = tmpDataDir()
     const file = path.join(dir, 'journal.log')
     const { journal } = Journal.open(file)
-    const big = (seq: number) => ({ seq, stmts: [['INSERT INTO t VALUES (?)', ['y'.repeat(40_000) + seq]]] as [string, string[]][] })
     for (let s = 1; s <= 5; s++) journal.append(big(s))
     const keepFrom = journal.bytes
     for (let s = 6; s <= 60; s++) journal.append(big(s))
