@@ -59,6 +59,11 @@ export class Engine {
     return this.store
   }
 
+  /** Background snapshots wait until the returned release is called: see DurableStore.holdSnapshots. */
+  holdSnapshots(): () => void {
+    return this.store.holdSnapshots()
+  }
+
   /** `opts.checkForeignKeys: false`: see DurableStore.transaction (only for references just read from the database). */
   change<T>(actor: Actor, fn: (w: Work) => T, opts: { checkForeignKeys?: boolean } = {}): T {
     const at = new Date(this.now()).toISOString()

@@ -490,6 +490,7 @@ export async function importUsageCsv(
   }
   const offThread = opts.prepareOffThread ?? input.csv.length >= OFF_THREAD_MIN_CHARS
   let worker: UsagePrepareWorker | null = null
+  let releaseSnapshots = () => {}
   const ctx: BatchContext = {
     importId,
     label: `Usage import #${importId} (${input.fileName})`,
@@ -529,7 +530,9 @@ export async function importUsageCsv(
     )
 
     // 2. Write them in batches, each one unit of work; Cancel and pauses between batches. The
-    // worker rates the next batch while this one is written.
+    // worker rates the next batch while this one is written. Background snapshots wait for the
+    // last batch (see DurableStore.holdSnapshots).
+    releaseSnapshots = engine.holdSnapshots()
     let done = 0
     let asked = 0
     const ask = () => {
@@ -585,6 +588,7 @@ export async function importUsageCsv(
     return finish(engine, actor, summary('completed'))
   } finally {
     worker?.close()
+    releaseSnapshots()
   }
 }
 

@@ -8,9 +8,16 @@ import { tmpDataDir } from '../support/tmp'
 
 const T0 = Date.parse('2026-11-21T10:00:00Z')
 
-async function open(dataDir: string, snapshotAfterBytes?: number) {
+async function open(dataDir: string, snapshotAfterBytes?: number, heldJournalCapBytes?: number) {
   const sql = await loadSqlJs()
-  return DurableStore.open({ dataDir, sql, now: () => T0, log: () => {}, ...(snapshotAfterBytes ? { snapshotAfterBytes } : {}) })
+  return DurableStore.open({
+    dataDir,
+    sql,
+    now: () => T0,
+    log: () => {},
+    ...(snapshotAfterBytes ? { snapshotAfterBytes } : {}),
+    ...(heldJournalCapBytes ? { heldJournalCapBytes } : {})
+  })
 }
 
 function addCustomer(store: DurableStore, name: string): number {
@@ -138,6 +145,51 @@ describe('durable store', () => {
     expect(s.journalBytes).toBeLessThan(2048)
     const again = await open(dir)
     expect(names(again)).toHaveLength(30)
+  })
+
+  it('holds background snapshots while a bulk writer asks (a usage import), up to the held cap; nothing is lost meanwhile, and the release takes the snapshot', async () => {
+    const dir = tmpDataDir()
+    const s = await open(dir, 2048, 16 * 1024)
+    const release = s.holdSnapshots()
+    for (let i = 0; i < 30; i++) addCustomer(s, `c${i}`)
+    await new Promise((r) => setImmediate(r))
+    // Past the limit, under the held cap: the journal keeps growing, no snapshot.
+    expect(s.snapshotInProgress).toBe(false)
+    expect(s.journalBytes).toBeGreaterThan(2 * 2048)
+    expect(s.journalBytes).toBeLessThan(16 * 1024)
+    // Killed while held (the folder as it is now, opened elsewhere): the journal gives back every change.
+    const copy = tmpDataDir()
+    for (const f of [SNAPSHOT_FILE, SNAPSHOT_CHECK_FILE, JOURNAL_FILE]) fs.copyFileSync(path.join(dir, f), path.join(copy, f))
+    const killed = await open(copy)
+    expect(killed.replayedEntries).toBe(30)
+    expect(names(killed)).toHaveLength(30)
+    killed.close()
+    // A second holder: the first release alone (twice) does not let snapshots go.
+    const release2 = s.holdSnapshots()
+    release()
+    release()
+    addCustomer(s, 'c30')
+    await new Promise((r) => setImmediate(r))
+    expect(s.snapshotInProgress).toBe(false)
+    // The last release takes the snapshot that was due.
+    release2()
+    await new Promise((r) => setImmediate(r))
+    expect(s.snapshotInProgress).toBe(true)
+    await vi.waitFor(() => expect(s.snapshotInProgress).toBe(false), { timeout: 20_000 })
+    expect(s.journalBytes).toBeLessThan(2048)
+    // At the held cap a snapshot is taken all the same.
+    const hold = s.holdSnapshots()
+    for (let i = 31; s.journalBytes < 16 * 1024; i++) addCustomer(s, `c${i}`)
+    await new Promise((r) => setImmediate(r))
+    expect(s.snapshotInProgress).toBe(true)
+    await vi.waitFor(() => expect(s.snapshotInProgress).toBe(false), { timeout: 20_000 })
+    expect(s.journalBytes).toBeLessThan(16 * 1024)
+    hold()
+    const n = names(s).length
+    s.close()
+    const again = await open(dir)
+    expect(names(again)).toHaveLength(n)
+    again.close()
   })
 
   it('counts invoice documents (blobs) in the journal by what they cost to replay: no snapshot per limit of them, one at the cap; replay gives every document back', async () => {

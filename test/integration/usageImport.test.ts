@@ -4,7 +4,12 @@
  * column, unrated reasons, the summary's flagged customers, Cancel between batches, a batch that
  * fails leaving the ones before it, and balances that always equal the ledger.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { loadSqlJs } from '../../src-main/db/sqljs'
+import { DurableStore, JOURNAL_FILE, SNAPSHOT_CHECK_FILE, SNAPSHOT_FILE } from '../../src-main/db/store'
 import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
 import { usageWorld } from '../support/usageWorld'
 import { importUsageCsv, parseZonedTime, parseZonedTimeByPattern } from '../../src-main/engine/usageImport'
@@ -250,6 +255,57 @@ describe('importUsageCsv', () => {
     expect(rest).toMatchObject({ state: 'completed', lines: 7, imported: 4, duplicates: 3 })
     expect(balanceOf(c.id)).toBe(70)
     expect(await ledgerOk()).toBe(true)
+  })
+
+  it('lets no background snapshot start while its batches are written, takes the one due after the last, and loses nothing meanwhile', async () => {
+    // A desk whose journal is due for a snapshot after 16 KiB: every batch below passes that.
+    const small = await openTestDesk({ snapshotAfterBytes: 16 * 1024 })
+    try {
+      const w = await usageWorld(small)
+      await w.upload('2026-01-01T00:00:00Z', '44,UK,0.10,0,60,60,0')
+      const acc = 'acc-held'
+      const c = await w.customer({}, [acc])
+      const code = small.app.core.engine.read((r) => r.get<{ code: string }>('SELECT code FROM services WHERE id = ?', [w.serviceId])!.code)
+      const rows = Array.from({ length: 1200 }, (_, i) => `held-${i},${acc},2026-01-10T10:00:${String(i % 60).padStart(2, '0')}Z,60,441234,${code}`)
+      const store = small.app.core.store!
+      const during: { inProgress: boolean; journalBytes: number }[] = []
+      const sum = await importUsageCsv(
+        small.app.core.engine,
+        ADMIN_ACTOR,
+        { source: 'page', fileName: 'held.csv', csv: [HEADER, ...rows].join('\n') },
+        {
+          batchSize: 300,
+          onProgress: (done) => {
+            if (done > 0) during.push({ inProgress: store.snapshotInProgress, journalBytes: store.journalBytes })
+          },
+          pause: () => new Promise((resolve) => setImmediate(resolve))
+        }
+      )
+      expect(sum).toMatchObject({ state: 'completed', imported: 1200, rated: 1200 })
+      expect(during).toHaveLength(4)
+      expect(during.every((d) => !d.inProgress)).toBe(true)
+      expect(during.at(-1)!.journalBytes).toBeGreaterThan(4 * 16 * 1024)
+      // Killed now (the folder as it is, opened elsewhere): the journal gives back every batch.
+      const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'held-import-'))
+      for (const f of [SNAPSHOT_FILE, SNAPSHOT_CHECK_FILE, JOURNAL_FILE]) fs.copyFileSync(path.join(path.dirname(store.snapshotPath), f), path.join(copy, f))
+      const reopened = DurableStore.open({ dataDir: copy, sql: await loadSqlJs(), now: Date.now, log: () => {} })
+      expect(
+        reopened.read((r) => r.get<{ n: number; s: number }>("SELECT count(*) AS n, sum(amount_minor) AS s FROM xdrs WHERE switch_record_id LIKE 'held-%'"))
+      ).toEqual({
+        n: 1200,
+        s: 12_000
+      })
+      reopened.close()
+      fs.rmSync(copy, { recursive: true, force: true })
+      // The import over, the snapshot that was due is taken.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(store.snapshotInProgress).toBe(true)
+      await vi.waitFor(() => expect(store.snapshotInProgress).toBe(false), { timeout: 20_000 })
+      expect(store.journalBytes).toBeLessThan(16 * 1024)
+      expect(small.app.core.engine.read((r) => r.get<{ b: number }>('SELECT balance_minor AS b FROM customers WHERE id = ?', [c.id])!.b)).toBe(12_000)
+    } finally {
+      await small.close()
+    }
   })
 
   it('commits each batch whole: a batch that fails leaves nothing of itself and the batches before it; re-importing completes', async () => {

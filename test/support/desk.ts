@@ -22,7 +22,7 @@ let keySeq = 0
 export const newKey = () => `desk-key-${process.pid}-${String(++keySeq).padStart(8, '0')}`
 
 /** `background: false`: no schedulers nor start-up catch-up (a test runs the timed work itself). */
-export async function openTestDesk(opts: { demo?: boolean; now?: () => number; background?: boolean; notifyDesktop?: NotifyDesktop } = {}) {
+export async function openTestDesk(opts: { demo?: boolean; now?: () => number; background?: boolean; notifyDesktop?: NotifyDesktop; snapshotAfterBytes?: number } = {}) {
   // Its own folder, removed by close(): a desk may live across the tests of a file.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-desk-'))
   const app = await openBillingApp({
@@ -32,7 +32,8 @@ export async function openTestDesk(opts: { demo?: boolean; now?: () => number; b
     dailyBackupDelayMs: 3_600_000,
     background: opts.background ?? true,
     kdf: TEST_KDF,
-    ...(opts.notifyDesktop ? { notifyDesktop: opts.notifyDesktop } : {})
+    ...(opts.notifyDesktop ? { notifyDesktop: opts.notifyDesktop } : {}),
+    ...(opts.snapshotAfterBytes ? { snapshotAfterBytes: opts.snapshotAfterBytes } : {})
   })
   const call = async <C extends Channel>(channel: C, input: InputOf<C>) => (await app.dispatch(channel, input, { transport: 'test' })) as IpcResponse<ResultOf<C>>
   /** A call as operator `operatorId` (null: nobody logged in), through the same handler table. */
