@@ -149,6 +149,11 @@ export class TrackedFile {
   /** The room up to here is touched, or asked to be. */
   private warmedTo: number
   private warmer: PageWarmer | null = null
+  /**
+   * During a unit of work without SQLite's rollback journal (DurableStore.transaction): each
+   * page's content before its first write in it, and the file's page count when it began.
+   */
+  private undo: { saved: Map<number, Uint8Array>; pages: number } | null = null
 
   private constructor(
     private readonly whole: Uint8Array,
@@ -218,12 +223,42 @@ export class TrackedFile {
     if (offset + length > this.warmAt) this.warmAhead(offset + length)
     const last = (offset + length - 1) >> this.pageShift
     const pending = this.pending
+    const undo = this.undo
     if (last >= this.dirty.length) this.growDirty(last)
     for (let p = offset >> this.pageShift; p <= last; p++) {
       this.dirty[p] = 1
+      if (undo && p < undo.pages && !undo.saved.has(p)) undo.saved.set(p, this.whole.slice(p << this.pageShift, (p + 1) << this.pageShift))
       // Copy-on-write: a page the snapshot still needs keeps its content from when it began.
       if (pending?.uncopied.delete(p)) pending.saved.set(p, this.whole.slice(p << this.pageShift, (p + 1) << this.pageShift))
     }
+  }
+
+  /**
+   * A unit of work without SQLite's rollback journal begins: until endUndo, the first write to
+   * each page of the file saves its content, for rollBackUndo. SQLite writes no page before
+   * COMMIT then (cache_spill is off), so this normally saves nothing.
+   */
+  beginUndo(db: Database): void {
+    // Pages past the file's end hold nothing the database uses: they need no copy.
+    this.undo = { saved: new Map(), pages: fileSize(db) >> this.pageShift }
+  }
+
+  /** Stop saving pages (COMMIT is about to write them, or the unit of work is over). */
+  endUndo(): void {
+    this.undo = null
+  }
+
+  /**
+   * After SQLite's ROLLBACK of a unit of work without its rollback journal (it then discards its
+   * cache and reads the file again): put back every page written since beginUndo. Pages the unit
+   * of work added past the file's end stay, unused: the restored first page's page count leaves
+   * them out, and the next growth writes over them.
+   */
+  rollBackUndo(): void {
+    const undo = this.undo
+    if (!undo) return
+    for (const [p, bytes] of undo.saved) this.whole.set(bytes, p << this.pageShift)
+    undo.saved.clear()
   }
 
   /** The file has grown to `end`: have the room ahead of it touched (see PageWarmer). */

@@ -64,8 +64,11 @@ export class Engine {
     return this.store.holdSnapshots()
   }
 
-  /** `opts.checkForeignKeys: false`: see DurableStore.transaction (only for references just read from the database). */
-  change<T>(actor: Actor, fn: (w: Work) => T, opts: { checkForeignKeys?: boolean } = {}): T {
+  /**
+   * `opts.checkForeignKeys: false` (only for references just read from the database) and
+   * `opts.rollbackJournal: false` (a unit of work that changes thousands of pages): see DurableStore.transaction.
+   */
+  change<T>(actor: Actor, fn: (w: Work) => T, opts: { checkForeignKeys?: boolean; rollbackJournal?: boolean } = {}): T {
     const at = new Date(this.now()).toISOString()
     const tables = new Set<string>()
     const customers = new Set<number>()

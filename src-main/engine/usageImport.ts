@@ -133,13 +133,18 @@ function insertRows(w: Work, importId: number, b: PreparedBatch, skipKnown: bool
 }
 
 /**
- * A batch's references (customer, account, service, price-list version) all come from what
+ * How a batch is written (see DurableStore.transaction). A batch's references (customer, account, service, price-list version) all come from what
  * RatingState read in this unit of work's engine (or a copy of it sent to the worker), renewed
  * whenever anyone else wrote (every change writes an audit entry), and accounts, services and
  * versions are never deleted: SQLite's foreign-key lookups (four per record, 4 s of a 1M import)
  * would only find them again.
  */
-const BATCH_WRITE = { checkForeignKeys: false }
+const BATCH_WRITE = {
+  checkForeignKeys: false,
+  // A batch changes thousands of pages; SQLite's copy of each before its change was about a
+  // quarter of the batch's CPU, and an undone batch (DuplicatesInBatch, a failure) is rare.
+  rollbackJournal: false
+}
 
 /** A batch written without looking for known switch record ids met some: its unit of work is undone, and it is written again with the lookup. */
 class DuplicatesInBatch extends Error {}

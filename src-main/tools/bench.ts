@@ -1341,7 +1341,7 @@ async function watchSnapshots<T>(store: DurableStore, fn: () => Promise<T>): Pro
 async function watchLongHolds<T>(engine: Engine, store: DurableStore, fn: () => Promise<T>, overMs = 50): Promise<{ value: T; summary: () => string }> {
   const units = new Map<string, { n: number; max: number; flush: number }>()
   const original = engine.change.bind(engine)
-  engine.change = <R>(actor: Actor, work: (w: Work) => R, opts?: { checkForeignKeys?: boolean }): R => {
+  engine.change = <R>(actor: Actor, work: (w: Work) => R, opts?: Parameters<Engine['change']>[2]): R => {
     const where = /at (?:new )?([\w.<>]+) /.exec(new Error().stack?.split('\n')[2] ?? '')?.[1] ?? '?'
     const t = performance.now()
     try {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { scanJournal } from '../../src-main/db/journal'
 import { loadSqlJs } from '../../src-main/db/sqljs'
+import type { DbWriter } from '../../src-main/db/access'
 import { DurableStore, JOURNAL_FILE, SNAPSHOT_CHECK_FILE, SNAPSHOT_FILE } from '../../src-main/db/store'
 import { tmpDataDir } from '../support/tmp'
 
@@ -101,6 +102,59 @@ describe('durable store', () => {
     store.close()
     const again = await open(dir)
     expect(names(again)).toEqual(['Kept Ltd'])
+    again.close()
+  })
+
+  it("runs a large unit of work without SQLite's rollback journal when asked: a failure leaves memory and disk as before, a success is durable, and the journal is back on after", async () => {
+    const dir = tmpDataDir()
+    const s = await open(dir)
+    s.transaction((w) => {
+      w.run('CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT NOT NULL)')
+      w.run('CREATE INDEX t_note ON t (note)')
+      for (let i = 0; i < 2000; i++) w.run('INSERT INTO t (note) VALUES (?)', [`kept ${i} `.repeat(10)])
+    })
+    const state = (store: DurableStore) => JSON.stringify(store.read((r) => r.values('SELECT id, note FROM t ORDER BY id')))
+    const before = state(s)
+    const journalBefore = s.journalBytes
+    const manyPages = (w: DbWriter, tag: string) => {
+      for (let i = 0; i < 3000; i++) w.run('INSERT INTO t (note) VALUES (?)', [`${tag} ${i} `.repeat(20)])
+      w.run("UPDATE t SET note = note || ' changed' WHERE id % 2 = 0")
+    }
+    expect(() =>
+      s.transaction(
+        (w) => {
+          manyPages(w, 'undone')
+          throw new Error('the batch met a problem')
+        },
+        { rollbackJournal: false }
+      )
+    ).toThrow('the batch met a problem')
+    expect(state(s)).toBe(before)
+    expect(s.journalBytes).toBe(journalBefore)
+    expect(s.read((r) => r.values('PRAGMA journal_mode'))).toEqual([['memory']])
+    expect(s.read((r) => r.values('PRAGMA integrity_check'))).toEqual([['ok']])
+    // A failure with the usual journal still rolls back too.
+    expect(() =>
+      s.transaction((w) => {
+        manyPages(w, 'undone again')
+        throw new Error('again')
+      })
+    ).toThrow('again')
+    expect(state(s)).toBe(before)
+    // A success commits, and is in the journal: killed now, the folder gives it back.
+    s.transaction((w) => manyPages(w, 'committed'), { rollbackJournal: false, checkForeignKeys: false })
+    const after = state(s)
+    expect(after).not.toBe(before)
+    const copy = tmpDataDir()
+    for (const f of [SNAPSHOT_FILE, SNAPSHOT_CHECK_FILE, JOURNAL_FILE]) fs.copyFileSync(path.join(dir, f), path.join(copy, f))
+    const killed = await open(copy)
+    expect(state(killed)).toBe(after)
+    expect(killed.read((r) => r.values('PRAGMA integrity_check'))).toEqual([['ok']])
+    killed.close()
+    // And the snapshot of the database in memory holds the same.
+    s.close()
+    const again = await open(dir)
+    expect(state(again)).toBe(after)
     again.close()
   })
 

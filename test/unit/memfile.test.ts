@@ -100,6 +100,39 @@ describe('the database file in a buffer we own', () => {
     db.close()
   })
 
+  it("puts back the pages a unit of work without SQLite's rollback journal wrote before its ROLLBACK: the database is as before", async () => {
+    const sql = await loadSqlJs()
+    const file = await databaseFile(300)
+    const { db, file: live } = TrackedFile.open(sql, readFileWithSpare(file, 64 * 1024 * 1024))
+    db.run('CREATE INDEX t_note ON t (note)')
+    const state = () => JSON.stringify(db.exec('SELECT id, note FROM t ORDER BY id')[0]!.values)
+    const before = state()
+    // No rollback journal and a cache of 20 pages that spills: SQLite writes pages mid-transaction.
+    db.run('PRAGMA journal_mode = OFF')
+    db.run('PRAGMA cache_size = 20')
+    live.beginUndo(db)
+    db.run('BEGIN')
+    const writes = live.writes
+    for (let i = 0; i < 400; i++) db.run('INSERT INTO t (note) VALUES (?)', [`undone ${i} `.repeat(30)])
+    db.run("UPDATE t SET note = 'changed ' || note WHERE id % 3 = 0")
+    db.run('DELETE FROM t WHERE id % 7 = 0')
+    expect(live.writes).toBeGreaterThan(writes + 50) // pages reached the file before COMMIT
+    db.run('ROLLBACK')
+    live.rollBackUndo()
+    live.endUndo()
+    expect(state()).toBe(before)
+    expect(db.exec('PRAGMA integrity_check')[0]!.values).toEqual([['ok']])
+    // And the database goes on normally: a change commits, and the file in the buffer holds it.
+    db.run('PRAGMA journal_mode = MEMORY')
+    db.run("INSERT INTO t (note) VALUES ('after')")
+    const copy = new sql.Database(new Uint8Array(live.current(db)!))
+    expect(copy.exec("SELECT count(*) FROM t WHERE note = 'after'")[0]!.values).toEqual([[1]])
+    expect(copy.exec('PRAGMA integrity_check')[0]!.values).toEqual([['ok']])
+    expect(copy.exec('SELECT count(*) FROM t')[0]!.values).toEqual([[301]])
+    copy.close()
+    db.close()
+  })
+
   it('says so when the database outgrew the buffer (the store then exports)', async () => {
     const sql = await loadSqlJs()
     const { db, file: live } = TrackedFile.open(sql, readFileWithSpare(await databaseFile(400), 8192))
