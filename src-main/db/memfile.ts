@@ -1,4 +1,6 @@
 import fs from 'node:fs'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { Worker } from 'node:worker_threads'
 import type { Database, SqlJsStatic } from 'sql.js'
 
@@ -35,6 +37,34 @@ export interface OwnedFile {
  */
 export function spareFor(size: number): number {
   return Math.max(512 * 1024 * 1024, size)
+}
+
+/**
+ * A full garbage collection, where the runtime lets us ask for one. V8 counts a SharedArrayBuffer
+ * as no memory pressure, so a database buffer let go of (the file's size plus at least 512 MiB of
+ * address space, much of it touched) stays until some unrelated full collection: opening and
+ * closing stores in a loop (the crash test, restores) left the process too large to fork a child
+ * (spawn ENOMEM after ~48 buffers of 600 MiB on the 24 GiB build VM).
+ */
+const fullGc: (() => void) | null = (() => {
+  try {
+    v8.setFlagsFromString('--expose-gc') // affects contexts created after it: the one below
+    const gc: unknown = vm.runInNewContext('gc')
+    return typeof gc === 'function' ? (gc as () => void) : null
+  } catch {
+    return null
+  }
+})()
+let collectScheduled = false
+
+/** A buffer was let go of: collect it on the next turn, once the caller has dropped its last references (a few ms). */
+function collectSoon(): void {
+  if (fullGc === null || collectScheduled) return
+  collectScheduled = true
+  setImmediate(() => {
+    collectScheduled = false
+    fullGc()
+  }).unref()
 }
 
 /** Read a whole file into a buffer with `spare` bytes of room after it. */
@@ -278,11 +308,12 @@ export class TrackedFile {
     return this.warmedTo
   }
 
-  /** Stop the warming thread (the database is closed, or moved to another buffer). */
+  /** Stop the warming thread, and have the buffer collected once let go of (the database is closed, or moved to another buffer). */
   close(): void {
     this.warmAt = Number.POSITIVE_INFINITY
     this.warmer?.stop()
     this.warmer = null
+    collectSoon()
   }
 
   private growDirty(page: number): void {

@@ -808,6 +808,7 @@ export class DurableStore {
     this.journal.close()
     this.db.close()
     this.tracked?.close()
+    this.tracked = null // a closed store kept by its caller does not keep the database's buffer
   }
 
   private assertOpen(): void {

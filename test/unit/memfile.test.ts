@@ -133,6 +133,23 @@ describe('the database file in a buffer we own', () => {
     db.close()
   })
 
+  it("has a closed database's buffer collected on the next turn (V8 counts shared buffers as no memory pressure: without it a loop of opens ran out of address space)", async () => {
+    const sql = await loadSqlJs()
+    const file = await databaseFile(50)
+    const openAndClose = () => {
+      const owned = readFileWithSpare(file, 64 * 1024 * 1024)
+      const { db, file: live } = TrackedFile.open(sql, owned)
+      db.run("INSERT INTO t (note) VALUES ('x')")
+      db.close()
+      live.close()
+      return new WeakRef(owned.bytes.buffer)
+    }
+    const buffers = [openAndClose(), openAndClose(), openAndClose()]
+    await new Promise((resolve) => setImmediate(resolve))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(buffers.map((b) => b.deref() === undefined)).toEqual([true, true, true])
+  })
+
   it('says so when the database outgrew the buffer (the store then exports)', async () => {
     const sql = await loadSqlJs()
     const { db, file: live } = TrackedFile.open(sql, readFileWithSpare(await databaseFile(400), 8192))
