@@ -44,26 +44,32 @@ export function spareFor(size: number): number {
  * as no memory pressure, so a database buffer let go of (the file's size plus at least 512 MiB of
  * address space, much of it touched) stays until some unrelated full collection: opening and
  * closing stores in a loop (the crash test, restores) left the process too large to fork a child
- * (spawn ENOMEM after ~48 buffers of 600 MiB on the 24 GiB build VM).
+ * (spawn ENOMEM after ~48 buffers of 600 MiB on the 24 GiB build VM). Undefined: not asked for yet.
  */
-const fullGc: (() => void) | null = (() => {
+let fullGc: (() => void) | null | undefined
+let collectScheduled = false
+
+/** Asked for the first time a buffer is let go of (never in a process that keeps its store open). */
+function exposedGc(): (() => void) | null {
+  if (fullGc !== undefined) return fullGc
   try {
     v8.setFlagsFromString('--expose-gc') // affects contexts created after it: the one below
     const gc: unknown = vm.runInNewContext('gc')
-    return typeof gc === 'function' ? (gc as () => void) : null
+    fullGc = typeof gc === 'function' ? (gc as () => void) : null
   } catch {
-    return null
+    fullGc = null
   }
-})()
-let collectScheduled = false
+  return fullGc
+}
 
 /** A buffer was let go of: collect it on the next turn, once the caller has dropped its last references (a few ms). */
 function collectSoon(): void {
-  if (fullGc === null || collectScheduled) return
+  const gc = exposedGc()
+  if (gc === null || collectScheduled) return
   collectScheduled = true
   setImmediate(() => {
     collectScheduled = false
-    fullGc()
+    gc()
   }).unref()
 }
 

@@ -396,12 +396,13 @@ export class DurableStore {
         this.db.run('PRAGMA foreign_keys = ON')
       }
     }
-    const undo = opts.rollbackJournal === false && this.tracked?.live === true ? this.tracked : null
-    if (undo && !this.withoutRollbackJournal(true)) return this.transaction(fn)
+    if (opts.rollbackJournal !== false || this.tracked?.live !== true) return this.commitOrRollBack(fn, null)
+    // Had SQLite kept its journal all the same, it undoes the unit of work itself.
+    const off = this.withoutRollbackJournal(true)
     try {
-      return this.commitOrRollBack(fn, undo)
+      return this.commitOrRollBack(fn, off ? this.tracked : null)
     } finally {
-      if (undo) this.withoutRollbackJournal(false)
+      this.withoutRollbackJournal(false)
     }
   }
 

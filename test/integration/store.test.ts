@@ -5,7 +5,7 @@ import { scanJournal } from '../../src-main/db/journal'
 import { loadSqlJs } from '../../src-main/db/sqljs'
 import type { DbWriter } from '../../src-main/db/access'
 import { DurableStore, JOURNAL_FILE, SNAPSHOT_CHECK_FILE, SNAPSHOT_FILE } from '../../src-main/db/store'
-import { tmpDataDir } from '../support/tmp'
+import { killedCopy, tmpDataDir } from '../support/tmp'
 
 const T0 = Date.parse('2026-11-21T10:00:00Z')
 
@@ -145,9 +145,7 @@ describe('durable store', () => {
     s.transaction((w) => manyPages(w, 'committed'), { rollbackJournal: false, checkForeignKeys: false })
     const after = state(s)
     expect(after).not.toBe(before)
-    const copy = tmpDataDir()
-    for (const f of [SNAPSHOT_FILE, SNAPSHOT_CHECK_FILE, JOURNAL_FILE]) fs.copyFileSync(path.join(dir, f), path.join(copy, f))
-    const killed = await open(copy)
+    const killed = await open(killedCopy(dir))
     expect(state(killed)).toBe(after)
     expect(killed.read((r) => r.values('PRAGMA integrity_check'))).toEqual([['ok']])
     killed.close()
@@ -212,9 +210,7 @@ describe('durable store', () => {
     expect(s.journalBytes).toBeGreaterThan(2 * 2048)
     expect(s.journalBytes).toBeLessThan(16 * 1024)
     // Killed while held (the folder as it is now, opened elsewhere): the journal gives back every change.
-    const copy = tmpDataDir()
-    for (const f of [SNAPSHOT_FILE, SNAPSHOT_CHECK_FILE, JOURNAL_FILE]) fs.copyFileSync(path.join(dir, f), path.join(copy, f))
-    const killed = await open(copy)
+    const killed = await open(killedCopy(dir))
     expect(killed.replayedEntries).toBe(30)
     expect(names(killed)).toHaveLength(30)
     killed.close()

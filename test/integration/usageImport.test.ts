@@ -4,13 +4,12 @@
  * column, unrated reasons, the summary's flagged customers, Cancel between batches, a batch that
  * fails leaving the ones before it, and balances that always equal the ledger.
  */
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { loadSqlJs } from '../../src-main/db/sqljs'
-import { DurableStore, JOURNAL_FILE, SNAPSHOT_CHECK_FILE, SNAPSHOT_FILE } from '../../src-main/db/store'
+import { DurableStore } from '../../src-main/db/store'
 import { ADMIN_ACTOR, openTestDesk, type TestDesk } from '../support/desk'
+import { killedCopy } from '../support/tmp'
 import { usageWorld } from '../support/usageWorld'
 import { importUsageCsv, parseZonedTime, parseZonedTimeByPattern } from '../../src-main/engine/usageImport'
 import type { StoredXdr } from '../../src-main/engine/ledger'
@@ -286,9 +285,7 @@ describe('importUsageCsv', () => {
       expect(during.every((d) => !d.inProgress)).toBe(true)
       expect(during.at(-1)!.journalBytes).toBeGreaterThan(4 * 16 * 1024)
       // Killed now (the folder as it is, opened elsewhere): the journal gives back every batch.
-      const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'held-import-'))
-      for (const f of [SNAPSHOT_FILE, SNAPSHOT_CHECK_FILE, JOURNAL_FILE]) fs.copyFileSync(path.join(path.dirname(store.snapshotPath), f), path.join(copy, f))
-      const reopened = DurableStore.open({ dataDir: copy, sql: await loadSqlJs(), now: Date.now, log: () => {} })
+      const reopened = DurableStore.open({ dataDir: killedCopy(path.dirname(store.snapshotPath)), sql: await loadSqlJs(), now: Date.now, log: () => {} })
       expect(
         reopened.read((r) => r.get<{ n: number; s: number }>("SELECT count(*) AS n, sum(amount_minor) AS s FROM xdrs WHERE switch_record_id LIKE 'held-%'"))
       ).toEqual({
@@ -296,7 +293,6 @@ describe('importUsageCsv', () => {
         s: 12_000
       })
       reopened.close()
-      fs.rmSync(copy, { recursive: true, force: true })
       // The import over, the snapshot that was due is taken.
       await new Promise((resolve) => setImmediate(resolve))
       expect(store.snapshotInProgress).toBe(true)
